@@ -1,0 +1,196 @@
+/* catalog.c - customers, products and campaigns from the seed (see catalog.h).
+ *
+ * Every entity is drawn from Philox at (entity index, its stream), so the
+ * catalog is a pure function of the settings. Runs on the host only; the GPU
+ * stage uploads the finished tables. */
+#include "catalog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mix.h"
+#include "philox.h"
+#include "streams.h"
+
+#define HOUR_MS INT64_C(3600000)
+#define ZIPF_TOP_WEIGHT 1000000u
+
+static const int64_t price_range_cents[CATEGORY_COUNT][2] = {
+    { 1999, 149999 }, /* electronics */
+    {  999,  19999 }, /* fashion */
+    {  799,  49999 }, /* home */
+    {  499,   9999 }, /* beauty */
+    {  999,  29999 }, /* sports */
+    {  499,   4999 }, /* books */
+    {  599,   9999 }, /* toys */
+    {  199,   2999 }, /* grocery */
+};
+
+static const char *const adjectives[] = {
+    "Aurora", "Nimbus", "Atlas", "Cedar", "Coral", "Ember", "Harbor", "Juniper", "Lumen",
+    "Maple", "Nova", "Orbit", "Pebble", "Quartz", "Rustic", "Sierra", "Tidal", "Velvet",
+    "Willow", "Zenith",
+};
+
+static const char *const nouns[CATEGORY_COUNT][6] = {
+    { "Headphones", "Smartwatch", "Speaker", "Tablet", "Charger", "Camera" },
+    { "Jacket", "Sneakers", "Scarf", "Backpack", "Sunglasses", "Hoodie" },
+    { "Lamp", "Blender", "Throw Blanket", "Cookware Set", "Vase", "Desk Organizer" },
+    { "Serum", "Lip Balm", "Face Mask", "Moisturizer", "Perfume", "Hair Oil" },
+    { "Yoga Mat", "Water Bottle", "Running Belt", "Dumbbells", "Bike Light", "Tent" },
+    { "Cookbook", "Novel", "Atlas", "Journal", "Field Guide", "Poetry Collection" },
+    { "Puzzle", "Building Set", "Plush Bear", "Kite", "Board Game", "Train Set" },
+    { "Coffee Beans", "Olive Oil", "Granola", "Green Tea", "Dark Chocolate", "Honey" },
+};
+
+static const char *const campaign_themes[] = {
+    "Spring", "Summer", "Autumn", "Winter", "Weekend", "Midnight", "Flash", "Mega",
+    "Members", "Holiday",
+};
+static const char *const campaign_kinds[] = { "Sale", "Deals", "Savings", "Event", "Markdown" };
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static void build_customers(catalog *c, const engine_settings *s, philox_key key) {
+    mix cohort, region, tier, channel[COHORT_COUNT];
+    mix_init(&cohort, s->cohort_mix, COHORT_COUNT);
+    mix_init(&region, s->region_mix, REGION_COUNT);
+    mix_init(&tier, s->loyalty_mix, TIER_COUNT);
+    for (int k = 0; k < COHORT_COUNT; k++) mix_init(&channel[k], s->channel_mix[k], CHANNEL_COUNT);
+
+    const uint32_t three_years_s = 3u * 365u * 24u * 3600u;
+    for (size_t i = 0; i < c->n_customers; i++) {
+        philox_ctr r = philox_draw(key, i, STREAM_CUSTOMER, 0);
+        customer *cu = &c->customers[i];
+        cu->id = (int64_t)i + 1;
+        cu->cohort = (uint8_t)mix_draw(&cohort, r.v[0]);
+        cu->preferred_channel = (uint8_t)mix_draw(&channel[cu->cohort], r.v[1]);
+        cu->region = (uint8_t)mix_draw(&region, r.v[2]);
+        cu->loyalty_tier = (uint8_t)mix_draw(&tier, (r.v[3] << 16) | (r.v[3] >> 16));
+        cu->signup_ms = s->start_ms - 1000 * (1 + (int64_t)philox_below(r.v[3], three_years_s));
+    }
+}
+
+/* Vose's alias method in integers: p_i = w_i * n against the total T. */
+static int build_alias(catalog *c) {
+    size_t n = c->n_products;
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++) total += c->products[i].weight;
+
+    uint64_t *scaled = malloc(n * sizeof *scaled);
+    uint32_t *small = malloc(n * sizeof *small), *large = malloc(n * sizeof *large);
+    size_t ns = 0, nl = 0;
+    if (!scaled || !small || !large) { free(large); free(small); free(scaled); return -1; }
+    for (size_t i = 0; i < n; i++) {
+        scaled[i] = (uint64_t)c->products[i].weight * n;
+        if (scaled[i] < total) small[ns++] = (uint32_t)i; else large[nl++] = (uint32_t)i;
+    }
+    while (ns > 0 && nl > 0) {
+        uint32_t s = small[--ns], l = large[--nl];
+        c->alias_threshold[s] = (uint64_t)(((unsigned __int128)scaled[s] << 32) / total);
+        c->alias_index[s] = l;
+        scaled[l] = scaled[l] + scaled[s] - total;
+        if (scaled[l] < total) small[ns++] = l; else large[nl++] = l;
+    }
+    while (nl > 0) { uint32_t l = large[--nl]; c->alias_threshold[l] = UINT64_C(1) << 32; c->alias_index[l] = l; }
+    while (ns > 0) { uint32_t s = small[--ns]; c->alias_threshold[s] = UINT64_C(1) << 32; c->alias_index[s] = s; }
+    free(large);
+    free(small);
+    free(scaled);
+    return 0;
+}
+
+static int build_products(catalog *c, const engine_settings *s, philox_key key) {
+    size_t n = c->n_products;
+    /* A random popularity rank per product: Fisher-Yates over 0..n-1. */
+    uint32_t *rank = malloc(n * sizeof *rank);
+    if (!rank) return -1;
+    for (size_t i = 0; i < n; i++) rank[i] = (uint32_t)i;
+    for (size_t i = n - 1; i > 0; i--) {
+        philox_ctr r = philox_draw(key, i, STREAM_PRODUCT_RANK, 0);
+        uint32_t j = philox_below(r.v[0], (uint32_t)(i + 1));
+        uint32_t t = rank[i]; rank[i] = rank[j]; rank[j] = t;
+    }
+    uint32_t in_stock = (uint32_t)(s->in_stock_share * 4294967295.0);
+    for (size_t i = 0; i < n; i++) {
+        philox_ctr r = philox_draw(key, i, STREAM_PRODUCT, 0);
+        product *p = &c->products[i];
+        p->id = (int64_t)i + 1;
+        p->category = (uint8_t)philox_below(r.v[0], CATEGORY_COUNT);
+        int64_t lo = price_range_cents[p->category][0], hi = price_range_cents[p->category][1];
+        uint64_t u2 = ((uint64_t)r.v[1] * r.v[1]) >> 32; /* squared: cheap items are commoner */
+        int64_t price = lo + (int64_t)(((uint64_t)(hi - lo) * u2) >> 32);
+        price = price / 100 * 100 + 99;
+        p->price_cents = price > hi ? hi : price;
+        p->weight = ZIPF_TOP_WEIGHT / (rank[i] + 1);
+        if (p->weight == 0) p->weight = 1;
+        p->popularity = (double)p->weight / (double)ZIPF_TOP_WEIGHT;
+        p->in_stock = r.v[3] <= in_stock;
+        snprintf(p->name, sizeof p->name, "%s %s",
+                 adjectives[philox_below(r.v[2], COUNT_OF(adjectives))],
+                 nouns[p->category][philox_below(r.v[2] << 8 | r.v[2] >> 24, 6)]);
+    }
+    free(rank);
+    return build_alias(c);
+}
+
+static void build_campaigns(catalog *c, const engine_settings *s, philox_key key) {
+    for (size_t i = 0; i < c->n_campaigns; i++) {
+        philox_ctr r = philox_draw(key, i, STREAM_CAMPAIGN, 0);
+        campaign *k = &c->campaigns[i];
+        k->id = (int64_t)i + 1;
+        k->discount_pct = 5 * (1 + (int32_t)philox_below(r.v[0], 8));
+        k->target_category = -1;
+        k->target_cohort = -1;
+        switch (philox_below(r.v[1], 3)) {
+        case 1: k->target_category = (int8_t)philox_below(r.v[1] << 4 | r.v[1] >> 28, CATEGORY_COUNT); break;
+        case 2: k->target_cohort = (int8_t)philox_below(r.v[1] << 4 | r.v[1] >> 28, COHORT_COUNT); break;
+        default: break;
+        }
+        k->start_ms = s->start_ms + HOUR_MS * philox_below(r.v[2], 48);
+        k->end_ms = k->start_ms + HOUR_MS * (2 + philox_below(r.v[3], 23));
+        const char *target = k->target_category >= 0 ? category_names[k->target_category]
+                           : k->target_cohort >= 0 ? cohort_names[k->target_cohort] : "storewide";
+        snprintf(k->name, sizeof k->name, "%s %s (%s)",
+                 campaign_themes[philox_below(r.v[2] << 16 | r.v[2] >> 16, COUNT_OF(campaign_themes))],
+                 campaign_kinds[philox_below(r.v[3] << 16 | r.v[3] >> 16, COUNT_OF(campaign_kinds))],
+                 target);
+    }
+}
+
+int catalog_build(catalog *c, const engine_settings *s, char *errstr, size_t errlen) {
+    memset(c, 0, sizeof *c);
+    c->n_customers = s->customers;
+    c->n_products = s->products;
+    c->n_campaigns = s->campaigns;
+    c->customers = calloc(c->n_customers, sizeof *c->customers);
+    c->products = calloc(c->n_products, sizeof *c->products);
+    c->alias_threshold = calloc(c->n_products, sizeof *c->alias_threshold);
+    c->alias_index = calloc(c->n_products, sizeof *c->alias_index);
+    c->campaigns = calloc(c->n_campaigns ? c->n_campaigns : 1, sizeof *c->campaigns);
+    if (!c->customers || !c->products || !c->alias_threshold || !c->alias_index || !c->campaigns) {
+        snprintf(errstr, errlen, "out of memory building the catalog (%u customers, %u products)",
+                 s->customers, s->products);
+        catalog_free(c);
+        return -1;
+    }
+    philox_key key = philox_key_from_seed(s->seed);
+    build_customers(c, s, key);
+    if (build_products(c, s, key) != 0) {
+        snprintf(errstr, errlen, "out of memory ranking %u products", s->products);
+        catalog_free(c);
+        return -1;
+    }
+    build_campaigns(c, s, key);
+    return 0;
+}
+
+void catalog_free(catalog *c) {
+    free(c->campaigns);
+    free(c->alias_index);
+    free(c->alias_threshold);
+    free(c->products);
+    free(c->customers);
+    memset(c, 0, sizeof *c);
+}

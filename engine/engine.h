@@ -1,0 +1,37 @@
+/* engine.h - the shop simulation: settings in, columnar batches of orders out.
+ *
+ * An engine is built once from engine_settings (catalog, slice plan, integer
+ * thresholds) and is immutable after that, so any number of threads may call
+ * engine_fill() at once. Order g (0-based global index) has order_id g + 1
+ * and is a pure function of (settings, g): batches may be filled in any
+ * order, by any thread, in any size, and hold the same orders.
+ *
+ * This library needs libc, libm (planning) and pthreads (pool.h) only; it
+ * knows nothing of Kafka or Avro. */
+#ifndef SHOPSTREAM_ENGINE_H
+#define SHOPSTREAM_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "batch.h"
+#include "catalog.h"
+#include "plan.h"
+#include "settings.h"
+
+#define SHOPSTREAM_VERSION "0.1.0"
+
+typedef struct engine engine;
+
+int engine_new(const engine_settings *s, engine **out, char *errstr, size_t errlen);
+void engine_free(engine *e);
+
+const engine_settings *engine_get_settings(const engine *e);
+const catalog *engine_get_catalog(const engine *e);
+const plan *engine_get_plan(const engine *e);
+
+/* Fills b with orders [first, first + count) and their items; count must not
+ * exceed b->capacity and first + count must not exceed the plan's total. */
+void engine_fill(const engine *e, uint64_t first, size_t count, order_batch *b);
+
+#endif

@@ -1,0 +1,27 @@
+/* mix.h - discrete distributions as integer thresholds.
+ *
+ * A mix of probabilities becomes cumulative thresholds on a 32-bit uniform,
+ * computed once; drawing is integer compares only (DESIGN.md contract 1),
+ * so the CPU and the GPU pick the same outcome from the same word. */
+#ifndef SHOPSTREAM_MIX_H
+#define SHOPSTREAM_MIX_H
+
+#include <stdint.h>
+
+#define MIX_MAX 16
+
+typedef struct mix {
+    int n;
+    uint64_t cum[MIX_MAX]; /* cum[n - 1] == 2^32 */
+} mix;
+
+/* p[0..n) need not sum to exactly 1: they are normalised. */
+void mix_init(mix *m, const double *p, int n);
+
+static inline int mix_draw(const mix *m, uint32_t u) {
+    int i = 0;
+    while (i < m->n - 1 && (uint64_t)u >= m->cum[i]) i++;
+    return i;
+}
+
+#endif

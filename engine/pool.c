@@ -1,0 +1,140 @@
+/* pool.c - generator threads and the ordered ring (see pool.h). */
+#include "pool.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NOT_FULL UINT64_MAX
+
+typedef struct ring_slot {
+    order_batch batch;
+    uint64_t full_seq; /* the batch it holds, or NOT_FULL */
+} ring_slot;
+
+struct gen_pool {
+    const engine *engine;
+    gen_pool_options opt;
+    uint64_t n_batches;
+
+    pthread_mutex_t lock;
+    pthread_cond_t space;  /* a slot was released, or stop */
+    pthread_cond_t filled; /* a batch became full */
+    uint64_t next_fill;    /* next batch number a thread takes */
+    uint64_t next_take;    /* next batch the consumer takes */
+    uint64_t released;     /* batches handed back */
+    bool stop;
+
+    ring_slot *slots;
+    pthread_t *threads;
+    size_t n_threads;      /* started */
+};
+
+static void *worker(void *arg) {
+    gen_pool *p = arg;
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        if (p->stop || p->next_fill >= p->n_batches) break;
+        uint64_t seq = p->next_fill++;
+        while (!p->stop && seq >= p->released + p->opt.ring_slots)
+            pthread_cond_wait(&p->space, &p->lock);
+        if (p->stop) break;
+        ring_slot *slot = &p->slots[seq % p->opt.ring_slots];
+        pthread_mutex_unlock(&p->lock);
+
+        uint64_t first = p->opt.first + seq * p->opt.batch_orders;
+        uint64_t count = p->opt.end - first < p->opt.batch_orders ? p->opt.end - first
+                                                                  : p->opt.batch_orders;
+        engine_fill(p->engine, first, (size_t)count, &slot->batch);
+        slot->batch.seq = seq;
+
+        pthread_mutex_lock(&p->lock);
+        slot->full_seq = seq;
+        pthread_cond_broadcast(&p->filled);
+    }
+    pthread_cond_broadcast(&p->filled);
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+int gen_pool_start(const engine *e, const gen_pool_options *o, gen_pool **out,
+                   char *errstr, size_t errlen) {
+    *out = NULL;
+    if (o->threads < 1 || o->batch_orders < 1 || o->ring_slots < 1 || o->end < o->first) {
+        snprintf(errstr, errlen, "generator pool: threads, batch size and ring slots must be >= 1");
+        return -1;
+    }
+    gen_pool *p = calloc(1, sizeof *p);
+    if (!p) { snprintf(errstr, errlen, "out of memory"); return -1; }
+    p->engine = e;
+    p->opt = *o;
+    p->n_batches = (o->end - o->first + o->batch_orders - 1) / o->batch_orders;
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->space, NULL);
+    pthread_cond_init(&p->filled, NULL);
+    p->slots = calloc(o->ring_slots, sizeof *p->slots);
+    p->threads = calloc(o->threads, sizeof *p->threads);
+    if (!p->slots || !p->threads) goto oom;
+    for (size_t i = 0; i < o->ring_slots; i++) {
+        if (order_batch_init(&p->slots[i].batch, o->batch_orders) != 0) goto oom;
+        p->slots[i].full_seq = NOT_FULL;
+    }
+    for (size_t i = 0; i < o->threads; i++) {
+        if (pthread_create(&p->threads[i], NULL, worker, p) != 0) {
+            snprintf(errstr, errlen, "generator pool: cannot start thread %zu of %zu", i + 1, o->threads);
+            gen_pool_free(p);
+            return -1;
+        }
+        p->n_threads++;
+    }
+    *out = p;
+    return 0;
+oom:
+    snprintf(errstr, errlen, "out of memory for %zu batches of %zu orders", o->ring_slots, o->batch_orders);
+    gen_pool_free(p);
+    return -1;
+}
+
+const order_batch *gen_pool_next(gen_pool *p) {
+    const order_batch *b = NULL;
+    pthread_mutex_lock(&p->lock);
+    if (p->next_take < p->n_batches) {
+        ring_slot *slot = &p->slots[p->next_take % p->opt.ring_slots];
+        while (!p->stop && slot->full_seq != p->next_take) pthread_cond_wait(&p->filled, &p->lock);
+        if (slot->full_seq == p->next_take) { b = &slot->batch; p->next_take++; }
+    }
+    pthread_mutex_unlock(&p->lock);
+    return b;
+}
+
+void gen_pool_release(gen_pool *p, const order_batch *b) {
+    pthread_mutex_lock(&p->lock);
+    p->slots[b->seq % p->opt.ring_slots].full_seq = NOT_FULL;
+    p->released++;
+    pthread_cond_broadcast(&p->space);
+    pthread_mutex_unlock(&p->lock);
+}
+
+void gen_pool_stop(gen_pool *p) {
+    pthread_mutex_lock(&p->lock);
+    p->stop = true;
+    pthread_cond_broadcast(&p->space);
+    pthread_cond_broadcast(&p->filled);
+    pthread_mutex_unlock(&p->lock);
+}
+
+void gen_pool_free(gen_pool *p) {
+    if (!p) return;
+    gen_pool_stop(p);
+    for (size_t i = 0; i < p->n_threads; i++) pthread_join(p->threads[i], NULL);
+    if (p->slots)
+        for (size_t i = 0; i < p->opt.ring_slots; i++) order_batch_free(&p->slots[i].batch);
+    free(p->threads);
+    free(p->slots);
+    pthread_cond_destroy(&p->filled);
+    pthread_cond_destroy(&p->space);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}

@@ -1,0 +1,43 @@
+/* pool.h - generator threads filling a bounded ring of batches, in order.
+ *
+ * Threads take batch numbers from a shared counter and fill them with
+ * engine_fill(); the consumer takes them back strictly in sequence. Batch s
+ * goes to ring slot s % slots and may start only once batch s - slots has
+ * been released, so a slow consumer stops the generators: memory is the ring
+ * and nothing more (DESIGN.md contract 4). */
+#ifndef SHOPSTREAM_POOL_H
+#define SHOPSTREAM_POOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "batch.h"
+#include "engine.h"
+
+typedef struct gen_pool_options {
+    size_t threads;      /* generator threads, >= 1 */
+    size_t batch_orders; /* orders per batch, >= 1 */
+    size_t ring_slots;   /* batches in flight, >= 1 */
+    uint64_t first;      /* global order index range [first, end) */
+    uint64_t end;
+} gen_pool_options;
+
+typedef struct gen_pool gen_pool;
+
+int gen_pool_start(const engine *e, const gen_pool_options *o, gen_pool **out,
+                   char *errstr, size_t errlen);
+
+/* The next batch in sequence, waiting for it; NULL once every batch has been
+ * taken, or after gen_pool_stop(). */
+const order_batch *gen_pool_next(gen_pool *p);
+
+/* Hands a batch from gen_pool_next() back; batches are released in order. */
+void gen_pool_release(gen_pool *p, const order_batch *b);
+
+/* Asks the threads to stop after the batch they are filling. */
+void gen_pool_stop(gen_pool *p);
+
+/* Stops, joins the threads and frees the ring. */
+void gen_pool_free(gen_pool *p);
+
+#endif

@@ -1,0 +1,69 @@
+/* settings.h - everything the engine needs to know, as plain C structs.
+ *
+ * The engine never reads files: producer/config.c parses the config files and the
+ * command line into an engine_settings. engine_settings_default() holds the
+ * same values as config/shopstream.cfg, so a run without a config file and a
+ * run with the shipped one are the same run.
+ *
+ * Mixes are probabilities; the engine turns them into 32-bit integer
+ * thresholds once, so no per-record draw touches floating point. */
+#ifndef SHOPSTREAM_SETTINGS_H
+#define SHOPSTREAM_SETTINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain.h"
+
+#define SCENARIO_NAME_MAX 64
+#define SCENARIO_EFFECTS_MAX 32
+
+/* One entry of a scenario's timeline, active for start_h <= t < end_h
+ * (simulated hours from the start of the run). */
+typedef struct scenario_effect {
+    double start_h;
+    double end_h;
+    double rate_multiplier;      /* orders per hour are multiplied by this; 1 = none */
+    double payment_failure_rate; /* share of orders that end payment_failed; < 0 = unchanged */
+} scenario_effect;
+
+typedef struct scenario {
+    char name[SCENARIO_NAME_MAX];
+    size_t n_effects;
+    scenario_effect effects[SCENARIO_EFFECTS_MAX];
+} scenario;
+
+typedef struct engine_settings {
+    uint64_t seed;
+    int64_t start_ms;     /* simulated start, Unix epoch milliseconds */
+    int64_t duration_ms;  /* simulated span of the run */
+    int64_t slice_ms;     /* generation unit; divides an hour */
+
+    double base_orders_per_hour; /* at intensity 1 and daily curve 1 */
+    double intensity;
+    double daily_curve[24];      /* multiplier by hour of day (UTC of the simulated clock) */
+
+    uint32_t customers;
+    uint32_t products;
+    uint32_t campaigns;
+    double campaign_uptake;      /* share of orders in a matching campaign's window that use it */
+    double in_stock_share;
+
+    double cohort_mix[COHORT_COUNT];
+    double channel_mix[COHORT_COUNT][CHANNEL_COUNT];
+    double region_mix[REGION_COUNT];
+    double loyalty_mix[TIER_COUNT];
+    double payment_mix[PAYMENT_COUNT];
+    double status_mix[STATUS_COUNT];
+    double items_mix[ITEMS_MAX];       /* P(item_count = i + 1) */
+    double quantity_mix[QUANTITY_MAX]; /* P(quantity = i + 1) */
+
+    scenario scenario;
+} engine_settings;
+
+void engine_settings_default(engine_settings *s);
+
+/* Checks ranges and sums; on error writes one line naming the setting. */
+int engine_settings_validate(const engine_settings *s, char *errstr, size_t errlen);
+
+#endif

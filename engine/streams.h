@@ -1,0 +1,20 @@
+/* streams.h - the third counter word of each Philox draw, per purpose.
+ *
+ * Counter = (index low, index high, stream, sub). Distinct streams keep the
+ * draws of different purposes independent. The GPU stage must use exactly
+ * these values to produce the same bytes; change one and every digest moves. */
+#ifndef SHOPSTREAM_STREAMS_H
+#define SHOPSTREAM_STREAMS_H
+
+enum philox_stream {
+    STREAM_ORDER_A      = 0x00000001, /* customer, channel, payment, status */
+    STREAM_ORDER_B      = 0x00000002, /* arrival jitter, item count, campaign uptake */
+    STREAM_ITEM         = 0x00000100, /* + line number: product (2 words), quantity */
+    STREAM_CUSTOMER     = 0x10000001,
+    STREAM_PRODUCT      = 0x10000002,
+    STREAM_PRODUCT_RANK = 0x10000003,
+    STREAM_CAMPAIGN     = 0x10000004,
+    STREAM_SLICE_COUNT  = 0x20000001, /* sub = which of the slice's draws */
+};
+
+#endif
