@@ -1,0 +1,67 @@
+/* config.h - a run's settings: the config file, then the command line.
+ *
+ * run_config holds the engine's settings and the producer's. config_load()
+ * reads a libconfig file over the defaults, rejecting unknown settings and
+ * wrong types with "file:line: setting: what was expected".
+ * config_validate() checks the result, naming the setting and where it came
+ * from (the file and line, or the command-line option). */
+#ifndef SHOPSTREAM_CONFIG_H
+#define SHOPSTREAM_CONFIG_H
+
+#include <stddef.h>
+
+#include "settings.h"
+#include "sink.h"
+
+#define CONFIG_PATH_MAX 4096
+#define CONFIG_PROPERTIES_MAX 128
+
+typedef enum key_format { KEY_BINARY, KEY_STRING } key_format;
+
+typedef struct run_config {
+    engine_settings engine;
+    double speed;              /* 0: max; else simulated seconds per wall second */
+    size_t threads;            /* 0: one per core */
+    size_t batch_orders;
+    size_t ring_slots;
+
+    sink_kind sink;
+    char brokers[1024];        /* empty: the embedded broker */
+    char topic_prefix[200];
+    int partitions;            /* topics of the embedded broker */
+    key_format key_format;
+    int connect_timeout_ms;
+    char *property_text[CONFIG_PROPERTIES_MAX]; /* owned "name=value" strings */
+    sink_property properties[CONFIG_PROPERTIES_MAX];
+    size_t n_properties;
+
+    char currency[16];
+    char schema_dir[CONFIG_PATH_MAX];
+    char stats_json[CONFIG_PATH_MAX];
+    double progress_interval_s;
+    int keep_broker;           /* keep the embedded broker up after the run */
+    int quiet;
+
+    /* Where each validated setting came from, for error messages. */
+    char source_file[CONFIG_PATH_MAX];
+    struct config_origin { char path[64]; int line; const char *option; } origins[64];
+    size_t n_origins;
+} run_config;
+
+/* Defaults: engine_settings_default() and the producer's own. */
+void config_defaults(run_config *rc, const char *data_dir);
+
+/* Reads path over rc. Returns 0, or -1 with one line in errstr. */
+int config_load(run_config *rc, const char *path, char *errstr, size_t errlen);
+
+/* Adds a librdkafka property "name=value" (later ones win). */
+int config_add_property(run_config *rc, const char *name_value, char *errstr, size_t errlen);
+
+/* Records that a setting was given on the command line as option. */
+void config_set_origin_option(run_config *rc, const char *setting, const char *option);
+
+int config_validate(const run_config *rc, char *errstr, size_t errlen);
+
+void config_free(run_config *rc);
+
+#endif

@@ -1,0 +1,38 @@
+/* digest.c - the per-message hash behind content_digest (see digest.h). */
+#include "digest.h"
+
+#include <string.h>
+
+#define K1 UINT64_C(0x9E3779B97F4A7C15)
+#define K2 UINT64_C(0xBF58476D1CE4E5B9)
+#define K3 UINT64_C(0x94D049BB133111EB)
+
+static inline uint64_t mix64(uint64_t x) {
+    x ^= x >> 30; x *= K2;
+    x ^= x >> 27; x *= K3;
+    return x ^ (x >> 31);
+}
+
+/* Absorbs a byte string, its length included so ("ab","c") != ("a","bc"). */
+static uint64_t absorb(uint64_t h, const void *data, size_t len) {
+    const unsigned char *p = data;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = mix64(h ^ (w * K1));
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, p + i, len - i);
+    h = mix64(h ^ (tail * K1) ^ ((uint64_t)(len - i) << 56));
+    return mix64(h ^ (uint64_t)len);
+}
+
+uint64_t digest_message(const char *topic, const void *key, size_t key_len,
+                        const void *value, size_t value_len, int64_t timestamp_ms) {
+    uint64_t h = K3;
+    h = absorb(h, topic, strlen(topic));
+    h = absorb(h, key, key_len);
+    h = absorb(h, value, value_len);
+    return mix64(h ^ (uint64_t)timestamp_ms);
+}

@@ -1,0 +1,32 @@
+/* encoder.h - Avro values for each topic, through avro-c and the .avsc files.
+ *
+ * encoder_new() reads the .avsc files at run time, checks that each holds the
+ * fields DESIGN.md names with the types the engine writes, and maps the
+ * engine's enum codes to the schema's symbols by name. The encode functions
+ * write one Avro binary value into buf and return its length.
+ *
+ * An encoder is used by one thread at a time. */
+#ifndef SHOPSTREAM_ENCODER_H
+#define SHOPSTREAM_ENCODER_H
+
+#include <stddef.h>
+
+#include "batch.h"
+#include "catalog.h"
+#include "topics.h"
+
+typedef struct encoder encoder;
+
+int encoder_new(const char *schema_dir, const char *currency, const char *scenario,
+                encoder **out, char *errstr, size_t errlen);
+void encoder_free(encoder *enc);
+
+/* Each returns the value's length, or -1 when buf is too small. */
+int encoder_customer(encoder *enc, const customer *c, char *buf, size_t cap);
+int encoder_product(encoder *enc, const product *p, char *buf, size_t cap);
+int encoder_campaign(encoder *enc, const campaign *k, char *buf, size_t cap);
+int encoder_order(encoder *enc, const order_batch *b, size_t k, char *buf, size_t cap);
+int encoder_order_item(encoder *enc, const order_batch *b, size_t k, size_t line,
+                       char *buf, size_t cap);
+
+#endif

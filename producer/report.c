@@ -1,0 +1,83 @@
+/* report.c - progress, summary and --stats-json (see report.h). */
+#include "report.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "topics.h"
+
+static double per_s(uint64_t n, double s) { return s > 0.0 ? (double)n / s : 0.0; }
+
+void report_progress(FILE *out, int in_place, const run_totals *t, const char *sim_now) {
+    const sink_counters *c = t->sink;
+    fprintf(out, "%sshopstream: %s  orders %llu/%llu  messages %llu delivered %llu failed %llu  %.0f msg/s%s",
+            in_place ? "\r" : "", sim_now, (unsigned long long)t->orders,
+            (unsigned long long)t->planned_orders, (unsigned long long)c->produced,
+            (unsigned long long)c->delivered, (unsigned long long)c->failed,
+            per_s(c->delivered, t->wall_s), in_place ? "\033[K" : "\n");
+    fflush(out);
+}
+
+void report_progress_end(FILE *out, int in_place) {
+    if (in_place) { fputs("\n", out); fflush(out); }
+}
+
+void report_summary(FILE *out, const run_totals *t) {
+    const sink_counters *c = t->sink;
+    fprintf(out, "shopstream: %s: scenario %s, seed %llu, %.1f simulated hours in %.2f s wall, sink %s%s%s\n",
+            t->interrupted ? "interrupted" : t->complete ? "done" : "stopped",
+            t->scenario, (unsigned long long)t->seed, (double)t->sim_ms / 3.6e6, t->wall_s, t->sink_name,
+            t->brokers && *t->brokers ? " at " : "", t->brokers ? t->brokers : "");
+    for (int i = 0; i < TOPIC_COUNT; i++) {
+        const sink_topic_counters *tc = &c->topic[i];
+        fprintf(out, "  %-24s produced %10llu  delivered %10llu  failed %llu\n", t->topic_names[i],
+                (unsigned long long)tc->produced, (unsigned long long)tc->delivered,
+                (unsigned long long)tc->failed);
+    }
+    fprintf(out, "  orders %llu (%.0f/s), order items %llu, messages %llu (%.0f/s), %.1f MB\n",
+            (unsigned long long)t->orders, per_s(t->orders, t->wall_s),
+            (unsigned long long)t->order_items, (unsigned long long)c->produced,
+            per_s(c->produced, t->wall_s), (double)c->bytes / 1e6);
+    fprintf(out, "  delivered %llu, failed %llu, undelivered %llu, content_digest %016llx\n",
+            (unsigned long long)c->delivered, (unsigned long long)c->failed,
+            (unsigned long long)(c->produced - c->delivered - c->failed), (unsigned long long)c->digest);
+    if (c->first_error[0]) fprintf(out, "  first delivery error: %s\n", c->first_error);
+    fflush(out);
+}
+
+int report_stats_json(const char *path, const run_totals *t, char *errstr, size_t errlen) {
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(errstr, errlen, "--stats-json %s: %s", path, strerror(errno));
+        return -1;
+    }
+    const sink_counters *c = t->sink;
+    fprintf(f, "{\n");
+    fprintf(f, "  \"scenario\": \"%s\",\n  \"seed\": %llu,\n  \"sink\": \"%s\",\n", t->scenario,
+            (unsigned long long)t->seed, t->sink_name);
+    fprintf(f, "  \"complete\": %s,\n  \"interrupted\": %s,\n", t->complete ? "true" : "false",
+            t->interrupted ? "true" : "false");
+    fprintf(f, "  \"orders\": %llu,\n  \"order_items\": %llu,\n", (unsigned long long)t->orders,
+            (unsigned long long)t->order_items);
+    fprintf(f, "  \"messages\": %llu,\n  \"delivered\": %llu,\n  \"failed\": %llu,\n  \"bytes\": %llu,\n",
+            (unsigned long long)c->produced, (unsigned long long)c->delivered,
+            (unsigned long long)c->failed, (unsigned long long)c->bytes);
+    fprintf(f, "  \"simulated_hours\": %.6f,\n  \"wall_s\": %.6f,\n", (double)t->sim_ms / 3.6e6, t->wall_s);
+    fprintf(f, "  \"orders_per_s\": %.3f,\n  \"messages_per_s\": %.3f,\n", per_s(t->orders, t->wall_s),
+            per_s(c->produced, t->wall_s));
+    fprintf(f, "  \"content_digest\": \"%016llx\",\n", (unsigned long long)c->digest);
+    fprintf(f, "  \"topics\": {");
+    for (int i = 0; i < TOPIC_COUNT; i++) {
+        const sink_topic_counters *tc = &c->topic[i];
+        fprintf(f, "%s\n    \"%s\": {\"produced\": %llu, \"delivered\": %llu, \"failed\": %llu, \"bytes\": %llu}",
+                i ? "," : "", t->topic_names[i], (unsigned long long)tc->produced,
+                (unsigned long long)tc->delivered, (unsigned long long)tc->failed,
+                (unsigned long long)tc->bytes);
+    }
+    fprintf(f, "\n  }\n}\n");
+    if (fclose(f) != 0) {
+        snprintf(errstr, errlen, "--stats-json %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}

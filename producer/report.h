@@ -1,0 +1,36 @@
+/* report.h - what a run tells its user: a progress line, a summary, a JSON file.
+ *
+ * The progress line goes to stderr, rewritten in place on a terminal and one
+ * line per interval otherwise (CI logs). The summary closes every run, and
+ * --stats-json writes the same figures as one JSON object, whose field names
+ * scripts and benchmarks rely on. */
+#ifndef SHOPSTREAM_REPORT_H
+#define SHOPSTREAM_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sink.h"
+
+typedef struct run_totals {
+    const sink_counters *sink;
+    const char *const *topic_names; /* TOPIC_COUNT names */
+    const char *scenario;
+    const char *sink_name;          /* "kafka" or "null" */
+    const char *brokers;
+    uint64_t seed;
+    uint64_t orders;                /* handed to the sink */
+    uint64_t order_items;
+    uint64_t planned_orders;
+    int64_t sim_ms;                 /* simulated time covered */
+    double wall_s;
+    int complete;                   /* every planned order was handed over */
+    int interrupted;
+} run_totals;
+
+void report_progress(FILE *out, int in_place, const run_totals *t, const char *sim_now);
+void report_progress_end(FILE *out, int in_place);
+void report_summary(FILE *out, const run_totals *t);
+int report_stats_json(const char *path, const run_totals *t, char *errstr, size_t errlen);
+
+#endif

@@ -1,0 +1,323 @@
+/* run.c - one run from settings to delivered messages (see run.h).
+ *
+ *   engine_new          catalog and slice plan from the settings
+ *   encoder_new         the .avsc files, checked against the wire contract
+ *   embedded broker     when no -b is given
+ *   sink_new            producer connected before anything is produced
+ *   dimensions          customers, products, campaigns, flushed first
+ *   facts               batches from the generator pool, in order, paced
+ *   flush, summary      every message accounted for by a delivery report
+ */
+#include "run.h"
+
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "embedded.h"
+#include "encoder.h"
+#include "engine.h"
+#include "pool.h"
+#include "report.h"
+#include "sink.h"
+#include "units.h"
+
+#define VALUE_MAX 4096
+#define FLUSH_TIMEOUT_MS 30000
+
+static volatile sig_atomic_t stop_signal;  /* the last signal asking us to stop */
+static volatile sig_atomic_t signal_count; /* a second one cuts the final flush short */
+
+static void on_signal(int sig) {
+    stop_signal = sig;
+    signal_count++;
+}
+
+static void install_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+typedef struct run_state {
+    run_config *rc;
+    engine *engine;
+    encoder *encoder;
+    embedded_broker *broker;
+    sink *sink;
+    gen_pool *pool;
+    const char *topic_names[TOPIC_COUNT];
+    run_totals totals;
+    char value[VALUE_MAX];
+    double t0;             /* wall clock at the start */
+    double pace0;          /* wall clock when the first fact was due */
+    double next_progress;
+    int in_place;          /* progress line rewritten on a terminal */
+    int64_t sim_now_ms;
+    char errstr[1024];
+} run_state;
+
+static size_t make_key(const run_config *rc, int64_t id, char *key) {
+    if (rc->key_format == KEY_STRING) return (size_t)snprintf(key, 24, "%" PRId64, id);
+    for (int i = 0; i < 8; i++) key[i] = (char)((uint64_t)id >> (56 - 8 * i));
+    return 8;
+}
+
+static void progress(run_state *st, int force) {
+    double now = now_s();
+    if (st->rc->quiet || (!force && now < st->next_progress)) return;
+    st->next_progress = now + st->rc->progress_interval_s;
+    st->totals.wall_s = now - st->t0;
+    char when[40];
+    units_format_time(st->sim_now_ms, when, sizeof when);
+    when[16] = '\0'; /* to the minute */
+    report_progress(stderr, st->in_place, &st->totals, when);
+}
+
+/* Produces one message; on a fatal error leaves the reason in st->errstr. */
+static int publish(run_state *st, topic_id t, int64_t key_id, int len, int64_t ts) {
+    char key[24];
+    if (len < 0) {
+        snprintf(st->errstr, sizeof st->errstr, "%s: a value outgrew %d bytes", st->topic_names[t], VALUE_MAX);
+        return -1;
+    }
+    size_t klen = make_key(st->rc, key_id, key);
+    return sink_produce(st->sink, t, key, klen, st->value, (size_t)len, ts, st->errstr, sizeof st->errstr) == SINK_OK
+               ? 0 : -1;
+}
+
+/* Waits for delivery reports; 0 when all came in and none failed. */
+static int drain(run_state *st, int timeout_ms) {
+    double until = now_s() + timeout_ms / 1000.0;
+    uint64_t left;
+    while ((left = sink_flush(st->sink, 200)) > 0 && now_s() < until) {
+        progress(st, 0);
+        if (signal_count >= 2) break;
+    }
+    return left == 0 && sink_get_counters(st->sink)->failed == 0 ? 0 : -1;
+}
+
+static int publish_dimensions(run_state *st) {
+    const catalog *c = engine_get_catalog(st->engine);
+    int64_t ts = engine_get_settings(st->engine)->start_ms;
+    for (size_t i = 0; i < c->n_customers && !stop_signal; i++)
+        if (publish(st, TOPIC_CUSTOMERS, c->customers[i].id,
+                    encoder_customer(st->encoder, &c->customers[i], st->value, VALUE_MAX), ts)) return -1;
+    for (size_t i = 0; i < c->n_products && !stop_signal; i++)
+        if (publish(st, TOPIC_PRODUCTS, c->products[i].id,
+                    encoder_product(st->encoder, &c->products[i], st->value, VALUE_MAX), ts)) return -1;
+    for (size_t i = 0; i < c->n_campaigns && !stop_signal; i++)
+        if (publish(st, TOPIC_CAMPAIGNS, c->campaigns[i].id,
+                    encoder_campaign(st->encoder, &c->campaigns[i], st->value, VALUE_MAX), ts)) return -1;
+    /* Facts only after every dimension record is acknowledged. */
+    if (drain(st, FLUSH_TIMEOUT_MS) != 0 && !stop_signal) {
+        snprintf(st->errstr, sizeof st->errstr, "dimension topics were not fully delivered: %s",
+                 sink_get_counters(st->sink)->first_error[0] ? sink_get_counters(st->sink)->first_error
+                                                              : "timed out");
+        return -1;
+    }
+    return 0;
+}
+
+/* Holds until event time t is due at the chosen speed, serving delivery
+ * reports and the progress line meanwhile. */
+static void pace(run_state *st, int64_t t) {
+    double speed = st->rc->speed;
+    if (speed <= 0.0) return;
+    int64_t start = engine_get_settings(st->engine)->start_ms;
+    double due = st->pace0 + (double)(t - start) / 1000.0 / speed;
+    for (;;) {
+        double wait = due - now_s();
+        if (wait <= 0.0 || stop_signal) return;
+        int ms = wait > 0.1 ? 100 : (int)(wait * 1000.0);
+        if (st->rc->sink == SINK_KAFKA && ms > 0) sink_poll(st->sink, ms);
+        else {
+            struct timespec ts = { 0, (long)(wait > 0.1 ? 1e8 : wait * 1e9) };
+            nanosleep(&ts, NULL);
+        }
+        st->sim_now_ms = start + (int64_t)((now_s() - st->pace0) * speed * 1000.0);
+        progress(st, 0);
+    }
+}
+
+static int publish_batch(run_state *st, const order_batch *b) {
+    for (size_t k = 0; k < b->n_orders && !stop_signal; k++) {
+        int64_t t = b->event_time_ms[k];
+        pace(st, t);
+        st->sim_now_ms = t;
+        if (publish(st, TOPIC_ORDERS, b->order_id[k], encoder_order(st->encoder, b, k, st->value, VALUE_MAX), t))
+            return -1;
+        for (size_t line = 0; line < b->item_count[k]; line++)
+            if (publish(st, TOPIC_ORDER_ITEMS, b->order_id[k],
+                        encoder_order_item(st->encoder, b, k, line, st->value, VALUE_MAX), t))
+                return -1;
+        st->totals.orders++;
+        st->totals.order_items += b->item_count[k];
+        if ((st->totals.orders & 1023) == 0) {
+            sink_poll(st->sink, 0);
+            progress(st, 0);
+        }
+    }
+    return 0;
+}
+
+static int publish_facts(run_state *st) {
+    const plan *p = engine_get_plan(st->engine);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    gen_pool_options o = {
+        .threads = st->rc->threads ? st->rc->threads : (size_t)(cores > 0 ? cores : 1),
+        .batch_orders = st->rc->batch_orders,
+        .ring_slots = st->rc->ring_slots,
+        .first = 0,
+        .end = p->total_orders,
+    };
+    if (gen_pool_start(st->engine, &o, &st->pool, st->errstr, sizeof st->errstr) != 0) return -1;
+    st->pace0 = now_s();
+    const order_batch *b;
+    int rc = 0;
+    while (!stop_signal && (b = gen_pool_next(st->pool)) != NULL) {
+        rc = publish_batch(st, b);
+        gen_pool_release(st->pool, b);
+        if (rc != 0) break;
+    }
+    gen_pool_stop(st->pool);
+    return rc;
+}
+
+static void keep_broker_up(run_state *st) {
+    fprintf(stderr, "shopstream: embedded broker stays up at %s until Ctrl-C\n",
+            embedded_broker_address(st->broker));
+    stop_signal = 0;
+    while (!stop_signal) {
+        struct timespec ts = { 0, 200000000 };
+        nanosleep(&ts, NULL);
+    }
+}
+
+static void run_cleanup(run_state *st) {
+    gen_pool_free(st->pool);
+    sink_free(st->sink);
+    embedded_broker_stop(st->broker);
+    encoder_free(st->encoder);
+    engine_free(st->engine);
+}
+
+int run_command(run_config *rc) {
+    run_state st;
+    memset(&st, 0, sizeof st);
+    st.rc = rc;
+    st.in_place = isatty(STDERR_FILENO);
+    int code = EXIT_USAGE;
+
+    if (engine_new(&rc->engine, &st.engine, st.errstr, sizeof st.errstr) != 0) goto out;
+    if (encoder_new(rc->schema_dir, rc->currency, rc->engine.scenario.name, &st.encoder, st.errstr,
+                    sizeof st.errstr) != 0)
+        goto out;
+
+    sink_config sc = { rc->sink, rc->brokers, rc->topic_prefix, rc->properties, rc->n_properties,
+                       rc->connect_timeout_ms };
+    char topic_full[TOPIC_COUNT][256];
+    const char *topic_list[TOPIC_COUNT];
+    for (int t = 0; t < TOPIC_COUNT; t++) {
+        snprintf(topic_full[t], sizeof topic_full[t], "%s%s", rc->topic_prefix, topic_suffixes[t]);
+        topic_list[t] = topic_full[t];
+    }
+    if (rc->sink == SINK_KAFKA && rc->brokers[0] == '\0') {
+        if (embedded_broker_start(topic_list, TOPIC_COUNT, rc->partitions, &st.broker, st.errstr,
+                                  sizeof st.errstr) != 0)
+            goto out;
+        sc.brokers = embedded_broker_address(st.broker);
+        fprintf(stderr, "shopstream: embedded broker at %s (watch: kcat -b %s -t %s -C)\n", sc.brokers,
+                sc.brokers, topic_list[TOPIC_ORDERS]);
+    }
+    if (sink_new(&sc, &st.sink, st.errstr, sizeof st.errstr) != SINK_OK) goto out;
+    for (int t = 0; t < TOPIC_COUNT; t++) st.topic_names[t] = sink_topic_name(st.sink, (topic_id)t);
+
+    install_signals();
+    st.totals = (run_totals){
+        .sink = sink_get_counters(st.sink), .topic_names = st.topic_names,
+        .scenario = rc->engine.scenario.name, .sink_name = rc->sink == SINK_KAFKA ? "kafka" : "null",
+        .brokers = rc->sink == SINK_KAFKA ? sc.brokers : NULL, .seed = rc->engine.seed,
+        .planned_orders = engine_get_plan(st.engine)->total_orders,
+    };
+    st.t0 = now_s();
+    st.sim_now_ms = rc->engine.start_ms;
+    code = EXIT_FAILED;
+    int rc_pub = publish_dimensions(&st);
+    if (rc_pub == 0 && !stop_signal) rc_pub = publish_facts(&st);
+    if (rc_pub != 0 && !stop_signal) fprintf(stderr, "shopstream: %s\n", st.errstr);
+    st.totals.interrupted = stop_signal != 0;
+    int drained = drain(&st, FLUSH_TIMEOUT_MS);
+    st.totals.wall_s = now_s() - st.t0;
+    st.totals.complete = rc_pub == 0 && st.totals.orders == st.totals.planned_orders;
+    st.totals.sim_ms = st.sim_now_ms - rc->engine.start_ms;
+    if (st.totals.complete) st.totals.sim_ms = rc->engine.duration_ms;
+    if (!rc->quiet) report_progress_end(stderr, st.in_place);
+    report_summary(stderr, &st.totals);
+    if (sink_fatal(st.sink, st.errstr, sizeof st.errstr)) fprintf(stderr, "shopstream: %s\n", st.errstr);
+
+    code = drained != 0 || rc_pub != 0 ? EXIT_FAILED
+         : st.totals.interrupted ? EXIT_INTERRUPTED : EXIT_DONE;
+    if (rc->stats_json[0] && report_stats_json(rc->stats_json, &st.totals, st.errstr, sizeof st.errstr) != 0) {
+        fprintf(stderr, "shopstream: %s\n", st.errstr);
+        if (code == EXIT_DONE) code = EXIT_FAILED;
+    }
+    if (rc->keep_broker && st.broker && !st.totals.interrupted) keep_broker_up(&st);
+    run_cleanup(&st);
+    return code;
+out:
+    fprintf(stderr, "shopstream: %s\n", st.errstr);
+    run_cleanup(&st);
+    return code;
+}
+
+int plan_command(run_config *rc) {
+    engine *e;
+    char errstr[1024];
+    if (engine_new(&rc->engine, &e, errstr, sizeof errstr) != 0) {
+        fprintf(stderr, "shopstream: %s\n", errstr);
+        return EXIT_USAGE;
+    }
+    const plan *p = engine_get_plan(e);
+    const engine_settings *s = engine_get_settings(e);
+    printf("# scenario %s, seed %llu, intensity %g, base %g orders/hour\n", s->scenario.name,
+           (unsigned long long)s->seed, s->intensity, s->base_orders_per_hour);
+    printf("%-6s %-20s %14s %12s\n", "hour", "start (UTC)", "expected", "drawn");
+    double exp_hour = 0.0, exp_total = 0.0;
+    uint64_t drawn_hour = 0;
+    int64_t hour_start = s->start_ms;
+    int hour = 0;
+    for (size_t i = 0; i < p->n_slices; i++) {
+        const plan_slice *sl = &p->slices[i];
+        exp_hour += sl->expected;
+        drawn_hour += sl->count;
+        int last = i + 1 == p->n_slices;
+        if (last || p->slices[i + 1].start_ms - hour_start >= 3600000) {
+            char when[40];
+            units_format_time(hour_start, when, sizeof when);
+            when[16] = '\0';
+            printf("%-6d %-20s %14.1f %12llu\n", hour, when, exp_hour, (unsigned long long)drawn_hour);
+            exp_total += exp_hour;
+            exp_hour = 0.0;
+            drawn_hour = 0;
+            hour++;
+            if (!last) hour_start = p->slices[i + 1].start_ms;
+        }
+    }
+    printf("# total: expected %.1f orders, drawn %llu\n", exp_total, (unsigned long long)p->total_orders);
+    engine_free(e);
+    return EXIT_DONE;
+}

@@ -1,0 +1,17 @@
+/* run.h - the two commands: `run` streams a scenario, `plan` prints its rates. */
+#ifndef SHOPSTREAM_RUN_H
+#define SHOPSTREAM_RUN_H
+
+#include "config.h"
+
+enum exit_code {
+    EXIT_DONE = 0,        /* complete, every message delivered */
+    EXIT_FAILED = 1,      /* something failed or was not delivered */
+    EXIT_USAGE = 2,       /* bad options, config, schema, or unreachable brokers */
+    EXIT_INTERRUPTED = 3, /* stopped by a signal; everything produced was delivered */
+};
+
+int run_command(run_config *rc);
+int plan_command(run_config *rc);
+
+#endif

@@ -1,0 +1,199 @@
+/* sink.c - librdkafka producer and null sink (see sink.h). */
+#include "sink.h"
+
+#include <librdkafka/rdkafka.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest.h"
+
+#define TOPIC_NAME_MAX 256
+#define OPAQUE_TOPIC_BITS 4
+#define OPAQUE_TOPIC_MASK ((1u << OPAQUE_TOPIC_BITS) - 1)
+
+struct sink {
+    sink_kind kind;
+    rd_kafka_t *rk;
+    rd_kafka_topic_t *rkt[TOPIC_COUNT];
+    char topic_name[TOPIC_COUNT][TOPIC_NAME_MAX];
+    sink_counters counters;
+};
+
+/* shopstream's producer defaults; config kafka.properties and -X override. */
+static const sink_property producer_defaults[] = {
+    { "enable.idempotence", "true" },
+    { "acks", "all" },
+    { "partitioner", "murmur2_random" },
+    { "compression.type", "lz4" },
+    { "linger.ms", "5" },
+    { "batch.num.messages", "10000" },
+    { "queue.buffering.max.messages", "200000" },
+    { "queue.buffering.max.kbytes", "65536" },
+    { "message.timeout.ms", "60000" },
+};
+
+static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
+    (void)rk;
+    sink *s = opaque;
+    /* The opaque carries the topic and the timestamp we set: brokers may
+     * report LogAppendTime in the delivery report (the mock cluster does). */
+    uint64_t packed = (uint64_t)(uintptr_t)m->_private;
+    topic_id t = (topic_id)(packed & OPAQUE_TOPIC_MASK);
+    int64_t ts = (int64_t)(packed >> OPAQUE_TOPIC_BITS);
+    sink_topic_counters *tc = &s->counters.topic[t];
+    if (m->err) {
+        tc->failed++;
+        s->counters.failed++;
+        if (!s->counters.first_error[0])
+            snprintf(s->counters.first_error, sizeof s->counters.first_error, "%s: %s",
+                     s->topic_name[t], rd_kafka_err2str(m->err));
+        return;
+    }
+    size_t bytes = m->len + m->key_len;
+    tc->delivered++;
+    tc->bytes += bytes;
+    s->counters.delivered++;
+    s->counters.bytes += bytes;
+    s->counters.digest += digest_message(s->topic_name[t], m->key, m->key_len, m->payload, m->len, ts);
+}
+
+static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) {
+    (void)rk; (void)opaque;
+    /* Transport errors are retried by librdkafka; fatal ones surface via
+     * rd_kafka_fatal_error() in sink_fatal(). Say what happened, once a line. */
+    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || err == RD_KAFKA_RESP_ERR__FATAL)
+        fprintf(stderr, "shopstream: kafka: %s\n", reason);
+}
+
+static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t errlen) {
+    char err[512];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    if (rd_kafka_conf_set(conf, "bootstrap.servers", cfg->brokers, err, sizeof err) != RD_KAFKA_CONF_OK) {
+        snprintf(errstr, errlen, "-b %s: %s", cfg->brokers, err);
+        rd_kafka_conf_destroy(conf);
+        return SINK_ERR_CONFIG;
+    }
+    for (size_t i = 0; i < sizeof producer_defaults / sizeof producer_defaults[0]; i++)
+        rd_kafka_conf_set(conf, producer_defaults[i].name, producer_defaults[i].value, err, sizeof err);
+    for (size_t i = 0; i < cfg->n_properties; i++) {
+        const sink_property *p = &cfg->properties[i];
+        if (rd_kafka_conf_set(conf, p->name, p->value, err, sizeof err) != RD_KAFKA_CONF_OK) {
+            snprintf(errstr, errlen, "-X %s=%s: %s", p->name, p->value, err);
+            rd_kafka_conf_destroy(conf);
+            return SINK_ERR_CONFIG;
+        }
+    }
+    rd_kafka_conf_set_opaque(conf, s);
+    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+    rd_kafka_conf_set_error_cb(conf, on_error);
+    s->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    if (!s->rk) {
+        snprintf(errstr, errlen, "cannot create the Kafka producer: %s", err);
+        return SINK_ERR_CONFIG; /* conf is destroyed by rd_kafka_new only on success */
+    }
+    for (int t = 0; t < TOPIC_COUNT; t++) {
+        s->rkt[t] = rd_kafka_topic_new(s->rk, s->topic_name[t], NULL);
+        if (!s->rkt[t]) {
+            snprintf(errstr, errlen, "topic %s: %s", s->topic_name[t], rd_kafka_err2str(rd_kafka_last_error()));
+            return SINK_ERR_CONFIG;
+        }
+    }
+    /* Reach the cluster before anything is produced: nothing half-published. */
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t merr = rd_kafka_metadata(s->rk, 0, NULL, &md, cfg->connect_timeout_ms);
+    if (merr) {
+        snprintf(errstr, errlen, "cannot reach Kafka at %s within %d ms: %s", cfg->brokers,
+                 cfg->connect_timeout_ms, rd_kafka_err2str(merr));
+        return SINK_ERR_CONNECT;
+    }
+    rd_kafka_metadata_destroy(md);
+    return SINK_OK;
+}
+
+sink_err sink_new(const sink_config *cfg, sink **out, char *errstr, size_t errlen) {
+    *out = NULL;
+    sink *s = calloc(1, sizeof *s);
+    if (!s) { snprintf(errstr, errlen, "out of memory"); return SINK_ERR_FATAL; }
+    s->kind = cfg->kind;
+    for (int t = 0; t < TOPIC_COUNT; t++) {
+        int n = snprintf(s->topic_name[t], TOPIC_NAME_MAX, "%s%s", cfg->topic_prefix, topic_suffixes[t]);
+        if (n <= 0 || n >= TOPIC_NAME_MAX || n > 249) {
+            snprintf(errstr, errlen, "topic prefix '%s': topic names must be 1-249 characters", cfg->topic_prefix);
+            free(s);
+            return SINK_ERR_CONFIG;
+        }
+    }
+    if (cfg->kind == SINK_KAFKA) {
+        sink_err rc = kafka_open(s, cfg, errstr, errlen);
+        if (rc != SINK_OK) { sink_free(s); return rc; }
+    }
+    *out = s;
+    return SINK_OK;
+}
+
+void sink_free(sink *s) {
+    if (!s) return;
+    for (int t = TOPIC_COUNT - 1; t >= 0; t--)
+        if (s->rkt[t]) rd_kafka_topic_destroy(s->rkt[t]);
+    if (s->rk) rd_kafka_destroy(s->rk);
+    free(s);
+}
+
+const char *sink_topic_name(const sink *s, topic_id t) { return s->topic_name[t]; }
+
+sink_err sink_produce(sink *s, topic_id t, const void *key, size_t key_len,
+                      const void *value, size_t value_len, int64_t timestamp_ms,
+                      char *errstr, size_t errlen) {
+    sink_topic_counters *tc = &s->counters.topic[t];
+    if (timestamp_ms < 0 || timestamp_ms >= SINK_TIMESTAMP_LIMIT) {
+        snprintf(errstr, errlen, "%s: timestamp %lld is outside [0, 2^59) ms", s->topic_name[t], (long long)timestamp_ms);
+        return SINK_ERR_FATAL;
+    }
+    if (s->kind == SINK_NULL) {
+        tc->produced++; tc->delivered++; tc->bytes += key_len + value_len;
+        s->counters.produced++; s->counters.delivered++; s->counters.bytes += key_len + value_len;
+        s->counters.digest += digest_message(s->topic_name[t], key, key_len, value, value_len, timestamp_ms);
+        return SINK_OK;
+    }
+    for (;;) {
+        rd_kafka_resp_err_t err = rd_kafka_producev(
+            s->rk, RD_KAFKA_V_RKT(s->rkt[t]), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_KEY((void *)key, key_len), RD_KAFKA_V_VALUE((void *)value, value_len),
+            RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_OPAQUE((void *)(uintptr_t)((uint64_t)timestamp_ms << OPAQUE_TOPIC_BITS | t)), RD_KAFKA_V_END);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+            /* Backpressure: wait for deliveries; the engine waits on us. */
+            rd_kafka_poll(s->rk, 5);
+            continue;
+        }
+        if (err == RD_KAFKA_RESP_ERR__FATAL && sink_fatal(s, errstr, errlen)) return SINK_ERR_FATAL;
+        snprintf(errstr, errlen, "producing to %s: %s", s->topic_name[t], rd_kafka_err2str(err));
+        return SINK_ERR_FATAL;
+    }
+    tc->produced++;
+    s->counters.produced++;
+    return SINK_OK;
+}
+
+void sink_poll(sink *s, int timeout_ms) {
+    if (s->rk) rd_kafka_poll(s->rk, timeout_ms);
+}
+
+uint64_t sink_flush(sink *s, int timeout_ms) {
+    if (!s->rk) return 0;
+    rd_kafka_flush(s->rk, timeout_ms);
+    return (uint64_t)rd_kafka_outq_len(s->rk);
+}
+
+int sink_fatal(sink *s, char *errstr, size_t errlen) {
+    if (!s->rk) return 0;
+    char reason[512];
+    rd_kafka_resp_err_t err = rd_kafka_fatal_error(s->rk, reason, sizeof reason);
+    if (!err) return 0;
+    snprintf(errstr, errlen, "fatal producer error: %s: %s", rd_kafka_err2name(err), reason);
+    return 1;
+}
+
+const sink_counters *sink_get_counters(const sink *s) { return &s->counters; }

@@ -1,0 +1,80 @@
+/* sink.h - where encoded messages go: Kafka through librdkafka, or nowhere.
+ *
+ * The Kafka sink is an idempotent librdkafka producer with the murmur2_random
+ * partitioner; message timestamps are the event times given; every message
+ * ends in a delivery report that updates the counters and the content digest.
+ * The null sink counts and digests at hand-off, for benchmarks and checks.
+ *
+ * One thread produces, polls and flushes; the counters are read by that
+ * same thread. */
+#ifndef SHOPSTREAM_SINK_H
+#define SHOPSTREAM_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "topics.h"
+
+typedef enum sink_kind { SINK_KAFKA, SINK_NULL } sink_kind;
+
+typedef enum sink_err {
+    SINK_OK = 0,
+    SINK_ERR_CONFIG,  /* a bad property: usage error */
+    SINK_ERR_CONNECT, /* the brokers cannot be reached */
+    SINK_ERR_FATAL,   /* the producer cannot go on (e.g. a fatal idempotence error) */
+} sink_err;
+
+typedef struct sink_property { const char *name; const char *value; } sink_property;
+
+typedef struct sink_config {
+    sink_kind kind;
+    const char *brokers;
+    const char *topic_prefix;
+    const sink_property *properties; /* applied in order, after shopstream's defaults */
+    size_t n_properties;
+    int connect_timeout_ms;
+} sink_config;
+
+typedef struct sink_topic_counters {
+    uint64_t produced;
+    uint64_t delivered;
+    uint64_t failed;
+    uint64_t bytes;    /* key + value bytes delivered */
+} sink_topic_counters;
+
+typedef struct sink_counters {
+    sink_topic_counters topic[TOPIC_COUNT];
+    uint64_t produced, delivered, failed, bytes;
+    uint64_t digest;   /* sum of per-message hashes of delivered messages */
+    char first_error[256];
+} sink_counters;
+
+typedef struct sink sink;
+
+/* Message timestamps must lie in [0, SINK_TIMESTAMP_LIMIT) ms since the epoch. */
+#define SINK_TIMESTAMP_LIMIT (INT64_C(1) << 59)
+
+sink_err sink_new(const sink_config *cfg, sink **out, char *errstr, size_t errlen);
+void sink_free(sink *s);
+
+const char *sink_topic_name(const sink *s, topic_id t);
+
+/* Hands one message over, waiting while the local queue is full (polling
+ * for delivery reports meanwhile). */
+sink_err sink_produce(sink *s, topic_id t, const void *key, size_t key_len,
+                      const void *value, size_t value_len, int64_t timestamp_ms,
+                      char *errstr, size_t errlen);
+
+/* Serves delivery reports for up to timeout_ms. */
+void sink_poll(sink *s, int timeout_ms);
+
+/* Waits up to timeout_ms for every message to be reported; returns how many
+ * are still outstanding. */
+uint64_t sink_flush(sink *s, int timeout_ms);
+
+/* A fatal producer error, if one happened (written into errstr). */
+int sink_fatal(sink *s, char *errstr, size_t errlen);
+
+const sink_counters *sink_get_counters(const sink *s);
+
+#endif
