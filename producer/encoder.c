@@ -184,7 +184,10 @@ static int codec_load(codec *c, topic_id t, const char *dir, char *errstr, size_
 
     const field_spec *fields = topic_fields[t].fields;
     for (size_t i = 0; i < topic_fields[t].n; i++) {
-        avro_schema_t fs = avro_schema_record_field_get(c->schema, fields[i].name);
+        /* field_get_index first: avro_schema_record_field_get() reads an
+         * uninitialised pointer when the field is absent. */
+        int idx = avro_schema_record_field_get_index(c->schema, fields[i].name);
+        avro_schema_t fs = idx < 0 ? NULL : avro_schema_record_field_get_by_index(c->schema, idx);
         if (!fs) FAIL("%s: field '%s' is missing (it is part of the wire contract)", path, fields[i].name);
         if (bind_field(c, i, &fields[i], fs, path, errstr, errlen) != 0) return -1;
     }

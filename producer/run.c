@@ -235,6 +235,7 @@ int run_command(run_config *rc) {
         snprintf(topic_full[t], sizeof topic_full[t], "%s%s", rc->topic_prefix, topic_suffixes[t]);
         topic_list[t] = topic_full[t];
     }
+    if (sink_check_config(&sc, st.errstr, sizeof st.errstr) != SINK_OK) goto out;
     if (rc->sink == SINK_KAFKA && rc->brokers[0] == '\0') {
         if (embedded_broker_start(topic_list, TOPIC_COUNT, rc->partitions, &st.broker, st.errstr,
                                   sizeof st.errstr) != 0)

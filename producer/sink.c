@@ -67,13 +67,15 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) 
         fprintf(stderr, "shopstream: kafka: %s\n", reason);
 }
 
-static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t errlen) {
+/* A producer configuration: bootstrap servers, our defaults, then the
+ * user's properties in order. NULL with errstr set if one is refused. */
+static rd_kafka_conf_t *make_conf(const sink_config *cfg, const char *brokers, char *errstr, size_t errlen) {
     char err[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    if (rd_kafka_conf_set(conf, "bootstrap.servers", cfg->brokers, err, sizeof err) != RD_KAFKA_CONF_OK) {
-        snprintf(errstr, errlen, "-b %s: %s", cfg->brokers, err);
+    if (brokers && rd_kafka_conf_set(conf, "bootstrap.servers", brokers, err, sizeof err) != RD_KAFKA_CONF_OK) {
+        snprintf(errstr, errlen, "-b %s: %s", brokers, err);
         rd_kafka_conf_destroy(conf);
-        return SINK_ERR_CONFIG;
+        return NULL;
     }
     for (size_t i = 0; i < sizeof producer_defaults / sizeof producer_defaults[0]; i++)
         rd_kafka_conf_set(conf, producer_defaults[i].name, producer_defaults[i].value, err, sizeof err);
@@ -82,9 +84,24 @@ static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t
         if (rd_kafka_conf_set(conf, p->name, p->value, err, sizeof err) != RD_KAFKA_CONF_OK) {
             snprintf(errstr, errlen, "-X %s=%s: %s", p->name, p->value, err);
             rd_kafka_conf_destroy(conf);
-            return SINK_ERR_CONFIG;
+            return NULL;
         }
     }
+    return conf;
+}
+
+sink_err sink_check_config(const sink_config *cfg, char *errstr, size_t errlen) {
+    if (cfg->kind != SINK_KAFKA) return SINK_OK;
+    rd_kafka_conf_t *conf = make_conf(cfg, NULL, errstr, errlen);
+    if (!conf) return SINK_ERR_CONFIG;
+    rd_kafka_conf_destroy(conf);
+    return SINK_OK;
+}
+
+static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t errlen) {
+    char err[512];
+    rd_kafka_conf_t *conf = make_conf(cfg, cfg->brokers, errstr, errlen);
+    if (!conf) return SINK_ERR_CONFIG;
     rd_kafka_conf_set_opaque(conf, s);
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rd_kafka_conf_set_error_cb(conf, on_error);

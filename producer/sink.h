@@ -54,6 +54,9 @@ typedef struct sink sink;
 /* Message timestamps must lie in [0, SINK_TIMESTAMP_LIMIT) ms since the epoch. */
 #define SINK_TIMESTAMP_LIMIT (INT64_C(1) << 59)
 
+/* Checks the properties alone, before anything starts (e.g. the embedded broker). */
+sink_err sink_check_config(const sink_config *cfg, char *errstr, size_t errlen);
+
 sink_err sink_new(const sink_config *cfg, sink **out, char *errstr, size_t errlen);
 void sink_free(sink *s);
 

@@ -1,0 +1,78 @@
+/* support.c - running the program and reading its stats (see support.h). */
+#include "support.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void slurp(int fd, char *buf, size_t cap) {
+    size_t n = 0;
+    ssize_t r;
+    while (n + 1 < cap && (r = read(fd, buf + n, cap - 1 - n)) > 0) n += (size_t)r;
+    buf[n] = '\0';
+    char sink[4096];
+    while (read(fd, sink, sizeof sink) > 0) {}
+}
+
+void support_run(const char *const *args, run_result *out) {
+    const char *bin = getenv("SHOPSTREAM_BIN");
+    memset(out, 0, sizeof *out);
+    out->exit_code = -1;
+    if (!bin) { snprintf(out->stderr_text, sizeof out->stderr_text, "SHOPSTREAM_BIN is not set"); return; }
+    char err_path[512], out_path[512];
+    support_tmp_path("stderr", err_path, sizeof err_path);
+    support_tmp_path("stdout", out_path, sizeof out_path);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int n = open("/dev/null", O_RDONLY);
+        if (e < 0 || o < 0 || n < 0) _exit(127);
+        dup2(n, 0); dup2(o, 1); dup2(e, 2);
+        size_t argc = 0;
+        while (args[argc]) argc++;
+        char **argv = calloc(argc + 2, sizeof *argv);
+        argv[0] = (char *)bin;
+        for (size_t i = 0; i < argc; i++) argv[i + 1] = (char *)args[i];
+        execv(bin, argv);
+        _exit(127);
+    }
+    int status = 0;
+    if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status)) out->exit_code = WEXITSTATUS(status);
+    int fd = open(err_path, O_RDONLY);
+    if (fd >= 0) { slurp(fd, out->stderr_text, sizeof out->stderr_text); close(fd); }
+    fd = open(out_path, O_RDONLY);
+    if (fd >= 0) { slurp(fd, out->stdout_text, sizeof out->stdout_text); close(fd); }
+    unlink(err_path);
+    unlink(out_path);
+}
+
+void support_tmp_path(const char *tag, char *buf, size_t cap) {
+    static unsigned counter;
+    const char *dir = getenv("SHOPSTREAM_TEST_TMP");
+    snprintf(buf, cap, "%s/%s.%d.%u", dir ? dir : "/tmp", tag, (int)getpid(), counter++);
+}
+
+void support_source_path(const char *relative, char *buf, size_t cap) {
+    const char *dir = getenv("SHOPSTREAM_SOURCE_DIR");
+    snprintf(buf, cap, "%s/%s", dir ? dir : ".", relative);
+}
+
+json_t *support_read_stats(const char *path) {
+    json_error_t err;
+    return json_load_file(path, 0, &err);
+}
+
+uint64_t support_stat(const json_t *stats, const char *name) {
+    json_t *v = json_object_get(stats, name);
+    return json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
+}
+
+uint64_t support_topic_delivered(const json_t *stats, const char *topic) {
+    json_t *t = json_object_get(json_object_get(stats, "topics"), topic);
+    json_t *v = json_object_get(t, "delivered");
+    return json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
+}

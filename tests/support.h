@@ -1,0 +1,34 @@
+/* support.h - what the tests share: running the shopstream program as a user
+ * would, and reading the --stats-json file it writes. */
+#ifndef SHOPSTREAM_TEST_SUPPORT_H
+#define SHOPSTREAM_TEST_SUPPORT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct run_result {
+    int exit_code;       /* -1 if it did not exit normally */
+    char stderr_text[16384];
+    char stdout_text[16384];
+} run_result;
+
+/* Runs $SHOPSTREAM_BIN with argv (NULL-terminated, without argv[0]). */
+void support_run(const char *const *args, run_result *out);
+
+/* A fresh path under $SHOPSTREAM_TEST_TMP for this process: tag + pid. */
+void support_tmp_path(const char *tag, char *buf, size_t cap);
+
+/* $SHOPSTREAM_SOURCE_DIR/relative. */
+void support_source_path(const char *relative, char *buf, size_t cap);
+
+/* Parses a stats JSON file; NULL if unreadable. Caller json_decref()s. */
+json_t *support_read_stats(const char *path);
+
+/* A number field of the stats object (0 if absent). */
+uint64_t support_stat(const json_t *stats, const char *name);
+
+/* stats.topics[topic].delivered */
+uint64_t support_topic_delivered(const json_t *stats, const char *topic);
+
+#endif
