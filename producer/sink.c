@@ -47,7 +47,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
         tc->failed++;
         s->counters.failed++;
         if (!s->counters.first_error[0])
-            snprintf(s->counters.first_error, sizeof s->counters.first_error, "%s: %s",
+            snprintf(s->counters.first_error, sizeof s->counters.first_error, "%.120s: %.120s",
                      s->topic_name[t], rd_kafka_err2str(m->err));
         return;
     }
