@@ -72,32 +72,83 @@ static void build_customers(catalog *c, const engine_settings *s, philox_key key
     }
 }
 
-/* Vose's alias method in integers: p_i = w_i * n against the total T. */
-static int build_alias(catalog *c) {
-    size_t n = c->n_products;
+/* Vose's alias method in integers: p_j = w_j * n against the total T.
+ * weights[j] is the weight of position j; item (may be NULL) maps positions
+ * to product indices and is owned by the table afterwards. */
+static int alias_build(alias_table *t, const uint32_t *weights, size_t n, uint32_t *item) {
+    memset(t, 0, sizeof *t);
+    t->item = item;
+    t->n = n;
+    if (n == 0) return 0;
     uint64_t total = 0;
-    for (size_t i = 0; i < n; i++) total += c->products[i].weight;
-
+    for (size_t i = 0; i < n; i++) total += weights[i];
+    t->threshold = malloc(n * sizeof *t->threshold);
+    t->alias = malloc(n * sizeof *t->alias);
     uint64_t *scaled = malloc(n * sizeof *scaled);
     uint32_t *small = malloc(n * sizeof *small), *large = malloc(n * sizeof *large);
+    int rc = -1;
+    if (!t->threshold || !t->alias || !scaled || !small || !large) goto out;
     size_t ns = 0, nl = 0;
-    if (!scaled || !small || !large) { free(large); free(small); free(scaled); return -1; }
     for (size_t i = 0; i < n; i++) {
-        scaled[i] = (uint64_t)c->products[i].weight * n;
+        scaled[i] = (uint64_t)weights[i] * n;
         if (scaled[i] < total) small[ns++] = (uint32_t)i; else large[nl++] = (uint32_t)i;
     }
     while (ns > 0 && nl > 0) {
-        uint32_t s = small[--ns], l = large[--nl];
-        c->alias_threshold[s] = (uint64_t)(((unsigned __int128)scaled[s] << 32) / total);
-        c->alias_index[s] = l;
-        scaled[l] = scaled[l] + scaled[s] - total;
+        uint32_t sm = small[--ns], l = large[--nl];
+        t->threshold[sm] = (uint64_t)(((unsigned __int128)scaled[sm] << 32) / total);
+        t->alias[sm] = l;
+        scaled[l] = scaled[l] + scaled[sm] - total;
         if (scaled[l] < total) small[ns++] = l; else large[nl++] = l;
     }
-    while (nl > 0) { uint32_t l = large[--nl]; c->alias_threshold[l] = UINT64_C(1) << 32; c->alias_index[l] = l; }
-    while (ns > 0) { uint32_t s = small[--ns]; c->alias_threshold[s] = UINT64_C(1) << 32; c->alias_index[s] = s; }
+    while (nl > 0) { uint32_t l = large[--nl]; t->threshold[l] = UINT64_C(1) << 32; t->alias[l] = l; }
+    while (ns > 0) { uint32_t sm = small[--ns]; t->threshold[sm] = UINT64_C(1) << 32; t->alias[sm] = sm; }
+    rc = 0;
+out:
     free(large);
     free(small);
     free(scaled);
+    return rc;
+}
+
+static void alias_free(alias_table *t) {
+    free(t->item);
+    free(t->alias);
+    free(t->threshold);
+    memset(t, 0, sizeof *t);
+}
+
+/* Overall and per-category popularity tables. */
+static int build_popularity(catalog *c) {
+    size_t n = c->n_products;
+    uint32_t *w = malloc(n * sizeof *w);
+    if (!w) return -1;
+    for (size_t i = 0; i < n; i++) w[i] = c->products[i].weight;
+    int rc = alias_build(&c->popularity, w, n, NULL);
+    for (int k = 0; k < CATEGORY_COUNT && rc == 0; k++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) if (c->products[i].category == k) m++;
+        uint32_t *item = malloc((m ? m : 1) * sizeof *item);
+        if (!item) { rc = -1; break; }
+        m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (c->products[i].category == k) { item[m] = (uint32_t)i; w[m] = c->products[i].weight; m++; }
+        rc = alias_build(&c->category_popularity[k], w, m, item);
+    }
+    free(w);
+    return rc;
+}
+
+static int build_cohort_lists(catalog *c) {
+    for (size_t i = 0; i < c->n_customers; i++) c->n_by_cohort[c->customers[i].cohort]++;
+    for (int k = 0; k < COHORT_COUNT; k++) {
+        c->by_cohort[k] = malloc((c->n_by_cohort[k] ? c->n_by_cohort[k] : 1) * sizeof *c->by_cohort[k]);
+        if (!c->by_cohort[k]) return -1;
+        c->n_by_cohort[k] = 0;
+    }
+    for (size_t i = 0; i < c->n_customers; i++) {
+        int k = c->customers[i].cohort;
+        c->by_cohort[k][c->n_by_cohort[k]++] = (uint32_t)i;
+    }
     return 0;
 }
 
@@ -132,14 +183,16 @@ static int build_products(catalog *c, const engine_settings *s, philox_key key) 
                  nouns[p->category][philox_below(r.v[2] << 8 | r.v[2] >> 24, 6)]);
     }
     free(rank);
-    return build_alias(c);
+    return build_popularity(c);
 }
 
 static void build_campaigns(catalog *c, const engine_settings *s, philox_key key) {
-    for (size_t i = 0; i < c->n_campaigns; i++) {
+    size_t n_random = c->n_campaigns - c->n_scenario_campaigns;
+    for (size_t i = 0; i < n_random; i++) {
         philox_ctr r = philox_draw(key, i, STREAM_CAMPAIGN, 0);
         campaign *k = &c->campaigns[i];
         k->id = (int64_t)i + 1;
+        k->uptake = mix_share_threshold(s->campaign_uptake);
         k->discount_pct = 5 * (1 + (int32_t)philox_below(r.v[0], 8));
         k->target_category = -1;
         k->target_cohort = -1;
@@ -157,19 +210,35 @@ static void build_campaigns(catalog *c, const engine_settings *s, philox_key key
                  campaign_kinds[philox_below(r.v[3] << 16 | r.v[3] >> 16, COUNT_OF(campaign_kinds))],
                  target);
     }
+    /* The scenario's campaigns, with its windows, after the random ones. */
+    size_t next = n_random;
+    for (size_t i = 0; i < s->scenario.n_effects; i++) {
+        const scenario_effect *e = &s->scenario.effects[i];
+        if (!(e->kinds & EFFECT_CAMPAIGN)) continue;
+        campaign *k = &c->campaigns[next];
+        k->id = (int64_t)next + 1;
+        next++;
+        k->uptake = mix_share_threshold(e->campaign.uptake);
+        k->discount_pct = e->campaign.discount_pct;
+        k->target_category = e->campaign.target_category;
+        k->target_cohort = e->campaign.target_cohort;
+        k->start_ms = s->start_ms + (int64_t)(e->start_h * (double)HOUR_MS);
+        k->end_ms = s->start_ms + (int64_t)(e->end_h * (double)HOUR_MS);
+        snprintf(k->name, sizeof k->name, "%s", e->campaign.name);
+    }
 }
 
 int catalog_build(catalog *c, const engine_settings *s, char *errstr, size_t errlen) {
     memset(c, 0, sizeof *c);
     c->n_customers = s->customers;
     c->n_products = s->products;
-    c->n_campaigns = s->campaigns;
+    for (size_t i = 0; i < s->scenario.n_effects; i++)
+        if (s->scenario.effects[i].kinds & EFFECT_CAMPAIGN) c->n_scenario_campaigns++;
+    c->n_campaigns = s->campaigns + c->n_scenario_campaigns;
     c->customers = calloc(c->n_customers, sizeof *c->customers);
     c->products = calloc(c->n_products, sizeof *c->products);
-    c->alias_threshold = calloc(c->n_products, sizeof *c->alias_threshold);
-    c->alias_index = calloc(c->n_products, sizeof *c->alias_index);
     c->campaigns = calloc(c->n_campaigns ? c->n_campaigns : 1, sizeof *c->campaigns);
-    if (!c->customers || !c->products || !c->alias_threshold || !c->alias_index || !c->campaigns) {
+    if (!c->customers || !c->products || !c->campaigns) {
         snprintf(errstr, errlen, "out of memory building the catalog (%u customers, %u products)",
                  s->customers, s->products);
         catalog_free(c);
@@ -177,8 +246,8 @@ int catalog_build(catalog *c, const engine_settings *s, char *errstr, size_t err
     }
     philox_key key = philox_key_from_seed(s->seed);
     build_customers(c, s, key);
-    if (build_products(c, s, key) != 0) {
-        snprintf(errstr, errlen, "out of memory ranking %u products", s->products);
+    if (build_cohort_lists(c) != 0 || build_products(c, s, key) != 0) {
+        snprintf(errstr, errlen, "out of memory indexing %u customers and %u products", s->customers, s->products);
         catalog_free(c);
         return -1;
     }
@@ -188,9 +257,10 @@ int catalog_build(catalog *c, const engine_settings *s, char *errstr, size_t err
 
 void catalog_free(catalog *c) {
     free(c->campaigns);
-    free(c->alias_index);
-    free(c->alias_threshold);
+    for (int k = CATEGORY_COUNT - 1; k >= 0; k--) alias_free(&c->category_popularity[k]);
+    alias_free(&c->popularity);
     free(c->products);
+    for (int k = COHORT_COUNT - 1; k >= 0; k--) free(c->by_cohort[k]);
     free(c->customers);
     memset(c, 0, sizeof *c);
 }

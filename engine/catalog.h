@@ -1,8 +1,9 @@
 /* catalog.h - the shop's dimension data: customers, products, campaigns.
  *
  * Built once per run from the seed, before any order. Ids are dense from 1.
- * Products carry an alias table over their popularity weights (a few sell
- * most), so the generator picks a product with two integer compares. */
+ * Products carry alias tables over their popularity weights (a few sell
+ * most), overall and per category, so the generator picks a product with two
+ * integer compares. The scenario's campaigns follow the random ones. */
 #ifndef SHOPSTREAM_CATALOG_H
 #define SHOPSTREAM_CATALOG_H
 
@@ -35,6 +36,7 @@ typedef struct product {
 
 typedef struct campaign {
     int64_t id;
+    uint32_t uptake;        /* threshold on a 32-bit uniform */
     int32_t discount_pct;
     int8_t target_category; /* -1: any */
     int8_t target_cohort;   /* -1: any */
@@ -43,24 +45,39 @@ typedef struct campaign {
     char name[CATALOG_NAME_MAX];
 } campaign;
 
+/* Vose's alias table over n weighted items: item j is kept when a 32-bit
+ * uniform is below threshold[j] (<= 2^32), else alias[j] is taken. */
+typedef struct alias_table {
+    size_t n;
+    uint64_t *threshold;
+    uint32_t *alias;
+    uint32_t *item;      /* position -> product index; NULL: the identity */
+} alias_table;
+
 typedef struct catalog {
     customer *customers;
     size_t n_customers;
+    uint32_t *by_cohort[COHORT_COUNT];  /* customer indices of each cohort */
+    size_t n_by_cohort[COHORT_COUNT];
     product *products;
     size_t n_products;
-    uint64_t *alias_threshold; /* per product: keep it when u32 < threshold (<= 2^32) */
-    uint32_t *alias_index;     /* else take this one */
-    campaign *campaigns;
+    alias_table popularity;                   /* every product */
+    alias_table category_popularity[CATEGORY_COUNT];
+    campaign *campaigns;  /* the random ones, then the scenario's */
     size_t n_campaigns;
+    size_t n_scenario_campaigns;
 } catalog;
 
 int catalog_build(catalog *c, const engine_settings *s, char *errstr, size_t errlen);
 void catalog_free(catalog *c);
 
-/* Product index (0-based) for two uniform words. */
-static inline uint32_t catalog_pick_product(const catalog *c, uint32_t u_col, uint32_t u_keep) {
-    uint32_t j = (uint32_t)(((uint64_t)u_col * c->n_products) >> 32);
-    return (uint64_t)u_keep < c->alias_threshold[j] ? j : c->alias_index[j];
+/* A product index (0-based) from two uniform words; a (category) table of
+ * no products gives -1. */
+static inline int64_t alias_pick(const alias_table *t, uint32_t u_col, uint32_t u_keep) {
+    if (t->n == 0) return -1;
+    uint32_t j = (uint32_t)(((uint64_t)u_col * t->n) >> 32);
+    uint32_t k = (uint64_t)u_keep < t->threshold[j] ? j : t->alias[j];
+    return t->item ? t->item[k] : k;
 }
 
 #endif

@@ -30,8 +30,9 @@ const engine_settings *engine_get_settings(const engine *e);
 const catalog *engine_get_catalog(const engine *e);
 const plan *engine_get_plan(const engine *e);
 
-/* Fills b with orders [first, first + count) and their items; count must not
- * exceed b->capacity and first + count must not exceed the plan's total. */
-void engine_fill(const engine *e, uint64_t first, size_t count, order_batch *b);
+/* Fills b with orders first, first + stride, ... (count of them) and their
+ * items; count must not exceed b->capacity, and the last index must be below
+ * the plan's total. A stride above 1 is how a shard takes every N-th order. */
+void engine_fill(const engine *e, uint64_t first, uint64_t stride, size_t count, order_batch *b);
 
 #endif

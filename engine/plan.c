@@ -6,21 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mix.h"
 #include "philox.h"
 #include "streams.h"
 
 #define HOUR_MS INT64_C(3600000)
 #define DAY_MS (24 * HOUR_MS)
-
-/* e^x from +, *, / only: x / 2^12, a Taylor series, then twelve squarings.
- * Relative error ~1e-13 over the range planning needs; bit-identical on any
- * IEEE-754 machine (with contraction off, which CMake sets). */
-static double det_exp(double x) {
-    double y = x / 4096.0, term = 1.0, sum = 1.0;
-    for (int k = 1; k < 12; k++) { term *= y / k; sum += term; }
-    for (int k = 0; k < 12; k++) sum *= sum;
-    return sum;
-}
 
 /* A double in [0, 1) from two 32-bit words: 53 bits. */
 static double unit_double(uint32_t a, uint32_t b) {
@@ -48,33 +39,60 @@ static uint64_t poisson_draw(philox_key key, uint64_t s, double lambda) {
     return k < 0.0 ? 0 : (uint64_t)k;
 }
 
-double plan_rate_at(const engine_settings *s, int64_t t_ms) {
-    int64_t of_day = ((t_ms % DAY_MS) + DAY_MS) % DAY_MS;
-    double rate = s->base_orders_per_hour * s->intensity * s->daily_curve[of_day / HOUR_MS];
+/* Where t_ms falls in effect e's window: -1 outside, else the fraction. */
+static double window_fraction(const engine_settings *s, const scenario_effect *e, int64_t t_ms) {
     double hours = (double)(t_ms - s->start_ms) / (double)HOUR_MS;
-    for (size_t i = 0; i < s->scenario.n_effects; i++) {
-        const scenario_effect *e = &s->scenario.effects[i];
-        if (hours >= e->start_h && hours < e->end_h) rate *= e->rate_multiplier;
-    }
-    return rate;
+    if (hours < e->start_h || hours >= e->end_h) return -1.0;
+    return (hours - e->start_h) / (e->end_h - e->start_h);
 }
 
-/* The status mix at time t: the configured one, or with the scenario's
- * payment failure rate taking that share and the rest scaled to fit. */
-static void status_mix_at(const engine_settings *s, int64_t t_ms, mix *m) {
-    double p[STATUS_COUNT];
-    memcpy(p, s->status_mix, sizeof p);
-    double hours = (double)(t_ms - s->start_ms) / (double)HOUR_MS;
+static double scenario_rate_at(const engine_settings *s, int64_t t_ms) {
+    double m = 1.0;
     for (size_t i = 0; i < s->scenario.n_effects; i++) {
         const scenario_effect *e = &s->scenario.effects[i];
-        if (e->payment_failure_rate < 0.0 || hours < e->start_h || hours >= e->end_h) continue;
-        double rest = 0.0;
-        for (int k = 0; k < STATUS_COUNT; k++) if (k != STATUS_PAYMENT_FAILED) rest += p[k];
-        for (int k = 0; k < STATUS_COUNT; k++)
-            if (k != STATUS_PAYMENT_FAILED) p[k] = rest > 0.0 ? p[k] / rest * (1.0 - e->payment_failure_rate) : 0.0;
-        p[STATUS_PAYMENT_FAILED] = e->payment_failure_rate;
+        double f = window_fraction(s, e, t_ms);
+        if (f >= 0.0 && (e->kinds & EFFECT_RATE)) m *= ramp_at(&e->rate, f);
     }
-    mix_init(m, p, STATUS_COUNT);
+    return m;
+}
+
+double plan_rate_at(const engine_settings *s, int64_t t_ms) {
+    int64_t of_day = ((t_ms % DAY_MS) + DAY_MS) % DAY_MS;
+    return s->base_orders_per_hour * s->intensity * s->daily_curve[of_day / HOUR_MS] * scenario_rate_at(s, t_ms);
+}
+
+/* The effects in force at t (validation guarantees one entry per kind). */
+static int effects_at(const engine_settings *s, int64_t t_ms, slice_effects *fx) {
+    memset(fx, 0, sizeof *fx);
+    fx->focus_product = fx->focus_category = fx->cohort_id = fx->channel_id = -1;
+    int any = 0;
+    for (size_t i = 0; i < s->scenario.n_effects; i++) {
+        const scenario_effect *e = &s->scenario.effects[i];
+        double f = window_fraction(s, e, t_ms);
+        if (f < 0.0) continue;
+        if (e->kinds & EFFECT_PAYMENT_FAILURE) {
+            fx->fail = mix_share_threshold(e->failure_rate);
+            fx->fail_methods = e->failure_methods ? e->failure_methods : (1u << PAYMENT_COUNT) - 1;
+            any = 1;
+        }
+        if (e->kinds & EFFECT_FOCUS) {
+            fx->focus = mix_share_threshold(ramp_at(&e->focus_share, f));
+            fx->focus_product = e->focus_product > 0 ? (int32_t)(e->focus_product - 1) : -1;
+            fx->focus_category = e->focus_category;
+            any = 1;
+        }
+        if (e->kinds & EFFECT_COHORT) {
+            fx->cohort = mix_share_threshold(e->cohort_share);
+            fx->cohort_id = e->cohort;
+            any = 1;
+        }
+        if (e->kinds & EFFECT_CHANNEL) {
+            fx->channel = mix_share_threshold(e->channel_share);
+            fx->channel_id = e->channel;
+            any = 1;
+        }
+    }
+    return any;
 }
 
 int plan_build(plan *p, const engine_settings *s, char *errstr, size_t errlen) {
@@ -93,10 +111,11 @@ int plan_build(plan *p, const engine_settings *s, char *errstr, size_t errlen) {
         sl->start_ms = s->start_ms + (int64_t)i * s->slice_ms;
         sl->len_ms = end_ms - sl->start_ms < s->slice_ms ? end_ms - sl->start_ms : s->slice_ms;
         int64_t mid = sl->start_ms + sl->len_ms / 2;
+        sl->rate_multiplier = scenario_rate_at(s, mid);
         sl->expected = plan_rate_at(s, mid) * (double)sl->len_ms / (double)HOUR_MS;
         sl->count = poisson_draw(key, i, sl->expected);
         sl->first = first;
-        status_mix_at(s, mid, &sl->status);
+        sl->any_fx = effects_at(s, mid, &sl->fx);
         first += sl->count;
     }
     p->total_orders = first;

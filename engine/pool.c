@@ -44,10 +44,11 @@ static void *worker(void *arg) {
         ring_slot *slot = &p->slots[seq % p->opt.ring_slots];
         pthread_mutex_unlock(&p->lock);
 
-        uint64_t first = p->opt.first + seq * p->opt.batch_orders;
-        uint64_t count = p->opt.end - first < p->opt.batch_orders ? p->opt.end - first
-                                                                  : p->opt.batch_orders;
-        engine_fill(p->engine, first, (size_t)count, &slot->batch);
+        uint64_t done = seq * p->opt.batch_orders;
+        uint64_t count = p->opt.count - done < p->opt.batch_orders ? p->opt.count - done
+                                                                    : p->opt.batch_orders;
+        engine_fill(p->engine, p->opt.first + done * p->opt.stride, p->opt.stride, (size_t)count,
+                    &slot->batch);
         slot->batch.seq = seq;
 
         pthread_mutex_lock(&p->lock);
@@ -62,15 +63,15 @@ static void *worker(void *arg) {
 int gen_pool_start(const engine *e, const gen_pool_options *o, gen_pool **out,
                    char *errstr, size_t errlen) {
     *out = NULL;
-    if (o->threads < 1 || o->batch_orders < 1 || o->ring_slots < 1 || o->end < o->first) {
-        snprintf(errstr, errlen, "generator pool: threads, batch size and ring slots must be >= 1");
+    if (o->threads < 1 || o->batch_orders < 1 || o->ring_slots < 1 || o->stride < 1) {
+        snprintf(errstr, errlen, "generator pool: threads, batch size, ring slots and stride must be >= 1");
         return -1;
     }
     gen_pool *p = calloc(1, sizeof *p);
     if (!p) { snprintf(errstr, errlen, "out of memory"); return -1; }
     p->engine = e;
     p->opt = *o;
-    p->n_batches = (o->end - o->first + o->batch_orders - 1) / o->batch_orders;
+    p->n_batches = (o->count + o->batch_orders - 1) / o->batch_orders;
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->space, NULL);
     pthread_cond_init(&p->filled, NULL);

@@ -18,8 +18,9 @@ typedef struct gen_pool_options {
     size_t threads;      /* generator threads, >= 1 */
     size_t batch_orders; /* orders per batch, >= 1 */
     size_t ring_slots;   /* batches in flight, >= 1 */
-    uint64_t first;      /* global order index range [first, end) */
-    uint64_t end;
+    uint64_t first;      /* orders first, first + stride, ... (count of them): */
+    uint64_t stride;     /* >= 1; shard I of N takes first = I, stride = N */
+    uint64_t count;
 } gen_pool_options;
 
 typedef struct gen_pool gen_pool;

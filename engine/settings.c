@@ -101,14 +101,10 @@ int engine_settings_validate(const engine_settings *s, char *errstr, size_t errl
     if (check_mix(s->status_mix, STATUS_COUNT, "mix.status", errstr, errlen)) return -1;
     if (check_mix(s->items_mix, ITEMS_MAX, "mix.item_count", errstr, errlen)) return -1;
     if (check_mix(s->quantity_mix, QUANTITY_MAX, "mix.quantity", errstr, errlen)) return -1;
-    for (size_t i = 0; i < s->scenario.n_effects; i++) {
-        const scenario_effect *e = &s->scenario.effects[i];
-        if (!(e->start_h >= 0.0 && e->end_h > e->start_h))
-            FAIL("scenario %s: effect %zu: end must be after start", s->scenario.name, i + 1);
-        if (!(e->rate_multiplier >= 0.0))
-            FAIL("scenario %s: effect %zu: rate multiplier must be >= 0", s->scenario.name, i + 1);
-        if (e->payment_failure_rate > 1.0)
-            FAIL("scenario %s: effect %zu: payment failure rate must be <= 1", s->scenario.name, i + 1);
-    }
+    if (s->start_ms < 0 || s->start_ms > INT64_C(4102444800000))
+        FAIL("start: must be between 1970 and 2100");
+    char err[400];
+    if (scenario_validate(&s->scenario, s->products, err, sizeof err) != 0)
+        FAIL("scenario %s: %s", s->scenario.name, err);
     return 0;
 }

@@ -14,24 +14,7 @@
 #include <stdint.h>
 
 #include "domain.h"
-
-#define SCENARIO_NAME_MAX 64
-#define SCENARIO_EFFECTS_MAX 32
-
-/* One entry of a scenario's timeline, active for start_h <= t < end_h
- * (simulated hours from the start of the run). */
-typedef struct scenario_effect {
-    double start_h;
-    double end_h;
-    double rate_multiplier;      /* orders per hour are multiplied by this; 1 = none */
-    double payment_failure_rate; /* share of orders that end payment_failed; < 0 = unchanged */
-} scenario_effect;
-
-typedef struct scenario {
-    char name[SCENARIO_NAME_MAX];
-    size_t n_effects;
-    scenario_effect effects[SCENARIO_EFFECTS_MAX];
-} scenario;
+#include "scenario.h"
 
 typedef struct engine_settings {
     uint64_t seed;

@@ -9,7 +9,8 @@
 enum philox_stream {
     STREAM_ORDER_A      = 0x00000001, /* customer, channel, payment, status */
     STREAM_ORDER_B      = 0x00000002, /* arrival jitter, item count, campaign uptake */
-    STREAM_ITEM         = 0x00000100, /* + line number: product (2 words), quantity */
+    STREAM_ORDER_C      = 0x00000003, /* scenario: cohort shift (2 words), channel shift, payment failure */
+    STREAM_ITEM         = 0x00000100, /* + line number: product (2 words), quantity, focus */
     STREAM_CUSTOMER     = 0x10000001,
     STREAM_PRODUCT      = 0x10000002,
     STREAM_PRODUCT_RANK = 0x10000003,

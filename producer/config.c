@@ -84,6 +84,8 @@ void config_defaults(run_config *rc, const char *data_dir) {
     rc->threads = 0;
     rc->batch_orders = 4096;
     rc->ring_slots = 8;
+    rc->shard_index = 0;
+    rc->shard_count = 1;
     rc->sink = SINK_KAFKA;
     snprintf(rc->topic_prefix, sizeof rc->topic_prefix, "shop.");
     rc->partitions = 6;

@@ -24,6 +24,8 @@ typedef struct run_config {
     size_t threads;            /* 0: one per core */
     size_t batch_orders;
     size_t ring_slots;
+    uint64_t shard_index;      /* this process is shard shard_index of shard_count */
+    uint64_t shard_count;      /* 1: not sharded */
 
     sink_kind sink;
     char brokers[1024];        /* empty: the embedded broker */

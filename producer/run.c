@@ -174,6 +174,12 @@ static int publish_batch(run_state *st, const order_batch *b) {
     return 0;
 }
 
+/* Shard I of N takes orders I, I + N, I + 2N, ...: every shard covers the
+ * whole simulated time, so paced shards stay in step. */
+static uint64_t shard_orders(uint64_t total, const run_config *rc) {
+    return total > rc->shard_index ? (total - rc->shard_index + rc->shard_count - 1) / rc->shard_count : 0;
+}
+
 static int publish_facts(run_state *st) {
     const plan *p = engine_get_plan(st->engine);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -181,8 +187,9 @@ static int publish_facts(run_state *st) {
         .threads = st->rc->threads ? st->rc->threads : (size_t)(cores > 0 ? cores : 1),
         .batch_orders = st->rc->batch_orders,
         .ring_slots = st->rc->ring_slots,
-        .first = 0,
-        .end = p->total_orders,
+        .first = st->rc->shard_index,
+        .stride = st->rc->shard_count,
+        .count = shard_orders(p->total_orders, st->rc),
     };
     if (gen_pool_start(st->engine, &o, &st->pool, st->errstr, sizeof st->errstr) != 0) return -1;
     st->pace0 = now_s();
