@@ -16,7 +16,7 @@
 enum long_only {
     OPT_DURATION = 256, OPT_INTENSITY, OPT_SEED, OPT_START, OPT_SPEED, OPT_SINK, OPT_STATS_JSON,
     OPT_TOPIC_PREFIX, OPT_PARTITIONS, OPT_KEY_FORMAT, OPT_THREADS, OPT_BATCH_ORDERS, OPT_CUSTOMERS,
-    OPT_PRODUCTS, OPT_SCHEMA_DIR,
+    OPT_PRODUCTS, OPT_SCHEMA_DIR, OPT_CSV, OPT_SHARD,
 };
 
 static const char short_opts[] = "+c:s:b:X:kqhV";
@@ -39,6 +39,8 @@ static const struct option long_opts[] = {
     { "customers", required_argument, NULL, OPT_CUSTOMERS },
     { "products", required_argument, NULL, OPT_PRODUCTS },
     { "schema-dir", required_argument, NULL, OPT_SCHEMA_DIR },
+    { "csv", no_argument, NULL, OPT_CSV },
+    { "shard", required_argument, NULL, OPT_SHARD },
     { "keep-broker", no_argument, NULL, 'k' },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
@@ -59,7 +61,9 @@ void cli_usage(FILE *out) {
         "\n"
         "Options:\n"
         "  -c, --config FILE      libconfig file (default: config/shopstream.cfg)\n"
-        "  -s, --scenario NAME    scenario to run (baseline)\n"
+        "  -s, --scenario NAME    scenario: baseline, payment_outage, viral_moment, flash_sale,\n"
+        "                         black_friday, a file under config/scenarios/, a path to a\n"
+        "                         .cfg file, or several joined with commas\n"
         "      --duration D       simulated time to cover: 90m, 6h, 2d (default 24h)\n"
         "      --intensity X      multiplies the base order rate (default 1.0)\n"
         "      --seed N           every byte published is a function of the seed\n"
@@ -72,6 +76,9 @@ void cli_usage(FILE *out) {
         "      --partitions N     partitions of the embedded broker's topics (6)\n"
         "      --key-format F     binary (8-byte big-endian id, default) or string\n"
         "      --threads N        generator threads (default: one per core)\n"
+        "      --shard I/N        generate only shard I of N (orders I, I+N, ...); shard 0\n"
+        "                         also publishes the dimension topics\n"
+        "      --csv              plan: print CSV\n"
         "      --batch-orders N   orders per generated batch (4096)\n"
         "      --customers N      customers in the catalog (15000)\n"
         "      --products N       products in the catalog (500)\n"
@@ -98,8 +105,8 @@ static int apply_option(int opt, const char *arg, run_config *rc, char *errstr, 
     switch (opt) {
     case 'c': return 0; /* read in the first pass */
     case 's':
-        if (strlen(arg) >= sizeof rc->engine.scenario.name) USAGE("--scenario: name too long");
-        snprintf(rc->engine.scenario.name, sizeof rc->engine.scenario.name, "%s", arg);
+        if (strlen(arg) >= sizeof rc->scenario_spec) USAGE("--scenario: name too long");
+        snprintf(rc->scenario_spec, sizeof rc->scenario_spec, "%s", arg);
         config_set_origin_option(rc, "scenario", "--scenario");
         return 0;
     case OPT_DURATION:
@@ -176,6 +183,16 @@ static int apply_option(int opt, const char *arg, run_config *rc, char *errstr, 
     case OPT_SCHEMA_DIR:
         snprintf(rc->schema_dir, sizeof rc->schema_dir, "%s", arg);
         return 0;
+    case OPT_CSV: rc->csv = 1; return 0;
+    case OPT_SHARD: {
+        char extra;
+        unsigned long long i, n;
+        if (sscanf(arg, "%llu/%llu%c", &i, &n, &extra) != 2 || n < 1 || i >= n || n > 1000000)
+            USAGE("--shard %s: expected I/N with 0 <= I < N, e.g. 0/4", arg);
+        rc->shard_index = i;
+        rc->shard_count = n;
+        return 0;
+    }
     case 'k': rc->keep_broker = 1; return 0;
     case 'q': rc->quiet = 1; return 0;
     }
@@ -220,5 +237,6 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
     optind = 2;
     while ((opt = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1)
         if (apply_option(opt, optarg, rc, errstr, errlen) != 0) return -1;
+    if (config_resolve_scenario(rc, data_dir, errstr, errlen) != 0) return -1;
     return config_validate(rc, errstr, errlen);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario_file.h"
 #include "units.h"
 
 typedef enum setting_kind {
@@ -38,7 +39,7 @@ static const setting_spec specs[] = {
     STR("start", K_TIME, engine.start_ms),
     STR("duration", K_DURATION, engine.duration_ms),
     NUM("intensity", K_DOUBLE, engine.intensity, 0, 1e9),
-    STR("scenario", K_STRING, engine.scenario.name),
+    STR("scenario", K_STRING, scenario_spec),
     STR("speed", K_SPEED, speed),
     NUM("engine.slice_ms", K_INT64, engine.slice_ms, 1, 3600000),
     NUM("engine.threads", K_SIZE, threads, 0, 1024),
@@ -80,6 +81,7 @@ static const setting_spec specs[] = {
 void config_defaults(run_config *rc, const char *data_dir) {
     memset(rc, 0, sizeof *rc);
     engine_settings_default(&rc->engine);
+    snprintf(rc->scenario_spec, sizeof rc->scenario_spec, "baseline");
     rc->speed = 0.0;
     rc->threads = 0;
     rc->batch_orders = 4096;
@@ -380,13 +382,16 @@ static void locate(const run_config *rc, char *errstr, size_t errlen) {
     }
 }
 
+int config_resolve_scenario(run_config *rc, const char *data_dir, char *errstr, size_t errlen) {
+    if (scenario_file_resolve(rc->scenario_spec, data_dir, rc->engine.products, &rc->engine.scenario, errstr,
+                              errlen) == 0)
+        return 0;
+    if (strncmp(errstr, "scenario:", 9) == 0) locate(rc, errstr, errlen);
+    return -1;
+}
+
 int config_validate(const run_config *rc, char *errstr, size_t errlen) {
     if (engine_settings_validate(&rc->engine, errstr, errlen) != 0) {
-        locate(rc, errstr, errlen);
-        return -1;
-    }
-    if (strcmp(rc->engine.scenario.name, "baseline") != 0) {
-        snprintf(errstr, errlen, "scenario: unknown scenario '%s' (available: baseline)", rc->engine.scenario.name);
         locate(rc, errstr, errlen);
         return -1;
     }

@@ -20,6 +20,7 @@ typedef enum key_format { KEY_BINARY, KEY_STRING } key_format;
 
 typedef struct run_config {
     engine_settings engine;
+    char scenario_spec[1024];  /* --scenario: names or paths, comma-separated */
     double speed;              /* 0: max; else simulated seconds per wall second */
     size_t threads;            /* 0: one per core */
     size_t batch_orders;
@@ -43,6 +44,7 @@ typedef struct run_config {
     double progress_interval_s;
     int keep_broker;           /* keep the embedded broker up after the run */
     int quiet;
+    int csv;                   /* plan: CSV instead of the table */
 
     /* Where each validated setting came from, for error messages. */
     char source_file[CONFIG_PATH_MAX];
@@ -61,6 +63,9 @@ int config_add_property(run_config *rc, const char *name_value, char *errstr, si
 
 /* Records that a setting was given on the command line as option. */
 void config_set_origin_option(run_config *rc, const char *setting, const char *option);
+
+/* Reads the scenario files scenario_spec names into engine.scenario. */
+int config_resolve_scenario(run_config *rc, const char *data_dir, char *errstr, size_t errlen);
 
 int config_validate(const run_config *rc, char *errstr, size_t errlen);
 

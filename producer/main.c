@@ -31,7 +31,7 @@ int main(int argc, char **argv) {
         printf("shopstream %s\n", SHOPSTREAM_VERSION);
         code = EXIT_DONE;
     } else {
-        code = cmd == CLI_RUN ? run_command(&rc) : plan_command(&rc);
+        code = cmd == CLI_RUN ? run_command(&rc) : plan_command(&rc, rc.csv);
     }
     config_free(&rc);
     return code;

@@ -57,6 +57,12 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
             (unsigned long long)t->seed, t->sink_name);
     fprintf(f, "  \"complete\": %s,\n  \"interrupted\": %s,\n", t->complete ? "true" : "false",
             t->interrupted ? "true" : "false");
+    fprintf(f, "  \"shard\": {\"index\": %llu, \"count\": %llu},\n", (unsigned long long)t->shard_index,
+            (unsigned long long)t->shard_count);
+    fprintf(f, "  \"orders_per_hour\": [");
+    for (size_t h = 0; h < t->n_hours; h++)
+        fprintf(f, "%s%llu", h ? ", " : "", (unsigned long long)t->orders_per_hour[h]);
+    fprintf(f, "],\n");
     fprintf(f, "  \"orders\": %llu,\n  \"order_items\": %llu,\n", (unsigned long long)t->orders,
             (unsigned long long)t->order_items);
     fprintf(f, "  \"messages\": %llu,\n  \"delivered\": %llu,\n  \"failed\": %llu,\n  \"bytes\": %llu,\n",

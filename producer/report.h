@@ -21,7 +21,10 @@ typedef struct run_totals {
     uint64_t seed;
     uint64_t orders;                /* handed to the sink */
     uint64_t order_items;
-    uint64_t planned_orders;
+    uint64_t planned_orders;        /* this shard's share of the plan */
+    uint64_t shard_index, shard_count;
+    uint64_t *orders_per_hour;      /* by simulated hour from the start */
+    size_t n_hours;
     int64_t sim_ms;                 /* simulated time covered */
     double wall_s;
     int complete;                   /* every planned order was handed over */

@@ -111,6 +111,7 @@ static int drain(run_state *st, int timeout_ms) {
 }
 
 static int publish_dimensions(run_state *st) {
+    if (st->rc->shard_index != 0) return 0; /* shard 0 publishes them, once */
     const catalog *c = engine_get_catalog(st->engine);
     int64_t ts = engine_get_settings(st->engine)->start_ms;
     for (size_t i = 0; i < c->n_customers && !stop_signal; i++)
@@ -166,6 +167,8 @@ static int publish_batch(run_state *st, const order_batch *b) {
                 return -1;
         st->totals.orders++;
         st->totals.order_items += b->item_count[k];
+        size_t hour = (size_t)((t - engine_get_settings(st->engine)->start_ms) / 3600000);
+        if (hour < st->totals.n_hours) st->totals.orders_per_hour[hour]++;
         if ((st->totals.orders & 1023) == 0) {
             sink_poll(st->sink, 0);
             progress(st, 0);
@@ -216,6 +219,7 @@ static void keep_broker_up(run_state *st) {
 
 static void run_cleanup(run_state *st) {
     gen_pool_free(st->pool);
+    free(st->totals.orders_per_hour);
     sink_free(st->sink);
     embedded_broker_stop(st->broker);
     encoder_free(st->encoder);
@@ -259,8 +263,17 @@ int run_command(run_config *rc) {
         .sink = sink_get_counters(st.sink), .topic_names = st.topic_names,
         .scenario = rc->engine.scenario.name, .sink_name = rc->sink == SINK_KAFKA ? "kafka" : "null",
         .brokers = rc->sink == SINK_KAFKA ? sc.brokers : NULL, .seed = rc->engine.seed,
-        .planned_orders = engine_get_plan(st.engine)->total_orders,
+        .planned_orders = shard_orders(engine_get_plan(st.engine)->total_orders, rc),
     };
+    st.totals.shard_index = rc->shard_index;
+    st.totals.shard_count = rc->shard_count;
+    st.totals.n_hours = (size_t)((rc->engine.duration_ms + 3599999) / 3600000);
+    st.totals.orders_per_hour = calloc(st.totals.n_hours, sizeof *st.totals.orders_per_hour);
+    if (!st.totals.orders_per_hour) {
+        snprintf(st.errstr, sizeof st.errstr, "out of memory");
+        code = EXIT_FAILED;
+        goto out;
+    }
     st.t0 = now_s();
     st.sim_now_ms = rc->engine.start_ms;
     code = EXIT_FAILED;
@@ -290,42 +303,4 @@ out:
     fprintf(stderr, "shopstream: %s\n", st.errstr);
     run_cleanup(&st);
     return code;
-}
-
-int plan_command(run_config *rc) {
-    engine *e;
-    char errstr[1024];
-    if (engine_new(&rc->engine, &e, errstr, sizeof errstr) != 0) {
-        fprintf(stderr, "shopstream: %s\n", errstr);
-        return EXIT_USAGE;
-    }
-    const plan *p = engine_get_plan(e);
-    const engine_settings *s = engine_get_settings(e);
-    printf("# scenario %s, seed %llu, intensity %g, base %g orders/hour\n", s->scenario.name,
-           (unsigned long long)s->seed, s->intensity, s->base_orders_per_hour);
-    printf("%-6s %-20s %14s %12s\n", "hour", "start (UTC)", "expected", "drawn");
-    double exp_hour = 0.0, exp_total = 0.0;
-    uint64_t drawn_hour = 0;
-    int64_t hour_start = s->start_ms;
-    int hour = 0;
-    for (size_t i = 0; i < p->n_slices; i++) {
-        const plan_slice *sl = &p->slices[i];
-        exp_hour += sl->expected;
-        drawn_hour += sl->count;
-        int last = i + 1 == p->n_slices;
-        if (last || p->slices[i + 1].start_ms - hour_start >= 3600000) {
-            char when[40];
-            units_format_time(hour_start, when, sizeof when);
-            when[16] = '\0';
-            printf("%-6d %-20s %14.1f %12llu\n", hour, when, exp_hour, (unsigned long long)drawn_hour);
-            exp_total += exp_hour;
-            exp_hour = 0.0;
-            drawn_hour = 0;
-            hour++;
-            if (!last) hour_start = p->slices[i + 1].start_ms;
-        }
-    }
-    printf("# total: expected %.1f orders, drawn %llu\n", exp_total, (unsigned long long)p->total_orders);
-    engine_free(e);
-    return EXIT_DONE;
 }

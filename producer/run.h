@@ -1,4 +1,4 @@
-/* run.h - the two commands: `run` streams a scenario, `plan` prints its rates. */
+/* run.h - the two commands: `run` streams a scenario (run.c), `plan` prints its rates (plan_cmd.c). */
 #ifndef SHOPSTREAM_RUN_H
 #define SHOPSTREAM_RUN_H
 
@@ -12,6 +12,9 @@ enum exit_code {
 };
 
 int run_command(run_config *rc);
-int plan_command(run_config *rc);
+
+/* Expected and drawn orders per simulated hour, what the scenario does in
+ * each, and a bar chart; as CSV when csv is set. */
+int plan_command(run_config *rc, int csv);
 
 #endif

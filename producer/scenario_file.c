@@ -1,0 +1,352 @@
+/* scenario_file.c - libconfig scenario files to scenario structs (see scenario_file.h).
+ *
+ *   name = "payment_outage";
+ *   description = "...";
+ *   timeline = (
+ *     { start = 1.0; end = 3.0; rate = 0.2;
+ *       payment_failure = { rate = 0.85; methods = [ "card", "paypal" ]; }; },
+ *     { start = 3.0; end = 5.0; rate = { from = 1.8; to = 1.0; ramp = "linear"; }; }
+ *   );
+ *
+ * Effects of an entry: rate, payment_failure { rate, methods }, focus
+ * { product | category, share }, cohort { name, share }, channel { name,
+ * share }, campaign { name, discount_pct, category, cohort, uptake }. A rate
+ * or a share is a number or a ramp { from, to, ramp = "linear" | "exponential" }. */
+#include "scenario_file.h"
+
+#include <dirent.h>
+#include <libconfig.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain.h"
+
+typedef struct reader {
+    const char *file;
+    char *errstr;
+    size_t errlen;
+} reader;
+
+static int fail(reader *rd, const config_setting_t *s, const char *path, const char *msg) {
+    snprintf(rd->errstr, rd->errlen, "%s:%d: %s: %s", rd->file, config_setting_source_line(s), path, msg);
+    return -1;
+}
+
+static int number(reader *rd, const config_setting_t *s, const char *path, double *out) {
+    int t = config_setting_type(s);
+    if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) *out = (double)config_setting_get_int64(s);
+    else if (t == CONFIG_TYPE_FLOAT) *out = config_setting_get_float(s);
+    else return fail(rd, s, path, "expected a number");
+    return 0;
+}
+
+/* Checks that group g has only the members in allowed (NULL-terminated). */
+static int only_members(reader *rd, const config_setting_t *g, const char *path, const char *const *allowed) {
+    for (int i = 0; i < config_setting_length(g); i++) {
+        const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
+        int ok = 0;
+        for (const char *const *a = allowed; *a; a++) ok |= strcmp(*a, config_setting_name(m)) == 0;
+        if (!ok) {
+            char sub[160];
+            snprintf(sub, sizeof sub, "%.100s.%s", path, config_setting_name(m));
+            return fail(rd, m, sub, "unknown setting");
+        }
+    }
+    return 0;
+}
+
+static int ramp_value(reader *rd, const config_setting_t *s, const char *path, ramp *out) {
+    if (!config_setting_is_group(s)) {
+        out->kind = RAMP_CONSTANT;
+        if (number(rd, s, path, &out->from) != 0) return fail(rd, s, path, "expected a number or { from; to; ramp; }");
+        out->to = out->from;
+        return 0;
+    }
+    static const char *const members[] = { "from", "to", "ramp", NULL };
+    if (only_members(rd, s, path, members) != 0) return -1;
+    const config_setting_t *from = config_setting_get_member(s, "from"), *to = config_setting_get_member(s, "to");
+    const char *kind = NULL;
+    if (!from || !to) return fail(rd, s, path, "a ramp needs from and to");
+    if (number(rd, from, path, &out->from) != 0 || number(rd, to, path, &out->to) != 0) return -1;
+    out->kind = RAMP_LINEAR;
+    if (config_setting_lookup_string(s, "ramp", &kind) == CONFIG_TRUE) {
+        if (strcmp(kind, "linear") == 0) out->kind = RAMP_LINEAR;
+        else if (strcmp(kind, "exponential") == 0) out->kind = RAMP_EXPONENTIAL;
+        else return fail(rd, config_setting_get_member(s, "ramp"), path, "ramp must be \"linear\" or \"exponential\"");
+    }
+    return 0;
+}
+
+static int name_of(reader *rd, const config_setting_t *g, const char *member, const char *path,
+                   const char *const *names, int n, int8_t *out, int required) {
+    const config_setting_t *s = config_setting_get_member(g, member);
+    char sub[160];
+    snprintf(sub, sizeof sub, "%.100s.%s", path, member);
+    if (!s) {
+        if (required) return fail(rd, g, sub, "missing");
+        return 0;
+    }
+    const char *text = config_setting_get_string(s);
+    int k = text ? domain_lookup(names, n, text) : -1;
+    if (k < 0) {
+        char msg[512];
+        int off = snprintf(msg, sizeof msg, "expected one of");
+        for (int i = 0; i < n && off < (int)sizeof msg; i++)
+            off += snprintf(msg + off, sizeof msg - (size_t)off, " %s", names[i]);
+        return fail(rd, s, sub, msg);
+    }
+    *out = (int8_t)k;
+    return 0;
+}
+
+static int share_of(reader *rd, const config_setting_t *g, const char *path, double *out) {
+    const config_setting_t *s = config_setting_get_member(g, "share");
+    char sub[160];
+    snprintf(sub, sizeof sub, "%.100s.share", path);
+    if (!s) return fail(rd, g, sub, "missing");
+    return number(rd, s, sub, out);
+}
+
+static int read_payment_failure(reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
+    static const char *const members[] = { "rate", "methods", NULL };
+    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { rate; methods; }");
+    if (only_members(rd, g, path, members) != 0) return -1;
+    const config_setting_t *rate = config_setting_get_member(g, "rate");
+    char sub[160];
+    snprintf(sub, sizeof sub, "%.100s.rate", path);
+    if (!rate) return fail(rd, g, sub, "missing");
+    if (number(rd, rate, sub, &e->failure_rate) != 0) return -1;
+    const config_setting_t *methods = config_setting_get_member(g, "methods");
+    e->failure_methods = 0;
+    if (methods) {
+        snprintf(sub, sizeof sub, "%.100s.methods", path);
+        if (!config_setting_is_array(methods) && !config_setting_is_list(methods))
+            return fail(rd, methods, sub, "expected an array of payment methods");
+        for (int i = 0; i < config_setting_length(methods); i++) {
+            const char *m = config_setting_get_string_elem(methods, (unsigned)i);
+            int k = m ? domain_lookup(payment_method_names, PAYMENT_COUNT, m) : -1;
+            if (k < 0) return fail(rd, methods, sub, "expected card, paypal, apple_pay, google_pay or bank_transfer");
+            e->failure_methods |= 1u << k;
+        }
+    }
+    e->kinds |= EFFECT_PAYMENT_FAILURE;
+    return 0;
+}
+
+static int read_focus(reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
+    static const char *const members[] = { "product", "category", "share", NULL };
+    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { product or category; share; }");
+    if (only_members(rd, g, path, members) != 0) return -1;
+    e->focus_category = -1;
+    e->focus_product = 0;
+    const config_setting_t *p = config_setting_get_member(g, "product");
+    if (p) {
+        int t = config_setting_type(p);
+        if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) return fail(rd, p, path, "focus.product: expected a product id");
+        e->focus_product = config_setting_get_int64(p);
+    }
+    if (name_of(rd, g, "category", path, category_names, CATEGORY_COUNT, &e->focus_category, 0) != 0) return -1;
+    const config_setting_t *share = config_setting_get_member(g, "share");
+    char sub[160];
+    snprintf(sub, sizeof sub, "%.100s.share", path);
+    if (!share) return fail(rd, g, sub, "missing");
+    if (ramp_value(rd, share, sub, &e->focus_share) != 0) return -1;
+    e->kinds |= EFFECT_FOCUS;
+    return 0;
+}
+
+static int read_shift(reader *rd, const config_setting_t *g, const char *path, const char *const *names, int n,
+                      int8_t *which, double *share) {
+    static const char *const members[] = { "name", "share", NULL };
+    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { name; share; }");
+    if (only_members(rd, g, path, members) != 0) return -1;
+    if (name_of(rd, g, "name", path, names, n, which, 1) != 0) return -1;
+    return share_of(rd, g, path, share);
+}
+
+static int read_campaign(reader *rd, const config_setting_t *g, const char *path, const char *scenario_name,
+                         scenario_effect *e) {
+    static const char *const members[] = { "name", "discount_pct", "category", "cohort", "uptake", NULL };
+    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { name; discount_pct; ... }");
+    if (only_members(rd, g, path, members) != 0) return -1;
+    scenario_campaign *c = &e->campaign;
+    const char *name = NULL;
+    if (config_setting_lookup_string(g, "name", &name) == CONFIG_TRUE) snprintf(c->name, sizeof c->name, "%s", name);
+    else snprintf(c->name, sizeof c->name, "%.30s campaign", scenario_name);
+    int pct = 0;
+    char sub[160];
+    snprintf(sub, sizeof sub, "%.100s.discount_pct", path);
+    if (config_setting_lookup_int(g, "discount_pct", &pct) != CONFIG_TRUE) return fail(rd, g, sub, "expected an integer percentage");
+    c->discount_pct = pct;
+    c->target_category = c->target_cohort = -1;
+    if (name_of(rd, g, "category", path, category_names, CATEGORY_COUNT, &c->target_category, 0) != 0) return -1;
+    if (name_of(rd, g, "cohort", path, cohort_names, COHORT_COUNT, &c->target_cohort, 0) != 0) return -1;
+    c->uptake = 0.5;
+    const config_setting_t *u = config_setting_get_member(g, "uptake");
+    snprintf(sub, sizeof sub, "%.100s.uptake", path);
+    if (u && number(rd, u, sub, &c->uptake) != 0) return -1;
+    e->kinds |= EFFECT_CAMPAIGN;
+    return 0;
+}
+
+static int read_entry(reader *rd, const config_setting_t *g, int index, const char *scenario_name,
+                      scenario_effect *e) {
+    static const char *const members[] = { "start", "end", "rate", "payment_failure", "focus", "cohort",
+                                           "channel", "campaign", NULL };
+    char path[64], sub[160];
+    snprintf(path, sizeof path, "timeline[%d]", index);
+    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { start; end; effects... }");
+    if (only_members(rd, g, path, members) != 0) return -1;
+    memset(e, 0, sizeof *e);
+    const config_setting_t *start = config_setting_get_member(g, "start"), *end = config_setting_get_member(g, "end");
+    snprintf(sub, sizeof sub, "%.100s.start", path);
+    if (!start) return fail(rd, g, sub, "missing (simulated hours from the start of the run)");
+    if (number(rd, start, sub, &e->start_h) != 0) return -1;
+    snprintf(sub, sizeof sub, "%.100s.end", path);
+    if (!end) return fail(rd, g, sub, "missing (simulated hours from the start of the run)");
+    if (number(rd, end, sub, &e->end_h) != 0) return -1;
+    const config_setting_t *s;
+    if ((s = config_setting_get_member(g, "rate"))) {
+        snprintf(sub, sizeof sub, "%.100s.rate", path);
+        if (ramp_value(rd, s, sub, &e->rate) != 0) return -1;
+        e->kinds |= EFFECT_RATE;
+    }
+    snprintf(sub, sizeof sub, "%.100s.payment_failure", path);
+    if ((s = config_setting_get_member(g, "payment_failure")) && read_payment_failure(rd, s, sub, e) != 0) return -1;
+    snprintf(sub, sizeof sub, "%.100s.focus", path);
+    if ((s = config_setting_get_member(g, "focus")) && read_focus(rd, s, sub, e) != 0) return -1;
+    snprintf(sub, sizeof sub, "%.100s.cohort", path);
+    if ((s = config_setting_get_member(g, "cohort"))) {
+        if (read_shift(rd, s, sub, cohort_names, COHORT_COUNT, &e->cohort, &e->cohort_share) != 0) return -1;
+        e->kinds |= EFFECT_COHORT;
+    }
+    snprintf(sub, sizeof sub, "%.100s.channel", path);
+    if ((s = config_setting_get_member(g, "channel"))) {
+        if (read_shift(rd, s, sub, channel_names, CHANNEL_COUNT, &e->channel, &e->channel_share) != 0) return -1;
+        e->kinds |= EFFECT_CHANNEL;
+    }
+    snprintf(sub, sizeof sub, "%.100s.campaign", path);
+    if ((s = config_setting_get_member(g, "campaign")) && read_campaign(rd, s, sub, scenario_name, e) != 0) return -1;
+    if (!e->kinds) return fail(rd, g, path, "no effect: give rate, payment_failure, focus, cohort, channel or campaign");
+    return 0;
+}
+
+static void base_name(const char *path, char *out, size_t cap) {
+    const char *slash = strrchr(path, '/');
+    snprintf(out, cap, "%s", slash ? slash + 1 : path);
+    char *dot = strrchr(out, '.');
+    if (dot && strcmp(dot, ".cfg") == 0) *dot = '\0';
+}
+
+int scenario_file_load(const char *path, uint32_t products, scenario *sc, char *errstr, size_t errlen) {
+    memset(sc, 0, sizeof *sc);
+    config_t cfg;
+    config_init(&cfg);
+    if (config_read_file(&cfg, path) != CONFIG_TRUE) {
+        if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO) snprintf(errstr, errlen, "%s: cannot read the scenario file", path);
+        else snprintf(errstr, errlen, "%s:%d: %s", path, config_error_line(&cfg), config_error_text(&cfg));
+        config_destroy(&cfg);
+        return -1;
+    }
+    reader rd = { path, errstr, errlen };
+    int rc = -1;
+    const config_setting_t *root = config_root_setting(&cfg);
+    static const char *const members[] = { "name", "description", "timeline", NULL };
+    if (only_members(&rd, root, "scenario", members) != 0) goto out;
+    const char *name = NULL;
+    if (config_lookup_string(&cfg, "name", &name) == CONFIG_TRUE) snprintf(sc->name, sizeof sc->name, "%s", name);
+    else base_name(path, sc->name, sizeof sc->name);
+    const config_setting_t *tl = config_lookup(&cfg, "timeline");
+    int lines[SCENARIO_EFFECTS_MAX] = { 0 };
+    if (tl) {
+        if (!config_setting_is_list(tl)) { fail(&rd, tl, "timeline", "expected a list ( { ... }, { ... } )"); goto out; }
+        if (config_setting_length(tl) > SCENARIO_EFFECTS_MAX) { fail(&rd, tl, "timeline", "more than 32 entries"); goto out; }
+        for (int i = 0; i < config_setting_length(tl); i++) {
+            const config_setting_t *g = config_setting_get_elem(tl, (unsigned)i);
+            if (read_entry(&rd, g, i, sc->name, &sc->effects[i]) != 0) goto out;
+            lines[i] = config_setting_source_line(g);
+            sc->n_effects++;
+        }
+    }
+    char err[512];
+    if (scenario_validate(sc, products, err, sizeof err) != 0) {
+        /* "effect N: ..." -> the line of entry N. */
+        int n = 0;
+        if (sscanf(err, "effect %d", &n) == 1 && n >= 1 && n <= (int)sc->n_effects)
+            snprintf(errstr, errlen, "%s:%d: timeline[%d]: %s", path, lines[n - 1], n - 1, strchr(err, ':') + 2);
+        else snprintf(errstr, errlen, "%s: %s", path, err);
+        goto out;
+    }
+    rc = 0;
+out:
+    config_destroy(&cfg);
+    return rc;
+}
+
+/* Lists config/scenarios/ for an error message. */
+static void available(const char *dir, char *buf, size_t cap) {
+    DIR *d = opendir(dir);
+    size_t off = 0;
+    buf[0] = '\0';
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (n > 4 && strcmp(de->d_name + n - 4, ".cfg") == 0 && off + n < cap)
+            off += (size_t)snprintf(buf + off, cap - off, "%s%.*s", off ? ", " : "", (int)(n - 4), de->d_name);
+    }
+    closedir(d);
+}
+
+int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t products, scenario *sc,
+                          char *errstr, size_t errlen) {
+    memset(sc, 0, sizeof *sc);
+    char copy[1024];
+    snprintf(copy, sizeof copy, "%s", spec);
+    char *save = NULL;
+    int parts = 0;
+    for (char *part = strtok_r(copy, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
+        char path[4096], dir[4096];
+        snprintf(dir, sizeof dir, "%.3900s/config/scenarios", data_dir);
+        size_t n = strlen(part);
+        if (strchr(part, '/') || (n > 4 && strcmp(part + n - 4, ".cfg") == 0)) snprintf(path, sizeof path, "%s", part);
+        else snprintf(path, sizeof path, "%.3900s/%.150s.cfg", dir, part);
+        FILE *f = fopen(path, "r");
+        if (!f) {
+            char list[1024];
+            available(dir, list, sizeof list);
+            snprintf(errstr, errlen, "scenario: unknown scenario '%s': no file %s (available: %s)", part, path,
+                     list[0] ? list : "none");
+            return -1;
+        }
+        fclose(f);
+        static scenario one;
+        if (scenario_file_load(path, products, &one, errstr, errlen) != 0) return -1;
+        if (scenario_compose(sc, &one, errstr, errlen) != 0) return -1;
+        parts++;
+    }
+    if (parts == 0) { snprintf(errstr, errlen, "scenario: empty name"); return -1; }
+    char err[512];
+    if (parts > 1 && scenario_validate(sc, products, err, sizeof err) != 0) {
+        snprintf(errstr, errlen, "scenario %s: the composed timeline is contradictory: %s", sc->name, err);
+        return -1;
+    }
+    return 0;
+}
+
+void scenario_file_describe(const scenario_effect *e, double f, char *buf, size_t cap) {
+    size_t off = 0;
+    buf[0] = '\0';
+#define ADD(...) do { if (off < cap) off += (size_t)snprintf(buf + off, cap - off, __VA_ARGS__); } while (0)
+    if (e->kinds & EFFECT_RATE) ADD("%srate x%.2f", off ? ", " : "", ramp_at(&e->rate, f));
+    if (e->kinds & EFFECT_PAYMENT_FAILURE) ADD("%s%.0f%% payments fail", off ? ", " : "", e->failure_rate * 100);
+    if (e->kinds & EFFECT_FOCUS) {
+        if (e->focus_product) ADD("%sproduct %lld %.1f%% of lines", off ? ", " : "", (long long)e->focus_product, ramp_at(&e->focus_share, f) * 100);
+        else ADD("%s%s %.1f%% of lines", off ? ", " : "", category_names[e->focus_category], ramp_at(&e->focus_share, f) * 100);
+    }
+    if (e->kinds & EFFECT_COHORT) ADD("%s%s %.0f%%", off ? ", " : "", cohort_names[e->cohort], e->cohort_share * 100);
+    if (e->kinds & EFFECT_CHANNEL) ADD("%s%s %.0f%%", off ? ", " : "", channel_names[e->channel], e->channel_share * 100);
+    if (e->kinds & EFFECT_CAMPAIGN) ADD("%scampaign '%s' -%d%%", off ? ", " : "", e->campaign.name, e->campaign.discount_pct);
+#undef ADD
+}

@@ -1,0 +1,25 @@
+/* scenario_file.h - scenarios from libconfig files under config/scenarios/.
+ *
+ * `--scenario NAME` reads config/scenarios/NAME.cfg, `--scenario path.cfg`
+ * that file, and `--scenario a,b` composes several (their rate multipliers
+ * multiply; other effects that overlap in time must not contradict). Every
+ * error names the file, line and setting, before anything is published. */
+#ifndef SHOPSTREAM_SCENARIO_FILE_H
+#define SHOPSTREAM_SCENARIO_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario.h"
+
+/* Fills sc from spec; products bounds focus.product ids. */
+int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t products, scenario *sc,
+                          char *errstr, size_t errlen);
+
+/* Reads one file into sc (name from the file's `name`, else its base name). */
+int scenario_file_load(const char *path, uint32_t products, scenario *sc, char *errstr, size_t errlen);
+
+/* A short human description of effect e, for `shopstream plan`. */
+void scenario_file_describe(const scenario_effect *e, double fraction, char *buf, size_t cap);
+
+#endif
