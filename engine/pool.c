@@ -1,4 +1,8 @@
-/* pool.c - generator threads and the ordered ring (see pool.h). */
+/* pool.c - generator threads and the ordered ring (see pool.h).
+ *
+ * Slot s % slots takes batch s only when its turn has come (batch s - slots
+ * was released from it), so batches can be released in any order and a
+ * slow consumer stops the generators. */
 #include "pool.h"
 
 #include <pthread.h>
@@ -12,7 +16,11 @@
 typedef struct ring_slot {
     order_batch batch;
     uint64_t full_seq; /* the batch it holds, or NOT_FULL */
+    uint64_t turn;     /* the next batch that may fill it */
+    int busy;          /* being filled, or held by the consumer */
 } ring_slot;
+
+typedef struct worker_arg { struct gen_pool *pool; size_t index; } worker_arg;
 
 struct gen_pool {
     const engine *engine;
@@ -24,24 +32,26 @@ struct gen_pool {
     pthread_cond_t filled; /* a batch became full */
     uint64_t next_fill;    /* next batch number a thread takes */
     uint64_t next_take;    /* next batch the consumer takes */
-    uint64_t released;     /* batches handed back */
     bool stop;
 
     ring_slot *slots;
     pthread_t *threads;
+    worker_arg *args;
     size_t n_threads;      /* started */
 };
 
 static void *worker(void *arg) {
-    gen_pool *p = arg;
+    gen_pool *p = ((worker_arg *)arg)->pool;
+    size_t index = ((worker_arg *)arg)->index;
     pthread_mutex_lock(&p->lock);
     for (;;) {
         if (p->stop || p->next_fill >= p->n_batches) break;
         uint64_t seq = p->next_fill++;
-        while (!p->stop && seq >= p->released + p->opt.ring_slots)
-            pthread_cond_wait(&p->space, &p->lock);
-        if (p->stop) break;
         ring_slot *slot = &p->slots[seq % p->opt.ring_slots];
+        /* Batch seq - slots must have been released from this slot. */
+        while (!p->stop && (slot->turn != seq || slot->busy)) pthread_cond_wait(&p->space, &p->lock);
+        if (p->stop) break;
+        slot->busy = 1;
         pthread_mutex_unlock(&p->lock);
 
         uint64_t done = seq * p->opt.batch_orders;
@@ -50,6 +60,7 @@ static void *worker(void *arg) {
         engine_fill(p->engine, p->opt.first + done * p->opt.stride, p->opt.stride, (size_t)count,
                     &slot->batch);
         slot->batch.seq = seq;
+        if (p->opt.on_filled) p->opt.on_filled(p->opt.ctx, index, (size_t)(seq % p->opt.ring_slots), &slot->batch);
 
         pthread_mutex_lock(&p->lock);
         slot->full_seq = seq;
@@ -77,13 +88,16 @@ int gen_pool_start(const engine *e, const gen_pool_options *o, gen_pool **out,
     pthread_cond_init(&p->filled, NULL);
     p->slots = calloc(o->ring_slots, sizeof *p->slots);
     p->threads = calloc(o->threads, sizeof *p->threads);
-    if (!p->slots || !p->threads) goto oom;
+    p->args = calloc(o->threads, sizeof *p->args);
+    if (!p->slots || !p->threads || !p->args) goto oom;
     for (size_t i = 0; i < o->ring_slots; i++) {
         if (order_batch_init(&p->slots[i].batch, o->batch_orders) != 0) goto oom;
         p->slots[i].full_seq = NOT_FULL;
+        p->slots[i].turn = i;
     }
     for (size_t i = 0; i < o->threads; i++) {
-        if (pthread_create(&p->threads[i], NULL, worker, p) != 0) {
+        p->args[i] = (worker_arg){ p, i };
+        if (pthread_create(&p->threads[i], NULL, worker, &p->args[i]) != 0) {
             snprintf(errstr, errlen, "generator pool: cannot start thread %zu of %zu", i + 1, o->threads);
             gen_pool_free(p);
             return -1;
@@ -110,10 +124,16 @@ const order_batch *gen_pool_next(gen_pool *p) {
     return b;
 }
 
+size_t gen_pool_slot(const gen_pool *p, const order_batch *b) {
+    return (size_t)(b->seq % p->opt.ring_slots);
+}
+
 void gen_pool_release(gen_pool *p, const order_batch *b) {
     pthread_mutex_lock(&p->lock);
-    p->slots[b->seq % p->opt.ring_slots].full_seq = NOT_FULL;
-    p->released++;
+    ring_slot *slot = &p->slots[b->seq % p->opt.ring_slots];
+    slot->full_seq = NOT_FULL;
+    slot->busy = 0;
+    slot->turn = b->seq + p->opt.ring_slots;
     pthread_cond_broadcast(&p->space);
     pthread_mutex_unlock(&p->lock);
 }
@@ -132,6 +152,7 @@ void gen_pool_free(gen_pool *p) {
     for (size_t i = 0; i < p->n_threads; i++) pthread_join(p->threads[i], NULL);
     if (p->slots)
         for (size_t i = 0; i < p->opt.ring_slots; i++) order_batch_free(&p->slots[i].batch);
+    free(p->args);
     free(p->threads);
     free(p->slots);
     pthread_cond_destroy(&p->filled);

@@ -14,6 +14,12 @@
 #include "batch.h"
 #include "engine.h"
 
+/* Called by a generator thread right after it fills a batch, with the
+ * thread's number (0 .. threads - 1) and the batch's ring slot: a consumer
+ * can do per-batch work (encoding, say) in parallel there, in memory it keeps
+ * per slot. The engine does not know what it does. */
+typedef void (*gen_pool_filled_fn)(void *ctx, size_t thread, size_t slot, const order_batch *b);
+
 typedef struct gen_pool_options {
     size_t threads;      /* generator threads, >= 1 */
     size_t batch_orders; /* orders per batch, >= 1 */
@@ -21,6 +27,8 @@ typedef struct gen_pool_options {
     uint64_t first;      /* orders first, first + stride, ... (count of them): */
     uint64_t stride;     /* >= 1; shard I of N takes first = I, stride = N */
     uint64_t count;
+    gen_pool_filled_fn on_filled; /* may be NULL */
+    void *ctx;
 } gen_pool_options;
 
 typedef struct gen_pool gen_pool;
@@ -32,7 +40,10 @@ int gen_pool_start(const engine *e, const gen_pool_options *o, gen_pool **out,
  * taken, or after gen_pool_stop(). */
 const order_batch *gen_pool_next(gen_pool *p);
 
-/* Hands a batch from gen_pool_next() back; batches are released in order. */
+/* The ring slot a batch from gen_pool_next() sits in (see gen_pool_filled_fn). */
+size_t gen_pool_slot(const gen_pool *p, const order_batch *b);
+
+/* Hands a batch from gen_pool_next() back (in any order). */
 void gen_pool_release(gen_pool *p, const order_batch *b);
 
 /* Asks the threads to stop after the batch they are filling. */

@@ -20,6 +20,7 @@
 
 #include "embedded.h"
 #include "encoder.h"
+#include "msgbatch.h"
 #include "engine.h"
 #include "pool.h"
 #include "report.h"
@@ -59,6 +60,10 @@ typedef struct run_state {
     embedded_broker *broker;
     sink *sink;
     gen_pool *pool;
+    encoder **thread_encoders; /* one per generator thread */
+    size_t n_thread_encoders;
+    msg_batch *slot_msgs;      /* one per ring slot */
+    size_t n_slot_msgs;
     const char *topic_names[TOPIC_COUNT];
     run_totals totals;
     char value[VALUE_MAX];
@@ -154,20 +159,30 @@ static void pace(run_state *st, int64_t t) {
     }
 }
 
-static int publish_batch(run_state *st, const order_batch *b) {
+/* Hands a batch's encoded messages to the sink in order, pacing each order
+ * (and its items) to its event time. */
+static int publish_batch(run_state *st, const order_batch *b, const msg_batch *mb) {
+    if (mb->error[0]) {
+        snprintf(st->errstr, sizeof st->errstr, "%s", mb->error);
+        return -1;
+    }
+    int64_t start = engine_get_settings(st->engine)->start_ms;
+    size_t m = 0;
     for (size_t k = 0; k < b->n_orders && !stop_signal; k++) {
         int64_t t = b->event_time_ms[k];
         pace(st, t);
         st->sim_now_ms = t;
-        if (publish(st, TOPIC_ORDERS, b->order_id[k], encoder_order(st->encoder, b, k, st->value, VALUE_MAX), t))
-            return -1;
-        for (size_t line = 0; line < b->item_count[k]; line++)
-            if (publish(st, TOPIC_ORDER_ITEMS, b->order_id[k],
-                        encoder_order_item(st->encoder, b, k, line, st->value, VALUE_MAX), t))
+        for (size_t end = m + 1 + b->item_count[k]; m < end; m++) {
+            const msg_ref *r = &mb->msgs[m];
+            char key[24];
+            size_t klen = make_key(st->rc, r->key_id, key);
+            if (sink_produce(st->sink, (topic_id)r->topic, key, klen, mb->arena + r->value_off, r->value_len,
+                             r->timestamp_ms, st->errstr, sizeof st->errstr) != SINK_OK)
                 return -1;
+        }
         st->totals.orders++;
         st->totals.order_items += b->item_count[k];
-        size_t hour = (size_t)((t - engine_get_settings(st->engine)->start_ms) / 3600000);
+        size_t hour = (size_t)((t - start) / 3600000);
         if (hour < st->totals.n_hours) st->totals.orders_per_hour[hour]++;
         if ((st->totals.orders & 1023) == 0) {
             sink_poll(st->sink, 0);
@@ -183,6 +198,12 @@ static uint64_t shard_orders(uint64_t total, const run_config *rc) {
     return total > rc->shard_index ? (total - rc->shard_index + rc->shard_count - 1) / rc->shard_count : 0;
 }
 
+/* Runs in a generator thread after each batch: encode it for its slot. */
+static void encode_filled(void *ctx, size_t thread, size_t slot, const order_batch *b) {
+    run_state *st = ctx;
+    msg_batch_encode(&st->slot_msgs[slot], st->thread_encoders[thread], b);
+}
+
 static int publish_facts(run_state *st) {
     const plan *p = engine_get_plan(st->engine);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -193,13 +214,26 @@ static int publish_facts(run_state *st) {
         .first = st->rc->shard_index,
         .stride = st->rc->shard_count,
         .count = shard_orders(p->total_orders, st->rc),
+        .on_filled = encode_filled,
+        .ctx = st,
     };
+    st->thread_encoders = calloc(o.threads, sizeof *st->thread_encoders);
+    st->slot_msgs = calloc(o.ring_slots, sizeof *st->slot_msgs);
+    if (!st->thread_encoders || !st->slot_msgs) {
+        snprintf(st->errstr, sizeof st->errstr, "out of memory");
+        return -1;
+    }
+    st->n_slot_msgs = o.ring_slots;
+    for (; st->n_thread_encoders < o.threads; st->n_thread_encoders++)
+        if (encoder_new(st->rc->schema_dir, st->rc->currency, st->rc->engine.scenario.name,
+                        &st->thread_encoders[st->n_thread_encoders], st->errstr, sizeof st->errstr) != 0)
+            return -1;
     if (gen_pool_start(st->engine, &o, &st->pool, st->errstr, sizeof st->errstr) != 0) return -1;
     st->pace0 = now_s();
     const order_batch *b;
     int rc = 0;
     while (!stop_signal && (b = gen_pool_next(st->pool)) != NULL) {
-        rc = publish_batch(st, b);
+        rc = publish_batch(st, b, &st->slot_msgs[gen_pool_slot(st->pool, b)]);
         gen_pool_release(st->pool, b);
         if (rc != 0) break;
     }
@@ -219,6 +253,10 @@ static void keep_broker_up(run_state *st) {
 
 static void run_cleanup(run_state *st) {
     gen_pool_free(st->pool);
+    for (size_t i = st->n_slot_msgs; i-- > 0;) msg_batch_free(&st->slot_msgs[i]);
+    free(st->slot_msgs);
+    for (size_t i = st->n_thread_encoders; i-- > 0;) encoder_free(st->thread_encoders[i]);
+    free(st->thread_encoders);
     free(st->totals.orders_per_hour);
     sink_free(st->sink);
     embedded_broker_stop(st->broker);
