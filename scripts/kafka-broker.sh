@@ -121,6 +121,9 @@ listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=$state/data
 num.partitions=3
 auto.create.topics.enable=true
+# Test data carries simulated event times that may be days old: keep it all,
+# never let time-based retention delete it under a running test.
+log.retention.ms=-1
 group.initial.rebalance.delay.ms=0
 offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
