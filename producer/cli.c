@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -67,7 +68,8 @@ void cli_usage(FILE *out) {
         "      --duration D       simulated time to cover: 90m, 6h, 2d (default 24h)\n"
         "      --intensity X      multiplies the base order rate (default 1.0)\n"
         "      --seed N           every byte published is a function of the seed\n"
-        "      --start TIME       simulated start, ISO-8601 UTC (default 2026-01-01T00:00:00Z)\n"
+        "      --start TIME       simulated start: auto (default: the latest UTC midnight with\n"
+        "                         the whole run in the past), now (live), or ISO-8601 UTC\n"
         "      --speed S          max, realtime, or N simulated seconds per wall second\n"
         "  -b, --brokers LIST     Kafka bootstrap servers; without it, an embedded broker\n"
         "  -X name=value          any librdkafka property, as in kcat (repeatable)\n"
@@ -124,8 +126,8 @@ static int apply_option(int opt, const char *arg, run_config *rc, char *errstr, 
         rc->engine.seed = u;
         return 0;
     case OPT_START:
-        if (units_time_ms(arg, &rc->engine.start_ms) != 0)
-            USAGE("--start %s: expected an ISO-8601 UTC time such as 2026-01-01T00:00:00Z", arg);
+        if (config_set_start(rc, arg) != 0)
+            USAGE("--start %s: expected auto, now, or an ISO-8601 UTC time such as 2026-01-01T00:00:00Z", arg);
         return 0;
     case OPT_SPEED:
         if (units_speed(arg, &rc->speed) != 0)
@@ -237,6 +239,9 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
     optind = 2;
     while ((opt = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1)
         if (apply_option(opt, optarg, rc, errstr, errlen) != 0) return -1;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    config_resolve_start(rc, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
     if (config_resolve_scenario(rc, data_dir, errstr, errlen) != 0) return -1;
     return config_validate(rc, errstr, errlen);
 }

@@ -81,6 +81,7 @@ static const setting_spec specs[] = {
 void config_defaults(run_config *rc, const char *data_dir) {
     memset(rc, 0, sizeof *rc);
     engine_settings_default(&rc->engine);
+    rc->start_mode = START_AUTO;
     snprintf(rc->scenario_spec, sizeof rc->scenario_spec, "baseline");
     rc->speed = 0.0;
     rc->threads = 0;
@@ -133,6 +134,23 @@ int config_add_property(run_config *rc, const char *name_value, char *errstr, si
     rc->properties[rc->n_properties].value = copy + (eq - name_value) + 1;
     rc->n_properties++;
     return 0;
+}
+
+int config_set_start(run_config *rc, const char *text) {
+    if (strcmp(text, "auto") == 0) { rc->start_mode = START_AUTO; return 0; }
+    if (strcmp(text, "now") == 0) { rc->start_mode = START_NOW; return 0; }
+    if (units_time_ms(text, &rc->engine.start_ms) != 0) return -1;
+    rc->start_mode = START_FIXED;
+    return 0;
+}
+
+void config_resolve_start(run_config *rc, int64_t now_ms) {
+    const int64_t day = INT64_C(86400000);
+    if (rc->start_mode == START_NOW) rc->engine.start_ms = now_ms;
+    if (rc->start_mode == START_AUTO) {
+        int64_t t = now_ms - rc->engine.duration_ms;
+        rc->engine.start_ms = (t >= 0 ? t / day : 0) * day;
+    }
 }
 
 void config_free(run_config *rc) {
@@ -277,8 +295,8 @@ static int read_setting(loader *ld, const setting_spec *sp, const config_setting
         return 0;
     case K_TIME:
         if (!(text = get_string(ld, s, sp->path))) return -1;
-        if (units_time_ms(text, (int64_t *)(void *)field) != 0)
-            return fail_at(ld, s, sp->path, "expected an ISO-8601 UTC time such as \"2026-01-01T00:00:00Z\", got \"%s\"", text);
+        if (config_set_start(ld->rc, text) != 0)
+            return fail_at(ld, s, sp->path, "expected \"auto\", \"now\" or an ISO-8601 UTC time such as \"2026-01-01T00:00:00Z\", got \"%s\"", text);
         return 0;
     case K_SPEED:
         if (!(text = get_string(ld, s, sp->path))) return -1;

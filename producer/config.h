@@ -18,8 +18,15 @@
 
 typedef enum key_format { KEY_BINARY, KEY_STRING } key_format;
 
+/* Where simulated time starts. auto: the latest UTC midnight from which the
+ * whole duration lies in the past (recent enough for a broker's retention,
+ * never in its future; the same all day); now: the wall clock, for live
+ * traffic; fixed: a given time, the same on every replay. */
+typedef enum start_mode { START_AUTO, START_NOW, START_FIXED } start_mode;
+
 typedef struct run_config {
     engine_settings engine;
+    start_mode start_mode;     /* how engine.start_ms is chosen */
     char scenario_spec[1024];  /* --scenario: names or paths, comma-separated */
     double speed;              /* 0: max; else simulated seconds per wall second */
     size_t threads;            /* 0: one per core */
@@ -57,6 +64,12 @@ void config_defaults(run_config *rc, const char *data_dir);
 
 /* Reads path over rc. Returns 0, or -1 with one line in errstr. */
 int config_load(run_config *rc, const char *path, char *errstr, size_t errlen);
+
+/* "auto", "now" or an ISO-8601 time; -1 if it is none of them. */
+int config_set_start(run_config *rc, const char *text);
+
+/* Sets engine.start_ms for auto and now, from the wall clock now_ms. */
+void config_resolve_start(run_config *rc, int64_t now_ms);
 
 /* Adds a librdkafka property "name=value" (later ones win). */
 int config_add_property(run_config *rc, const char *name_value, char *errstr, size_t errlen);

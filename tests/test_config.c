@@ -35,6 +35,7 @@ Test(config, shipped_file_holds_exactly_the_builtin_defaults) {
     cr_assert_eq(memcmp(&defaults.engine, &loaded.engine, sizeof defaults.engine), 0,
                  "config/shopstream.cfg and engine_settings_default() disagree");
     cr_assert_gt(loaded.n_origins, 30u, "the shipped file should set every tunable");
+    cr_assert_eq(defaults.start_mode, loaded.start_mode);
     cr_assert_eq(defaults.speed, loaded.speed);
     cr_assert_eq(defaults.batch_orders, loaded.batch_orders);
     cr_assert_eq(defaults.ring_slots, loaded.ring_slots);
@@ -105,4 +106,22 @@ Test(config, bad_property_is_refused) {
     config_defaults(&rc, ".");
     cr_assert_neq(config_add_property(&rc, "novalue", err, sizeof err), 0);
     cr_assert(strstr(err, "name=value") != NULL, "%s", err);
+}
+
+Test(config, auto_start_is_the_latest_midnight_with_the_run_in_the_past) {
+    static run_config rc;
+    config_defaults(&rc, ".");
+    int64_t day = INT64_C(86400000), now = INT64_C(1795700000000); /* 2026-11-26T09:33:20Z */
+    rc.engine.duration_ms = day;
+    config_resolve_start(&rc, now);
+    cr_assert_eq(rc.engine.start_ms % day, 0);
+    cr_assert_leq(rc.engine.start_ms + rc.engine.duration_ms, now);
+    cr_assert_gt(rc.engine.start_ms + rc.engine.duration_ms + day, now);
+    cr_assert_eq(config_set_start(&rc, "now"), 0);
+    config_resolve_start(&rc, now);
+    cr_assert_eq(rc.engine.start_ms, now);
+    cr_assert_eq(config_set_start(&rc, "2026-03-01T12:00:00Z"), 0);
+    config_resolve_start(&rc, now);
+    cr_assert_eq(rc.engine.start_ms, INT64_C(1772366400000));
+    cr_assert_neq(config_set_start(&rc, "yesterday"), 0);
 }
