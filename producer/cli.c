@@ -17,7 +17,7 @@
 enum long_only {
     OPT_DURATION = 256, OPT_INTENSITY, OPT_SEED, OPT_START, OPT_SPEED, OPT_SINK, OPT_STATS_JSON,
     OPT_TOPIC_PREFIX, OPT_PARTITIONS, OPT_KEY_FORMAT, OPT_THREADS, OPT_BATCH_ORDERS, OPT_CUSTOMERS,
-    OPT_PRODUCTS, OPT_SCHEMA_DIR, OPT_CSV, OPT_SHARD,
+    OPT_PRODUCTS, OPT_SCHEMA_DIR, OPT_CSV, OPT_SHARD, OPT_RATE,
 };
 
 static const char short_opts[] = "+c:s:b:X:kqhV";
@@ -41,6 +41,7 @@ static const struct option long_opts[] = {
     { "products", required_argument, NULL, OPT_PRODUCTS },
     { "schema-dir", required_argument, NULL, OPT_SCHEMA_DIR },
     { "csv", no_argument, NULL, OPT_CSV },
+    { "rate", required_argument, NULL, OPT_RATE },
     { "shard", required_argument, NULL, OPT_SHARD },
     { "keep-broker", no_argument, NULL, 'k' },
     { "quiet", no_argument, NULL, 'q' },
@@ -71,11 +72,14 @@ void cli_usage(FILE *out) {
         "      --start TIME       simulated start: auto (default: the latest UTC midnight with\n"
         "                         the whole run in the past), now (live), or ISO-8601 UTC\n"
         "      --speed S          max, realtime, or N simulated seconds per wall second\n"
+        "      --rate R           pick the intensity that averages R messages/s (orders and\n"
+        "                         items) at the speed (realtime unless paced otherwise)\n"
         "  -b, --brokers LIST     Kafka bootstrap servers; without it, an embedded broker\n"
         "  -X name=value          any librdkafka property, as in kcat (repeatable)\n"
         "      --sink kafka|null  null: generate and encode, publish nothing\n"
         "      --topic-prefix P   topic names are P + orders, order_items, ... (shop.)\n"
-        "      --partitions N     partitions of the embedded broker's topics (6)\n"
+        "      --partitions N     partitions of every topic (6): missing topics are created,\n"
+        "                         existing ones must have this many\n"
         "      --key-format F     binary (8-byte big-endian id, default) or string\n"
         "      --threads N        generator threads (default: one per core)\n"
         "      --shard I/N        generate only shard I of N (orders I, I+N, ...); shard 0\n"
@@ -186,6 +190,10 @@ static int apply_option(int opt, const char *arg, run_config *rc, char *errstr, 
         snprintf(rc->schema_dir, sizeof rc->schema_dir, "%s", arg);
         return 0;
     case OPT_CSV: rc->csv = 1; return 0;
+    case OPT_RATE:
+        if (units_double(arg, &d) != 0 || !(d > 0.0)) USAGE("--rate %s: expected messages per second > 0", arg);
+        rc->rate_msgs_per_s = d;
+        return 0;
     case OPT_SHARD: {
         char extra;
         unsigned long long i, n;

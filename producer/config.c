@@ -67,6 +67,7 @@ static const setting_spec specs[] = {
     STR("kafka.brokers", K_STRING, brokers),
     STR("kafka.topic_prefix", K_STRING, topic_prefix),
     NUM("kafka.partitions", K_INT, partitions, 1, 10000),
+    NUM("kafka.replication_factor", K_INT, replication_factor, 0, 100),
     STR("kafka.key_format", K_KEY_FORMAT, key_format),
     NUM("kafka.connect_timeout_ms", K_INT, connect_timeout_ms, 100, 600000),
     { "kafka.properties", K_PROPERTIES, 0, 0, NULL, 0, 0 },

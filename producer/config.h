@@ -29,6 +29,7 @@ typedef struct run_config {
     start_mode start_mode;     /* how engine.start_ms is chosen */
     char scenario_spec[1024];  /* --scenario: names or paths, comma-separated */
     double speed;              /* 0: max; else simulated seconds per wall second */
+    double rate_msgs_per_s;    /* > 0: choose the intensity for this average rate */
     size_t threads;            /* 0: one per core */
     size_t batch_orders;
     size_t ring_slots;
@@ -38,7 +39,8 @@ typedef struct run_config {
     sink_kind sink;
     char brokers[1024];        /* empty: the embedded broker */
     char topic_prefix[200];
-    int partitions;            /* topics of the embedded broker */
+    int partitions;            /* of every topic (created so, or checked) */
+    int replication_factor;    /* of topics shopstream creates; 0: the broker's default */
     key_format key_format;
     int connect_timeout_ms;
     char *property_text[CONFIG_PROPERTIES_MAX]; /* owned "name=value" strings */

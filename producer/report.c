@@ -4,17 +4,36 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lateness.h"
 #include "topics.h"
 
 static double per_s(uint64_t n, double s) { return s > 0.0 ? (double)n / s : 0.0; }
 
+/* Messages of the facts topics handed over. */
+static uint64_t fact_messages(const run_totals *t) { return t->orders + t->order_items; }
+
+/* The facts' rate the schedule asks for and the one achieved, paced runs. */
+static void fact_rates(const run_totals *t, double *scheduled, double *achieved) {
+    double sim_s = (double)t->sim_ms / 1000.0;
+    *scheduled = t->speed > 0.0 && sim_s > 0.0 ? (double)fact_messages(t) / (sim_s / t->speed) : 0.0;
+    *achieved = per_s(fact_messages(t), t->facts_wall_s);
+}
+
 void report_progress(FILE *out, int in_place, const run_totals *t, const char *sim_now) {
     const sink_counters *c = t->sink;
-    fprintf(out, "%sshopstream: %s  orders %llu/%llu  messages %llu delivered %llu failed %llu  %.0f msg/s%s",
+    char paced[160] = "";
+    if (t->speed > 0.0 && t->late && t->late->n)
+        snprintf(paced, sizeof paced, "  late p50 %.2f p99 %.2f max %.1f ms%s", lateness_quantile(t->late, 0.5),
+                 lateness_quantile(t->late, 0.99), t->late->max_ms, t->behind_s > 1.0 ? "  BEHIND" : "");
+    if (t->behind_s > 1.0) {
+        size_t n = strlen(paced);
+        snprintf(paced + n, sizeof paced - n, " by %.1f s", t->behind_s);
+    }
+    fprintf(out, "%sshopstream: %s  orders %llu/%llu  messages %llu delivered %llu failed %llu  %.0f msg/s%s%s",
             in_place ? "\r" : "", sim_now, (unsigned long long)t->orders,
             (unsigned long long)t->planned_orders, (unsigned long long)c->produced,
             (unsigned long long)c->delivered, (unsigned long long)c->failed,
-            per_s(c->delivered, t->wall_s), in_place ? "\033[K" : "\n");
+            per_s(c->delivered, t->wall_s), paced, in_place ? "\033[K" : "\n");
     fflush(out);
 }
 
@@ -24,9 +43,12 @@ void report_progress_end(FILE *out, int in_place) {
 
 void report_summary(FILE *out, const run_totals *t) {
     const sink_counters *c = t->sink;
-    fprintf(out, "shopstream: %s: scenario %s, seed %llu, %.1f simulated hours in %.2f s wall, sink %s%s%s\n",
+    char span[48];
+    if (t->sim_ms < 3600000) snprintf(span, sizeof span, "%.1f simulated minutes", (double)t->sim_ms / 6e4);
+    else snprintf(span, sizeof span, "%.1f simulated hours", (double)t->sim_ms / 3.6e6);
+    fprintf(out, "shopstream: %s: scenario %s, seed %llu, %s in %.2f s wall, sink %s%s%s\n",
             t->interrupted ? "interrupted" : t->complete ? "done" : "stopped",
-            t->scenario, (unsigned long long)t->seed, (double)t->sim_ms / 3.6e6, t->wall_s, t->sink_name,
+            t->scenario, (unsigned long long)t->seed, span, t->wall_s, t->sink_name,
             t->brokers && *t->brokers ? " at " : "", t->brokers ? t->brokers : "");
     for (int i = 0; i < TOPIC_COUNT; i++) {
         const sink_topic_counters *tc = &c->topic[i];
@@ -41,6 +63,14 @@ void report_summary(FILE *out, const run_totals *t) {
     fprintf(out, "  delivered %llu, failed %llu, undelivered %llu, content_digest %016llx\n",
             (unsigned long long)c->delivered, (unsigned long long)c->failed,
             (unsigned long long)(c->produced - c->delivered - c->failed), (unsigned long long)c->digest);
+    if (t->speed > 0.0 && t->late && t->late->n) {
+        double scheduled, achieved;
+        fact_rates(t, &scheduled, &achieved);
+        fprintf(out, "  paced at %gx: orders and items %.0f msg/s against a schedule of %.0f (%.2f%%); lateness "
+                "p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", t->speed, achieved, scheduled,
+                scheduled > 0 ? 100.0 * achieved / scheduled : 0.0, lateness_quantile(t->late, 0.5),
+                lateness_quantile(t->late, 0.99), t->late->max_ms);
+    }
     if (c->first_error[0]) fprintf(out, "  first delivery error: %s\n", c->first_error);
     fflush(out);
 }
@@ -72,6 +102,15 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
     fprintf(f, "  \"orders_per_s\": %.3f,\n  \"messages_per_s\": %.3f,\n", per_s(t->orders, t->wall_s),
             per_s(c->produced, t->wall_s));
     fprintf(f, "  \"content_digest\": \"%016llx\",\n", (unsigned long long)c->digest);
+    if (t->speed > 0.0 && t->late) {
+        double scheduled, achieved;
+        fact_rates(t, &scheduled, &achieved);
+        fprintf(f, "  \"speed\": %g,\n", t->speed);
+        fprintf(f, "  \"lateness_ms\": {\"p50\": %.4f, \"p99\": %.4f, \"max\": %.4f},\n",
+                lateness_quantile(t->late, 0.5), lateness_quantile(t->late, 0.99), t->late->max_ms);
+        fprintf(f, "  \"scheduled_fact_messages_per_s\": %.3f,\n  \"achieved_fact_messages_per_s\": %.3f,\n",
+                scheduled, achieved);
+    }
     fprintf(f, "  \"topics\": {");
     for (int i = 0; i < TOPIC_COUNT; i++) {
         const sink_topic_counters *tc = &c->topic[i];

@@ -28,6 +28,10 @@ typedef struct run_totals {
     int64_t sim_ms;                 /* simulated time covered */
     double wall_s;
     int complete;                   /* every planned order was handed over */
+    double speed;                   /* 0: max */
+    const struct lateness *late;    /* paced runs */
+    double behind_s;                /* how far the latest message was behind its schedule */
+    double facts_wall_s;            /* wall time from the first fact's schedule to the last hand-off */
     int interrupted;
 } run_totals;
 

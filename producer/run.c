@@ -20,6 +20,7 @@
 
 #include "embedded.h"
 #include "encoder.h"
+#include "lateness.h"
 #include "msgbatch.h"
 #include "engine.h"
 #include "pool.h"
@@ -70,6 +71,9 @@ typedef struct run_state {
     double t0;             /* wall clock at the start */
     double pace0;          /* wall clock when the first fact was due */
     double next_progress;
+    double due;            /* scheduled wall time of the message being handed over */
+    int behind_warned;     /* said once that the run fell behind its schedule */
+    lateness late;         /* paced runs: hand-off time - scheduled time */
     int in_place;          /* progress line rewritten on a terminal */
     int64_t sim_now_ms;
     char errstr[1024];
@@ -139,14 +143,22 @@ static int publish_dimensions(run_state *st) {
 }
 
 /* Holds until event time t is due at the chosen speed, serving delivery
- * reports and the progress line meanwhile. */
+ * reports and the progress line meanwhile. Never stretches time: a run that
+ * cannot keep up hands messages over late, and says so. */
 static void pace(run_state *st, int64_t t) {
     double speed = st->rc->speed;
     if (speed <= 0.0) return;
     int64_t start = engine_get_settings(st->engine)->start_ms;
-    double due = st->pace0 + (double)(t - start) / 1000.0 / speed;
+    double due = st->due = st->pace0 + (double)(t - start) / 1000.0 / speed;
     for (;;) {
         double wait = due - now_s();
+        if (wait < -1.0 && !st->behind_warned && !st->rc->quiet) {
+            st->behind_warned = 1;
+            fprintf(stderr, "%sshopstream: falling behind the schedule by %.1f s at speed %g: the machine or "
+                    "the broker cannot keep up (lateness is in the progress line and the summary)\n",
+                    st->in_place ? "\n" : "", -wait, speed);
+        }
+        st->totals.behind_s = wait < 0.0 ? -wait : 0.0;
         if (wait <= 0.0 || stop_signal) return;
         int ms = wait > 0.1 ? 100 : (int)(wait * 1000.0);
         if (st->rc->sink == SINK_KAFKA && ms > 0) sink_poll(st->sink, ms);
@@ -179,6 +191,7 @@ static int publish_batch(run_state *st, const order_batch *b, const msg_batch *m
             if (sink_produce(st->sink, (topic_id)r->topic, key, klen, mb->arena + r->value_off, r->value_len,
                              r->timestamp_ms, st->errstr, sizeof st->errstr) != SINK_OK)
                 return -1;
+            if (st->rc->speed > 0.0) lateness_add(&st->late, (now_s() - st->due) * 1000.0);
         }
         st->totals.orders++;
         st->totals.order_items += b->item_count[k];
@@ -264,6 +277,34 @@ static void run_cleanup(run_state *st) {
     engine_free(st->engine);
 }
 
+/* --rate: the intensity at which the scenario's orders and items average
+ * rate_msgs_per_s over the run at its speed (realtime if none was paced). */
+static int apply_rate(run_config *rc, char *errstr, size_t errlen) {
+    if (rc->rate_msgs_per_s <= 0.0) return 0;
+    if (rc->speed <= 0.0) rc->speed = 1.0;
+    engine_settings one = rc->engine;
+    one.intensity = 1.0;
+    plan p;
+    if (plan_build(&p, &one, errstr, errlen) != 0) return -1;
+    double orders = 0.0;
+    for (size_t i = 0; i < p.n_slices; i++) orders += p.slices[i].expected;
+    plan_free(&p);
+    double items = 0.0, weight = 0.0;
+    for (int i = 0; i < ITEMS_MAX; i++) { items += (i + 1) * one.items_mix[i]; weight += one.items_mix[i]; }
+    double per_order = 1.0 + items / weight;
+    double wall_s = (double)one.duration_ms / 1000.0 / rc->speed;
+    if (orders <= 0.0) {
+        snprintf(errstr, errlen, "--rate: scenario %s expects no orders at all", one.scenario.name);
+        return -1;
+    }
+    rc->engine.intensity = rc->rate_msgs_per_s * wall_s / (orders * per_order);
+    fprintf(stderr, "shopstream: --rate %g msg/s: intensity %.4f at speed %g (scenario %s: %.0f orders over %.0f s "
+            "at intensity 1, %.3f messages per order); the rate follows the daily curve and the scenario around "
+            "that average\n", rc->rate_msgs_per_s, rc->engine.intensity, rc->speed, one.scenario.name, orders, wall_s,
+            per_order);
+    return 0;
+}
+
 int run_command(run_config *rc) {
     run_state st;
     memset(&st, 0, sizeof st);
@@ -271,13 +312,14 @@ int run_command(run_config *rc) {
     st.in_place = isatty(STDERR_FILENO);
     int code = EXIT_USAGE;
 
+    if (apply_rate(rc, st.errstr, sizeof st.errstr) != 0) goto out;
     if (engine_new(&rc->engine, &st.engine, st.errstr, sizeof st.errstr) != 0) goto out;
     if (encoder_new(rc->schema_dir, rc->currency, rc->engine.scenario.name, &st.encoder, st.errstr,
                     sizeof st.errstr) != 0)
         goto out;
 
     sink_config sc = { rc->sink, rc->brokers, rc->topic_prefix, rc->properties, rc->n_properties,
-                       rc->connect_timeout_ms };
+                       rc->connect_timeout_ms, rc->partitions, rc->replication_factor };
     char topic_full[TOPIC_COUNT][256];
     const char *topic_list[TOPIC_COUNT];
     for (int t = 0; t < TOPIC_COUNT; t++) {
@@ -312,11 +354,14 @@ int run_command(run_config *rc) {
         code = EXIT_FAILED;
         goto out;
     }
+    st.totals.late = &st.late;
+    st.totals.speed = rc->speed;
     st.t0 = now_s();
     st.sim_now_ms = rc->engine.start_ms;
     code = EXIT_FAILED;
     int rc_pub = publish_dimensions(&st);
     if (rc_pub == 0 && !stop_signal) rc_pub = publish_facts(&st);
+    st.totals.facts_wall_s = st.pace0 > 0.0 ? now_s() - st.pace0 : 0.0;
     if (rc_pub != 0 && !stop_signal) fprintf(stderr, "shopstream: %s\n", st.errstr);
     st.totals.interrupted = stop_signal != 0;
     int drained = drain(&st, FLUSH_TIMEOUT_MS);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin.h"
 #include "digest.h"
 
 #define TOPIC_NAME_MAX 256
@@ -24,6 +25,7 @@ struct sink {
 /* shopstream's producer defaults; config kafka.properties and -X override. */
 static const sink_property producer_defaults[] = {
     { "enable.idempotence", "true" },
+    { "allow.auto.create.topics", "false" }, /* admin.c creates them as we need them */
     { "acks", "all" },
     { "partitioner", "murmur2_random" },
     { "compression.type", "lz4" },
@@ -110,13 +112,6 @@ static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t
         snprintf(errstr, errlen, "cannot create the Kafka producer: %s", err);
         return SINK_ERR_CONFIG; /* conf is destroyed by rd_kafka_new only on success */
     }
-    for (int t = 0; t < TOPIC_COUNT; t++) {
-        s->rkt[t] = rd_kafka_topic_new(s->rk, s->topic_name[t], NULL);
-        if (!s->rkt[t]) {
-            snprintf(errstr, errlen, "topic %s: %s", s->topic_name[t], rd_kafka_err2str(rd_kafka_last_error()));
-            return SINK_ERR_CONFIG;
-        }
-    }
     /* Reach the cluster before anything is produced: nothing half-published. */
     const struct rd_kafka_metadata *md = NULL;
     rd_kafka_resp_err_t merr = rd_kafka_metadata(s->rk, 0, NULL, &md, cfg->connect_timeout_ms);
@@ -126,6 +121,18 @@ static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t
         return SINK_ERR_CONNECT;
     }
     rd_kafka_metadata_destroy(md);
+    admin_topic topics[TOPIC_COUNT];
+    for (int t = 0; t < TOPIC_COUNT; t++) topics[t] = (admin_topic){ s->topic_name[t], t < TOPIC_FIRST_FACT };
+    if (admin_ensure_topics(s->rk, topics, TOPIC_COUNT, cfg->partitions, cfg->replication_factor,
+                            cfg->connect_timeout_ms, errstr, errlen) != 0)
+        return SINK_ERR_TOPICS;
+    for (int t = 0; t < TOPIC_COUNT; t++) {
+        s->rkt[t] = rd_kafka_topic_new(s->rk, s->topic_name[t], NULL);
+        if (!s->rkt[t]) {
+            snprintf(errstr, errlen, "topic %s: %s", s->topic_name[t], rd_kafka_err2str(rd_kafka_last_error()));
+            return SINK_ERR_CONFIG;
+        }
+    }
     return SINK_OK;
 }
 

@@ -21,6 +21,7 @@ typedef enum sink_err {
     SINK_OK = 0,
     SINK_ERR_CONFIG,  /* a bad property: usage error */
     SINK_ERR_CONNECT, /* the brokers cannot be reached */
+    SINK_ERR_TOPICS,  /* topics cannot be created, or exist with another partition count */
     SINK_ERR_FATAL,   /* the producer cannot go on (e.g. a fatal idempotence error) */
 } sink_err;
 
@@ -33,6 +34,8 @@ typedef struct sink_config {
     const sink_property *properties; /* applied in order, after shopstream's defaults */
     size_t n_properties;
     int connect_timeout_ms;
+    int partitions;         /* of every topic: created so, or checked */
+    int replication_factor; /* of created topics; < 1: the broker's default */
 } sink_config;
 
 typedef struct sink_topic_counters {
