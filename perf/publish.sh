@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# publish.sh - shopstream's publishing rate against the raw baseline, side by
+# side in one run, on the embedded broker and on a real Kafka broker.
+#
+# For each broker: shopstream run --speed max (24 simulated hours at
+# intensity 100 unless SHOPSTREAM_PERF_ARGS says otherwise), then
+# perf/raw_producer publishing the same number of pre-built messages of
+# shopstream's average size with the same producer settings; on the real
+# broker also Kafka's own ProducerPerformance (kafka-tools) at that size.
+# Prints messages/s of each and the ratios.
+#
+#   perf/publish.sh [BUILD_DIR]          (default: build; needs a JDK and Maven for the real broker)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+bin=$build/producer/shopstream
+raw=$build/perf/raw_producer
+for f in "$bin" "$raw"; do
+  [[ -x $f ]] || { echo "publish.sh: $f not built (cmake -S . -B $build -G Ninja && cmake --build $build)" >&2; exit 2; }
+done
+tmp=$(mktemp -d)
+state=$tmp/kafka
+cleanup() { scripts/kafka-broker.sh stop "$state" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+args=(run --duration 24h --intensity 100 --speed max -q --partitions 6 ${SHOPSTREAM_PERF_ARGS:-})
+
+stat() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+rate_of() { sed -E 's/.* ([0-9]+) msgs\/s.*/\1/'; }
+ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
+
+bench() { # label, shopstream broker args..., -- raw broker args...
+  local label=$1; shift
+  local ss=() rb=()
+  while [[ $1 != -- ]]; do ss+=("$1"); shift; done; shift
+  rb=("$@")
+  "$bin" "${args[@]}" "${ss[@]}" --stats-json "$tmp/s.json" 2>/dev/null
+  local n bytes size ss_rate raw_rate
+  n=$(stat "$tmp/s.json" messages); bytes=$(stat "$tmp/s.json" bytes)
+  size=$(( bytes / n - 8 ))
+  ss_rate=$(python3 -c "print('%.0f' % float('$(stat "$tmp/s.json" messages_per_s)'))")
+  raw_rate=$("$raw" "${rb[@]}" -n "$n" -s "$size" -p 6 2>/dev/null | rate_of)
+  echo "$label: $n messages, average value $size bytes (+ 8-byte key), lz4, idempotent, acks=all, 6 partitions"
+  printf '  %-34s %10s msgs/s\n' "shopstream (generate+encode+publish)" "$ss_rate" "raw librdkafka (pre-built messages)" "$raw_rate"
+  echo "  ratio shopstream / raw: $(ratio "$ss_rate" "$raw_rate")"
+  last_n=$n; last_size=$size; last_ss=$ss_rate
+}
+
+bench "embedded broker (librdkafka mock cluster)" -- -m -t raw.bench
+
+scripts/kafka-broker.sh start "$state" >/dev/null
+addr=$(cat "$state/bootstrap")
+bench "Kafka 4.1.1 on 127.0.0.1 (KRaft, one broker)" -b "$addr" --topic-prefix "perf.$$." -- -b "$addr" -t "raw.$$"
+jars=$(scripts/kafka-broker.sh jars)
+pp=$(java -cp "$jars/*" org.apache.kafka.tools.ProducerPerformance --topic "pp.$$" --num-records "$last_n" \
+       --record-size "$last_size" --throughput -1 \
+       --producer-props bootstrap.servers="$addr" acks=all compression.type=lz4 linger.ms=5 enable.idempotence=true 2>/dev/null \
+     | tail -1)
+pp_rate=$(echo "$pp" | sed -E 's/^[0-9]+ records sent, ([0-9.]+) records\/sec.*/\1/')
+printf '  %-34s %10.0f records/s   (%s)\n' "Kafka ProducerPerformance" "$pp_rate" "$pp"
+echo "  ratio shopstream / ProducerPerformance: $(ratio "$last_ss" "$pp_rate")"
