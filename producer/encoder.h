@@ -3,7 +3,9 @@
  * encoder_new() reads the .avsc files at run time, checks that each holds the
  * fields DESIGN.md names with the types the engine writes, and maps the
  * engine's enum codes to the schema's symbols by name. The encode functions
- * write one Avro binary value into buf and return its length.
+ * write one Avro binary value into buf and return its length: through
+ * avro-c, or for orders and items directly when their schema is exactly the
+ * contract's (the same bytes, which test_encoder proves).
  *
  * An encoder is used by one thread at a time. */
 #ifndef SHOPSTREAM_ENCODER_H
@@ -20,6 +22,11 @@ typedef struct encoder encoder;
 int encoder_new(const char *schema_dir, const char *currency, const char *scenario,
                 encoder **out, char *errstr, size_t errlen);
 void encoder_free(encoder *enc);
+
+/* Orders and items are written directly (not through avro-c's generic
+ * values) when their schema holds exactly the contract's fields in order;
+ * on = 1 makes every value go through avro-c, the reference. */
+void encoder_force_generic(encoder *enc, int on);
 
 /* Each returns the value's length, or -1 when buf is too small. */
 int encoder_customer(encoder *enc, const customer *c, char *buf, size_t cap);
