@@ -112,9 +112,10 @@ static int publish(run_state *st, topic_id t, int64_t key_id, int len, int64_t t
 static int drain(run_state *st, int timeout_ms) {
     double until = now_s() + timeout_ms / 1000.0;
     uint64_t left;
+    char fatal[512];
     while ((left = sink_flush(st->sink, 200)) > 0 && now_s() < until) {
         progress(st, 0);
-        if (signal_count >= 2) break;
+        if (signal_count >= 2 || sink_fatal(st->sink, fatal, sizeof fatal)) break;
     }
     return left == 0 && sink_get_counters(st->sink)->failed == 0 ? 0 : -1;
 }

@@ -9,12 +9,17 @@
 #   scripts/kafka-broker.sh start STATE_DIR  # fetch jars if needed, start, wait until ready;
 #                                            # STATE_DIR/bootstrap then holds "127.0.0.1:PORT"
 #   scripts/kafka-broker.sh stop STATE_DIR   # SIGTERM (SIGKILL after 20 s); fine if not running
+#   scripts/kafka-broker.sh restart STATE_DIR
+#                                            # start again after a crash (kill -9): the same
+#                                            # server.properties, ports and data, no wipe,
+#                                            # no format; wait until ready
 #   scripts/kafka-broker.sh jars             # only fetch the jars, print their folder
 #
 # STATE_DIR also holds server.properties, log4j2.properties, data/ (the log
-# dirs, recreated on each fresh start), broker.log (INFO log), console.log
-# (the JVM's stdout/stderr) and pid. A broker already running and answering
-# for STATE_DIR is reused. Cache: ${SHOPSTREAM_CACHE:-~/.cache/shopstream}.
+# dirs, recreated on each fresh start, kept by restart), broker.log (INFO log),
+# console.log (the JVM's stdout/stderr; a restart appends to both) and pid. A
+# broker already running and answering for STATE_DIR is reused.
+# Cache: ${SHOPSTREAM_CACHE:-~/.cache/shopstream}.
 # Needs java (17+) and mvn; uses kcat and python3 when present.
 set -euo pipefail
 
@@ -90,7 +95,7 @@ stop_broker() {
 }
 
 start_broker() {
-  local state=$1 pid addr t0 port cport cluster_id i why
+  local state=$1 pid addr t0 port cport cluster_id
   mkdir -p "$state" || die "cannot create $state"
   state=$(cd "$state" && pwd)
 
@@ -151,11 +156,21 @@ EOF
       -c "$state/server.properties" >"$state/format.log" 2>&1 \
     || die "formatting $state/data failed: $(tail -n 1 "$state/format.log")"
 
+  launch_broker "$state" "$addr" "$t0"
+}
+
+# Run the JVM on STATE_DIR's server.properties, which listens on ADDR, and
+# wait until it answers; T0 is when the start began. console.log is appended
+# to: a fresh start has removed it, a restart keeps what the crash left.
+launch_broker() {
+  local state=$1 addr=$2 t0=$3 pid i why
+  local jvm=(java -Djava.awt.headless=true -cp "$JARS/*")
+  rm -f "$state/pid"
   # setsid: own session, so the broker outlives the calling shell and its signals.
   setsid sh -c 'echo $$ >"$0"; exec "$@"' "$state/pid" \
     "${jvm[@]}" -Xmx1g "-Dlog4j2.configurationFile=$state/log4j2.properties" \
     kafka.Kafka "$state/server.properties" \
-    </dev/null >"$state/console.log" 2>&1 &
+    </dev/null >>"$state/console.log" 2>&1 &
   for ((i = 0; i < 50; i++)); do [[ -s $state/pid ]] && break; sleep 0.1; done
   pid=$(cat "$state/pid" 2>/dev/null) || die "broker did not start (no pid file)"
   echo "$addr" >"$state/bootstrap"
@@ -173,9 +188,38 @@ EOF
   echo "kafka-broker: up at $addr (pid $pid, $((SECONDS - t0))s)"
 }
 
+# Start the broker of a state dir that `start` made, after it died (kill -9,
+# a crash): the same server.properties, so the same ports and node, and the
+# same data/, which Kafka recovers on its own. No wipe, no format. A broker
+# still running and answering is reused; one running but deaf is replaced.
+restart_broker() {
+  local state=$1 pid addr t0
+  [[ -d $state ]] || die "$state does not exist (restart needs a state dir that start made)"
+  state=$(cd "$state" && pwd)
+  [[ -f $state/server.properties && -f $state/bootstrap && -d $state/data ]] \
+    || die "$state holds no server.properties, bootstrap and data/ (restart needs a state dir that start made)"
+  addr=$(cat "$state/bootstrap")
+  [[ -n $addr ]] || die "$state/bootstrap is empty"
+
+  pid=$(cat "$state/pid" 2>/dev/null || true)
+  if is_broker "$pid"; then
+    if answers "$addr"; then
+      echo "kafka-broker: up at $addr (pid $pid, 0s, reused)"; return 0
+    fi
+    stop_broker "$state"                     # running but deaf: replace it
+  fi
+
+  fetch_jars
+  t0=$SECONDS
+  command -v java >/dev/null || die "java not found (Kafka $KAFKA_VERSION needs Java 17+)"
+  echo "--- kafka-broker: restart at $(date -u +%FT%TZ) ---" >>"$state/console.log"
+  launch_broker "$state" "$addr" "$t0"
+}
+
 case "${1:-}" in
   start) [[ $# -eq 2 ]] || die "usage: $0 start STATE_DIR"; start_broker "$2" ;;
   stop)  [[ $# -eq 2 ]] || die "usage: $0 stop STATE_DIR"; stop_broker "$2" ;;
+  restart) [[ $# -eq 2 ]] || die "usage: $0 restart STATE_DIR"; restart_broker "$2" ;;
   jars)  fetch_jars; echo "$JARS" ;;
-  *)     die "usage: $0 {start STATE_DIR|stop STATE_DIR|jars}" ;;
+  *)     die "usage: $0 {start STATE_DIR|stop STATE_DIR|restart STATE_DIR|jars}" ;;
 esac
