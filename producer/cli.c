@@ -17,10 +17,10 @@
 enum long_only {
     OPT_DURATION = 256, OPT_INTENSITY, OPT_SEED, OPT_START, OPT_SPEED, OPT_SINK, OPT_STATS_JSON,
     OPT_TOPIC_PREFIX, OPT_PARTITIONS, OPT_KEY_FORMAT, OPT_THREADS, OPT_BATCH_ORDERS, OPT_CUSTOMERS,
-    OPT_PRODUCTS, OPT_SCHEMA_DIR, OPT_CSV, OPT_SHARD, OPT_RATE,
+    OPT_PRODUCTS, OPT_SCHEMA_DIR, OPT_CSV, OPT_SHARD, OPT_RATE, OPT_FORMAT,
 };
 
-static const char short_opts[] = "+c:s:b:X:kqhV";
+static const char short_opts[] = "+c:s:b:X:r:kqhV";
 static const struct option long_opts[] = {
     { "config", required_argument, NULL, 'c' },
     { "scenario", required_argument, NULL, 's' },
@@ -42,6 +42,8 @@ static const struct option long_opts[] = {
     { "schema-dir", required_argument, NULL, OPT_SCHEMA_DIR },
     { "csv", no_argument, NULL, OPT_CSV },
     { "rate", required_argument, NULL, OPT_RATE },
+    { "format", required_argument, NULL, OPT_FORMAT },
+    { "schema-registry", required_argument, NULL, 'r' },
     { "shard", required_argument, NULL, OPT_SHARD },
     { "keep-broker", no_argument, NULL, 'k' },
     { "quiet", no_argument, NULL, 'q' },
@@ -77,6 +79,10 @@ void cli_usage(FILE *out) {
         "  -b, --brokers LIST     Kafka bootstrap servers; without it, an embedded broker\n"
         "  -X name=value          any librdkafka property, as in kcat (repeatable)\n"
         "      --sink kafka|null  null: generate and encode, publish nothing\n"
+        "      --format F         avro (default), avro-confluent (Confluent's framing with a\n"
+        "                         schema registry; the default when one is given) or json\n"
+        "  -r, --schema-registry URL  a Confluent-compatible Schema Registry; each topic's\n"
+        "                         schema is registered as <topic>-value before publishing\n"
         "      --topic-prefix P   topic names are P + orders, order_items, ... (shop.)\n"
         "      --partitions N     partitions of every topic (6): missing topics are created,\n"
         "                         existing ones must have this many\n"
@@ -190,6 +196,14 @@ static int apply_option(int opt, const char *arg, run_config *rc, char *errstr, 
         snprintf(rc->schema_dir, sizeof rc->schema_dir, "%s", arg);
         return 0;
     case OPT_CSV: rc->csv = 1; return 0;
+    case OPT_FORMAT:
+        if (config_set_format(rc, arg) != 0) USAGE("--format %s: expected avro, avro-confluent or json", arg);
+        config_set_origin_option(rc, "format", "--format");
+        return 0;
+    case 'r':
+        if (strlen(arg) >= sizeof rc->registry_url || !*arg) USAGE("--schema-registry: expected a URL");
+        snprintf(rc->registry_url, sizeof rc->registry_url, "%s", arg);
+        return 0;
     case OPT_RATE:
         if (units_double(arg, &d) != 0 || !(d > 0.0)) USAGE("--rate %s: expected messages per second > 0", arg);
         rc->rate_msgs_per_s = d;
@@ -227,7 +241,8 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
     optind = 2;
     while ((opt = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
         if (opt == '?') {
-            if (optopt) USAGE("option -%c: %s", optopt, strchr("csbX", optopt) ? "needs a value" : "unknown option");
+            if (optopt > 0 && optopt < 256)
+                USAGE("option -%c: %s", optopt, strchr("csbXr", optopt) ? "needs a value" : "unknown option");
             USAGE("%s: unknown option or missing value (shopstream --help lists them)", argv[optind - 1]);
         }
         if (opt == 'c') config_path = optarg;

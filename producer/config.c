@@ -16,7 +16,7 @@
 
 typedef enum setting_kind {
     K_UINT64, K_INT64, K_UINT32, K_SIZE, K_INT, K_DOUBLE, K_STRING, K_BOOL,
-    K_DURATION, K_TIME, K_SPEED, K_SINK, K_KEY_FORMAT,
+    K_DURATION, K_TIME, K_SPEED, K_SINK, K_KEY_FORMAT, K_FORMAT,
     K_CURVE, K_MIX_GROUP, K_MIX_ARRAY, K_PROPERTIES,
 } setting_kind;
 
@@ -71,6 +71,10 @@ static const setting_spec specs[] = {
     STR("kafka.key_format", K_KEY_FORMAT, key_format),
     NUM("kafka.connect_timeout_ms", K_INT, connect_timeout_ms, 100, 600000),
     { "kafka.properties", K_PROPERTIES, 0, 0, NULL, 0, 0 },
+    STR("format", K_FORMAT, format),
+    STR("schema_registry.url", K_STRING, registry_url),
+    STR("schema_registry.basic.auth.user.info", K_STRING, registry_user_info),
+    NUM("schema_registry.timeout_ms", K_INT, registry_timeout_ms, 100, 600000),
     STR("output.currency", K_STRING, currency),
     STR("output.schema_dir", K_STRING, schema_dir),
     STR("output.stats_json", K_STRING, stats_json),
@@ -98,6 +102,8 @@ void config_defaults(run_config *rc, const char *data_dir) {
     snprintf(rc->currency, sizeof rc->currency, "USD");
     snprintf(rc->schema_dir, sizeof rc->schema_dir, "%s/schemas", data_dir);
     rc->progress_interval_s = 1.0;
+    rc->format = FORMAT_AVRO;
+    rc->registry_timeout_ms = 10000;
 }
 
 static void note_origin(run_config *rc, const char *path, int line, const char *option) {
@@ -134,6 +140,15 @@ int config_add_property(run_config *rc, const char *name_value, char *errstr, si
     rc->properties[rc->n_properties].name = copy;
     rc->properties[rc->n_properties].value = copy + (eq - name_value) + 1;
     rc->n_properties++;
+    return 0;
+}
+
+int config_set_format(run_config *rc, const char *text) {
+    if (strcmp(text, "avro") == 0) rc->format = FORMAT_AVRO;
+    else if (strcmp(text, "avro-confluent") == 0) rc->format = FORMAT_AVRO_CONFLUENT;
+    else if (strcmp(text, "json") == 0) rc->format = FORMAT_JSON;
+    else return -1;
+    rc->format_set = 1;
     return 0;
 }
 
@@ -310,6 +325,11 @@ static int read_setting(loader *ld, const setting_spec *sp, const config_setting
         else if (strcmp(text, "null") == 0) ld->rc->sink = SINK_NULL;
         else return fail_at(ld, s, sp->path, "expected \"kafka\" or \"null\", got \"%s\"", text);
         return 0;
+    case K_FORMAT:
+        if (!(text = get_string(ld, s, sp->path))) return -1;
+        if (config_set_format(ld->rc, text) != 0)
+            return fail_at(ld, s, sp->path, "expected \"avro\", \"avro-confluent\" or \"json\", got \"%s\"", text);
+        return 0;
     case K_KEY_FORMAT:
         if (!(text = get_string(ld, s, sp->path))) return -1;
         if (strcmp(text, "binary") == 0) ld->rc->key_format = KEY_BINARY;
@@ -409,7 +429,14 @@ int config_resolve_scenario(run_config *rc, const char *data_dir, char *errstr, 
     return -1;
 }
 
-int config_validate(const run_config *rc, char *errstr, size_t errlen) {
+int config_validate(run_config *rc, char *errstr, size_t errlen) {
+    /* A registry makes avro-confluent the default; avro-confluent needs one. */
+    if (!rc->format_set && rc->registry_url[0]) rc->format = FORMAT_AVRO_CONFLUENT;
+    if (rc->format == FORMAT_AVRO_CONFLUENT && !rc->registry_url[0]) {
+        snprintf(errstr, errlen, "format: avro-confluent needs a schema registry (--schema-registry URL)");
+        locate(rc, errstr, errlen);
+        return -1;
+    }
     if (engine_settings_validate(&rc->engine, errstr, errlen) != 0) {
         locate(rc, errstr, errlen);
         return -1;

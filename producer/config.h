@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "encoder.h"
 #include "settings.h"
 #include "sink.h"
 
@@ -47,6 +48,11 @@ typedef struct run_config {
     sink_property properties[CONFIG_PROPERTIES_MAX];
     size_t n_properties;
 
+    value_format format;
+    int format_set;            /* given, not defaulted from the registry */
+    char registry_url[1024];   /* Confluent-compatible Schema Registry */
+    char registry_user_info[512];
+    int registry_timeout_ms;
     char currency[16];
     char schema_dir[CONFIG_PATH_MAX];
     char stats_json[CONFIG_PATH_MAX];
@@ -82,7 +88,12 @@ void config_set_origin_option(run_config *rc, const char *setting, const char *o
 /* Reads the scenario files scenario_spec names into engine.scenario. */
 int config_resolve_scenario(run_config *rc, const char *data_dir, char *errstr, size_t errlen);
 
-int config_validate(const run_config *rc, char *errstr, size_t errlen);
+/* "avro", "avro-confluent" or "json"; -1 if none of them. */
+int config_set_format(run_config *rc, const char *text);
+
+/* Checks the whole, and settles defaults that depend on others (the format
+ * from the registry). */
+int config_validate(run_config *rc, char *errstr, size_t errlen);
 
 void config_free(run_config *rc);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "domain.h"
+#include "jsonenc.h"
 
 #define FIELDS_MAX 16
 #define SYMBOLS_MAX 16
@@ -99,9 +100,12 @@ typedef struct codec {
     int some_branch[FIELDS_MAX];       /* unions: the other one */
     int symbol[FIELDS_MAX][SYMBOLS_MAX]; /* engine code -> schema symbol index */
     int exact;                         /* fields are exactly the spec's, in order */
+    char *text;                        /* the .avsc as read, for a schema registry */
 } codec;
 
 struct encoder {
+    value_format format;
+    int32_t schema_id[TOPIC_COUNT]; /* avro-confluent: the registry's ids */
     codec codecs[TOPIC_COUNT];
     avro_writer_t writer;
     char *currency;
@@ -182,7 +186,7 @@ static int codec_load(codec *c, topic_id t, const char *dir, char *errstr, size_
     char *json = read_file(path, &len);
     if (!json) FAIL("%s: cannot read schema: %s", path, strerror(errno));
     int rc = avro_schema_from_json_length(json, len, &c->schema);
-    free(json);
+    c->text = json;
     if (rc != 0) FAIL("%s: invalid Avro schema: %s", path, avro_strerror());
     if (!is_avro_record(c->schema)) FAIL("%s: expected a record schema, found %s", path, avro_schema_type_name(c->schema));
 
@@ -226,17 +230,19 @@ static int codec_load(codec *c, topic_id t, const char *dir, char *errstr, size_
 }
 
 static void codec_free(codec *c) {
+    free(c->text);
     if (c->has_value) avro_value_decref(&c->value);
     if (c->iface) avro_value_iface_decref(c->iface);
     if (c->schema) avro_schema_decref(c->schema);
     memset(c, 0, sizeof *c);
 }
 
-int encoder_new(const char *schema_dir, const char *currency, const char *scenario,
+int encoder_new(const char *schema_dir, const char *currency, const char *scenario, value_format format,
                 encoder **out, char *errstr, size_t errlen) {
     *out = NULL;
     encoder *enc = calloc(1, sizeof *enc);
     if (!enc) FAIL("out of memory");
+    enc->format = format;
     enc->currency = strdup(currency);
     enc->scenario = strdup(scenario);
     enc->writer = avro_writer_memory(NULL, 0);
@@ -286,7 +292,7 @@ static int emit(encoder *enc, codec *c, char *buf, size_t cap) {
     return (int)avro_writer_tell(enc->writer);
 }
 
-int encoder_customer(encoder *enc, const customer *cu, char *buf, size_t cap) {
+static int avro_customer(encoder *enc, const customer *cu, char *buf, size_t cap) {
     codec *c = &enc->codecs[TOPIC_CUSTOMERS];
     avro_value_set_long(&c->field[0], cu->id);
     set_enum(c, 1, cu->cohort);
@@ -297,7 +303,7 @@ int encoder_customer(encoder *enc, const customer *cu, char *buf, size_t cap) {
     return emit(enc, c, buf, cap);
 }
 
-int encoder_product(encoder *enc, const product *p, char *buf, size_t cap) {
+static int avro_product(encoder *enc, const product *p, char *buf, size_t cap) {
     codec *c = &enc->codecs[TOPIC_PRODUCTS];
     avro_value_set_long(&c->field[0], p->id);
     set_enum(c, 1, p->category);
@@ -308,7 +314,7 @@ int encoder_product(encoder *enc, const product *p, char *buf, size_t cap) {
     return emit(enc, c, buf, cap);
 }
 
-int encoder_campaign(encoder *enc, const campaign *k, char *buf, size_t cap) {
+static int avro_campaign(encoder *enc, const campaign *k, char *buf, size_t cap) {
     codec *c = &enc->codecs[TOPIC_CAMPAIGNS];
     avro_value_set_long(&c->field[0], k->id);
     avro_value_set_string(&c->field[1], k->name);
@@ -377,7 +383,7 @@ static int direct_order_item(const order_batch *b, size_t k, size_t line, char *
 
 void encoder_force_generic(encoder *enc, int on) { enc->force_generic = on; }
 
-int encoder_order(encoder *enc, const order_batch *b, size_t k, char *buf, size_t cap) {
+static int avro_order(encoder *enc, const order_batch *b, size_t k, char *buf, size_t cap) {
     codec *c = &enc->codecs[TOPIC_ORDERS];
     if (enc->direct[TOPIC_ORDERS] && !enc->force_generic && cap >= DIRECT_MAX + enc->currency_len + enc->scenario_len)
         return direct_order(enc, c, b, k, buf);
@@ -397,7 +403,7 @@ int encoder_order(encoder *enc, const order_batch *b, size_t k, char *buf, size_
     return emit(enc, c, buf, cap);
 }
 
-int encoder_order_item(encoder *enc, const order_batch *b, size_t k, size_t line,
+static int avro_order_item(encoder *enc, const order_batch *b, size_t k, size_t line,
                        char *buf, size_t cap) {
     codec *c = &enc->codecs[TOPIC_ORDER_ITEMS];
     if (enc->direct[TOPIC_ORDER_ITEMS] && !enc->force_generic && cap >= DIRECT_MAX)
@@ -412,4 +418,56 @@ int encoder_order_item(encoder *enc, const order_batch *b, size_t k, size_t line
     avro_value_set_long(&c->field[6], b->item_line_total_cents[j]);
     avro_value_set_long(&c->field[7], b->event_time_ms[k]);
     return emit(enc, c, buf, cap);
+}
+
+/* ---- the public encode functions: format and frame --------------------- */
+
+const char *encoder_schema_text(const encoder *enc, topic_id t) { return enc->codecs[t].text; }
+
+void encoder_set_schema_id(encoder *enc, topic_id t, int32_t id) { enc->schema_id[t] = id; }
+
+size_t encoder_frame_length(value_format format) { return format == FORMAT_AVRO_CONFLUENT ? 5 : 0; }
+
+/* Confluent's wire format: magic byte 0, the schema id big-endian, the Avro. */
+static size_t put_frame(const encoder *enc, topic_id t, char *buf) {
+    if (enc->format != FORMAT_AVRO_CONFLUENT) return 0;
+    uint32_t id = (uint32_t)enc->schema_id[t];
+    buf[0] = 0;
+    buf[1] = (char)(id >> 24);
+    buf[2] = (char)(id >> 16);
+    buf[3] = (char)(id >> 8);
+    buf[4] = (char)id;
+    return 5;
+}
+
+static int framed(int len, size_t frame) { return len < 0 ? -1 : len + (int)frame; }
+
+int encoder_customer(encoder *enc, const customer *c, char *buf, size_t cap) {
+    if (enc->format == FORMAT_JSON) return jsonenc_customer(c, buf, cap);
+    size_t f = put_frame(enc, TOPIC_CUSTOMERS, buf);
+    return framed(avro_customer(enc, c, buf + f, cap - f), f);
+}
+
+int encoder_product(encoder *enc, const product *p, char *buf, size_t cap) {
+    if (enc->format == FORMAT_JSON) return jsonenc_product(p, buf, cap);
+    size_t f = put_frame(enc, TOPIC_PRODUCTS, buf);
+    return framed(avro_product(enc, p, buf + f, cap - f), f);
+}
+
+int encoder_campaign(encoder *enc, const campaign *k, char *buf, size_t cap) {
+    if (enc->format == FORMAT_JSON) return jsonenc_campaign(k, buf, cap);
+    size_t f = put_frame(enc, TOPIC_CAMPAIGNS, buf);
+    return framed(avro_campaign(enc, k, buf + f, cap - f), f);
+}
+
+int encoder_order(encoder *enc, const order_batch *b, size_t k, char *buf, size_t cap) {
+    if (enc->format == FORMAT_JSON) return jsonenc_order(b, k, enc->currency, enc->scenario, buf, cap);
+    size_t f = put_frame(enc, TOPIC_ORDERS, buf);
+    return framed(avro_order(enc, b, k, buf + f, cap - f), f);
+}
+
+int encoder_order_item(encoder *enc, const order_batch *b, size_t k, size_t line, char *buf, size_t cap) {
+    if (enc->format == FORMAT_JSON) return jsonenc_order_item(b, k, line, buf, cap);
+    size_t f = put_frame(enc, TOPIC_ORDER_ITEMS, buf);
+    return framed(avro_order_item(enc, b, k, line, buf + f, cap - f), f);
 }

@@ -12,15 +12,29 @@
 #define SHOPSTREAM_ENCODER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "batch.h"
 #include "catalog.h"
 #include "topics.h"
 
+/* avro: Avro binary; avro-confluent: the same behind Confluent's 5-byte
+ * frame (magic 0, schema id big-endian); json: one JSON object. */
+typedef enum value_format { FORMAT_AVRO, FORMAT_AVRO_CONFLUENT, FORMAT_JSON } value_format;
+
 typedef struct encoder encoder;
 
-int encoder_new(const char *schema_dir, const char *currency, const char *scenario,
+int encoder_new(const char *schema_dir, const char *currency, const char *scenario, value_format format,
                 encoder **out, char *errstr, size_t errlen);
+
+/* The .avsc text of a topic's schema, as read (to register it). */
+const char *encoder_schema_text(const encoder *enc, topic_id t);
+
+/* avro-confluent: the registry's id for a topic's schema, put in the frame. */
+void encoder_set_schema_id(encoder *enc, topic_id t, int32_t id);
+
+/* Bytes of frame before the Avro in a value of this format (5 or 0). */
+size_t encoder_frame_length(value_format format);
 void encoder_free(encoder *enc);
 
 /* Orders and items are written directly (not through avro-c's generic

@@ -24,6 +24,7 @@
 #include "msgbatch.h"
 #include "engine.h"
 #include "pool.h"
+#include "registry.h"
 #include "report.h"
 #include "sink.h"
 #include "units.h"
@@ -66,6 +67,7 @@ typedef struct run_state {
     msg_batch *slot_msgs;      /* one per ring slot */
     size_t n_slot_msgs;
     const char *topic_names[TOPIC_COUNT];
+    int32_t schema_ids[TOPIC_COUNT]; /* avro-confluent */
     run_totals totals;
     char value[VALUE_MAX];
     double t0;             /* wall clock at the start */
@@ -239,9 +241,12 @@ static int publish_facts(run_state *st) {
     }
     st->n_slot_msgs = o.ring_slots;
     for (; st->n_thread_encoders < o.threads; st->n_thread_encoders++)
-        if (encoder_new(st->rc->schema_dir, st->rc->currency, st->rc->engine.scenario.name,
+        if (encoder_new(st->rc->schema_dir, st->rc->currency, st->rc->engine.scenario.name, st->rc->format,
                         &st->thread_encoders[st->n_thread_encoders], st->errstr, sizeof st->errstr) != 0)
             return -1;
+        else
+            for (int t = 0; t < TOPIC_COUNT; t++)
+                encoder_set_schema_id(st->thread_encoders[st->n_thread_encoders], (topic_id)t, st->schema_ids[t]);
     if (gen_pool_start(st->engine, &o, &st->pool, st->errstr, sizeof st->errstr) != 0) return -1;
     st->pace0 = now_s();
     const order_batch *b;
@@ -276,6 +281,27 @@ static void run_cleanup(run_state *st) {
     embedded_broker_stop(st->broker);
     encoder_free(st->encoder);
     engine_free(st->engine);
+}
+
+/* avro-confluent: each topic's schema under "<topic>-value", before anything
+ * is published; the ids frame every value. */
+static int register_schemas(run_state *st) {
+    const run_config *rc = st->rc;
+    if (rc->format != FORMAT_AVRO_CONFLUENT) return 0;
+    registry_config reg = { rc->registry_url, rc->registry_user_info, rc->registry_timeout_ms };
+    for (int t = 0; t < TOPIC_COUNT; t++) {
+        char subject[300];
+        snprintf(subject, sizeof subject, "%s%s-value", rc->topic_prefix, topic_suffixes[t]);
+        if (registry_register(&reg, subject, encoder_schema_text(st->encoder, (topic_id)t), &st->schema_ids[t],
+                              st->errstr, sizeof st->errstr) != 0)
+            return -1;
+        encoder_set_schema_id(st->encoder, (topic_id)t, st->schema_ids[t]);
+    }
+    if (!rc->quiet)
+        fprintf(stderr, "shopstream: registered value schemas at %s: %s%s-value id %d, %s%s-value id %d, ...\n",
+                rc->registry_url, rc->topic_prefix, topic_suffixes[TOPIC_ORDERS], st->schema_ids[TOPIC_ORDERS],
+                rc->topic_prefix, topic_suffixes[TOPIC_ORDER_ITEMS], st->schema_ids[TOPIC_ORDER_ITEMS]);
+    return 0;
 }
 
 /* --rate: the intensity at which the scenario's orders and items average
@@ -315,12 +341,14 @@ int run_command(run_config *rc) {
 
     if (apply_rate(rc, st.errstr, sizeof st.errstr) != 0) goto out;
     if (engine_new(&rc->engine, &st.engine, st.errstr, sizeof st.errstr) != 0) goto out;
-    if (encoder_new(rc->schema_dir, rc->currency, rc->engine.scenario.name, &st.encoder, st.errstr,
+    if (encoder_new(rc->schema_dir, rc->currency, rc->engine.scenario.name, rc->format, &st.encoder, st.errstr,
                     sizeof st.errstr) != 0)
         goto out;
+    if (register_schemas(&st) != 0) goto out;
 
     sink_config sc = { rc->sink, rc->brokers, rc->topic_prefix, rc->properties, rc->n_properties,
-                       rc->connect_timeout_ms, rc->partitions, rc->replication_factor };
+                       rc->connect_timeout_ms, rc->partitions, rc->replication_factor,
+                       encoder_frame_length(rc->format) };
     char topic_full[TOPIC_COUNT][256];
     const char *topic_list[TOPIC_COUNT];
     for (int t = 0; t < TOPIC_COUNT; t++) {

@@ -16,6 +16,7 @@
 
 struct sink {
     sink_kind kind;
+    size_t digest_skip;
     rd_kafka_t *rk;
     rd_kafka_topic_t *rkt[TOPIC_COUNT];
     char topic_name[TOPIC_COUNT][TOPIC_NAME_MAX];
@@ -58,7 +59,8 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     tc->bytes += bytes;
     s->counters.delivered++;
     s->counters.bytes += bytes;
-    s->counters.digest += digest_message(s->topic_name[t], m->key, m->key_len, m->payload, m->len, ts);
+    s->counters.digest += digest_message(s->topic_name[t], m->key, m->key_len, (const char *)m->payload + s->digest_skip,
+                                         m->len - s->digest_skip, ts);
 }
 
 static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) {
@@ -141,6 +143,7 @@ sink_err sink_new(const sink_config *cfg, sink **out, char *errstr, size_t errle
     sink *s = calloc(1, sizeof *s);
     if (!s) { snprintf(errstr, errlen, "out of memory"); return SINK_ERR_FATAL; }
     s->kind = cfg->kind;
+    s->digest_skip = cfg->digest_skip;
     for (int t = 0; t < TOPIC_COUNT; t++) {
         int n = snprintf(s->topic_name[t], TOPIC_NAME_MAX, "%s%s", cfg->topic_prefix, topic_suffixes[t]);
         if (n <= 0 || n >= TOPIC_NAME_MAX || n > 249) {
@@ -178,7 +181,8 @@ sink_err sink_produce(sink *s, topic_id t, const void *key, size_t key_len,
     if (s->kind == SINK_NULL) {
         tc->produced++; tc->delivered++; tc->bytes += key_len + value_len;
         s->counters.produced++; s->counters.delivered++; s->counters.bytes += key_len + value_len;
-        s->counters.digest += digest_message(s->topic_name[t], key, key_len, value, value_len, timestamp_ms);
+        s->counters.digest += digest_message(s->topic_name[t], key, key_len, (const char *)value + s->digest_skip,
+                                             value_len - s->digest_skip, timestamp_ms);
         return SINK_OK;
     }
     for (;;) {

@@ -36,6 +36,7 @@ typedef struct sink_config {
     int connect_timeout_ms;
     int partitions;         /* of every topic: created so, or checked */
     int replication_factor; /* of created topics; < 1: the broker's default */
+    size_t digest_skip;     /* leading value bytes the digest leaves out (a registry frame) */
 } sink_config;
 
 typedef struct sink_topic_counters {

@@ -13,7 +13,7 @@
 static encoder *make_encoder(const char *dir, const char *scenario) {
     encoder *enc = NULL;
     char err[1024];
-    cr_assert_eq(encoder_new(dir, "USD", scenario, &enc, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(encoder_new(dir, "USD", scenario, FORMAT_AVRO, &enc, err, sizeof err), 0, "%s", err);
     return enc;
 }
 

@@ -1,0 +1,25 @@
+/* jsonenc.h - message values as JSON objects (--format json), for encoder.c.
+ *
+ * DESIGN.md's field names; times as integer epoch milliseconds, money as
+ * integer cents, enums as their names, absent optionals as null. Strings are
+ * escaped per RFC 8259 (quote, backslash, control characters as \u00XX);
+ * valid UTF-8 passes through, invalid bytes become U+FFFD. Each function
+ * returns the length written, or -1 when cap is too small. */
+#ifndef SHOPSTREAM_JSONENC_H
+#define SHOPSTREAM_JSONENC_H
+
+#include <stddef.h>
+
+#include "batch.h"
+#include "catalog.h"
+
+int jsonenc_customer(const customer *c, char *buf, size_t cap);
+int jsonenc_product(const product *p, char *buf, size_t cap);
+int jsonenc_campaign(const campaign *k, char *buf, size_t cap);
+int jsonenc_order(const order_batch *b, size_t k, const char *currency, const char *scenario, char *buf, size_t cap);
+int jsonenc_order_item(const order_batch *b, size_t k, size_t line, char *buf, size_t cap);
+
+/* Appends s as a JSON string (quotes included); returns the new length or -1. */
+int jsonenc_string(char *buf, size_t cap, size_t at, const char *s);
+
+#endif

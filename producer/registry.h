@@ -1,0 +1,27 @@
+/* registry.h - registering value schemas with a Confluent-compatible Schema Registry.
+ *
+ * For --format avro-confluent: before anything is published, each topic's
+ * .avsc is registered under the subject "<topic>-value" (TopicNameStrategy)
+ * with POST {url}/subjects/{subject}/versions, and the id the registry
+ * answers frames every value of that topic. HTTP through libcurl, JSON
+ * through jansson; https follows from the URL; basic auth takes "user:pass"
+ * as Confluent's clients name it (schema_registry.basic.auth.user.info). */
+#ifndef SHOPSTREAM_REGISTRY_H
+#define SHOPSTREAM_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct registry_config {
+    const char *url;        /* e.g. http://127.0.0.1:8081 or .../apis/ccompat/v7 */
+    const char *user_info;  /* "user:password", or NULL */
+    int timeout_ms;         /* per request, connect included */
+} registry_config;
+
+/* Registers schema_json under subject; *id is the registry's id for it.
+ * Returns 0, or -1 with one line in errstr (unreachable, refused as
+ * incompatible, an HTTP error, or an answer that is not what the API says). */
+int registry_register(const registry_config *cfg, const char *subject, const char *schema_json,
+                      int32_t *id, char *errstr, size_t errlen);
+
+#endif
