@@ -94,6 +94,7 @@ int jsonenc_product(const product *p, char *buf, size_t cap) {
     jbuf j = { buf, 0, cap, 0 };
     char pop[32];
     int n = snprintf(pop, sizeof pop, "%.17g", p->popularity); /* round-trips the double */
+    if (!strpbrk(pop, ".eEn")) n += snprintf(pop + n, sizeof pop - (size_t)n, ".0"); /* stays a real: 1.0, not 1 */
     LIT(&j, "{\"product_id\":"); num(&j, p->id);
     LIT(&j, ",\"category\":"); name(&j, category_names[p->category]);
     LIT(&j, ",\"name\":"); str(&j, p->name);

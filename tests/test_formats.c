@@ -1,0 +1,267 @@
+/* test_formats.c - the value formats as a consumer meets them: JSON that an
+ * independent parser (jansson) reads back with DESIGN.md's names and types,
+ * strings that round-trip whatever they hold, Confluent's 5-byte frame in
+ * front of the very Avro bytes of --format avro, and every way a schema
+ * registry can fail stopping the run before anything is published. */
+#include <criterion/criterion.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "encoder.h"
+#include "engine.h"
+#include "scenario_file.h"
+#include "support.h"
+
+static engine *make_engine(const char *scenario_spec, scenario *sc_out) {
+    engine_settings s;
+    engine_settings_default(&s);
+    s.intensity = 5;
+    char dir[512], err[1024];
+    support_source_path("", dir, sizeof dir);
+    cr_assert_eq(scenario_file_resolve(scenario_spec, dir, s.products, &s.scenario, err, sizeof err), 0, "%s", err);
+    if (sc_out) *sc_out = s.scenario;
+    engine *e = NULL;
+    cr_assert_eq(engine_new(&s, &e, err, sizeof err), 0, "%s", err);
+    return e;
+}
+
+static encoder *make_encoder(value_format f, const char *scenario_name) {
+    char schemas[512], err[1024];
+    support_source_path("schemas", schemas, sizeof schemas);
+    encoder *enc = NULL;
+    cr_assert_eq(encoder_new(schemas, "USD", scenario_name, f, &enc, err, sizeof err), 0, "%s", err);
+    return enc;
+}
+
+static json_t *parse(const char *buf, int len) {
+    cr_assert_gt(len, 0, "encoding failed");
+    json_error_t jerr;
+    json_t *j = json_loadb(buf, (size_t)len, 0, &jerr);
+    cr_assert_not_null(j, "not JSON (%s): %.*s", jerr.text, len, buf);
+    return j;
+}
+
+static json_int_t int_field(json_t *o, const char *name) {
+    json_t *v = json_object_get(o, name);
+    cr_assert(json_is_integer(v), "%s is not an integer", name);
+    return json_integer_value(v);
+}
+
+static const char *string_field(json_t *o, const char *name) {
+    json_t *v = json_object_get(o, name);
+    cr_assert(json_is_string(v), "%s is not a string", name);
+    return json_string_value(v);
+}
+
+Test(formats, json_orders_and_items_parse_with_the_contract_names_and_add_up) {
+    engine *e = make_engine("black_friday", NULL);
+    encoder *enc = make_encoder(FORMAT_JSON, "black_friday");
+    order_batch b;
+    cr_assert_eq(order_batch_init(&b, 2000), 0);
+    engine_fill(e, engine_get_plan(e)->total_orders / 2, 1, 2000, &b); /* midday: campaigns run */
+    char buf[4096];
+    size_t with_campaign = 0;
+    for (size_t k = 0; k < b.n_orders; k++) {
+        json_t *o = parse(buf, encoder_order(enc, &b, k, buf, sizeof buf));
+        cr_assert_eq(json_object_size(o), 13u);
+        cr_assert_eq(int_field(o, "order_id"), b.order_id[k]);
+        cr_assert_eq(int_field(o, "event_time"), b.event_time_ms[k]);
+        cr_assert_eq(int_field(o, "total_cents"), int_field(o, "subtotal_cents") - int_field(o, "discount_cents"));
+        cr_assert_str_eq(string_field(o, "currency"), "USD");
+        cr_assert_str_eq(string_field(o, "scenario"), "black_friday");
+        string_field(o, "channel");
+        string_field(o, "payment_method");
+        string_field(o, "status");
+        json_t *camp = json_object_get(o, "campaign_id");
+        cr_assert(json_is_null(camp) || json_integer_value(camp) == b.campaign_id[k]);
+        with_campaign += !json_is_null(camp);
+        json_int_t sub = 0;
+        for (size_t line = 0; line < b.item_count[k]; line++) {
+            json_t *it = parse(buf, encoder_order_item(enc, &b, k, line, buf, sizeof buf));
+            cr_assert_eq(json_object_size(it), 8u);
+            cr_assert_eq(int_field(it, "line_number"), (json_int_t)line + 1);
+            cr_assert_eq(int_field(it, "line_total_cents"),
+                         int_field(it, "quantity") * int_field(it, "unit_price_cents") - int_field(it, "discount_cents"));
+            sub += int_field(it, "quantity") * int_field(it, "unit_price_cents");
+            json_decref(it);
+        }
+        cr_assert_eq(sub, int_field(o, "subtotal_cents"));
+        json_decref(o);
+    }
+    cr_assert_gt(with_campaign, 0u);
+    const catalog *c = engine_get_catalog(e);
+    json_t *cu = parse(buf, encoder_customer(enc, &c->customers[0], buf, sizeof buf));
+    cr_assert_eq(json_object_size(cu), 6u);
+    string_field(cu, "cohort");
+    json_decref(cu);
+    json_t *p = parse(buf, encoder_product(enc, &c->products[0], buf, sizeof buf));
+    cr_assert(json_is_real(json_object_get(p, "popularity")) && json_real_value(json_object_get(p, "popularity")) == c->products[0].popularity);
+    cr_assert(json_is_boolean(json_object_get(p, "in_stock")));
+    json_decref(p);
+    order_batch_free(&b);
+    encoder_free(enc);
+    engine_free(e);
+}
+
+Test(formats, json_strings_round_trip_quotes_backslashes_controls_and_utf8) {
+    const char *nasty = "Say \"hi\" \\ tab\t nl\n ctl\x01\x1f caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x9b\x92";
+    char path[512];
+    support_tmp_path("nasty", path, sizeof path);
+    strcat(path, ".cfg");
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    /* libconfig escapes: \" \\ \t \n \x01 */
+    fputs("name = \"nasty\";\ntimeline = ( { start = 0; end = 24; campaign = { name = "
+          "\"Say \\\"hi\\\" \\\\ tab\\t nl\\n ctl\\x01\\x1f caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x9b\x92\"; "
+          "discount_pct = 10; uptake = 1.0; }; } );\n", f);
+    fclose(f);
+    scenario sc;
+    engine *e = make_engine(path, &sc);
+    encoder *enc = make_encoder(FORMAT_JSON, nasty);
+    const catalog *c = engine_get_catalog(e);
+    const campaign *k = &c->campaigns[c->n_campaigns - 1];
+    cr_assert_str_eq(k->name, nasty, "the scenario file did not carry the name through");
+    char buf[4096];
+    json_t *j = parse(buf, encoder_campaign(enc, k, buf, sizeof buf));
+    cr_assert_str_eq(string_field(j, "name"), nasty);
+    json_decref(j);
+    order_batch b;
+    cr_assert_eq(order_batch_init(&b, 4), 0);
+    engine_fill(e, 0, 1, 4, &b);
+    j = parse(buf, encoder_order(enc, &b, 0, buf, sizeof buf));
+    cr_assert_str_eq(string_field(j, "scenario"), nasty);
+    json_decref(j);
+    encoder_free(enc);
+    /* Invalid UTF-8 becomes U+FFFD rather than invalid JSON. */
+    enc = make_encoder(FORMAT_JSON, "bad \xff\xfe byte");
+    j = parse(buf, encoder_order(enc, &b, 0, buf, sizeof buf));
+    cr_assert_str_eq(string_field(j, "scenario"), "bad \xef\xbf\xbd\xef\xbf\xbd byte");
+    json_decref(j);
+    order_batch_free(&b);
+    encoder_free(enc);
+    engine_free(e);
+}
+
+Test(formats, confluent_frame_is_magic_zero_and_the_id_before_the_same_avro) {
+    engine *e = make_engine("baseline", NULL);
+    encoder *plain = make_encoder(FORMAT_AVRO, "baseline"), *framed = make_encoder(FORMAT_AVRO_CONFLUENT, "baseline");
+    encoder_set_schema_id(framed, TOPIC_ORDERS, 0x01020304);
+    encoder_set_schema_id(framed, TOPIC_ORDER_ITEMS, 77);
+    cr_assert_eq(encoder_frame_length(FORMAT_AVRO_CONFLUENT), 5u);
+    cr_assert_eq(encoder_frame_length(FORMAT_AVRO), 0u);
+    order_batch b;
+    cr_assert_eq(order_batch_init(&b, 100), 0);
+    engine_fill(e, 0, 1, 100, &b);
+    char x[4096], y[4096];
+    for (size_t k = 0; k < 100; k++) {
+        int n = encoder_order(plain, &b, k, x, sizeof x), m = encoder_order(framed, &b, k, y, sizeof y);
+        cr_assert_eq(m, n + 5);
+        cr_assert(y[0] == 0 && y[1] == 1 && y[2] == 2 && y[3] == 3 && y[4] == 4);
+        cr_assert_eq(memcmp(x, y + 5, (size_t)n), 0);
+        n = encoder_order_item(plain, &b, k, 0, x, sizeof x);
+        m = encoder_order_item(framed, &b, k, 0, y, sizeof y);
+        cr_assert(m == n + 5 && y[4] == 77 && memcmp(x, y + 5, (size_t)n) == 0);
+    }
+    order_batch_free(&b);
+    encoder_free(framed);
+    encoder_free(plain);
+    engine_free(e);
+}
+
+/* ---- registry failures ------------------------------------------------- */
+
+/* A one-shot HTTP server on loopback answering every request with `reply`. */
+typedef struct fake_registry { int fd; int port; const char *reply; pthread_t thread; } fake_registry;
+
+static void *serve(void *arg) {
+    fake_registry *r = arg;
+    char reply[2048];
+    const char *blank = strstr(r->reply, "\r\n\r\n");
+    /* The status line and headers as given, Content-Length counted here. */
+    snprintf(reply, sizeof reply, "%.*s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             (int)(blank - r->reply), r->reply, strlen(blank + 4), blank + 4);
+    for (int served = 0; served < 10; served++) {
+        int c = accept(r->fd, NULL, NULL);
+        if (c < 0) break;
+        char req[8192];
+        ssize_t got = read(c, req, sizeof req); /* headers and the small body arrive together here */
+        (void)got;
+        ssize_t w = write(c, reply, strlen(reply));
+        (void)w;
+        close(c);
+    }
+    return NULL;
+}
+
+static void fake_start(fake_registry *r, const char *reply) {
+    r->reply = reply;
+    r->fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    cr_assert_eq(bind(r->fd, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t len = sizeof a;
+    getsockname(r->fd, (struct sockaddr *)&a, &len);
+    r->port = ntohs(a.sin_port);
+    cr_assert_eq(listen(r->fd, 4), 0);
+    pthread_create(&r->thread, NULL, serve, r);
+}
+
+static void fake_stop(fake_registry *r) {
+    shutdown(r->fd, SHUT_RDWR);
+    close(r->fd);
+    pthread_join(r->thread, NULL);
+}
+
+static void expect_registry_error(const char *url, const char *message) {
+    run_result r;
+    const char *args[] = { "run", "--schema-registry", url, "--duration", "1h", "-q", NULL };
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    support_run(args, &r);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    cr_assert_eq(r.exit_code, 2, "exit %d: %s", r.exit_code, r.stderr_text);
+    cr_assert(strstr(r.stderr_text, message) != NULL, "expected '%s' in: %s", message, r.stderr_text);
+    cr_assert(strstr(r.stderr_text, "produced") == NULL && strstr(r.stderr_text, "embedded broker") == NULL,
+              "something started publishing: %s", r.stderr_text);
+    cr_assert_lt(t1.tv_sec - t0.tv_sec, 15, "the failure took too long");
+}
+
+Test(formats, avro_confluent_without_a_registry_is_a_usage_error) {
+    const char *args[] = { "run", "--format", "avro-confluent", NULL };
+    run_result r;
+    support_run(args, &r);
+    cr_assert_eq(r.exit_code, 2);
+    cr_assert(strstr(r.stderr_text, "avro-confluent needs a schema registry") != NULL, "%s", r.stderr_text);
+}
+
+Test(formats, unreachable_registry_is_named_and_nothing_is_published) {
+    expect_registry_error("http://127.0.0.1:1", "cannot reach the schema registry at http://127.0.0.1:1");
+}
+
+Test(formats, registry_errors_and_malformed_answers_stop_the_run_before_publishing) {
+    struct { const char *reply, *message; } cases[] = {
+        { "HTTP/1.1 409 Conflict\r\nContent-Type: application/json\r\n\r\n"
+          "{\"error_code\":409,\"message\":\"Schema being registered is incompatible xyz\"}",
+          "refused the schema for shop.customers-value as incompatible: Schema being registered is incompatible xyz" },
+        { "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n\r\n"
+          "{\"error_code\":50001,\"message\":\"boom\"}",
+          "HTTP 500 registering shop.customers-value: boom" },
+        { "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\nnot json!",
+          "answer that is not JSON" },
+        { "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"foo\": 1}",
+          "has no id" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fake_registry fr;
+        fake_start(&fr, cases[i].reply);
+        char url[64];
+        snprintf(url, sizeof url, "http://127.0.0.1:%d", fr.port);
+        expect_registry_error(url, cases[i].message);
+        fake_stop(&fr);
+    }
+}
