@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# python-env.sh - the Python the integration tests read topics back with.
+#
+# A virtual environment in the cache with confluent-kafka (its own bundled
+# librdkafka, and the Schema Registry client and Avro deserializer, hence
+# the [avro,schemaregistry] extras), made on first use. Prints the path of
+# its python on stdout.
+set -euo pipefail
+cache=${SHOPSTREAM_CACHE:-$HOME/.cache/shopstream}
+venv=$cache/pyenv-confluent-kafka-2.16.1
+if [[ ! -f $venv/.complete ]]; then
+  mkdir -p "$cache"
+  exec 9>"$cache/pyenv.lock"
+  flock 9
+  if [[ ! -f $venv/.complete ]]; then
+    rm -rf "$venv"
+    python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "confluent-kafka[avro,schemaregistry]==2.16.1" >&2
+    touch "$venv/.complete"
+  fi
+fi
+echo "$venv/bin/python"

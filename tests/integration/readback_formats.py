@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""readback_formats.py - what registry-aware and JSON consumers see.
+
+Publishes short scenarios to the real Kafka broker with --format
+avro-confluent (registering with the real Apicurio registry) and --format
+json, then reads every topic back with clients shopstream did not write:
+confluent-kafka's Consumer (its own librdkafka) with its SchemaRegistryClient
+and AvroDeserializer, which resolve each value's schema id through the
+registry, and Python's json module. Proves: every value decodes, subjects are
+<topic>-value, DESIGN.md's invariants hold, counts match the run's summary,
+an evolved schema registers a new version with both runs readable, a schema
+the registry refuses stops the run before anything is published, and
+content_digest leaves the frame out (avro-confluent = plain avro).
+
+Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_SOURCE_DIR,
+SHOPSTREAM_TEST_TMP, SHOPSTREAM_KAFKA_STATE, SHOPSTREAM_REGISTRY_STATE.
+Prints 'N passed, M failed' and exits non-zero on any failure.
+"""
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+import traceback
+import urllib.request
+
+from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka.schema_registry import SchemaRegistryClient
+from confluent_kafka.schema_registry.avro import AvroDeserializer
+from confluent_kafka.serialization import MessageField, SerializationContext
+
+BIN = os.environ["SHOPSTREAM_BIN"]
+SRC = os.environ["SHOPSTREAM_SOURCE_DIR"]
+TMP = os.environ.get("SHOPSTREAM_TEST_TMP", "/tmp")
+TOPICS = ["customers", "products", "campaigns", "orders", "order_items"]
+START = "2026-11-01T00:00:00Z"  # a fixed day: the same bytes for every run here
+
+
+def read_state(env, name):
+    path = os.path.join(os.environ[env], name)
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError as e:
+        raise SystemExit(f"readback_formats: cannot read {path} ({e}): did the fixture start?")
+
+
+BROKERS = read_state("SHOPSTREAM_KAFKA_STATE", "bootstrap")
+REGISTRY = read_state("SHOPSTREAM_REGISTRY_STATE", "url")
+
+
+def shopstream(*args, expect=0):
+    """Runs shopstream run ... and returns (stats dict or None, stderr)."""
+    stats = os.path.join(TMP, f"rb-stats-{os.getpid()}-{len(args)}-{abs(hash(args))}.json")
+    cmd = [BIN, "run", "-b", BROKERS, "--start", START, "--duration", "2h", "--intensity", "20",
+           "--customers", "300", "--products", "60", "-q", "--stats-json", stats, *args]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    if p.returncode != expect:
+        raise AssertionError(f"{' '.join(cmd)} exited {p.returncode}, expected {expect}: {p.stderr}")
+    if expect != 0:
+        return None, p.stderr
+    with open(stats) as f:
+        return json.load(f), p.stderr
+
+
+def read_topic(topic):
+    """Every message of topic, all partitions, beginning to high watermark."""
+    c = Consumer({"bootstrap.servers": BROKERS, "group.id": f"rb-{os.getpid()}", "enable.auto.commit": False})
+    md = c.list_topics(topic, timeout=10)
+    if topic not in md.topics or md.topics[topic].error:
+        c.close()
+        return []
+    parts, want = [], {}
+    for p in md.topics[topic].partitions:
+        lo, hi = c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+        if hi > lo:
+            parts.append(TopicPartition(topic, p, lo))
+            want[p] = hi
+    c.assign(parts)
+    out = []
+    while want:
+        m = c.poll(10)
+        if m is None:
+            raise AssertionError(f"{topic}: timed out with partitions {sorted(want)} unread")
+        if m.error():
+            raise AssertionError(f"{topic}: {m.error()}")
+        out.append(m)
+        if m.offset() + 1 >= want.get(m.partition(), 0):
+            want.pop(m.partition(), None)
+    c.close()
+    return out
+
+
+def decode_all(prefix, decode):
+    """{suffix: [(message, value dict)]} for every topic."""
+    return {s: [(m, decode(prefix + s, m)) for m in read_topic(prefix + s)] for s in TOPICS}
+
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def millis(v):
+    """A timestamp-millis as the Avro deserializer gives it (datetime) or JSON does (int)."""
+    if isinstance(v, datetime.datetime):
+        return (v - EPOCH) // datetime.timedelta(milliseconds=1)
+    return v
+
+
+def check_invariants(data, stats_list):
+    """DESIGN.md's invariants over everything read, and counts against the stats."""
+    for s in TOPICS:
+        want = sum(st["topics"][stats_list[0]["_prefix"] + s]["delivered"] for st in stats_list)
+        assert len(data[s]) == want, f"{s}: read {len(data[s])}, summary says {want}"
+        assert want > 0, f"{s}: nothing published"
+    customers = {v["customer_id"] for _, v in data["customers"]}
+    products = {v["product_id"] for _, v in data["products"]}
+    campaigns = {v["campaign_id"] for _, v in data["campaigns"]}
+    items = {}
+    for m, v in data["order_items"]:
+        assert v["line_total_cents"] == v["quantity"] * v["unit_price_cents"] - v["discount_cents"], v
+        assert v["product_id"] in products, f"item references unknown product {v['product_id']}"
+        items.setdefault(v["order_id"], []).append(v)
+    for m, o in data["orders"]:
+        assert o["customer_id"] in customers, f"order {o['order_id']}: unknown customer"
+        assert o["campaign_id"] is None or o["campaign_id"] in campaigns, f"order {o['order_id']}: unknown campaign"
+        assert m.timestamp()[1] == millis(o["event_time"]), f"order {o['order_id']}: timestamp {m.timestamp()} != event_time"
+        lines = items.get(o["order_id"], [])
+        runs = len(stats_list)
+        assert len(lines) == o["item_count"] * runs, f"order {o['order_id']}: {len(lines)} items, item_count {o['item_count']}"
+        assert sorted(l["line_number"] for l in lines) == sorted(list(range(1, o["item_count"] + 1)) * runs)
+        sub = sum(l["quantity"] * l["unit_price_cents"] for l in lines) // runs
+        disc = sum(l["discount_cents"] for l in lines) // runs
+        assert o["subtotal_cents"] == sub and o["discount_cents"] == disc, f"order {o['order_id']}: totals"
+        assert o["total_cents"] == sub - disc
+        assert all(millis(l["event_time"]) == millis(o["event_time"]) for l in lines)
+    ids = sorted(o["order_id"] for _, o in data["orders"])
+    n = stats_list[0]["orders"]
+    assert ids == sorted(list(range(1, n + 1)) * len(stats_list)), "order ids are not dense"
+
+
+def registry_get(path):
+    with urllib.request.urlopen(REGISTRY.rstrip("/") + path, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def registry_put(path, body):
+    req = urllib.request.Request(REGISTRY.rstrip("/") + path, data=json.dumps(body).encode(), method="PUT",
+                                 headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def avro_decoder():
+    client = SchemaRegistryClient({"url": REGISTRY})
+    deser = AvroDeserializer(client)
+
+    def decode(topic, m):
+        v = m.value()
+        assert v[0] == 0, f"{topic}: value does not start with the magic byte 0"
+        return deser(v, SerializationContext(topic, MessageField.VALUE))
+    return decode
+
+
+def test_avro_confluent_values_decode_through_the_registry_and_hold_the_invariants():
+    prefix = f"sr.{os.getpid()}."
+    stats, err = shopstream("--topic-prefix", prefix, "--schema-registry", REGISTRY, "-s", "flash_sale")
+    stats["_prefix"] = prefix
+    assert stats["failed"] == 0 and stats["delivered"] == stats["messages"]
+    subjects = registry_get("/subjects")
+    for s in TOPICS:
+        assert f"{prefix}{s}-value" in subjects, f"subject {prefix}{s}-value not registered: {subjects}"
+    check_invariants(decode_all(prefix, avro_decoder()), [stats])
+    plain, _ = shopstream("--topic-prefix", prefix, "--format", "avro", "--sink", "null", "-s", "flash_sale")
+    assert plain["content_digest"] == stats["content_digest"], "content_digest must leave the 5-byte frame out"
+
+
+def test_json_values_parse_with_python_json_and_hold_the_invariants():
+    prefix = f"js.{os.getpid()}."
+    stats, _ = shopstream("--topic-prefix", prefix, "--format", "json", "-s", "black_friday")
+    stats["_prefix"] = prefix
+    check_invariants(decode_all(prefix, lambda t, m: json.loads(m.value().decode("utf-8"))), [stats])
+
+
+def evolved_schema_dir(tag, edit):
+    d = os.path.join(TMP, f"schemas-{tag}-{os.getpid()}")
+    shutil.rmtree(d, ignore_errors=True)
+    shutil.copytree(os.path.join(SRC, "schemas"), d)
+    path = os.path.join(d, "orders.avsc")
+    with open(path) as f:
+        schema = json.load(f)
+    edit(schema)
+    with open(path, "w") as f:
+        json.dump(schema, f)
+    return d
+
+
+def test_evolved_schema_registers_a_new_version_and_both_runs_stay_readable():
+    prefix = f"ev.{os.getpid()}."
+    first, _ = shopstream("--topic-prefix", prefix, "--schema-registry", REGISTRY)
+    subject = f"{prefix}orders-value"
+    registry_put(f"/config/{subject}", {"compatibility": "BACKWARD"})
+    d = evolved_schema_dir("evolved", lambda s: s["fields"].append(
+        {"name": "gift_note", "type": ["null", "string"], "default": None}))
+    second, _ = shopstream("--topic-prefix", prefix, "--schema-registry", REGISTRY, "--schema-dir", d)
+    versions = registry_get(f"/subjects/{subject}/versions")
+    assert len(versions) == 2, f"{subject}: versions {versions}, expected 2"
+    for st in (first, second):
+        st["_prefix"] = prefix
+    data = decode_all(prefix, avro_decoder())
+    with_note = sum(1 for _, v in data["orders"] if "gift_note" in v)
+    assert with_note == second["orders"], f"{with_note} orders decoded with the new field, expected {second['orders']}"
+    check_invariants(data, [first, second])
+
+
+def test_schema_the_registry_refuses_stops_the_run_before_publishing():
+    prefix = f"rf.{os.getpid()}."
+    first, _ = shopstream("--topic-prefix", prefix, "--schema-registry", REGISTRY)
+    registry_put(f"/config/{prefix}orders-value", {"compatibility": "BACKWARD"})
+
+    # An optional field (shopstream would write null) but without a default:
+    # readers of the new schema cannot read old data, so BACKWARD refuses it.
+    d = evolved_schema_dir("refused", lambda s: s["fields"].append({"name": "must_have", "type": ["null", "string"]}))
+    _, err = shopstream("--topic-prefix", prefix, "--schema-registry", REGISTRY, "--schema-dir", d, expect=2)
+    assert "refused the schema" in err and "incompatible" in err.lower(), err
+    for s in TOPICS:
+        n = len(read_topic(prefix + s))
+        assert n == first["topics"][prefix + s]["delivered"], f"{s}: {n} messages after a refused run"
+
+
+def main():
+    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
+    passed = failed = 0
+    for t in tests:
+        try:
+            t()
+            passed += 1
+            print(f"PASS {t.__name__}", flush=True)
+        except Exception:
+            failed += 1
+            print(f"FAIL {t.__name__}", flush=True)
+            traceback.print_exc()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
