@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,7 +18,7 @@
 enum long_only {
     OPT_DURATION = 256, OPT_INTENSITY, OPT_SEED, OPT_START, OPT_SPEED, OPT_SINK, OPT_STATS_JSON,
     OPT_TOPIC_PREFIX, OPT_PARTITIONS, OPT_KEY_FORMAT, OPT_THREADS, OPT_BATCH_ORDERS, OPT_CUSTOMERS,
-    OPT_PRODUCTS, OPT_SCHEMA_DIR, OPT_CSV, OPT_SHARD, OPT_RATE, OPT_FORMAT,
+    OPT_PRODUCTS, OPT_SCHEMA_DIR, OPT_CSV, OPT_SHARD, OPT_SHARDS, OPT_RATE, OPT_FORMAT, OPT_METRICS,
 };
 
 static const char short_opts[] = "+c:s:b:X:r:kqhV";
@@ -45,6 +46,8 @@ static const struct option long_opts[] = {
     { "format", required_argument, NULL, OPT_FORMAT },
     { "schema-registry", required_argument, NULL, 'r' },
     { "shard", required_argument, NULL, OPT_SHARD },
+    { "shards", required_argument, NULL, OPT_SHARDS },
+    { "metrics", required_argument, NULL, OPT_METRICS },
     { "keep-broker", no_argument, NULL, 'k' },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
@@ -89,7 +92,9 @@ void cli_usage(FILE *out) {
         "      --key-format F     binary (8-byte big-endian id, default) or string\n"
         "      --threads N        generator threads (default: one per core)\n"
         "      --shard I/N        generate only shard I of N (orders I, I+N, ...); shard 0\n"
-        "                         also publishes the dimension topics\n"
+        "                         also publishes the dimension topics. --shard auto: I from\n"
+        "                         JOB_COMPLETION_INDEX, N from --shards N or SHOPSTREAM_SHARDS\n"
+        "      --metrics [ADDR:]PORT  serve Prometheus metrics at /metrics (ADDR: 127.0.0.1)\n"
         "      --csv              plan: print CSV\n"
         "      --batch-orders N   orders per generated batch (4096)\n"
         "      --customers N      customers in the catalog (15000)\n"
@@ -211,16 +216,43 @@ static int apply_option(int opt, const char *arg, run_config *rc, char *errstr, 
     case OPT_SHARD: {
         char extra;
         unsigned long long i, n;
+        if (strcmp(arg, "auto") == 0) { rc->shard_auto = 1; return 0; }
         if (sscanf(arg, "%llu/%llu%c", &i, &n, &extra) != 2 || n < 1 || i >= n || n > 1000000)
-            USAGE("--shard %s: expected I/N with 0 <= I < N, e.g. 0/4", arg);
+            USAGE("--shard %s: expected I/N with 0 <= I < N (e.g. 0/4), or auto", arg);
+        rc->shard_auto = 0;
         rc->shard_index = i;
         rc->shard_count = n;
         return 0;
     }
+    case OPT_SHARDS:
+        if (units_uint64(arg, 1, 1000000, &u) != 0) USAGE("--shards %s: expected a whole number in [1, 1000000]", arg);
+        rc->shards_given = u;
+        return 0;
+    case OPT_METRICS:
+        if (strlen(arg) >= sizeof rc->metrics_addr || !*arg) USAGE("--metrics: expected [ADDR:]PORT");
+        snprintf(rc->metrics_addr, sizeof rc->metrics_addr, "%s", arg);
+        return 0;
     case 'k': rc->keep_broker = 1; return 0;
     case 'q': rc->quiet = 1; return 0;
     }
     USAGE("unexpected option");
+}
+
+/* --shard auto: the index from JOB_COMPLETION_INDEX (a Kubernetes Indexed
+ * Job sets it), the count from --shards or SHOPSTREAM_SHARDS. */
+static int resolve_shard_auto(run_config *rc, char *errstr, size_t errlen) {
+    const char *index = getenv("JOB_COMPLETION_INDEX"), *count = getenv("SHOPSTREAM_SHARDS");
+    uint64_t i, n = rc->shards_given;
+    if (!index || !*index) USAGE("--shard auto: JOB_COMPLETION_INDEX is not set (a Kubernetes Indexed Job sets it)");
+    if (units_uint64(index, 0, 999999, &i) != 0) USAGE("--shard auto: JOB_COMPLETION_INDEX=%s is not a whole number", index);
+    if (!n) {
+        if (!count || !*count) USAGE("--shard auto: give the shard count with --shards N or SHOPSTREAM_SHARDS");
+        if (units_uint64(count, 1, 1000000, &n) != 0) USAGE("--shard auto: SHOPSTREAM_SHARDS=%s is not a whole number >= 1", count);
+    }
+    if (i >= n) USAGE("--shard auto: JOB_COMPLETION_INDEX=%llu is not below the shard count %llu", (unsigned long long)i, (unsigned long long)n);
+    rc->shard_index = i;
+    rc->shard_count = n;
+    return 0;
 }
 
 int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run_config *rc,
@@ -262,6 +294,7 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
     optind = 2;
     while ((opt = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1)
         if (apply_option(opt, optarg, rc, errstr, errlen) != 0) return -1;
+    if (rc->shard_auto && resolve_shard_auto(rc, errstr, errlen) != 0) return -1;
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     config_resolve_start(rc, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);

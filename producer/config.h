@@ -36,6 +36,9 @@ typedef struct run_config {
     size_t ring_slots;
     uint64_t shard_index;      /* this process is shard shard_index of shard_count */
     uint64_t shard_count;      /* 1: not sharded */
+    int shard_auto;            /* --shard auto: from JOB_COMPLETION_INDEX */
+    uint64_t shards_given;     /* --shards N */
+    char metrics_addr[128];    /* --metrics [ADDR:]PORT; empty: off */
 
     sink_kind sink;
     char brokers[1024];        /* empty: the embedded broker */

@@ -3,11 +3,12 @@
 #
 # A virtual environment in the cache with confluent-kafka (its own bundled
 # librdkafka, and the Schema Registry client and Avro deserializer, hence
-# the [avro,schemaregistry] extras), made on first use. Prints the path of
-# its python on stdout.
+# the [avro,schemaregistry] extras), prometheus-client (its text parser
+# reads --metrics) and PyYAML (the deployment manifests), made on first use.
+# Prints the path of its python on stdout.
 set -euo pipefail
 cache=${SHOPSTREAM_CACHE:-$HOME/.cache/shopstream}
-venv=$cache/pyenv-confluent-kafka-2.16.1
+venv=$cache/pyenv-2
 if [[ ! -f $venv/.complete ]]; then
   mkdir -p "$cache"
   exec 9>"$cache/pyenv.lock"
@@ -15,7 +16,8 @@ if [[ ! -f $venv/.complete ]]; then
   if [[ ! -f $venv/.complete ]]; then
     rm -rf "$venv"
     python3 -m venv "$venv" >&2
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "confluent-kafka[avro,schemaregistry]==2.16.1" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "confluent-kafka[avro,schemaregistry]==2.16.1" \
+      "prometheus-client==0.21.1" "PyYAML==6.0.2" >&2
     touch "$venv/.complete"
   fi
 fi
