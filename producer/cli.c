@@ -18,7 +18,7 @@
 enum long_only {
     OPT_DURATION = 256, OPT_INTENSITY, OPT_SEED, OPT_START, OPT_SPEED, OPT_SINK, OPT_STATS_JSON,
     OPT_TOPIC_PREFIX, OPT_PARTITIONS, OPT_KEY_FORMAT, OPT_THREADS, OPT_BATCH_ORDERS, OPT_CUSTOMERS,
-    OPT_PRODUCTS, OPT_SCHEMA_DIR, OPT_CSV, OPT_SHARD, OPT_SHARDS, OPT_RATE, OPT_FORMAT, OPT_METRICS,
+    OPT_PRODUCTS, OPT_SCHEMA_DIR, OPT_CSV, OPT_SHARD, OPT_SHARDS, OPT_RATE, OPT_FORMAT, OPT_METRICS, OPT_METRICS_LINGER,
 };
 
 static const char short_opts[] = "+c:s:b:X:r:kqhV";
@@ -48,6 +48,7 @@ static const struct option long_opts[] = {
     { "shard", required_argument, NULL, OPT_SHARD },
     { "shards", required_argument, NULL, OPT_SHARDS },
     { "metrics", required_argument, NULL, OPT_METRICS },
+    { "metrics-linger", required_argument, NULL, OPT_METRICS_LINGER },
     { "keep-broker", no_argument, NULL, 'k' },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
@@ -95,6 +96,7 @@ void cli_usage(FILE *out) {
         "                         also publishes the dimension topics. --shard auto: I from\n"
         "                         JOB_COMPLETION_INDEX, N from --shards N or SHOPSTREAM_SHARDS\n"
         "      --metrics [ADDR:]PORT  serve Prometheus metrics at /metrics (ADDR: 127.0.0.1)\n"
+        "      --metrics-linger S keep serving the final metrics S seconds after the run\n"
         "      --csv              plan: print CSV\n"
         "      --batch-orders N   orders per generated batch (4096)\n"
         "      --customers N      customers in the catalog (15000)\n"
@@ -227,6 +229,10 @@ static int apply_option(int opt, const char *arg, run_config *rc, char *errstr, 
     case OPT_SHARDS:
         if (units_uint64(arg, 1, 1000000, &u) != 0) USAGE("--shards %s: expected a whole number in [1, 1000000]", arg);
         rc->shards_given = u;
+        return 0;
+    case OPT_METRICS_LINGER:
+        if (units_double(arg, &d) != 0 || d < 0 || d > 86400) USAGE("--metrics-linger %s: expected seconds in [0, 86400]", arg);
+        rc->metrics_linger_s = d;
         return 0;
     case OPT_METRICS:
         if (strlen(arg) >= sizeof rc->metrics_addr || !*arg) USAGE("--metrics: expected [ADDR:]PORT");

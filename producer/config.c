@@ -80,6 +80,8 @@ static const setting_spec specs[] = {
     STR("output.stats_json", K_STRING, stats_json),
     NUM("output.progress_interval_s", K_DOUBLE, progress_interval_s, 0.1, 3600),
     NUM("output.quiet", K_BOOL, quiet, 0, 1),
+    STR("output.metrics", K_STRING, metrics_addr),
+    NUM("output.metrics_linger_s", K_DOUBLE, metrics_linger_s, 0, 86400),
 };
 #define N_SPECS (sizeof specs / sizeof specs[0])
 

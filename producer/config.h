@@ -39,6 +39,7 @@ typedef struct run_config {
     int shard_auto;            /* --shard auto: from JOB_COMPLETION_INDEX */
     uint64_t shards_given;     /* --shards N */
     char metrics_addr[128];    /* --metrics [ADDR:]PORT; empty: off */
+    double metrics_linger_s;   /* keep serving the final metrics this long */
 
     sink_kind sink;
     char brokers[1024];        /* empty: the embedded broker */

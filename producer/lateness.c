@@ -20,6 +20,7 @@ void lateness_add(lateness *l, double late_ms) {
     uint64_t us = (uint64_t)(late_ms * 1000.0);
     l->counts[bucket_of(us)]++;
     l->n++;
+    l->sum_ms += late_ms;
     if (late_ms > l->max_ms) l->max_ms = late_ms;
 }
 
@@ -34,4 +35,11 @@ double lateness_quantile(const lateness *l, double q) {
         }
     }
     return l->max_ms;
+}
+
+uint64_t lateness_count_at_most(const lateness *l, double ms) {
+    uint64_t us = (uint64_t)(ms * 1000.0), sum = 0;
+    int last = bucket_of(us);
+    for (int b = 0; b <= last; b++) sum += l->counts[b];
+    return sum;
 }

@@ -15,10 +15,14 @@ typedef struct lateness {
     uint64_t counts[LATENESS_BUCKETS];
     uint64_t n;
     double max_ms;
+    double sum_ms;
 } lateness;
 
 /* Records one message; early ones (negative) count as 0. */
 void lateness_add(lateness *l, double late_ms);
+
+/* How many samples were at most ms late (to bucket precision). */
+uint64_t lateness_count_at_most(const lateness *l, double ms);
 
 /* The q-quantile in ms (q in [0, 1]); 0 with no samples. */
 double lateness_quantile(const lateness *l, double q);

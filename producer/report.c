@@ -13,7 +13,7 @@ static double per_s(uint64_t n, double s) { return s > 0.0 ? (double)n / s : 0.0
 static uint64_t fact_messages(const run_totals *t) { return t->orders + t->order_items; }
 
 /* The facts' rate the schedule asks for and the one achieved, paced runs. */
-static void fact_rates(const run_totals *t, double *scheduled, double *achieved) {
+void report_fact_rates(const run_totals *t, double *scheduled, double *achieved) {
     double sim_s = (double)t->sim_ms / 1000.0;
     *scheduled = t->speed > 0.0 && sim_s > 0.0 ? (double)fact_messages(t) / (sim_s / t->speed) : 0.0;
     *achieved = per_s(fact_messages(t), t->facts_wall_s);
@@ -65,7 +65,7 @@ void report_summary(FILE *out, const run_totals *t) {
             (unsigned long long)(c->produced - c->delivered - c->failed), (unsigned long long)c->digest);
     if (t->speed > 0.0 && t->late && t->late->n) {
         double scheduled, achieved;
-        fact_rates(t, &scheduled, &achieved);
+        report_fact_rates(t, &scheduled, &achieved);
         fprintf(out, "  paced at %gx: orders and items %.0f msg/s against a schedule of %.0f (%.2f%%); lateness "
                 "p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", t->speed, achieved, scheduled,
                 scheduled > 0 ? 100.0 * achieved / scheduled : 0.0, lateness_quantile(t->late, 0.5),
@@ -104,7 +104,7 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
     fprintf(f, "  \"content_digest\": \"%016llx\",\n", (unsigned long long)c->digest);
     if (t->speed > 0.0 && t->late) {
         double scheduled, achieved;
-        fact_rates(t, &scheduled, &achieved);
+        report_fact_rates(t, &scheduled, &achieved);
         fprintf(f, "  \"speed\": %g,\n", t->speed);
         fprintf(f, "  \"lateness_ms\": {\"p50\": %.4f, \"p99\": %.4f, \"max\": %.4f},\n",
                 lateness_quantile(t->late, 0.5), lateness_quantile(t->late, 0.99), t->late->max_ms);

@@ -35,6 +35,9 @@ typedef struct run_totals {
     int interrupted;
 } run_totals;
 
+/* Paced runs: the facts' rate the schedule asks for and the one achieved. */
+void report_fact_rates(const run_totals *t, double *scheduled, double *achieved);
+
 void report_progress(FILE *out, int in_place, const run_totals *t, const char *sim_now);
 void report_progress_end(FILE *out, int in_place);
 void report_summary(FILE *out, const run_totals *t);

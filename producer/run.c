@@ -21,6 +21,7 @@
 #include "embedded.h"
 #include "encoder.h"
 #include "lateness.h"
+#include "metrics.h"
 #include "msgbatch.h"
 #include "engine.h"
 #include "pool.h"
@@ -73,6 +74,8 @@ typedef struct run_state {
     double t0;             /* wall clock at the start */
     double pace0;          /* wall clock when the first fact was due */
     double next_progress;
+    double next_metrics;
+    metrics *metrics;      /* --metrics */
     double due;            /* scheduled wall time of the message being handed over */
     int behind_warned;     /* said once that the run fell behind its schedule */
     lateness late;         /* paced runs: hand-off time - scheduled time */
@@ -87,8 +90,22 @@ static size_t make_key(const run_config *rc, int64_t id, char *key) {
     return 8;
 }
 
+static void publish_metrics(run_state *st) {
+    double scheduled, achieved;
+    report_fact_rates(&st->totals, &scheduled, &achieved);
+    metrics_publish(st->metrics, &st->totals, scheduled, achieved);
+}
+
+/* The progress line every interval, and the metrics' snapshot more often. */
 static void progress(run_state *st, int force) {
     double now = now_s();
+    if (st->metrics && (force || now >= st->next_metrics)) {
+        st->next_metrics = now + 0.2;
+        st->totals.wall_s = now - st->t0;
+        st->totals.facts_wall_s = st->pace0 > 0.0 ? now - st->pace0 : 0.0;
+        st->totals.sim_ms = st->sim_now_ms - engine_get_settings(st->engine)->start_ms;
+        publish_metrics(st);
+    }
     if (st->rc->quiet || (!force && now < st->next_progress)) return;
     st->next_progress = now + st->rc->progress_interval_s;
     st->totals.wall_s = now - st->t0;
@@ -270,7 +287,12 @@ static void keep_broker_up(run_state *st) {
     }
 }
 
+static void kafka_stats(void *opaque, const char *json, size_t len) {
+    metrics_kafka_stats(opaque, json, len);
+}
+
 static void run_cleanup(run_state *st) {
+    metrics_stop(st->metrics);
     gen_pool_free(st->pool);
     for (size_t i = st->n_slot_msgs; i-- > 0;) msg_batch_free(&st->slot_msgs[i]);
     free(st->slot_msgs);
@@ -339,6 +361,7 @@ int run_command(run_config *rc) {
     st.in_place = isatty(STDERR_FILENO);
     int code = EXIT_USAGE;
 
+    if (rc->metrics_addr[0] && metrics_start(rc->metrics_addr, &st.metrics, st.errstr, sizeof st.errstr) != 0) goto out;
     if (apply_rate(rc, st.errstr, sizeof st.errstr) != 0) goto out;
     if (engine_new(&rc->engine, &st.engine, st.errstr, sizeof st.errstr) != 0) goto out;
     if (encoder_new(rc->schema_dir, rc->currency, rc->engine.scenario.name, rc->format, &st.encoder, st.errstr,
@@ -348,7 +371,7 @@ int run_command(run_config *rc) {
 
     sink_config sc = { rc->sink, rc->brokers, rc->topic_prefix, rc->properties, rc->n_properties,
                        rc->connect_timeout_ms, rc->partitions, rc->replication_factor,
-                       encoder_frame_length(rc->format) };
+                       encoder_frame_length(rc->format), st.metrics ? kafka_stats : NULL, st.metrics };
     char topic_full[TOPIC_COUNT][256];
     const char *topic_list[TOPIC_COUNT];
     for (int t = 0; t < TOPIC_COUNT; t++) {
@@ -407,6 +430,16 @@ int run_command(run_config *rc) {
     if (rc->stats_json[0] && report_stats_json(rc->stats_json, &st.totals, st.errstr, sizeof st.errstr) != 0) {
         fprintf(stderr, "shopstream: %s\n", st.errstr);
         if (code == EXIT_DONE) code = EXIT_FAILED;
+    }
+    if (st.metrics) {
+        publish_metrics(&st); /* the final figures, equal to the summary's */
+        if (rc->metrics_linger_s > 0 && !st.totals.interrupted) {
+            fprintf(stderr, "shopstream: serving the final metrics for %g s more\n", rc->metrics_linger_s);
+            for (double until = now_s() + rc->metrics_linger_s; now_s() < until && !stop_signal;) {
+                struct timespec ts = { 0, 50000000 };
+                nanosleep(&ts, NULL);
+            }
+        }
     }
     if (rc->keep_broker && st.broker && !st.totals.interrupted) keep_broker_up(&st);
     run_cleanup(&st);

@@ -16,6 +16,8 @@
 
 struct sink {
     sink_kind kind;
+    void (*on_stats)(void *opaque, const char *json, size_t len);
+    void *stats_opaque;
     size_t digest_skip;
     rd_kafka_t *rk;
     rd_kafka_topic_t *rkt[TOPIC_COUNT];
@@ -61,6 +63,13 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     s->counters.bytes += bytes;
     s->counters.digest += digest_message(s->topic_name[t], m->key, m->key_len, (const char *)m->payload + s->digest_skip,
                                          m->len - s->digest_skip, ts);
+}
+
+static int on_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque) {
+    (void)rk;
+    sink *s = opaque;
+    if (s->on_stats) s->on_stats(s->stats_opaque, json, len);
+    return 0; /* librdkafka frees json */
 }
 
 static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) {
@@ -109,6 +118,10 @@ static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t
     rd_kafka_conf_set_opaque(conf, s);
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rd_kafka_conf_set_error_cb(conf, on_error);
+    if (cfg->on_stats) {
+        rd_kafka_conf_set(conf, "statistics.interval.ms", "1000", err, sizeof err);
+        rd_kafka_conf_set_stats_cb(conf, on_stats);
+    }
     s->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
     if (!s->rk) {
         snprintf(errstr, errlen, "cannot create the Kafka producer: %s", err);
@@ -144,6 +157,8 @@ sink_err sink_new(const sink_config *cfg, sink **out, char *errstr, size_t errle
     if (!s) { snprintf(errstr, errlen, "out of memory"); return SINK_ERR_FATAL; }
     s->kind = cfg->kind;
     s->digest_skip = cfg->digest_skip;
+    s->on_stats = cfg->on_stats;
+    s->stats_opaque = cfg->stats_opaque;
     for (int t = 0; t < TOPIC_COUNT; t++) {
         int n = snprintf(s->topic_name[t], TOPIC_NAME_MAX, "%s%s", cfg->topic_prefix, topic_suffixes[t]);
         if (n <= 0 || n >= TOPIC_NAME_MAX || n > 249) {

@@ -37,6 +37,8 @@ typedef struct sink_config {
     int partitions;         /* of every topic: created so, or checked */
     int replication_factor; /* of created topics; < 1: the broker's default */
     size_t digest_skip;     /* leading value bytes the digest leaves out (a registry frame) */
+    void (*on_stats)(void *opaque, const char *json, size_t len); /* librdkafka statistics, each second */
+    void *stats_opaque;
 } sink_config;
 
 typedef struct sink_topic_counters {

@@ -8,7 +8,7 @@
 # Installs only missing packages; as root with apt-get, else through sudo.
 set -euo pipefail
 
-build_pkgs=(gcc make cmake ninja-build pkg-config librdkafka-dev libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev kcat)
+build_pkgs=(gcc make cmake ninja-build pkg-config librdkafka-dev libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev kcat)
 test_pkgs=(libcriterion-dev python3-venv)
 
 want=("${build_pkgs[@]}")
