@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""scrape_metrics.py - --metrics as Prometheus would read it, during a real run.
+
+Runs shopstream paced against the real Kafka broker with --metrics, scrapes
+/metrics every 200 ms while it runs and once more while it lingers after the
+run, and parses every page with prometheus_client's own text parser (not
+ours). Proves: the page parses; counters never decrease between scrapes;
+the final counters equal the run's --stats-json figures (per topic produced,
+delivered, failed, bytes; orders; order items); the lateness histogram
+counted every fact message; librdkafka's broker round-trip time is there.
+
+Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_TEST_TMP,
+SHOPSTREAM_KAFKA_STATE. Prints 'N passed, M failed'.
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import traceback
+import urllib.request
+
+from prometheus_client.parser import text_string_to_metric_families
+
+BIN = os.environ["SHOPSTREAM_BIN"]
+TMP = os.environ.get("SHOPSTREAM_TEST_TMP", "/tmp")
+with open(os.path.join(os.environ["SHOPSTREAM_KAFKA_STATE"], "bootstrap")) as f:
+    BROKERS = f.read().strip()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def scrape(port):
+    """{(name, labels tuple): value} of one page, through prometheus_client's parser."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
+        text = r.read().decode()
+    out = {}
+    for fam in text_string_to_metric_families(text):
+        for s in fam.samples:
+            out[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    return out, {fam.name: fam.type for fam in text_string_to_metric_families(text)}
+
+
+def test_metrics_parse_never_decrease_and_end_equal_to_the_summary():
+    port, prefix = free_port(), f"m.{os.getpid()}."
+    stats_path = os.path.join(TMP, f"metrics-stats-{os.getpid()}.json")
+    cmd = [BIN, "run", "-b", BROKERS, "--topic-prefix", prefix, "--duration", "1h", "--speed", "900",
+           "--intensity", "40", "--customers", "500", "--products", "50", "-q", "--metrics", f"127.0.0.1:{port}",
+           "--metrics-linger", "3", "--stats-json", stats_path]
+    child = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    pages, types = [], {}
+    try:
+        deadline = time.time() + 120
+        while child.poll() is None and time.time() < deadline:
+            try:
+                page, types = scrape(port)
+                pages.append(page)
+            except OSError:
+                pass  # not listening yet, or gone
+            time.sleep(0.2)
+        err = child.stderr.read()
+        assert child.wait(timeout=30) == 0, f"shopstream exited {child.returncode}: {err}"
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert len(pages) >= 10, f"only {len(pages)} scrapes succeeded"
+    counters = [k for k in pages[-1] if k[0].endswith("_total") or k[0].endswith("_count") or k[0].endswith("_bucket")]
+    for before, after in zip(pages, pages[1:]):
+        for k in counters:
+            assert after.get(k, 0) >= before.get(k, 0), f"{k} decreased: {before.get(k)} -> {after.get(k)}"
+    with open(stats_path) as f:
+        stats = json.load(f)
+    last = pages[-1]
+    for topic, t in stats["topics"].items():
+        for what in ("produced", "delivered", "failed", "bytes"):
+            got = last[(f"shopstream_messages_{what}_total", (("topic", topic),))]
+            assert got == t[what], f"{topic} {what}: metrics {got}, summary {t[what]}"
+    assert last[("shopstream_orders_total", ())] == stats["orders"]
+    assert last[("shopstream_order_items_total", ())] == stats["order_items"]
+    assert last[("shopstream_lateness_seconds_count", ())] == stats["orders"] + stats["order_items"]
+    assert types.get("shopstream_lateness_seconds") == "histogram", types
+    assert types.get("shopstream_messages_delivered") == "counter", types
+    rtts = [k for k in last if k[0] == "shopstream_kafka_broker_rtt_seconds"]
+    assert rtts, "no broker round-trip time from librdkafka's statistics"
+    assert ("shopstream_kafka_queue_messages", ()) in last and ("shopstream_kafka_in_flight_messages", ()) in last
+    mid = pages[len(pages) // 2]
+    assert 0 < mid[("shopstream_orders_total", ())] < stats["orders"], "no scrape saw the run in progress"
+
+
+def main():
+    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
+    passed = failed = 0
+    for t in tests:
+        try:
+            t()
+            passed += 1
+            print(f"PASS {t.__name__}", flush=True)
+        except Exception:
+            failed += 1
+            print(f"FAIL {t.__name__}", flush=True)
+            traceback.print_exc()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
