@@ -2,8 +2,14 @@
  * (librdkafka's mock cluster) delivers everything, and publishes exactly what
  * the null sink encodes (same content_digest), with dimensions first. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -48,4 +54,39 @@ Test(embedded, paced_run_holds_to_the_schedule_and_keeps_the_content) {
     cr_assert(wall >= 0.45, "a paced run of 0.5 s finished in %.3f s", wall);
     json_decref(fast);
     json_decref(paced);
+}
+
+Test(embedded, sigint_stops_flushes_summarises_and_exits_3) {
+    char stats[512], err_path[512];
+    support_tmp_path("stats", stats, sizeof stats);
+    support_tmp_path("stderr", err_path, sizeof err_path);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 2);
+        execl(getenv("SHOPSTREAM_BIN"), "shopstream", "run", "--duration", "24h", "--speed", "3600", "-q",
+              "--stats-json", stats, (char *)NULL);
+        _exit(127);
+    }
+    cr_assert_gt(pid, 0);
+    struct timespec wait = { 1, 500000000 };
+    nanosleep(&wait, NULL);
+    kill(pid, SIGINT);
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 3, "expected exit 3 after SIGINT, got status %d", status);
+    json_t *j = support_read_stats(stats);
+    cr_assert_not_null(j, "no stats JSON after SIGINT");
+    cr_assert(json_is_true(json_object_get(j, "interrupted")));
+    cr_assert(json_is_false(json_object_get(j, "complete")));
+    cr_assert_gt(support_stat(j, "orders"), 0u);
+    cr_assert_eq(support_stat(j, "delivered"), support_stat(j, "messages"), "not everything produced was delivered");
+    cr_assert_eq(support_stat(j, "failed"), 0u);
+    json_decref(j);
+    FILE *f = fopen(err_path, "r");
+    char text[8192] = "";
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    text[n] = '\0';
+    if (f) fclose(f);
+    cr_assert(strstr(text, "shopstream: interrupted") != NULL, "no summary after SIGINT: %s", text);
 }
