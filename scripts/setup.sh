@@ -9,7 +9,7 @@
 set -euo pipefail
 
 build_pkgs=(gcc make cmake ninja-build pkg-config librdkafka-dev libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev kcat)
-test_pkgs=(libcriterion-dev python3-venv)
+test_pkgs=(libcriterion-dev python3-venv docker-compose)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then

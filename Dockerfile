@@ -1,0 +1,59 @@
+# shopstream container image: Debian 12 (bookworm), built in two stages.
+#
+#   docker build -t shopstream:0.1.0 .
+#   docker run --rm shopstream:0.1.0                       # --help
+#   docker run --rm --network host shopstream:0.1.0 run -b localhost:9094 --duration 6h --speed 3600
+#
+# The build stage compiles with Debian's -dev packages and installs into /out
+# (/usr/bin/shopstream, /usr/share/shopstream/{config,schemas}); the final
+# stage holds only the runtime libraries and runs as an unprivileged user.
+# docker-compose.yml builds this file; deploy/kubernetes/ runs the image.
+
+# ---- build ------------------------------------------------------------------
+FROM debian:12.13 AS build
+
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      gcc libc6-dev cmake ninja-build pkg-config \
+      librdkafka-dev libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /src
+COPY . .
+# Tests off (no Criterion in the image); the data dir is where the install puts
+# config/ and schemas/, so the installed program finds them without settings.
+RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DSHOPSTREAM_TESTS=OFF -DSHOPSTREAM_DATA_DIR=/usr/share/shopstream \
+ && cmake --build build --target shopstream \
+ && DESTDIR=/out cmake --install build --prefix /usr --strip \
+ && /out/usr/bin/shopstream --version
+
+# ---- runtime ----------------------------------------------------------------
+FROM debian:12.13-slim
+
+LABEL org.opencontainers.image.title="shopstream" \
+      org.opencontainers.image.description="Synthetic e-commerce traffic for Apache Kafka, as Avro" \
+      org.opencontainers.image.version="0.1.0"
+
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      librdkafka1 libavro23 libconfig9 libcurl4 libjansson4 libmicrohttpd12 ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 shopstream \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/shopstream --create-home \
+      --shell /usr/sbin/nologin shopstream
+
+COPY --from=build /out/usr/ /usr/
+
+# Numeric, so Kubernetes' runAsNonRoot can verify it. The working directory is
+# the user's, for --stats-json and the like.
+USER 10001:10001
+WORKDIR /var/lib/shopstream
+
+# --metrics [ADDR:]PORT serves Prometheus text at /metrics here.
+EXPOSE 9464
+
+ENTRYPOINT ["shopstream"]
+# Without arguments: the usage. Pass a command and options instead, e.g.
+#   run -b kafka:9092 -r http://registry:8080/apis/ccompat/v7 --speed realtime --start now
+CMD ["--help"]

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""shards_like_the_indexed_job.py - N shard processes publish what one would.
+
+What deploy/kubernetes/job.yaml's pods do, against the real Kafka broker:
+N=3 shopstream processes at once, each with JOB_COMPLETION_INDEX=i and
+SHOPSTREAM_SHARDS=3 in its environment (as Kubernetes sets them for an
+Indexed Job) and `--shard auto`, the same arguments and topic prefix; then
+one process with the same arguments, unsharded, to a second prefix. Both
+sets are read back with confluent-kafka (its own librdkafka; every
+partition, beginning to high watermark) and the values decoded with fastavro
+from schemas/*.avsc. Proves: each shard took its index; the same count per
+topic; the same messages (key, value, timestamp, partition) per topic;
+order ids dense 1..N and unique in both; every dimension record exactly
+once in the sharded set; and the shards' content_digests summed mod 2^64
+equal the single run's to the sharded prefix (the digest covers topic
+names, so that one goes to the null sink, --sink null).
+
+Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_SOURCE_DIR,
+SHOPSTREAM_TEST_TMP, SHOPSTREAM_KAFKA_STATE. Prints 'N passed, M failed' and
+exits non-zero on any failure.
+"""
+import collections
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+import traceback
+
+import fastavro
+from confluent_kafka import Consumer, TopicPartition
+
+BIN = os.environ["SHOPSTREAM_BIN"]
+SRC = os.environ["SHOPSTREAM_SOURCE_DIR"]
+TMP = os.environ.get("SHOPSTREAM_TEST_TMP", "/tmp")
+SHARDS = 3
+TOPICS = ["customers", "products", "campaigns", "orders", "order_items"]
+DIMENSIONS = {"customers": "customer_id", "products": "product_id", "campaigns": "campaign_id"}
+# A fixed start (the same bytes every run), a scenario with campaigns and
+# surges, enough orders that every shard has thousands.
+ARGS = ["--start", "2026-11-01T00:00:00Z", "--duration", "6h", "--intensity", "10", "-s", "flash_sale",
+        "--customers", "2000", "--products", "200", "--seed", "7", "-q"]
+TAG = f"{os.getpid()}-{int(time.time())}"
+SHARDED = f"ij{TAG}.sharded."
+SINGLE = f"ij{TAG}.single."
+
+
+def bootstrap():
+    path = os.path.join(os.environ["SHOPSTREAM_KAFKA_STATE"], "bootstrap")
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError as e:
+        raise SystemExit(f"shards_like_the_indexed_job: cannot read {path} ({e}): did the fixture start?")
+
+
+BROKERS = bootstrap()
+SCHEMAS = {t: fastavro.parse_schema(json.load(open(os.path.join(SRC, "schemas", f"{t}.avsc")))) for t in TOPICS}
+
+
+def env_for(index=None):
+    """The environment of a pod with index (None: no Job around it)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("JOB_COMPLETION_INDEX", "SHOPSTREAM_SHARDS")}
+    if index is not None:
+        env.update(JOB_COMPLETION_INDEX=str(index), SHOPSTREAM_SHARDS=str(SHARDS))
+    return env
+
+
+def stats_path(name):
+    return os.path.join(TMP, f"ij-{TAG}-{name}.json")
+
+
+def start(name, extra, index=None):
+    cmd = [BIN, "run", *ARGS, "--stats-json", stats_path(name), *extra]
+    return name, cmd, subprocess.Popen(cmd, env=env_for(index), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(job):
+    name, cmd, p = job
+    out, err = p.communicate(timeout=600)
+    if p.returncode != 0:
+        raise AssertionError(f"{name}: {' '.join(cmd)} exited {p.returncode}: {err.strip()[-800:]}")
+    with open(stats_path(name)) as f:
+        return json.load(f)
+
+
+def read_topic(topic):
+    """[(partition, key, value, timestamp)] of every message, all partitions, beginning to high watermark."""
+    c = Consumer({"bootstrap.servers": BROKERS, "group.id": f"ij-{TAG}", "enable.auto.commit": False})
+    md = c.list_topics(topic, timeout=10)
+    if topic not in md.topics or md.topics[topic].error:
+        c.close()
+        raise AssertionError(f"{topic}: no such topic")
+    parts, want = [], {}
+    for p in md.topics[topic].partitions:
+        lo, hi = c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+        if hi > lo:
+            parts.append(TopicPartition(topic, p, lo))
+            want[p] = hi
+    c.assign(parts)
+    out = []
+    while want:
+        m = c.poll(10)
+        if m is None:
+            raise AssertionError(f"{topic}: timed out with partitions {sorted(want)} unread")
+        if m.error():
+            raise AssertionError(f"{topic}: {m.error()}")
+        out.append((m.partition(), m.key(), m.value(), m.timestamp()[1]))
+        if m.offset() + 1 >= want.get(m.partition(), 0):
+            want.pop(m.partition(), None)
+    c.close()
+    return out
+
+
+def decode(suffix, value):
+    return fastavro.schemaless_reader(io.BytesIO(value), SCHEMAS[suffix])
+
+
+# Run once, shared by the tests below.
+shard_stats, single_stats, null_stats = [], None, None
+data = {}  # (prefix, suffix) -> messages
+
+
+def setup():
+    global single_stats, null_stats
+    jobs = [start(f"shard{i}", ["-b", BROKERS, "--topic-prefix", SHARDED, "--shard", "auto"], index=i)
+            for i in range(SHARDS)]
+    shard_stats.extend(finish(j) for j in jobs)
+    single_stats = finish(start("single", ["-b", BROKERS, "--topic-prefix", SINGLE]))
+    null_stats = finish(start("null", ["--sink", "null", "--topic-prefix", SHARDED]))
+    for prefix in (SHARDED, SINGLE):
+        for s in TOPICS:
+            data[prefix, s] = read_topic(prefix + s)
+    print(f"  {SHARDED}*: " + ", ".join(f"{s} {len(data[SHARDED, s])}" for s in TOPICS))
+    print(f"  {SINGLE}*: " + ", ".join(f"{s} {len(data[SINGLE, s])}" for s in TOPICS))
+
+
+def test_each_shard_took_its_index():
+    for i, st in enumerate(shard_stats):
+        assert st["shard"] == {"index": i, "count": SHARDS}, f"shard {i}: {st['shard']}"
+        assert st["complete"] and st["failed"] == 0 and st["delivered"] == st["messages"], st
+        assert st["orders"] > 1000, f"shard {i} has only {st['orders']} orders"
+    assert single_stats["shard"] == {"index": 0, "count": 1}, single_stats["shard"]
+
+
+def test_same_counts_per_topic():
+    for s in TOPICS:
+        a, b = len(data[SHARDED, s]), len(data[SINGLE, s])
+        assert a == b > 0, f"{s}: sharded {a}, single {b}"
+        delivered = sum(st["topics"][SHARDED + s]["delivered"] for st in shard_stats)
+        assert a == delivered, f"{s}: read {a}, shards delivered {delivered}"
+        assert b == single_stats["topics"][SINGLE + s]["delivered"], s
+
+
+def test_same_messages_per_topic():
+    # Key, value, timestamp and partition: the shards together published
+    # exactly the messages one process did (topic names aside).
+    for s in TOPICS:
+        a = collections.Counter(data[SHARDED, s])
+        b = collections.Counter(data[SINGLE, s])
+        assert a == b, f"{s}: {sum((a - b).values())} messages only sharded, {sum((b - a).values())} only single"
+
+
+def test_order_ids_dense_and_unique():
+    for prefix in (SHARDED, SINGLE):
+        ids = []
+        for _, key, value, ts in data[prefix, "orders"]:
+            o = decode("orders", value)
+            assert key == o["order_id"].to_bytes(8, "big"), f"{prefix}orders: key {key!r} for order {o['order_id']}"
+            ids.append(o["order_id"])
+        assert len(ids) == len(set(ids)), f"{prefix}orders: {len(ids) - len(set(ids))} duplicate order ids"
+        assert sorted(ids) == list(range(1, len(ids) + 1)), f"{prefix}orders: ids not dense 1..{len(ids)}"
+        items = collections.Counter(decode("order_items", v)["order_id"] for _, _, v, _ in data[prefix, "order_items"])
+        assert set(items) == set(ids), f"{prefix}order_items: order ids differ from the orders'"
+
+
+def test_dimensions_exactly_once():
+    for s, field in DIMENSIONS.items():
+        for prefix in (SHARDED, SINGLE):
+            ids = [decode(s, v)[field] for _, _, v, _ in data[prefix, s]]
+            assert len(ids) == len(set(ids)), f"{prefix}{s}: {len(ids) - len(set(ids))} published twice"
+            assert sorted(ids) == list(range(1, len(ids) + 1)), f"{prefix}{s}: ids not 1..{len(ids)}"
+        assert shard_stats[0]["topics"][SHARDED + s]["delivered"] == len(data[SHARDED, s]), f"{s}: not all from shard 0"
+        for st in shard_stats[1:]:
+            assert st["topics"][SHARDED + s]["produced"] == 0, f"{s}: shard {st['shard']['index']} published some"
+
+
+def test_digests_add_up():
+    digests = [st["content_digest"] for st in shard_stats] + [null_stats["content_digest"]]
+    for d in digests:
+        assert len(d) == 16 and int(d, 16) >= 0, f"content_digest {d!r} is not 16 hex digits"
+    total = sum(int(st["content_digest"], 16) for st in shard_stats) % 2**64
+    assert f"{total:016x}" == null_stats["content_digest"], \
+        f"shards {digests[:-1]} sum to {total:016x}, one run {null_stats['content_digest']}"
+    assert null_stats["messages"] == single_stats["messages"], (null_stats["messages"], single_stats["messages"])
+    print(f"  content_digest: {' + '.join(digests[:-1])} = {total:016x} (mod 2^64), one process {null_stats['content_digest']}")
+
+
+def main():
+    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
+    passed = failed = 0
+    try:
+        setup()
+    except Exception:
+        traceback.print_exc()
+        print(f"0 passed, {len(tests)} failed (the runs or the read-back failed)")
+        return 1
+    for t in tests:
+        try:
+            t()
+            passed += 1
+            print(f"PASS {t.__name__}", flush=True)
+        except Exception:
+            failed += 1
+            print(f"FAIL {t.__name__}", flush=True)
+            traceback.print_exc()
+    for name in [f"shard{i}" for i in range(SHARDS)] + ["single", "null"]:
+        try:
+            os.remove(stats_path(name))
+        except OSError:
+            pass
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
