@@ -43,6 +43,13 @@ struct metrics {
 
 #define P(...) do { if (off < PAGE_MAX) off += snprintf(page + off, PAGE_MAX - (size_t)off, __VA_ARGS__); } while (0)
 
+/* One unlabelled sample with its HELP and TYPE lines. */
+static void one(char *page, int *off_p, const char *name, const char *type, const char *help, double value) {
+    int off = *off_p;
+    P("# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name, type, name, value);
+    *off_p = off;
+}
+
 static int render(const snapshot *s, char *page) {
     int off = 0;
     static const char *const what[] = { "produced", "delivered", "failed", "bytes" };
@@ -56,27 +63,26 @@ static int render(const snapshot *s, char *page) {
             P("shopstream_messages_%s_total{topic=\"%s\"} %llu\n", what[w], s->topic[t], v);
         }
     }
-    P("# HELP shopstream_orders_total Orders handed to the producer.\n# TYPE shopstream_orders_total counter\n");
-    P("shopstream_orders_total %llu\n", s->orders);
-    P("# HELP shopstream_order_items_total Order items handed to the producer.\n# TYPE shopstream_order_items_total counter\n");
-    P("shopstream_order_items_total %llu\n", s->order_items);
-    P("# HELP shopstream_scheduled_rate Orders and items per second the schedule asks for (0 at --speed max).\n");
-    P("# TYPE shopstream_scheduled_rate gauge\nshopstream_scheduled_rate %.3f\n", s->scheduled_rate);
-    P("# HELP shopstream_achieved_rate Orders and items per second handed over so far.\n");
-    P("# TYPE shopstream_achieved_rate gauge\nshopstream_achieved_rate %.3f\n", s->achieved_rate);
-    P("# HELP shopstream_behind_seconds How far the latest message was behind its schedule.\n");
-    P("# TYPE shopstream_behind_seconds gauge\nshopstream_behind_seconds %.6f\n", s->behind_s);
+    one(page, &off, "shopstream_orders_total", "counter", "Orders handed to the producer.", (double)s->orders);
+    one(page, &off, "shopstream_order_items_total", "counter", "Order items handed to the producer.",
+        (double)s->order_items);
+    one(page, &off, "shopstream_scheduled_rate", "gauge",
+        "Orders and items per second the schedule asks for (0 at --speed max).", s->scheduled_rate);
+    one(page, &off, "shopstream_achieved_rate", "gauge", "Orders and items per second handed over so far.",
+        s->achieved_rate);
+    one(page, &off, "shopstream_behind_seconds", "gauge", "How far the latest message was behind its schedule.",
+        s->behind_s);
     P("# HELP shopstream_lateness_seconds Hand-off time minus scheduled time of each message (paced runs).\n");
     P("# TYPE shopstream_lateness_seconds histogram\n");
     for (size_t i = 0; i < N_LE; i++) P("shopstream_lateness_seconds_bucket{le=\"%g\"} %llu\n", le_s[i], s->late_le[i]);
     P("shopstream_lateness_seconds_bucket{le=\"+Inf\"} %llu\n", s->late_count);
     P("shopstream_lateness_seconds_sum %.6f\nshopstream_lateness_seconds_count %llu\n", s->late_sum_s, s->late_count);
-    P("# HELP shopstream_kafka_queue_messages Messages in librdkafka's local queue.\n");
-    P("# TYPE shopstream_kafka_queue_messages gauge\nshopstream_kafka_queue_messages %lld\n", s->queue_msgs);
-    P("# HELP shopstream_kafka_queue_bytes Bytes in librdkafka's local queue.\n");
-    P("# TYPE shopstream_kafka_queue_bytes gauge\nshopstream_kafka_queue_bytes %lld\n", s->queue_bytes);
-    P("# HELP shopstream_kafka_in_flight_messages Messages sent to brokers and not yet acknowledged.\n");
-    P("# TYPE shopstream_kafka_in_flight_messages gauge\nshopstream_kafka_in_flight_messages %lld\n", s->in_flight);
+    one(page, &off, "shopstream_kafka_queue_messages", "gauge", "Messages in librdkafka's local queue.",
+        (double)s->queue_msgs);
+    one(page, &off, "shopstream_kafka_queue_bytes", "gauge", "Bytes in librdkafka's local queue.",
+        (double)s->queue_bytes);
+    one(page, &off, "shopstream_kafka_in_flight_messages", "gauge",
+        "Messages sent to brokers and not yet acknowledged.", (double)s->in_flight);
     P("# HELP shopstream_kafka_broker_rtt_seconds Average broker round-trip time (librdkafka statistics).\n");
     P("# TYPE shopstream_kafka_broker_rtt_seconds gauge\n");
     for (int b = 0; b < s->n_brokers; b++) P("shopstream_kafka_broker_rtt_seconds{broker=\"%s\"} %.6f\n", s->broker[b], s->rtt_avg_s[b]);
