@@ -90,3 +90,41 @@ Test(embedded, sigint_stops_flushes_summarises_and_exits_3) {
     if (f) fclose(f);
     cr_assert(strstr(text, "shopstream: interrupted") != NULL, "no summary after SIGINT: %s", text);
 }
+
+Test(embedded, rate_picks_the_intensity_that_gives_that_many_messages) {
+    /* --rate 2000 for 5 simulated (= wall) seconds at realtime: about 10,000
+     * orders and items, a Poisson count: within 5 sqrt(10000) = 500. A count,
+     * not a timing: the same on a loaded machine. */
+    char stats[512];
+    support_tmp_path("stats", stats, sizeof stats);
+    const char *args[] = { "run", "--sink", "null", "--rate", "2000", "--duration", "5s", "-q",
+                            "--stats-json", stats, NULL };
+    run_result r;
+    support_run(args, &r);
+    cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
+    cr_assert(strstr(r.stderr_text, "--rate 2000 msg/s: intensity") != NULL, "it did not say which intensity: %s",
+              r.stderr_text);
+    json_t *j = support_read_stats(stats);
+    cr_assert_not_null(j);
+    double facts = (double)(support_stat(j, "orders") + support_stat(j, "order_items"));
+    cr_assert(facts > 9500 && facts < 10500, "%.0f orders and items for 2000/s over 5 s", facts);
+    json_t *late = json_object_get(j, "lateness_ms");
+    cr_assert_not_null(late, "a paced run reports lateness_ms");
+    double p50 = json_real_value(json_object_get(late, "p50")), p99 = json_real_value(json_object_get(late, "p99")),
+           max = json_real_value(json_object_get(late, "max"));
+    cr_assert(0 <= p50 && p50 <= p99 && p99 <= max, "lateness p50 %g, p99 %g, max %g", p50, p99, max);
+    cr_assert_gt(json_real_value(json_object_get(j, "scheduled_fact_messages_per_s")), 0);
+    json_decref(j);
+}
+
+Test(embedded, a_run_that_cannot_keep_up_says_it_is_falling_behind) {
+    /* 30 simulated days (about 30 million messages) at 10^9x: the schedule
+     * asks for the whole run in 3 ms, which no machine does; more than a
+     * second behind, it says so rather than stretching time. */
+    const char *args[] = { "run", "--sink", "null", "--duration", "30d", "--intensity", "60", "--speed", "1000000000",
+                           "--customers", "100", "--products", "10", NULL };
+    run_result r;
+    support_run(args, &r);
+    cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
+    cr_assert(strstr(r.stderr_text, "falling behind the schedule by") != NULL, "no warning: %s", r.stderr_text);
+}
