@@ -347,7 +347,7 @@ static int apply_rate(run_config *rc, char *errstr, size_t errlen) {
         return -1;
     }
     rc->engine.intensity = rc->rate_msgs_per_s * wall_s / (orders * per_order);
-    fprintf(stderr, "shopstream: --rate %g msg/s: intensity %.4f at speed %g (scenario %s: %.0f orders over %.0f s "
+    fprintf(stderr, "shopstream: --rate %g msg/s: intensity %.4f at speed %g (scenario %s: %.2f orders over %.0f s "
             "at intensity 1, %.3f messages per order); the rate follows the daily curve and the scenario around "
             "that average\n", rc->rate_msgs_per_s, rc->engine.intensity, rc->speed, one.scenario.name, orders, wall_s,
             per_order);
