@@ -28,8 +28,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${SHOPSTREAM_CACHE:-$HOME/.cache/shopstream}/kafka-$KAFKA_VERSION
 JARS=$CACHE/jars
 READY_TIMEOUT=90
-
-die() { echo "kafka-broker: $*" >&2; exit 1; }
+SERVICE=kafka-broker
+source "$ROOT/scripts/service-lib.sh"
 
 # Fetch the jars once per pom version; the marker (holding the pom's checksum)
 # is written only after a complete fetch, so a half fetch or an edited pom refetches.
@@ -38,22 +38,19 @@ fetched() { [[ -f $JARS/.complete && $(cat "$JARS/.complete") == "$(cksum <"$POM
 fetch_jars() {
   fetched && return 0
   command -v mvn >/dev/null || die "mvn not found (needed once to fetch the Kafka jars)"
-  mkdir -p "$CACHE"
-  exec 8>"$CACHE/.lock"                      # one fetch at a time
-  command -v flock >/dev/null && flock 8
-  if ! fetched; then
-    rm -rf "$JARS"
-    mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$JARS" \
-      >"$CACHE/fetch.log" 2>&1 || die "fetching the Kafka jars failed, see $CACHE/fetch.log"
-    [[ -f $JARS/kafka_2.13-$KAFKA_VERSION.jar ]] \
-      || die "fetch finished but kafka_2.13-$KAFKA_VERSION.jar is missing in $JARS"
-    cksum <"$POM" >"$JARS/.complete"
-  fi
-  exec 8>&-
+  fetch_once "$CACHE/.lock" fetched download_jars
+}
+download_jars() {
+  rm -rf "$JARS"
+  mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$JARS" \
+    >"$CACHE/fetch.log" 2>&1 || die "fetching the Kafka jars failed, see $CACHE/fetch.log"
+  [[ -f $JARS/kafka_2.13-$KAFKA_VERSION.jar ]] \
+    || die "fetch finished but kafka_2.13-$KAFKA_VERSION.jar is missing in $JARS"
+  cksum <"$POM" >"$JARS/.complete"
 }
 
 # Is PID alive and a Kafka broker (guards against a recycled pid)?
-is_broker() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null && grep -qaF kafka.Kafka "/proc/$1/cmdline" 2>/dev/null; }
+is_broker() { pid_runs "${1:-}" kafka.Kafka; }
 
 # Does the broker at HOST:PORT answer? (No `kcat -t NAME`: with auto-create on,
 # a metadata request for one topic creates it.)
@@ -65,34 +62,7 @@ answers() {
   fi
 }
 
-# Print two distinct free TCP ports on 127.0.0.1.
-free_ports() {
-  python3 - 2>/dev/null <<'EOF' && return 0
-import socket
-ss = [socket.socket() for _ in range(2)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*(s.getsockname()[1] for s in ss))
-EOF
-  local p ports=()
-  while (( ${#ports[@]} < 2 )); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    [[ " ${ports[*]} " == *" $p "* ]] && continue
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || ports+=("$p")
-  done
-  echo "${ports[@]}"
-}
-
-stop_broker() {
-  local state=$1 pid i
-  pid=$(cat "$state/pid" 2>/dev/null || true)
-  if is_broker "$pid"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 200; i++)); do is_broker "$pid" || break; sleep 0.1; done
-    is_broker "$pid" && kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  fi
-  rm -f "$state/pid"
-}
+stop_broker() { stop_pid_file "$1" kafka.Kafka; }
 
 start_broker() {
   local state=$1 pid addr t0 port cport cluster_id
@@ -163,7 +133,7 @@ EOF
 # wait until it answers; T0 is when the start began. console.log is appended
 # to: a fresh start has removed it, a restart keeps what the crash left.
 launch_broker() {
-  local state=$1 addr=$2 t0=$3 pid i why
+  local state=$1 addr=$2 t0=$3 pid
   local jvm=(java -Djava.awt.headless=true -cp "$JARS/*")
   rm -f "$state/pid"
   # setsid: own session, so the broker outlives the calling shell and its signals.
@@ -171,19 +141,15 @@ launch_broker() {
     "${jvm[@]}" -Xmx1g "-Dlog4j2.configurationFile=$state/log4j2.properties" \
     kafka.Kafka "$state/server.properties" \
     </dev/null >>"$state/console.log" 2>&1 &
-  for ((i = 0; i < 50; i++)); do [[ -s $state/pid ]] && break; sleep 0.1; done
+  wait_pid_file "$state"
   pid=$(cat "$state/pid" 2>/dev/null) || die "broker did not start (no pid file)"
   echo "$addr" >"$state/bootstrap"
 
-  until answers "$addr"; do
-    if ! kill -0 "$pid" 2>/dev/null || (( SECONDS - t0 > READY_TIMEOUT )); then
-      kill -0 "$pid" 2>/dev/null && why="not ready after ${READY_TIMEOUT}s" || why="broker exited"
-      stop_broker "$state"
-      tail -n 30 "$state/broker.log" "$state/console.log" >&2 2>/dev/null || true
-      die "$why (logs: $state/broker.log, $state/console.log)"
-    fi
-    sleep 0.5
-  done
+  if ! wait_ready broker "$pid" "$t0" 0.5 answers "$addr"; then
+    stop_broker "$state"
+    tail -n 30 "$state/broker.log" "$state/console.log" >&2 2>/dev/null || true
+    die "$NOT_READY (logs: $state/broker.log, $state/console.log)"
+  fi
   command -v kcat >/dev/null || sleep 2      # a bare port probe is early
   echo "kafka-broker: up at $addr (pid $pid, $((SECONDS - t0))s)"
 }

@@ -30,34 +30,31 @@ BASE=${SHOPSTREAM_CACHE:-$HOME/.cache/shopstream}
 CACHE=$BASE/apicurio-$APICURIO_VERSION
 DIST=$CACHE/dist
 READY_TIMEOUT=90
-
-die() { echo "schema-registry: $*" >&2; exit 1; }
+SERVICE=schema-registry
+source "$(dirname "${BASH_SOURCE[0]}")/service-lib.sh"
 
 # Fetch and unpack once; the marker (holding the folder of quarkus-run.jar) is
 # written only after a complete unpack, so a half fetch or unpack is redone.
 fetched() { [[ -f $DIST/.complete && -f $(cat "$DIST/.complete")/quarkus-run.jar ]]; }
 fetch_dist() {
-  local jar
   fetched && return 0
   command -v mvn >/dev/null || die "mvn not found (needed once to fetch Apicurio Registry)"
-  mkdir -p "$CACHE"
-  exec 8>"$CACHE/.lock"                      # one fetch at a time
-  command -v flock >/dev/null && flock 8
-  if ! fetched; then
-    rm -rf "$DIST" "$CACHE/download"
-    # Run outside any project, so no pom.xml in the caller's folder is read.
-    (cd "$CACHE" && mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-        -Dartifact="$ARTIFACT" -DoutputDirectory="$CACHE/download" >"$CACHE/fetch.log" 2>&1) \
-      || die "fetching $ARTIFACT failed, see $CACHE/fetch.log"
-    mkdir -p "$DIST"
-    tar --no-same-owner -xzf "$CACHE"/download/*.tar.gz -C "$DIST" >>"$CACHE/fetch.log" 2>&1 \
-      || die "unpacking $ARTIFACT failed, see $CACHE/fetch.log"
-    rm -rf "$CACHE/download"                 # Maven's own copy stays in ~/.m2
-    jar=$(find "$DIST" -name quarkus-run.jar -print -quit)
-    [[ -n $jar ]] || die "unpacked $ARTIFACT but found no quarkus-run.jar in $DIST"
-    dirname "$jar" >"$DIST/.complete"
-  fi
-  exec 8>&-
+  fetch_once "$CACHE/.lock" fetched download_dist
+}
+download_dist() {
+  local jar
+  rm -rf "$DIST" "$CACHE/download"
+  # Run outside any project, so no pom.xml in the caller's folder is read.
+  (cd "$CACHE" && mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+      -Dartifact="$ARTIFACT" -DoutputDirectory="$CACHE/download" >"$CACHE/fetch.log" 2>&1) \
+    || die "fetching $ARTIFACT failed, see $CACHE/fetch.log"
+  mkdir -p "$DIST"
+  tar --no-same-owner -xzf "$CACHE"/download/*.tar.gz -C "$DIST" >>"$CACHE/fetch.log" 2>&1 \
+    || die "unpacking $ARTIFACT failed, see $CACHE/fetch.log"
+  rm -rf "$CACHE/download"                   # Maven's own copy stays in ~/.m2
+  jar=$(find "$DIST" -name quarkus-run.jar -print -quit)
+  [[ -n $jar ]] || die "unpacked $ARTIFACT but found no quarkus-run.jar in $DIST"
+  dirname "$jar" >"$DIST/.complete"
 }
 
 java_major() {  # print the major version of the java binary $1 (nothing if it does not run)
@@ -94,7 +91,7 @@ pick_java() {
 }
 
 # Is PID alive and a Quarkus registry (guards against a recycled pid)?
-is_registry() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null && grep -qaF quarkus-run.jar "/proc/$1/cmdline" 2>/dev/null; }
+is_registry() { pid_runs "${1:-}" quarkus-run.jar; }
 
 # Does GET URL answer 200?
 http_ok() {
@@ -105,37 +102,10 @@ http_ok() {
   fi
 }
 
-# Print two distinct free TCP ports on 127.0.0.1.
-free_ports() {
-  python3 - 2>/dev/null <<'EOF' && return 0
-import socket
-ss = [socket.socket() for _ in range(2)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*(s.getsockname()[1] for s in ss))
-EOF
-  local p ports=()
-  while (( ${#ports[@]} < 2 )); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    [[ " ${ports[*]} " == *" $p "* ]] && continue
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || ports+=("$p")
-  done
-  echo "${ports[@]}"
-}
-
-stop_registry() {
-  local state=$1 pid i
-  pid=$(cat "$state/pid" 2>/dev/null || true)
-  if is_registry "$pid"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 200; i++)); do is_registry "$pid" || break; sleep 0.1; done
-    is_registry "$pid" && kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  fi
-  rm -f "$state/pid"
-}
+stop_registry() { stop_pid_file "$1" quarkus-run.jar; }
 
 start_registry() {
-  local state=$1 pid url health t0 port mport java dir i why
+  local state=$1 pid url health t0 port mport java dir
   mkdir -p "$state" || die "cannot create $state"
   state=$(cd "$state" && pwd)
 
@@ -167,20 +137,16 @@ start_registry() {
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
     -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$mport" \
     -jar "$dir/quarkus-run.jar" </dev/null >"$state/registry.log" 2>&1 &
-  for ((i = 0; i < 50; i++)); do [[ -s $state/pid ]] && break; sleep 0.1; done
+  wait_pid_file "$state"
   pid=$(cat "$state/pid" 2>/dev/null) || die "registry did not start (no pid file)"
   echo "$url" >"$state/url"
   echo "$health" >"$state/health"
 
-  until http_ok "$health"; do
-    if ! kill -0 "$pid" 2>/dev/null || (( SECONDS - t0 > READY_TIMEOUT )); then
-      kill -0 "$pid" 2>/dev/null && why="not ready after ${READY_TIMEOUT}s" || why="registry exited"
-      stop_registry "$state"
-      tail -n 30 "$state/registry.log" >&2 2>/dev/null || true
-      die "$why (log: $state/registry.log)"
-    fi
-    sleep 0.2
-  done
+  if ! wait_ready registry "$pid" "$t0" 0.2 http_ok "$health"; then
+    stop_registry "$state"
+    tail -n 30 "$state/registry.log" >&2 2>/dev/null || true
+    die "$NOT_READY (log: $state/registry.log)"
+  fi
   echo "schema-registry: up at $url (pid $pid, $((SECONDS - t0))s)"
 }
 

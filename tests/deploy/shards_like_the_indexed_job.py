@@ -26,16 +26,18 @@ import os
 import subprocess
 import sys
 import time
-import traceback
 
-import fastavro
-from confluent_kafka import Consumer, TopicPartition
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import pysupport  # noqa: E402  (tests/pysupport.py)
+from pysupport import TOPICS  # noqa: E402
+
+import fastavro  # noqa: E402
 
 BIN = os.environ["SHOPSTREAM_BIN"]
 SRC = os.environ["SHOPSTREAM_SOURCE_DIR"]
 TMP = os.environ.get("SHOPSTREAM_TEST_TMP", "/tmp")
 SHARDS = 3
-TOPICS = ["customers", "products", "campaigns", "orders", "order_items"]
 DIMENSIONS = {"customers": "customer_id", "products": "product_id", "campaigns": "campaign_id"}
 # A fixed start (the same bytes every run), a scenario with campaigns and
 # surges, enough orders that every shard has thousands.
@@ -45,17 +47,7 @@ TAG = f"{os.getpid()}-{int(time.time())}"
 SHARDED = f"ij{TAG}.sharded."
 SINGLE = f"ij{TAG}.single."
 
-
-def bootstrap():
-    path = os.path.join(os.environ["SHOPSTREAM_KAFKA_STATE"], "bootstrap")
-    try:
-        with open(path) as f:
-            return f.read().strip()
-    except OSError as e:
-        raise SystemExit(f"shards_like_the_indexed_job: cannot read {path} ({e}): did the fixture start?")
-
-
-BROKERS = bootstrap()
+BROKERS = pysupport.read_state("shards_like_the_indexed_job", "SHOPSTREAM_KAFKA_STATE", "bootstrap")
 SCHEMAS = {t: fastavro.parse_schema(json.load(open(os.path.join(SRC, "schemas", f"{t}.avsc")))) for t in TOPICS}
 
 
@@ -87,30 +79,8 @@ def finish(job):
 
 def read_topic(topic):
     """[(partition, key, value, timestamp)] of every message, all partitions, beginning to high watermark."""
-    c = Consumer({"bootstrap.servers": BROKERS, "group.id": f"ij-{TAG}", "enable.auto.commit": False})
-    md = c.list_topics(topic, timeout=10)
-    if topic not in md.topics or md.topics[topic].error:
-        c.close()
-        raise AssertionError(f"{topic}: no such topic")
-    parts, want = [], {}
-    for p in md.topics[topic].partitions:
-        lo, hi = c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
-        if hi > lo:
-            parts.append(TopicPartition(topic, p, lo))
-            want[p] = hi
-    c.assign(parts)
-    out = []
-    while want:
-        m = c.poll(10)
-        if m is None:
-            raise AssertionError(f"{topic}: timed out with partitions {sorted(want)} unread")
-        if m.error():
-            raise AssertionError(f"{topic}: {m.error()}")
-        out.append((m.partition(), m.key(), m.value(), m.timestamp()[1]))
-        if m.offset() + 1 >= want.get(m.partition(), 0):
-            want.pop(m.partition(), None)
-    c.close()
-    return out
+    return [(m.partition(), m.key(), m.value(), m.timestamp()[1])
+            for m in pysupport.read_topic(BROKERS, topic, f"ij-{TAG}")]
 
 
 def decode(suffix, value):
@@ -197,31 +167,16 @@ def test_digests_add_up():
     print(f"  content_digest: {' + '.join(digests[:-1])} = {total:016x} (mod 2^64), one process {null_stats['content_digest']}")
 
 
-def main():
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
-    passed = failed = 0
-    try:
-        setup()
-    except Exception:
-        traceback.print_exc()
-        print(f"0 passed, {len(tests)} failed (the runs or the read-back failed)")
-        return 1
-    for t in tests:
-        try:
-            t()
-            passed += 1
-            print(f"PASS {t.__name__}", flush=True)
-        except Exception:
-            failed += 1
-            print(f"FAIL {t.__name__}", flush=True)
-            traceback.print_exc()
+def remove_stats():
     for name in [f"shard{i}" for i in range(SHARDS)] + ["single", "null"]:
         try:
             os.remove(stats_path(name))
         except OSError:
             pass
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
+
+
+def main():
+    return pysupport.run_tests(globals(), setup=setup, cleanup=remove_stats)
 
 
 if __name__ == "__main__":

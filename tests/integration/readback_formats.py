@@ -22,10 +22,13 @@ import os
 import shutil
 import subprocess
 import sys
-import traceback
 import urllib.request
 
-from confluent_kafka import Consumer, TopicPartition
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import pysupport  # noqa: E402  (tests/pysupport.py)
+from pysupport import TOPICS  # noqa: E402
+
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer
 from confluent_kafka.serialization import MessageField, SerializationContext
@@ -33,21 +36,10 @@ from confluent_kafka.serialization import MessageField, SerializationContext
 BIN = os.environ["SHOPSTREAM_BIN"]
 SRC = os.environ["SHOPSTREAM_SOURCE_DIR"]
 TMP = os.environ.get("SHOPSTREAM_TEST_TMP", "/tmp")
-TOPICS = ["customers", "products", "campaigns", "orders", "order_items"]
 START = "2026-11-01T00:00:00Z"  # a fixed day: the same bytes for every run here
 
-
-def read_state(env, name):
-    path = os.path.join(os.environ[env], name)
-    try:
-        with open(path) as f:
-            return f.read().strip()
-    except OSError as e:
-        raise SystemExit(f"readback_formats: cannot read {path} ({e}): did the fixture start?")
-
-
-BROKERS = read_state("SHOPSTREAM_KAFKA_STATE", "bootstrap")
-REGISTRY = read_state("SHOPSTREAM_REGISTRY_STATE", "url")
+BROKERS = pysupport.read_state("readback_formats", "SHOPSTREAM_KAFKA_STATE", "bootstrap")
+REGISTRY = pysupport.read_state("readback_formats", "SHOPSTREAM_REGISTRY_STATE", "url")
 
 
 def shopstream(*args, expect=0):
@@ -66,30 +58,7 @@ def shopstream(*args, expect=0):
 
 def read_topic(topic):
     """Every message of topic, all partitions, beginning to high watermark."""
-    c = Consumer({"bootstrap.servers": BROKERS, "group.id": f"rb-{os.getpid()}", "enable.auto.commit": False})
-    md = c.list_topics(topic, timeout=10)
-    if topic not in md.topics or md.topics[topic].error:
-        c.close()
-        return []
-    parts, want = [], {}
-    for p in md.topics[topic].partitions:
-        lo, hi = c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
-        if hi > lo:
-            parts.append(TopicPartition(topic, p, lo))
-            want[p] = hi
-    c.assign(parts)
-    out = []
-    while want:
-        m = c.poll(10)
-        if m is None:
-            raise AssertionError(f"{topic}: timed out with partitions {sorted(want)} unread")
-        if m.error():
-            raise AssertionError(f"{topic}: {m.error()}")
-        out.append(m)
-        if m.offset() + 1 >= want.get(m.partition(), 0):
-            want.pop(m.partition(), None)
-    c.close()
-    return out
+    return pysupport.read_topic(BROKERS, topic, f"rb-{os.getpid()}", missing_ok=True)
 
 
 def decode_all(prefix, decode):
@@ -229,19 +198,7 @@ def test_schema_the_registry_refuses_stops_the_run_before_publishing():
 
 
 def main():
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
-    passed = failed = 0
-    for t in tests:
-        try:
-            t()
-            passed += 1
-            print(f"PASS {t.__name__}", flush=True)
-        except Exception:
-            failed += 1
-            print(f"FAIL {t.__name__}", flush=True)
-            traceback.print_exc()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
+    return pysupport.run_tests(globals())
 
 
 if __name__ == "__main__":

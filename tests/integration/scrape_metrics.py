@@ -18,15 +18,17 @@ import socket
 import subprocess
 import sys
 import time
-import traceback
 import urllib.request
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import pysupport  # noqa: E402  (tests/pysupport.py)
 
 from prometheus_client.parser import text_string_to_metric_families
 
 BIN = os.environ["SHOPSTREAM_BIN"]
 TMP = os.environ.get("SHOPSTREAM_TEST_TMP", "/tmp")
-with open(os.path.join(os.environ["SHOPSTREAM_KAFKA_STATE"], "bootstrap")) as f:
-    BROKERS = f.read().strip()
+BROKERS = pysupport.read_state("scrape_metrics", "SHOPSTREAM_KAFKA_STATE", "bootstrap")
 
 
 def free_port():
@@ -95,19 +97,7 @@ def test_metrics_parse_never_decrease_and_end_equal_to_the_summary():
 
 
 def main():
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
-    passed = failed = 0
-    for t in tests:
-        try:
-            t()
-            passed += 1
-            print(f"PASS {t.__name__}", flush=True)
-        except Exception:
-            failed += 1
-            print(f"FAIL {t.__name__}", flush=True)
-            traceback.print_exc()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
+    return pysupport.run_tests(globals())
 
 
 if __name__ == "__main__":
