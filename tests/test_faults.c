@@ -47,20 +47,18 @@
 #include <avro.h>
 #include <criterion/criterion.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "readback.h"
 #include "support.h"
 
 /* This file and shopstream are compiled by the same build, so an
@@ -79,8 +77,7 @@
 
 /* ---- the cluster, the topics, the child ----------------------------------- */
 
-enum { T_CUSTOMERS, T_PRODUCTS, T_CAMPAIGNS, T_ORDERS, T_ORDER_ITEMS, TOPICS };
-static const char *const topic_suffix[TOPICS] = { "customers", "products", "campaigns", "orders", "order_items" };
+/* The topics: readback.h. */
 
 #define BROKERS 3
 #define PARTITIONS_MAX 64
@@ -110,58 +107,26 @@ typedef struct fixture {
     uint64_t *item_base;         /* [1..N]: index of the order's line 1 in item_hash */
     uint32_t *item_hash;         /* hash of the first copy of each (order, line) */
     int64_t *keys;               /* a dimension topic's keys */
-    avro_schema_t schema[2];     /* orders, order_items */
-    avro_value_iface_t *iface[2];
-    avro_value_t value[2];
-    int value_ok[2];
+    readback_decoder dec[2];     /* orders, order_items */
 } fixture;
 
 static fixture F;
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_s(double s) {
-    struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
-}
-
 /* The tail of the child's stderr, for failure messages. */
 static const char *child_stderr_tail(void) {
     static char buf[4096];
-    buf[0] = '\0';
-    int fd = open(F.stderr_path, O_RDONLY);
-    if (fd < 0) return "(no stderr file)";
-    off_t end = lseek(fd, 0, SEEK_END);
-    off_t from = end > (off_t)sizeof buf - 1 ? end - (off_t)sizeof buf + 1 : 0;
-    ssize_t n = pread(fd, buf, sizeof buf - 1, from);
-    close(fd);
-    buf[n > 0 ? n : 0] = '\0';
-    return buf;
+    return readback_file_tail(F.stderr_path, buf, sizeof buf) == 0 ? buf : "(no stderr file)";
 }
 
 static void kill_child(void) {
     if (F.child <= 0) return;
-    kill(F.child, SIGKILL);
-    while (waitpid(F.child, NULL, 0) < 0 && errno == EINTR) {}
+    readback_kill(F.child);
     F.child = -1;
-}
-
-static void value_close(int i) {
-    if (F.value_ok[i]) avro_value_decref(&F.value[i]);
-    if (F.iface[i]) avro_value_iface_decref(F.iface[i]);
-    if (F.schema[i]) avro_schema_decref(F.schema[i]);
-    F.value_ok[i] = 0;
-    F.iface[i] = NULL;
-    F.schema[i] = NULL;
 }
 
 static void suite_fini(void) {
     kill_child();
-    for (int i = 0; i < 2; i++) value_close(i);
+    for (int i = 0; i < 2; i++) readback_decoder_close(&F.dec[i]);
     free(F.order_seen);
     free(F.item_count);
     free(F.line_mask);
@@ -170,10 +135,7 @@ static void suite_fini(void) {
     free(F.item_hash);
     free(F.keys);
     if (F.stats) json_decref(F.stats);
-    if (F.reader) {
-        rd_kafka_consumer_close(F.reader);
-        rd_kafka_destroy(F.reader);
-    }
+    if (F.reader) readback_close_reader(F.reader);
     if (F.mc) rd_kafka_mock_cluster_destroy(F.mc);
     if (F.host) rd_kafka_destroy(F.host);
     if (F.stderr_path[0]) unlink(F.stderr_path);
@@ -215,7 +177,7 @@ static void cluster_start(const char *tag, int partitions) {
     F.partitions = partitions;
     snprintf(F.prefix, sizeof F.prefix, "f.%s.%d.", tag, (int)getpid());
     for (int t = 0; t < TOPICS; t++) {
-        snprintf(F.topic[t], sizeof F.topic[t], "%s%s", F.prefix, topic_suffix[t]);
+        snprintf(F.topic[t], sizeof F.topic[t], "%s%s", F.prefix, readback_topic_suffix[t]);
         rd_kafka_resp_err_t e = rd_kafka_mock_topic_create(F.mc, F.topic[t], partitions, REPLICATION);
         cr_assert_eq(e, RD_KAFKA_RESP_ERR_NO_ERROR, "mock topic %s: %s", F.topic[t], rd_kafka_err2str(e));
         for (int p = 0; p < partitions && t >= T_ORDERS; p++) {
@@ -224,22 +186,8 @@ static void cluster_start(const char *tag, int partitions) {
         }
     }
 
-    conf = rd_kafka_conf_new();
-    char group[64];
-    snprintf(group, sizeof group, "shopstream-faults-reader-%d", (int)getpid());
-    set_conf(conf, "bootstrap.servers", F.bootstraps);
-    set_conf(conf, "group.id", group);          /* assign() wants one; nothing is committed */
-    set_conf(conf, "enable.auto.commit", "false");
-    set_conf(conf, "enable.auto.offset.store", "false");
-    set_conf(conf, "enable.partition.eof", "true");
-    set_conf(conf, "allow.auto.create.topics", "false");
-    set_conf(conf, "check.crcs", "true");
-    set_conf(conf, "log_level", "2");          /* brokers going down on purpose are not news */
-    F.reader = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-    if (!F.reader) {
-        rd_kafka_conf_destroy(conf);
-        cr_assert_fail("cannot create the reader: %s", err);
-    }
+    /* log_level 2: brokers going down on purpose are not news */
+    F.reader = readback_new_reader(F.bootstraps, "shopstream-faults-reader", "2");
 }
 
 /* Starts $SHOPSTREAM_BIN run against the mock cluster in the background:
@@ -256,27 +204,10 @@ static void child_start(const char *const *extra) {
     enum { N_COMMON = sizeof common / sizeof common[0] };
     const char *argv[N_COMMON + 32];
     size_t argc = 0;
-    argv[argc++] = bin;
     for (size_t i = 0; i < N_COMMON; i++) argv[argc++] = common[i];
     for (size_t i = 0; extra[i] && argc < sizeof argv / sizeof argv[0] - 1; i++) argv[argc++] = extra[i];
     argv[argc] = NULL;
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
-    if (pid == 0) {
-        /* Die with the test process, whatever happens to it. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(127);
-        int e = open(F.stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int n = open("/dev/null", O_RDWR);
-        if (e < 0 || n < 0) _exit(127);
-        dup2(n, 0);
-        dup2(n, 1);
-        dup2(e, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    F.child = pid;
+    F.child = readback_spawn(bin, argv, NULL, F.stderr_path);
 }
 
 /* 1 while the child runs; 0 once it has exited, with its status in *status. */
@@ -299,21 +230,20 @@ static void expect_child_running(const char *when) {
 /* Waits for the child to exit; requires exit code 0 and returns the stats. */
 static json_t *child_wait_success(void) {
     int status = 0;
-    double deadline = now_s() + CHILD_DEADLINE_S;
+    double deadline = readback_now_s() + CHILD_DEADLINE_S;
     while (child_running(&status)) {
-        if (now_s() > deadline) {
+        if (readback_now_s() > deadline) {
             kill_child();
             cr_assert_fail("shopstream did not finish within %d s after the fault ended\nstderr:\n%s",
                            CHILD_DEADLINE_S, child_stderr_tail());
         }
-        sleep_s(0.05);
+        readback_sleep_s(0.05);
     }
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
               "shopstream run -b %s --topic-prefix %s ... %s %d, expected exit 0\nstderr:\n%s", F.bootstraps,
               F.prefix, WIFEXITED(status) ? "exited" : "was killed by signal",
               WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), child_stderr_tail());
-    F.stats = support_read_stats(F.stats_path);
-    cr_assert_not_null(F.stats, "the run's --stats-json file %s is missing or not JSON", F.stats_path);
+    F.stats = readback_read_stats(F.stats_path);
     return F.stats;
 }
 
@@ -335,14 +265,14 @@ static int64_t topic_messages(int t) {
  * flowing, so the dimension topics were all acknowledged (run.c drains them
  * before the first fact). Returns the count it saw. */
 static int64_t wait_for_orders(int64_t min) {
-    double deadline = now_s() + START_DEADLINE_S;
+    double deadline = readback_now_s() + START_DEADLINE_S;
     for (;;) {
         expect_child_running("while this test waited for its orders to flow");
         int64_t n = topic_messages(T_ORDERS);
         if (n >= min) return n;
-        cr_assert(now_s() < deadline, "the orders topic held %" PRId64 " messages %d s after the start, "
+        cr_assert(readback_now_s() < deadline, "the orders topic held %" PRId64 " messages %d s after the start, "
                   "expected %" PRId64 "\nstderr:\n%s", n, START_DEADLINE_S, min, child_stderr_tail());
-        sleep_s(0.01);
+        readback_sleep_s(0.01);
     }
 }
 
@@ -358,141 +288,29 @@ static void broker_up(int32_t id) {
 
 /* ---- reading back --------------------------------------------------------- */
 
-typedef struct finding {
-    const char *claim;
-    uint64_t count;
-    char first[512];
-} finding;
-
-static void note(finding *f, const char *fmt, ...) {
-    if (f->count++ > 0) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(f->first, sizeof f->first, fmt, ap);
-    va_end(ap);
-}
-
-static void expect_no_violation(const finding *f) {
-    cr_expect_eq(f->count, 0, "%s: %" PRIu64 " violation(s); the first: %s", f->claim, f->count, f->first);
-}
-
-/* Opens the generic avro-c value of schemas/NAME.avsc as F.value[i]. */
-static void value_open(int i, const char *relative_avsc) {
-    char path[1024];
-    support_source_path(relative_avsc, path, sizeof path);
-    FILE *f = fopen(path, "rb");
-    if (!f) cr_assert_fail("schema %s: %s", path, strerror(errno));
-    static char json[65536];
-    size_t len = fread(json, 1, sizeof json - 1, f);
-    fclose(f);
-    cr_assert(len > 0 && len < sizeof json - 1, "schema %s: empty or over %zu bytes", path, sizeof json - 1);
-    if (avro_schema_from_json_length(json, len, &F.schema[i]) != 0)
-        cr_assert_fail("schema %s does not parse: %s", path, avro_strerror());
-    F.iface[i] = avro_generic_class_from_schema(F.schema[i]);
-    if (!F.iface[i]) cr_assert_fail("schema %s: no generic class: %s", path, avro_strerror());
-    if (avro_generic_value_new(F.iface[i], &F.value[i]) != 0)
-        cr_assert_fail("schema %s: no generic value: %s", path, avro_strerror());
-    F.value_ok[i] = 1;
-}
-
-/* Decodes a message value as exactly one record into F.value[i]. */
-static int decode_value(int i, const rd_kafka_message_t *m) {
-    avro_reader_t r = avro_reader_memory(m->payload, (int64_t)m->len);
-    if (!r) return -1;
-    avro_value_reset(&F.value[i]);
-    int rc = avro_value_read(r, &F.value[i]);
-    char extra;
-    int leftover = rc == 0 && avro_read(r, &extra, 1) == 0;
-    avro_reader_free(r);
-    return rc == 0 && !leftover ? 0 : -1;
-}
-
-static int get_long(int i, const char *name, int64_t *out) {
-    avro_value_t f;
-    return avro_value_get_by_name(&F.value[i], name, &f, NULL) == 0 && avro_value_get_long(&f, out) == 0 ? 0 : -1;
-}
-
-static int get_int(int i, const char *name, int32_t *out) {
-    avro_value_t f;
-    return avro_value_get_by_name(&F.value[i], name, &f, NULL) == 0 && avro_value_get_int(&f, out) == 0 ? 0 : -1;
-}
-
-static int key_id(const rd_kafka_message_t *m, int64_t *id) {
-    if (!m->key || m->key_len != 8) return -1;
-    const unsigned char *k = m->key;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++) v = v << 8 | k[i];
-    *id = (int64_t)v;
-    return 0;
-}
-
-typedef void (*visitor)(void *ctx, const rd_kafka_message_t *m);
-
 /* Reads every partition of topic t from its beginning to the high watermark
  * found before reading, handing each message to visit. Returns the count. */
-static uint64_t read_topic(int t, visitor visit, void *ctx) {
-    const char *topic = F.topic[t];
-    const int partitions = F.partitions;
-    int64_t high[PARTITIONS_MAX];
-    int done[PARTITIONS_MAX];
-    int pending = 0;
-    rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(partitions);
-    char problem[512] = "";
-    for (int p = 0; p < partitions; p++) {
-        int64_t low = 0;
-        rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(F.reader, topic, p, &low, &high[p],
-                                                                   BROKER_TIMEOUT_MS);
-        if (err && !problem[0])
-            snprintf(problem, sizeof problem, "watermarks of partition %d: %s", p, rd_kafka_err2str(err));
-        if (!err && low != 0 && !problem[0])
-            snprintf(problem, sizeof problem, "partition %d starts at offset %" PRId64 ", not 0: the mock "
-                     "cluster dropped its oldest messages (it keeps 5 MB or 100,000 batches a partition): "
-                     "spread the run over more partitions", p, low);
-        done[p] = err || high[p] <= 0;
-        pending += !done[p];
-        rd_kafka_topic_partition_list_add(parts, topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-    }
-    rd_kafka_resp_err_t aerr = problem[0] ? RD_KAFKA_RESP_ERR_NO_ERROR : rd_kafka_assign(F.reader, parts);
-    if (aerr) snprintf(problem, sizeof problem, "assign: %s", rd_kafka_err2str(aerr));
-    uint64_t n = 0;
-    double deadline = now_s() + READ_DEADLINE_S;
-    while (pending > 0 && !problem[0]) {
-        if (now_s() > deadline) {
-            snprintf(problem, sizeof problem, "%d partition(s) not read to their end within %d s (%" PRIu64
-                     " messages read)", pending, READ_DEADLINE_S, n);
-            break;
-        }
-        rd_kafka_message_t *m = rd_kafka_consumer_poll(F.reader, 500);
-        if (!m) continue;
-        int32_t p = m->partition;
-        int ours = m->rkt && strcmp(rd_kafka_topic_name(m->rkt), topic) == 0 && p >= 0 && p < partitions;
-        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            if (ours && !done[p]) { done[p] = 1; pending--; }
-        } else if (m->err) {
-            snprintf(problem, sizeof problem, "partition %d: %s", (int)p, rd_kafka_message_errstr(m));
-        } else if (ours && !done[p] && m->offset < high[p]) {
-            visit(ctx, m);
-            n++;
-            if (m->offset + 1 >= high[p]) { done[p] = 1; pending--; }
-        }
-        rd_kafka_message_destroy(m);
-    }
-    rd_kafka_assign(F.reader, NULL);
-    rd_kafka_topic_partition_list_destroy(parts);
-    if (problem[0]) cr_assert_fail("reading %s back: %s", topic, problem);
+static uint64_t read_topic(int t, readback_visitor visit, void *ctx) {
+    char problem[512];
+    uint64_t n = readback_read_topic(F.reader, F.topic[t], F.partitions, BROKER_TIMEOUT_MS, READ_DEADLINE_S,
+                                     ": the mock cluster dropped its oldest messages (it keeps 5 MB or 100,000 "
+                                     "batches a partition): spread the run over more partitions",
+                                     visit, ctx, problem, sizeof problem);
+    if (problem[0]) cr_assert_fail("reading %s back: %s", F.topic[t], problem);
     return n;
 }
 
 typedef struct dims_ctx {
     size_t n, cap;
-    finding bad_key;
+    readback_finding bad_key;
 } dims_ctx;
 
-static void visit_dimension(void *ctx, const rd_kafka_message_t *m) {
+static void visit_dimension(void *ctx, const rd_kafka_message_t *m, int32_t partitions) {
+    (void)partitions;
     dims_ctx *c = ctx;
     int64_t id;
-    if (key_id(m, &id) != 0) {
-        note(&c->bad_key, "partition %d offset %" PRId64 ": a %zu-byte key", (int)m->partition, m->offset,
+    if (readback_key_id(m, &id) != 0) {
+        readback_note(&c->bad_key, "partition %d offset %" PRId64 ": a %zu-byte key", (int)m->partition, m->offset,
              m->key_len);
         return;
     }
@@ -504,11 +322,6 @@ static void visit_dimension(void *ctx, const rd_kafka_message_t *m) {
         c->cap = cap;
     }
     F.keys[c->n++] = id;
-}
-
-static int compare_int64(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
 }
 
 /* FNV-1a over a message's key, value and timestamp: tells a byte-identical
@@ -546,15 +359,16 @@ typedef struct facts_ctx {
     uint64_t n_orders;           /* stats.orders: the ids are 1..n_orders */
     copies allowed;
     uint64_t order_resent, item_resent;
-    finding order_key, order_value, order_dup, item_key, item_value, item_line, item_dup;
+    readback_finding order_key, order_value, order_dup, item_key, item_value, item_line, item_dup;
 } facts_ctx;
 
-static void visit_order(void *ctx, const rd_kafka_message_t *m) {
+static void visit_order(void *ctx, const rd_kafka_message_t *m, int32_t partitions) {
+    (void)partitions;
     facts_ctx *c = ctx;
     int64_t id, value_id;
     int32_t items;
-    if (key_id(m, &id) != 0 || id < 1 || (uint64_t)id > c->n_orders) {
-        note(&c->order_key, "partition %d offset %" PRId64 ": key is not an order id in 1..%" PRIu64,
+    if (readback_key_id(m, &id) != 0 || id < 1 || (uint64_t)id > c->n_orders) {
+        readback_note(&c->order_key, "partition %d offset %" PRId64 ": key is not an order id in 1..%" PRIu64,
              (int)m->partition, m->offset, c->n_orders);
         return;
     }
@@ -562,38 +376,41 @@ static void visit_order(void *ctx, const rd_kafka_message_t *m) {
     if (F.order_seen[id] > 0) {
         if (c->allowed == RESENT_COPIES_OF_APPENDED_REQUESTS && h == F.order_hash[id]) c->order_resent++;
         else
-            note(&c->order_dup, "order %" PRId64 " is on the orders topic twice (again at partition %d offset %"
+            readback_note(&c->order_dup, "order %" PRId64 " is on the orders topic twice (again at partition %d offset %"
                  PRId64 "%s)", id, (int)m->partition, m->offset, h == F.order_hash[id] ? "" : ", different bytes");
         return;
     }
     F.order_seen[id] = 1;
     F.order_hash[id] = h;
-    if (decode_value(0, m) != 0 || get_long(0, "order_id", &value_id) != 0 ||
-        get_int(0, "item_count", &items) != 0 || value_id != id || items < 1 || items > 31) {
-        note(&c->order_value, "order %" PRId64 " (partition %d offset %" PRId64 "): value does not decode to that "
+    if (readback_decode(&F.dec[0], m->payload, m->len) != READBACK_DECODED ||
+        readback_get_long(&F.dec[0].value, "order_id", &value_id) != 0 ||
+        readback_get_int(&F.dec[0].value, "item_count", &items) != 0 || value_id != id || items < 1 || items > 31) {
+        readback_note(&c->order_value, "order %" PRId64 " (partition %d offset %" PRId64 "): value does not decode to that "
              "order with an item_count in 1..31", id, (int)m->partition, m->offset);
         return;
     }
     F.item_count[id] = items;
 }
 
-static void visit_item(void *ctx, const rd_kafka_message_t *m) {
+static void visit_item(void *ctx, const rd_kafka_message_t *m, int32_t partitions) {
+    (void)partitions;
     facts_ctx *c = ctx;
     int64_t id, value_id;
     int32_t line;
-    if (key_id(m, &id) != 0 || id < 1 || (uint64_t)id > c->n_orders) {
-        note(&c->item_key, "partition %d offset %" PRId64 ": key is not an order id in 1..%" PRIu64,
+    if (readback_key_id(m, &id) != 0 || id < 1 || (uint64_t)id > c->n_orders) {
+        readback_note(&c->item_key, "partition %d offset %" PRId64 ": key is not an order id in 1..%" PRIu64,
              (int)m->partition, m->offset, c->n_orders);
         return;
     }
-    if (decode_value(1, m) != 0 || get_long(1, "order_id", &value_id) != 0 ||
-        get_int(1, "line_number", &line) != 0 || value_id != id) {
-        note(&c->item_value, "order %" PRId64 " (partition %d offset %" PRId64 "): value does not decode to an "
+    if (readback_decode(&F.dec[1], m->payload, m->len) != READBACK_DECODED ||
+        readback_get_long(&F.dec[1].value, "order_id", &value_id) != 0 ||
+        readback_get_int(&F.dec[1].value, "line_number", &line) != 0 || value_id != id) {
+        readback_note(&c->item_value, "order %" PRId64 " (partition %d offset %" PRId64 "): value does not decode to an "
              "item of that order", id, (int)m->partition, m->offset);
         return;
     }
     if (line < 1 || line > 31) {
-        note(&c->item_line, "order %" PRId64 ": line_number %d", id, (int)line);
+        readback_note(&c->item_line, "order %" PRId64 ": line_number %d", id, (int)line);
         return;
     }
     /* Lines beyond the order's item_count have no hash slot; the check of
@@ -604,7 +421,7 @@ static void visit_item(void *ctx, const rd_kafka_message_t *m) {
     if (F.line_mask[id] & bit) {
         if (c->allowed == RESENT_COPIES_OF_APPENDED_REQUESTS && slot && h == *slot) c->item_resent++;
         else
-            note(&c->item_dup, "(order %" PRId64 ", line %d) is on order_items twice (again at partition %d offset %"
+            readback_note(&c->item_dup, "(order %" PRId64 ", line %d) is on order_items twice (again at partition %d offset %"
                  PRId64 "%s)", id, (int)line, (int)m->partition, m->offset,
                  slot && h == *slot ? "" : ", different bytes");
         return;
@@ -653,16 +470,16 @@ static void expect_everything_exactly_once(const json_t *stats, copies allowed) 
         read_total += n;
         uint64_t want = support_topic_delivered(stats, F.topic[t]);
         cr_expect_eq(n, want, "%s holds %" PRIu64 " messages; the run delivered %" PRIu64, F.topic[t], n, want);
-        expect_no_violation(&c.bad_key);
-        qsort(F.keys, c.n, sizeof *F.keys, compare_int64);
+        readback_expect_no_violation(&c.bad_key);
+        qsort(F.keys, c.n, sizeof *F.keys, readback_compare_int64);
         for (size_t i = 1; i < c.n; i++)
             cr_expect_neq(F.keys[i], F.keys[i - 1], "%s: key %" PRId64 " twice", F.topic[t], F.keys[i]);
         free(F.keys);
         F.keys = NULL;
     }
 
-    value_open(0, "schemas/orders.avsc");
-    value_open(1, "schemas/order_items.avsc");
+    readback_decoder_open(&F.dec[0], "schemas/orders.avsc");
+    readback_decoder_open(&F.dec[1], "schemas/order_items.avsc");
     F.order_seen = calloc(orders + 1, sizeof *F.order_seen);
     F.item_count = calloc(orders + 1, sizeof *F.item_count);
     F.line_mask = calloc(orders + 1, sizeof *F.line_mask);
@@ -698,27 +515,27 @@ static void expect_everything_exactly_once(const json_t *stats, copies allowed) 
     cr_expect_eq(n_items - c.item_resent, items, "%s holds %" PRIu64 " messages (%" PRIu64 " of them re-sent "
                  "copies); the run made %" PRIu64 " order items", F.topic[T_ORDER_ITEMS], n_items, c.item_resent,
                  items);
-    expect_no_violation(&c.order_key);
-    expect_no_violation(&c.order_value);
-    expect_no_violation(&c.order_dup);
-    expect_no_violation(&c.item_key);
-    expect_no_violation(&c.item_value);
-    expect_no_violation(&c.item_line);
-    expect_no_violation(&c.item_dup);
+    readback_expect_no_violation(&c.order_key);
+    readback_expect_no_violation(&c.order_value);
+    readback_expect_no_violation(&c.order_dup);
+    readback_expect_no_violation(&c.item_key);
+    readback_expect_no_violation(&c.item_value);
+    readback_expect_no_violation(&c.item_line);
+    readback_expect_no_violation(&c.item_dup);
 
-    finding missing = { .claim = "every order id 1..stats.orders is on the orders topic" };
-    finding lines = { .claim = "every order's items are exactly its lines 1..item_count" };
+    readback_finding missing = { .claim = "every order id 1..stats.orders is on the orders topic" };
+    readback_finding lines = { .claim = "every order's items are exactly its lines 1..item_count" };
     for (uint64_t id = 1; id <= orders; id++) {
-        if (F.order_seen[id] == 0) note(&missing, "order %" PRIu64 " is missing", id);
+        if (F.order_seen[id] == 0) readback_note(&missing, "order %" PRIu64 " is missing", id);
         int32_t k = F.item_count[id];
         if (k < 1) continue; /* its order is missing or undecodable: already counted */
         uint32_t want = k >= 32 ? UINT32_MAX : (UINT32_C(1) << k) - 1;
         if (F.line_mask[id] != want)
-            note(&lines, "order %" PRIu64 " has item_count %d but lines 0x%" PRIx32 " (bit l-1 = line l)", id,
+            readback_note(&lines, "order %" PRIu64 " has item_count %d but lines 0x%" PRIx32 " (bit l-1 = line l)", id,
                  (int)k, F.line_mask[id]);
     }
-    expect_no_violation(&missing);
-    expect_no_violation(&lines);
+    readback_expect_no_violation(&missing);
+    readback_expect_no_violation(&lines);
     cr_expect_eq(sum_items, items, "the orders' item_counts add up to %" PRIu64 ", stats.order_items is %" PRIu64,
                  sum_items, items);
     uint64_t resent = c.order_resent + c.item_resent;
@@ -752,13 +569,13 @@ Test(faults, survives_a_broker_going_down_and_up_mid_run, .timeout = 280) {
     /* Broker 1 leads partitions 0 and 3 of both fact topics: those stall
      * while the other four keep taking messages. */
     broker_down(1);
-    sleep_s(1.0);
+    readback_sleep_s(1.0);
     expect_child_running("while broker 1 was down");
     broker_up(1);
-    sleep_s(0.5);
+    readback_sleep_s(0.5);
     /* Then every leader at once. */
     for (int32_t b = 1; b <= BROKERS; b++) broker_down(b);
-    sleep_s(1.0);
+    readback_sleep_s(1.0);
     expect_child_running("while all brokers were down");
     for (int32_t b = 1; b <= BROKERS; b++) broker_up(b);
 
@@ -812,7 +629,7 @@ Test(faults, survives_injected_produce_errors, .timeout = 280) {
             cr_assert_eq(e, RD_KAFKA_RESP_ERR_NO_ERROR, "pushing errors on broker %d: %s", (int)b,
                          rd_kafka_err2str(e));
         }
-        double deadline = now_s() + 30;
+        double deadline = readback_now_s() + 30;
         for (;;) {
             size_t left = 0;
             for (int32_t b = 1; b <= BROKERS; b++) {
@@ -822,10 +639,10 @@ Test(faults, survives_injected_produce_errors, .timeout = 280) {
             }
             if (left == 0) break;
             expect_child_running("with injected Produce errors not yet served");
-            cr_assert(now_s() < deadline, "%zu injected Produce errors still unserved after 30 s", left);
-            sleep_s(0.01);
+            cr_assert(readback_now_s() < deadline, "%zu injected Produce errors still unserved after 30 s", left);
+            readback_sleep_s(0.01);
         }
-        sleep_s(0.5);
+        readback_sleep_s(0.5);
     }
     expect_child_running("right after the injected errors were served");
 
@@ -843,7 +660,7 @@ Test(faults, survives_added_round_trip_time, .timeout = 280) {
         rd_kafka_resp_err_t e = rd_kafka_mock_broker_set_rtt(F.mc, b, 300);
         cr_assert_eq(e, RD_KAFKA_RESP_ERR_NO_ERROR, "set_rtt(%d, 300): %s", (int)b, rd_kafka_err2str(e));
     }
-    sleep_s(2.0);
+    readback_sleep_s(2.0);
     expect_child_running("while every broker added 300 ms of round-trip time");
     for (int32_t b = 1; b <= BROKERS; b++) rd_kafka_mock_broker_set_rtt(F.mc, b, 0);
 
@@ -919,13 +736,13 @@ Test(faults, memory_stays_bounded_while_the_broker_is_down, .timeout = 290) {
     child_start((const char *[]){ "--duration", "24h", "--intensity", "200", "--speed", "max", NULL });
     int64_t at_fault = wait_for_orders(1);
     for (int32_t b = 1; b <= BROKERS; b++) broker_down(b);
-    double down_at = now_s();
+    double down_at = readback_now_s();
 
     const int asan = UNDER_ASAN || maps_libasan(F.child);
     const long bound = asan ? RSS_BOUND_ASAN_KIB : RSS_BOUND_KIB;
     long max_rss = 0, first_rss = -1, last_rss = -1;
     int samples = 0;
-    while (now_s() - down_at < 6.0) {
+    while (readback_now_s() - down_at < 6.0) {
         expect_child_running("while every broker was down");
         long rss = vm_rss_kib(F.child);
         if (rss > max_rss) max_rss = rss;
@@ -933,7 +750,7 @@ Test(faults, memory_stays_bounded_while_the_broker_is_down, .timeout = 290) {
         last_rss = rss;
         samples++;
         if (rss > bound) break; /* the assertion below says so; no need to watch it grow */
-        sleep_s(0.1);
+        readback_sleep_s(0.1);
     }
     fprintf(stderr, "test_faults: memory: %d VmRSS samples over 6 s with every broker down: first %ld KiB, last "
             "%ld KiB, max %ld KiB (%.1f MiB); bound %ld KiB (%ld MiB)%s; %" PRId64 " orders published before the "

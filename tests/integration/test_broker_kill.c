@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "readback.h"
 #include "support.h"
 
 /* ---- the run and the crash's timeline ------------------------------------- */
@@ -58,25 +59,7 @@
 #define BROKER_TIMEOUT_MS 10000 /* metadata and watermark queries */
 #define READ_DEADLINE_S 120.0   /* reading one topic to its end */
 
-enum { T_CUSTOMERS, T_PRODUCTS, T_CAMPAIGNS, T_ORDERS, T_ORDER_ITEMS, TOPICS };
-static const char *const topic_suffix[TOPICS] = { "customers", "products", "campaigns", "orders", "order_items" };
-static const char *const schema_file[TOPICS] = {
-    "schemas/customers.avsc", "schemas/products.avsc", "schemas/campaigns.avsc",
-    "schemas/orders.avsc", "schemas/order_items.avsc",
-};
-static const char *const key_field[TOPICS] = { "customer_id", "product_id", "campaign_id", "order_id", "order_id" };
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_s(double s) {
-    if (s <= 0) return;
-    struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
-}
+/* The topics, their schemas and key fields: readback.h. */
 
 /* ---- what teardown must undo ----------------------------------------------- */
 
@@ -133,17 +116,7 @@ static void read_text(const char *path, char *buf, size_t cap) {
 
 /* The last cap-1 bytes of a file, for failure messages. */
 static void read_tail(const char *path, char *buf, size_t cap) {
-    buf[0] = '\0';
-    FILE *f = fopen(path, "r");
-    if (!f) { snprintf(buf, cap, "(cannot read %s: %s)", path, strerror(errno)); return; }
-    if (fseek(f, 0, SEEK_END) == 0) {
-        long size = ftell(f);
-        if (size > (long)cap - 1) fseek(f, size - (long)cap + 1, SEEK_SET);
-        else rewind(f);
-    }
-    size_t n = fread(buf, 1, cap - 1, f);
-    buf[n] = '\0';
-    fclose(f);
+    if (readback_file_tail(path, buf, cap) != 0) snprintf(buf, cap, "(cannot read %s: %s)", path, strerror(errno));
 }
 
 /* kafka-broker.sh COMMAND STATE_DIR; asserts exit 0, quoting its output. */
@@ -177,7 +150,7 @@ static void start_guardian(void) {
         if (r == 1 && c == 'd') _exit(0);
         /* A kafka-broker.sh start or restart killed with the test may have
          * launched the JVM a moment before its pid file is written. */
-        sleep_s(1.0);
+        readback_sleep_s(1.0);
         char *argv[] = { g.script, "stop", g.state, NULL };
         _exit(run_command(argv, NULL) == 0 ? 0 : 1);
     }
@@ -201,8 +174,7 @@ static void release_guardian(void) {
 
 static void teardown(void) {
     if (g.reader) {
-        rd_kafka_consumer_close(g.reader);
-        rd_kafka_destroy(g.reader);
+        readback_close_reader(g.reader);
         g.reader = NULL;
     }
     free_reads();
@@ -211,8 +183,7 @@ static void teardown(void) {
         g.stats = NULL;
     }
     if (g.child > 0) {
-        kill(g.child, SIGKILL);
-        waitpid(g.child, NULL, 0);
+        readback_kill(g.child);
         g.child = 0;
     }
     if (g.state[0]) {
@@ -270,8 +241,8 @@ static pid_t kill_broker(void) {
     cmdline[n] = '\0';
     cr_assert_not_null(strstr(cmdline, "kafka.Kafka"), "pid %d is not the broker (cmdline '%s')", (int)pid, cmdline);
     cr_assert_eq(kill(pid, SIGKILL), 0, "kill -9 %d: %s", (int)pid, strerror(errno));
-    double deadline = now_s() + 10;
-    while (process_alive(pid) && now_s() < deadline) sleep_s(0.05);
+    double deadline = readback_now_s() + 10;
+    while (process_alive(pid) && readback_now_s() < deadline) readback_sleep_s(0.05);
     cr_assert(!process_alive(pid), "the broker (pid %d) still runs 10 s after SIGKILL", (int)pid);
     return pid;
 }
@@ -279,28 +250,7 @@ static pid_t kill_broker(void) {
 static void start_child(const char *const *args, const char *out_path, const char *err_path) {
     const char *bin = getenv("SHOPSTREAM_BIN");
     cr_assert(bin && *bin, "SHOPSTREAM_BIN is not set: run this through ctest");
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
-    if (pid == 0) {
-        /* Dies with the test process, whatever kills it. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(127);
-        int n = open("/dev/null", O_RDONLY);
-        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (n < 0 || o < 0 || e < 0) _exit(127);
-        dup2(n, 0); dup2(o, 1); dup2(e, 2);
-        size_t argc = 0;
-        while (args[argc]) argc++;
-        char **argv = calloc(argc + 2, sizeof *argv);
-        if (!argv) _exit(127);
-        argv[0] = (char *)bin;
-        for (size_t i = 0; i < argc; i++) argv[i + 1] = (char *)args[i];
-        execv(bin, argv);
-        _exit(127);
-    }
-    g.child = pid;
+    g.child = readback_spawn(bin, args, out_path, err_path);
 }
 
 /* 1 and *status once the child has exited (it is then reaped), else 0. */
@@ -314,45 +264,8 @@ static int child_exited(int *status) {
 /* ---- reading topics ------------------------------------------------------- */
 
 static rd_kafka_t *new_reader(const char *addr, int with_group) {
-    char err[512], group[64];
-    snprintf(group, sizeof group, "shopstream-kill-reader-%d", (int)getpid());
-    const char *props[][2] = {
-        { "bootstrap.servers", addr },
-        { "enable.auto.commit", "false" },
-        { "enable.auto.offset.store", "false" },
-        { "enable.partition.eof", "true" },
-        { "allow.auto.create.topics", "false" }, /* a missing topic is an error, not a new topic */
-        { "check.crcs", "true" },
-        { "log_level", "2" },                    /* the probe meets a broker about to die */
-        { "group.id", group },                   /* needed by assign(); nothing is committed */
-    };
-    size_t n = sizeof props / sizeof props[0] - (with_group ? 0 : 1);
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    for (size_t i = 0; i < n; i++)
-        if (rd_kafka_conf_set(conf, props[i][0], props[i][1], err, sizeof err) != RD_KAFKA_CONF_OK) {
-            rd_kafka_conf_destroy(conf);
-            cr_assert_fail("reader config %s=%s: %s", props[i][0], props[i][1], err);
-        }
-    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-    if (!rk) {
-        rd_kafka_conf_destroy(conf);
-        cr_assert_fail("cannot create a reader: %s", err);
-    }
-    return rk;
-}
-
-/* The topic's partition count (0 if the broker does not have it), or -1
- * with err set when the broker does not answer. */
-static int32_t partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms, rd_kafka_resp_err_t *err) {
-    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
-    if (!rkt) { *err = rd_kafka_last_error(); return -1; }
-    const struct rd_kafka_metadata *md = NULL;
-    *err = rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms);
-    rd_kafka_topic_destroy(rkt);
-    if (*err) return -1;
-    int32_t n = md->topic_cnt == 1 && !md->topics[0].err ? md->topics[0].partition_cnt : 0;
-    rd_kafka_metadata_destroy(md);
-    return n;
+    /* log_level 2: the probe meets a broker about to die */
+    return readback_new_reader(addr, with_group ? "shopstream-kill-reader" : NULL, "2");
 }
 
 /* How many messages the topic holds now (sum of high watermarks), -1 if
@@ -360,7 +273,7 @@ static int32_t partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms
 static int64_t messages_on_broker(const char *addr, const char *topic) {
     rd_kafka_t *rk = new_reader(addr, 0);
     rd_kafka_resp_err_t err;
-    int32_t parts = partition_count(rk, topic, 2000, &err);
+    int32_t parts = readback_partition_count(rk, topic, 2000, &err);
     int64_t total = parts > 0 ? 0 : -1;
     for (int32_t p = 0; p < parts && total >= 0; p++) {
         int64_t low = 0, high = 0;
@@ -384,50 +297,12 @@ typedef struct topic_read {
     char first_bad[512];
 } topic_read;
 
-typedef struct decoder {
-    avro_schema_t schema;
-    avro_value_iface_t *iface;
-    avro_value_t value;
-    int open;
-} decoder;
-
-static decoder decoders[TOPICS];
+static readback_decoder decoders[TOPICS];
 static topic_read reads[TOPICS];
-
-static void decoder_open(decoder *d, const char *relative_avsc) {
-    char path[1024];
-    support_source_path(relative_avsc, path, sizeof path);
-    FILE *f = fopen(path, "rb");
-    if (!f) cr_assert_fail("schema %s: %s", path, strerror(errno));
-    static char json[65536];
-    size_t len = fread(json, 1, sizeof json - 1, f);
-    int full = feof(f);
-    fclose(f);
-    if (!full) cr_assert_fail("schema %s is larger than %zu bytes", path, sizeof json - 1);
-    json[len] = '\0';
-    if (avro_schema_from_json_length(json, len, &d->schema) != 0)
-        cr_assert_fail("schema %s does not parse: %s", path, avro_strerror());
-    d->iface = avro_generic_class_from_schema(d->schema);
-    if (!d->iface) { avro_schema_decref(d->schema); cr_assert_fail("schema %s: %s", path, avro_strerror()); }
-    if (avro_generic_value_new(d->iface, &d->value) != 0) {
-        avro_value_iface_decref(d->iface);
-        avro_schema_decref(d->schema);
-        cr_assert_fail("schema %s: no generic value: %s", path, avro_strerror());
-    }
-    d->open = 1;
-}
-
-static void decoder_close(decoder *d) {
-    if (!d->open) return;
-    avro_value_decref(&d->value);
-    avro_value_iface_decref(d->iface);
-    avro_schema_decref(d->schema);
-    memset(d, 0, sizeof *d);
-}
 
 static void free_reads(void) {
     for (int t = 0; t < TOPICS; t++) {
-        decoder_close(&decoders[t]);
+        readback_decoder_close(&decoders[t]);
         free(reads[t].recs);
         memset(&reads[t], 0, sizeof reads[t]);
     }
@@ -435,37 +310,30 @@ static void free_reads(void) {
 
 /* Decodes the value as exactly one record of its topic's schema and keeps
  * its id (and line_number); counts what does not hold. */
-static void absorb(int t, const rd_kafka_message_t *m) {
+static void absorb(void *ctx, const rd_kafka_message_t *m, int32_t partitions) {
+    (void)partitions;
+    int t = *(const int *)ctx;
     topic_read *tr = &reads[t];
-    decoder *d = &decoders[t];
+    readback_decoder *d = &decoders[t];
     const char *topic = rd_kafka_topic_name(m->rkt);
-    avro_reader_t r = avro_reader_memory(m->payload, (int64_t)m->len);
-    cr_assert_not_null(r, "avro_reader_memory failed");
-    avro_value_reset(&d->value);
-    int rc = avro_value_read(r, &d->value);
-    char extra;
-    int leftover = rc == 0 && avro_read(r, &extra, 1) == 0;
-    avro_reader_free(r);
-    avro_value_t f;
-    int64_t id = 0;
+    int got = readback_decode(d, m->payload, m->len);
+    cr_assert_neq(got, READBACK_NO_READER, "avro_reader_memory failed");
+    int rc = got == READBACK_NOT_A_RECORD, leftover = got == READBACK_LEFTOVER;
+    int64_t id = 0, key;
     int32_t line = 0;
-    if (rc == 0 && !leftover && avro_value_get_by_name(&d->value, key_field[t], &f, NULL) == 0 &&
-        avro_value_get_long(&f, &id) == 0 &&
-        (t != T_ORDER_ITEMS || (avro_value_get_by_name(&d->value, "line_number", &f, NULL) == 0 &&
-                                avro_value_get_int(&f, &line) == 0))) {
-        unsigned char want[8];
-        for (int i = 0; i < 8; i++) want[i] = (unsigned char)((uint64_t)id >> (56 - 8 * i));
-        if (m->key_len != 8 || memcmp(m->key, want, 8) != 0) {
+    if (got == READBACK_DECODED && readback_get_long(&d->value, readback_key_field[t], &id) == 0 &&
+        (t != T_ORDER_ITEMS || readback_get_int(&d->value, "line_number", &line) == 0)) {
+        if (readback_key_id(m, &key) != 0 || key != id) {
             if (tr->key_not_id++ == 0 && tr->bad_value == 0)
                 snprintf(tr->first_bad, sizeof tr->first_bad, "%s [%d] @%lld: %s %" PRId64 " has a %zu-byte key that "
                          "is not its 8-byte big-endian id", topic, (int)m->partition, (long long)m->offset,
-                         key_field[t], id, m->key_len);
+                         readback_key_field[t], id, m->key_len);
         }
     } else {
         if (tr->bad_value++ == 0 && tr->key_not_id == 0)
             snprintf(tr->first_bad, sizeof tr->first_bad, "%s [%d] @%lld: a %zu-byte value that is not one %s record"
-                     " with %s: %s", topic, (int)m->partition, (long long)m->offset, m->len, schema_file[t],
-                     key_field[t], rc ? avro_strerror() : leftover ? "bytes left over" : "field missing");
+                     " with %s: %s", topic, (int)m->partition, (long long)m->offset, m->len, readback_schema_file[t],
+                     readback_key_field[t], rc ? avro_strerror() : leftover ? "bytes left over" : "field missing");
         return;
     }
     if (tr->n == tr->cap) {
@@ -482,54 +350,12 @@ static void absorb(int t, const rd_kafka_message_t *m) {
  * watermark found before reading; returns how many messages it read. */
 static uint64_t read_topic(rd_kafka_t *rk, int t, const char *topic) {
     rd_kafka_resp_err_t err;
-    int32_t parts = partition_count(rk, topic, BROKER_TIMEOUT_MS, &err);
+    int32_t parts = readback_partition_count(rk, topic, BROKER_TIMEOUT_MS, &err);
     if (parts < 0) cr_assert_fail("metadata for %s: %s", topic, rd_kafka_err2str(err));
     if (parts == 0) cr_assert_fail("topic %s is not on the restarted broker", topic);
-    int64_t *high = calloc((size_t)parts, sizeof *high);
-    int *done = calloc((size_t)parts, sizeof *done);
-    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(parts);
-    char problem[512] = "";
-    if (!high || !done) snprintf(problem, sizeof problem, "out of memory");
-    int pending = 0;
-    for (int32_t p = 0; p < parts && !problem[0]; p++) {
-        int64_t low = 0;
-        err = rd_kafka_query_watermark_offsets(rk, topic, p, &low, &high[p], BROKER_TIMEOUT_MS);
-        if (err) snprintf(problem, sizeof problem, "watermarks of partition %d: %s", (int)p, rd_kafka_err2str(err));
-        else if (low != 0) snprintf(problem, sizeof problem, "partition %d starts at offset %" PRId64 ", not 0",
-                                    (int)p, low);
-        done[p] = high[p] <= low;
-        pending += !done[p];
-        rd_kafka_topic_partition_list_add(list, topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-    }
-    if (!problem[0] && (err = rd_kafka_assign(rk, list)))
-        snprintf(problem, sizeof problem, "assign: %s", rd_kafka_err2str(err));
-    uint64_t n = 0;
-    double deadline = now_s() + READ_DEADLINE_S;
-    while (pending > 0 && !problem[0]) {
-        if (now_s() > deadline) {
-            snprintf(problem, sizeof problem, "%d partition(s) not read to their end within %.0f s (%" PRIu64
-                     " messages read)", pending, READ_DEADLINE_S, n);
-            break;
-        }
-        rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 500);
-        if (!m) continue;
-        int32_t p = m->partition;
-        int ours = m->rkt && strcmp(rd_kafka_topic_name(m->rkt), topic) == 0 && p >= 0 && p < parts;
-        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            if (ours && !done[p]) { done[p] = 1; pending--; }
-        } else if (m->err) {
-            snprintf(problem, sizeof problem, "partition %d: %s", (int)p, rd_kafka_message_errstr(m));
-        } else if (ours && !done[p] && m->offset < high[p]) {
-            absorb(t, m);
-            n++;
-            if (m->offset + 1 >= high[p]) { done[p] = 1; pending--; }
-        }
-        rd_kafka_message_destroy(m);
-    }
-    rd_kafka_assign(rk, NULL);
-    rd_kafka_topic_partition_list_destroy(list);
-    free(high);
-    free(done);
+    char problem[512];
+    uint64_t n = readback_read_topic(rk, topic, parts, BROKER_TIMEOUT_MS, READ_DEADLINE_S, "", absorb, &t, problem,
+                                     sizeof problem);
     if (problem[0]) cr_assert_fail("reading %s back from the restarted broker: %s", topic, problem);
     return n;
 }
@@ -571,9 +397,9 @@ Test(broker_kill, killed_broker_restarts_and_every_message_is_delivered_exactly_
     /* 1. A private broker, guarded against this process dying. */
     snprintf(g.state, sizeof g.state, "%s", state);
     start_guardian();
-    double t_broker = now_s();
+    double t_broker = readback_now_s();
     broker_script("start");
-    double broker_start_s = now_s() - t_broker;
+    double broker_start_s = readback_now_s() - t_broker;
     char addr[256];
     broker_address(addr, sizeof addr);
 
@@ -592,7 +418,7 @@ Test(broker_kill, killed_broker_restarts_and_every_message_is_delivered_exactly_
              customers, products, stats_path, MESSAGE_TIMEOUT);
     char orders_topic[128];
     snprintf(orders_topic, sizeof orders_topic, "%sorders", prefix);
-    double t0 = now_s();
+    double t0 = readback_now_s();
     start_child(args, out_path, err_path);
 
     /* 3. kill -9 the broker mid-stream: after KILL_AFTER_S, and once orders
@@ -604,34 +430,33 @@ Test(broker_kill, killed_broker_restarts_and_every_message_is_delivered_exactly_
         if (child_exited(&status)) {
             read_tail(err_path, err_tail, sizeof err_tail);
             cr_assert_fail("%s\nexited (status 0x%x) after %.1f s, before the broker was killed\nstderr:\n%s", cmdline,
-                           status, now_s() - t0, err_tail);
+                           status, readback_now_s() - t0, err_tail);
         }
-        if (now_s() - t0 >= KILL_AFTER_S && (orders_before_kill = messages_on_broker(addr, orders_topic)) > 0) break;
-        if (now_s() - t0 > ORDERS_SEEN_DEADLINE_S)
+        if (readback_now_s() - t0 >= KILL_AFTER_S && (orders_before_kill = messages_on_broker(addr, orders_topic)) > 0) break;
+        if (readback_now_s() - t0 > ORDERS_SEEN_DEADLINE_S)
             cr_assert_fail("no message on %s after %.0f s of %s", orders_topic, ORDERS_SEEN_DEADLINE_S, cmdline);
-        sleep_s(0.25);
+        readback_sleep_s(0.25);
     }
-    double t_kill = now_s();
+    double t_kill = readback_now_s();
     pid_t killed = kill_broker();
-    sleep_s(RESTART_AFTER_S - (now_s() - t_kill));
-    double t_restart = now_s();
+    readback_sleep_s(RESTART_AFTER_S - (readback_now_s() - t_kill));
+    double t_restart = readback_now_s();
     broker_script("restart");
-    double restart_s = now_s() - t_restart;
+    double restart_s = readback_now_s() - t_restart;
 
     /* 4. The run ends by itself, all delivered. */
     while (!child_exited(&status)) {
-        if (now_s() - t0 > CHILD_DEADLINE_S) {
-            kill(g.child, SIGKILL);
-            waitpid(g.child, NULL, 0);
+        if (readback_now_s() - t0 > CHILD_DEADLINE_S) {
+            readback_kill(g.child);
             g.child = 0;
             read_tail(err_path, err_tail, sizeof err_tail);
             cr_assert_fail("%s\nstill running %.0f s after it started (the broker was killed at %.1f s and answered "
                            "again at %.1f s); killed it\nstderr:\n%s", cmdline, CHILD_DEADLINE_S, t_kill - t0,
                            t_restart + restart_s - t0, err_tail);
         }
-        sleep_s(0.1);
+        readback_sleep_s(0.1);
     }
-    double run_s = now_s() - t0;
+    double run_s = readback_now_s() - t0;
     read_tail(err_path, err_tail, sizeof err_tail);
     const char *known_bug = strstr(err_tail, "desynchroniz") || strstr(err_tail, "Inconsistent state")
                                 ? "\n(this is librdkafka's idempotent-producer sequence bug after a possibly-persisted "
@@ -656,12 +481,12 @@ Test(broker_kill, killed_broker_restarts_and_every_message_is_delivered_exactly_
           "before the kill, the run published %" PRIu64, orders_before_kill, s_orders);
 
     /* 5. Read everything back from the restarted broker. */
-    for (int t = 0; t < TOPICS; t++) decoder_open(&decoders[t], schema_file[t]);
+    for (int t = 0; t < TOPICS; t++) readback_decoder_open(&decoders[t], readback_schema_file[t]);
     rd_kafka_t *rk = g.reader = new_reader(addr, 1);
     uint64_t read[TOPICS];
     for (int t = 0; t < TOPICS; t++) {
         char topic[128];
-        snprintf(topic, sizeof topic, "%s%s", prefix, topic_suffix[t]);
+        snprintf(topic, sizeof topic, "%s%s", prefix, readback_topic_suffix[t]);
         read[t] = read_topic(rk, t, topic);
         uint64_t delivered = support_topic_delivered(stats, topic);
         CHECK(read[t] == delivered, "%s: %" PRIu64 " messages on the broker, the run reports %" PRIu64 " delivered",
@@ -669,8 +494,7 @@ Test(broker_kill, killed_broker_restarts_and_every_message_is_delivered_exactly_
         CHECK(reads[t].bad_value == 0 && reads[t].key_not_id == 0, "%s: %" PRIu64 " undecodable value(s), %" PRIu64
               " key(s) not the id; the first: %s", topic, reads[t].bad_value, reads[t].key_not_id, reads[t].first_bad);
     }
-    rd_kafka_consumer_close(rk);
-    rd_kafka_destroy(rk);
+    readback_close_reader(rk);
     g.reader = NULL;
 
     /* orders: exactly stats.orders messages, order_ids 1..N each once. */
@@ -721,7 +545,7 @@ Test(broker_kill, killed_broker_restarts_and_every_message_is_delivered_exactly_
         size_t n = distinct_ids(d, &repeats, &first_repeat);
         CHECK(read[dims[i].t] == dims[i].want && n == dims[i].want && repeats == 0, "%s%s: %" PRIu64 " messages, %zu "
               "distinct ids, %" PRIu64 " repeated (the first %" PRId64 "); expected exactly %" PRIu64 " distinct",
-              prefix, topic_suffix[dims[i].t], read[dims[i].t], n, repeats, first_repeat, dims[i].want);
+              prefix, readback_topic_suffix[dims[i].t], read[dims[i].t], n, repeats, first_repeat, dims[i].want);
     }
 
     fprintf(stderr, "test_broker_kill: broker started in %.1f s; run of %.1f s: broker pid %d killed at %.1f s "

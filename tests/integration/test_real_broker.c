@@ -27,7 +27,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <librdkafka/rdkafka.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,18 +34,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "readback.h"
 #include "support.h"
 
 /* ---- the topics and the run every test makes ----------------------------- */
 
-enum { T_CUSTOMERS, T_PRODUCTS, T_CAMPAIGNS, T_ORDERS, T_ORDER_ITEMS, TOPICS };
-static const char *const topic_suffix[TOPICS] = { "customers", "products", "campaigns", "orders", "order_items" };
-static const char *const schema_file[TOPICS] = {
-    "schemas/customers.avsc", "schemas/products.avsc", "schemas/campaigns.avsc",
-    "schemas/orders.avsc", "schemas/order_items.avsc",
-};
-/* The field a topic's key is made of. */
-static const char *const key_field[TOPICS] = { "customer_id", "product_id", "campaign_id", "order_id", "order_id" };
+/* The topics, their schemas and key fields: readback.h. */
 
 #define RUN_CUSTOMERS "2000"
 #define RUN_PRODUCTS "200"
@@ -54,12 +47,6 @@ static const char *const key_field[TOPICS] = { "customer_id", "product_id", "cam
 #define DAY_MS INT64_C(86400000)
 #define BROKER_TIMEOUT_MS 10000             /* metadata and watermark queries */
 #define READ_DEADLINE_S 120                 /* reading one topic to its end */
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* The fixture's broker: "host:port" from $SHOPSTREAM_KAFKA_STATE/bootstrap. */
 static void fixture_broker_address(char *addr, size_t cap) {
@@ -91,7 +78,7 @@ static void unique_topic_prefix(const char *tag, char *buf, size_t cap) {
 }
 
 static void topic_name(const char *prefix, int t, char *buf, size_t cap) {
-    snprintf(buf, cap, "%s%s", prefix, topic_suffix[t]);
+    snprintf(buf, cap, "%s%s", prefix, readback_topic_suffix[t]);
 }
 
 /* A simulated start whose timestamps a stock broker keeps. Facts carry
@@ -128,12 +115,6 @@ static void run_three_busy_hours(const char *addr, const char *prefix, const cha
                  addr, prefix, start, sink, r->exit_code, r->stderr_text);
 }
 
-static json_t *read_stats_or_fail(const char *path) {
-    json_t *stats = support_read_stats(path);
-    cr_assert_not_null(stats, "the run's --stats-json file %s is missing or not JSON", path);
-    return stats;
-}
-
 /* ---- Kafka's default partitioner, written from the Java client ------------ */
 
 /* org.apache.kafka.common.utils.Utils.murmur2, on unsigned 32-bit words. */
@@ -168,41 +149,6 @@ static int32_t java_partition_for_key(const void *key, size_t len, int32_t parti
     return (int32_t)((java_murmur2(key, len) & 0x7fffffffu) % (uint32_t)partitions);
 }
 
-/* ---- findings: every violation counted, the first one described ----------- */
-
-typedef struct finding {
-    const char *claim;
-    uint64_t count;
-    char first[512];
-} finding;
-
-static void note(finding *f, const char *fmt, ...) {
-    if (f->count++ > 0) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(f->first, sizeof f->first, fmt, ap);
-    va_end(ap);
-}
-
-static void expect_no_violation(const finding *f) {
-    cr_expect_eq(f->count, 0, "%s: %" PRIu64 " violation(s); the first: %s", f->claim, f->count, f->first);
-}
-
-static void *grow_array(void *p, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap) return p;
-    size_t n = *cap ? *cap * 2 : 1024;
-    while (n < need) n *= 2;
-    void *q = realloc(p, n * elem);
-    cr_assert_not_null(q, "out of memory growing an array to %zu elements", n);
-    *cap = n;
-    return q;
-}
-
-static int compare_int64(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 static void key_as_text(const rd_kafka_message_t *m, char *buf, size_t cap) {
     const unsigned char *k = m->key;
     size_t n = 0;
@@ -213,71 +159,27 @@ static void key_as_text(const rd_kafka_message_t *m, char *buf, size_t cap) {
 
 /* ---- avro-c decoding from the .avsc files -------------------------------- */
 
-typedef struct record_decoder {
-    avro_schema_t schema;
-    avro_value_iface_t *iface;
-    avro_value_t value;
-} record_decoder;
-
-static void decoder_open(record_decoder *d, const char *relative_avsc) {
-    char path[1024];
-    support_source_path(relative_avsc, path, sizeof path);
-    FILE *f = fopen(path, "rb");
-    if (!f) cr_assert_fail("schema %s: %s", path, strerror(errno));
-    char *json = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        json = grow_array(json, &cap, len + 4096, 1);
-        size_t got = fread(json + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-    }
-    fclose(f);
-    int rc = avro_schema_from_json_length(json, len, &d->schema);
-    free(json);
-    if (rc != 0) cr_assert_fail("schema %s does not parse: %s", path, avro_strerror());
-    d->iface = avro_generic_class_from_schema(d->schema);
-    if (!d->iface) cr_assert_fail("schema %s: no generic class: %s", path, avro_strerror());
-    if (avro_generic_value_new(d->iface, &d->value) != 0)
-        cr_assert_fail("schema %s: no generic value: %s", path, avro_strerror());
-}
-
-static void decoder_close(record_decoder *d) {
-    if (d->iface) {
-        avro_value_decref(&d->value);
-        avro_value_iface_decref(d->iface);
-    }
-    if (d->schema) avro_schema_decref(d->schema);
-    memset(d, 0, sizeof *d);
-}
-
 /* Decodes bytes as exactly one record: 0, or -1 with the reason when they
  * do not parse or when bytes are left over after the record. */
-static int decode_whole_value(record_decoder *d, const void *bytes, size_t len, char *why, size_t cap) {
-    avro_reader_t r = avro_reader_memory(bytes, (int64_t)len);
-    if (!r) { snprintf(why, cap, "avro_reader_memory failed"); return -1; }
-    avro_value_reset(&d->value);
-    int rc = avro_value_read(r, &d->value);
-    char extra;
-    int leftover = rc == 0 && avro_read(r, &extra, 1) == 0;
-    avro_reader_free(r);
-    if (rc != 0) { snprintf(why, cap, "not a record of its schema: %s", avro_strerror()); return -1; }
-    if (leftover) { snprintf(why, cap, "bytes left over after the record (%zu-byte value)", len); return -1; }
-    return 0;
+static int decode_whole_value(readback_decoder *d, const void *bytes, size_t len, char *why, size_t cap) {
+    switch (readback_decode(d, bytes, len)) {
+    case READBACK_DECODED: return 0;
+    case READBACK_NO_READER: snprintf(why, cap, "avro_reader_memory failed"); return -1;
+    case READBACK_NOT_A_RECORD: snprintf(why, cap, "not a record of its schema: %s", avro_strerror()); return -1;
+    default: snprintf(why, cap, "bytes left over after the record (%zu-byte value)", len); return -1;
+    }
 }
 
 static int64_t long_field(avro_value_t *rec, const char *name) {
-    avro_value_t f;
     int64_t v = 0;
-    if (avro_value_get_by_name(rec, name, &f, NULL) != 0 || avro_value_get_long(&f, &v) != 0)
+    if (readback_get_long(rec, name, &v) != 0)
         cr_assert_fail("decoded record has no long field '%s': %s", name, avro_strerror());
     return v;
 }
 
 static int32_t int_field(avro_value_t *rec, const char *name) {
-    avro_value_t f;
     int32_t v = 0;
-    if (avro_value_get_by_name(rec, name, &f, NULL) != 0 || avro_value_get_int(&f, &v) != 0)
+    if (readback_get_int(rec, name, &v) != 0)
         cr_assert_fail("decoded record has no int field '%s': %s", name, avro_strerror());
     return v;
 }
@@ -297,104 +199,23 @@ static int optional_long_field(avro_value_t *rec, const char *name, int64_t *out
 
 /* ---- reading a topic back with an independent consumer ------------------- */
 
-static rd_kafka_t *new_topic_reader(const char *addr) {
-    char err[512], group[64];
-    snprintf(group, sizeof group, "shopstream-it-reader-%d", (int)getpid());
-    const char *props[][2] = {
-        { "bootstrap.servers", addr },
-        { "group.id", group },                 /* needed by assign(); nothing is committed */
-        { "enable.auto.commit", "false" },
-        { "enable.auto.offset.store", "false" },
-        { "enable.partition.eof", "true" },
-        { "allow.auto.create.topics", "false" }, /* a missing topic is an error, not a new topic */
-        { "check.crcs", "true" },
-    };
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    for (size_t i = 0; i < sizeof props / sizeof props[0]; i++)
-        if (rd_kafka_conf_set(conf, props[i][0], props[i][1], err, sizeof err) != RD_KAFKA_CONF_OK) {
-            rd_kafka_conf_destroy(conf);
-            cr_assert_fail("reader config %s=%s: %s", props[i][0], props[i][1], err);
-        }
-    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-    if (!rk) {
-        rd_kafka_conf_destroy(conf);
-        cr_assert_fail("cannot create the reader: %s", err);
-    }
-    return rk;
-}
-
-static void close_topic_reader(rd_kafka_t *rk) {
-    rd_kafka_consumer_close(rk);
-    rd_kafka_destroy(rk);
-}
-
 /* The topic's partition count, from broker metadata. */
 static int32_t topic_partition_count(rd_kafka_t *rk, const char *topic) {
-    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
-    cr_assert_not_null(rkt, "rd_kafka_topic_new(%s) failed", topic);
-    const struct rd_kafka_metadata *md = NULL;
-    rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt, &md, BROKER_TIMEOUT_MS);
-    rd_kafka_topic_destroy(rkt);
-    if (err) cr_assert_fail("metadata for %s: %s", topic, rd_kafka_err2str(err));
-    rd_kafka_resp_err_t terr = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
-    int32_t n = md->topic_cnt == 1 ? md->topics[0].partition_cnt : 0;
-    rd_kafka_metadata_destroy(md);
-    if (terr || n <= 0)
-        cr_assert_fail("topic %s is not on the broker: %s (%d partitions)", topic, rd_kafka_err2str(terr), (int)n);
+    rd_kafka_resp_err_t err;
+    int32_t n = readback_partition_count(rk, topic, BROKER_TIMEOUT_MS, &err);
+    if (n < 0) cr_assert_fail("metadata for %s: %s", topic, rd_kafka_err2str(err));
+    if (err || n <= 0)
+        cr_assert_fail("topic %s is not on the broker: %s (%d partitions)", topic, rd_kafka_err2str(err), (int)n);
     return n;
 }
-
-typedef void (*message_visitor)(void *ctx, const rd_kafka_message_t *m, int32_t partitions);
 
 /* Reads every partition of topic from its beginning up to the high watermark
  * found before reading, handing each message to visit in offset order within
  * its partition. Returns how many messages it read. */
-static uint64_t read_whole_topic(rd_kafka_t *rk, const char *topic, message_visitor visit, void *ctx) {
-    int32_t partitions = topic_partition_count(rk, topic);
-    int64_t *high = calloc((size_t)partitions, sizeof *high);
-    int *done = calloc((size_t)partitions, sizeof *done);
-    cr_assert(high && done, "out of memory");
-    rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(partitions);
-    char problem[512] = "";
-    int pending = 0;
-    for (int32_t p = 0; p < partitions && !problem[0]; p++) {
-        int64_t low = 0;
-        rd_kafka_resp_err_t err =
-            rd_kafka_query_watermark_offsets(rk, topic, p, &low, &high[p], BROKER_TIMEOUT_MS);
-        if (err) snprintf(problem, sizeof problem, "watermarks of partition %d: %s", (int)p, rd_kafka_err2str(err));
-        done[p] = high[p] <= low;
-        pending += !done[p];
-        rd_kafka_topic_partition_list_add(parts, topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-    }
-    rd_kafka_resp_err_t aerr = problem[0] ? RD_KAFKA_RESP_ERR_NO_ERROR : rd_kafka_assign(rk, parts);
-    if (aerr) snprintf(problem, sizeof problem, "assign: %s", rd_kafka_err2str(aerr));
-    uint64_t n = 0;
-    double deadline = now_s() + READ_DEADLINE_S;
-    while (pending > 0 && !problem[0]) {
-        if (now_s() > deadline) {
-            snprintf(problem, sizeof problem, "%d partition(s) not read to their end within %d s (%" PRIu64
-                     " messages read)", pending, READ_DEADLINE_S, n);
-            break;
-        }
-        rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 500);
-        if (!m) continue;
-        int32_t p = m->partition;
-        int ours = m->rkt && strcmp(rd_kafka_topic_name(m->rkt), topic) == 0 && p >= 0 && p < partitions;
-        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            if (ours && !done[p]) { done[p] = 1; pending--; }
-        } else if (m->err) {
-            snprintf(problem, sizeof problem, "partition %d: %s", (int)p, rd_kafka_message_errstr(m));
-        } else if (ours && !done[p] && m->offset < high[p]) {
-            visit(ctx, m, partitions);
-            n++;
-            if (m->offset + 1 >= high[p]) { done[p] = 1; pending--; }
-        }
-        rd_kafka_message_destroy(m);
-    }
-    rd_kafka_assign(rk, NULL);
-    rd_kafka_topic_partition_list_destroy(parts);
-    free(high);
-    free(done);
+static uint64_t read_whole_topic(rd_kafka_t *rk, const char *topic, readback_visitor visit, void *ctx) {
+    char problem[512];
+    uint64_t n = readback_read_topic(rk, topic, topic_partition_count(rk, topic), BROKER_TIMEOUT_MS, READ_DEADLINE_S,
+                                     NULL, visit, ctx, problem, sizeof problem);
     if (problem[0]) cr_assert_fail("reading %s back: %s", topic, problem);
     return n;
 }
@@ -419,7 +240,7 @@ typedef struct id_list {
 
 typedef struct readback {
     int current;                    /* the topic being read */
-    record_decoder decoder[TOPICS];
+    readback_decoder decoder[TOPICS];
     int64_t *last_ts[TOPICS];       /* per partition, facts only */
     int32_t partitions[TOPICS];
     id_list dimension[3];           /* customers, products, campaigns ids */
@@ -427,7 +248,7 @@ typedef struct readback {
     size_t n_orders, cap_orders;
     item_rec *items;
     size_t n_items, cap_items;
-    finding value_is_one_record, key_is_big_endian_id, partition_is_java_murmur2, timestamp_is_event_time,
+    readback_finding value_is_one_record, key_is_big_endian_id, partition_is_java_murmur2, timestamp_is_event_time,
         timestamps_never_decrease, dimension_ids_unique, references_exist, order_ids_dense,
         item_belongs_to_an_order, item_count_matches, line_numbers_run_1_to_n, line_total_is_qty_price_less_discount,
         subtotal_is_sum_of_lines, discount_is_sum_of_lines, total_is_subtotal_less_discount,
@@ -436,7 +257,7 @@ typedef struct readback {
 
 static void readback_init(readback *rb) {
     memset(rb, 0, sizeof *rb);
-    for (int t = 0; t < TOPICS; t++) decoder_open(&rb->decoder[t], schema_file[t]);
+    for (int t = 0; t < TOPICS; t++) readback_decoder_open(&rb->decoder[t], readback_schema_file[t]);
     rb->value_is_one_record.claim = "every value is exactly one Avro record of its topic's .avsc";
     rb->key_is_big_endian_id.claim = "every key is the record's id as 8 big-endian bytes";
     rb->partition_is_java_murmur2.claim = "every message is in partition (murmur2(key) & 0x7fffffff) % partitions";
@@ -457,7 +278,7 @@ static void readback_init(readback *rb) {
 
 static void readback_free(readback *rb) {
     for (int t = 0; t < TOPICS; t++) {
-        decoder_close(&rb->decoder[t]);
+        readback_decoder_close(&rb->decoder[t]);
         free(rb->last_ts[t]);
     }
     for (int d = 0; d < 3; d++) free(rb->dimension[d].ids);
@@ -476,30 +297,29 @@ static void absorb_message(void *ctx, const rd_kafka_message_t *m, int32_t parti
 
     char why[256];
     if (decode_whole_value(&rb->decoder[t], m->payload, m->len, why, sizeof why) != 0) {
-        note(&rb->value_is_one_record, "%s [%d] @%lld: %s", topic, (int)p, off, why);
+        readback_note(&rb->value_is_one_record, "%s [%d] @%lld: %s", topic, (int)p, off, why);
         return;
     }
     avro_value_t *rec = &rb->decoder[t].value;
-    int64_t id = long_field(rec, key_field[t]);
+    int64_t id = long_field(rec, readback_key_field[t]);
 
-    unsigned char want[8];
-    for (int i = 0; i < 8; i++) want[i] = (unsigned char)((uint64_t)id >> (56 - 8 * i));
-    if (m->key_len != 8 || memcmp(m->key, want, 8) != 0) {
+    int64_t key;
+    if (readback_key_id(m, &key) != 0 || key != id) {
         char got[64];
         key_as_text(m, got, sizeof got);
-        note(&rb->key_is_big_endian_id, "%s [%d] @%lld: %s %" PRId64 " has key %s (%zu bytes)", topic, (int)p,
-             off, key_field[t], id, got, m->key_len);
+        readback_note(&rb->key_is_big_endian_id, "%s [%d] @%lld: %s %" PRId64 " has key %s (%zu bytes)", topic, (int)p,
+             off, readback_key_field[t], id, got, m->key_len);
     }
     if (m->key) {
         int32_t expect = java_partition_for_key(m->key, m->key_len, partitions);
         if (expect != p)
-            note(&rb->partition_is_java_murmur2, "%s @%lld: %s %" PRId64 " is in partition %d of %d, Java's "
-                 "partitioner picks %d", topic, off, key_field[t], id, (int)p, (int)partitions, (int)expect);
+            readback_note(&rb->partition_is_java_murmur2, "%s @%lld: %s %" PRId64 " is in partition %d of %d, Java's "
+                 "partitioner picks %d", topic, off, readback_key_field[t], id, (int)p, (int)partitions, (int)expect);
     }
 
     if (t < T_ORDERS) {
         id_list *l = &rb->dimension[t];
-        l->ids = grow_array(l->ids, &l->cap, l->n + 1, sizeof *l->ids);
+        l->ids = readback_grow(l->ids, &l->cap, l->n + 1, sizeof *l->ids);
         l->ids[l->n++] = id;
         return;
     }
@@ -508,7 +328,7 @@ static void absorb_message(void *ctx, const rd_kafka_message_t *m, int32_t parti
     rd_kafka_timestamp_type_t tstype;
     int64_t ts = rd_kafka_message_timestamp(m, &tstype);
     if (tstype != RD_KAFKA_TIMESTAMP_CREATE_TIME || ts != event_time)
-        note(&rb->timestamp_is_event_time, "%s [%d] @%lld: timestamp %" PRId64 " (%s), event_time %" PRId64, topic,
+        readback_note(&rb->timestamp_is_event_time, "%s [%d] @%lld: timestamp %" PRId64 " (%s), event_time %" PRId64, topic,
              (int)p, off, ts, tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME ? "CreateTime"
                               : tstype == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? "LogAppendTime" : "no type",
              event_time);
@@ -520,13 +340,13 @@ static void absorb_message(void *ctx, const rd_kafka_message_t *m, int32_t parti
     }
     if (p < rb->partitions[t]) {
         if (ts < rb->last_ts[t][p])
-            note(&rb->timestamps_never_decrease, "%s [%d] @%lld: timestamp %" PRId64 " after %" PRId64, topic, (int)p,
+            readback_note(&rb->timestamps_never_decrease, "%s [%d] @%lld: timestamp %" PRId64 " after %" PRId64, topic, (int)p,
                  off, ts, rb->last_ts[t][p]);
         rb->last_ts[t][p] = ts;
     }
 
     if (t == T_ORDERS) {
-        rb->orders = grow_array(rb->orders, &rb->cap_orders, rb->n_orders + 1, sizeof *rb->orders);
+        rb->orders = readback_grow(rb->orders, &rb->cap_orders, rb->n_orders + 1, sizeof *rb->orders);
         order_rec *o = &rb->orders[rb->n_orders++];
         memset(o, 0, sizeof *o);
         o->order_id = id;
@@ -538,7 +358,7 @@ static void absorb_message(void *ctx, const rd_kafka_message_t *m, int32_t parti
         o->total = long_field(rec, "total_cents");
         o->has_campaign = optional_long_field(rec, "campaign_id", &o->campaign_id);
     } else {
-        rb->items = grow_array(rb->items, &rb->cap_items, rb->n_items + 1, sizeof *rb->items);
+        rb->items = readback_grow(rb->items, &rb->cap_items, rb->n_items + 1, sizeof *rb->items);
         item_rec *it = &rb->items[rb->n_items++];
         memset(it, 0, sizeof *it);
         it->order_id = id;
@@ -553,7 +373,7 @@ static void absorb_message(void *ctx, const rd_kafka_message_t *m, int32_t parti
 }
 
 static int compare_orders_by_id(const void *a, const void *b) {
-    return compare_int64(&((const order_rec *)a)->order_id, &((const order_rec *)b)->order_id);
+    return readback_compare_int64(&((const order_rec *)a)->order_id, &((const order_rec *)b)->order_id);
 }
 
 static int compare_items_by_order_and_line(const void *a, const void *b) {
@@ -563,7 +383,7 @@ static int compare_items_by_order_and_line(const void *a, const void *b) {
 }
 
 static int id_exists(const id_list *l, int64_t id) {
-    return bsearch(&id, l->ids, l->n, sizeof *l->ids, compare_int64) != NULL;
+    return bsearch(&id, l->ids, l->n, sizeof *l->ids, readback_compare_int64) != NULL;
 }
 
 /* The checks across messages and topics, once everything is read. */
@@ -571,28 +391,28 @@ static void check_across_topics(readback *rb) {
     static const char *const dim_name[3] = { "customer_id", "product_id", "campaign_id" };
     for (int d = 0; d < 3; d++) {
         id_list *l = &rb->dimension[d];
-        qsort(l->ids, l->n, sizeof *l->ids, compare_int64);
+        qsort(l->ids, l->n, sizeof *l->ids, readback_compare_int64);
         for (size_t i = 1; i < l->n; i++)
-            if (l->ids[i] == l->ids[i - 1]) note(&rb->dimension_ids_unique, "%s %" PRId64 " twice", dim_name[d], l->ids[i]);
+            if (l->ids[i] == l->ids[i - 1]) readback_note(&rb->dimension_ids_unique, "%s %" PRId64 " twice", dim_name[d], l->ids[i]);
     }
 
     qsort(rb->orders, rb->n_orders, sizeof *rb->orders, compare_orders_by_id);
     qsort(rb->items, rb->n_items, sizeof *rb->items, compare_items_by_order_and_line);
     for (size_t i = 0; i < rb->n_orders; i++)
         if (rb->orders[i].order_id != (int64_t)i + 1)
-            note(&rb->order_ids_dense, "the %zu-th smallest order_id is %" PRId64, i + 1, rb->orders[i].order_id);
+            readback_note(&rb->order_ids_dense, "the %zu-th smallest order_id is %" PRId64, i + 1, rb->orders[i].order_id);
 
     size_t j = 0;
     for (size_t i = 0; i < rb->n_orders; i++) {
         const order_rec *o = &rb->orders[i];
         if (!id_exists(&rb->dimension[0], o->customer_id))
-            note(&rb->references_exist, "order %" PRId64 ": customer_id %" PRId64 " is not in customers",
+            readback_note(&rb->references_exist, "order %" PRId64 ": customer_id %" PRId64 " is not in customers",
                  o->order_id, o->customer_id);
         if (o->has_campaign && !id_exists(&rb->dimension[2], o->campaign_id))
-            note(&rb->references_exist, "order %" PRId64 ": campaign_id %" PRId64 " is not in campaigns",
+            readback_note(&rb->references_exist, "order %" PRId64 ": campaign_id %" PRId64 " is not in campaigns",
                  o->order_id, o->campaign_id);
         for (; j < rb->n_items && rb->items[j].order_id < o->order_id; j++)
-            note(&rb->item_belongs_to_an_order, "order_item of order %" PRId64 " line %d: no such order",
+            readback_note(&rb->item_belongs_to_an_order, "order_item of order %" PRId64 " line %d: no such order",
                  rb->items[j].order_id, (int)rb->items[j].line_number);
         int64_t gross = 0, discount = 0;
         int32_t lines = 0;
@@ -600,46 +420,46 @@ static void check_across_topics(readback *rb) {
             const item_rec *it = &rb->items[j];
             lines++;
             if (it->line_number != lines)
-                note(&rb->line_numbers_run_1_to_n, "order %" PRId64 ": its line %d is numbered %d", o->order_id,
+                readback_note(&rb->line_numbers_run_1_to_n, "order %" PRId64 ": its line %d is numbered %d", o->order_id,
                      (int)lines, (int)it->line_number);
             if (it->line_total != (int64_t)it->quantity * it->unit_price - it->discount)
-                note(&rb->line_total_is_qty_price_less_discount, "order %" PRId64 " line %d: %d x %" PRId64
+                readback_note(&rb->line_total_is_qty_price_less_discount, "order %" PRId64 " line %d: %d x %" PRId64
                      " - %" PRId64 " != %" PRId64, o->order_id, (int)it->line_number, (int)it->quantity,
                      it->unit_price, it->discount, it->line_total);
             if (it->event_time != o->event_time)
-                note(&rb->item_time_is_order_time, "order %" PRId64 " line %d: event_time %" PRId64
+                readback_note(&rb->item_time_is_order_time, "order %" PRId64 " line %d: event_time %" PRId64
                      ", its order's %" PRId64, o->order_id, (int)it->line_number, it->event_time, o->event_time);
             if (!id_exists(&rb->dimension[1], it->product_id))
-                note(&rb->references_exist, "order %" PRId64 " line %d: product_id %" PRId64
+                readback_note(&rb->references_exist, "order %" PRId64 " line %d: product_id %" PRId64
                      " is not in products", o->order_id, (int)it->line_number, it->product_id);
             gross += (int64_t)it->quantity * it->unit_price;
             discount += it->discount;
         }
         if (lines != o->item_count)
-            note(&rb->item_count_matches, "order %" PRId64 ": item_count %d, %d order_items", o->order_id,
+            readback_note(&rb->item_count_matches, "order %" PRId64 ": item_count %d, %d order_items", o->order_id,
                  (int)o->item_count, (int)lines);
         if (o->subtotal != gross)
-            note(&rb->subtotal_is_sum_of_lines, "order %" PRId64 ": subtotal_cents %" PRId64 ", lines sum to %"
+            readback_note(&rb->subtotal_is_sum_of_lines, "order %" PRId64 ": subtotal_cents %" PRId64 ", lines sum to %"
                  PRId64, o->order_id, o->subtotal, gross);
         if (o->discount != discount)
-            note(&rb->discount_is_sum_of_lines, "order %" PRId64 ": discount_cents %" PRId64 ", lines sum to %"
+            readback_note(&rb->discount_is_sum_of_lines, "order %" PRId64 ": discount_cents %" PRId64 ", lines sum to %"
                  PRId64, o->order_id, o->discount, discount);
         if (o->total != o->subtotal - o->discount)
-            note(&rb->total_is_subtotal_less_discount, "order %" PRId64 ": %" PRId64 " - %" PRId64 " != %" PRId64,
+            readback_note(&rb->total_is_subtotal_less_discount, "order %" PRId64 ": %" PRId64 " - %" PRId64 " != %" PRId64,
                  o->order_id, o->subtotal, o->discount, o->total);
     }
     for (; j < rb->n_items; j++)
-        note(&rb->item_belongs_to_an_order, "order_item of order %" PRId64 " line %d: no such order",
+        readback_note(&rb->item_belongs_to_an_order, "order_item of order %" PRId64 " line %d: no such order",
              rb->items[j].order_id, (int)rb->items[j].line_number);
 
-    const finding *all[] = {
+    const readback_finding *all[] = {
         &rb->value_is_one_record, &rb->key_is_big_endian_id, &rb->partition_is_java_murmur2,
         &rb->timestamp_is_event_time, &rb->timestamps_never_decrease, &rb->dimension_ids_unique,
         &rb->references_exist, &rb->order_ids_dense, &rb->item_belongs_to_an_order, &rb->item_count_matches,
         &rb->line_numbers_run_1_to_n, &rb->line_total_is_qty_price_less_discount, &rb->subtotal_is_sum_of_lines,
         &rb->discount_is_sum_of_lines, &rb->total_is_subtotal_less_discount, &rb->item_time_is_order_time,
     };
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) expect_no_violation(all[i]);
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) readback_expect_no_violation(all[i]);
 }
 
 /* ---- the tests ------------------------------------------------------------ */
@@ -654,14 +474,14 @@ Test(real_broker, published_counts_content_and_order_hold_when_read_back) {
 
     run_result run;
     run_three_busy_hours(addr, prefix, start, "kafka", stats_path, &run);
-    json_t *stats = read_stats_or_fail(stats_path);
+    json_t *stats = readback_read_stats(stats_path);
     cr_expect(json_is_true(json_object_get(stats, "complete")), "the run's stats say it is not complete");
     cr_expect_eq(support_stat(stats, "failed"), 0, "the run's stats report failed deliveries");
 
     readback *rb = malloc(sizeof *rb);
     cr_assert_not_null(rb, "out of memory");
     readback_init(rb);
-    rd_kafka_t *rk = new_topic_reader(addr);
+    rd_kafka_t *rk = readback_new_reader(addr, "shopstream-it-reader", NULL);
     uint64_t read[TOPICS];
     for (int t = 0; t < TOPICS; t++) {
         char topic[256];
@@ -673,7 +493,7 @@ Test(real_broker, published_counts_content_and_order_hold_when_read_back) {
         cr_expect_eq(read[t], delivered, "%s: %" PRIu64 " messages read back, the run reports %" PRIu64 " delivered",
                      topic, read[t], delivered);
     }
-    close_topic_reader(rk);
+    readback_close_reader(rk);
 
     cr_expect_eq(read[T_CUSTOMERS], strtoull(RUN_CUSTOMERS, NULL, 10), "customers: not the --customers asked for");
     cr_expect_eq(read[T_PRODUCTS], strtoull(RUN_PRODUCTS, NULL, 10), "products: not the --products asked for");
@@ -703,8 +523,8 @@ Test(real_broker, kafka_and_null_sink_publish_the_same_content_digest) {
     run_result run;
     run_three_busy_hours(addr, prefix, start, "kafka", kafka_stats, &run);
     run_three_busy_hours(addr, prefix, start, "null", null_stats, &run);
-    json_t *k = read_stats_or_fail(kafka_stats);
-    json_t *n = read_stats_or_fail(null_stats);
+    json_t *k = readback_read_stats(kafka_stats);
+    json_t *n = readback_read_stats(null_stats);
     const char *kd = json_string_value(json_object_get(k, "content_digest"));
     const char *nd = json_string_value(json_object_get(n, "content_digest"));
     cr_expect(kd && *kd, "the kafka run's stats have no content_digest");
@@ -722,7 +542,7 @@ Test(real_broker, kafka_and_null_sink_publish_the_same_content_digest) {
 
 /* Names of every topic on the broker that start with prefix: how many. */
 static int topics_with_prefix(const char *addr, const char *prefix) {
-    rd_kafka_t *rk = new_topic_reader(addr);
+    rd_kafka_t *rk = readback_new_reader(addr, "shopstream-it-reader", NULL);
     const struct rd_kafka_metadata *md = NULL;
     rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, NULL, &md, BROKER_TIMEOUT_MS);
     int n = 0;
@@ -731,7 +551,7 @@ static int topics_with_prefix(const char *addr, const char *prefix) {
             if (strncmp(md->topics[i].topic, prefix, strlen(prefix)) == 0) n++;
         rd_kafka_metadata_destroy(md);
     }
-    close_topic_reader(rk);
+    readback_close_reader(rk);
     if (err) cr_assert_fail("listing the topics of %s: %s", addr, rd_kafka_err2str(err));
     return n;
 }
@@ -753,9 +573,9 @@ Test(real_broker, unreachable_broker_is_a_usage_error_and_publishes_nothing) {
         "--speed", "max", "-q", "--stats-json", stats_path, NULL,
     };
     run_result r;
-    double t0 = now_s();
+    double t0 = readback_now_s();
     support_run(args, &r);
-    double took = now_s() - t0;
+    double took = readback_now_s() - t0;
 
     cr_expect_eq(r.exit_code, 2, "exit %d against an unreachable broker, expected 2 (usage)\nstderr:\n%s",
                  r.exit_code, r.stderr_text);
@@ -779,7 +599,7 @@ Test(real_broker, unreachable_broker_is_a_usage_error_and_publishes_nothing) {
 typedef struct kcat_view {
     uint64_t lines;
     int exit_status;
-    finding in_order, in_window, parsable;
+    readback_finding in_order, in_window, parsable;
 } kcat_view;
 
 static void kcat_read_topic(const char *addr, const char *topic, int64_t lo, int64_t hi, kcat_view *v) {
@@ -794,21 +614,21 @@ static void kcat_read_topic(const char *addr, const char *topic, int64_t lo, int
         int part;
         long long off, ts;
         if (sscanf(line, "%d %lld %lld", &part, &off, &ts) != 3 || part < 0 || part > 100000) {
-            note(&v->parsable, "%s: kcat printed '%s'", topic, line);
+            readback_note(&v->parsable, "%s: kcat printed '%s'", topic, line);
             continue;
         }
         v->lines++;
         if ((size_t)part >= seen) {
-            last_ts = grow_array(last_ts, &cap_ts, (size_t)part + 1, sizeof *last_ts);
-            last_off = grow_array(last_off, &cap_off, (size_t)part + 1, sizeof *last_off);
+            last_ts = readback_grow(last_ts, &cap_ts, (size_t)part + 1, sizeof *last_ts);
+            last_off = readback_grow(last_off, &cap_off, (size_t)part + 1, sizeof *last_off);
             for (size_t i = seen; i <= (size_t)part; i++) { last_ts[i] = INT64_MIN; last_off[i] = -1; }
             seen = (size_t)part + 1;
         }
         if (ts < last_ts[part] || off <= last_off[part])
-            note(&v->in_order, "%s [%d] @%lld: timestamp %lld after %" PRId64 " at @%" PRId64, topic, part, off,
+            readback_note(&v->in_order, "%s [%d] @%lld: timestamp %lld after %" PRId64 " at @%" PRId64, topic, part, off,
                  ts, last_ts[part], last_off[part]);
         if (ts < lo || ts >= hi)
-            note(&v->in_window, "%s [%d] @%lld: timestamp %lld outside [%" PRId64 ", %" PRId64 ")", topic, part, off,
+            readback_note(&v->in_window, "%s [%d] @%lld: timestamp %lld outside [%" PRId64 ", %" PRId64 ")", topic, part, off,
                  ts, lo, hi);
         last_ts[part] = ts;
         last_off[part] = off;
@@ -829,7 +649,7 @@ Test(real_broker, kcat_counts_and_timestamps_match_the_summary) {
 
     run_result run;
     run_three_busy_hours(addr, prefix, start, "kafka", stats_path, &run);
-    json_t *stats = read_stats_or_fail(stats_path);
+    json_t *stats = readback_read_stats(stats_path);
     const int facts[] = { T_ORDERS, T_ORDER_ITEMS };
     for (size_t i = 0; i < 2; i++) {
         char topic[256];
@@ -846,9 +666,9 @@ Test(real_broker, kcat_counts_and_timestamps_match_the_summary) {
         cr_expect_gt(v.lines, 0, "kcat read nothing from %s", topic);
         cr_expect_eq(v.lines, delivered, "%s: kcat read %" PRIu64 " messages, the run reports %" PRIu64 " delivered",
                      topic, v.lines, delivered);
-        expect_no_violation(&v.parsable);
-        expect_no_violation(&v.in_order);
-        expect_no_violation(&v.in_window);
+        readback_expect_no_violation(&v.parsable);
+        readback_expect_no_violation(&v.in_order);
+        readback_expect_no_violation(&v.in_window);
     }
     json_decref(stats);
     unlink(stats_path);
@@ -877,13 +697,13 @@ Test(readback_tools, decoder_rejects_trailing_and_truncated_values) {
     /* An OrderItem by hand: order 1, line 1, product 1, quantity 1, price 100,
      * discount 0, total 100, event_time 0 (zigzag varints). */
     static const unsigned char item[] = { 0x02, 0x02, 0x02, 0x02, 0xc8, 0x01, 0x00, 0xc8, 0x01, 0x00, 0xff };
-    record_decoder d;
+    readback_decoder d;
     memset(&d, 0, sizeof d);
-    decoder_open(&d, "schemas/order_items.avsc");
+    readback_decoder_open(&d, "schemas/order_items.avsc");
     char why[256];
     cr_expect_eq(decode_whole_value(&d, item, sizeof item - 1, why, sizeof why), 0, "a whole record: %s", why);
     cr_expect_eq(long_field(&d.value, "line_total_cents"), 100);
     cr_expect_neq(decode_whole_value(&d, item, sizeof item, why, sizeof why), 0, "one byte too many passed");
     cr_expect_neq(decode_whole_value(&d, item, sizeof item - 2, why, sizeof why), 0, "one byte short passed");
-    decoder_close(&d);
+    readback_decoder_close(&d);
 }
