@@ -12,6 +12,9 @@
 
 #define HOUR_MS INT64_C(3600000)
 #define DAY_MS (24 * HOUR_MS)
+/* Bounds that keep counts, prefix sums and arrival arithmetic in 64 bits. */
+#define PLAN_SLICE_MAX_ORDERS 1e12
+#define PLAN_TOTAL_MAX_ORDERS 4e18
 
 /* A double in [0, 1) from two 32-bit words: 53 bits. */
 static double unit_double(uint32_t a, uint32_t b) {
@@ -113,6 +116,14 @@ int plan_build(plan *p, const engine_settings *s, char *errstr, size_t errlen) {
         int64_t mid = sl->start_ms + sl->len_ms / 2;
         sl->rate_multiplier = scenario_rate_at(s, mid);
         sl->expected = plan_rate_at(s, mid) * (double)sl->len_ms / (double)HOUR_MS;
+        if (!(sl->expected <= PLAN_SLICE_MAX_ORDERS) || (double)first + sl->expected > PLAN_TOTAL_MAX_ORDERS) {
+            snprintf(errstr, errlen, "rate: the settings ask for %.3g orders in slice %zu (%.3g in all so far); "
+                     "shopstream generates at most %.0e a slice and %.0e a run: lower the base rate, intensity "
+                     "or scenario multipliers", sl->expected, i, (double)first + sl->expected,
+                     PLAN_SLICE_MAX_ORDERS, PLAN_TOTAL_MAX_ORDERS);
+            plan_free(p);
+            return -1;
+        }
         sl->count = poisson_draw(key, i, sl->expected);
         sl->first = first;
         sl->any_fx = effects_at(s, mid, &sl->fx);

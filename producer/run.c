@@ -123,8 +123,8 @@ static int publish(run_state *st, topic_id t, int64_t key_id, int len, int64_t t
         return -1;
     }
     size_t klen = make_key(st->rc, key_id, key);
-    return sink_produce(st->sink, t, key, klen, st->value, (size_t)len, ts, st->errstr, sizeof st->errstr) == SINK_OK
-               ? 0 : -1;
+    sink_err e = sink_produce(st->sink, t, key, klen, st->value, (size_t)len, ts, st->errstr, sizeof st->errstr);
+    return e == SINK_OK || e == SINK_ERR_STOPPED ? 0 : -1; /* stopped: the caller sees stop_signal */
 }
 
 /* Waits for delivery reports; 0 when all came in and none failed. */
@@ -208,9 +208,10 @@ static int publish_batch(run_state *st, const order_batch *b, const msg_batch *m
             const msg_ref *r = &mb->msgs[m];
             char key[24];
             size_t klen = make_key(st->rc, r->key_id, key);
-            if (sink_produce(st->sink, (topic_id)r->topic, key, klen, mb->arena + r->value_off, r->value_len,
-                             r->timestamp_ms, st->errstr, sizeof st->errstr) != SINK_OK)
-                return -1;
+            sink_err e = sink_produce(st->sink, (topic_id)r->topic, key, klen, mb->arena + r->value_off, r->value_len,
+                                      r->timestamp_ms, st->errstr, sizeof st->errstr);
+            if (e == SINK_ERR_STOPPED) return 0; /* a signal: stop_signal ends the loops */
+            if (e != SINK_OK) return -1;
             if (st->rc->speed > 0.0) lateness_add(&st->late, (now_s() - st->due) * 1000.0);
         }
         st->totals.orders++;
@@ -330,7 +331,10 @@ static int register_schemas(run_state *st) {
  * rate_msgs_per_s over the run at its speed (realtime if none was paced). */
 static int apply_rate(run_config *rc, char *errstr, size_t errlen) {
     if (rc->rate_msgs_per_s <= 0.0) return 0;
-    if (rc->speed <= 0.0) rc->speed = 1.0;
+    if (rc->speed <= 0.0) {
+        rc->speed = 1.0;
+        fprintf(stderr, "shopstream: --rate paces the run: speed realtime instead of max\n");
+    }
     engine_settings one = rc->engine;
     one.intensity = 1.0;
     plan p;
@@ -371,7 +375,8 @@ int run_command(run_config *rc) {
 
     sink_config sc = { rc->sink, rc->brokers, rc->topic_prefix, rc->properties, rc->n_properties,
                        rc->connect_timeout_ms, rc->partitions, rc->replication_factor,
-                       encoder_frame_length(rc->format), st.metrics ? kafka_stats : NULL, st.metrics };
+                       encoder_frame_length(rc->format), st.metrics ? kafka_stats : NULL, st.metrics,
+                       &stop_signal };
     char topic_full[TOPIC_COUNT][256];
     const char *topic_list[TOPIC_COUNT];
     for (int t = 0; t < TOPIC_COUNT; t++) {

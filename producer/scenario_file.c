@@ -172,7 +172,13 @@ static int read_campaign(reader *rd, const config_setting_t *g, const char *path
     if (only_members(rd, g, path, members) != 0) return -1;
     scenario_campaign *c = &e->campaign;
     const char *name = NULL;
-    if (config_setting_lookup_string(g, "name", &name) == CONFIG_TRUE) snprintf(c->name, sizeof c->name, "%s", name);
+    if (config_setting_lookup_string(g, "name", &name) == CONFIG_TRUE) {
+        char sub[160];
+        snprintf(sub, sizeof sub, "%.100s.name", path);
+        if (strlen(name) >= sizeof c->name)
+            return fail(rd, config_setting_get_member(g, "name"), sub, "longer than 47 bytes");
+        snprintf(c->name, sizeof c->name, "%s", name);
+    }
     else snprintf(c->name, sizeof c->name, "%.30s campaign", scenario_name);
     int pct = 0;
     char sub[160];

@@ -18,6 +18,7 @@ struct sink {
     sink_kind kind;
     void (*on_stats)(void *opaque, const char *json, size_t len);
     void *stats_opaque;
+    volatile sig_atomic_t *stop;
     size_t digest_skip;
     rd_kafka_t *rk;
     rd_kafka_topic_t *rkt[TOPIC_COUNT];
@@ -125,7 +126,8 @@ static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t
     s->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
     if (!s->rk) {
         snprintf(errstr, errlen, "cannot create the Kafka producer: %s", err);
-        return SINK_ERR_CONFIG; /* conf is destroyed by rd_kafka_new only on success */
+        rd_kafka_conf_destroy(conf); /* rd_kafka_new takes it only on success */
+        return SINK_ERR_CONFIG;
     }
     /* Reach the cluster before anything is produced: nothing half-published. */
     const struct rd_kafka_metadata *md = NULL;
@@ -159,6 +161,7 @@ sink_err sink_new(const sink_config *cfg, sink **out, char *errstr, size_t errle
     s->digest_skip = cfg->digest_skip;
     s->on_stats = cfg->on_stats;
     s->stats_opaque = cfg->stats_opaque;
+    s->stop = cfg->stop;
     for (int t = 0; t < TOPIC_COUNT; t++) {
         int n = snprintf(s->topic_name[t], TOPIC_NAME_MAX, "%s%s", cfg->topic_prefix, topic_suffixes[t]);
         if (n <= 0 || n >= TOPIC_NAME_MAX || n > 249) {
@@ -207,7 +210,9 @@ sink_err sink_produce(sink *s, topic_id t, const void *key, size_t key_len,
             RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_OPAQUE((void *)(uintptr_t)((uint64_t)timestamp_ms << OPAQUE_TOPIC_BITS | t)), RD_KAFKA_V_END);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
         if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-            /* Backpressure: wait for deliveries; the engine waits on us. */
+            /* Backpressure: wait for deliveries; the engine waits on us. A
+             * signal must not wait for a stalled broker to free room. */
+            if (s->stop && *s->stop) return SINK_ERR_STOPPED;
             rd_kafka_poll(s->rk, 5);
             continue;
         }

@@ -10,6 +10,7 @@
 #ifndef SHOPSTREAM_SINK_H
 #define SHOPSTREAM_SINK_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,7 @@ typedef enum sink_err {
     SINK_ERR_CONNECT, /* the brokers cannot be reached */
     SINK_ERR_TOPICS,  /* topics cannot be created, or exist with another partition count */
     SINK_ERR_FATAL,   /* the producer cannot go on (e.g. a fatal idempotence error) */
+    SINK_ERR_STOPPED, /* *stop was set while waiting for room in a full queue */
 } sink_err;
 
 typedef struct sink_property { const char *name; const char *value; } sink_property;
@@ -39,6 +41,7 @@ typedef struct sink_config {
     size_t digest_skip;     /* leading value bytes the digest leaves out (a registry frame) */
     void (*on_stats)(void *opaque, const char *json, size_t len); /* librdkafka statistics, each second */
     void *stats_opaque;
+    volatile sig_atomic_t *stop; /* non-zero: stop waiting for queue room (a signal) */
 } sink_config;
 
 typedef struct sink_topic_counters {
