@@ -766,3 +766,30 @@ Test(faults, memory_stays_bounded_while_the_broker_is_down, .timeout = 290) {
                  "for the memory bound to mean anything", at_fault, support_stat(stats, "orders"));
     expect_everything_exactly_once(stats, RESENT_COPIES_OF_APPENDED_REQUESTS);
 }
+
+/* e. Contract 3's signals while the broker is stalled: with every broker
+ * down and librdkafka's queue full, the producing thread waits for room; a
+ * SIGINT must end that wait (not the 60 s message timeout), and a second one
+ * must cut the bounded final flush short. The run then prints its summary and
+ * exits 1, since what was produced was not all delivered. */
+Test(faults, sigint_is_honoured_while_the_queue_is_full_and_the_broker_down, .timeout = 120) {
+    cluster_start("sigint", 6);
+    child_start((const char *[]){ "--duration", "24h", "--intensity", "200", "--speed", "max", NULL });
+    wait_for_orders(1);
+    for (int32_t b = 1; b <= BROKERS; b++) broker_down(b);
+    readback_sleep_s(3.0); /* long enough to fill a 200,000-message queue at max speed */
+    expect_child_running("while every broker was down");
+    double t0 = readback_now_s();
+    kill(F.child, SIGINT);
+    readback_sleep_s(0.5);
+    kill(F.child, SIGINT);
+    int status = 0;
+    while (child_running(&status) && readback_now_s() - t0 < 20.0) readback_sleep_s(0.05);
+    double took = readback_now_s() - t0;
+    cr_assert_lt(took, 20.0, "shopstream still ran %.1f s after two SIGINTs with the broker down", took);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+              "expected exit 1 (interrupted with messages undelivered), status 0x%x\nstderr:\n%s", status,
+              child_stderr_tail());
+    cr_assert(strstr(child_stderr_tail(), "shopstream: interrupted") != NULL, "no summary:\n%s", child_stderr_tail());
+    for (int32_t b = 1; b <= BROKERS; b++) broker_up(b);
+}
