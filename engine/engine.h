@@ -19,7 +19,6 @@
 #include "plan.h"
 #include "settings.h"
 
-#define SHOPSTREAM_VERSION "0.1.0"
 
 typedef struct engine engine;
 

@@ -2,7 +2,6 @@
  * (librdkafka's mock cluster) delivers everything, and publishes exactly what
  * the null sink encodes (same content_digest), with dimensions first. */
 #include <criterion/criterion.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "readback.h"
 #include "support.h"
 
 static json_t *run_to_stats(const char *sink, const char *threads, const char *batch, const char *speed) {
@@ -60,15 +60,8 @@ Test(embedded, sigint_stops_flushes_summarises_and_exits_3) {
     char stats[512], err_path[512];
     support_tmp_path("stats", stats, sizeof stats);
     support_tmp_path("stderr", err_path, sizeof err_path);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fd, 2);
-        execl(getenv("SHOPSTREAM_BIN"), "shopstream", "run", "--duration", "24h", "--speed", "3600", "-q",
-              "--stats-json", stats, (char *)NULL);
-        _exit(127);
-    }
-    cr_assert_gt(pid, 0);
+    const char *args[] = { "run", "--duration", "24h", "--speed", "3600", "-q", "--stats-json", stats, NULL };
+    pid_t pid = readback_spawn(getenv("SHOPSTREAM_BIN"), args, NULL, err_path);
     struct timespec wait = { 1, 500000000 };
     nanosleep(&wait, NULL);
     kill(pid, SIGINT);
@@ -83,11 +76,8 @@ Test(embedded, sigint_stops_flushes_summarises_and_exits_3) {
     cr_assert_eq(support_stat(j, "delivered"), support_stat(j, "messages"), "not everything produced was delivered");
     cr_assert_eq(support_stat(j, "failed"), 0u);
     json_decref(j);
-    FILE *f = fopen(err_path, "r");
-    char text[8192] = "";
-    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
-    text[n] = '\0';
-    if (f) fclose(f);
+    char text[8192];
+    readback_file_tail(err_path, text, sizeof text);
     cr_assert(strstr(text, "shopstream: interrupted") != NULL, "no summary after SIGINT: %s", text);
 }
 
