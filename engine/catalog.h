@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "portable.h"
 #include "settings.h"
 
 #define CATALOG_NAME_MAX 48
@@ -73,7 +74,7 @@ void catalog_free(catalog *c);
 
 /* A product index (0-based) from two uniform words; a (category) table of
  * no products gives -1. */
-static inline int64_t alias_pick(const alias_table *t, uint32_t u_col, uint32_t u_keep) {
+ENGINE_HD static inline int64_t alias_pick(const alias_table *t, uint32_t u_col, uint32_t u_keep) {
     if (t->n == 0) return -1;
     uint32_t j = (uint32_t)(((uint64_t)u_col * t->n) >> 32);
     uint32_t k = (uint64_t)u_keep < t->threshold[j] ? j : t->alias[j];

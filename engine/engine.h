@@ -16,6 +16,7 @@
 
 #include "batch.h"
 #include "catalog.h"
+#include "order_gen.h"
 #include "plan.h"
 #include "settings.h"
 
@@ -28,6 +29,8 @@ void engine_free(engine *e);
 const engine_settings *engine_get_settings(const engine *e);
 const catalog *engine_get_catalog(const engine *e);
 const plan *engine_get_plan(const engine *e);
+/* What the order generator reads (the GPU stage uploads it). */
+const order_model *engine_get_model(const engine *e);
 
 /* Fills b with orders first, first + stride, ... (count of them) and their
  * items; count must not exceed b->capacity, and the last index must be below

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "portable.h"
+
 #define MIX_MAX 16
 
 typedef struct mix {
@@ -21,7 +23,7 @@ void mix_init(mix *m, const double *p, int n);
 /* A share p in [0, 1] as a threshold: a uniform word u is "in" when u < it. */
 static inline uint32_t mix_share_threshold(double p) { return (uint32_t)(p * 4294967295.0); }
 
-static inline int mix_draw(const mix *m, uint32_t u) {
+ENGINE_HD static inline int mix_draw(const mix *m, uint32_t u) {
     int i = 0;
     while (i < m->n - 1 && (uint64_t)u >= m->cum[i]) i++;
     return i;

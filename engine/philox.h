@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include "portable.h"
+
 #define PHILOX_M0 UINT32_C(0xD2511F53)
 #define PHILOX_M1 UINT32_C(0xCD9E8D57)
 #define PHILOX_W0 UINT32_C(0x9E3779B9)
@@ -20,7 +22,7 @@
 typedef struct philox_ctr { uint32_t v[4]; } philox_ctr;
 typedef struct philox_key { uint32_t v[2]; } philox_key;
 
-static inline philox_ctr philox_round(philox_ctr c, philox_key k) {
+ENGINE_HD static inline philox_ctr philox_round(philox_ctr c, philox_key k) {
     uint64_t p0 = (uint64_t)PHILOX_M0 * c.v[0];
     uint64_t p1 = (uint64_t)PHILOX_M1 * c.v[2];
     philox_ctr out = {{
@@ -33,7 +35,7 @@ static inline philox_ctr philox_round(philox_ctr c, philox_key k) {
 }
 
 /* Ten rounds, the key bumped by the Weyl constants between them. */
-static inline philox_ctr philox4x32_10(philox_ctr c, philox_key k) {
+ENGINE_HD static inline philox_ctr philox4x32_10(philox_ctr c, philox_key k) {
     for (int r = 0; r < 9; r++) {
         c = philox_round(c, k);
         k.v[0] += PHILOX_W0;
@@ -42,21 +44,21 @@ static inline philox_ctr philox4x32_10(philox_ctr c, philox_key k) {
     return philox_round(c, k);
 }
 
-static inline philox_key philox_key_from_seed(uint64_t seed) {
+ENGINE_HD static inline philox_key philox_key_from_seed(uint64_t seed) {
     philox_key k = {{ (uint32_t)seed, (uint32_t)(seed >> 32) }};
     return k;
 }
 
 /* The four words drawn for (index, stream): word 0-1 the 64-bit index, word 2
  * the stream (which field group or domain), word 3 a sub-index. */
-static inline philox_ctr philox_draw(philox_key k, uint64_t index,
+ENGINE_HD static inline philox_ctr philox_draw(philox_key k, uint64_t index,
                                      uint32_t stream, uint32_t sub) {
     philox_ctr c = {{ (uint32_t)index, (uint32_t)(index >> 32), stream, sub }};
     return philox4x32_10(c, k);
 }
 
 /* An integer uniform in [0, n) from one 32-bit word: (u * n) >> 32. */
-static inline uint32_t philox_below(uint32_t u, uint32_t n) {
+ENGINE_HD static inline uint32_t philox_below(uint32_t u, uint32_t n) {
     return (uint32_t)(((uint64_t)u * n) >> 32);
 }
 

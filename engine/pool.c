@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define NOT_FULL UINT64_MAX
 
 typedef struct ring_slot {
     order_batch batch;
+    void *filler_block; /* the batch's memory, from the filler's alloc_block */
     uint64_t full_seq; /* the batch it holds, or NOT_FULL */
     uint64_t turn;     /* the next batch that may fill it */
     int busy;          /* being filled, or held by the consumer */
@@ -33,12 +35,20 @@ struct gen_pool {
     uint64_t next_fill;    /* next batch number a thread takes */
     uint64_t next_take;    /* next batch the consumer takes */
     bool stop;
+    char error[256];       /* a filler's error; "" if none */
+    double fill_s, filled_s; /* thread time filling batches, and in on_filled */
 
     ring_slot *slots;
     pthread_t *threads;
     worker_arg *args;
     size_t n_threads;      /* started */
 };
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static void *worker(void *arg) {
     gen_pool *p = ((worker_arg *)arg)->pool;
@@ -57,18 +67,50 @@ static void *worker(void *arg) {
         uint64_t done = seq * p->opt.batch_orders;
         uint64_t count = p->opt.count - done < p->opt.batch_orders ? p->opt.count - done
                                                                     : p->opt.batch_orders;
-        engine_fill(p->engine, p->opt.first + done * p->opt.stride, p->opt.stride, (size_t)count,
-                    &slot->batch);
+        uint64_t first = p->opt.first + done * p->opt.stride;
+        double t0 = now_s();
+        if (p->opt.filler) {
+            char err[sizeof p->error];
+            if (p->opt.filler->fill(p->opt.filler->ctx, index, first, p->opt.stride, (size_t)count,
+                                    &slot->batch, err, sizeof err) != 0) {
+                pthread_mutex_lock(&p->lock);
+                if (!p->error[0]) snprintf(p->error, sizeof p->error, "%s", err);
+                p->stop = true;
+                pthread_cond_broadcast(&p->space);
+                break;
+            }
+        } else {
+            engine_fill(p->engine, first, p->opt.stride, (size_t)count, &slot->batch);
+        }
         slot->batch.seq = seq;
+        double t1 = now_s();
         if (p->opt.on_filled) p->opt.on_filled(p->opt.ctx, index, (size_t)(seq % p->opt.ring_slots), &slot->batch);
+        double t2 = now_s();
 
         pthread_mutex_lock(&p->lock);
+        p->fill_s += t1 - t0;
+        p->filled_s += t2 - t1;
         slot->full_seq = seq;
         pthread_cond_broadcast(&p->filled);
     }
     pthread_cond_broadcast(&p->filled);
     pthread_mutex_unlock(&p->lock);
     return NULL;
+}
+
+static int slot_batch_init(gen_pool *p, ring_slot *slot) {
+    const gen_pool_filler *f = p->opt.filler;
+    if (!f || !f->alloc_block) return order_batch_init(&slot->batch, p->opt.batch_orders);
+    slot->filler_block = f->alloc_block(f->ctx, order_batch_bytes(p->opt.batch_orders));
+    if (!slot->filler_block) return -1;
+    order_batch_init_in(&slot->batch, p->opt.batch_orders, slot->filler_block);
+    return 0;
+}
+
+static void slot_batch_free(gen_pool *p, ring_slot *slot) {
+    order_batch_free(&slot->batch);
+    if (slot->filler_block) p->opt.filler->free_block(p->opt.filler->ctx, slot->filler_block);
+    slot->filler_block = NULL;
 }
 
 int gen_pool_start(const engine *e, const gen_pool_options *o, gen_pool **out,
@@ -91,7 +133,7 @@ int gen_pool_start(const engine *e, const gen_pool_options *o, gen_pool **out,
     p->args = calloc(o->threads, sizeof *p->args);
     if (!p->slots || !p->threads || !p->args) goto oom;
     for (size_t i = 0; i < o->ring_slots; i++) {
-        if (order_batch_init(&p->slots[i].batch, o->batch_orders) != 0) goto oom;
+        if (slot_batch_init(p, &p->slots[i]) != 0) goto oom;
         p->slots[i].full_seq = NOT_FULL;
         p->slots[i].turn = i;
     }
@@ -138,6 +180,20 @@ void gen_pool_release(gen_pool *p, const order_batch *b) {
     pthread_mutex_unlock(&p->lock);
 }
 
+const char *gen_pool_error(gen_pool *p) {
+    pthread_mutex_lock(&p->lock);
+    const char *e = p->error[0] ? p->error : NULL;
+    pthread_mutex_unlock(&p->lock);
+    return e;
+}
+
+void gen_pool_times(gen_pool *p, double *fill_s, double *filled_s) {
+    pthread_mutex_lock(&p->lock);
+    *fill_s = p->fill_s;
+    *filled_s = p->filled_s;
+    pthread_mutex_unlock(&p->lock);
+}
+
 void gen_pool_stop(gen_pool *p) {
     pthread_mutex_lock(&p->lock);
     p->stop = true;
@@ -151,7 +207,7 @@ void gen_pool_free(gen_pool *p) {
     gen_pool_stop(p);
     for (size_t i = 0; i < p->n_threads; i++) pthread_join(p->threads[i], NULL);
     if (p->slots)
-        for (size_t i = 0; i < p->opt.ring_slots; i++) order_batch_free(&p->slots[i].batch);
+        for (size_t i = 0; i < p->opt.ring_slots; i++) slot_batch_free(p, &p->slots[i]);
     free(p->args);
     free(p->threads);
     free(p->slots);

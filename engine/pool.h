@@ -1,7 +1,7 @@
 /* pool.h - generator threads filling a bounded ring of batches, in order.
  *
  * Threads take batch numbers from a shared counter and fill them with
- * engine_fill(); the consumer takes them back strictly in sequence. Batch s
+ * engine_fill() (or the filler the options name); the consumer takes them back strictly in sequence. Batch s
  * goes to ring slot s % slots and may start only once batch s - slots has
  * been released, so a slow consumer stops the generators: memory is the ring
  * and nothing more (DESIGN.md contract 4). */
@@ -20,6 +20,19 @@
  * per slot. The engine does not know what it does. */
 typedef void (*gen_pool_filled_fn)(void *ctx, size_t thread, size_t slot, const order_batch *b);
 
+/* Who fills the batches: the CPU engine (engine_fill) unless the options
+ * name another, such as the GPU stage. fill runs on generator thread
+ * `thread` and returns 0, or -1 with a line in errstr, which stops the pool
+ * (gen_pool_error). alloc_block/free_block give the ring's batch memory
+ * (pinned memory, for a GPU); NULL: ordinary memory. */
+typedef struct gen_pool_filler {
+    int (*fill)(void *ctx, size_t thread, uint64_t first, uint64_t stride, size_t count,
+                order_batch *b, char *errstr, size_t errlen);
+    void *(*alloc_block)(void *ctx, size_t bytes);
+    void (*free_block)(void *ctx, void *block);
+    void *ctx;
+} gen_pool_filler;
+
 typedef struct gen_pool_options {
     size_t threads;      /* generator threads, >= 1 */
     size_t batch_orders; /* orders per batch, >= 1 */
@@ -29,6 +42,7 @@ typedef struct gen_pool_options {
     uint64_t count;
     gen_pool_filled_fn on_filled; /* may be NULL */
     void *ctx;
+    const gen_pool_filler *filler; /* NULL: the CPU engine */
 } gen_pool_options;
 
 typedef struct gen_pool gen_pool;
@@ -45,6 +59,14 @@ size_t gen_pool_slot(const gen_pool *p, const order_batch *b);
 
 /* Hands a batch from gen_pool_next() back (in any order). */
 void gen_pool_release(gen_pool *p, const order_batch *b);
+
+/* Why the pool stopped early: a filler's error; NULL if none failed. Valid
+ * once gen_pool_next() has returned NULL. */
+const char *gen_pool_error(gen_pool *p);
+
+/* Thread seconds, summed over the threads, spent filling batches and in
+ * on_filled (encoding, for a run) so far. */
+void gen_pool_times(gen_pool *p, double *fill_s, double *filled_s);
 
 /* Asks the threads to stop after the batch they are filling. */
 void gen_pool_stop(gen_pool *p);

@@ -18,7 +18,7 @@
 enum long_only {
     OPT_DURATION = 256, OPT_INTENSITY, OPT_SEED, OPT_START, OPT_SPEED, OPT_SINK, OPT_STATS_JSON,
     OPT_TOPIC_PREFIX, OPT_PARTITIONS, OPT_KEY_FORMAT, OPT_THREADS, OPT_BATCH_ORDERS, OPT_CUSTOMERS,
-    OPT_PRODUCTS, OPT_SCHEMA_DIR, OPT_CSV, OPT_SHARD, OPT_SHARDS, OPT_RATE, OPT_FORMAT, OPT_METRICS, OPT_METRICS_LINGER,
+    OPT_PRODUCTS, OPT_SCHEMA_DIR, OPT_CSV, OPT_SHARD, OPT_SHARDS, OPT_RATE, OPT_FORMAT, OPT_METRICS, OPT_METRICS_LINGER, OPT_ENGINE, OPT_GPU_BATCH_ORDERS,
 };
 
 static const char short_opts[] = "+c:s:b:X:r:kqhV";
@@ -44,6 +44,8 @@ static const struct option long_opts[] = {
     { "csv", no_argument, NULL, OPT_CSV },
     { "rate", required_argument, NULL, OPT_RATE },
     { "format", required_argument, NULL, OPT_FORMAT },
+    { "engine", required_argument, NULL, OPT_ENGINE },
+    { "gpu-batch-orders", required_argument, NULL, OPT_GPU_BATCH_ORDERS },
     { "schema-registry", required_argument, NULL, 'r' },
     { "shard", required_argument, NULL, OPT_SHARD },
     { "shards", required_argument, NULL, OPT_SHARDS },
@@ -92,6 +94,9 @@ void cli_usage(FILE *out) {
         "                         existing ones must have this many\n"
         "      --key-format F     binary (8-byte big-endian id, default) or string\n"
         "      --threads N        generator threads (default: one per core)\n"
+        "      --engine E         who generates: auto (default: the GPU if one is usable,\n"
+        "                         else the CPU; the run says which and why), cpu, or gpu\n"
+        "                         (an error, exit 2, if no GPU is usable)\n"
         "      --shard I/N        generate only shard I of N (orders I, I+N, ...); shard 0\n"
         "                         also publishes the dimension topics. --shard auto: I from\n"
         "                         JOB_COMPLETION_INDEX, N from --shards N or SHOPSTREAM_SHARDS\n"
@@ -99,6 +104,7 @@ void cli_usage(FILE *out) {
         "      --metrics-linger S keep serving the final metrics S seconds after the run\n"
         "      --csv              plan: print CSV\n"
         "      --batch-orders N   orders per generated batch (4096)\n"
+        "      --gpu-batch-orders N  ... when the GPU generates (65536)\n"
         "      --customers N      customers in the catalog (15000)\n"
         "      --products N       products in the catalog (500)\n"
         "      --schema-dir DIR   where the .avsc files are (default: schemas/)\n"
@@ -237,6 +243,14 @@ static int apply_option(int opt, const char *arg, run_config *rc, char *errstr, 
     case OPT_METRICS:
         if (strlen(arg) >= sizeof rc->metrics_addr || !*arg) USAGE("--metrics: expected [ADDR:]PORT");
         snprintf(rc->metrics_addr, sizeof rc->metrics_addr, "%s", arg);
+        return 0;
+    case OPT_ENGINE:
+        if (config_set_engine_kind(rc, arg) != 0) USAGE("--engine %s: expected auto, cpu or gpu", arg);
+        config_set_origin_option(rc, "engine.kind", "--engine");
+        return 0;
+    case OPT_GPU_BATCH_ORDERS:
+        if (units_uint64(arg, 1, 1048576, &u) != 0) USAGE("--gpu-batch-orders %s: expected a whole number in [1, 1048576]", arg);
+        rc->gpu_batch_orders = (size_t)u;
         return 0;
     case 'k': rc->keep_broker = 1; return 0;
     case 'q': rc->quiet = 1; return 0;

@@ -16,7 +16,7 @@
 
 typedef enum setting_kind {
     K_UINT64, K_INT64, K_UINT32, K_SIZE, K_INT, K_DOUBLE, K_STRING, K_BOOL,
-    K_DURATION, K_TIME, K_SPEED, K_SINK, K_KEY_FORMAT, K_FORMAT,
+    K_DURATION, K_TIME, K_SPEED, K_SINK, K_KEY_FORMAT, K_FORMAT, K_ENGINE,
     K_CURVE, K_MIX_GROUP, K_MIX_ARRAY, K_PROPERTIES,
 } setting_kind;
 
@@ -45,6 +45,8 @@ static const setting_spec specs[] = {
     NUM("engine.threads", K_SIZE, threads, 0, 1024),
     NUM("engine.batch_orders", K_SIZE, batch_orders, 1, 1048576),
     NUM("engine.ring_slots", K_SIZE, ring_slots, 1, 1024),
+    STR("engine.kind", K_ENGINE, engine_kind),
+    NUM("engine.gpu_batch_orders", K_SIZE, gpu_batch_orders, 1, 1048576),
     NUM("rate.base_orders_per_hour", K_DOUBLE, engine.base_orders_per_hour, 0, 1e12),
     { "rate.daily_curve", K_CURVE, AT(engine.daily_curve), 24, NULL, 0, 1000 },
     NUM("catalog.customers", K_UINT32, engine.customers, 1, 100000000),
@@ -94,6 +96,8 @@ void config_defaults(run_config *rc, const char *data_dir) {
     rc->threads = 0;
     rc->batch_orders = 4096;
     rc->ring_slots = 8;
+    rc->engine_kind = ENGINE_AUTO;
+    rc->gpu_batch_orders = 65536;
     rc->shard_index = 0;
     rc->shard_count = 1;
     rc->sink = SINK_KAFKA;
@@ -151,6 +155,14 @@ int config_set_format(run_config *rc, const char *text) {
     else if (strcmp(text, "json") == 0) rc->format = FORMAT_JSON;
     else return -1;
     rc->format_set = 1;
+    return 0;
+}
+
+int config_set_engine_kind(run_config *rc, const char *text) {
+    if (strcmp(text, "auto") == 0) rc->engine_kind = ENGINE_AUTO;
+    else if (strcmp(text, "cpu") == 0) rc->engine_kind = ENGINE_CPU;
+    else if (strcmp(text, "gpu") == 0) rc->engine_kind = ENGINE_GPU;
+    else return -1;
     return 0;
 }
 
@@ -331,6 +343,11 @@ static int read_setting(loader *ld, const setting_spec *sp, const config_setting
         if (!(text = get_string(ld, s, sp->path))) return -1;
         if (config_set_format(ld->rc, text) != 0)
             return fail_at(ld, s, sp->path, "expected \"avro\", \"avro-confluent\" or \"json\", got \"%s\"", text);
+        return 0;
+    case K_ENGINE:
+        if (!(text = get_string(ld, s, sp->path))) return -1;
+        if (config_set_engine_kind(ld->rc, text) != 0)
+            return fail_at(ld, s, sp->path, "expected \"auto\", \"cpu\" or \"gpu\", got \"%s\"", text);
         return 0;
     case K_KEY_FORMAT:
         if (!(text = get_string(ld, s, sp->path))) return -1;

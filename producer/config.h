@@ -23,6 +23,10 @@ typedef enum key_format { KEY_BINARY, KEY_STRING } key_format;
  * whole duration lies in the past (recent enough for a broker's retention,
  * never in its future; the same all day); now: the wall clock, for live
  * traffic; fixed: a given time, the same on every replay. */
+/* Who fills the batches: the GPU when one is usable, else the CPU; or
+ * either, by name. */
+typedef enum engine_kind { ENGINE_AUTO, ENGINE_CPU, ENGINE_GPU } engine_kind;
+
 typedef enum start_mode { START_AUTO, START_NOW, START_FIXED } start_mode;
 
 typedef struct run_config {
@@ -34,6 +38,8 @@ typedef struct run_config {
     size_t threads;            /* 0: one per core */
     size_t batch_orders;
     size_t ring_slots;
+    engine_kind engine_kind;   /* --engine */
+    size_t gpu_batch_orders;   /* orders per batch when the GPU fills them */
     uint64_t shard_index;      /* this process is shard shard_index of shard_count */
     uint64_t shard_count;      /* 1: not sharded */
     int shard_auto;            /* --shard auto: from JOB_COMPLETION_INDEX */
@@ -94,6 +100,8 @@ int config_resolve_scenario(run_config *rc, const char *data_dir, char *errstr, 
 
 /* "avro", "avro-confluent" or "json"; -1 if none of them. */
 int config_set_format(run_config *rc, const char *text);
+/* "auto", "cpu" or "gpu"; -1 if none of them. */
+int config_set_engine_kind(run_config *rc, const char *text);
 
 /* Checks the whole, and settles defaults that depend on others (the format
  * from the registry). */

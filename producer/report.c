@@ -71,6 +71,10 @@ void report_summary(FILE *out, const run_totals *t) {
                 scheduled > 0 ? 100.0 * achieved / scheduled : 0.0, lateness_quantile(t->late, 0.5),
                 lateness_quantile(t->late, 0.99), t->late->max_ms);
     }
+    if (t->engine && t->generate_s + t->encode_s > 0.0)
+        fprintf(out, "  engine %s, %zu threads: %.3f s generating, %.3f s encoding (generation %.1f%% of "
+                "their time)\n", t->engine, t->threads, t->generate_s, t->encode_s,
+                100.0 * t->generate_s / (t->generate_s + t->encode_s));
     if (c->first_error[0]) fprintf(out, "  first delivery error: %s\n", c->first_error);
     fflush(out);
 }
@@ -102,6 +106,8 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
     fprintf(f, "  \"orders_per_s\": %.3f,\n  \"messages_per_s\": %.3f,\n", per_s(t->orders, t->wall_s),
             per_s(c->produced, t->wall_s));
     fprintf(f, "  \"content_digest\": \"%016llx\",\n", (unsigned long long)c->digest);
+    fprintf(f, "  \"engine\": {\"kind\": \"%s\", \"threads\": %zu, \"generate_s\": %.6f, \"encode_s\": %.6f},\n",
+            t->engine ? t->engine : "cpu", t->threads, t->generate_s, t->encode_s);
     if (t->speed > 0.0 && t->late) {
         double scheduled, achieved;
         report_fact_rates(t, &scheduled, &achieved);

@@ -33,6 +33,10 @@ typedef struct run_totals {
     double behind_s;                /* how far the latest message was behind its schedule */
     double facts_wall_s;            /* wall time from the first fact's schedule to the last hand-off */
     int interrupted;
+    const char *engine;             /* "cpu" or "gpu": who generated */
+    size_t threads;                 /* generator (and encoder) threads */
+    double generate_s;              /* thread seconds generating batches */
+    double encode_s;                /* thread seconds encoding them */
 } run_totals;
 
 /* Paced runs: the facts' rate the schedule asks for and the one achieved. */

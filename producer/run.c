@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "msgbatch.h"
 #include "engine.h"
+#include "gpu_stage.h"
 #include "pool.h"
 #include "registry.h"
 #include "report.h"
@@ -59,6 +60,8 @@ static double now_s(void) {
 typedef struct run_state {
     run_config *rc;
     engine *engine;
+    gpu_stage *gpu;        /* the GPU fills the batches; NULL: the CPU */
+    size_t threads;        /* generator threads (GPU lanes) */
     encoder *encoder;
     embedded_broker *broker;
     sink *sink;
@@ -232,6 +235,35 @@ static uint64_t shard_orders(uint64_t total, const run_config *rc) {
     return total > rc->shard_index ? (total - rc->shard_index + rc->shard_count - 1) / rc->shard_count : 0;
 }
 
+/* --engine: the GPU stage, opened now so that a GPU that cannot serve stops
+ * the run before anything is published; auto falls back to the CPU. The
+ * run says which engine it took and why. */
+static int choose_engine(run_state *st) {
+    const run_config *rc = st->rc;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    st->threads = rc->threads ? rc->threads : (size_t)(cores > 0 ? cores : 1);
+    if (rc->engine_kind == ENGINE_CPU) {
+        fprintf(stderr, "shopstream: engine cpu, %zu threads (--engine cpu)\n", st->threads);
+        return 0;
+    }
+    char why[512];
+    if (gpu_stage_open(st->engine, st->threads, rc->gpu_batch_orders, &st->gpu, why, sizeof why) == 0) {
+        char info[256];
+        if (gpu_stage_emulated(st->gpu)) snprintf(info, sizeof info, "emulated on the host: SHOPSTREAM_GPU_EMULATE=1");
+        else gpu_stage_probe(info, sizeof info);
+        fprintf(stderr, "shopstream: engine gpu (%s), %zu lanes of %zu-order batches, %zu encoding threads%s\n",
+                info, st->threads, rc->gpu_batch_orders, st->threads,
+                rc->engine_kind == ENGINE_AUTO ? " (--engine auto: a GPU is usable)" : "");
+        return 0;
+    }
+    if (rc->engine_kind == ENGINE_GPU) {
+        snprintf(st->errstr, sizeof st->errstr, "--engine gpu: %s", why);
+        return -1;
+    }
+    fprintf(stderr, "shopstream: engine cpu, %zu threads (--engine auto: %s)\n", st->threads, why);
+    return 0;
+}
+
 /* Runs in a generator thread after each batch: encode it for its slot. */
 static void encode_filled(void *ctx, size_t thread, size_t slot, const order_batch *b) {
     run_state *st = ctx;
@@ -240,16 +272,16 @@ static void encode_filled(void *ctx, size_t thread, size_t slot, const order_bat
 
 static int publish_facts(run_state *st) {
     const plan *p = engine_get_plan(st->engine);
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
     gen_pool_options o = {
-        .threads = st->rc->threads ? st->rc->threads : (size_t)(cores > 0 ? cores : 1),
-        .batch_orders = st->rc->batch_orders,
+        .threads = st->threads,
+        .batch_orders = st->gpu ? st->rc->gpu_batch_orders : st->rc->batch_orders,
         .ring_slots = st->rc->ring_slots,
         .first = st->rc->shard_index,
         .stride = st->rc->shard_count,
         .count = shard_orders(p->total_orders, st->rc),
         .on_filled = encode_filled,
         .ctx = st,
+        .filler = st->gpu ? gpu_stage_filler(st->gpu) : NULL,
     };
     st->thread_encoders = calloc(o.threads, sizeof *st->thread_encoders);
     st->slot_msgs = calloc(o.ring_slots, sizeof *st->slot_msgs);
@@ -274,7 +306,12 @@ static int publish_facts(run_state *st) {
         gen_pool_release(st->pool, b);
         if (rc != 0) break;
     }
+    if (rc == 0 && gen_pool_error(st->pool)) {
+        snprintf(st->errstr, sizeof st->errstr, "%s", gen_pool_error(st->pool));
+        rc = -1;
+    }
     gen_pool_stop(st->pool);
+    gen_pool_times(st->pool, &st->totals.generate_s, &st->totals.encode_s);
     return rc;
 }
 
@@ -295,6 +332,7 @@ static void kafka_stats(void *opaque, const char *json, size_t len) {
 static void run_cleanup(run_state *st) {
     metrics_stop(st->metrics);
     gen_pool_free(st->pool);
+    gpu_stage_close(st->gpu);
     for (size_t i = st->n_slot_msgs; i-- > 0;) msg_batch_free(&st->slot_msgs[i]);
     free(st->slot_msgs);
     for (size_t i = st->n_thread_encoders; i-- > 0;) encoder_free(st->thread_encoders[i]);
@@ -368,6 +406,7 @@ int run_command(run_config *rc) {
     if (rc->metrics_addr[0] && metrics_start(rc->metrics_addr, &st.metrics, st.errstr, sizeof st.errstr) != 0) goto out;
     if (apply_rate(rc, st.errstr, sizeof st.errstr) != 0) goto out;
     if (engine_new(&rc->engine, &st.engine, st.errstr, sizeof st.errstr) != 0) goto out;
+    if (choose_engine(&st) != 0) goto out;
     if (encoder_new(rc->schema_dir, rc->currency, rc->engine.scenario.name, rc->format, &st.encoder, st.errstr,
                     sizeof st.errstr) != 0)
         goto out;
@@ -402,6 +441,8 @@ int run_command(run_config *rc) {
         .brokers = rc->sink == SINK_KAFKA ? sc.brokers : NULL, .seed = rc->engine.seed,
         .planned_orders = shard_orders(engine_get_plan(st.engine)->total_orders, rc),
     };
+    st.totals.engine = st.gpu ? "gpu" : "cpu";
+    st.totals.threads = st.threads;
     st.totals.shard_index = rc->shard_index;
     st.totals.shard_count = rc->shard_count;
     st.totals.n_hours = (size_t)((rc->engine.duration_ms + 3599999) / 3600000);

@@ -4,25 +4,66 @@
 #   scripts/setup.sh          the build and run dependencies
 #   scripts/setup.sh --test   also what the tests need (Criterion, jansson, kcat,
 #                             a JDK and Maven for the real Kafka broker)
+#   scripts/setup.sh --cuda   also a CUDA 13 compiler for the GPU stage, unless
+#                             nvcc is on the PATH: nvcc, the runtime, cuRAND and
+#                             CCCL from PyPI into ~/.cache/shopstream/cuda, where
+#                             CMake's SHOPSTREAM_CUDA=AUTO|ON finds it. It
+#                             compiles and links without a GPU; running the
+#                             stage needs an NVIDIA driver.
 #
 # Installs only missing packages; as root with apt-get, else through sudo.
+# Options combine: scripts/setup.sh --test --cuda.
 set -euo pipefail
 
 build_pkgs=(gcc make cmake ninja-build pkg-config librdkafka-dev libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev kcat)
 test_pkgs=(libcriterion-dev python3-venv docker-compose)
 
+# CUDA 13 from PyPI, pinned, with nvcc's own dependencies (crt, nvvm): nvcc
+# lands in nvidia/cu13/bin, headers in nvidia/cu13/include (and include/cccl,
+# which <nv/target> needs).
+cuda_dir=${SHOPSTREAM_CUDA_DIR:-$HOME/.cache/shopstream/cuda}
+cuda_wheels=(nvidia-cuda-nvcc==13.5.37 nvidia-cuda-crt==13.5.37 nvidia-nvvm==13.5.37
+             nvidia-cuda-runtime==13.5.37 nvidia-curand==10.4.5.25
+             nvidia-cuda-cccl==13.3.5.0.6)
+
+want_test=0 want_cuda=0
+for arg in "$@"; do
+  case $arg in
+    --test) want_test=1 ;;
+    --cuda) want_cuda=1 ;;
+    *) echo "setup: unknown option $arg (use --test, --cuda)" >&2; exit 2 ;;
+  esac
+done
+
 want=("${build_pkgs[@]}")
-if [[ "${1:-}" == "--test" ]]; then
+if [[ $want_test -eq 1 ]]; then
   want+=("${test_pkgs[@]}")
   command -v java >/dev/null 2>&1 || want+=(default-jdk-headless)
   command -v mvn >/dev/null 2>&1 || want+=(maven)
 fi
+[[ $want_cuda -eq 1 ]] && want+=(g++ python3-venv)
+
+install_cuda() {
+  command -v nvcc >/dev/null 2>&1 && return 0
+  [[ -x "$cuda_dir/nvidia/cu13/bin/nvcc" && -f "$cuda_dir/.complete" ]] && return 0
+  echo "setup: installing CUDA 13 (nvcc, runtime, cuRAND, CCCL) from PyPI into $cuda_dir" >&2
+  local venv
+  venv=$(mktemp -d)
+  python3 -m venv "$venv"
+  rm -rf "$cuda_dir"
+  "$venv/bin/pip" install -q --disable-pip-version-check --no-deps --target "$cuda_dir" "${cuda_wheels[@]}"
+  rm -rf "$venv"
+  touch "$cuda_dir/.complete"
+}
 
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ ${#missing[@]} -eq 0 ]]; then
+  [[ $want_cuda -eq 1 ]] && install_cuda
+  exit 0
+fi
 
 echo "setup: installing ${missing[*]}" >&2
 sudo=()
@@ -33,3 +74,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+[[ $want_cuda -eq 1 ]] && install_cuda
+exit 0

@@ -39,6 +39,8 @@ Test(config, shipped_file_holds_exactly_the_builtin_defaults) {
     cr_assert_eq(defaults.speed, loaded.speed);
     cr_assert_eq(defaults.batch_orders, loaded.batch_orders);
     cr_assert_eq(defaults.ring_slots, loaded.ring_slots);
+    cr_assert_eq(defaults.engine_kind, loaded.engine_kind);
+    cr_assert_eq(defaults.gpu_batch_orders, loaded.gpu_batch_orders);
     cr_assert_eq(defaults.partitions, loaded.partitions);
     cr_assert_eq(defaults.key_format, loaded.key_format);
     cr_assert_str_eq(defaults.topic_prefix, loaded.topic_prefix);
