@@ -62,6 +62,7 @@ typedef struct run_state {
     engine *engine;
     gpu_stage *gpu;        /* the GPU fills the batches; NULL: the CPU */
     size_t threads;        /* generator threads (GPU lanes) */
+    char engine_line[640]; /* which engine and why, said once the run starts */
     encoder *encoder;
     embedded_broker *broker;
     sink *sink;
@@ -237,13 +238,13 @@ static uint64_t shard_orders(uint64_t total, const run_config *rc) {
 
 /* --engine: the GPU stage, opened now so that a GPU that cannot serve stops
  * the run before anything is published; auto falls back to the CPU. The
- * run says which engine it took and why. */
+ * run says which engine it took and why (engine_line) as it starts. */
 static int choose_engine(run_state *st) {
     const run_config *rc = st->rc;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     st->threads = rc->threads ? rc->threads : (size_t)(cores > 0 ? cores : 1);
     if (rc->engine_kind == ENGINE_CPU) {
-        fprintf(stderr, "shopstream: engine cpu, %zu threads (--engine cpu)\n", st->threads);
+        snprintf(st->engine_line, sizeof st->engine_line, "engine cpu, %zu threads (--engine cpu)", st->threads);
         return 0;
     }
     char why[512];
@@ -251,8 +252,8 @@ static int choose_engine(run_state *st) {
         char info[256];
         if (gpu_stage_emulated(st->gpu)) snprintf(info, sizeof info, "emulated on the host: SHOPSTREAM_GPU_EMULATE=1");
         else gpu_stage_probe(info, sizeof info);
-        fprintf(stderr, "shopstream: engine gpu (%s), %zu lanes of %zu-order batches, %zu encoding threads%s\n",
-                info, st->threads, rc->gpu_batch_orders, st->threads,
+        snprintf(st->engine_line, sizeof st->engine_line,
+                 "engine gpu (%s), %zu lanes of %zu-order batches, %zu encoding threads%s", info, st->threads, rc->gpu_batch_orders, st->threads,
                 rc->engine_kind == ENGINE_AUTO ? " (--engine auto: a GPU is usable)" : "");
         return 0;
     }
@@ -260,7 +261,7 @@ static int choose_engine(run_state *st) {
         snprintf(st->errstr, sizeof st->errstr, "--engine gpu: %s", why);
         return -1;
     }
-    fprintf(stderr, "shopstream: engine cpu, %zu threads (--engine auto: %s)\n", st->threads, why);
+    snprintf(st->engine_line, sizeof st->engine_line, "engine cpu, %zu threads (--engine auto: %s)", st->threads, why);
     return 0;
 }
 
@@ -457,6 +458,7 @@ int run_command(run_config *rc) {
     st.t0 = now_s();
     st.sim_now_ms = rc->engine.start_ms;
     code = EXIT_FAILED;
+    fprintf(stderr, "shopstream: %s\n", st.engine_line);
     int rc_pub = publish_dimensions(&st);
     if (rc_pub == 0 && !stop_signal) rc_pub = publish_facts(&st);
     st.totals.facts_wall_s = st.pace0 > 0.0 ? now_s() - st.pace0 : 0.0;

@@ -261,7 +261,8 @@ out:
 static void usage(FILE *f) {
     fprintf(f, "usage: engine_check [--emulate | --gpu]\n"
                "  Compares the CPU engine's batches with the GPU stage's, byte for byte, over\n"
-               "  %zu scenarios, 2 seeds, batch sizes 1, 777 and 65536 and shard splits 1/1 and 2/3.\n"
+               "  %zu scenarios, 2 seeds, batch sizes 1, 777, 4096 and 65536 and shard splits 1/1 and\n"
+               "  2/3 (one-order batches for the first scenario only).\n"
                "  --emulate  only the stage's steps run on the host (needs a CUDA build, no GPU)\n"
                "  --gpu      only the GPU (exit 77, skipped, where none is usable)\n"
                "  exit 0 identical, 1 a difference or an error, 2 usage, 77 skipped\n", N_SCENARIOS);
@@ -290,19 +291,19 @@ int main(int argc, char **argv) {
     }
 
     static const uint64_t seeds[] = { 42, UINT64_C(0x9e3779b97f4a7c15) };
-    static const size_t batches[] = { 1, 777, 65536 };
+    static const size_t batches[] = { 1, 777, 4096, 65536 };
     static const uint64_t splits[][2] = { { 0, 1 }, { 2, 3 } };
     int failed = 0, cases = 0;
     for (size_t si = 0; si < N_SCENARIOS; si++)
         for (size_t ei = 0; ei < 2; ei++)
-            for (size_t bi = 0; bi < 3; bi++)
+            for (size_t bi = 0; bi < 4; bi++)
                 for (size_t hi = 0; hi < 2; hi++) {
                     check_case k = { scenario_names[si], seeds[ei], batches[bi], splits[hi][0], splits[hi][1] };
                     /* One-order batches are slow to emulate and prove little
                      * more past the first scenario. */
                     if (k.batch == 1 && si > 0) continue;
                     char label[160], err[512];
-                    snprintf(label, sizeof label, "%s seed %" PRIu64 " batch %zu shard %" PRIu64 "/%" PRIu64,
+                    snprintf(label, sizeof label, "%s seed %#" PRIx64 " batch %zu shard %" PRIu64 "/%" PRIu64,
                              k.scenario, k.seed, k.batch, k.shard, k.shards);
                     engine_settings s;
                     settings_for(&k, &s);
@@ -317,7 +318,7 @@ int main(int argc, char **argv) {
                     if (want_emulate) bad |= check_emulated(e, &k, label, &te) != 0;
                     if (want_gpu && !bad) bad |= check_gpu(e, &k, label, &tg) != 0;
                     if (!bad)
-                        printf("ok   %-48s %8" PRIu64 " orders %8" PRIu64 " items: cpu = %s\n", label,
+                        printf("ok   %-56s %8" PRIu64 " orders %8" PRIu64 " items: cpu = %s\n", label,
                                want_emulate ? te.orders : tg.orders, want_emulate ? te.items : tg.items,
                                want_emulate && want_gpu ? "emulated = gpu" : want_emulate ? "emulated" : "gpu");
                     failed += bad;
