@@ -62,6 +62,7 @@ typedef struct run_state {
     engine *engine;
     gpu_stage *gpu;        /* the GPU fills the batches; NULL: the CPU */
     size_t threads;        /* generator threads (GPU lanes) */
+    size_t ring_slots;     /* batches in flight */
     char engine_line[640]; /* which engine and why, said once the run starts */
     encoder *encoder;
     embedded_broker *broker;
@@ -238,23 +239,34 @@ static uint64_t shard_orders(uint64_t total, const run_config *rc) {
 
 /* --engine: the GPU stage, opened now so that a GPU that cannot serve stops
  * the run before anything is published; auto falls back to the CPU. The
- * run says which engine it took and why (engine_line) as it starts. */
+ * run says which engine it took and why (engine_line) as it starts.
+ *
+ * With the GPU, a thread spends part of each batch waiting (blocked, not
+ * spinning) for its lane, so by default there are two threads per core,
+ * and at least two ring slots per thread so that none waits for a slot. */
 static int choose_engine(run_state *st) {
     const run_config *rc = st->rc;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    st->threads = rc->threads ? rc->threads : (size_t)(cores > 0 ? cores : 1);
+    size_t n_cores = cores > 0 ? (size_t)cores : 1;
+    st->threads = rc->threads ? rc->threads : n_cores;
+    st->ring_slots = rc->ring_slots;
     if (rc->engine_kind == ENGINE_CPU) {
         snprintf(st->engine_line, sizeof st->engine_line, "engine cpu, %zu threads (--engine cpu)", st->threads);
         return 0;
     }
     char why[512];
-    if (gpu_stage_open(st->engine, st->threads, rc->gpu_batch_orders, &st->gpu, why, sizeof why) == 0) {
+    size_t lanes = rc->threads ? rc->threads : 2 * n_cores;
+    if (gpu_stage_open(st->engine, lanes, rc->gpu_batch_orders, &st->gpu, why, sizeof why) == 0) {
+        st->threads = lanes;
+        if (st->ring_slots < 2 * lanes) st->ring_slots = 2 * lanes;
         char info[256];
         if (gpu_stage_emulated(st->gpu)) snprintf(info, sizeof info, "emulated on the host: SHOPSTREAM_GPU_EMULATE=1");
         else gpu_stage_probe(info, sizeof info);
         snprintf(st->engine_line, sizeof st->engine_line,
-                 "engine gpu (%s), %zu lanes of %zu-order batches, %zu encoding threads%s", info, st->threads, rc->gpu_batch_orders, st->threads,
-                rc->engine_kind == ENGINE_AUTO ? " (--engine auto: a GPU is usable)" : "");
+                 "engine gpu (%s), %zu lanes of %zu-order batches, %zu encoding threads, %zu ring slots "
+                 "(%.0f MiB pinned)%s", info, st->threads, rc->gpu_batch_orders, st->threads, st->ring_slots,
+                 (double)st->ring_slots * (double)order_batch_bytes(rc->gpu_batch_orders) / 1048576.0,
+                 rc->engine_kind == ENGINE_AUTO ? " (--engine auto: a GPU is usable)" : "");
         return 0;
     }
     if (rc->engine_kind == ENGINE_GPU) {
@@ -276,7 +288,7 @@ static int publish_facts(run_state *st) {
     gen_pool_options o = {
         .threads = st->threads,
         .batch_orders = st->gpu ? st->rc->gpu_batch_orders : st->rc->batch_orders,
-        .ring_slots = st->rc->ring_slots,
+        .ring_slots = st->ring_slots,
         .first = st->rc->shard_index,
         .stride = st->rc->shard_count,
         .count = shard_orders(p->total_orders, st->rc),

@@ -27,10 +27,10 @@ run_suite() { # build-dir, extra cmake args...
 }
 
 run_suite build-engine-only -DSHOPSTREAM_ENGINE_ONLY=ON -DSHOPSTREAM_CUDA="$cuda"
-run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHOPSTREAM_CUDA="$cuda"
+run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHOPSTREAM_TESTS=ON -DSHOPSTREAM_CUDA="$cuda"
 if [[ "${1:-}" != "--fast" ]]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_suite build-sanitize -DCMAKE_BUILD_TYPE=Debug -DSHOPSTREAM_SANITIZE=address,undefined \
+    run_suite build-sanitize -DCMAKE_BUILD_TYPE=Debug -DSHOPSTREAM_TESTS=ON -DSHOPSTREAM_SANITIZE=address,undefined \
     -DSHOPSTREAM_CUDA="$cuda"
 fi
 echo "== test.sh: all tests passed"

@@ -6,9 +6,12 @@
  *   k_total   the batch's item total m, for the fill
  *   k_fill    every order and item, through order_gen_fill() into the
  *             columns packed for (n, m)
- * then the order columns are copied to the host, m is read from them, and
- * the item columns follow. The device buffer of a lane holds the same bytes
- * at the same offsets as the host batch it is copied into.
+ * with m copied to a pinned word and the order columns queued behind the
+ * fill; the host waits for m only (while the fill runs), queues the item
+ * columns, and waits once more for the batch. The device buffer of a lane
+ * holds the same bytes at the same offsets as the host batch it lands in.
+ * Waits block (cudaEventBlockingSync) rather than spin, so a thread waiting
+ * on its lane leaves its core to the encoders.
  *
  * cuRAND's Philox is compiled for host and device (QUALIFIERS below), so
  * gpu_stage_emulate_fill() runs these very steps on the host. With
@@ -86,13 +89,16 @@ static __host__ __device__ __forceinline__ void step_fill(const order_model *m, 
 
 struct count_args { uint64_t first, stride; uint32_t n; size_t off_first_item, off_item_count; };
 
-static __global__ void k_count(order_model m, count_args a, char *block) {
+/* The model is read through a pointer to device memory: indexing a
+ * by-value kernel parameter with per-thread values (a mix by cohort, say)
+ * serialises constant-bank loads. */
+static __global__ void k_count(const order_model *__restrict__ m, count_args a, char *block) {
     size_t k = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (k >= a.n) return;
     size_t off[BATCH_COLUMNS];
     off[7] = a.off_first_item;
     off[11] = a.off_item_count;
-    step_count(&m, a.first, a.stride, k, block, off);
+    step_count(m, a.first, a.stride, k, block, off);
 }
 
 static __global__ void k_total(count_args a, const char *block, uint32_t *n_items) {
@@ -102,10 +108,11 @@ static __global__ void k_total(count_args a, const char *block, uint32_t *n_item
     *n_items = step_total(a.n, block, off);
 }
 
-static __global__ void k_fill(order_model m, count_args a, char *block, const uint32_t *n_items) {
+static __global__ void k_fill(const order_model *__restrict__ m, count_args a, char *block,
+                              const uint32_t *n_items) {
     size_t k = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (k >= a.n) return;
-    step_fill(&m, a.first, a.stride, a.n, k, *n_items, block);
+    step_fill(m, a.first, a.stride, a.n, k, *n_items, block);
 }
 
 /* ---- errors ---- */
@@ -126,8 +133,11 @@ struct gpu_lane {
     cudaStream_t stream;
     char *d_block;        /* the batch, packed as the host copy will be */
     uint32_t *d_items;    /* its item total */
+    uint32_t *h_items;    /* ... copied to pinned host memory */
     void *d_scan;         /* cub's scratch */
     size_t scan_bytes;
+    cudaEvent_t items_known; /* h_items holds the total */
+    cudaEvent_t landed;      /* the whole batch is in host memory */
 };
 
 /* Device copies of the engine's tables, freed in reverse order. */
@@ -138,6 +148,7 @@ struct gpu_stage {
     int device;
     const engine *engine;
     order_model model;    /* the engine's, its pointers on the device */
+    order_model *d_model; /* ... itself in device memory, for the kernels */
     void *tables[DEVICE_TABLES_MAX];
     size_t n_tables;
     gpu_lane *lanes;
@@ -164,7 +175,9 @@ extern "C" int gpu_stage_probe(char *info, size_t infolen) {
         return -1;
     }
     cudaError_t err = cudaGetDeviceCount(&n);
-    if (err == cudaErrorInsufficientDriver || driver < runtime) {
+    /* CUDA's minor-version compatibility runs a 13.x build on any 13.x
+     * driver; only an older major version is refused outright. */
+    if (err == cudaErrorInsufficientDriver || driver / 1000 < runtime / 1000) {
         snprintf(info, infolen, "the NVIDIA driver supports CUDA %d.%d, older than this build's runtime %d.%d",
                  driver / 1000, driver % 1000 / 10, runtime / 1000, runtime % 1000 / 10);
         return -1;
@@ -184,6 +197,14 @@ extern "C" int gpu_stage_probe(char *info, size_t infolen) {
     }
     cudaFuncAttributes attr;
     err = cudaFuncGetAttributes(&attr, k_fill);
+    if (err == cudaErrorUnsupportedPtxVersion) {
+        snprintf(info, infolen, "%s (compute %d.%d): the NVIDIA driver (CUDA %d.%d) is too old to compile this "
+                 "build's PTX (CUDA %d.%d); update the driver, or rebuild with -DCMAKE_CUDA_ARCHITECTURES=%d%d",
+                 prop.name, prop.major, prop.minor, driver / 1000, driver % 1000 / 10, runtime / 1000,
+                 runtime % 1000 / 10, prop.major, prop.minor);
+        cudaGetLastError();
+        return -1;
+    }
     if (err != cudaSuccess) {
         snprintf(info, infolen, "%s (compute %d.%d): no kernel for it in this build (%s): %s; "
                  "rebuild with -DCMAKE_CUDA_ARCHITECTURES=%d%d", prop.name, prop.major, prop.minor,
@@ -250,22 +271,49 @@ static int upload_model(gpu_stage *g, char *errstr, size_t errlen) {
     d->campaigns = (const campaign *)p;
     if (upload(g, h->slices, h->n_slices * sizeof *h->slices, &p, errstr, errlen) != 0) return -1;
     d->slices = (const plan_slice *)p;
+    if (upload(g, d, sizeof *d, &p, errstr, errlen) != 0) return -1;
+    g->d_model = (order_model *)p;
+    /* cudaMemcpy from pageable memory may return before the data has
+     * landed, and the lanes' non-blocking streams do not wait for it. */
+    CUDA_TRY(cudaDeviceSynchronize());
     return 0;
+fail:
+    return -1;
+}
+
+/* Device bytes of the model's tables. */
+static size_t model_bytes(const order_model *m, const catalog *c) {
+    size_t n = sizeof *m + m->n_customers * sizeof *m->customers + c->n_products * sizeof *m->products +
+               m->n_campaigns * sizeof *m->campaigns + m->n_slices * sizeof *m->slices;
+    for (int k = 0; k < COHORT_COUNT; k++) n += m->n_by_cohort[k] * sizeof *m->by_cohort[k];
+    for (int k = 0; k <= CATEGORY_COUNT; k++) {
+        const alias_table *t = k < CATEGORY_COUNT ? &m->category_popularity[k] : &m->popularity;
+        n += t->n * (sizeof *t->threshold + sizeof *t->alias + (t->item ? sizeof *t->item : 0));
+    }
+    return n;
 }
 
 static size_t scan_scratch_bytes(size_t n) {
     size_t bytes = 0;
-    cub::DeviceScan::ExclusiveSum(NULL, bytes, (uint32_t *)NULL, (uint32_t *)NULL, (int)n);
+    if (cub::DeviceScan::ExclusiveSum(NULL, bytes, (uint32_t *)NULL, (uint32_t *)NULL, (int)n) != cudaSuccess)
+        return 0;
     return bytes;
 }
 
 static int lane_open(gpu_stage *g, gpu_lane *l, char *errstr, size_t errlen) {
     size_t block = order_batch_bytes(g->batch_orders);
     l->scan_bytes = scan_scratch_bytes(g->batch_orders);
+    if (l->scan_bytes == 0) {
+        snprintf(errstr, errlen, "GPU: cub cannot size a scan of %zu items", g->batch_orders);
+        return -1;
+    }
     CUDA_TRY(cudaStreamCreateWithFlags(&l->stream, cudaStreamNonBlocking));
+    CUDA_TRY(cudaEventCreateWithFlags(&l->items_known, cudaEventBlockingSync | cudaEventDisableTiming));
+    CUDA_TRY(cudaEventCreateWithFlags(&l->landed, cudaEventBlockingSync | cudaEventDisableTiming));
     CUDA_TRY(cudaMalloc((void **)&l->d_block, block));
     CUDA_TRY(cudaMalloc((void **)&l->d_items, sizeof *l->d_items));
-    CUDA_TRY(cudaMalloc(&l->d_scan, l->scan_bytes ? l->scan_bytes : 1));
+    CUDA_TRY(cudaHostAlloc((void **)&l->h_items, sizeof *l->h_items, cudaHostAllocPortable));
+    CUDA_TRY(cudaMalloc(&l->d_scan, l->scan_bytes));
     return 0;
 fail:
     return -1;
@@ -273,8 +321,11 @@ fail:
 
 static void lane_close(gpu_lane *l) {
     cudaFree(l->d_scan);
+    if (l->h_items) cudaFreeHost(l->h_items);
     cudaFree(l->d_items);
     cudaFree(l->d_block);
+    if (l->landed) cudaEventDestroy(l->landed);
+    if (l->items_known) cudaEventDestroy(l->items_known);
     if (l->stream) cudaStreamDestroy(l->stream);
 }
 
@@ -329,7 +380,8 @@ extern "C" int gpu_stage_open(const engine *e, size_t lanes, size_t batch_orders
     }
 
     size_t free_bytes = 0, total_bytes = 0;
-    size_t need = lanes * (order_batch_bytes(batch_orders) + scan_scratch_bytes(batch_orders));
+    size_t need = lanes * (order_batch_bytes(batch_orders) + scan_scratch_bytes(batch_orders)) +
+                  model_bytes(engine_get_model(e), engine_get_catalog(e));
     CUDA_TRY(cudaSetDevice(g->device));
     CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));
     if (need > free_bytes) {
@@ -370,12 +422,14 @@ static int launch(gpu_stage *g, gpu_lane *l, uint64_t first, uint64_t stride, si
     unsigned blocks = (unsigned)((n + THREADS_PER_BLOCK - 1) / THREADS_PER_BLOCK);
     uint32_t *first_item = (uint32_t *)(void *)(l->d_block + off[7]);
     size_t scan_bytes = l->scan_bytes;
-    k_count<<<blocks, THREADS_PER_BLOCK, 0, l->stream>>>(g->model, a, l->d_block);
+    k_count<<<blocks, THREADS_PER_BLOCK, 0, l->stream>>>(g->d_model, a, l->d_block);
     CUDA_TRY(cudaGetLastError());
     CUDA_TRY(cub::DeviceScan::ExclusiveSum(l->d_scan, scan_bytes, first_item, first_item, (int)n, l->stream));
     k_total<<<1, 1, 0, l->stream>>>(a, l->d_block, l->d_items);
     CUDA_TRY(cudaGetLastError());
-    k_fill<<<blocks, THREADS_PER_BLOCK, 0, l->stream>>>(g->model, a, l->d_block, l->d_items);
+    CUDA_TRY(cudaMemcpyAsync(l->h_items, l->d_items, sizeof *l->h_items, cudaMemcpyDeviceToHost, l->stream));
+    CUDA_TRY(cudaEventRecord(l->items_known, l->stream));
+    k_fill<<<blocks, THREADS_PER_BLOCK, 0, l->stream>>>(g->d_model, a, l->d_block, l->d_items);
     CUDA_TRY(cudaGetLastError());
     return 0;
 fail:
@@ -400,16 +454,23 @@ extern "C" int gpu_stage_fill(gpu_stage *g, size_t lane, uint64_t first, uint64_
     CUDA_TRY(cudaSetDevice(g->device));
     if (launch(g, l, first, stride, count, errstr, errlen) != 0) return -1;
     {
-        /* The order columns first: their offsets do not depend on the item
-         * total, which they tell. */
+        /* The order columns queue behind the fill: their offsets do not
+         * depend on the item total. The item columns' do: wait for it
+         * (the fill is still running), then queue them and wait for all. */
         size_t orders_end = order_batch_layout(count, 0, off);
         CUDA_TRY(cudaMemcpyAsync(host, l->d_block, orders_end, cudaMemcpyDeviceToHost, l->stream));
-        CUDA_TRY(cudaStreamSynchronize(l->stream));
-        uint32_t n_items = step_total(count, host, off);
+        CUDA_TRY(cudaEventSynchronize(l->items_known));
+        uint32_t n_items = *l->h_items;
         size_t end = order_batch_layout(count, n_items, off);
         CUDA_TRY(cudaMemcpyAsync(host + off[BATCH_ORDER_COLUMNS], l->d_block + off[BATCH_ORDER_COLUMNS],
                                  end - off[BATCH_ORDER_COLUMNS], cudaMemcpyDeviceToHost, l->stream));
-        CUDA_TRY(cudaStreamSynchronize(l->stream));
+        CUDA_TRY(cudaEventRecord(l->landed, l->stream));
+        CUDA_TRY(cudaEventSynchronize(l->landed));
+        if (step_total(count, host, off) != n_items) {
+            snprintf(errstr, errlen, "GPU: batch at order %llu: item total %u, but its columns say %u",
+                     (unsigned long long)first, n_items, step_total(count, host, off));
+            return -1;
+        }
         order_batch_pack(b, count, n_items);
         b->n_items = n_items;
     }
@@ -455,6 +516,7 @@ extern "C" int gpu_stage_time_kernels(gpu_stage *g, uint64_t first, size_t count
     gpu_lane *l = &g->lanes[0];
     CUDA_TRY(cudaSetDevice(g->device));
     if (count > g->batch_orders) count = g->batch_orders;
+    if (count == 0 || reps < 1) { snprintf(errstr, errlen, "GPU: nothing to time"); return -1; }
     if (launch(g, l, first, 1, count, errstr, errlen) != 0) return -1; /* warm-up */
     CUDA_TRY(cudaStreamSynchronize(l->stream));
     {
