@@ -62,7 +62,18 @@ Test(embedded, sigint_stops_flushes_summarises_and_exits_3) {
     support_tmp_path("stderr", err_path, sizeof err_path);
     const char *args[] = { "run", "--duration", "24h", "--speed", "3600", "-q", "--stats-json", stats, NULL };
     pid_t pid = readback_spawn(getenv("SHOPSTREAM_BIN"), args, NULL, err_path);
-    struct timespec wait = { 1, 500000000 };
+    /* Signal once the run has started publishing (it names its engine just
+     * before): start-up time varies on a loaded machine. */
+    char text[8192];
+    for (int i = 0; i < 200; i++) {
+        text[0] = '\0';
+        readback_file_tail(err_path, text, sizeof text);
+        if (strstr(text, "shopstream: engine ")) break;
+        struct timespec tick = { 0, 50000000 };
+        nanosleep(&tick, NULL);
+    }
+    cr_assert(strstr(text, "shopstream: engine ") != NULL, "the run did not start within 10 s: %s", text);
+    struct timespec wait = { 0, 500000000 };
     nanosleep(&wait, NULL);
     kill(pid, SIGINT);
     int status = 0;
@@ -76,7 +87,6 @@ Test(embedded, sigint_stops_flushes_summarises_and_exits_3) {
     cr_assert_eq(support_stat(j, "delivered"), support_stat(j, "messages"), "not everything produced was delivered");
     cr_assert_eq(support_stat(j, "failed"), 0u);
     json_decref(j);
-    char text[8192];
     readback_file_tail(err_path, text, sizeof text);
     cr_assert(strstr(text, "shopstream: interrupted") != NULL, "no summary after SIGINT: %s", text);
 }
