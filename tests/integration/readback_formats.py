@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import pysupport  # noqa: E402  (tests/pysupport.py)
 from pysupport import TOPICS  # noqa: E402
 
-from confluent_kafka.schema_registry import SchemaRegistryClient
+from confluent_kafka.schema_registry import SchemaRegistryClient, topic_subject_name_strategy
 from confluent_kafka.schema_registry.avro import AvroDeserializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
@@ -121,8 +121,12 @@ def registry_put(path, body):
 
 
 def avro_decoder():
-    client = SchemaRegistryClient({"url": REGISTRY})
-    deser = AvroDeserializer(client)
+    # A request timeout, and the subject from the topic: the deserializer's
+    # default strategy asks the registry for Confluent's "associations" of the
+    # topic on every message, which Apicurio does not have (404), and one of
+    # those thousands of requests once hung with no timeout.
+    client = SchemaRegistryClient({"url": REGISTRY, "timeout": 30})
+    deser = AvroDeserializer(client, conf={"subject.name.strategy": topic_subject_name_strategy})
 
     def decode(topic, m):
         v = m.value()
