@@ -29,9 +29,17 @@ int order_batch_init(order_batch *b, size_t capacity) {
     return 0;
 }
 
-void order_batch_pack(order_batch *b, size_t n_orders, size_t n_items) {
+int order_batch_pack(order_batch *b, size_t n_orders, size_t n_items) {
     size_t off[BATCH_COLUMNS];
+    if (n_orders > b->capacity || n_items > b->capacity * ITEMS_MAX) return -1;
     order_batch_layout(n_orders, n_items, off);
+    order_batch_point(b, b->base, off);
+    return 0;
+}
+
+void order_batch_unpack(order_batch *b) {
+    size_t off[BATCH_COLUMNS];
+    order_batch_layout(b->capacity, b->capacity * ITEMS_MAX, off);
     order_batch_point(b, b->base, off);
 }
 

@@ -102,9 +102,13 @@ int order_batch_init(order_batch *b, size_t capacity);
  * which the caller owns and frees; b->block stays NULL. */
 void order_batch_init_in(order_batch *b, size_t capacity, void *block);
 
-/* Lays the columns out anew, packed for exactly n_orders and n_items (at
- * most the capacity's); the bytes that were in the columns are not moved. */
-void order_batch_pack(order_batch *b, size_t n_orders, size_t n_items);
+/* Lays the columns out anew, packed for exactly n_orders and n_items; the
+ * bytes that were in the columns are not moved. -1 (and nothing changed)
+ * if they exceed the capacity. */
+int order_batch_pack(order_batch *b, size_t n_orders, size_t n_items);
+
+/* Lays the columns out for the capacity again (what engine_fill expects). */
+void order_batch_unpack(order_batch *b);
 
 /* Frees the block if the batch owns it. */
 void order_batch_free(order_batch *b);

@@ -49,6 +49,14 @@ int engine_new(const engine_settings *s, engine **out, char *errstr, size_t errl
         free(e);
         return -1;
     }
+    /* The order model counts in 32 bits (so does the GPU). */
+    if (e->plan.n_slices > UINT32_MAX || e->catalog.n_customers > UINT32_MAX ||
+        e->catalog.n_campaigns > UINT32_MAX) {
+        snprintf(errstr, errlen, "engine: %zu slices, %zu customers, %zu campaigns: at most %u of each",
+                 e->plan.n_slices, e->catalog.n_customers, e->catalog.n_campaigns, UINT32_MAX);
+        engine_free(e);
+        return -1;
+    }
     model_build(&e->model, s, &e->catalog, &e->plan);
     *out = e;
     return 0;
@@ -67,6 +75,7 @@ const plan *engine_get_plan(const engine *e) { return &e->plan; }
 const order_model *engine_get_model(const engine *e) { return &e->model; }
 
 void engine_fill(const engine *e, uint64_t first, uint64_t stride, size_t count, order_batch *b) {
+    order_batch_unpack(b); /* a batch the GPU stage packed before */
     b->first_index = first;
     b->n_orders = count;
     b->n_items = 0;

@@ -71,10 +71,14 @@ static void *worker(void *arg) {
         double t0 = now_s();
         if (p->opt.filler) {
             char err[sizeof p->error];
+            err[0] = '\0';
             if (p->opt.filler->fill(p->opt.filler->ctx, index, first, p->opt.stride, (size_t)count,
                                     &slot->batch, err, sizeof err) != 0) {
                 pthread_mutex_lock(&p->lock);
-                if (!p->error[0]) snprintf(p->error, sizeof p->error, "%s", err);
+                if (!p->error[0] && err[0]) snprintf(p->error, sizeof p->error, "%s", err);
+                else if (!p->error[0])
+                    snprintf(p->error, sizeof p->error, "filling the batch at order %llu failed",
+                             (unsigned long long)first);
                 p->stop = true;
                 pthread_cond_broadcast(&p->space);
                 break;
@@ -149,7 +153,9 @@ int gen_pool_start(const engine *e, const gen_pool_options *o, gen_pool **out,
     *out = p;
     return 0;
 oom:
-    snprintf(errstr, errlen, "out of memory for %zu batches of %zu orders", o->ring_slots, o->batch_orders);
+    snprintf(errstr, errlen, "out of %smemory for %zu batches of %zu orders (%.0f MiB)",
+             o->filler && o->filler->alloc_block ? "the filler's (pinned) " : "", o->ring_slots, o->batch_orders,
+             (double)o->ring_slots * (double)order_batch_bytes(o->batch_orders) / 1048576.0);
     gen_pool_free(p);
     return -1;
 }

@@ -15,7 +15,7 @@
 #   perf/gpu.sh --bundle DIR    copy build/producer/shopstream and the shared
 #                               libraries it needs (not glibc's) into DIR, to
 #                               carry to a GPU machine; run there with
-#                               SHOPSTREAM_BIN=DIR/shopstream perf/gpu.sh
+#                               SHOPSTREAM_BIN=DIR/run perf/gpu.sh
 #
 # Environment: CUDA_ARCH (CMAKE_CUDA_ARCHITECTURES, default native),
 # SHOPSTREAM_BIN (the shopstream for step 3; default build/producer/shopstream).
@@ -28,7 +28,12 @@ if [[ "${1:-}" == "--bundle" ]]; then
   [[ -x $bin ]] || { echo "gpu.sh: $bin not built" >&2; exit 2; }
   mkdir -p "$out/lib"
   cp "$bin" "$out/shopstream"
-  ldd "$bin" | awk '/=> \// { print $3 }' | grep -Ev '/(libc|libm|libpthread|libdl|librt|ld-linux[^/]*)\.so' |
+  if ldd "$bin" | grep -q "not found"; then
+    echo "gpu.sh: $bin has libraries ldd cannot find:" >&2; ldd "$bin" | grep "not found" >&2; exit 1
+  fi
+  # Everything but glibc's own libraries, which must be the target's.
+  ldd "$bin" | awk '/=> \// { print $3 }' |
+    grep -Ev '/(libc|libm|libmvec|libpthread|libdl|librt|libresolv|libutil|libanl|libnss_[a-z]+|ld-linux[^/]*)\.so' |
     while read -r lib; do cp -L "$lib" "$out/lib/"; done
   printf '#!/bin/sh\nd=$(dirname "$0")\nLD_LIBRARY_PATH="$d/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "$d/shopstream" "$@"\n' \
     >"$out/run"

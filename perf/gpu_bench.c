@@ -149,7 +149,7 @@ int main(int argc, char **argv) {
     size_t best_batch = 0;
     for (size_t i = 0; i < n_batches; i++) {
         gpu_stage *g;
-        if (gpu_stage_open(e, threads, batches[i], &g, err, sizeof err) != 0) {
+        if (gpu_stage_open(e, threads, batches[i], 0, &g, err, sizeof err) != 0) {
             printf("gpu  batch %zu: %s\n", batches[i], err);
             continue;
         }

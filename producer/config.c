@@ -44,7 +44,7 @@ static const setting_spec specs[] = {
     NUM("engine.slice_ms", K_INT64, engine.slice_ms, 1, 3600000),
     NUM("engine.threads", K_SIZE, threads, 0, 1024),
     NUM("engine.batch_orders", K_SIZE, batch_orders, 1, 1048576),
-    NUM("engine.ring_slots", K_SIZE, ring_slots, 1, 1024),
+    NUM("engine.ring_slots", K_SIZE, ring_slots, 1, RING_SLOTS_MAX),
     STR("engine.kind", K_ENGINE, engine_kind),
     NUM("engine.gpu_batch_orders", K_SIZE, gpu_batch_orders, 1, 1048576),
     NUM("rate.base_orders_per_hour", K_DOUBLE, engine.base_orders_per_hour, 0, 1e12),
@@ -438,6 +438,10 @@ static void locate(const run_config *rc, char *errstr, size_t errlen) {
         else snprintf(errstr, errlen, "%.3000s:%d: %s", rc->source_file, o->line, msg);
         return;
     }
+}
+
+void config_locate_error(const run_config *rc, char *errstr, size_t errlen) {
+    locate(rc, errstr, errlen);
 }
 
 int config_resolve_scenario(run_config *rc, const char *data_dir, char *errstr, size_t errlen) {

@@ -23,6 +23,8 @@ typedef enum key_format { KEY_BINARY, KEY_STRING } key_format;
  * whole duration lies in the past (recent enough for a broker's retention,
  * never in its future; the same all day); now: the wall clock, for live
  * traffic; fixed: a given time, the same on every replay. */
+#define RING_SLOTS_MAX 1024 /* engine.ring_slots */
+
 /* Who fills the batches: the GPU when one is usable, else the CPU; or
  * either, by name. */
 typedef enum engine_kind { ENGINE_AUTO, ENGINE_CPU, ENGINE_GPU } engine_kind;
@@ -102,6 +104,10 @@ int config_resolve_scenario(run_config *rc, const char *data_dir, char *errstr, 
 int config_set_format(run_config *rc, const char *text);
 /* "auto", "cpu" or "gpu"; -1 if none of them. */
 int config_set_engine_kind(run_config *rc, const char *text);
+
+/* An error that starts "setting.path: ..." rewritten to start where that
+ * setting came from: "file:line: setting.path: ..." or "--option: ...". */
+void config_locate_error(const run_config *rc, char *errstr, size_t errlen);
 
 /* Checks the whole, and settles defaults that depend on others (the format
  * from the registry). */

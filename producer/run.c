@@ -64,6 +64,7 @@ typedef struct run_state {
     size_t threads;        /* generator threads (GPU lanes) */
     size_t ring_slots;     /* batches in flight */
     char engine_line[640]; /* which engine and why, said once the run starts */
+    const char *engine_name; /* "cpu", "gpu" or "gpu-emulated" */
     encoder *encoder;
     embedded_broker *broker;
     sink *sink;
@@ -256,21 +257,26 @@ static int choose_engine(run_state *st) {
     }
     char why[512];
     size_t lanes = rc->threads ? rc->threads : 2 * n_cores;
-    if (gpu_stage_open(st->engine, lanes, rc->gpu_batch_orders, &st->gpu, why, sizeof why) == 0) {
+    /* Only an explicit --engine gpu may be emulated (tests): auto never. */
+    unsigned flags = rc->engine_kind == ENGINE_GPU ? GPU_STAGE_MAY_EMULATE : 0;
+    if (gpu_stage_open(st->engine, lanes, rc->gpu_batch_orders, flags, &st->gpu, why, sizeof why) == 0) {
+        int emulated = gpu_stage_emulated(st->gpu);
         st->threads = lanes;
-        if (st->ring_slots < 2 * lanes) st->ring_slots = 2 * lanes;
+        if (st->ring_slots < 2 * lanes) st->ring_slots = 2 * lanes < RING_SLOTS_MAX ? 2 * lanes : RING_SLOTS_MAX;
         char info[256];
-        if (gpu_stage_emulated(st->gpu)) snprintf(info, sizeof info, "emulated on the host: SHOPSTREAM_GPU_EMULATE=1");
+        if (emulated) snprintf(info, sizeof info, "emulated on the host: SHOPSTREAM_GPU_EMULATE=1");
         else gpu_stage_probe(info, sizeof info);
         snprintf(st->engine_line, sizeof st->engine_line,
                  "engine gpu (%s), %zu lanes of %zu-order batches, %zu encoding threads, %zu ring slots "
-                 "(%.0f MiB pinned)%s", info, st->threads, rc->gpu_batch_orders, st->threads, st->ring_slots,
+                 "(%.0f MiB%s)%s", info, st->threads, rc->gpu_batch_orders, st->threads, st->ring_slots,
                  (double)st->ring_slots * (double)order_batch_bytes(rc->gpu_batch_orders) / 1048576.0,
-                 rc->engine_kind == ENGINE_AUTO ? " (--engine auto: a GPU is usable)" : "");
+                 emulated ? "" : " pinned", rc->engine_kind == ENGINE_AUTO ? " (--engine auto: a GPU is usable)" : "");
+        st->engine_name = emulated ? "gpu-emulated" : "gpu";
         return 0;
     }
     if (rc->engine_kind == ENGINE_GPU) {
-        snprintf(st->errstr, sizeof st->errstr, "--engine gpu: %s", why);
+        snprintf(st->errstr, sizeof st->errstr, "engine.kind: gpu asked for, but %s", why);
+        config_locate_error(rc, st->errstr, sizeof st->errstr);
         return -1;
     }
     snprintf(st->engine_line, sizeof st->engine_line, "engine cpu, %zu threads (--engine auto: %s)", st->threads, why);
@@ -283,7 +289,11 @@ static void encode_filled(void *ctx, size_t thread, size_t slot, const order_bat
     msg_batch_encode(&st->slot_msgs[slot], st->thread_encoders[thread], b);
 }
 
-static int publish_facts(run_state *st) {
+/* The encoders and the generator pool, started before anything is
+ * published so that a ring that cannot be allocated (pinned memory for the
+ * GPU, say) stops the run with nothing half-published. The generators fill
+ * the ring while the dimensions go out. */
+static int start_facts(run_state *st) {
     const plan *p = engine_get_plan(st->engine);
     gen_pool_options o = {
         .threads = st->threads,
@@ -310,7 +320,10 @@ static int publish_facts(run_state *st) {
         else
             for (int t = 0; t < TOPIC_COUNT; t++)
                 encoder_set_schema_id(st->thread_encoders[st->n_thread_encoders], (topic_id)t, st->schema_ids[t]);
-    if (gen_pool_start(st->engine, &o, &st->pool, st->errstr, sizeof st->errstr) != 0) return -1;
+    return gen_pool_start(st->engine, &o, &st->pool, st->errstr, sizeof st->errstr);
+}
+
+static int publish_facts(run_state *st) {
     st->pace0 = now_s();
     const order_batch *b;
     int rc = 0;
@@ -454,7 +467,7 @@ int run_command(run_config *rc) {
         .brokers = rc->sink == SINK_KAFKA ? sc.brokers : NULL, .seed = rc->engine.seed,
         .planned_orders = shard_orders(engine_get_plan(st.engine)->total_orders, rc),
     };
-    st.totals.engine = st.gpu ? "gpu" : "cpu";
+    st.totals.engine = st.engine_name ? st.engine_name : "cpu";
     st.totals.threads = st.threads;
     st.totals.shard_index = rc->shard_index;
     st.totals.shard_count = rc->shard_count;
@@ -469,6 +482,7 @@ int run_command(run_config *rc) {
     st.totals.speed = rc->speed;
     st.t0 = now_s();
     st.sim_now_ms = rc->engine.start_ms;
+    if (start_facts(&st) != 0) goto out;
     code = EXIT_FAILED;
     fprintf(stderr, "shopstream: %s\n", st.engine_line);
     int rc_pub = publish_dimensions(&st);
@@ -487,6 +501,7 @@ int run_command(run_config *rc) {
 
     code = drained != 0 || rc_pub != 0 ? EXIT_FAILED
          : st.totals.interrupted ? EXIT_INTERRUPTED : EXIT_DONE;
+    if (code == EXIT_DONE && !st.totals.complete) code = EXIT_FAILED; /* orders missing, whatever the cause */
     if (rc->stats_json[0] && report_stats_json(rc->stats_json, &st.totals, st.errstr, sizeof st.errstr) != 0) {
         fprintf(stderr, "shopstream: %s\n", st.errstr);
         if (code == EXIT_DONE) code = EXIT_FAILED;

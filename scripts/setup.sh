@@ -43,17 +43,30 @@ if [[ $want_test -eq 1 ]]; then
 fi
 [[ $want_cuda -eq 1 ]] && want+=(g++ python3-venv)
 
+# An nvcc of CUDA 12 or later on the PATH will do; else the pinned wheels,
+# installed beside the target and moved into place whole, with a stamp
+# naming them (a change of pins reinstalls).
 install_cuda() {
-  command -v nvcc >/dev/null 2>&1 && return 0
-  [[ -x "$cuda_dir/nvidia/cu13/bin/nvcc" && -f "$cuda_dir/.complete" ]] && return 0
+  if command -v nvcc >/dev/null 2>&1 && nvcc --version | grep -Eq 'release (1[2-9]|[2-9][0-9])\.'; then
+    return 0
+  fi
+  local stamp="$cuda_dir/.shopstream-cuda"
+  [[ -f $stamp && "$(cat "$stamp")" == "${cuda_wheels[*]}" ]] && return 0
+  if [[ -e $cuda_dir && ! -f $stamp && ! -f $cuda_dir/.complete ]]; then
+    echo "setup: $cuda_dir exists but is not a CUDA install of ours: remove it, or set SHOPSTREAM_CUDA_DIR" >&2
+    exit 1
+  fi
   echo "setup: installing CUDA 13 (nvcc, runtime, cuRAND, CCCL) from PyPI into $cuda_dir" >&2
-  local venv
+  local venv new="$cuda_dir.new.$$"
   venv=$(mktemp -d)
+  trap 'rm -rf "$venv" "$new"' EXIT
   python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check --no-deps --target "$new" "${cuda_wheels[@]}"
+  printf '%s' "${cuda_wheels[*]}" >"$new/.shopstream-cuda"
   rm -rf "$cuda_dir"
-  "$venv/bin/pip" install -q --disable-pip-version-check --no-deps --target "$cuda_dir" "${cuda_wheels[@]}"
+  mv "$new" "$cuda_dir"
   rm -rf "$venv"
-  touch "$cuda_dir/.complete"
+  trap - EXIT
 }
 
 missing=()

@@ -23,9 +23,11 @@ run_suite() { # build-dir, extra cmake args...
   cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
   cmake --build "$dir" -j "$jobs"
   echo "== test.sh: ctest in $dir"
-  (cd "$dir" && ctest --output-on-failure --timeout 900)
+  local rc=0
+  (cd "$dir" && ctest --output-on-failure --timeout 900) || rc=$?
   # What was skipped, and why (the GPU checks, on a machine without one).
   grep -hE "^SKIP|\[SKIP\]" "$dir/Testing/Temporary/LastTest.log" 2>/dev/null | sort -u | sed "s|^|== test.sh: $dir: |" || true
+  return $rc
 }
 
 run_suite build-engine-only -DSHOPSTREAM_ENGINE_ONLY=ON -DSHOPSTREAM_CUDA="$cuda"

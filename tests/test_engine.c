@@ -3,6 +3,7 @@
  * cohort, the daily curve, dense ids in event-time order, and the same
  * orders whatever the thread count or batch size. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "domain.h"
@@ -104,6 +105,58 @@ Test(engine, pool_gives_batches_in_order_when_released_out_of_order) {
     cr_assert_eq(next_id - 1, engine_get_plan(e)->total_orders);
     gen_pool_free(p);
     engine_free(e);
+}
+
+/* A filler that fills like the CPU engine until the batch at fail_at, then
+ * fails, with a message or (silent) without one. */
+typedef struct failing_filler { const engine *e; uint64_t fail_at; int silent; } failing_filler;
+
+static int failing_fill(void *ctx, size_t thread, uint64_t first, uint64_t stride, size_t count,
+                        order_batch *b, char *errstr, size_t errlen) {
+    failing_filler *f = ctx;
+    (void)thread;
+    if (first >= f->fail_at) {
+        if (!f->silent) snprintf(errstr, errlen, "device lost at order %llu", (unsigned long long)first);
+        return -1;
+    }
+    engine_fill(f->e, first, stride, count, b);
+    return 0;
+}
+
+static void expect_pool_stops_on_filler_error(int silent, const char *expected) {
+    engine_settings s;
+    engine_settings_default(&s);
+    s.intensity = 5;
+    engine *e = make_engine(&s);
+    failing_filler ff = { e, 1000, silent };
+    gen_pool_filler filler = { failing_fill, NULL, NULL, &ff };
+    gen_pool_options o = { .threads = 4, .batch_orders = 100, .ring_slots = 3, .first = 0, .stride = 1,
+                           .count = engine_get_plan(e)->total_orders, .filler = &filler };
+    cr_assert_gt(o.count, 2000u, "the run must outlast the failure");
+    gen_pool *p;
+    char err[256];
+    cr_assert_eq(gen_pool_start(e, &o, &p, err, sizeof err), 0, "%s", err);
+    uint64_t next_id = 1;
+    const order_batch *b;
+    while ((b = gen_pool_next(p)) != NULL) {
+        cr_assert_eq(b->order_id[0], (int64_t)next_id, "batch out of order");
+        next_id += b->n_orders;
+        gen_pool_release(p, b);
+    }
+    cr_assert_leq(next_id - 1, 1000u, "batches past the failure were handed over");
+    const char *why = gen_pool_error(p);
+    cr_assert_not_null(why, "the pool stopped early without saying why");
+    cr_assert(strstr(why, expected) != NULL, "expected '%s' in '%s'", expected, why);
+    gen_pool_free(p);
+    engine_free(e);
+}
+
+Test(engine, pool_stops_with_the_fillers_error_and_hands_over_nothing_after_it) {
+    expect_pool_stops_on_filler_error(0, "device lost at order "); /* 1000 or a later batch: threads race */
+}
+
+Test(engine, pool_names_a_silent_filler_failure) {
+    expect_pool_stops_on_filler_error(1, "filling the batch at order ");
 }
 
 Test(engine, shards_take_every_nth_order_and_together_cover_the_run) {

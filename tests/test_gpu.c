@@ -3,10 +3,10 @@
  *
  * Where no GPU is usable (CI), --engine gpu must fail before anything is
  * published, naming the cause, and auto must say it took the CPU and why.
- * The stage's own steps still run: SHOPSTREAM_GPU_EMULATE=1 has it fill
- * every batch on the host (gpu_stage_emulate_fill), through the same pool,
- * pinned-ring wiring and packed layout, so the encoder downstream sees what
- * a GPU would hand it. Where a GPU is usable, the real runs are compared
+ * The stage's own steps still run: SHOPSTREAM_GPU_EMULATE=1 with --engine
+ * gpu has it fill every batch on the host (gpu_stage_emulate_fill), through
+ * the same pool, filler and packed layout (in ordinary, not pinned,
+ * memory), so the encoder downstream sees what a GPU would hand it. Where a GPU is usable, the real runs are compared
  * too; without one they are skipped, and say why. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -21,8 +21,9 @@ typedef struct run_figures {
     uint64_t orders, items;
 } run_figures;
 
-/* shopstream run --sink null with args, its figures from --stats-json. */
-static void run_null(const char *tag, const char *const *args, run_figures *f) {
+/* shopstream run --sink null with args, its figures from --stats-json;
+ * the engine it reports must be engine_kind. */
+static void run_null(const char *tag, const char *const *args, const char *engine_kind, run_figures *f) {
     char stats[512];
     const char *argv[40];
     size_t n = 0;
@@ -41,15 +42,17 @@ static void run_null(const char *tag, const char *const *args, run_figures *f) {
     snprintf(f->digest, sizeof f->digest, "%s", json_string_value(json_object_get(s, "content_digest")));
     f->orders = support_stat(s, "orders");
     f->items = support_stat(s, "order_items");
-    json_t *engine = json_object_get(s, "engine");
-    cr_assert_not_null(engine, "%s: no engine in the stats", tag);
+    const char *kind = json_string_value(json_object_get(json_object_get(s, "engine"), "kind"));
+    cr_assert(kind && strcmp(kind, engine_kind) == 0, "%s: engine %s, expected %s", tag, kind ? kind : "(none)",
+              engine_kind);
     json_decref(s);
     remove(stats);
 }
 
 /* The same run by the CPU and by the stage (--engine gpu, emulated or
- * not): equal digests, counts, and a run that did something. */
-static void expect_same_as_cpu(const char *const *args) {
+ * not, as gpu_kind says): equal digests, counts, and a run that did
+ * something. */
+static void expect_same_as_cpu(const char *const *args, const char *gpu_kind) {
     const char *cpu[24], *gpu[24];
     size_t n = 0;
     cpu[0] = "--engine", cpu[1] = "cpu";
@@ -57,8 +60,8 @@ static void expect_same_as_cpu(const char *const *args) {
     for (; args[n]; n++) cpu[n + 2] = gpu[n + 2] = args[n];
     cpu[n + 2] = gpu[n + 2] = NULL;
     run_figures c, g;
-    run_null("cpu", cpu, &c);
-    run_null("gpu", gpu, &g);
+    run_null("cpu", cpu, "cpu", &c);
+    run_null("gpu", gpu, gpu_kind, &g);
     cr_assert_gt(c.orders, 1000u, "the run should generate orders");
     cr_assert_eq(g.orders, c.orders, "orders: gpu %llu, cpu %llu", (unsigned long long)g.orders,
                  (unsigned long long)c.orders);
@@ -68,20 +71,20 @@ static void expect_same_as_cpu(const char *const *args) {
 }
 
 static const char *const *const same_run_cases[] = {
-    (const char *const[]){ "--duration", "6h", "--intensity", "50", NULL },
+    (const char *const[]){ "--duration", "6h", "--intensity", "50", "--gpu-batch-orders", "4096", NULL },
     (const char *const[]){ "-s", "viral_moment", "--duration", "9h", "--intensity", "30", "--threads", "3",
                            "--gpu-batch-orders", "1000", NULL },
     (const char *const[]){ "-s", "flash_sale,payment_outage", "--duration", "6h", "--intensity", "30",
                            "--threads", "1", "--gpu-batch-orders", "777", NULL },
     (const char *const[]){ "-s", "black_friday", "--duration", "12h", "--intensity", "20", "--shard", "1/3",
-                           "--threads", "2", NULL },
+                           "--threads", "2", "--gpu-batch-orders", "5000", NULL },
     NULL,
 };
 
 Test(gpu, emulated_stage_runs_give_the_cpu_content_digest) {
     if (!gpu_stage_built()) cr_skip_test("%s: configure with SHOPSTREAM_CUDA=ON to check the stage", gpu_stage_build_info());
     cr_assert_eq(setenv("SHOPSTREAM_GPU_EMULATE", "1", 1), 0);
-    for (size_t i = 0; same_run_cases[i]; i++) expect_same_as_cpu(same_run_cases[i]);
+    for (size_t i = 0; same_run_cases[i]; i++) expect_same_as_cpu(same_run_cases[i], "gpu-emulated");
     unsetenv("SHOPSTREAM_GPU_EMULATE");
 }
 
@@ -89,7 +92,7 @@ Test(gpu, real_gpu_runs_give_the_cpu_content_digest) {
     char why[256];
     if (gpu_stage_probe(why, sizeof why) != 0) cr_skip_test("no usable GPU: %s", why);
     unsetenv("SHOPSTREAM_GPU_EMULATE");
-    for (size_t i = 0; same_run_cases[i]; i++) expect_same_as_cpu(same_run_cases[i]);
+    for (size_t i = 0; same_run_cases[i]; i++) expect_same_as_cpu(same_run_cases[i], "gpu");
 }
 
 Test(gpu, engine_gpu_without_a_usable_gpu_is_exit_2_naming_the_cause_before_publishing) {
@@ -101,10 +104,24 @@ Test(gpu, engine_gpu_without_a_usable_gpu_is_exit_2_naming_the_cause_before_publ
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 2, "exit %d: %s", r.exit_code, r.stderr_text);
     char expected[300];
-    snprintf(expected, sizeof expected, "--engine gpu: GPU: %s", why);
+    snprintf(expected, sizeof expected, "--engine: gpu asked for, but GPU: %s", why);
     cr_assert(strstr(r.stderr_text, expected) != NULL, "expected '%s' in: %s", expected, r.stderr_text);
     cr_assert(strstr(r.stderr_text, "embedded broker at") == NULL, "a broker was started: %s", r.stderr_text);
     cr_assert(strstr(r.stderr_text, "produced") == NULL, "something was published: %s", r.stderr_text);
+
+    /* Asked for in a config file, the error points at its line. */
+    char path[512], where[1024];
+    support_tmp_path("gpu.cfg", path, sizeof path);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("engine = {\n  kind = \"gpu\";\n};\n", f);
+    fclose(f);
+    const char *cfg[] = { "run", "-c", path, "--duration", "1h", NULL };
+    support_run(cfg, &r);
+    remove(path);
+    cr_assert_eq(r.exit_code, 2, "exit %d: %s", r.exit_code, r.stderr_text);
+    snprintf(where, sizeof where, "%s:2: engine.kind: gpu asked for, but GPU: %s", path, why);
+    cr_assert(strstr(r.stderr_text, where) != NULL, "expected '%s' in: %s", where, r.stderr_text);
 }
 
 Test(gpu, engine_auto_says_which_engine_it_took_and_why) {
@@ -146,4 +163,18 @@ Test(gpu, bad_engine_names_are_usage_errors_with_their_origin) {
     cr_assert(strstr(r.stderr_text, "engine.kind") != NULL, "%s", r.stderr_text);
     cr_assert(strstr(r.stderr_text, "expected \"auto\", \"cpu\" or \"gpu\", got \"tpu\"") != NULL, "%s",
               r.stderr_text);
+}
+
+Test(gpu, emulation_is_never_chosen_by_auto) {
+    cr_assert_eq(setenv("SHOPSTREAM_GPU_EMULATE", "1", 1), 0);
+    char why[256];
+    int usable = gpu_stage_probe(why, sizeof why) == 0;
+    const char *args[] = { "run", "--sink", "null", "--duration", "1h", NULL };
+    run_result r;
+    support_run(args, &r);
+    unsetenv("SHOPSTREAM_GPU_EMULATE");
+    cr_assert_eq(r.exit_code, 0, "exit %d: %s", r.exit_code, r.stderr_text);
+    cr_assert(strstr(r.stderr_text, "emulated") == NULL, "auto took the emulation: %s", r.stderr_text);
+    cr_assert(strstr(r.stderr_text, usable ? "shopstream: engine gpu (" : "shopstream: engine cpu, ") != NULL,
+              "%s", r.stderr_text);
 }

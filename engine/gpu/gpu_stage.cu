@@ -350,20 +350,17 @@ static int emulation_asked(void) {
     return v && strcmp(v, "1") == 0;
 }
 
-extern "C" int gpu_stage_open(const engine *e, size_t lanes, size_t batch_orders, gpu_stage **out,
-                              char *errstr, size_t errlen) {
+extern "C" int gpu_stage_open(const engine *e, size_t lanes, size_t batch_orders, unsigned flags,
+                              gpu_stage **out, char *errstr, size_t errlen) {
     *out = NULL;
     char info[256];
-    if (!emulation_asked() && gpu_stage_probe(info, sizeof info) != 0) {
+    int emulate = (flags & GPU_STAGE_MAY_EMULATE) && emulation_asked();
+    if (!emulate && gpu_stage_probe(info, sizeof info) != 0) {
         snprintf(errstr, errlen, "GPU: %s", info);
         return -1;
     }
     if (lanes < 1 || batch_orders < 1 || batch_orders > INT32_MAX / ITEMS_MAX) {
         snprintf(errstr, errlen, "GPU: lanes must be >= 1 and a batch 1 to %d orders", INT32_MAX / ITEMS_MAX);
-        return -1;
-    }
-    if (engine_get_plan(e)->n_slices > UINT32_MAX) {
-        snprintf(errstr, errlen, "GPU: more than %u slices", UINT32_MAX);
         return -1;
     }
     gpu_stage *g = new (std::nothrow) gpu_stage();
@@ -373,8 +370,9 @@ extern "C" int gpu_stage_open(const engine *e, size_t lanes, size_t batch_orders
     g->lanes = new (std::nothrow) gpu_lane[lanes]();
     if (!g->lanes) { delete g; snprintf(errstr, errlen, "out of memory"); return -1; }
     g->filler = gen_pool_filler{ filler_fill, filler_alloc, filler_free, g };
-    if (emulation_asked()) {
+    if (emulate) {
         g->emulated = 1;
+        g->n_lanes = lanes; /* checked as a GPU's are; nothing on a device */
         *out = g;
         return 0;
     }
@@ -386,7 +384,7 @@ extern "C" int gpu_stage_open(const engine *e, size_t lanes, size_t batch_orders
     CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));
     if (need > free_bytes) {
         snprintf(errstr, errlen, "GPU: out of memory: %zu lanes of %zu-order batches need %.1f MiB, %.1f MiB free "
-                 "(use fewer --threads or a smaller --batch-orders)", lanes, batch_orders,
+                 "(use fewer --threads or a smaller --gpu-batch-orders)", lanes, batch_orders,
                  need / 1048576.0, free_bytes / 1048576.0);
         gpu_stage_close(g);
         return -1;
@@ -405,6 +403,7 @@ fail:
 
 extern "C" void gpu_stage_close(gpu_stage *g) {
     if (!g) return;
+    if (g->emulated) g->n_lanes = 0;
     for (size_t i = g->n_lanes; i-- > 0;) lane_close(&g->lanes[i]);
     for (size_t i = g->n_tables; i-- > 0;) cudaFree(g->tables[i]);
     delete[] g->lanes;
@@ -442,12 +441,12 @@ extern "C" int gpu_stage_fill(gpu_stage *g, size_t lane, uint64_t first, uint64_
     b->n_orders = count;
     b->n_items = 0;
     if (count == 0) return 0;
-    if (g->emulated) return gpu_stage_emulate_fill(g->engine, first, stride, count, b, errstr, errlen);
     if (lane >= g->n_lanes || count > g->batch_orders || count > b->capacity) {
         snprintf(errstr, errlen, "GPU: lane %zu of %zu, batch of %zu orders for %zu", lane, g->n_lanes,
                  count, g->batch_orders);
         return -1;
     }
+    if (g->emulated) return gpu_stage_emulate_fill(g->engine, first, stride, count, b, errstr, errlen);
     gpu_lane *l = &g->lanes[lane];
     size_t off[BATCH_COLUMNS];
     char *host = (char *)b->base;
@@ -471,7 +470,11 @@ extern "C" int gpu_stage_fill(gpu_stage *g, size_t lane, uint64_t first, uint64_
                      (unsigned long long)first, n_items, step_total(count, host, off));
             return -1;
         }
-        order_batch_pack(b, count, n_items);
+        if (order_batch_pack(b, count, n_items) != 0) {
+            snprintf(errstr, errlen, "GPU: batch at order %llu: %u items exceed the batch's capacity",
+                     (unsigned long long)first, n_items);
+            return -1;
+        }
         b->n_items = n_items;
     }
     return 0;
@@ -503,7 +506,10 @@ extern "C" int gpu_stage_emulate_fill(const engine *e, uint64_t first, uint64_t 
     }
     uint32_t n_items = step_total(count, block, off);
     for (size_t k = 0; k < count; k++) step_fill(m, first, stride, count, k, n_items, block);
-    order_batch_pack(b, count, n_items);
+    if (order_batch_pack(b, count, n_items) != 0) {
+        snprintf(errstr, errlen, "emulated GPU: %u items exceed the batch's capacity", n_items);
+        return -1;
+    }
     b->n_items = n_items;
     return 0;
 }

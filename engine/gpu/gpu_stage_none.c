@@ -19,9 +19,9 @@ int gpu_stage_probe(char *info, size_t infolen) {
     return -1;
 }
 
-int gpu_stage_open(const engine *e, size_t lanes, size_t batch_orders, gpu_stage **out,
+int gpu_stage_open(const engine *e, size_t lanes, size_t batch_orders, unsigned flags, gpu_stage **out,
                    char *errstr, size_t errlen) {
-    (void)e, (void)lanes, (void)batch_orders;
+    (void)e, (void)lanes, (void)batch_orders, (void)flags;
     *out = NULL;
     snprintf(errstr, errlen, "GPU: %s", WHY);
     return -1;

@@ -105,7 +105,7 @@ static int scenario_named(const char *name, scenario *sc) {
         e->channel = CHANNEL_WEB;
         e->channel_share = 0.25;
         e->failure_rate = 0.1;
-        e->failure_methods = 0;
+        e->failure_methods = 0; /* 0: every payment method */
         return 0;
     }
     return -1;
@@ -218,7 +218,7 @@ static int check_gpu(const engine *e, const check_case *k, const char *label, to
     order_batch a;
     int rc = -1;
     if (order_batch_init(&a, k->batch) != 0) return -1;
-    if (gpu_stage_open(e, LANES, k->batch, &g, err, sizeof err) != 0) {
+    if (gpu_stage_open(e, LANES, k->batch, 0, &g, err, sizeof err) != 0) {
         printf("FAIL %s: %s\n", label, err);
         goto out;
     }
@@ -317,6 +317,10 @@ int main(int argc, char **argv) {
                     int bad = 0;
                     if (want_emulate) bad |= check_emulated(e, &k, label, &te) != 0;
                     if (want_gpu && !bad) bad |= check_gpu(e, &k, label, &tg) != 0;
+                    if (!bad && (want_emulate ? te.orders : tg.orders) == 0) {
+                        printf("FAIL %s: no orders compared\n", label);
+                        bad = 1;
+                    }
                     if (!bad)
                         printf("ok   %-56s %8" PRIu64 " orders %8" PRIu64 " items: cpu = %s\n", label,
                                want_emulate ? te.orders : tg.orders, want_emulate ? te.items : tg.items,
