@@ -47,7 +47,7 @@ fi
 build=${1:-build-gpu}
 [[ $# -gt 0 ]] && shift
 # A CUDA toolkit where it usually is, if nvcc is not on the PATH already.
-command -v nvcc >/dev/null 2>&1 || { [[ -x /usr/local/cuda/bin/nvcc ]] && PATH=$PATH:/usr/local/cuda/bin; }
+if ! command -v nvcc >/dev/null 2>&1 && [[ -x /usr/local/cuda/bin/nvcc ]]; then PATH=$PATH:/usr/local/cuda/bin; fi
 arch=${CUDA_ARCH:-$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d '. ')}
 cmake -S . -B "$build" -G Ninja -DSHOPSTREAM_ENGINE_ONLY=ON -DSHOPSTREAM_CUDA=ON -DSHOPSTREAM_WERROR=OFF \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES="${arch:-native}" >/dev/null
