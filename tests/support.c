@@ -1,6 +1,8 @@
 /* support.c - running the program and reading its stats (see support.h). */
 #include "support.h"
 
+#include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,13 @@ static void slurp(int fd, char *buf, size_t cap) {
     buf[n] = '\0';
     char sink[4096];
     while (read(fd, sink, sizeof sink) > 0) {}
+}
+
+void support_write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s: %s", path, strerror(errno));
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0, "cannot write %s", path);
 }
 
 void support_run(const char *const *args, run_result *out) {

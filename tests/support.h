@@ -19,6 +19,10 @@ void support_run(const char *const *args, run_result *out);
 /* A fresh path under $SHOPSTREAM_TEST_TMP for this process: tag + pid. */
 void support_tmp_path(const char *tag, char *buf, size_t cap);
 
+/* Writes text to path (a config or scenario file for a test), failing the
+ * test if it cannot. */
+void support_write_file(const char *path, const char *text);
+
 /* $SHOPSTREAM_SOURCE_DIR/relative. */
 void support_source_path(const char *relative, char *buf, size_t cap);
 

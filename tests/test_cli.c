@@ -66,10 +66,7 @@ Test(cli, unknown_librdkafka_property_is_a_usage_error) {
 Test(cli, bad_config_file_is_named_with_its_line) {
     char path[512];
     support_tmp_path("badcfg", path, sizeof path);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs("seed = 1;\nrate = { base_orders_per_hour = \"lots\"; };\n", f);
-    fclose(f);
+    support_write_file(path, "seed = 1;\nrate = { base_orders_per_hour = \"lots\"; };\n");
     const char *args[] = { "run", "-c", path, NULL };
     char want[600];
     snprintf(want, sizeof want, "%s:2: rate.base_orders_per_hour: expected a number", path);

@@ -7,17 +7,10 @@
 #include "config.h"
 #include "support.h"
 
-static void write_file(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f, "cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* Loads text as a config file; returns load (or validate) status, err filled. */
 static int load_text(const char *text, run_config *rc, char *path, char *err, size_t errlen) {
     support_tmp_path("cfg", path, 512);
-    write_file(path, text);
+    support_write_file(path, text);
     config_defaults(rc, "/nonexistent");
     int rc_load = config_load(rc, path, err, errlen);
     if (rc_load == 0) rc_load = config_validate(rc, err, errlen);

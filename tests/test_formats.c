@@ -114,13 +114,10 @@ Test(formats, json_strings_round_trip_quotes_backslashes_controls_and_utf8) {
     char path[512];
     support_tmp_path("nasty", path, sizeof path);
     strcat(path, ".cfg");
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
     /* libconfig escapes: \" \\ \t \n \x01 */
-    fputs("name = \"nasty\";\ntimeline = ( { start = 0; end = 24; campaign = { name = "
-          "\"Say \\\"hi\\\" \\\\ tab\\t nl\\n ctl\\x01\\x1f caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x9b\x92\"; "
-          "discount_pct = 10; uptake = 1.0; }; } );\n", f);
-    fclose(f);
+    support_write_file(path, "name = \"nasty\";\ntimeline = ( { start = 0; end = 24; campaign = { name = "
+                             "\"Say \\\"hi\\\" \\\\ tab\\t nl\\n ctl\\x01\\x1f caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x9b\x92\"; "
+                             "discount_pct = 10; uptake = 1.0; }; } );\n");
     scenario sc;
     engine *e = make_engine(path, &sc);
     encoder *enc = make_encoder(FORMAT_JSON, nasty);

@@ -112,10 +112,7 @@ Test(gpu, engine_gpu_without_a_usable_gpu_is_exit_2_naming_the_cause_before_publ
     /* Asked for in a config file, the error points at its line. */
     char path[512], where[1024];
     support_tmp_path("gpu.cfg", path, sizeof path);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs("engine = {\n  kind = \"gpu\";\n};\n", f);
-    fclose(f);
+    support_write_file(path, "engine = {\n  kind = \"gpu\";\n};\n");
     const char *cfg[] = { "run", "-c", path, "--duration", "1h", NULL };
     support_run(cfg, &r);
     remove(path);
@@ -149,10 +146,7 @@ Test(gpu, bad_engine_names_are_usage_errors_with_their_origin) {
 
     char path[512];
     support_tmp_path("engine.cfg", path, sizeof path);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs("# a config that names no engine we have\nengine = {\n  kind = \"tpu\";\n};\n", f);
-    fclose(f);
+    support_write_file(path, "# a config that names no engine we have\nengine = {\n  kind = \"tpu\";\n};\n");
     const char *cfg[] = { "run", "-c", path, "--sink", "null", NULL };
     support_run(cfg, &r);
     remove(path);

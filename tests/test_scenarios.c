@@ -202,10 +202,7 @@ static void expect_refused(const char *text, const char *line_and_reason) {
     char path[512], err[1024], want[1024];
     support_tmp_path("scenario", path, sizeof path);
     strcat(path, ".cfg");
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
+    support_write_file(path, text);
     scenario sc;
     cr_assert_neq(scenario_file_resolve(path, ".", 500, &sc, err, sizeof err), 0, "accepted: %s", text);
     snprintf(want, sizeof want, "%s:%s", path, line_and_reason);

@@ -562,10 +562,7 @@ Test(real_broker, unreachable_broker_is_a_usage_error_and_publishes_nothing) {
     unique_topic_prefix("unreachable", prefix, sizeof prefix);
     support_tmp_path("unreachable.cfg", cfg, sizeof cfg);
     support_tmp_path("unreachable.stats.json", stats_path, sizeof stats_path);
-    FILE *f = fopen(cfg, "w");
-    cr_assert_not_null(f, "cannot write %s: %s", cfg, strerror(errno));
-    fputs("kafka = { connect_timeout_ms = 2000; };\n", f);
-    cr_assert_eq(fclose(f), 0, "cannot write %s", cfg);
+    support_write_file(cfg, "kafka = { connect_timeout_ms = 2000; };\n");
 
     /* Port 1 on loopback: nothing listens, every connect is refused. */
     const char *args[] = {
