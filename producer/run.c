@@ -263,12 +263,9 @@ static int choose_engine(run_state *st) {
         int emulated = gpu_stage_emulated(st->gpu);
         st->threads = lanes;
         if (st->ring_slots < 2 * lanes) st->ring_slots = 2 * lanes < RING_SLOTS_MAX ? 2 * lanes : RING_SLOTS_MAX;
-        char info[256];
-        if (emulated) snprintf(info, sizeof info, "emulated on the host: SHOPSTREAM_GPU_EMULATE=1");
-        else gpu_stage_probe(info, sizeof info);
         snprintf(st->engine_line, sizeof st->engine_line,
                  "engine gpu (%s), %zu lanes of %zu-order batches, %zu encoding threads, %zu ring slots "
-                 "(%.0f MiB%s)%s", info, st->threads, rc->gpu_batch_orders, st->threads, st->ring_slots,
+                 "(%.0f MiB%s)%s", gpu_stage_describe(st->gpu), st->threads, rc->gpu_batch_orders, st->threads, st->ring_slots,
                  (double)st->ring_slots * (double)order_batch_bytes(rc->gpu_batch_orders) / 1048576.0,
                  emulated ? "" : " pinned", rc->engine_kind == ENGINE_AUTO ? " (--engine auto: a GPU is usable)" : "");
         st->engine_name = emulated ? "gpu-emulated" : "gpu";

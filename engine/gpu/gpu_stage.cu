@@ -145,6 +145,7 @@ enum { DEVICE_TABLES_MAX = 64 };
 
 struct gpu_stage {
     int emulated;         /* SHOPSTREAM_GPU_EMULATE=1: the host runs the steps */
+    char description[256];/* the probe's, or the emulation's */
     int device;
     const engine *engine;
     order_model model;    /* the engine's, its pointers on the device */
@@ -353,7 +354,7 @@ static int emulation_asked(void) {
 extern "C" int gpu_stage_open(const engine *e, size_t lanes, size_t batch_orders, unsigned flags,
                               gpu_stage **out, char *errstr, size_t errlen) {
     *out = NULL;
-    char info[256];
+    char info[256] = "";
     int emulate = (flags & GPU_STAGE_MAY_EMULATE) && emulation_asked();
     if (!emulate && gpu_stage_probe(info, sizeof info) != 0) {
         snprintf(errstr, errlen, "GPU: %s", info);
@@ -370,6 +371,8 @@ extern "C" int gpu_stage_open(const engine *e, size_t lanes, size_t batch_orders
     g->lanes = new (std::nothrow) gpu_lane[lanes]();
     if (!g->lanes) { delete g; snprintf(errstr, errlen, "out of memory"); return -1; }
     g->filler = gen_pool_filler{ filler_fill, filler_alloc, filler_free, g };
+    snprintf(g->description, sizeof g->description, "%s",
+             emulate ? "emulated on the host: SHOPSTREAM_GPU_EMULATE=1" : info);
     if (emulate) {
         g->emulated = 1;
         g->n_lanes = lanes; /* checked as a GPU's are; nothing on a device */
@@ -515,6 +518,8 @@ extern "C" int gpu_stage_emulate_fill(const engine *e, uint64_t first, uint64_t 
 }
 
 extern "C" int gpu_stage_emulated(const gpu_stage *g) { return g->emulated; }
+
+extern "C" const char *gpu_stage_describe(const gpu_stage *g) { return g->description; }
 
 extern "C" int gpu_stage_time_kernels(gpu_stage *g, uint64_t first, size_t count, int reps, double *seconds,
                                       char *errstr, size_t errlen) {

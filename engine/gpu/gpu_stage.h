@@ -56,6 +56,10 @@ void gpu_stage_close(gpu_stage *g);
 /* 1 if the stage was opened emulated (SHOPSTREAM_GPU_EMULATE=1). */
 int gpu_stage_emulated(const gpu_stage *g);
 
+/* What it runs on, as gpu_stage_probe() said when it opened (or that it is
+ * emulated). */
+const char *gpu_stage_describe(const gpu_stage *g);
+
 /* Fills b (whose memory should come from the filler's alloc_block) like
  * engine_fill(e, first, stride, count, b), on lane lane; one thread per lane
  * at a time. */

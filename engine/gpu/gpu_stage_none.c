@@ -34,6 +34,11 @@ int gpu_stage_emulated(const gpu_stage *g) {
     return 0;
 }
 
+const char *gpu_stage_describe(const gpu_stage *g) {
+    (void)g;
+    return WHY;
+}
+
 int gpu_stage_fill(gpu_stage *g, size_t lane, uint64_t first, uint64_t stride, size_t count,
                    order_batch *b, char *errstr, size_t errlen) {
     (void)g, (void)lane, (void)first, (void)stride, (void)count, (void)b;
