@@ -10,12 +10,10 @@ size_t order_batch_bytes(size_t capacity) {
 }
 
 void order_batch_init_in(order_batch *b, size_t capacity, void *block) {
-    size_t off[BATCH_COLUMNS];
     memset(b, 0, sizeof *b);
-    order_batch_layout(capacity, capacity * ITEMS_MAX, off);
-    order_batch_point(b, block, off);
     b->base = block;
     b->capacity = capacity;
+    order_batch_unpack(b);
 }
 
 int order_batch_init(order_batch *b, size_t capacity) {

@@ -53,14 +53,15 @@ typedef struct order_batch {
 #define BATCH_COLUMNS 17
 #define BATCH_ORDER_COLUMNS 12 /* columns 0..11 are per order, 12..16 per item */
 
+/* Element size of each column, in column order (see order_batch_point). */
+#define BATCH_COLUMN_WIDTHS { 8, 8, 8, 8, 8, 8, 8, 4, 1, 1, 1, 1, 8, 8, 8, 8, 1 }
+
 /* Byte offsets of every column for n_orders orders and n_items items;
  * returns the bytes they span. Offsets of the order columns do not depend
  * on n_items. */
 ENGINE_HD static inline size_t order_batch_layout(size_t n_orders, size_t n_items,
                                                   size_t off[BATCH_COLUMNS]) {
-    /* Element sizes in column order (see order_batch_point). */
-    const unsigned char width[BATCH_COLUMNS] = { 8, 8, 8, 8, 8, 8, 8, 4, 1, 1, 1, 1,
-                                                 8, 8, 8, 8, 1 };
+    const unsigned char width[BATCH_COLUMNS] = BATCH_COLUMN_WIDTHS;
     size_t at = 0;
     for (int c = 0; c < BATCH_COLUMNS; c++) {
         at = (at + 63) & ~(size_t)63;

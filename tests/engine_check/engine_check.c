@@ -123,7 +123,7 @@ static const char *const column_names[BATCH_COLUMNS] = {
     "item_product_id", "item_unit_price_cents", "item_discount_cents", "item_line_total_cents",
     "item_quantity",
 };
-static const size_t column_width[BATCH_COLUMNS] = { 8, 8, 8, 8, 8, 8, 8, 4, 1, 1, 1, 1, 8, 8, 8, 8, 1 };
+static const size_t column_width[BATCH_COLUMNS] = BATCH_COLUMN_WIDTHS;
 
 static const void *column(const order_batch *b, int c) {
     const void *cols[BATCH_COLUMNS] = {
