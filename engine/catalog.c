@@ -12,8 +12,8 @@
 #include "mix.h"
 #include "philox.h"
 #include "streams.h"
+#include "simtime.h"
 
-#define HOUR_MS INT64_C(3600000)
 #define ZIPF_TOP_WEIGHT 1000000u
 
 static const int64_t price_range_cents[CATEGORY_COUNT][2] = {

@@ -9,9 +9,8 @@
 #include "mix.h"
 #include "philox.h"
 #include "streams.h"
+#include "simtime.h"
 
-#define HOUR_MS INT64_C(3600000)
-#define DAY_MS (24 * HOUR_MS)
 /* Bounds that keep counts, prefix sums and arrival arithmetic in 64 bits. */
 #define PLAN_SLICE_MAX_ORDERS 1e12
 #define PLAN_TOTAL_MAX_ORDERS 4e18

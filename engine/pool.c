@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "simtime.h"
 
 #define NOT_FULL UINT64_MAX
 
@@ -44,12 +45,6 @@ struct gen_pool {
     size_t n_threads;      /* started */
 };
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void *worker(void *arg) {
     gen_pool *p = ((worker_arg *)arg)->pool;
     size_t index = ((worker_arg *)arg)->index;
@@ -68,7 +63,7 @@ static void *worker(void *arg) {
         uint64_t count = p->opt.count - done < p->opt.batch_orders ? p->opt.count - done
                                                                     : p->opt.batch_orders;
         uint64_t first = p->opt.first + done * p->opt.stride;
-        double t0 = now_s();
+        double t0 = wall_now_s();
         if (p->opt.filler) {
             char err[sizeof p->error];
             err[0] = '\0';
@@ -87,9 +82,9 @@ static void *worker(void *arg) {
             engine_fill(p->engine, first, p->opt.stride, (size_t)count, &slot->batch);
         }
         slot->batch.seq = seq;
-        double t1 = now_s();
+        double t1 = wall_now_s();
         if (p->opt.on_filled) p->opt.on_filled(p->opt.ctx, index, (size_t)(seq % p->opt.ring_slots), &slot->batch);
-        double t2 = now_s();
+        double t2 = wall_now_s();
 
         pthread_mutex_lock(&p->lock);
         p->fill_s += t1 - t0;

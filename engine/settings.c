@@ -4,10 +4,11 @@
 #include "settings.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include "simtime.h"
 
-#define HOUR_MS INT64_C(3600000)
 
 /* Orders by hour of day, mean 1.0: a night trough, a lunch bump, an evening peak. */
 static const double default_curve[24] = {
@@ -54,57 +55,81 @@ void engine_settings_default(engine_settings *s) {
     snprintf(s->scenario.name, sizeof s->scenario.name, "baseline");
 }
 
-#define FAIL(...) do { snprintf(errstr, errlen, __VA_ARGS__); return -1; } while (0)
+/* An error about field f of engine_settings: its offset and the message. */
+#define FAIL_AT(f, ...) do { *field = offsetof(engine_settings, f); snprintf(errstr, errlen, __VA_ARGS__); return -1; } while (0)
 
-static int check_mix(const double *p, int n, const char *name, char *errstr, size_t errlen) {
+static int check_mix(const double *p, int n, char *errstr, size_t errlen) {
     double sum = 0.0;
     for (int i = 0; i < n; i++) {
-        if (!(p[i] >= 0.0 && p[i] <= 1.0)) FAIL("%s: each share must be in [0, 1], got %g", name, p[i]);
+        if (!(p[i] >= 0.0 && p[i] <= 1.0)) { snprintf(errstr, errlen, "each share must be in [0, 1], got %g", p[i]); return -1; }
         sum += p[i];
     }
-    if (fabs(sum - 1.0) > 1e-6) FAIL("%s: shares must add up to 1, they add up to %g", name, sum);
+    if (fabs(sum - 1.0) > 1e-6) { snprintf(errstr, errlen, "shares must add up to 1, they add up to %g", sum); return -1; }
     return 0;
 }
 
-int engine_settings_validate(const engine_settings *s, char *errstr, size_t errlen) {
-    if (s->duration_ms <= 0) FAIL("duration: must be positive");
+#define CHECK_MIX(f, n) do { if (check_mix(s->f, n, errstr, errlen)) { *field = offsetof(engine_settings, f); return -1; } } while (0)
+
+int engine_settings_check(const engine_settings *s, size_t *field, char *errstr, size_t errlen) {
+    if (s->duration_ms <= 0) FAIL_AT(duration_ms, "must be positive");
     if (s->slice_ms <= 0 || HOUR_MS % s->slice_ms != 0)
-        FAIL("engine.slice_ms: must divide an hour (3600000 ms), got %lld", (long long)s->slice_ms);
+        FAIL_AT(slice_ms, "must divide an hour (3600000 ms), got %lld", (long long)s->slice_ms);
     if (s->duration_ms / s->slice_ms > INT64_C(100000000))
-        FAIL("duration: %lld ms is more than 10^8 slices of %lld ms", (long long)s->duration_ms,
-             (long long)s->slice_ms);
+        FAIL_AT(duration_ms, "%lld ms is more than 10^8 slices of %lld ms", (long long)s->duration_ms,
+                (long long)s->slice_ms);
     if (!(s->base_orders_per_hour >= 0.0 && s->base_orders_per_hour <= 1e12))
-        FAIL("rate.base_orders_per_hour: must be in [0, 1e12], got %g", s->base_orders_per_hour);
+        FAIL_AT(base_orders_per_hour, "must be in [0, 1e12], got %g", s->base_orders_per_hour);
     if (!(s->intensity >= 0.0 && s->intensity <= 1e9))
-        FAIL("intensity: must be in [0, 1e9], got %g", s->intensity);
+        FAIL_AT(intensity, "must be in [0, 1e9], got %g", s->intensity);
     for (int h = 0; h < 24; h++)
         if (!(s->daily_curve[h] >= 0.0 && s->daily_curve[h] <= 1000.0))
-            FAIL("rate.daily_curve: hour %d must be in [0, 1000], got %g", h, s->daily_curve[h]);
+            FAIL_AT(daily_curve, "hour %d must be in [0, 1000], got %g", h, s->daily_curve[h]);
     if (s->customers < 1 || s->customers > 100000000u)
-        FAIL("catalog.customers: must be in [1, 100000000], got %u", s->customers);
+        FAIL_AT(customers, "must be in [1, 100000000], got %u", s->customers);
     if (s->products < 1 || s->products > 1000000u)
-        FAIL("catalog.products: must be in [1, 1000000], got %u", s->products);
-    if (s->campaigns > 64) FAIL("catalog.campaigns: must be in [0, 64], got %u", s->campaigns);
+        FAIL_AT(products, "must be in [1, 1000000], got %u", s->products);
+    if (s->campaigns > 64) FAIL_AT(campaigns, "must be in [0, 64], got %u", s->campaigns);
     if (!(s->campaign_uptake >= 0.0 && s->campaign_uptake <= 1.0))
-        FAIL("catalog.campaign_uptake: must be in [0, 1], got %g", s->campaign_uptake);
+        FAIL_AT(campaign_uptake, "must be in [0, 1], got %g", s->campaign_uptake);
     if (!(s->in_stock_share >= 0.0 && s->in_stock_share <= 1.0))
-        FAIL("catalog.in_stock_share: must be in [0, 1], got %g", s->in_stock_share);
-    if (check_mix(s->cohort_mix, COHORT_COUNT, "mix.cohort", errstr, errlen)) return -1;
-    for (int k = 0; k < COHORT_COUNT; k++) {
-        char name[64];
-        snprintf(name, sizeof name, "mix.channel.%s", cohort_names[k]);
-        if (check_mix(s->channel_mix[k], CHANNEL_COUNT, name, errstr, errlen)) return -1;
-    }
-    if (check_mix(s->region_mix, REGION_COUNT, "mix.region", errstr, errlen)) return -1;
-    if (check_mix(s->loyalty_mix, TIER_COUNT, "mix.loyalty_tier", errstr, errlen)) return -1;
-    if (check_mix(s->payment_mix, PAYMENT_COUNT, "mix.payment_method", errstr, errlen)) return -1;
-    if (check_mix(s->status_mix, STATUS_COUNT, "mix.status", errstr, errlen)) return -1;
-    if (check_mix(s->items_mix, ITEMS_MAX, "mix.item_count", errstr, errlen)) return -1;
-    if (check_mix(s->quantity_mix, QUANTITY_MAX, "mix.quantity", errstr, errlen)) return -1;
+        FAIL_AT(in_stock_share, "must be in [0, 1], got %g", s->in_stock_share);
+    CHECK_MIX(cohort_mix, COHORT_COUNT);
+    for (int k = 0; k < COHORT_COUNT; k++)
+        if (check_mix(s->channel_mix[k], CHANNEL_COUNT, errstr, errlen)) {
+            *field = offsetof(engine_settings, channel_mix) + (size_t)k * sizeof s->channel_mix[0];
+            return -1;
+        }
+    CHECK_MIX(region_mix, REGION_COUNT);
+    CHECK_MIX(loyalty_mix, TIER_COUNT);
+    CHECK_MIX(payment_mix, PAYMENT_COUNT);
+    CHECK_MIX(status_mix, STATUS_COUNT);
+    CHECK_MIX(items_mix, ITEMS_MAX);
+    CHECK_MIX(quantity_mix, QUANTITY_MAX);
     if (s->start_ms < 0 || s->start_ms > INT64_C(4102444800000))
-        FAIL("start: must be between 1970 and 2100");
+        FAIL_AT(start_ms, "must be between 1970 and 2100");
     char err[400];
     if (scenario_validate(&s->scenario, s->products, err, sizeof err) != 0)
-        FAIL("scenario %s: %s", s->scenario.name, err);
+        FAIL_AT(scenario, "%s: %s", s->scenario.name, err);
     return 0;
+}
+
+/* The engine's own names of its fields, for engine_settings_validate. */
+static const struct { size_t offset; const char *name; } field_names[] = {
+#define NAME(f) { offsetof(engine_settings, f), #f }
+    NAME(seed), NAME(start_ms), NAME(duration_ms), NAME(slice_ms), NAME(base_orders_per_hour), NAME(intensity),
+    NAME(daily_curve), NAME(customers), NAME(products), NAME(campaigns), NAME(campaign_uptake),
+    NAME(in_stock_share), NAME(cohort_mix), NAME(channel_mix), NAME(region_mix), NAME(loyalty_mix),
+    NAME(payment_mix), NAME(status_mix), NAME(items_mix), NAME(quantity_mix), NAME(scenario),
+#undef NAME
+};
+
+int engine_settings_validate(const engine_settings *s, char *errstr, size_t errlen) {
+    size_t field = 0;
+    char msg[512];
+    if (engine_settings_check(s, &field, msg, sizeof msg) == 0) return 0;
+    const char *name = "?";
+    for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++)
+        if (field_names[i].offset <= field) name = field_names[i].name; /* the field holding it */
+    snprintf(errstr, errlen, "%s: %s", name, msg);
+    return -1;
 }

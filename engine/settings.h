@@ -46,7 +46,16 @@ typedef struct engine_settings {
 
 void engine_settings_default(engine_settings *s);
 
-/* Checks ranges and sums; on error writes one line naming the setting. */
+/* Checks ranges and sums. On error: -1, the offset within engine_settings
+ * (offsetof) of the field at fault in *field, and one line in errstr that
+ * says what is wrong without naming the field: the caller names the setting
+ * as its user wrote it (the producer's option table maps offsets to config
+ * paths and flags), so no caller parses the text. */
+int engine_settings_check(const engine_settings *s, size_t *field, char *errstr, size_t errlen);
+
+/* The same, the message led by the engine's own name of the field
+ * ("intensity: must be in [0, 1e9], got -1"), for callers without names of
+ * their own (engine_new, the engine-only tools). */
 int engine_settings_validate(const engine_settings *s, char *errstr, size_t errlen);
 
 #endif

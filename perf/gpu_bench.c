@@ -23,15 +23,10 @@
 #include "engine.h"
 #include "gpu_stage.h"
 #include "pool.h"
+#include "simtime.h"
 
 #define EXIT_SKIP 77
 #define MAX_BATCHES 16
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 typedef struct pool_result {
     uint64_t orders, items, bytes;
@@ -48,7 +43,7 @@ static int run_pool(const engine *e, const gen_pool_filler *filler, size_t threa
         .first = 0, .stride = 1, .count = count, .filler = filler,
     };
     memset(r, 0, sizeof *r);
-    double t0 = now_s();
+    double t0 = wall_now_s();
     if (gen_pool_start(e, &o, &p, err, errlen) != 0) return -1;
     const order_batch *b;
     while ((b = gen_pool_next(p)) != NULL) {
@@ -58,7 +53,7 @@ static int run_pool(const engine *e, const gen_pool_filler *filler, size_t threa
         r->bytes += order_batch_layout(b->n_orders, b->n_items, off);
         gen_pool_release(p, b);
     }
-    r->seconds = now_s() - t0;
+    r->seconds = wall_now_s() - t0;
     int rc = 0;
     if (gen_pool_error(p)) {
         snprintf(err, errlen, "%s", gen_pool_error(p));
@@ -117,14 +112,14 @@ int main(int argc, char **argv) {
     s.duration_ms = (int64_t)(hours * 3600000.0);
     s.intensity = intensity;
     engine *e;
-    double t0 = now_s();
+    double t0 = wall_now_s();
     if (engine_new(&s, &e, err, sizeof err) != 0) {
         fprintf(stderr, "gpu_bench: %s\n", err);
         return 1;
     }
     uint64_t total = engine_get_plan(e)->total_orders;
     printf("gpu_bench: baseline scenario, %.0f h at intensity %g: %" PRIu64 " orders planned in %.2f s; "
-           "%zu host threads; GPU stage: %s\n", hours, intensity, total, now_s() - t0, threads,
+           "%zu host threads; GPU stage: %s\n", hours, intensity, total, wall_now_s() - t0, threads,
            gpu_stage_build_info());
 
     pool_result r;

@@ -26,6 +26,7 @@
 #include "engine.h"
 #include "topics.h"
 #include "units.h"
+#include "simtime.h"
 
 typedef struct prebuilt {
     uint8_t topic;
@@ -38,12 +39,6 @@ static unsigned long long delivered, failed;
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
     (void)rk; (void)opaque;
     if (m->err) failed++; else delivered++;
-}
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void set(rd_kafka_conf_t *conf, const char *name, const char *value) {
@@ -169,7 +164,7 @@ int main(int argc, char **argv) {
     for (int t = 0; t < TOPIC_COUNT; t++) rkt[t] = rd_kafka_topic_new(rk, topic_names[t], NULL);
 
     size_t bytes = 0;
-    double t0 = now_s();
+    double t0 = wall_now_s();
     for (size_t i = 0; i < n; i++) {
         const prebuilt *m = &msgs[i];
         unsigned char key[8];
@@ -187,7 +182,7 @@ int main(int argc, char **argv) {
         if ((i & 1023) == 0) rd_kafka_poll(rk, 0);
     }
     rd_kafka_flush(rk, 120000);
-    double secs = now_s() - t0;
+    double secs = wall_now_s() - t0;
     printf("raw_producer: %llu delivered, %llu failed, %.3f s, %.0f msgs/s, %.1f MB/s (the run's %zu messages, prebuilt)\n",
            delivered, failed, secs, (double)delivered / secs, (double)bytes / secs / 1e6, n);
     for (int t = 0; t < TOPIC_COUNT; t++) rd_kafka_topic_destroy(rkt[t]);

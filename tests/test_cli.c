@@ -3,8 +3,10 @@
  * anything is published. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "options.h"
 #include "support.h"
 
 static void expect_usage_error(const char *const *args, const char *message) {
@@ -28,6 +30,62 @@ Test(cli, help_lists_commands_and_options) {
         cr_assert(strstr(r.stdout_text, must[i]) != NULL, "--help lacks '%s'", must[i]);
 }
 
+Test(cli, help_shows_every_flag_of_the_option_table_with_its_default) {
+    run_result r;
+    const char *args[] = { "--help", NULL };
+    support_run(args, &r);
+    cr_assert_eq(r.exit_code, 0);
+    size_t flags = 0;
+    for (size_t i = 0; i < options_count; i++) {
+        const option_spec *o = &options_table[i];
+        char want[128];
+        if (o->flag) snprintf(want, sizeof want, "--%s", o->flag);
+        else if (o->short_flag) snprintf(want, sizeof want, "-%c", o->short_flag);
+        else continue;
+        flags++;
+        cr_assert(strstr(r.stdout_text, want) != NULL, "--help lacks %s", want);
+    }
+    cr_assert_gt(flags, 25u);
+    cr_assert(strstr(r.stdout_text, "      --batch-orders N     orders per generated batch (default: 4096)\n") != NULL,
+              "%s", r.stdout_text);
+    cr_assert(strstr(r.stdout_text, "(default: 6)") != NULL, "--partitions' default: %s", r.stdout_text);
+}
+
+Test(cli, plan_and_run_with_rate_use_the_same_intensity_and_say_so) {
+    run_result plan, run;
+    const char *p[] = { "plan", "--rate", "500", "--duration", "2h", "--speed", "3600", NULL };
+    const char *r[] = { "run", "--rate", "500", "--duration", "2h", "--speed", "3600", "--sink", "null", "-q", NULL };
+    support_run(p, &plan);
+    support_run(r, &run);
+    cr_assert_eq(plan.exit_code, 0, "%s", plan.stderr_text);
+    cr_assert_eq(run.exit_code, 0, "%s", run.stderr_text);
+    const char *pi = strstr(plan.stderr_text, "intensity "), *ri = strstr(run.stderr_text, "intensity ");
+    cr_assert(pi && ri, "plan: %s\nrun: %s", plan.stderr_text, run.stderr_text);
+    double pv = atof(pi + 10), rv = atof(ri + 10);
+    cr_assert_gt(pv, 1.0, "--rate 500 at 3600x over 2 h should need more than intensity 1: %s", plan.stderr_text);
+    cr_assert_eq(pv, rv, "plan chose intensity %g, run %g", pv, rv);
+    /* and plan's table is at that intensity: its header says so */
+    char header[64];
+    snprintf(header, sizeof header, "intensity %g,", pv);
+    cr_assert(strstr(plan.stdout_text, header) != NULL, "expected '%s' in: %s", header, plan.stdout_text);
+}
+
+Test(cli, stats_json_that_cannot_be_written_is_refused_before_publishing) {
+    char dir[512], missing[600];
+    support_tmp_path("no-such-dir", dir, sizeof dir);
+    snprintf(missing, sizeof missing, "%s/stats.json", dir);
+    const char *a[] = { "run", "--duration", "1h", "--stats-json", missing, NULL };
+    char want[1400];
+    snprintf(want, sizeof want, "shopstream: --stats-json: cannot write %s: no directory %s\n", missing, dir);
+    expect_usage_error(a, want);
+    const char *tmp = getenv("SHOPSTREAM_TEST_TMP");
+    const char *b[] = { "run", "--duration", "1h", "--stats-json", tmp, NULL };
+    snprintf(want, sizeof want, "shopstream: --stats-json: cannot write %s: Is a directory\n", tmp);
+    expect_usage_error(b, want);
+    const char *c[] = { "run", "--duration", "1h", "--stats-json", "/dev/full", NULL };
+    expect_usage_error(c, "shopstream: --stats-json: cannot write /dev/full: not a regular file\n");
+}
+
 Test(cli, version_prints_the_version) {
     run_result r;
     const char *args[] = { "--version", NULL };
@@ -45,17 +103,21 @@ Test(cli, missing_or_unknown_command_is_a_usage_error) {
 
 Test(cli, bad_option_values_are_usage_errors) {
     const char *speed[] = { "run", "--speed", "fast", NULL };
-    expect_usage_error(speed, "--speed fast: expected max, realtime or a number");
+    expect_usage_error(speed, "shopstream: --speed: expected max, realtime or a number of simulated seconds per second, got fast\n");
     const char *duration[] = { "run", "--duration", "5x", NULL };
-    expect_usage_error(duration, "--duration 5x: expected a duration");
+    expect_usage_error(duration, "shopstream: --duration: expected a duration such as 90m, 6h or 2d, got 5x\n");
     const char *unknown[] = { "run", "--frobnicate", NULL };
     expect_usage_error(unknown, "--frobnicate: unknown option");
     const char *sink[] = { "run", "--sink", "file", NULL };
-    expect_usage_error(sink, "--sink file: expected kafka or null");
+    expect_usage_error(sink, "shopstream: --sink: expected kafka or null, got file\n");
     const char *scenario[] = { "run", "-s", "nope", NULL };
     expect_usage_error(scenario, "--scenario: unknown scenario 'nope'");
     const char *intensity[] = { "run", "--intensity", "-3", NULL };
-    expect_usage_error(intensity, "--intensity -3: expected a number >= 0");
+    expect_usage_error(intensity, "shopstream: --intensity: expected a number in [0, 1e+09], got -3\n");
+    const char *threads[] = { "run", "--threads", "2000", NULL };
+    expect_usage_error(threads, "shopstream: --threads: expected an integer in [0, 1024], got 2000\n");
+    const char *customers[] = { "run", "--customers", "12abc", NULL };
+    expect_usage_error(customers, "shopstream: --customers: expected an integer in [1, 100000000], got 12abc\n");
 }
 
 Test(cli, unknown_librdkafka_property_is_a_usage_error) {

@@ -1,44 +1,64 @@
-/* test_config.c - the shipped config file is the built-in defaults, and a bad
- * file is refused with its file, line and setting. */
+/* test_config.c - the option table, the shipped config file and the settle
+ * step: the shipped file is the built-in defaults row by row, the file and
+ * the command line accept the same values, and a bad value is refused with
+ * its file, line and setting. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "cli.h"
 #include "config.h"
+#include "options.h"
+#include "settle.h"
 #include "support.h"
 
-/* Loads text as a config file; returns load (or validate) status, err filled. */
+static settle_env test_env(int64_t now_ms) {
+    return (settle_env){ .data_dir = getenv("SHOPSTREAM_SOURCE_DIR"), .now_ms = now_ms, .cores = 2,
+                         .probe_gpu = 0 };
+}
+
+/* Loads text as a config file and settles it; returns the status, err filled. */
 static int load_text(const char *text, run_config *rc, char *path, char *err, size_t errlen) {
     support_tmp_path("cfg", path, 512);
     support_write_file(path, text);
-    config_defaults(rc, "/nonexistent");
-    int rc_load = config_load(rc, path, err, errlen);
-    if (rc_load == 0) rc_load = config_validate(rc, err, errlen);
-    return rc_load;
+    config_defaults(rc);
+    int r = config_load(rc, path, err, errlen);
+    settle_env env = test_env(INT64_C(1795700000000));
+    if (r == 0) r = config_settle(rc, &env, err, errlen);
+    return r;
 }
 
-Test(config, shipped_file_holds_exactly_the_builtin_defaults) {
+Test(config, every_table_default_is_a_valid_value_of_its_row) {
+    static run_config rc;
+    char err[512];
+    for (size_t i = 0; i < options_count; i++) {
+        const option_spec *o = &options_table[i];
+        config_defaults(&rc);
+        if (o->def) cr_assert_eq(options_set_text(&rc, o, o->def, err, sizeof err), 0, "%s: %s", o->def, err);
+        cr_assert(o->path || o->flag || o->short_flag, "row %zu has neither a path nor a flag", i);
+        cr_assert(o->help && *o->help, "row %zu has no help", i);
+    }
+}
+
+Test(config, shipped_file_holds_every_setting_with_exactly_its_builtin_default) {
     static run_config defaults, loaded;
     char path[512], err[1024];
-    config_defaults(&defaults, "/data");
-    config_defaults(&loaded, "/data");
+    config_defaults(&defaults);
+    config_defaults(&loaded);
     support_source_path("config/shopstream.cfg", path, sizeof path);
     cr_assert_eq(config_load(&loaded, path, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(config_validate(&loaded, err, sizeof err), 0, "%s", err);
     cr_assert_eq(memcmp(&defaults.engine, &loaded.engine, sizeof defaults.engine), 0,
                  "config/shopstream.cfg and engine_settings_default() disagree");
-    cr_assert_gt(loaded.n_origins, 30u, "the shipped file should set every tunable");
-    cr_assert_eq(defaults.start_mode, loaded.start_mode);
-    cr_assert_eq(defaults.speed, loaded.speed);
-    cr_assert_eq(defaults.batch_orders, loaded.batch_orders);
-    cr_assert_eq(defaults.ring_slots, loaded.ring_slots);
-    cr_assert_eq(defaults.engine_kind, loaded.engine_kind);
-    cr_assert_eq(defaults.gpu_batch_orders, loaded.gpu_batch_orders);
-    cr_assert_eq(defaults.partitions, loaded.partitions);
-    cr_assert_eq(defaults.key_format, loaded.key_format);
-    cr_assert_str_eq(defaults.topic_prefix, loaded.topic_prefix);
-    cr_assert_str_eq(defaults.schema_dir, loaded.schema_dir);
-    cr_assert_str_eq(defaults.currency, loaded.currency);
+    for (size_t i = 0; i < options_count; i++) {
+        const option_spec *o = &options_table[i];
+        if (!o->path) continue;
+        cr_assert_gt(loaded.origins[i].line, 0, "config/shopstream.cfg lacks %s", o->path);
+        char want[1024], got[1024];
+        options_format_value(&defaults, o, want, sizeof want);
+        options_format_value(&loaded, o, got, sizeof got);
+        cr_assert_str_eq(got, want, "config/shopstream.cfg sets %s to %s, its default is %s", o->path, got, want);
+    }
     config_free(&loaded);
 }
 
@@ -46,8 +66,8 @@ Test(config, values_in_the_file_reach_the_settings) {
     static run_config rc;
     char path[512], err[1024];
     int r = load_text("seed = 7;\nduration = \"90m\";\ncatalog = { customers = 123; };\n"
-                      "mix = { channel = { boomer = { web = 0.5; mobile_web = 0.25; mobile_app = 0.25; }; }; };\n"
-                      "kafka = { properties = [ \"linger.ms=20\" ]; key_format = \"string\"; };\n",
+                      "mix = { channel = { boomer = { web = 0.5; mobile_web = 0.5; }; }; };\n"
+                      "kafka = { key_format = \"string\"; properties = [ \"linger.ms=20\" ]; };\n",
                       &rc, path, err, sizeof err);
     cr_assert_eq(r, 0, "%s", err);
     cr_assert_eq(rc.engine.seed, 7u);
@@ -59,6 +79,92 @@ Test(config, values_in_the_file_reach_the_settings) {
     cr_assert_str_eq(rc.properties[0].name, "linger.ms");
     cr_assert_str_eq(rc.properties[0].value, "20");
     config_free(&rc);
+}
+
+/* The value as a config file writes it: strings quoted, numbers bare. */
+static void file_text(const option_spec *o, const char *value, char buf[512]) {
+    size_t cap = 512;
+    const char *dot = strrchr(o->path, '.');
+    int quoted = !(o->type == OPT_INT || o->type == OPT_UINT32 || o->type == OPT_UINT64 || o->type == OPT_INT64 ||
+                   o->type == OPT_SIZE || o->type == OPT_DOUBLE || o->type == OPT_BOOL);
+    const char *q = quoted ? "\"" : "";
+    if (dot) snprintf(buf, cap, "%.*s = { %.60s = %s%.64s%s; };\n", (int)(dot - o->path), o->path, dot + 1, q, value, q);
+    else snprintf(buf, cap, "%.60s = %s%.64s%s;\n", o->path, q, value, q);
+}
+
+static int cli_accepts(const option_spec *o, const char *value) {
+    static run_config rc;
+    char flag[128], err[1024];
+    snprintf(flag, sizeof flag, "--%s", o->flag);
+    char *argv[] = { "shopstream", "plan", flag, (char *)value, NULL };
+    cli_command cmd;
+    int r = cli_parse(4, argv, "/nonexistent", &cmd, &rc, err, sizeof err);
+    config_free(&rc);
+    return r == 0;
+}
+
+static int file_accepts(const option_spec *o, const char *value) {
+    static run_config rc;
+    char path[512], err[1024], text[512];
+    support_tmp_path("range.cfg", path, sizeof path);
+    file_text(o, value, text);
+    support_write_file(path, text);
+    config_defaults(&rc);
+    int r = config_load(&rc, path, err, sizeof err);
+    config_free(&rc);
+    remove(path);
+    return r == 0;
+}
+
+Test(config, the_command_line_and_the_file_accept_the_same_values) {
+    size_t compared = 0;
+    for (size_t i = 0; i < options_count; i++) {
+        const option_spec *o = &options_table[i];
+        if (!o->path || !o->flag) continue;
+        char values[8][64];
+        int n = 0;
+        switch (o->type) {
+        case OPT_INT: case OPT_UINT32: case OPT_INT64: case OPT_SIZE:
+            snprintf(values[n++], 64, "%.0f", o->min);
+            snprintf(values[n++], 64, "%.0f", o->max);
+            snprintf(values[n++], 64, "%.0f", o->min - 1);
+            snprintf(values[n++], 64, "%.0f", o->max + 1);
+            break;
+        case OPT_UINT64:
+            snprintf(values[n++], 64, "0");
+            snprintf(values[n++], 64, "-1");
+            break;
+        case OPT_DOUBLE:
+            snprintf(values[n++], 64, "%.17g", o->min);
+            snprintf(values[n++], 64, "%.17g", o->max);
+            snprintf(values[n++], 64, "%.17g", o->min - 1);
+            snprintf(values[n++], 64, "%.17g", o->max * 2 + 1);
+            break;
+        case OPT_ENUM:
+            snprintf(values[n++], 64, "%s", o->names[0]);
+            snprintf(values[n++], 64, "%s", o->names[o->n_names - 1]);
+            snprintf(values[n++], 64, "no-such-%s", o->names[0]);
+            break;
+        case OPT_DURATION:
+            snprintf(values[n++], 64, "90m");
+            snprintf(values[n++], 64, "5x");
+            break;
+        case OPT_SPEED:
+            snprintf(values[n++], 64, "realtime");
+            snprintf(values[n++], 64, "fast");
+            break;
+        default:
+            continue;
+        }
+        for (int v = 0; v < n; v++) {
+            int by_cli = cli_accepts(o, values[v]), by_file = file_accepts(o, values[v]);
+            cr_assert_eq(by_cli, by_file, "%s takes %s %s, but %s %s it", o->path, values[v],
+                         by_file ? "in a file" : "on the command line", by_file ? "--" : "the file",
+                         by_file ? "refuses" : "refuses");
+            compared++;
+        }
+    }
+    cr_assert_gt(compared, 40u, "compared only %zu values", compared);
 }
 
 Test(config, unknown_setting_is_named_with_file_and_line) {
@@ -73,19 +179,25 @@ Test(config, wrong_type_is_named_with_file_line_and_expectation) {
     static run_config rc;
     char path[512], err[1024], want[600];
     cr_assert_neq(load_text("seed = 1;\nintensity = \"high\";\n", &rc, path, err, sizeof err), 0);
-    snprintf(want, sizeof want, "%s:2: intensity: expected a number", path);
+    snprintf(want, sizeof want, "%s:2: intensity: expected a number in [0, 1e+09], got \"high\"", path);
     cr_assert_str_eq(err, want);
     cr_assert_neq(load_text("duration = \"forever\";\n", &rc, path, err, sizeof err), 0);
-    cr_assert(strstr(err, ":1: duration: expected a duration") != NULL, "%s", err);
+    snprintf(want, sizeof want, "%s:1: duration: expected a duration such as 90m, 6h or 2d, got forever", path);
+    cr_assert_str_eq(err, want);
     cr_assert_neq(load_text("catalog = { customers = 0; };\n", &rc, path, err, sizeof err), 0);
-    cr_assert(strstr(err, ":1: catalog.customers: expected an integer in [1, 100000000], got 0") != NULL, "%s", err);
+    snprintf(want, sizeof want, "%s:1: catalog.customers: expected an integer in [1, 100000000], got 0", path);
+    cr_assert_str_eq(err, want);
 }
 
-Test(config, mix_that_does_not_add_up_is_named_with_its_line) {
+Test(config, engine_errors_are_blamed_on_the_line_that_set_the_value) {
     static run_config rc;
-    char path[512], err[1024];
+    char path[512], err[1024], want[600];
     cr_assert_neq(load_text("\n\nmix = {\n  cohort = { gen_z = 0.9; };\n};\n", &rc, path, err, sizeof err), 0);
-    cr_assert(strstr(err, ":4: mix.cohort: shares must add up to 1") != NULL, "%s", err);
+    snprintf(want, sizeof want, "%s:4: mix.cohort: shares must add up to 1, they add up to 1.65", path);
+    cr_assert_str_eq(err, want);
+    cr_assert_neq(load_text("engine = {\n  slice_ms = 7;\n};\n", &rc, path, err, sizeof err), 0);
+    snprintf(want, sizeof want, "%s:2: engine.slice_ms: must divide an hour (3600000 ms), got 7", path);
+    cr_assert_str_eq(err, want);
 }
 
 Test(config, syntax_error_names_file_and_line) {
@@ -95,28 +207,70 @@ Test(config, syntax_error_names_file_and_line) {
     cr_assert(strncmp(err, path, strlen(path)) == 0 && strstr(err, ":3: ") != NULL, "%s", err);
 }
 
+Test(config, a_directory_or_a_fifo_as_config_file_is_refused_at_once) {
+    static run_config rc;
+    char err[1024], want[1200], fifo[512];
+    const char *dir = getenv("SHOPSTREAM_TEST_TMP");
+    config_defaults(&rc);
+    cr_assert_neq(config_load(&rc, dir, err, sizeof err), 0);
+    snprintf(want, sizeof want, "%s: cannot read the config file: Is a directory", dir);
+    cr_assert_str_eq(err, want);
+    support_tmp_path("fifo.cfg", fifo, sizeof fifo);
+    remove(fifo);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    cr_assert_neq(config_load(&rc, fifo, err, sizeof err), 0); /* returns: does not wait for a writer */
+    snprintf(want, sizeof want, "%s: cannot read the config file: not a regular file", fifo);
+    cr_assert_str_eq(err, want);
+    remove(fifo);
+}
+
 Test(config, bad_property_is_refused) {
     static run_config rc;
     char err[256];
-    config_defaults(&rc, ".");
+    config_defaults(&rc);
     cr_assert_neq(config_add_property(&rc, "novalue", err, sizeof err), 0);
-    cr_assert(strstr(err, "name=value") != NULL, "%s", err);
+    cr_assert_str_eq(err, "expected a librdkafka property as name=value, got 'novalue'");
 }
 
 Test(config, auto_start_is_the_latest_midnight_with_the_run_in_the_past) {
     static run_config rc;
-    config_defaults(&rc, ".");
+    char err[512];
+    const option_spec *start = options_by_path("start");
     int64_t day = INT64_C(86400000), now = INT64_C(1795700000000); /* 2026-11-26T09:33:20Z */
+    settle_env env = test_env(now);
+    config_defaults(&rc);
     rc.engine.duration_ms = day;
-    config_resolve_start(&rc, now);
+    cr_assert_eq(config_settle(&rc, &env, err, sizeof err), 0, "%s", err);
     cr_assert_eq(rc.engine.start_ms % day, 0);
     cr_assert_leq(rc.engine.start_ms + rc.engine.duration_ms, now);
     cr_assert_gt(rc.engine.start_ms + rc.engine.duration_ms + day, now);
-    cr_assert_eq(config_set_start(&rc, "now"), 0);
-    config_resolve_start(&rc, now);
+
+    config_defaults(&rc);
+    cr_assert_eq(options_set_text(&rc, start, "now", err, sizeof err), 0);
+    cr_assert_eq(config_settle(&rc, &env, err, sizeof err), 0, "%s", err);
     cr_assert_eq(rc.engine.start_ms, now);
-    cr_assert_eq(config_set_start(&rc, "2026-03-01T12:00:00Z"), 0);
-    config_resolve_start(&rc, now);
+
+    config_defaults(&rc);
+    cr_assert_eq(options_set_text(&rc, start, "2026-03-01T12:00:00Z", err, sizeof err), 0);
+    cr_assert_eq(config_settle(&rc, &env, err, sizeof err), 0, "%s", err);
     cr_assert_eq(rc.engine.start_ms, INT64_C(1772366400000));
-    cr_assert_neq(config_set_start(&rc, "yesterday"), 0);
+    cr_assert_neq(options_set_text(&rc, start, "yesterday", err, sizeof err), 0);
+}
+
+Test(config, settle_resolves_shard_auto_from_the_environment) {
+    static run_config rc;
+    char err[512];
+    settle_env env = test_env(INT64_C(1795700000000));
+    env.job_index = "2";
+    env.shards_env = "3";
+    config_defaults(&rc);
+    cr_assert_eq(options_set_text(&rc, options_by_flag("shard"), "auto", err, sizeof err), 0);
+    cr_assert_eq(config_settle(&rc, &env, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(rc.shard_index, 2u);
+    cr_assert_eq(rc.shard_count, 3u);
+    env.job_index = "3";
+    config_defaults(&rc);
+    cr_assert_eq(options_set_text(&rc, options_by_flag("shard"), "auto", err, sizeof err), 0);
+    cr_assert_neq(config_settle(&rc, &env, err, sizeof err), 0);
+    cr_assert_str_eq(err, "shard: auto: JOB_COMPLETION_INDEX=3 is not below the shard count 3");
 }

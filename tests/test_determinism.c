@@ -65,5 +65,5 @@ Test(determinism, bad_shard_is_a_usage_error) {
     run_result r;
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 2);
-    cr_assert(strstr(r.stderr_text, "--shard 3/3: expected I/N with 0 <= I < N") != NULL, "%s", r.stderr_text);
+    cr_assert(strstr(r.stderr_text, "shopstream: --shard: expected I/N with 0 <= I < N <= 1000000 (e.g. 0/4), or auto, got 3/3\n") != NULL, "%s", r.stderr_text);
 }

@@ -15,8 +15,8 @@
 #include "engine.h"
 #include "scenario_file.h"
 #include "support.h"
+#include "simtime.h"
 
-#define HOUR_MS INT64_C(3600000)
 
 static engine *scenario_engine(const char *name, double intensity, int64_t hours) {
     engine_settings s;

@@ -12,7 +12,12 @@
 
 #include "scenario.h"
 
-/* Fills sc from spec; products bounds focus.product ids. */
+/* Fills sc from spec; products bounds focus.product ids. Returns 0; -1
+ * with an error that names a scenario file and its line; or
+ * SCENARIO_FILE_BAD_SPEC with one about the spec itself (an unknown name, a
+ * contradictory composition) that the caller blames on where the spec came
+ * from. */
+#define SCENARIO_FILE_BAD_SPEC (-2)
 int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t products, scenario *sc,
                           char *errstr, size_t errlen);
 

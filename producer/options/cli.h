@@ -1,4 +1,7 @@
-/* cli.h - the command line: `shopstream COMMAND [options]`, kcat-style flags. */
+/* cli.h - the command line: `shopstream COMMAND [options]`, kcat-style flags.
+ *
+ * Options are the rows of options.c's table that have a flag; cli.c only
+ * parses them over the config file (config_settle() decides the rest). */
 #ifndef SHOPSTREAM_CLI_H
 #define SHOPSTREAM_CLI_H
 
@@ -14,5 +17,8 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
               char *errstr, size_t errlen);
 
 void cli_usage(FILE *out);
+
+/* "shopstream VERSION" and the options this build has. */
+void cli_version(FILE *out);
 
 #endif

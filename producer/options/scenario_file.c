@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfgread.h"
 #include "domain.h"
 
 typedef struct reader {
@@ -249,9 +250,7 @@ int scenario_file_load(const char *path, uint32_t products, scenario *sc, char *
     memset(sc, 0, sizeof *sc);
     config_t cfg;
     config_init(&cfg);
-    if (config_read_file(&cfg, path) != CONFIG_TRUE) {
-        if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO) snprintf(errstr, errlen, "%s: cannot read the scenario file", path);
-        else snprintf(errstr, errlen, "%s:%d: %s", path, config_error_line(&cfg), config_error_text(&cfg));
+    if (cfgread_load(&cfg, path, "scenario", errstr, errlen) != 0) {
         config_destroy(&cfg);
         return -1;
     }
@@ -322,9 +321,9 @@ int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t produ
         if (!f) {
             char list[1024];
             available(dir, list, sizeof list);
-            snprintf(errstr, errlen, "scenario: unknown scenario '%s': no file %s (available: %s)", part, path,
+            snprintf(errstr, errlen, "unknown scenario '%s': no file %s (available: %s)", part, path,
                      list[0] ? list : "none");
-            return -1;
+            return SCENARIO_FILE_BAD_SPEC;
         }
         fclose(f);
         static scenario one;
@@ -332,11 +331,11 @@ int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t produ
         if (scenario_compose(sc, &one, errstr, errlen) != 0) return -1;
         parts++;
     }
-    if (parts == 0) { snprintf(errstr, errlen, "scenario: empty name"); return -1; }
+    if (parts == 0) { snprintf(errstr, errlen, "expected a scenario name, got none"); return SCENARIO_FILE_BAD_SPEC; }
     char err[512];
     if (parts > 1 && scenario_validate(sc, products, err, sizeof err) != 0) {
-        snprintf(errstr, errlen, "scenario %s: the composed timeline is contradictory: %s", sc->name, err);
-        return -1;
+        snprintf(errstr, errlen, "%s: the composed timeline is contradictory: %s", sc->name, err);
+        return SCENARIO_FILE_BAD_SPEC;
     }
     return 0;
 }

@@ -16,7 +16,7 @@
 
 #include "topics.h"
 
-typedef enum sink_kind { SINK_KAFKA, SINK_NULL } sink_kind;
+typedef enum sink_kind { SINK_KAFKA, SINK_NULL, SINK_KIND_COUNT } sink_kind;
 
 typedef enum sink_err {
     SINK_OK = 0,
@@ -32,7 +32,7 @@ typedef struct sink_property { const char *name; const char *value; } sink_prope
 typedef struct sink_config {
     sink_kind kind;
     const char *brokers;
-    const char *topic_prefix;
+    const topic_names *topics;
     const sink_property *properties; /* applied in order, after shopstream's defaults */
     size_t n_properties;
     int connect_timeout_ms;
@@ -88,5 +88,8 @@ uint64_t sink_flush(sink *s, int timeout_ms);
 int sink_fatal(sink *s, char *errstr, size_t errlen);
 
 const sink_counters *sink_get_counters(const sink *s);
+
+/* librdkafka's version, as it says it. */
+const char *sink_library_version(void);
 
 #endif

@@ -1,4 +1,6 @@
-/* run.h - the two commands: `run` streams a scenario (run.c), `plan` prints its rates (plan_cmd.c). */
+/* run.h - the two commands: `run` streams a scenario (run.c), `plan` prints
+ * its rates (plan_cmd.c). Both take settled settings (settle.h) and only
+ * read them. */
 #ifndef SHOPSTREAM_RUN_H
 #define SHOPSTREAM_RUN_H
 
@@ -11,10 +13,10 @@ enum exit_code {
     EXIT_INTERRUPTED = 3, /* stopped by a signal; everything produced was delivered */
 };
 
-int run_command(run_config *rc);
+int run_command(const run_config *rc);
 
 /* Expected and drawn orders per simulated hour, what the scenario does in
- * each, and a bar chart; as CSV when csv is set. */
-int plan_command(run_config *rc, int csv);
+ * each, and a bar chart; as CSV with --csv. */
+int plan_command(const run_config *rc);
 
 #endif

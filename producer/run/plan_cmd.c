@@ -11,8 +11,8 @@
 #include "run.h"
 #include "scenario_file.h"
 #include "units.h"
+#include "simtime.h"
 
-#define HOUR_MS INT64_C(3600000)
 #define BAR_WIDTH 40
 
 typedef struct hour_row {
@@ -34,9 +34,11 @@ static void describe_hour(const scenario *sc, double mid_h, char *buf, size_t ca
     }
 }
 
-int plan_command(run_config *rc, int csv) {
+int plan_command(const run_config *rc) {
+    int csv = rc->csv;
     engine *e;
     char errstr[1024];
+    if (rc->rate_note[0]) fprintf(stderr, "shopstream: %s\n", rc->rate_note);
     if (engine_new(&rc->engine, &e, errstr, sizeof errstr) != 0) {
         fprintf(stderr, "shopstream: %s\n", errstr);
         return EXIT_USAGE;

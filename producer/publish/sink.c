@@ -10,7 +10,6 @@
 #include "admin.h"
 #include "digest.h"
 
-#define TOPIC_NAME_MAX 256
 #define OPAQUE_TOPIC_BITS 4
 #define OPAQUE_TOPIC_MASK ((1u << OPAQUE_TOPIC_BITS) - 1)
 
@@ -22,7 +21,7 @@ struct sink {
     size_t digest_skip;
     rd_kafka_t *rk;
     rd_kafka_topic_t *rkt[TOPIC_COUNT];
-    char topic_name[TOPIC_COUNT][TOPIC_NAME_MAX];
+    char topic_name[TOPIC_COUNT][TOPIC_NAME_MAX + 1];
     sink_counters counters;
 };
 
@@ -162,14 +161,7 @@ sink_err sink_new(const sink_config *cfg, sink **out, char *errstr, size_t errle
     s->on_stats = cfg->on_stats;
     s->stats_opaque = cfg->stats_opaque;
     s->stop = cfg->stop;
-    for (int t = 0; t < TOPIC_COUNT; t++) {
-        int n = snprintf(s->topic_name[t], TOPIC_NAME_MAX, "%s%s", cfg->topic_prefix, topic_suffixes[t]);
-        if (n <= 0 || n >= TOPIC_NAME_MAX || n > 249) {
-            snprintf(errstr, errlen, "topic prefix '%s': topic names must be 1-249 characters", cfg->topic_prefix);
-            free(s);
-            return SINK_ERR_CONFIG;
-        }
-    }
+    for (int t = 0; t < TOPIC_COUNT; t++) snprintf(s->topic_name[t], sizeof s->topic_name[t], "%s", cfg->topics->name[t]);
     if (cfg->kind == SINK_KAFKA) {
         sink_err rc = kafka_open(s, cfg, errstr, errlen);
         if (rc != SINK_OK) { sink_free(s); return rc; }
@@ -245,3 +237,5 @@ int sink_fatal(sink *s, char *errstr, size_t errlen) {
 }
 
 const sink_counters *sink_get_counters(const sink *s) { return &s->counters; }
+
+const char *sink_library_version(void) { return rd_kafka_version_str(); }

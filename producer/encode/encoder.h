@@ -20,7 +20,7 @@
 
 /* avro: Avro binary; avro-confluent: the same behind Confluent's 5-byte
  * frame (magic 0, schema id big-endian); json: one JSON object. */
-typedef enum value_format { FORMAT_AVRO, FORMAT_AVRO_CONFLUENT, FORMAT_JSON } value_format;
+typedef enum value_format { FORMAT_AVRO, FORMAT_AVRO_CONFLUENT, FORMAT_JSON, FORMAT_COUNT } value_format;
 
 typedef struct encoder encoder;
 

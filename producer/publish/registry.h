@@ -5,7 +5,7 @@
  * with POST {url}/subjects/{subject}/versions, and the id the registry
  * answers frames every value of that topic. HTTP through libcurl, JSON
  * through jansson; https follows from the URL; basic auth takes "user:pass"
- * as Confluent's clients name it (schema_registry.basic.auth.user.info). */
+ * as Confluent's clients name it (config: schema_registry.basic_auth_user_info; libconfig names have no dots). */
 #ifndef SHOPSTREAM_REGISTRY_H
 #define SHOPSTREAM_REGISTRY_H
 

@@ -1,0 +1,100 @@
+/* facts.c - engine, GPU stage, encoders and the generator pool (see facts.h). */
+#include "facts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+uint64_t facts_shard_orders(const run_config *rc, uint64_t total) {
+    return total > rc->shard_index ? (total - rc->shard_index + rc->shard_count - 1) / rc->shard_count : 0;
+}
+
+int facts_open(run_state *st) {
+    const run_config *rc = st->rc;
+    if (engine_new(&rc->engine, &st->engine, st->errstr, sizeof st->errstr) != 0) return -1;
+    st->engine_name = "cpu";
+    if (rc->engine_kind == ENGINE_CPU) {
+        snprintf(st->engine_line, sizeof st->engine_line, "engine cpu, %zu threads (%.600s)", rc->threads,
+                 rc->engine_reason);
+        return 0;
+    }
+    char why[512];
+    if (gpu_stage_open(st->engine, rc->threads, rc->gpu_batch_orders, GPU_STAGE_MAY_EMULATE, &st->gpu, why,
+                       sizeof why) != 0) {
+        char msg[700];
+        if (rc->engine_asked == ENGINE_GPU) snprintf(msg, sizeof msg, "gpu asked for, but %s", why);
+        else snprintf(msg, sizeof msg, "gpu chosen (%.150s), but %.500s", rc->engine_reason, why);
+        config_blame(rc, offsetof(run_config, engine_kind), msg, st->errstr, sizeof st->errstr);
+        return -1;
+    }
+    int emulated = gpu_stage_emulated(st->gpu);
+    snprintf(st->engine_line, sizeof st->engine_line,
+             "engine gpu (%s), %zu lanes of %zu-order batches, %zu encoding threads, %zu ring slots (%.0f MiB%s) (%s)",
+             gpu_stage_describe(st->gpu), rc->threads, rc->gpu_batch_orders, rc->threads, rc->ring_slots,
+             (double)rc->ring_slots * (double)order_batch_bytes(rc->gpu_batch_orders) / 1048576.0,
+             emulated ? "" : " pinned", rc->engine_reason);
+    st->engine_name = emulated ? "gpu-emulated" : "gpu";
+    return 0;
+}
+
+/* Runs in a generator thread after each batch: encode it for its slot. */
+static void encode_filled(void *ctx, size_t thread, size_t slot, const order_batch *b) {
+    run_state *st = ctx;
+    msg_batch_encode(&st->slot_msgs[slot], st->thread_encoders[thread], b);
+}
+
+int facts_start(run_state *st) {
+    const run_config *rc = st->rc;
+    gen_pool_options o = {
+        .threads = rc->threads,
+        .batch_orders = st->gpu ? rc->gpu_batch_orders : rc->batch_orders,
+        .ring_slots = rc->ring_slots,
+        .first = rc->shard_index,
+        .stride = rc->shard_count,
+        .count = facts_shard_orders(rc, engine_get_plan(st->engine)->total_orders),
+        .on_filled = encode_filled,
+        .ctx = st,
+        .filler = st->gpu ? gpu_stage_filler(st->gpu) : NULL,
+    };
+    st->thread_encoders = calloc(o.threads, sizeof *st->thread_encoders);
+    st->slot_msgs = calloc(o.ring_slots, sizeof *st->slot_msgs);
+    if (!st->thread_encoders || !st->slot_msgs) {
+        snprintf(st->errstr, sizeof st->errstr, "out of memory");
+        return -1;
+    }
+    st->n_slot_msgs = o.ring_slots;
+    for (; st->n_thread_encoders < o.threads; st->n_thread_encoders++) {
+        encoder **e = &st->thread_encoders[st->n_thread_encoders];
+        if (encoder_new(rc->schema_dir, rc->currency, rc->engine.scenario.name, (value_format)rc->format, e,
+                        st->errstr, sizeof st->errstr) != 0)
+            return -1;
+        for (int t = 0; t < TOPIC_COUNT; t++) encoder_set_schema_id(*e, (topic_id)t, st->schema_ids[t]);
+    }
+    return gen_pool_start(st->engine, &o, &st->pool, st->errstr, sizeof st->errstr);
+}
+
+const order_batch *facts_next(run_state *st, const msg_batch **messages) {
+    const order_batch *b = gen_pool_next(st->pool);
+    if (b) *messages = &st->slot_msgs[gen_pool_slot(st->pool, b)];
+    return b;
+}
+
+void facts_release(run_state *st, const order_batch *b) { gen_pool_release(st->pool, b); }
+
+int facts_stop(run_state *st, int report_error) {
+    if (!st->pool) return 0;
+    int failed = gen_pool_error(st->pool) != NULL;
+    if (failed && report_error) snprintf(st->errstr, sizeof st->errstr, "%s", gen_pool_error(st->pool));
+    gen_pool_stop(st->pool);
+    gen_pool_times(st->pool, &st->totals.generate_s, &st->totals.encode_s);
+    return failed ? -1 : 0;
+}
+
+void facts_close(run_state *st) {
+    gen_pool_free(st->pool);
+    gpu_stage_close(st->gpu);
+    for (size_t i = st->n_slot_msgs; i-- > 0;) msg_batch_free(&st->slot_msgs[i]);
+    free(st->slot_msgs);
+    for (size_t i = st->n_thread_encoders; i-- > 0;) encoder_free(st->thread_encoders[i]);
+    free(st->thread_encoders);
+    engine_free(st->engine);
+}

@@ -1,0 +1,137 @@
+/* cfgread.c - checked reads of config, scenario and schema files (see cfgread.h). */
+#include "cfgread.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int cfgread_file(const char *path, const char *what, size_t max, char **out, size_t *len, char *errstr, size_t errlen) {
+    *out = NULL;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(errstr, errlen, "%s: cannot read the %s file: %s", path, what, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    int rc = -1;
+    char *buf = NULL;
+    if (fstat(fd, &st) != 0) {
+        snprintf(errstr, errlen, "%s: cannot read the %s file: %s", path, what, strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        snprintf(errstr, errlen, "%s: cannot read the %s file: Is a directory", path, what);
+    } else if (!S_ISREG(st.st_mode)) {
+        snprintf(errstr, errlen, "%s: cannot read the %s file: not a regular file", path, what);
+    } else if ((unsigned long long)st.st_size > max) {
+        snprintf(errstr, errlen, "%s: cannot read the %s file: %lld bytes, more than the %zu it may have", path,
+                 what, (long long)st.st_size, max);
+    } else if (!(buf = malloc((size_t)st.st_size + 1))) {
+        snprintf(errstr, errlen, "%s: cannot read the %s file: out of memory", path, what);
+    } else {
+        size_t got = 0;
+        ssize_t n;
+        while (got < (size_t)st.st_size && (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0) got += (size_t)n;
+        buf[got] = '\0';
+        if (memchr(buf, '\0', got)) {
+            snprintf(errstr, errlen, "%s: cannot read the %s file: it holds a NUL byte", path, what);
+        } else {
+            *out = buf;
+            *len = got;
+            buf = NULL;
+            rc = 0;
+        }
+    }
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+static int ident_char(char c) { return isalnum((unsigned char)c) || c == '_' || c == '.'; }
+
+/* libconfig 1.5 reads an integer without an L suffix as 32 bits and wraps
+ * it silently (4294967338 becomes 42). Every integer literal outside
+ * strings and comments gets an L, so all are read as 64 bits; one that
+ * does not fit 64 bits is refused here, with its line, as written. */
+static char *widen_integers(const char *in, size_t len, const char *path, char *errstr, size_t errlen) {
+    char *out = malloc(2 * len + 1), *o = out;
+    if (!out) { snprintf(errstr, errlen, "%s: out of memory", path); return NULL; }
+    int line = 1;
+    for (size_t i = 0; i < len;) {
+        char c = in[i];
+        if (c == '\n') { line++; *o++ = in[i++]; continue; }
+        if (c == '"') { /* a string, escapes and all */
+            *o++ = in[i++];
+            while (i < len && in[i] != '"') {
+                if (in[i] == '\\' && i + 1 < len) *o++ = in[i++];
+                if (in[i] == '\n') line++;
+                *o++ = in[i++];
+            }
+            if (i < len) *o++ = in[i++];
+            continue;
+        }
+        if (c == '#' || (c == '/' && i + 1 < len && in[i + 1] == '/')) {
+            while (i < len && in[i] != '\n') *o++ = in[i++];
+            continue;
+        }
+        if (c == '/' && i + 1 < len && in[i + 1] == '*') {
+            *o++ = in[i++];
+            *o++ = in[i++];
+            while (i < len && !(in[i] == '*' && i + 1 < len && in[i + 1] == '/')) {
+                if (in[i] == '\n') line++;
+                *o++ = in[i++];
+            }
+            continue;
+        }
+        int starts_number = isdigit((unsigned char)c) || ((c == '-' || c == '+') && i + 1 < len &&
+                                                           isdigit((unsigned char)in[i + 1]));
+        if (!starts_number || (i > 0 && ident_char(in[i - 1]))) { *o++ = in[i++]; continue; }
+        size_t j = i + (c == '-' || c == '+');
+        int hex = in[j] == '0' && j + 1 < len && (in[j + 1] == 'x' || in[j + 1] == 'X');
+        size_t k = hex ? j + 2 : j;
+        while (k < len && (hex ? isxdigit((unsigned char)in[k]) : isdigit((unsigned char)in[k]))) k++;
+        int real = !hex && k < len && (in[k] == '.' || in[k] == 'e' || in[k] == 'E');
+        if (real) { /* copy the real number as it is */
+            while (k < len && (isdigit((unsigned char)in[k]) || strchr(".eE+-", in[k]))) k++;
+            memcpy(o, in + i, k - i);
+            o += k - i;
+            i = k;
+            continue;
+        }
+        char literal[80];
+        snprintf(literal, sizeof literal, "%.*s", (int)(k - i < 70 ? k - i : 70), in + i);
+        errno = 0;
+        if (hex) (void)strtoull(literal + (j - i), NULL, 16);
+        else (void)strtoll(literal, NULL, 10);
+        if (errno == ERANGE || k - i > 70) {
+            snprintf(errstr, errlen, "%s:%d: expected an integer that fits 64 bits, got %s", path, line, literal);
+            free(out);
+            return NULL;
+        }
+        memcpy(o, in + i, k - i);
+        o += k - i;
+        i = k;
+        if (!(i < len && (in[i] == 'L' || in[i] == 'l'))) *o++ = 'L';
+    }
+    *o = '\0';
+    return out;
+}
+
+int cfgread_load(config_t *cfg, const char *path, const char *what, char *errstr, size_t errlen) {
+    char *raw, *text;
+    size_t len;
+    if (cfgread_file(path, what, CFGREAD_MAX_BYTES, &raw, &len, errstr, errlen) != 0) return -1;
+    text = widen_integers(raw, len, path, errstr, errlen);
+    free(raw);
+    if (!text) return -1;
+    int ok = config_read_string(cfg, text) == CONFIG_TRUE;
+    free(text);
+    if (ok) return 0;
+    const char *file = config_error_file(cfg);
+    snprintf(errstr, errlen, "%s:%d: %s", file ? file : path, config_error_line(cfg), config_error_text(cfg));
+    return -1;
+}

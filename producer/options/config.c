@@ -1,0 +1,59 @@
+/* config.c - defaults, librdkafka properties and blame for a run_config
+ * (see config.h). The settings themselves are declared in options.c. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+const char *const key_format_names[KEY_FORMAT_COUNT] = { "binary", "string" };
+const char *const engine_kind_names[ENGINE_KIND_COUNT] = { "auto", "cpu", "gpu" };
+const char *const value_format_names[FORMAT_COUNT] = { "avro", "avro-confluent", "json" };
+const char *const format_option_names[FORMAT_COUNT + 1] = { "avro", "avro-confluent", "json", "auto" };
+const char *const sink_kind_names[SINK_KIND_COUNT] = { "kafka", "null" };
+
+void config_defaults(run_config *rc) {
+    memset(rc, 0, sizeof *rc);
+    engine_settings_default(&rc->engine);
+    char err[512];
+    for (size_t i = 0; i < options_count; i++) {
+        const option_spec *o = &options_table[i];
+        /* The table's defaults are valid values of their rows (tests check). */
+        if (o->def && options_set_text(rc, o, o->def, err, sizeof err) != 0) abort();
+    }
+}
+
+int config_add_property(run_config *rc, const char *name_value, char *errstr, size_t errlen) {
+    const char *eq = strchr(name_value, '=');
+    if (!eq || eq == name_value) {
+        snprintf(errstr, errlen, "expected a librdkafka property as name=value, got '%.200s'", name_value);
+        return -1;
+    }
+    if (rc->n_properties == CONFIG_PROPERTIES_MAX) {
+        snprintf(errstr, errlen, "expected at most %d librdkafka properties", CONFIG_PROPERTIES_MAX);
+        return -1;
+    }
+    char *copy = strdup(name_value);
+    if (!copy) { snprintf(errstr, errlen, "out of memory"); return -1; }
+    copy[eq - name_value] = '\0';
+    rc->property_text[rc->n_properties] = copy;
+    rc->properties[rc->n_properties].name = copy;
+    rc->properties[rc->n_properties].value = copy + (eq - name_value) + 1;
+    rc->n_properties++;
+    return 0;
+}
+
+void config_blame(const run_config *rc, size_t offset, const char *message, char *errstr, size_t errlen) {
+    const option_spec *o = options_by_offset(offset);
+    if (!o) { snprintf(errstr, errlen, "%s", message); return; }
+    char where[3200];
+    options_origin_text(rc, o, where, sizeof where);
+    snprintf(errstr, errlen, "%s: %s", where, message);
+}
+
+void config_free(run_config *rc) {
+    for (size_t i = rc->n_properties; i > 0; i--) free(rc->property_text[i - 1]);
+    rc->n_properties = 0;
+}

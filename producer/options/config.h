@@ -1,0 +1,125 @@
+/* config.h - a run's settings: the config file, then the command line, then
+ * the settle step.
+ *
+ * run_config holds the engine's settings and the producer's. Its fields are
+ * filled in three steps, each in one place:
+ *   1. config_defaults(): the built-in defaults (options.c's table and
+ *      engine_settings_default());
+ *   2. config_load() and cli_parse(): the config file, then the flags over
+ *      it; each value's origin is kept for error messages;
+ *   3. config_settle() (settle.h): what depends on the clock, the
+ *      environment, the scenario files, other settings or the machine.
+ * After settling, nothing writes to a run_config: run and plan only read it. */
+#ifndef SHOPSTREAM_CONFIG_H
+#define SHOPSTREAM_CONFIG_H
+
+#include <stddef.h>
+
+#include "encoder.h"
+#include "settings.h"
+#include "sink.h"
+#include "topics.h"
+
+#define CONFIG_PATH_MAX 4096
+#define CONFIG_PROPERTIES_MAX 128
+#define CONFIG_OPTIONS_MAX 96 /* rows in options.c's table */
+#define RING_SLOTS_MAX 1024   /* engine.ring_slots */
+
+typedef enum key_format { KEY_BINARY, KEY_STRING, KEY_FORMAT_COUNT } key_format;
+extern const char *const key_format_names[KEY_FORMAT_COUNT];
+
+/* Who fills the batches: the GPU when one is usable, else the CPU; or
+ * either, by name. Settled to CPU or GPU. */
+typedef enum engine_kind { ENGINE_AUTO, ENGINE_CPU, ENGINE_GPU, ENGINE_KIND_COUNT } engine_kind;
+extern const char *const engine_kind_names[ENGINE_KIND_COUNT];
+
+/* Where simulated time starts. auto: the latest UTC midnight from which the
+ * whole duration lies in the past (recent enough for a broker's retention,
+ * never in its future; the same all day); now: the wall clock, for live
+ * traffic; fixed: a given time, the same on every replay. */
+typedef enum start_mode { START_AUTO, START_NOW, START_FIXED } start_mode;
+
+extern const char *const value_format_names[FORMAT_COUNT];
+/* --format: a value_format, or auto (avro; avro-confluent when a schema
+ * registry is given), which config_settle() resolves. */
+#define FORMAT_AUTO FORMAT_COUNT
+extern const char *const format_option_names[FORMAT_COUNT + 1];
+extern const char *const sink_kind_names[SINK_KIND_COUNT];
+
+/* Where a value came from: a line of the config file, or its flag. */
+typedef struct config_origin { int line; int from_cli; } config_origin;
+
+typedef struct run_config {
+    engine_settings engine;
+    start_mode start_mode;     /* how engine.start_ms is chosen */
+    char scenario_spec[1024];  /* --scenario: names or paths, comma-separated */
+    double speed;              /* 0: max; else simulated seconds per wall second */
+    double rate_msgs_per_s;    /* > 0: choose the intensity for this average rate */
+    size_t threads;            /* 0: one per core (settled: the count) */
+    size_t batch_orders;
+    size_t ring_slots;
+    int engine_kind;           /* engine_kind; settled: ENGINE_CPU or ENGINE_GPU */
+    size_t gpu_batch_orders;   /* orders per batch when the GPU fills them */
+    uint64_t shard_index;      /* this process is shard shard_index of shard_count */
+    uint64_t shard_count;      /* 1: not sharded */
+    int shard_auto;            /* --shard auto: from JOB_COMPLETION_INDEX */
+    uint64_t shards_given;     /* --shards N */
+    char metrics_addr[128];    /* --metrics [ADDR:]PORT; empty: off */
+    double metrics_linger_s;   /* keep serving the final metrics this long */
+
+    int sink;                  /* sink_kind */
+    char brokers[1024];        /* empty: the embedded broker */
+    char topic_prefix[200];
+    int partitions;            /* of every topic (created so, or checked) */
+    int replication_factor;    /* of topics shopstream creates; 0: the broker's default */
+    int key_format;            /* key_format */
+    int connect_timeout_ms;
+    char *property_text[CONFIG_PROPERTIES_MAX]; /* owned "name=value" strings */
+    sink_property properties[CONFIG_PROPERTIES_MAX];
+    size_t n_properties;
+
+    int format;                /* value_format, or FORMAT_AUTO before settling */
+    char registry_url[1024];   /* Confluent-compatible Schema Registry */
+    char registry_user_info[512];
+    int registry_timeout_ms;
+    char currency[16];
+    char schema_dir[CONFIG_PATH_MAX]; /* empty: the shipped schemas (settled) */
+    char stats_json[CONFIG_PATH_MAX];
+    double progress_interval_s;
+    int keep_broker;           /* keep the embedded broker up after the run */
+    int quiet;
+    int csv;                   /* plan: CSV instead of the table */
+    char config_path[CONFIG_PATH_MAX]; /* -c */
+    int want_help, want_version;
+
+    /* Set by config_settle(). */
+    topic_names topics;        /* topic_prefix + each topic's suffix */
+    int engine_asked;          /* engine_kind as given, before settling */
+    char engine_reason[512];   /* why this engine: "--engine cpu", "--engine auto: ..." */
+    char rate_note[640];       /* what --rate chose, empty without --rate */
+    int settled;
+
+    /* Where each setting came from (options_table order), for errors. */
+    char source_file[CONFIG_PATH_MAX];
+    config_origin origins[CONFIG_OPTIONS_MAX];
+} run_config;
+
+/* The built-in defaults: engine_settings_default() and the table's. */
+void config_defaults(run_config *rc);
+
+/* Reads a libconfig file over rc (config_file.c). Returns 0, or -1 with
+ * "file:line: setting: expected ..., got ..." in errstr. */
+int config_load(run_config *rc, const char *path, char *errstr, size_t errlen);
+
+/* Adds a librdkafka property "name=value" (later ones win). */
+int config_add_property(run_config *rc, const char *name_value, char *errstr, size_t errlen);
+
+/* Prefixes message (which names no setting) with where the setting whose
+ * run_config field is at offset came from: "file:line: path: message" or
+ * "--flag: message"; the path alone if it was defaulted. */
+void config_blame(const run_config *rc, size_t offset, const char *message, char *errstr, size_t errlen);
+
+/* Frees what config_add_property allocated. */
+void config_free(run_config *rc);
+
+#endif

@@ -1,0 +1,173 @@
+/* options.c - the option table (see options.h): every setting, once.
+ *
+ * The rows are in --help's order. A row with a path is read from config
+ * files (and must appear in config/shopstream.cfg with its default: tests
+ * check); a row with a flag is a command-line option. */
+#include "options.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "domain.h"
+
+#define AT(field) offsetof(run_config, field), sizeof(((run_config *)0)->field)
+#define NAMES(table, n) (table), (n)
+#define NO_NAMES NULL, 0
+#define NO_RANGE 0, 0
+
+/* Help texts long enough to wrap continue after a '\n'. */
+const option_spec options_table[] = {
+    /* path, flag, short, type, field, names, min, max, default, metavar, help, flags */
+    { NULL, "config", 'c', OPT_PATH, AT(config_path), NO_NAMES, NO_RANGE, NULL, "FILE",
+      "libconfig file (default: config/shopstream.cfg)", OPTF_CLI_ONLY_ACTION },
+    { "scenario", "scenario", 's', OPT_STRING, AT(scenario_spec), NO_NAMES, NO_RANGE, "baseline", "NAME",
+      "baseline, payment_outage, viral_moment, flash_sale, black_friday,\n"
+      "a file under config/scenarios/, a .cfg path, or several joined with commas", 0 },
+    { "duration", "duration", 0, OPT_DURATION, AT(engine.duration_ms), NO_NAMES, NO_RANGE, NULL, "D",
+      "simulated time to cover: 90m, 6h, 2d", 0 },
+    { "intensity", "intensity", 0, OPT_DOUBLE, AT(engine.intensity), NO_NAMES, 0, 1e9, NULL, "X",
+      "multiplies the base order rate", 0 },
+    { "seed", "seed", 0, OPT_UINT64, AT(engine.seed), NO_NAMES, NO_RANGE, NULL, "N",
+      "every byte published is a function of the seed", 0 },
+    { "start", "start", 0, OPT_START, AT(engine.start_ms), NO_NAMES, NO_RANGE, "auto", "TIME",
+      "simulated start: auto (the latest UTC midnight with the whole run in\n"
+      "the past), now (live), or ISO-8601 UTC such as 2026-01-01T00:00:00Z", 0 },
+    { "speed", "speed", 0, OPT_SPEED, AT(speed), NO_NAMES, NO_RANGE, "max", "S",
+      "max, realtime, or N simulated seconds per wall second", 0 },
+    { "rate.messages_per_s", "rate", 0, OPT_DOUBLE, AT(rate_msgs_per_s), NO_NAMES, 0, 1e12, "0", "R",
+      "pick the intensity that averages R messages/s (orders and items) at the\n"
+      "speed (realtime unless paced otherwise); 0: off", 0 },
+    { "kafka.brokers", "brokers", 'b', OPT_STRING, AT(brokers), NO_NAMES, NO_RANGE, "", "LIST",
+      "Kafka bootstrap servers; empty: an embedded broker", 0 },
+    { "kafka.properties", NULL, 'X', OPT_PROPERTY, 0, 0, NO_NAMES, NO_RANGE, NULL, "name=value",
+      "any librdkafka property, as in kcat (repeatable)", 0 },
+    { "kafka.sink", "sink", 0, OPT_ENUM, AT(sink), NAMES(sink_kind_names, SINK_KIND_COUNT), NO_RANGE, "kafka", "K",
+      "kafka, or null: generate and encode, publish nothing", 0 },
+    { "format", "format", 0, OPT_ENUM, AT(format), NAMES(format_option_names, FORMAT_COUNT + 1), NO_RANGE, "auto",
+      "F", "avro, avro-confluent (Confluent's framing, with a schema registry),\n"
+      "json, or auto: avro-confluent when a registry is given, else avro", 0 },
+    { "schema_registry.url", "schema-registry", 'r', OPT_STRING, AT(registry_url), NO_NAMES, NO_RANGE, "", "URL",
+      "a Confluent-compatible Schema Registry; each topic's schema is\n"
+      "registered as <topic>-value before publishing", 0 },
+    { "schema_registry.basic_auth_user_info", NULL, 0, OPT_STRING, AT(registry_user_info), NO_NAMES, NO_RANGE, "",
+      NULL, "the registry's user:password, if it asks for one", 0 },
+    { "schema_registry.timeout_ms", NULL, 0, OPT_INT, AT(registry_timeout_ms), NO_NAMES, 100, 600000, "10000", NULL,
+      "how long one registry request may take", 0 },
+    { "kafka.topic_prefix", "topic-prefix", 0, OPT_STRING, AT(topic_prefix), NO_NAMES, NO_RANGE, "shop.", "P",
+      "topic names are P + orders, order_items, ...", 0 },
+    { "kafka.partitions", "partitions", 0, OPT_INT, AT(partitions), NO_NAMES, 1, 10000, "6", "N",
+      "partitions of every topic: missing topics are created, existing ones\n"
+      "must have this many", 0 },
+    { "kafka.replication_factor", NULL, 0, OPT_INT, AT(replication_factor), NO_NAMES, 0, 100, "0", NULL,
+      "of the topics shopstream creates; 0: the broker's default", 0 },
+    { "kafka.key_format", "key-format", 0, OPT_ENUM, AT(key_format), NAMES(key_format_names, KEY_FORMAT_COUNT),
+      NO_RANGE, "binary", "F", "binary (8-byte big-endian id) or string (decimal)", 0 },
+    { "kafka.connect_timeout_ms", NULL, 0, OPT_INT, AT(connect_timeout_ms), NO_NAMES, 100, 600000, "10000", NULL,
+      "how long to try reaching the brokers before giving up", 0 },
+    { "engine.threads", "threads", 0, OPT_SIZE, AT(threads), NO_NAMES, 0, 1024, "0", "N",
+      "generator threads; 0: one per core (two per core with the GPU)", 0 },
+    { "engine.kind", "engine", 0, OPT_ENUM, AT(engine_kind), NAMES(engine_kind_names, ENGINE_KIND_COUNT), NO_RANGE,
+      "auto", "E",
+      "who generates: auto (the GPU if one is usable, else the CPU; the run\n"
+      "says which and why), cpu, or gpu (an error, exit 2, if none is usable)", 0 },
+    { NULL, "shard", 0, OPT_SHARD, AT(shard_index), NO_NAMES, NO_RANGE, "0/1", "I/N",
+      "generate only shard I of N (orders I, I+N, ...); shard 0 also publishes\n"
+      "the dimension topics. auto: I from JOB_COMPLETION_INDEX, N from --shards\n"
+      "or SHOPSTREAM_SHARDS", 0 },
+    { NULL, "shards", 0, OPT_UINT64, AT(shards_given), NO_NAMES, 0, 1000000, "0", "N",
+      "the shard count for --shard auto", 0 },
+    { "output.metrics", "metrics", 0, OPT_STRING, AT(metrics_addr), NO_NAMES, NO_RANGE, "", "[ADDR:]PORT",
+      "serve Prometheus metrics at /metrics (ADDR: 127.0.0.1); empty: off", 0 },
+    { "output.metrics_linger_s", "metrics-linger", 0, OPT_DOUBLE, AT(metrics_linger_s), NO_NAMES, 0, 86400, "0", "S",
+      "keep serving the final metrics S seconds after the run", 0 },
+    { NULL, "csv", 0, OPT_BOOL, AT(csv), NO_NAMES, NO_RANGE, "false", NULL, "plan: print CSV", 0 },
+    { "engine.batch_orders", "batch-orders", 0, OPT_SIZE, AT(batch_orders), NO_NAMES, 1, 1048576, "4096", "N",
+      "orders per generated batch", 0 },
+    { "engine.gpu_batch_orders", "gpu-batch-orders", 0, OPT_SIZE, AT(gpu_batch_orders), NO_NAMES, 1, 1048576,
+      "65536", "N", "orders per batch when the GPU generates", 0 },
+    { "engine.ring_slots", NULL, 0, OPT_SIZE, AT(ring_slots), NO_NAMES, 1, RING_SLOTS_MAX, "8", NULL,
+      "batches in flight between the generators and the producer", 0 },
+    { "engine.slice_ms", NULL, 0, OPT_INT64, AT(engine.slice_ms), NO_NAMES, 1, 3600000, NULL, NULL,
+      "generation unit in simulated ms; must divide an hour", 0 },
+    { "catalog.customers", "customers", 0, OPT_UINT32, AT(engine.customers), NO_NAMES, 1, 100000000, NULL, "N",
+      "customers in the catalog", 0 },
+    { "catalog.products", "products", 0, OPT_UINT32, AT(engine.products), NO_NAMES, 1, 1000000, NULL, "N",
+      "products in the catalog; popularity is Zipf over a random rank", 0 },
+    { "catalog.campaigns", NULL, 0, OPT_UINT32, AT(engine.campaigns), NO_NAMES, 0, 64, NULL, NULL,
+      "each runs 2-24 h, starting within the first 48 h", 0 },
+    { "catalog.campaign_uptake", NULL, 0, OPT_DOUBLE, AT(engine.campaign_uptake), NO_NAMES, 0, 1, NULL, NULL,
+      "share of eligible orders that use a running campaign", 0 },
+    { "catalog.in_stock_share", NULL, 0, OPT_DOUBLE, AT(engine.in_stock_share), NO_NAMES, 0, 1, NULL, NULL,
+      "share of products in stock", 0 },
+    { "rate.base_orders_per_hour", NULL, 0, OPT_DOUBLE, AT(engine.base_orders_per_hour), NO_NAMES, 0, 1e12, NULL,
+      NULL, "orders per simulated hour at intensity 1 and daily curve 1", 0 },
+    { "rate.daily_curve", NULL, 0, OPT_ARRAY, AT(engine.daily_curve), NULL, 24, 0, 1000, NULL, NULL,
+      "multiplier by hour of day (UTC of the simulated clock)", 0 },
+    { "mix.cohort", NULL, 0, OPT_MIX, AT(engine.cohort_mix), NAMES(cohort_names, COHORT_COUNT), 0, 1, NULL, NULL,
+      "customers by cohort", 0 },
+    { "mix.channel.gen_z", NULL, 0, OPT_MIX, AT(engine.channel_mix[COHORT_GEN_Z]),
+      NAMES(channel_names, CHANNEL_COUNT), 0, 1, NULL, NULL, "order channel of gen_z customers", 0 },
+    { "mix.channel.millennial", NULL, 0, OPT_MIX, AT(engine.channel_mix[COHORT_MILLENNIAL]),
+      NAMES(channel_names, CHANNEL_COUNT), 0, 1, NULL, NULL, "order channel of millennials", 0 },
+    { "mix.channel.gen_x", NULL, 0, OPT_MIX, AT(engine.channel_mix[COHORT_GEN_X]),
+      NAMES(channel_names, CHANNEL_COUNT), 0, 1, NULL, NULL, "order channel of gen_x customers", 0 },
+    { "mix.channel.boomer", NULL, 0, OPT_MIX, AT(engine.channel_mix[COHORT_BOOMER]),
+      NAMES(channel_names, CHANNEL_COUNT), 0, 1, NULL, NULL, "order channel of boomers", 0 },
+    { "mix.region", NULL, 0, OPT_MIX, AT(engine.region_mix), NAMES(region_names, REGION_COUNT), 0, 1, NULL, NULL,
+      "customers by region", 0 },
+    { "mix.loyalty_tier", NULL, 0, OPT_MIX, AT(engine.loyalty_mix), NAMES(loyalty_tier_names, TIER_COUNT), 0, 1,
+      NULL, NULL, "customers by loyalty tier", 0 },
+    { "mix.payment_method", NULL, 0, OPT_MIX, AT(engine.payment_mix), NAMES(payment_method_names, PAYMENT_COUNT),
+      0, 1, NULL, NULL, "orders by payment method", 0 },
+    { "mix.status", NULL, 0, OPT_MIX, AT(engine.status_mix), NAMES(order_status_names, STATUS_COUNT), 0, 1, NULL,
+      NULL, "orders by status at checkout", 0 },
+    { "mix.item_count", NULL, 0, OPT_ARRAY, AT(engine.items_mix), NULL, ITEMS_MAX, 0, 1, NULL, NULL,
+      "P(1 item) .. P(5 items)", 0 },
+    { "mix.quantity", NULL, 0, OPT_ARRAY, AT(engine.quantity_mix), NULL, QUANTITY_MAX, 0, 1, NULL, NULL,
+      "P(quantity 1) .. P(quantity 4)", 0 },
+    { "output.currency", NULL, 0, OPT_STRING, AT(currency), NO_NAMES, NO_RANGE, "USD", NULL,
+      "the orders' currency", 0 },
+    { "output.schema_dir", "schema-dir", 0, OPT_STRING, AT(schema_dir), NO_NAMES, NO_RANGE, "", "DIR",
+      "where the .avsc files are; empty: the shipped schemas/", 0 },
+    { "output.stats_json", "stats-json", 0, OPT_STRING, AT(stats_json), NO_NAMES, NO_RANGE, "", "FILE",
+      "write the run's figures as JSON at exit (checked before publishing)", 0 },
+    { "output.progress_interval_s", NULL, 0, OPT_DOUBLE, AT(progress_interval_s), NO_NAMES, 0.1, 3600, "1", NULL,
+      "seconds between progress lines", 0 },
+    { "output.quiet", "quiet", 'q', OPT_BOOL, AT(quiet), NO_NAMES, NO_RANGE, "false", NULL, "no progress line", 0 },
+    { NULL, "keep-broker", 'k', OPT_BOOL, AT(keep_broker), NO_NAMES, NO_RANGE, "false", NULL,
+      "keep the embedded broker up after the run until Ctrl-C", 0 },
+    { NULL, "help", 'h', OPT_BOOL, AT(want_help), NO_NAMES, NO_RANGE, NULL, NULL, "this text",
+      OPTF_CLI_ONLY_ACTION },
+    { NULL, "version", 'V', OPT_BOOL, AT(want_version), NO_NAMES, NO_RANGE, NULL, NULL,
+      "the version and the build's options", OPTF_CLI_ONLY_ACTION },
+};
+const size_t options_count = sizeof options_table / sizeof options_table[0];
+
+_Static_assert(sizeof options_table / sizeof options_table[0] <= CONFIG_OPTIONS_MAX,
+               "run_config.origins holds one origin per row: raise CONFIG_OPTIONS_MAX");
+
+const option_spec *options_by_path(const char *path) {
+    for (size_t i = 0; i < options_count; i++)
+        if (options_table[i].path && strcmp(options_table[i].path, path) == 0) return &options_table[i];
+    return NULL;
+}
+
+const option_spec *options_by_flag(const char *flag) {
+    for (size_t i = 0; i < options_count; i++)
+        if (options_table[i].flag && strcmp(options_table[i].flag, flag) == 0) return &options_table[i];
+    return NULL;
+}
+
+const option_spec *options_by_short(char c) {
+    for (size_t i = 0; i < options_count; i++)
+        if (c && options_table[i].short_flag == c) return &options_table[i];
+    return NULL;
+}
+
+const option_spec *options_by_offset(size_t offset) {
+    for (size_t i = 0; i < options_count; i++)
+        if (options_table[i].size && options_table[i].offset == offset) return &options_table[i];
+    return NULL;
+}
+
+size_t options_index(const option_spec *o) { return (size_t)(o - options_table); }

@@ -1,0 +1,136 @@
+/* publish.c - registry, dimensions and facts to the sink (see publish.h). */
+#include "publish.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "facts.h"
+#include "pace.h"
+#include "registry.h"
+#include "simtime.h"
+
+/* The message key: the id as 8 bytes big-endian (what Java's LongSerializer
+ * writes), or as a decimal string. */
+static size_t make_key(const run_config *rc, int64_t id, char key[24]) {
+    if (rc->key_format == KEY_STRING) return (size_t)snprintf(key, 24, "%" PRId64, id);
+    for (int i = 0; i < 8; i++) key[i] = (char)((uint64_t)id >> (56 - 8 * i));
+    return 8;
+}
+
+/* The one produce path. 1: produced; 0: a signal stopped the wait for room
+ * (the caller sees run_stop_signal); -1: failed, the reason in st->errstr. */
+static int publish_message(run_state *st, topic_id t, int64_t key_id, const char *value, size_t len, int64_t ts) {
+    char key[24];
+    size_t klen = make_key(st->rc, key_id, key);
+    sink_err e = sink_produce(st->sink, t, key, klen, value, len, ts, st->errstr, sizeof st->errstr);
+    if (e == SINK_ERR_STOPPED) return 0;
+    return e == SINK_OK ? 1 : -1;
+}
+
+int publish_register_schemas(run_state *st) {
+    const run_config *rc = st->rc;
+    if (rc->format != FORMAT_AVRO_CONFLUENT) return 0;
+    registry_config reg = { rc->registry_url, rc->registry_user_info, rc->registry_timeout_ms };
+    for (int t = 0; t < TOPIC_COUNT; t++) {
+        char subject[TOPIC_NAME_MAX + 16];
+        snprintf(subject, sizeof subject, "%s-value", rc->topics.name[t]);
+        if (registry_register(&reg, subject, encoder_schema_text(st->encoder, (topic_id)t), &st->schema_ids[t],
+                              st->errstr, sizeof st->errstr) != 0)
+            return -1;
+        encoder_set_schema_id(st->encoder, (topic_id)t, st->schema_ids[t]);
+    }
+    if (!rc->quiet)
+        fprintf(stderr, "shopstream: registered value schemas at %s: %s-value id %d, %s-value id %d, ...\n",
+                rc->registry_url, rc->topics.name[TOPIC_ORDERS], st->schema_ids[TOPIC_ORDERS],
+                rc->topics.name[TOPIC_ORDER_ITEMS], st->schema_ids[TOPIC_ORDER_ITEMS]);
+    return 0;
+}
+
+int publish_drain(run_state *st, int timeout_ms) {
+    double until = run_now_s() + timeout_ms / 1000.0;
+    uint64_t left;
+    char fatal[512];
+    while ((left = sink_flush(st->sink, 200)) > 0 && run_now_s() < until) {
+        pace_progress(st, 0);
+        if (run_signal_count >= 2 || sink_fatal(st->sink, fatal, sizeof fatal)) break;
+    }
+    return left == 0 && sink_get_counters(st->sink)->failed == 0 ? 0 : -1;
+}
+
+/* One dimension record, encoded on this thread into st->value. */
+static int publish_record(run_state *st, topic_id t, int64_t id, int len, int64_t ts) {
+    if (len < 0) {
+        snprintf(st->errstr, sizeof st->errstr, "%s: a value outgrew %d bytes", st->rc->topics.name[t], VALUE_MAX);
+        return -1;
+    }
+    return publish_message(st, t, id, st->value, (size_t)len, ts) < 0 ? -1 : 0;
+}
+
+int publish_dimensions(run_state *st) {
+    if (st->rc->shard_index != 0) return 0; /* shard 0 publishes them, once */
+    const catalog *c = engine_get_catalog(st->engine);
+    int64_t ts = st->rc->engine.start_ms;
+    for (size_t i = 0; i < c->n_customers && !run_stop_signal; i++)
+        if (publish_record(st, TOPIC_CUSTOMERS, c->customers[i].id,
+                           encoder_customer(st->encoder, &c->customers[i], st->value, VALUE_MAX), ts)) return -1;
+    for (size_t i = 0; i < c->n_products && !run_stop_signal; i++)
+        if (publish_record(st, TOPIC_PRODUCTS, c->products[i].id,
+                           encoder_product(st->encoder, &c->products[i], st->value, VALUE_MAX), ts)) return -1;
+    for (size_t i = 0; i < c->n_campaigns && !run_stop_signal; i++)
+        if (publish_record(st, TOPIC_CAMPAIGNS, c->campaigns[i].id,
+                           encoder_campaign(st->encoder, &c->campaigns[i], st->value, VALUE_MAX), ts)) return -1;
+    /* Facts only after every dimension record is acknowledged. */
+    if (publish_drain(st, FLUSH_TIMEOUT_MS) != 0 && !run_stop_signal) {
+        const char *why = sink_get_counters(st->sink)->first_error;
+        snprintf(st->errstr, sizeof st->errstr, "dimension topics were not fully delivered: %s",
+                 why[0] ? why : "timed out");
+        return -1;
+    }
+    return 0;
+}
+
+/* Hands a batch's encoded messages to the sink in order, pacing each order
+ * (and its items) to its event time. */
+static int publish_batch(run_state *st, const order_batch *b, const msg_batch *mb) {
+    if (mb->error[0]) {
+        snprintf(st->errstr, sizeof st->errstr, "%s", mb->error);
+        return -1;
+    }
+    int64_t start = st->rc->engine.start_ms;
+    size_t m = 0;
+    for (size_t k = 0; k < b->n_orders && !run_stop_signal; k++) {
+        int64_t t = b->event_time_ms[k];
+        pace_until(st, t);
+        st->sim_now_ms = t;
+        for (size_t end = m + 1 + b->item_count[k]; m < end; m++) {
+            const msg_ref *r = &mb->msgs[m];
+            int sent = publish_message(st, (topic_id)r->topic, r->key_id, mb->arena + r->value_off, r->value_len,
+                                       r->timestamp_ms);
+            if (sent <= 0) return sent; /* 0: a signal, which ends the loops */
+            pace_handed_over(st);
+        }
+        st->totals.orders++;
+        st->totals.order_items += b->item_count[k];
+        size_t hour = (size_t)((t - start) / HOUR_MS);
+        if (hour < st->totals.n_hours) st->totals.orders_per_hour[hour]++;
+        if ((st->totals.orders & 1023) == 0) {
+            sink_poll(st->sink, 0);
+            pace_progress(st, 0);
+        }
+    }
+    return 0;
+}
+
+int publish_facts(run_state *st) {
+    pace_start(st);
+    const order_batch *b;
+    const msg_batch *mb;
+    int rc = 0;
+    while (!run_stop_signal && (b = facts_next(st, &mb)) != NULL) {
+        rc = publish_batch(st, b, mb);
+        facts_release(st, b);
+        if (rc != 0) break;
+    }
+    int pool_rc = facts_stop(st, rc == 0);
+    return rc != 0 ? rc : pool_rc;
+}

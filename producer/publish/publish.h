@@ -1,0 +1,28 @@
+/* publish.h - what goes to the sink, in order: the schemas to the registry,
+ * the dimension topics (acknowledged before any fact), then the facts,
+ * each order followed by its items, paced to their event times.
+ *
+ * Every message goes through one produce path (publish_message): the key
+ * from the id in the configured key format, the value, the event time as
+ * its timestamp. */
+#ifndef SHOPSTREAM_PUBLISH_H
+#define SHOPSTREAM_PUBLISH_H
+
+#include "run_state.h"
+
+/* avro-confluent: each topic's schema under "<topic>-value", before
+ * anything is published; the ids frame every value. */
+int publish_register_schemas(run_state *st);
+
+/* Shard 0 publishes customers, products and campaigns, once, and waits for
+ * every delivery report. */
+int publish_dimensions(run_state *st);
+
+/* The facts, batch by batch from facts.c, until done or a signal. */
+int publish_facts(run_state *st);
+
+/* Waits up to timeout_ms for delivery reports; 0 when all came in and none
+ * failed. */
+int publish_drain(run_state *st, int timeout_ms);
+
+#endif

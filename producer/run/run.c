@@ -1,0 +1,181 @@
+/* run.c - `shopstream run`: the steps from settled settings to delivered
+ * messages, and the exit code (see run.h).
+ *
+ *   signals             handlers first: a signal never kills a run by default
+ *   metrics             --metrics binds its port
+ *   facts_open          engine (catalog, plan) and, if settled so, the GPU
+ *   encoder             the .avsc files, checked against the wire contract
+ *   registry            avro-confluent: schemas registered
+ *   sink_check_config   librdkafka properties, before any broker is touched
+ *   embedded broker     when no -b is given
+ *   sink_new            producer connected, topics ready
+ *   facts_start         encoders and generator pool (the ring allocated)
+ *   dimensions          customers, products, campaigns, acknowledged first
+ *   facts               batches in order, paced
+ *   drain, summary      every message accounted for by a delivery report
+ *
+ * Everything that can refuse the run does so before the first message. */
+#include "run.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "facts.h"
+#include "pace.h"
+#include "publish.h"
+#include "simtime.h"
+
+volatile sig_atomic_t run_stop_signal;
+volatile sig_atomic_t run_signal_count;
+
+double run_now_s(void) { return wall_now_s(); }
+
+static void on_signal(int sig) {
+    run_stop_signal = sig;
+    run_signal_count++;
+}
+
+/* SIGINT and SIGTERM stop the run with a flush and a summary; a closed
+ * stderr or stdout (`| head`) must not kill it: SIGPIPE is ignored. */
+static void install_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void kafka_stats(void *opaque, const char *json, size_t len) { metrics_kafka_stats(opaque, json, len); }
+
+static void keep_broker_up(run_state *st) {
+    fprintf(stderr, "shopstream: embedded broker stays up at %s until Ctrl-C\n",
+            embedded_broker_address(st->broker));
+    run_stop_signal = 0;
+    while (!run_stop_signal) {
+        struct timespec ts = { 0, 200000000 };
+        nanosleep(&ts, NULL);
+    }
+}
+
+static void linger_metrics(run_state *st) {
+    const run_config *rc = st->rc;
+    pace_publish_metrics(st); /* the final figures, equal to the summary's */
+    if (rc->metrics_linger_s <= 0 || st->totals.interrupted) return;
+    fprintf(stderr, "shopstream: serving the final metrics for %g s more\n", rc->metrics_linger_s);
+    for (double until = run_now_s() + rc->metrics_linger_s; run_now_s() < until && !run_stop_signal;) {
+        struct timespec ts = { 0, 50000000 };
+        nanosleep(&ts, NULL);
+    }
+}
+
+static void run_cleanup(run_state *st) {
+    metrics_stop(st->metrics);
+    facts_close(st);
+    free(st->totals.orders_per_hour);
+    sink_free(st->sink);
+    embedded_broker_stop(st->broker);
+    encoder_free(st->encoder);
+}
+
+/* The encoder, the registry, the sink and its brokers: all before anything
+ * is published, each a usage error when it refuses. */
+static int open_outputs(run_state *st) {
+    const run_config *rc = st->rc;
+    if (encoder_new(rc->schema_dir, rc->currency, rc->engine.scenario.name, (value_format)rc->format, &st->encoder,
+                    st->errstr, sizeof st->errstr) != 0)
+        return -1;
+    if (publish_register_schemas(st) != 0) return -1;
+    sink_config sc = { (sink_kind)rc->sink, rc->brokers, &rc->topics, rc->properties, rc->n_properties,
+                       rc->connect_timeout_ms, rc->partitions, rc->replication_factor,
+                       encoder_frame_length((value_format)rc->format), st->metrics ? kafka_stats : NULL, st->metrics,
+                       &run_stop_signal };
+    if (sink_check_config(&sc, st->errstr, sizeof st->errstr) != SINK_OK) return -1;
+    if (rc->sink == SINK_KAFKA && rc->brokers[0] == '\0') {
+        if (embedded_broker_start(rc->topics.list, TOPIC_COUNT, rc->partitions, &st->broker, st->errstr,
+                                  sizeof st->errstr) != 0)
+            return -1;
+        sc.brokers = embedded_broker_address(st->broker);
+        fprintf(stderr, "shopstream: embedded broker at %s (watch: kcat -b %s -t %s -C)\n", sc.brokers, sc.brokers,
+                rc->topics.name[TOPIC_ORDERS]);
+    }
+    st->brokers = sc.brokers;
+    return sink_new(&sc, &st->sink, st->errstr, sizeof st->errstr) == SINK_OK ? 0 : -1;
+}
+
+static int start_totals(run_state *st) {
+    const run_config *rc = st->rc;
+    st->totals = (run_totals){
+        .sink = sink_get_counters(st->sink), .topic_names = rc->topics.list,
+        .scenario = rc->engine.scenario.name, .sink_name = sink_kind_names[rc->sink],
+        .brokers = rc->sink == SINK_KAFKA ? st->brokers : NULL, .seed = rc->engine.seed,
+        .planned_orders = facts_shard_orders(rc, engine_get_plan(st->engine)->total_orders),
+        .engine = st->engine_name, .threads = rc->threads,
+        .shard_index = rc->shard_index, .shard_count = rc->shard_count,
+        .n_hours = (size_t)((rc->engine.duration_ms + HOUR_MS - 1) / HOUR_MS),
+        .late = &st->late, .speed = rc->speed,
+    };
+    st->totals.orders_per_hour = calloc(st->totals.n_hours, sizeof *st->totals.orders_per_hour);
+    if (!st->totals.orders_per_hour) { snprintf(st->errstr, sizeof st->errstr, "out of memory"); return -1; }
+    st->t0 = run_now_s();
+    st->sim_now_ms = rc->engine.start_ms;
+    return 0;
+}
+
+/* Publishes, drains and reports; returns the exit code. */
+static int stream(run_state *st) {
+    const run_config *rc = st->rc;
+    fprintf(stderr, "shopstream: %s\n", st->engine_line);
+    int rc_pub = publish_dimensions(st);
+    if (rc_pub == 0 && !run_stop_signal) rc_pub = publish_facts(st);
+    st->totals.facts_wall_s = st->pace0 > 0.0 ? run_now_s() - st->pace0 : 0.0;
+    if (rc_pub != 0 && !run_stop_signal) fprintf(stderr, "shopstream: %s\n", st->errstr);
+    st->totals.interrupted = run_stop_signal != 0;
+    int drained = publish_drain(st, FLUSH_TIMEOUT_MS);
+    st->totals.wall_s = run_now_s() - st->t0;
+    st->totals.complete = rc_pub == 0 && st->totals.orders == st->totals.planned_orders;
+    st->totals.sim_ms = st->totals.complete ? rc->engine.duration_ms : st->sim_now_ms - rc->engine.start_ms;
+    if (!rc->quiet) report_progress_end(stderr, st->in_place);
+    report_summary(stderr, &st->totals);
+    if (sink_fatal(st->sink, st->errstr, sizeof st->errstr)) fprintf(stderr, "shopstream: %s\n", st->errstr);
+
+    int code = drained != 0 || rc_pub != 0 ? EXIT_FAILED : st->totals.interrupted ? EXIT_INTERRUPTED : EXIT_DONE;
+    if (code == EXIT_DONE && !st->totals.complete) code = EXIT_FAILED; /* orders missing, whatever the cause */
+    if (rc->stats_json[0] && report_stats_json(rc->stats_json, &st->totals, st->errstr, sizeof st->errstr) != 0) {
+        fprintf(stderr, "shopstream: %s\n", st->errstr);
+        if (code == EXIT_DONE) code = EXIT_FAILED;
+    }
+    return code;
+}
+
+int run_command(const run_config *rc) {
+    static run_state st; /* large (a value buffer, the lateness histogram): not on the stack */
+    memset(&st, 0, sizeof st);
+    st.rc = rc;
+    st.in_place = isatty(STDERR_FILENO);
+    install_signals();
+    if (rc->rate_note[0]) fprintf(stderr, "shopstream: %s\n", rc->rate_note);
+
+    int code = EXIT_USAGE;
+    if (rc->metrics_addr[0] && metrics_start(rc->metrics_addr, &st.metrics, st.errstr, sizeof st.errstr) != 0) goto fail;
+    if (facts_open(&st) != 0 || open_outputs(&st) != 0) goto fail;
+    code = EXIT_FAILED;
+    if (start_totals(&st) != 0) goto fail;
+    code = EXIT_USAGE;
+    if (facts_start(&st) != 0) goto fail; /* the ring and encoders, before the first message */
+
+    code = stream(&st);
+    if (st.metrics) linger_metrics(&st);
+    if (rc->keep_broker && st.broker && !st.totals.interrupted) keep_broker_up(&st);
+    run_cleanup(&st);
+    return code;
+fail:
+    fprintf(stderr, "shopstream: %s\n", st.errstr);
+    run_cleanup(&st);
+    return code;
+}

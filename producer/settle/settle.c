@@ -1,0 +1,192 @@
+/* settle.c - from parsed settings to the settings of a run (see settle.h). */
+#include "settle.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "gpu_stage.h"
+#include "options.h"
+#include "scenario_file.h"
+#include "simtime.h"
+#include "units.h"
+
+
+#define BLAME(field, ...) do { char msg_[900]; snprintf(msg_, sizeof msg_, __VA_ARGS__); \
+    config_blame(rc, offsetof(run_config, field), msg_, errstr, errlen); return -1; } while (0)
+
+void settle_env_here(settle_env *env, const char *data_dir) {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    *env = (settle_env){
+        .data_dir = data_dir,
+        .now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+        .cores = cores > 0 ? (size_t)cores : 1,
+        .job_index = getenv("JOB_COMPLETION_INDEX"),
+        .shards_env = getenv("SHOPSTREAM_SHARDS"),
+        .probe_gpu = 1,
+    };
+}
+
+/* --shard auto: the index from JOB_COMPLETION_INDEX (a Kubernetes Indexed
+ * Job sets it), the count from --shards or SHOPSTREAM_SHARDS. */
+static int settle_shard(run_config *rc, const settle_env *env, char *errstr, size_t errlen) {
+    if (!rc->shard_auto) return 0;
+    const char *index = env->job_index, *count = env->shards_env;
+    uint64_t i, n = rc->shards_given;
+    if (!index || !*index) BLAME(shard_index, "auto: JOB_COMPLETION_INDEX is not set (a Kubernetes Indexed Job sets it)");
+    if (units_uint64(index, 0, 999999, &i) != 0)
+        BLAME(shard_index, "auto: JOB_COMPLETION_INDEX=%.40s is not a whole number", index);
+    if (!n) {
+        if (!count || !*count) BLAME(shard_index, "auto: give the shard count with --shards N or SHOPSTREAM_SHARDS");
+        if (units_uint64(count, 1, 1000000, &n) != 0)
+            BLAME(shard_index, "auto: SHOPSTREAM_SHARDS=%.40s is not a whole number in [1, 1000000]", count);
+    }
+    if (i >= n)
+        BLAME(shard_index, "auto: JOB_COMPLETION_INDEX=%llu is not below the shard count %llu", (unsigned long long)i,
+              (unsigned long long)n);
+    rc->shard_index = i;
+    rc->shard_count = n;
+    return 0;
+}
+
+/* auto: the latest UTC midnight from which the whole run lies in the past. */
+static void settle_start(run_config *rc, const settle_env *env) {
+    if (rc->start_mode == START_NOW) rc->engine.start_ms = env->now_ms;
+    if (rc->start_mode == START_AUTO) {
+        int64_t t = env->now_ms - rc->engine.duration_ms;
+        rc->engine.start_ms = (t >= 0 ? t / DAY_MS : 0) * DAY_MS;
+    }
+}
+
+static int settle_scenario(run_config *rc, const settle_env *env, char *errstr, size_t errlen) {
+    char err[1024];
+    int r = scenario_file_resolve(rc->scenario_spec, env->data_dir, rc->engine.products, &rc->engine.scenario, err,
+                                  sizeof err);
+    if (r == SCENARIO_FILE_BAD_SPEC) BLAME(scenario_spec, "%.850s", err);
+    if (r != 0) { snprintf(errstr, errlen, "%s", err); return -1; }
+    return 0;
+}
+
+/* --rate: the intensity at which the scenario's orders and items average
+ * rate_msgs_per_s over the run at its speed (realtime if none was paced). */
+static int settle_rate(run_config *rc, char *errstr, size_t errlen) {
+    if (rc->rate_msgs_per_s <= 0.0) return 0;
+    int paced_by_rate = rc->speed <= 0.0;
+    if (paced_by_rate) rc->speed = 1.0;
+    engine_settings one = rc->engine;
+    one.intensity = 1.0;
+    plan p;
+    char err[512];
+    if (plan_build(&p, &one, err, sizeof err) != 0) BLAME(rate_msgs_per_s, "%s", err);
+    double orders = 0.0;
+    for (size_t i = 0; i < p.n_slices; i++) orders += p.slices[i].expected;
+    plan_free(&p);
+    double items = 0.0, weight = 0.0;
+    for (int i = 0; i < ITEMS_MAX; i++) { items += (i + 1) * one.items_mix[i]; weight += one.items_mix[i]; }
+    double per_order = 1.0 + items / weight;
+    double wall_s = (double)one.duration_ms / 1000.0 / rc->speed;
+    if (orders <= 0.0) BLAME(rate_msgs_per_s, "scenario %s expects no orders at all", one.scenario.name);
+    rc->engine.intensity = rc->rate_msgs_per_s * wall_s / (orders * per_order);
+    snprintf(rc->rate_note, sizeof rc->rate_note,
+             "--rate %g msg/s: intensity %g at speed %g%s (scenario %s: %.2f orders over %.0f s at intensity 1, "
+             "%.3f messages per order); the rate follows the daily curve and the scenario around that average",
+             rc->rate_msgs_per_s, rc->engine.intensity, rc->speed, paced_by_rate ? " (--rate paces: realtime, not max)" : "",
+             one.scenario.name, orders, wall_s, per_order);
+    return 0;
+}
+
+/* Who fills the batches, with how many threads and ring slots. With the
+ * GPU a thread spends part of each batch waiting (blocked, not spinning)
+ * for its lane, so by default there are two threads per core, and at least
+ * two ring slots per thread so that none waits for a slot. Only an
+ * explicit --engine gpu may be emulated (tests): the stage decides that
+ * when it opens. */
+static void settle_engine(run_config *rc, const settle_env *env) {
+    char why[300] = "";
+    int asked = rc->engine_asked = rc->engine_kind;
+    int gpu = asked == ENGINE_GPU;
+    if (asked == ENGINE_AUTO && env->probe_gpu) {
+        char info[256];
+        gpu = gpu_stage_probe(info, sizeof info) == 0;
+        snprintf(why, sizeof why, "--engine auto: %s%s", gpu ? "a GPU is usable: " : "GPU: ", info);
+    } else if (asked == ENGINE_AUTO) {
+        snprintf(why, sizeof why, "--engine auto");
+    } else {
+        snprintf(why, sizeof why, "--engine %s", engine_kind_names[asked]);
+    }
+    snprintf(rc->engine_reason, sizeof rc->engine_reason, "%s", why);
+    rc->engine_kind = gpu ? ENGINE_GPU : ENGINE_CPU;
+    if (!rc->threads) rc->threads = gpu ? 2 * env->cores : env->cores;
+    if (gpu && rc->ring_slots < 2 * rc->threads)
+        rc->ring_slots = 2 * rc->threads < RING_SLOTS_MAX ? 2 * rc->threads : RING_SLOTS_MAX;
+}
+
+/* A file the run writes at its end must be writable now: nothing is
+ * published by a run that could not report it. */
+static int writable_file(const char *path, char *why, size_t cap) {
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) { snprintf(why, cap, "Is a directory"); return 0; }
+        if (!S_ISREG(st.st_mode)) { snprintf(why, cap, "not a regular file"); return 0; }
+        if (access(path, W_OK) != 0) { snprintf(why, cap, "%s", strerror(errno)); return 0; }
+        return 1;
+    }
+    if (errno != ENOENT) { snprintf(why, cap, "%s", strerror(errno)); return 0; }
+    char dir[CONFIG_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == dir) dir[1] = '\0';
+    else *slash = '\0';
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) { snprintf(why, cap, "no directory %.500s", dir); return 0; }
+    if (access(dir, W_OK) != 0) { snprintf(why, cap, "cannot write in %.500s: %s", dir, strerror(errno)); return 0; }
+    return 1;
+}
+
+static int settle_outputs(run_config *rc, const settle_env *env, char *errstr, size_t errlen) {
+    if (!rc->schema_dir[0]) snprintf(rc->schema_dir, sizeof rc->schema_dir, "%.4000s/schemas", env->data_dir);
+    char why[600];
+    if (topic_names_make(rc->topic_prefix, &rc->topics, why, sizeof why) != 0) BLAME(topic_prefix, "%s", why);
+    if (rc->stats_json[0] && !writable_file(rc->stats_json, why, sizeof why))
+        BLAME(stats_json, "cannot write %.300s: %.500s", rc->stats_json, why);
+    return 0;
+}
+
+/* A registry makes avro-confluent the default; avro-confluent needs one. */
+static int settle_format(run_config *rc, char *errstr, size_t errlen) {
+    if (rc->format == FORMAT_AUTO) rc->format = rc->registry_url[0] ? FORMAT_AVRO_CONFLUENT : FORMAT_AVRO;
+    if (rc->format == FORMAT_AVRO_CONFLUENT && !rc->registry_url[0])
+        BLAME(format, "avro-confluent needs a schema registry (--schema-registry URL)");
+    return 0;
+}
+
+/* The engine's checks, blamed on the setting at fault as its user wrote it. */
+static int check_engine(run_config *rc, char *errstr, size_t errlen) {
+    size_t field;
+    char msg[600];
+    if (engine_settings_check(&rc->engine, &field, msg, sizeof msg) == 0) return 0;
+    size_t at = field == offsetof(engine_settings, scenario) ? offsetof(run_config, scenario_spec)
+                                                              : offsetof(run_config, engine) + field;
+    config_blame(rc, at, msg, errstr, errlen);
+    return -1;
+}
+
+int config_settle(run_config *rc, const settle_env *env, char *errstr, size_t errlen) {
+    if (settle_shard(rc, env, errstr, errlen) != 0) return -1;
+    settle_start(rc, env);
+    if (settle_scenario(rc, env, errstr, errlen) != 0) return -1;
+    if (settle_format(rc, errstr, errlen) != 0) return -1;
+    if (check_engine(rc, errstr, errlen) != 0) return -1;
+    if (settle_rate(rc, errstr, errlen) != 0 || check_engine(rc, errstr, errlen) != 0) return -1;
+    if (settle_outputs(rc, env, errstr, errlen) != 0) return -1;
+    settle_engine(rc, env);
+    rc->settled = 1;
+    return 0;
+}
