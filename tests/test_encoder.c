@@ -3,6 +3,7 @@
  * several scenarios and seeds; and a schema that is not exactly the
  * contract's falls back to avro-c. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "encoder.h"
@@ -106,4 +107,43 @@ Test(encoder, schema_with_an_extra_field_falls_back_to_avro_c) {
     encoder_free(plain);
     engine_free(e);
     encoder_free(enc);
+}
+
+/* A copy of the shipped schemas in a fresh directory, orders.avsc edited by
+ * a Python expression over its lines (a list named lines). */
+static void edited_schemas(const char *tag, const char *python, char *dir, size_t cap) {
+    char src[512], cmd[4096];
+    support_tmp_path(tag, dir, cap);
+    support_source_path("schemas", src, sizeof src);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp '%s'/*.avsc '%s'/ && python3 -c \""
+             "p='%s/orders.avsc'; lines=open(p).read().split('\\n'); %s; open(p,'w').write('\\n'.join(lines))\"",
+             dir, src, dir, dir, python);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+Test(encoder, schema_with_two_same_typed_fields_swapped_is_refused_naming_the_field) {
+    char dir[512], err[1024], want[1400];
+    /* subtotal_cents and discount_cents: both long, neighbours in the contract */
+    edited_schemas("swapped",
+                   "i=[n for n,l in enumerate(lines) if 'subtotal_cents' in l][0]; "
+                   "lines[i], lines[i+1] = lines[i+1].rstrip(',') + ',', lines[i].rstrip(',') + ','",
+                   dir, sizeof dir);
+    encoder *enc = NULL;
+    cr_assert_neq(encoder_new(dir, "USD", "baseline", FORMAT_AVRO, &enc, err, sizeof err), 0,
+                  "a schema with subtotal_cents and discount_cents swapped was taken");
+    cr_assert_null(enc);
+    snprintf(want, sizeof want, "%s/orders.avsc: field 'subtotal_cents' is field 9 of the record, the wire contract "
+             "has it at 8: the contract's fields come first, in its order (extra optional fields may follow them)", dir);
+    cr_assert_str_eq(err, want);
+}
+
+Test(encoder, a_schema_path_that_is_a_directory_is_refused_in_one_line) {
+    char dir[512], err[1024], want[1400], cmd[1200];
+    support_tmp_path("dir-schemas", dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/customers.avsc'", dir);
+    cr_assert_eq(system(cmd), 0);
+    encoder *enc = NULL;
+    cr_assert_neq(encoder_new(dir, "USD", "baseline", FORMAT_AVRO, &enc, err, sizeof err), 0);
+    snprintf(want, sizeof want, "%s/customers.avsc: cannot read the schema file: Is a directory", dir);
+    cr_assert_str_eq(err, want);
 }

@@ -1,0 +1,96 @@
+/* codec.h - how the encoder holds each topic's schema (encoder.c binds it,
+ * avro_generic.c and avro_direct.c write through it); not used outside
+ * encode/.
+ *
+ * Each topic's fields are named by an enum whose order is the wire
+ * contract's field order; the tables in encoder.c are built with designated
+ * initializers on those names, so a field's name, kind and position are
+ * written once, together. A schema must hold the contract's fields first,
+ * in that order (encoder_new refuses one that swaps two), and may add
+ * optional fields after them. */
+#ifndef SHOPSTREAM_CODEC_H
+#define SHOPSTREAM_CODEC_H
+
+#include <avro.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "encoder.h"
+
+typedef enum field_kind { F_LONG, F_INT, F_STRING, F_DOUBLE, F_BOOLEAN, F_ENUM, F_OPT_LONG, F_OPT_ENUM } field_kind;
+
+typedef struct field_spec {
+    const char *name;
+    field_kind kind;
+    const char *const *symbols; /* the engine's names, for F_ENUM and F_OPT_ENUM */
+    int n_symbols;
+} field_spec;
+
+enum customer_field {
+    CUSTOMER_ID, CUSTOMER_COHORT, CUSTOMER_PREFERRED_CHANNEL, CUSTOMER_REGION, CUSTOMER_SIGNUP_TIME,
+    CUSTOMER_LOYALTY_TIER, CUSTOMER_FIELD_COUNT
+};
+enum product_field {
+    PRODUCT_ID, PRODUCT_CATEGORY, PRODUCT_NAME, PRODUCT_PRICE_CENTS, PRODUCT_POPULARITY, PRODUCT_IN_STOCK,
+    PRODUCT_FIELD_COUNT
+};
+enum campaign_field {
+    CAMPAIGN_ID, CAMPAIGN_NAME, CAMPAIGN_DISCOUNT_PCT, CAMPAIGN_TARGET_CATEGORY, CAMPAIGN_TARGET_COHORT,
+    CAMPAIGN_START_TIME, CAMPAIGN_END_TIME, CAMPAIGN_FIELD_COUNT
+};
+enum order_field {
+    ORDER_ID, ORDER_CUSTOMER_ID, ORDER_EVENT_TIME, ORDER_CHANNEL, ORDER_PAYMENT_METHOD, ORDER_STATUS,
+    ORDER_ITEM_COUNT, ORDER_SUBTOTAL_CENTS, ORDER_DISCOUNT_CENTS, ORDER_TOTAL_CENTS, ORDER_CURRENCY,
+    ORDER_CAMPAIGN_ID, ORDER_SCENARIO, ORDER_FIELD_COUNT
+};
+enum order_item_field {
+    ITEM_ORDER_ID, ITEM_LINE_NUMBER, ITEM_PRODUCT_ID, ITEM_QUANTITY, ITEM_UNIT_PRICE_CENTS, ITEM_DISCOUNT_CENTS,
+    ITEM_LINE_TOTAL_CENTS, ITEM_EVENT_TIME, ITEM_FIELD_COUNT
+};
+
+#define FIELDS_MAX 16
+#define SYMBOLS_MAX 16
+
+/* The contract's fields of topic t, in order. */
+const field_spec *codec_fields(topic_id t, size_t *n);
+
+typedef struct codec {
+    avro_schema_t schema;
+    avro_value_iface_t *iface;
+    avro_value_t value;
+    int has_value;
+    avro_value_t field[FIELDS_MAX];      /* by the topic's field enum */
+    int null_branch[FIELDS_MAX];         /* unions: the null branch */
+    int some_branch[FIELDS_MAX];         /* unions: the other one */
+    int symbol[FIELDS_MAX][SYMBOLS_MAX]; /* engine code -> schema symbol index */
+    int exact;                           /* exactly the contract's fields, nothing after them */
+    char *text;                          /* the .avsc as read, for a schema registry */
+} codec;
+
+struct encoder {
+    value_format format;
+    int32_t schema_id[TOPIC_COUNT]; /* avro-confluent: the registry's ids */
+    codec codecs[TOPIC_COUNT];
+    avro_writer_t writer;
+    char *currency;
+    char *scenario;
+    size_t currency_len, scenario_len;
+    int force_generic;              /* tests: always go through avro-c */
+};
+
+/* avro_generic.c: every topic through avro-c's generic values. Each returns
+ * the value's length, or -1 when cap is too small. */
+int avro_generic_customer(encoder *enc, const customer *c, char *buf, size_t cap);
+int avro_generic_product(encoder *enc, const product *p, char *buf, size_t cap);
+int avro_generic_campaign(encoder *enc, const campaign *k, char *buf, size_t cap);
+int avro_generic_order(encoder *enc, const order_batch *b, size_t k, char *buf, size_t cap);
+int avro_generic_order_item(encoder *enc, const order_batch *b, size_t k, size_t line, char *buf, size_t cap);
+
+/* avro_direct.c: the two hot topics written straight from the batch's
+ * columns, the same bytes as avro-c (test_encoder proves it), when the
+ * schema is exact and cap is at least DIRECT_MAX plus the strings. */
+#define DIRECT_MAX 512 /* more than an order's or an item's fixed fields can take */
+int avro_direct_order(const encoder *enc, const order_batch *b, size_t k, char *buf);
+int avro_direct_order_item(const order_batch *b, size_t k, size_t line, char *buf);
+
+#endif
