@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* batch.c - the columns of a batch in one block of memory (see batch.h). */
 #include "batch.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* batch.h - a columnar batch of orders and their items.
  *
  * What the generator fills and the encoder reads: one column per field, in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* catalog.c - customers, products and campaigns from the seed (see catalog.h).
  *
  * Every entity is drawn from Philox at (entity index, its stream), so the

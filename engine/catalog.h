@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* catalog.h - the shop's dimension data: customers, products, campaigns.
  *
  * Built once per run from the seed, before any order. Ids are dense from 1.

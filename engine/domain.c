@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* domain.c - wire names of the domain's closed sets (see domain.h). */
 #include "domain.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* domain.h - the closed sets of the shop's domain and their wire names.
  *
  * The engine works with small integer codes; the names below are the Avro

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* engine.c - the CPU engine: catalog, plan and order model built once, then
  * batches filled by order_gen.h (see engine.h), the code the GPU stage runs
  * too. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* engine.h - the shop simulation: settings in, columnar batches of orders out.
  *
  * An engine is built once from engine_settings (catalog, slice plan, integer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mix.c - probabilities to cumulative 32-bit thresholds (see mix.h). */
 #include "mix.h"
 

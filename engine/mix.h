@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mix.h - discrete distributions as integer thresholds.
  *
  * A mix of probabilities becomes cumulative thresholds on a 32-bit uniform,
- * computed once; drawing is integer compares only (DESIGN.md contract 1),
+ * computed once; drawing is integer compares only (docs/design.md#determinism),
  * so the CPU and the GPU pick the same outcome from the same word. */
 #ifndef SHOPSTREAM_MIX_H
 #define SHOPSTREAM_MIX_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* order_gen.h - one order and its items from the order's global index.
  *
  * The heart of the engine, written once for both engines: engine.c compiles

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* philox.h - Philox4x32-10, the counter-based generator of every random draw.
  *
  * Salmon et al., "Parallel random numbers: as easy as 1, 2, 3" (SC'11), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* plan.c - slice counts and prefix sums (see plan.h). */
 #include "plan.h"
 

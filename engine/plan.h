@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* plan.h - how many orders each slice of simulated time holds.
  *
  * Simulated time is cut into slices (engine.slice_ms, one minute by default).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool.c - generator threads and the ordered ring (see pool.h).
  *
  * Slot s % slots takes batch s only when its turn has come (batch s - slots
@@ -124,9 +125,13 @@ int gen_pool_start(const engine *e, const gen_pool_options *o, gen_pool **out,
     p->engine = e;
     p->opt = *o;
     p->n_batches = (o->count + o->batch_orders - 1) / o->batch_orders;
-    pthread_mutex_init(&p->lock, NULL);
-    pthread_cond_init(&p->space, NULL);
-    pthread_cond_init(&p->filled, NULL);
+    if (pthread_mutex_init(&p->lock, NULL) != 0 || pthread_cond_init(&p->space, NULL) != 0 ||
+        pthread_cond_init(&p->filled, NULL) != 0) {
+        /* (destroying what did initialise is not required of a failed init's siblings; leak nothing else) */
+        free(p);
+        snprintf(errstr, errlen, "generator pool: cannot initialise its lock and conditions");
+        return -1;
+    }
     p->slots = calloc(o->ring_slots, sizeof *p->slots);
     p->threads = calloc(o->threads, sizeof *p->threads);
     p->args = calloc(o->threads, sizeof *p->args);

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool.h - generator threads filling a bounded ring of batches, in order.
  *
  * Threads take batch numbers from a shared counter and fill them with
  * engine_fill() (or the filler the options name); the consumer takes them back strictly in sequence. Batch s
  * goes to ring slot s % slots and may start only once batch s - slots has
  * been released, so a slow consumer stops the generators: memory is the ring
- * and nothing more (DESIGN.md contract 4). */
+ * and nothing more (docs/design.md#bounded-memory). */
 #ifndef SHOPSTREAM_POOL_H
 #define SHOPSTREAM_POOL_H
 

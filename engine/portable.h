@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* portable.h - one qualifier for code the CPU and the GPU both compile.
  *
  * The per-order generator (order_gen.h), the draws it makes (philox.h,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scenario.c - ramps, checks and composition of scenarios (see scenario.h). */
 #include "scenario.h"
 
@@ -5,6 +6,7 @@
 #include <string.h>
 
 #include "domain.h"
+#include "errors.h"
 
 double det_exp(double x) {
     /* x / 2^12, a Taylor series, then twelve squarings. */
@@ -37,7 +39,6 @@ double ramp_at(const ramp *r, double f) {
     return r->from;
 }
 
-#define FAIL(...) do { snprintf(errstr, errlen, __VA_ARGS__); return -1; } while (0)
 
 static int check_ramp(const ramp *r, double lo, double hi, const char *what, size_t i, char *errstr,
                       size_t errlen) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scenario.h - a scenario: a timeline of effects on the simulated shop.
  *
  * Each entry of the timeline is active for start_h <= t < end_h (simulated

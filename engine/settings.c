@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* settings.c - the engine's defaults and their checks (see settings.h).
  *
  * Keep these values and config/shopstream.cfg in step: tests compare them. */

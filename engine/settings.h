@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* settings.h - everything the engine needs to know, as plain C structs.
  *
  * The engine never reads files: producer/config.c parses the config files and the

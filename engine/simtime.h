@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* simtime.h - units of simulated time, and the wall clock runs are timed by.
  *
  * Event times are int64 milliseconds since the Unix epoch (UTC); these are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* streams.h - the third counter word of each Philox draw, per purpose.
  *
  * Counter = (index low, index high, stream, sub). Distinct streams keep the

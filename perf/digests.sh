@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # digests.sh - the content_digest of each standard run, to prove a change
 # kept every published byte (keys, values, timestamps, partitions).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # engine.sh - generation + Avro encoding to the null sink, 1 thread vs all cores.
 #
 # Runs a fixed scenario (black_friday, 24 simulated hours, intensity 40) with

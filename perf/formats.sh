@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # formats.sh - the three value formats side by side, to the null sink.
 #
 # The same run (24 simulated hours at intensity 100, all cores) encoded as

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # gpu.sh - every GPU check and figure in one script, for a machine with an
 # NVIDIA GPU and a CUDA toolkit but none of our Debian libraries (the
 # project's device machine): it builds engine/ alone with the GPU stage

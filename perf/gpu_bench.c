@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gpu_bench.c - how fast the GPU stage lands orders in host memory.
  *
  * Engine-only (no Kafka, no Avro), so it runs on a bare GPU machine. Prints:

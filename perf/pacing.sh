@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # pacing.sh - how exactly a paced run keeps to its schedule.
 #
 # `shopstream run --rate R --duration D` to the embedded broker (defaults:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # pipeline.sh - end-to-end rates of one build, side by side in one run:
 # engine + Avro encoding to the null sink, and the same run published to the
 # embedded broker. Prints orders/s and messages/s of each (best of N) and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # publish.sh - shopstream's publishing rate against the raw baseline, side by
 # side in one run, on the embedded broker and on a real Kafka broker.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* raw_producer.c - the baseline shopstream's publishing is measured against.
  *
  * Before the clock starts it builds, in memory, exactly the messages a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* main.c - shopstream's entry point: parse, settle, then run or plan.
  *
  * Where the shipped config/ and schemas/ live: $SHOPSTREAM_DATA_DIR, else the

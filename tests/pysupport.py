@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # pysupport.py - what the Python tests against the real broker share.
 #
 # The scripts under tests/integration and tests/deploy run as

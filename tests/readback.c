@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* readback.c - reading back what a run published (see readback.h). */
 #include "readback.h"
 

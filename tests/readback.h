@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* readback.h - reading back what a shopstream run published, for the tests
  * that check it on a broker (test_real_broker, test_broker_kill, test_faults):
  * an independent librdkafka consumer that reads a topic from its beginning to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* support.c - running the program and reading its stats (see support.h). */
 #include "support.h"
 

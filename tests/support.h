@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* support.h - what the tests share: running the shopstream program as a user
  * would, and reading the --stats-json file it writes. */
 #ifndef SHOPSTREAM_TEST_SUPPORT_H

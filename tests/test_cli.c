@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_cli.c - the program as a user meets it: --help answers, and bad
  * options, config and schemas get one clear line and exit code 2 before
  * anything is published. */

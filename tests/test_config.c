@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_config.c - the option table, the shipped config file and the settle
  * step: the shipped file is the built-in defaults row by row, the file and
  * the command line accept the same values, and a bad value is refused with

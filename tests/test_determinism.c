@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_determinism.c - contract 1 through the program itself: what is
  * published (content_digest) is the same for 1, 2 and 8 threads, for any
  * batch size, at full speed and paced, and N shards' digests add up to the

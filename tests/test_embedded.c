@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_embedded.c - the main job: a scenario streamed to the embedded broker
  * (librdkafka's mock cluster) delivers everything, and publishes exactly what
  * the null sink encodes (same content_digest), with dimensions first. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_encoder.c - the direct Avro writer for orders and items produces the
  * very bytes avro-c (the reference) produces, for every order and item of
  * several scenarios and seeds; and a schema that is not exactly the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_engine.c - the engine's output is a pure function of its settings and
  * believable: same seed same bytes, totals that add up, the channel mix by
  * cohort, the daily curve, dense ids in event-time order, and the same

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_faults.c - contracts 3 (nothing lost) and 4 (bounded memory) of
- * DESIGN.md under broker faults.
+ * docs/design.md#the-wire-contract under broker faults.
  *
  * What this file proves. The test process hosts librdkafka's mock cluster
  * (3 brokers; every topic created beforehand with replication 3 and 6

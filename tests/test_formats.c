@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_formats.c - the value formats as a consumer meets them: JSON that an
- * independent parser (jansson) reads back with DESIGN.md's names and types,
+ * independent parser (jansson) reads back with docs/design.md's field names and types,
  * strings that round-trip whatever they hold, Confluent's 5-byte frame in
  * front of the very Avro bytes of --format avro, and every way a schema
  * registry can fail stopping the run before anything is published. */

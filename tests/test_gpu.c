@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_gpu.c - --engine cpu|gpu|auto as a user meets it, and the GPU stage's
  * output against the CPU engine's through whole runs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_philox.c - our Philox4x32-10 is the published algorithm: it matches
  * the Random123 known-answer vectors (the ones cuRAND's implementation also
  * reproduces), so the GPU stage can draw the same numbers. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_scenarios.c - scenarios are data a consumer can see: each shipped
  * scenario's effect is measured on generated orders against what its file
  * says, bad scenario files are refused with file, line and reason, and runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gpu_stage.cu - the CUDA kernels and their host side (see gpu_stage.h).
  *
  * Per batch of n orders on a lane's stream:

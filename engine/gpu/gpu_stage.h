@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gpu_stage.h - the engine's GPU stage: batches filled by CUDA kernels.
  *
  * The same orders as engine_fill(), byte for byte: the kernels run

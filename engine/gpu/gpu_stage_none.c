@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gpu_stage_none.c - the GPU stage of a build without CUDA (see gpu_stage.h).
  *
  * Linked instead of gpu_stage.cu when CMake found no CUDA compiler or was

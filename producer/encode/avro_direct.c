@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* avro_direct.c - Avro binary for orders and order items, straight from
  * the batch's columns (see codec.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* avro_generic.c - every topic's values through avro-c's generic values
  * (see codec.h): the reference the direct writer is checked against, and
  * the path for schemas with fields of the user's own. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* codec.h - how the encoder holds each topic's schema (encoder.c binds it,
  * avro_generic.c and avro_direct.c write through it); not used outside
  * encode/.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* encoder.c - the .avsc files bound to the wire contract, and each topic's
  * values in the run's format (see encoder.h, codec.h).
  *
@@ -16,6 +17,7 @@
 #include "cfgread.h"
 #include "codec.h"
 #include "domain.h"
+#include "errors.h"
 #include "jsonenc.h"
 
 #define SCHEMA_MAX_BYTES (1u << 20)
@@ -85,7 +87,6 @@ const field_spec *codec_fields(topic_id t, size_t *n) {
     return topic_fields[t].fields;
 }
 
-#define FAIL(...) do { snprintf(errstr, errlen, __VA_ARGS__); return -1; } while (0)
 
 static const char *kind_name(field_kind k) {
     switch (k) {

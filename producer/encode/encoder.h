@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* encoder.h - Avro values for each topic, through avro-c and the .avsc files.
  *
  * encoder_new() reads the .avsc files at run time, checks that each holds the
- * fields DESIGN.md names with the types the engine writes, and maps the
+ * fields docs/design.md#the-wire-contract names, with the types the engine writes, and maps the
  * engine's enum codes to the schema's symbols by name. The encode functions
  * write one Avro binary value into buf and return its length: through
  * avro-c, or for orders and items directly when their schema is exactly the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* jsonenc.c - JSON message values (see jsonenc.h). */
 #include "jsonenc.h"
 

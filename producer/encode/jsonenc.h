@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* jsonenc.h - message values as JSON objects (--format json), for encoder.c.
  *
- * DESIGN.md's field names; times as integer epoch milliseconds, money as
+ * the field names of docs/design.md#the-wire-contract; times as integer epoch milliseconds, money as
  * integer cents, enums as their names, absent optionals as null. Strings are
  * escaped per RFC 8259 (quote, backslash, control characters as \u00XX);
  * valid UTF-8 passes through, invalid bytes become U+FFFD. Each function

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* msgbatch.c - encoding a batch of orders into an arena (see msgbatch.h). */
 #include "msgbatch.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* msgbatch.h - the Avro messages of one order batch, encoded off the main thread.
  *
  * The generator pool calls back into the producer right after it fills a

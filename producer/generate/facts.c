@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* facts.c - engine, GPU stage, encoders and the generator pool (see facts.h). */
 #include "facts.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* facts.h - the fact stream: the engine, who fills its batches, and the
  * encoders that turn each batch into messages off the publishing thread.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cfgread.c - checked reads of config, scenario and schema files (see cfgread.h). */
 #include "cfgread.h"
 

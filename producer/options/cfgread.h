@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cfgread.h - one way to read a libconfig file, for config and scenario files.
  *
  * The file is checked (a regular file, at most CFGREAD_MAX_BYTES) and read

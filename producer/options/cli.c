@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli.c - the command line over a run_config (see cli.h).
  *
  * getopt's options come from the option table. Two passes over argv: the
@@ -13,13 +14,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errors.h"
 #include "gpu_stage.h"
 #include "options.h"
 #include "sink.h"
 
 #define LONG_BASE 256 /* getopt's val for row i is LONG_BASE + i */
 
-#define USAGE(...) do { snprintf(errstr, errlen, __VA_ARGS__); return -1; } while (0)
 
 static const struct { const char *name; cli_command cmd; } commands[] = {
     { "run", CLI_RUN }, { "plan", CLI_PLAN },
@@ -80,8 +81,8 @@ void cli_usage(FILE *out) {
 static int apply(run_config *rc, const option_spec *o, const char *arg, char *errstr, size_t errlen) {
     char msg[768];
     if (options_set_text(rc, o, arg, msg, sizeof msg) != 0) {
-        if (o->flag) USAGE("--%s: %s", o->flag, msg);
-        USAGE("-%c %.200s: %s", o->short_flag, arg ? arg : "", msg);
+        if (o->flag) FAIL("--%s: %s", o->flag, msg);
+        FAIL("-%c %.200s: %s", o->short_flag, arg ? arg : "", msg);
     }
     options_note_origin(rc, o, NULL, 0);
     return 0;
@@ -90,14 +91,14 @@ static int apply(run_config *rc, const option_spec *o, const char *arg, char *er
 int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run_config *rc,
               char *errstr, size_t errlen) {
     config_defaults(rc);
-    if (argc < 2) USAGE("missing command: run or plan (shopstream --help tells more)");
+    if (argc < 2) FAIL("missing command: run or plan (shopstream --help tells more)");
     const char *name = argv[1];
     if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0) { *cmd = CLI_HELP; return 0; }
     if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0) { *cmd = CLI_VERSION; return 0; }
     int known = 0;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(name, commands[i].name) == 0) { *cmd = commands[i].cmd; known = 1; }
-    if (!known) USAGE("unknown command '%s': expected run or plan", name);
+    if (!known) FAIL("unknown command '%s': expected run or plan", name);
 
     static getopt_tables g;
     build_getopt(&g);
@@ -111,15 +112,15 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
     while ((opt = getopt_long(argc, argv, g.short_opts, g.long_opts, NULL)) != -1) {
         if (opt == '?' || opt == ':') {
             if (optopt > 0 && optopt < LONG_BASE)
-                USAGE("option -%c: %s", optopt, options_by_short((char)optopt) ? "needs a value" : "unknown option");
-            USAGE("%s: unknown option or missing value (shopstream --help lists them)", argv[optind - 1]);
+                FAIL("option -%c: %s", optopt, options_by_short((char)optopt) ? "needs a value" : "unknown option");
+            FAIL("%s: unknown option or missing value (shopstream --help lists them)", argv[optind - 1]);
         }
         const option_spec *o = row_of(opt);
         if (o == config_row) config_path = optarg;
         if (o->offset == offsetof(run_config, want_help)) { *cmd = CLI_HELP; return 0; }
         if (o->offset == offsetof(run_config, want_version)) { *cmd = CLI_VERSION; return 0; }
     }
-    if (optind < argc) USAGE("unexpected argument '%s'", argv[optind]);
+    if (optind < argc) FAIL("unexpected argument '%s'", argv[optind]);
 
     char default_path[CONFIG_PATH_MAX];
     if (!config_path) {

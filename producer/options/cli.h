@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli.h - the command line: `shopstream COMMAND [options]`, kcat-style flags.
  *
  * Options are the rows of options.c's table that have a flag; cli.c only

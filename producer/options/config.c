@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config.c - defaults, librdkafka properties and blame for a run_config
  * (see config.h). The settings themselves are declared in options.c. */
 #include "config.h"

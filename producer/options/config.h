@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config.h - a run's settings: the config file, then the command line, then
  * the settle step.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config_file.c - a libconfig file over a run_config, walked against the
  * option table (see config.h, options.h).
  *

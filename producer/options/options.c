@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* options.c - the option table (see options.h): every setting, once.
  *
  * The rows are in --help's order. A row with a path is read from config

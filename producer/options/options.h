@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* options.h - every setting shopstream takes, declared once.
  *
  * One row of the table in options.c says everything about a setting: its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* optvalue.c - values of the option table's types: parsing, range checks,
  * words for errors, and formatting (see options.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scenario_file.c - libconfig scenario files to scenario structs (see scenario_file.h).
  *
  *   name = "payment_outage";

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scenario_file.h - scenarios from libconfig files under config/scenarios/.
  *
  * `--scenario NAME` reads config/scenarios/NAME.cfg, `--scenario path.cfg`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* units.c - durations, times, speeds and numbers from text (see units.h). */
 #include "units.h"
 

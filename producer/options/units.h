@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* units.h - parsing the units people type: durations, times, speeds, counts. */
 #ifndef SHOPSTREAM_UNITS_H
 #define SHOPSTREAM_UNITS_H

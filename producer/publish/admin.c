@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* admin.c - topic checks and creation through librdkafka's Admin API (see admin.h). */
 #include "admin.h"
 

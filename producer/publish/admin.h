@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* admin.h - making sure the topics exist as shopstream needs them.
  *
  * Before anything is published: topics that are missing are created with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* digest.c - the per-message hash behind content_digest (see digest.h). */
 #include "digest.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* digest.h - content_digest: what was published, independent of scheduling.
  *
  * Each message hashes to 64 bits over (topic, key, value, timestamp); the

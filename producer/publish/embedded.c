@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* embedded.c - librdkafka mock cluster as the embedded broker (see embedded.h).
  *
  * The mock cluster lives inside an rd_kafka_t of its own, which nothing

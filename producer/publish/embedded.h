@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* embedded.h - the embedded broker: librdkafka's mock cluster, in process.
  *
  * The default when no -b is given, so one command shows shopstream working

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pace.c - pacing, lateness and progress timing (see pace.h). */
 #include "pace.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pace.h - when each message is handed over, and the progress line's clock.
  *
  * A paced run (speed > 0) hands the fact with event time t to the sink at

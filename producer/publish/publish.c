@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* publish.c - registry, dimensions and facts to the sink (see publish.h). */
 #include "publish.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* publish.h - what goes to the sink, in order: the schemas to the registry,
  * the dimension topics (acknowledged before any fact), then the facts,
  * each order followed by its items, paced to their event times.

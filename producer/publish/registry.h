@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* registry.h - registering value schemas with a Confluent-compatible Schema Registry.
  *
  * For --format avro-confluent: before anything is published, each topic's

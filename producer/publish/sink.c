@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sink.c - librdkafka producer and null sink (see sink.h). */
 #include "sink.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sink.h - where encoded messages go: Kafka through librdkafka, or nowhere.
  *
  * The Kafka sink is an idempotent librdkafka producer with the murmur2_random

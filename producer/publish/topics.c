@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* topics.c - topic names and schema files (see topics.h). */
 #include "topics.h"
 

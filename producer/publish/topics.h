@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* topics.h - the five topics shopstream writes, in the order it writes them.
  *
  * Dimension topics come first (every id an order references exists before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lateness.c - the log-linear lateness histogram (see lateness.h). */
 #include "lateness.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lateness.h - how late each message was handed over against its schedule.
  *
  * In paced runs every message has a scheduled wall time (from its event

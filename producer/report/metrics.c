@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* metrics.c - the /metrics endpoint with libmicrohttpd (see metrics.h). */
 #include "metrics.h"
 
@@ -136,7 +137,11 @@ int metrics_start(const char *addr, metrics **out, char *errstr, size_t errlen) 
     }
     metrics *m = calloc(1, sizeof *m);
     if (!m) { snprintf(errstr, errlen, "out of memory"); return -1; }
-    pthread_mutex_init(&m->lock, NULL);
+    if (pthread_mutex_init(&m->lock, NULL) != 0) {
+        free(m);
+        snprintf(errstr, errlen, "--metrics %s: cannot initialise its lock", addr);
+        return -1;
+    }
     m->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, m,
                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_END);
     if (!m->daemon) {

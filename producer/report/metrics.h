@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* metrics.h - live Prometheus metrics at http://ADDR:PORT/metrics (--metrics).
  *
  * The run thread copies its figures into a snapshot now and then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report.c - progress, summary and --stats-json (see report.h). */
 #include "report.h"
 

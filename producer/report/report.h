@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report.h - what a run tells its user: a progress line, a summary, a JSON file.
  *
  * The progress line goes to stderr, rewritten in place on a terminal and one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* plan_cmd.c - `shopstream plan`: the scenario at a glance, hour by hour.
  *
  * For each simulated hour: the expected orders (rate x curve x scenario),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* run.c - `shopstream run`: the steps from settled settings to delivered
  * messages, and the exit code (see run.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* run.h - the two commands: `run` streams a scenario (run.c), `plan` prints
  * its rates (plan_cmd.c). Both take settled settings (settle.h) and only
  * read them. */

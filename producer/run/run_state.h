@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* run_state.h - what the steps of one run share (run.c, facts.c,
  * publish.c, pace.c); not used outside producer/.
  *

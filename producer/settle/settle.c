@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* settle.c - from parsed settings to the settings of a run (see settle.h). */
 #include "settle.h"
 

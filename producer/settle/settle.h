@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* settle.h - the one step between parsing and running.
  *
  * config_settle() resolves, once and before any command, everything in a

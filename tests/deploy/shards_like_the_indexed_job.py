@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """shards_like_the_indexed_job.py - N shard processes publish what one would.
 
 What deploy/kubernetes/job.yaml's pods do, against the real Kafka broker:

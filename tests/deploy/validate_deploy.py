@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """validate_deploy.py - what the deployment files rely on, checked without containers.
 
 No container engine is needed (none runs here): docker-compose.yml goes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* engine_check.c - the CPU engine and the GPU stage, compared byte for byte.
  *
  * A standalone checker that needs engine/ and its GPU stage only (no

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """readback_formats.py - what registry-aware and JSON consumers see.
 
 Publishes short scenarios to the real Kafka broker with --format
@@ -7,7 +8,7 @@ json, then reads every topic back with clients shopstream did not write:
 confluent-kafka's Consumer (its own librdkafka) with its SchemaRegistryClient
 and AvroDeserializer, which resolve each value's schema id through the
 registry, and Python's json module. Proves: every value decodes, subjects are
-<topic>-value, DESIGN.md's invariants hold, counts match the run's summary,
+<topic>-value, the invariants of docs/design.md#the-wire-contract hold, counts match the run's summary,
 an evolved schema registers a new version with both runs readable, a schema
 the registry refuses stops the run before anything is published, and
 content_digest leaves the frame out (avro-confluent = plain avro).
@@ -77,7 +78,7 @@ def millis(v):
 
 
 def check_invariants(data, stats_list):
-    """DESIGN.md's invariants over everything read, and counts against the stats."""
+    """the invariants of docs/design.md#the-wire-contract over everything read, and counts against the stats."""
     for s in TOPICS:
         want = sum(st["topics"][stats_list[0]["_prefix"] + s]["delivered"] for st in stats_list)
         assert len(data[s]) == want, f"{s}: read {len(data[s])}, summary says {want}"

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """scrape_metrics.py - --metrics as Prometheus would read it, during a real run.
 
 Runs shopstream paced against the real Kafka broker with --metrics, scrapes

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_broker_kill.c - shopstream survives a real Kafka broker's crash.
  *
- * What this file proves (DESIGN.md contract 3, nothing lost, and the
+ * What this file proves (docs/design.md#nothing-lost, nothing lost, and the
  * idempotent producer's promise that broker retries never duplicate): a paced
  * shopstream run whose Apache Kafka broker is killed with SIGKILL mid-stream,
  * and started again on the same ports and data a few seconds later,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_real_broker.c - shopstream against a real Apache Kafka broker.
  *
  * What this file proves, by reading back what a run published, with tools
@@ -8,7 +9,7 @@
  *     sits in the partition Java's murmur2 partitioner would pick for it;
  *   - facts carry their event_time as a CreateTime Kafka timestamp, never
  *     decreasing within a partition; order ids are 1..N;
- *   - the invariants of DESIGN.md hold: items match their order's counts,
+ *   - the invariants of docs/design.md#the-wire-contract hold: items match their order's counts,
  *     sums and event_time, and every id referenced exists in its dimension;
  *   - the Kafka sink and the null sink produce the same content digest;
  *   - an unreachable broker is a usage error (exit 2) within the connect timeout;
