@@ -88,3 +88,25 @@ void engine_fill(const engine *e, uint64_t first, uint64_t stride, size_t count,
         b->n_items += order_gen_fill(&e->model, g, &e->plan.slices[s], b, k, b->n_items);
     }
 }
+
+void engine_fill_selected(const engine *e, uint64_t first, size_t span, const engine_selection *sel,
+                          order_batch *b) {
+    order_batch_unpack(b);
+    b->first_index = first;
+    b->n_orders = 0;
+    b->n_items = 0;
+    if (span == 0) return;
+    size_t s = plan_find_slice(&e->plan, first);
+    for (uint64_t g = first; g < first + span; g++) {
+        if (!sel->owns(sel->ctx, g)) continue;
+        while (g >= e->plan.slices[s].first + e->plan.slices[s].count) s++;
+        b->n_items += order_gen_fill(&e->model, g, &e->plan.slices[s], b, b->n_orders, b->n_items);
+        b->n_orders++;
+    }
+}
+
+uint64_t engine_count_selected(const engine *e, const engine_selection *sel) {
+    uint64_t n = 0;
+    for (uint64_t g = 0; g < e->plan.total_orders; g++) n += sel->owns(sel->ctx, g) != 0;
+    return n;
+}

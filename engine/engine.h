@@ -38,4 +38,21 @@ const order_model *engine_get_model(const engine *e);
  * the plan's total. A stride above 1 is how a shard takes every N-th order. */
 void engine_fill(const engine *e, uint64_t first, uint64_t stride, size_t count, order_batch *b);
 
+/* Which orders a shard generates when it is not every N-th: those g for
+ * which owns(ctx, g) is non-zero (the producer's test: does order g's key
+ * fall in one of this shard's partitions). owns must be a pure function of
+ * g, callable from any thread at once. */
+typedef struct engine_selection {
+    int (*owns)(void *ctx, uint64_t g);
+    void *ctx;
+} engine_selection;
+
+/* Fills b with the orders g in [first, first + span) that sel owns, in
+ * order; span must not exceed b->capacity nor run past the plan's total. */
+void engine_fill_selected(const engine *e, uint64_t first, size_t span, const engine_selection *sel,
+                          order_batch *b);
+
+/* How many of the orders [0, total) sel owns. */
+uint64_t engine_count_selected(const engine *e, const engine_selection *sel);
+
 #endif

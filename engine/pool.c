@@ -79,6 +79,8 @@ static void *worker(void *arg) {
                 pthread_cond_broadcast(&p->space);
                 break;
             }
+        } else if (p->opt.select) {
+            engine_fill_selected(p->engine, done, (size_t)count, p->opt.select, &slot->batch);
         } else {
             engine_fill(p->engine, first, p->opt.stride, (size_t)count, &slot->batch);
         }
@@ -118,6 +120,10 @@ int gen_pool_start(const engine *e, const gen_pool_options *o, gen_pool **out,
     *out = NULL;
     if (o->threads < 1 || o->batch_orders < 1 || o->ring_slots < 1 || o->stride < 1) {
         snprintf(errstr, errlen, "generator pool: threads, batch size, ring slots and stride must be >= 1");
+        return -1;
+    }
+    if (o->select && o->filler) {
+        snprintf(errstr, errlen, "generator pool: a selection of orders is filled by the CPU engine only");
         return -1;
     }
     gen_pool *p = calloc(1, sizeof *p);

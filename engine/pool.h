@@ -41,6 +41,10 @@ typedef struct gen_pool_options {
     uint64_t first;      /* orders first, first + stride, ... (count of them): */
     uint64_t stride;     /* >= 1; shard I of N takes first = I, stride = N */
     uint64_t count;
+    /* Or, when select is set: batch s spans the orders [s * batch_orders,
+     * (s + 1) * batch_orders) of [0, count) and holds those select owns
+     * (engine_fill_selected; the CPU engine only, first and stride unused). */
+    const engine_selection *select;
     gen_pool_filled_fn on_filled; /* may be NULL */
     void *ctx;
     const gen_pool_filler *filler; /* NULL: the CPU engine */

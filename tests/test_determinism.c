@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
+#include "partition.h"
 #include "support.h"
 
 typedef struct digest_run { uint64_t digest, orders, messages; } digest_run;
@@ -67,4 +69,28 @@ Test(determinism, bad_shard_is_a_usage_error) {
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 2);
     cr_assert(strstr(r.stderr_text, "shopstream: --shard: expected I/N with 0 <= I < N <= 1000000 (e.g. 0/4), or auto, got 3/3\n") != NULL, "%s", r.stderr_text);
+}
+
+Test(determinism, the_partitioner_is_kafkas_murmur2) {
+    /* librdkafka src/rdmurmur2.c, java_murmur2_results: what the Java client computes. */
+    static const struct { const char *key; uint32_t hash; } vectors[] = {
+        { "kafka", 0xd067cf64u }, { "giberish123456789", 0x8f552b0cu }, { "1234", 0x9fc97b14u },
+        { "234", 0xe7c009cau }, { "34", 0x873930dau }, { "4", 0x5a4b5ca1u }, { "", 0x106e08d9u },
+        { "PreAmbleWillBeRemoved,ThePrePartThatIs", 0x78424f1cu },
+    };
+    for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++)
+        cr_expect_eq(partition_murmur2(vectors[i].key, strlen(vectors[i].key)), vectors[i].hash, "%s", vectors[i].key);
+    char key[KEY_MAX];
+    cr_assert_eq(partition_key(KEY_BINARY, 258, key), 8u);
+    cr_assert(memcmp(key, "\0\0\0\0\0\0\1\2", 8) == 0);
+    cr_assert_eq(partition_key(KEY_STRING, 258, key), 3u);
+    cr_assert(memcmp(key, "258", 3) == 0);
+}
+
+Test(determinism, more_shards_than_partitions_is_a_usage_error) {
+    const char *args[] = { "run", "--shard", "0/7", "--partitions", "6", NULL };
+    run_result r;
+    support_run(args, &r);
+    cr_assert_eq(r.exit_code, 2, "%s", r.stderr_text);
+    cr_assert(strstr(r.stderr_text, "shopstream: --shard: 7 shards for 6 partitions: ") != NULL, "%s", r.stderr_text);
 }

@@ -5,13 +5,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-uint64_t facts_shard_orders(const run_config *rc, uint64_t total) {
-    return total > rc->shard_index ? (total - rc->shard_index + rc->shard_count - 1) / rc->shard_count : 0;
+#include "partition.h"
+
+int facts_shard_owns(void *owner, uint64_t g) {
+    const shard_owner *o = owner;
+    char key[KEY_MAX];
+    size_t len = partition_key(o->key_format, (int64_t)(g + 1), key);
+    return (uint64_t)partition_for_key(key, len, o->partitions) % o->count == o->index;
 }
 
 int facts_open(run_state *st) {
     const run_config *rc = st->rc;
     if (engine_new(&rc->engine, &st->engine, st->errstr, sizeof st->errstr) != 0) return -1;
+    st->planned_orders = engine_get_plan(st->engine)->total_orders;
+    if (rc->shard_count > 1) {
+        st->owner = (shard_owner){ rc->key_format, rc->partitions, rc->shard_index, rc->shard_count };
+        st->selection = (engine_selection){ facts_shard_owns, &st->owner };
+        st->planned_orders = engine_count_selected(st->engine, &st->selection);
+    }
     st->engine_name = "cpu";
     if (rc->engine_kind == ENGINE_CPU) {
         snprintf(st->engine_line, sizeof st->engine_line, "engine cpu, %zu threads (%.600s)", rc->threads,
@@ -49,9 +60,10 @@ int facts_start(run_state *st) {
         .threads = rc->threads,
         .batch_orders = st->gpu ? rc->gpu_batch_orders : rc->batch_orders,
         .ring_slots = rc->ring_slots,
-        .first = rc->shard_index,
-        .stride = rc->shard_count,
-        .count = facts_shard_orders(rc, engine_get_plan(st->engine)->total_orders),
+        .first = 0,
+        .stride = 1,
+        .count = rc->shard_count > 1 ? engine_get_plan(st->engine)->total_orders : st->planned_orders,
+        .select = rc->shard_count > 1 ? &st->selection : NULL,
         .on_filled = encode_filled,
         .ctx = st,
         .filler = st->gpu ? gpu_stage_filler(st->gpu) : NULL,

@@ -7,14 +7,19 @@
  * anything is published. facts_start() starts the encoders (one per
  * generator thread) and the generator pool, which fills the ring while the
  * dimensions go out. facts_next() then hands over batches in order with
- * their encoded messages, until this shard's orders are done. */
+ * their encoded messages, until this shard's orders are done.
+ *
+ * A sharded run (--shard I/N) generates the orders whose keys fall in the
+ * partitions p with p mod N == I, so each partition has one writer and its
+ * events stay in event-time order however many shards run. */
 #ifndef SHOPSTREAM_FACTS_H
 #define SHOPSTREAM_FACTS_H
 
 #include "run_state.h"
 
-/* This shard's share of the plan's orders (shard I of N takes I, I+N, ...). */
-uint64_t facts_shard_orders(const run_config *rc, uint64_t total);
+/* 1 if order g (0-based; order id g + 1) is shard owner's: its key is in
+ * one of the shard's partitions. */
+int facts_shard_owns(void *owner, uint64_t g);
 
 int facts_open(run_state *st);
 int facts_start(run_state *st);

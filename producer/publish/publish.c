@@ -2,27 +2,19 @@
 /* publish.c - registry, dimensions and facts to the sink (see publish.h). */
 #include "publish.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 
 #include "facts.h"
 #include "pace.h"
+#include "partition.h"
 #include "registry.h"
 #include "simtime.h"
-
-/* The message key: the id as 8 bytes big-endian (what Java's LongSerializer
- * writes), or as a decimal string. */
-static size_t make_key(const run_config *rc, int64_t id, char key[24]) {
-    if (rc->key_format == KEY_STRING) return (size_t)snprintf(key, 24, "%" PRId64, id);
-    for (int i = 0; i < 8; i++) key[i] = (char)((uint64_t)id >> (56 - 8 * i));
-    return 8;
-}
 
 /* The one produce path. 1: produced; 0: a signal stopped the wait for room
  * (the caller sees run_stop_signal); -1: failed, the reason in st->errstr. */
 static int publish_message(run_state *st, topic_id t, int64_t key_id, const char *value, size_t len, int64_t ts) {
-    char key[24];
-    size_t klen = make_key(st->rc, key_id, key);
+    char key[KEY_MAX];
+    size_t klen = partition_key(st->rc->key_format, key_id, key);
     sink_err e = sink_produce(st->sink, t, key, klen, value, len, ts, st->errstr, sizeof st->errstr);
     if (e == SINK_ERR_STOPPED) return 0;
     return e == SINK_OK ? 1 : -1;

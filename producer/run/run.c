@@ -115,7 +115,7 @@ static int start_totals(run_state *st) {
         .sink = sink_get_counters(st->sink), .topic_names = rc->topics.list,
         .scenario = rc->engine.scenario.name, .sink_name = sink_kind_names[rc->sink],
         .brokers = rc->sink == SINK_KAFKA ? st->brokers : NULL, .seed = rc->engine.seed,
-        .planned_orders = facts_shard_orders(rc, engine_get_plan(st->engine)->total_orders),
+        .planned_orders = st->planned_orders,
         .engine = st->engine_name, .threads = rc->threads,
         .shard_index = rc->shard_index, .shard_count = rc->shard_count,
         .n_hours = (size_t)((rc->engine.duration_ms + HOUR_MS - 1) / HOUR_MS),

@@ -36,6 +36,14 @@ extern volatile sig_atomic_t run_signal_count;
 /* Wall-clock time, monotonic, in seconds. */
 double run_now_s(void);
 
+/* Shard I of N owns the orders whose key falls in a partition p with
+ * p mod N == I: every partition has exactly one writer (docs/design.md#order). */
+typedef struct shard_owner {
+    int key_format;
+    int32_t partitions;
+    uint64_t index, count;
+} shard_owner;
+
 typedef struct run_state {
     const run_config *rc;      /* settled: read only */
     engine *engine;
@@ -48,6 +56,9 @@ typedef struct run_state {
     msg_batch *slot_msgs;      /* one per ring slot */
     size_t n_slot_msgs;
     gen_pool *pool;
+    shard_owner owner;         /* sharded runs: which orders are this shard's */
+    engine_selection selection;
+    uint64_t planned_orders;   /* this shard's share of the plan */
     embedded_broker *broker;
     sink *sink;
     const char *brokers;       /* -b, or the embedded broker's address */

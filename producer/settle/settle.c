@@ -57,6 +57,16 @@ static int settle_shard(run_config *rc, const settle_env *env, char *errstr, siz
     return 0;
 }
 
+/* Shards split the partitions: more shards than partitions leaves some
+ * with nothing to write. */
+static int check_shards(run_config *rc, char *errstr, size_t errlen) {
+    if (rc->shard_count > (uint64_t)rc->partitions)
+        BLAME(shard_index, "%llu shards for %d partitions: each shard writes the partitions p with p mod %llu == "
+              "its index, so at most one shard per partition (raise --partitions or run fewer shards)",
+              (unsigned long long)rc->shard_count, rc->partitions, (unsigned long long)rc->shard_count);
+    return 0;
+}
+
 /* auto: the latest UTC midnight from which the whole run lies in the past. */
 static void settle_start(run_config *rc, const settle_env *env) {
     if (rc->start_mode == START_NOW) rc->engine.start_ms = env->now_ms;
@@ -109,11 +119,16 @@ static int settle_rate(run_config *rc, char *errstr, size_t errlen) {
  * two ring slots per thread so that none waits for a slot. Only an
  * explicit --engine gpu may be emulated (tests): the stage decides that
  * when it opens. */
-static void settle_engine(run_config *rc, const settle_env *env) {
+static int settle_engine(run_config *rc, const settle_env *env, char *errstr, size_t errlen) {
     char why[300] = "";
     int asked = rc->engine_asked = rc->engine_kind;
     int gpu = asked == ENGINE_GPU;
-    if (asked == ENGINE_AUTO && env->probe_gpu) {
+    if (rc->shard_count > 1 && asked == ENGINE_GPU)
+        BLAME(engine_kind, "gpu: a sharded run (--shard) takes the orders of its partitions, which the GPU stage "
+              "cannot select yet: use --engine cpu or auto");
+    if (rc->shard_count > 1 && asked == ENGINE_AUTO) {
+        snprintf(why, sizeof why, "--engine auto: a sharded run generates on the CPU");
+    } else if (asked == ENGINE_AUTO && env->probe_gpu) {
         char info[256];
         gpu = gpu_stage_probe(info, sizeof info) == 0;
         snprintf(why, sizeof why, "--engine auto: %s%s", gpu ? "a GPU is usable: " : "GPU: ", info);
@@ -127,6 +142,7 @@ static void settle_engine(run_config *rc, const settle_env *env) {
     if (!rc->threads) rc->threads = gpu ? 2 * env->cores : env->cores;
     if (gpu && rc->ring_slots < 2 * rc->threads)
         rc->ring_slots = 2 * rc->threads < RING_SLOTS_MAX ? 2 * rc->threads : RING_SLOTS_MAX;
+    return 0;
 }
 
 /* A file the run writes at its end must be writable now: nothing is
@@ -180,14 +196,14 @@ static int check_engine(run_config *rc, char *errstr, size_t errlen) {
 }
 
 int config_settle(run_config *rc, const settle_env *env, char *errstr, size_t errlen) {
-    if (settle_shard(rc, env, errstr, errlen) != 0) return -1;
+    if (settle_shard(rc, env, errstr, errlen) != 0 || check_shards(rc, errstr, errlen) != 0) return -1;
     settle_start(rc, env);
     if (settle_scenario(rc, env, errstr, errlen) != 0) return -1;
     if (settle_format(rc, errstr, errlen) != 0) return -1;
     if (check_engine(rc, errstr, errlen) != 0) return -1;
     if (settle_rate(rc, errstr, errlen) != 0 || check_engine(rc, errstr, errlen) != 0) return -1;
     if (settle_outputs(rc, env, errstr, errlen) != 0) return -1;
-    settle_engine(rc, env);
+    if (settle_engine(rc, env, errstr, errlen) != 0) return -1;
     rc->settled = 1;
     return 0;
 }

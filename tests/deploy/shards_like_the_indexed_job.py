@@ -11,7 +11,9 @@ sets are read back with confluent-kafka (its own librdkafka; every
 partition, beginning to high watermark) and the values decoded with fastavro
 from schemas/*.avsc. Proves: each shard took its index; the same count per
 topic; the same messages (key, value, timestamp, partition) per topic;
-order ids dense 1..N and unique in both; every dimension record exactly
+order ids dense 1..N and unique in both; every partition of the facts in
+event-time order (the shards split by partition, so each has one writer)
+and holding as many messages as the single run's; every dimension record exactly
 once in the sharded set; and the shards' content_digests summed mod 2^64
 equal the single run's to the sharded prefix (the digest covers topic
 names, so that one goes to the null sink, --sink null).
@@ -144,6 +146,27 @@ def test_order_ids_dense_and_unique():
         assert sorted(ids) == list(range(1, len(ids) + 1)), f"{prefix}orders: ids not dense 1..{len(ids)}"
         items = collections.Counter(decode("order_items", v)["order_id"] for _, _, v, _ in data[prefix, "order_items"])
         assert set(items) == set(ids), f"{prefix}order_items: order ids differ from the orders'"
+
+
+def test_every_partition_in_event_time_order():
+    # Shards split by partition (p mod N == shard index): each partition has
+    # one writer, so its timestamps never go backwards, as one process's do.
+    for prefix in (SHARDED, SINGLE):
+        for s in ("orders", "order_items"):
+            last, checked = {}, 0
+            for partition, _, _, ts in data[prefix, s]:  # in offset order within each partition
+                assert ts >= last.get(partition, ts), \
+                    f"{prefix}{s} partition {partition}: timestamp {ts} after {last[partition]}"
+                last[partition] = ts
+                checked += 1
+            assert checked > 1000 and len(last) > 1, f"{prefix}{s}: only {checked} messages in {len(last)} partitions"
+
+
+def test_messages_per_partition_equal_one_process():
+    for s in ("orders", "order_items"):
+        a = collections.Counter(p for p, _, _, _ in data[SHARDED, s])
+        b = collections.Counter(p for p, _, _, _ in data[SINGLE, s])
+        assert a == b, f"{s}: per partition sharded {dict(a)}, single {dict(b)}"
 
 
 def test_dimensions_exactly_once():

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* partition.h - message keys, and the partition Kafka's default
+ * partitioner puts each key in.
+ *
+ * The key is the entity's id: 8 bytes big-endian (KEY_BINARY, what Java's
+ * LongSerializer writes) or its decimal digits (KEY_STRING). The partition
+ * is murmur2(key) & 0x7fffffff modulo the partition count: Java's
+ * BuiltInPartitioner, and librdkafka's murmur2_random, which the sink
+ * configures. Knowing it before an order is generated is what lets shards
+ * split by partition (docs/design.md#order). */
+#ifndef SHOPSTREAM_PARTITION_H
+#define SHOPSTREAM_PARTITION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KEY_MAX 24
+
+/* Writes id's key in key_format (a key_format of config.h) to key; returns
+ * its length. */
+size_t partition_key(int key_format, int64_t id, char key[KEY_MAX]);
+
+/* Kafka's murmur2 (org.apache.kafka.common.utils.Utils.murmur2). */
+uint32_t partition_murmur2(const void *data, size_t len);
+
+/* The partition of a key among partitions (>= 1). */
+int32_t partition_for_key(const void *key, size_t len, int32_t partitions);
+
+#endif
