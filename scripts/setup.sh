@@ -16,7 +16,7 @@
 set -euo pipefail
 
 build_pkgs=(gcc make cmake ninja-build pkg-config librdkafka-dev libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev kcat)
-test_pkgs=(libcriterion-dev python3-venv docker-compose)
+test_pkgs=(libcriterion-dev python3-venv docker-compose jq)
 
 # CUDA 13 from PyPI, pinned, with nvcc's own dependencies (crt, nvvm): nvcc
 # lands in nvidia/cu13/bin, headers in nvidia/cu13/include (and include/cccl,

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -262,4 +263,58 @@ Test(formats, registry_errors_and_malformed_answers_stop_the_run_before_publishi
         expect_registry_error(url, cases[i].message);
         fake_stop(&fr);
     }
+}
+
+/* Runs a shell pipeline and returns its whole stdout (the caller frees). */
+static char *pipeline_output(const char *cmd) {
+    FILE *p = popen(cmd, "r");
+    cr_assert(p != NULL, "%s", cmd);
+    size_t cap = 1 << 16, len = 0;
+    char *out = malloc(cap);
+    size_t n;
+    while ((n = fread(out + len, 1, cap - len - 1, p)) > 0) {
+        len += n;
+        if (cap - len < 2) out = realloc(out, cap *= 2);
+    }
+    out[len] = '\0';
+    cr_assert_eq(pclose(p), 0, "%s exited non-zero", cmd);
+    return out;
+}
+
+Test(formats, sink_stdout_prints_one_json_message_a_line_that_jq_reads) {
+    char stats[512], cmd[2400], json_stats[512];
+    support_tmp_path("stdout.json", stats, sizeof stats);
+    support_tmp_path("null-json.json", json_stats, sizeof json_stats);
+    const char *bin = getenv("SHOPSTREAM_BIN");
+    const char *run = "run --start 2026-01-01T00:00:00Z --duration 1h --intensity 5 --customers 300 --products 40";
+    /* jq reads every line; its count of orders and of all messages are the run's */
+    snprintf(cmd, sizeof cmd, "'%s' %s --sink stdout --stats-json '%s' 2>/dev/null | "
+             "jq -s '[length, (map(select(has(\"item_count\"))) | length)] | @tsv' -r", bin, run, stats);
+    char *out = pipeline_output(cmd);
+    json_t *s = support_read_stats(stats);
+    cr_assert(s, "no stats at %s", stats);
+    char want[64];
+    snprintf(want, sizeof want, "%llu\t%llu\n", (unsigned long long)support_stat(s, "messages"),
+             (unsigned long long)support_stat(s, "orders"));
+    cr_assert_gt(support_stat(s, "orders"), 100u);
+    cr_assert_str_eq(out, want, "jq counted %s, the run says %s", out, want);
+    free(out);
+
+    /* the same messages as --format json to the null sink */
+    char null_cmd[2400];
+    snprintf(null_cmd, sizeof null_cmd, "'%s' %s --sink null --format json -q --stats-json '%s'", bin, run, json_stats);
+    cr_assert_eq(system(null_cmd), 0);
+    json_t *n = support_read_stats(json_stats);
+    cr_assert_str_eq(json_string_value(json_object_get(s, "content_digest")),
+                     json_string_value(json_object_get(n, "content_digest")));
+    json_decref(n);
+    json_decref(s);
+
+    /* topic-key-value: the topic, the key decoded, then the value */
+    snprintf(cmd, sizeof cmd, "'%s' %s --sink stdout --stdout-columns topic-key-value -q | grep -m1 '^shop.orders\t' | "
+             "awk -F'\\t' '{ print $2 }'; '%s' %s --sink stdout --stdout-columns topic-key-value -q | "
+             "grep -m1 '^shop.orders\t' | cut -f3 | jq .order_id", bin, run, bin, run);
+    out = pipeline_output(cmd);
+    cr_assert_str_eq(out, "1\n1\n", "key and order_id of the first order: %s", out);
+    free(out);
 }

@@ -46,6 +46,7 @@ extern const char *const value_format_names[FORMAT_COUNT];
 #define FORMAT_AUTO FORMAT_COUNT
 extern const char *const format_option_names[FORMAT_COUNT + 1];
 extern const char *const sink_kind_names[SINK_KIND_COUNT];
+extern const char *const stdout_columns_names[STDOUT_COLUMNS_COUNT];
 
 /* Where a value came from: a line of the config file, or its flag. */
 typedef struct config_origin { int line; int from_cli; } config_origin;
@@ -69,6 +70,7 @@ typedef struct run_config {
     double metrics_linger_s;   /* keep serving the final metrics this long */
 
     int sink;                  /* sink_kind */
+    int stdout_columns;        /* stdout_columns: what --sink stdout prints */
     char brokers[1024];        /* empty: the embedded broker */
     char topic_prefix[200];
     int partitions;            /* of every topic (created so, or checked) */

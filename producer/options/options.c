@@ -43,7 +43,12 @@ const option_spec options_table[] = {
     { "kafka.properties", NULL, 'X', OPT_PROPERTY, 0, 0, NO_NAMES, NO_RANGE, NULL, "name=value",
       "any librdkafka property, as in kcat (repeatable)", 0 },
     { "kafka.sink", "sink", 0, OPT_ENUM, AT(sink), NAMES(sink_kind_names, SINK_KIND_COUNT), NO_RANGE, "kafka", "K",
-      "kafka, or null: generate and encode, publish nothing", 0 },
+      "kafka; null: generate and encode, publish nothing; stdout: one JSON\n"
+      "message a line, as kcat prints them (for jq; progress stays on stderr)", 0 },
+    { "output.stdout_columns", "stdout-columns", 0, OPT_ENUM, AT(stdout_columns),
+      NAMES(stdout_columns_names, STDOUT_COLUMNS_COUNT), NO_RANGE, "value", "C",
+      "--sink stdout: value, key-value or topic-key-value (tab-separated,\n"
+      "keys decoded)", 0 },
     { "format", "format", 0, OPT_ENUM, AT(format), NAMES(format_option_names, FORMAT_COUNT + 1), NO_RANGE, "auto",
       "F", "avro, avro-confluent (Confluent's framing, with a schema registry),\n"
       "json, or auto: avro-confluent when a registry is given, else avro", 0 },

@@ -3,6 +3,7 @@
 #include "sink.h"
 
 #include <librdkafka/rdkafka.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,8 @@ struct sink {
     rd_kafka_topic_t *rkt[TOPIC_COUNT];
     char topic_name[TOPIC_COUNT][TOPIC_NAME_MAX + 1];
     sink_counters counters;
+    stdout_columns columns;
+    int binary_keys;
 };
 
 /* shopstream's producer defaults; config kafka.properties and -X override. */
@@ -158,6 +161,9 @@ sink_err sink_new(const sink_config *cfg, sink **out, char *errstr, size_t errle
     sink *s = calloc(1, sizeof *s);
     if (!s) { snprintf(errstr, errlen, "out of memory"); return SINK_ERR_FATAL; }
     s->kind = cfg->kind;
+    s->columns = cfg->columns;
+    s->binary_keys = cfg->binary_keys;
+    if (s->kind == SINK_STDOUT) setvbuf(stdout, NULL, _IOFBF, 1 << 20);
     s->digest_skip = cfg->digest_skip;
     s->on_stats = cfg->on_stats;
     s->stats_opaque = cfg->stats_opaque;
@@ -181,6 +187,31 @@ void sink_free(sink *s) {
 
 const char *sink_topic_name(const sink *s, topic_id t) { return s->topic_name[t]; }
 
+/* --sink stdout: [topic TAB] [key TAB] value NEWLINE. A reader that went
+ * away (jq exited, `| head`) ends the run: SIGPIPE is ignored, so it is
+ * EPIPE here. */
+static int write_line(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
+                      char *errstr, size_t errlen) {
+    if (s->columns == STDOUT_TOPIC_KEY_VALUE) fprintf(stdout, "%s\t", s->topic_name[t]);
+    if (s->columns != STDOUT_VALUE) {
+        if (s->binary_keys && key_len == 8) {
+            const unsigned char *k = key;
+            uint64_t id = 0;
+            for (int i = 0; i < 8; i++) id = id << 8 | k[i];
+            fprintf(stdout, "%lld\t", (long long)id);
+        } else {
+            fwrite(key, 1, key_len, stdout);
+            fputc('\t', stdout);
+        }
+    }
+    fwrite(value, 1, value_len, stdout);
+    if (fputc('\n', stdout) == EOF || ferror(stdout)) {
+        snprintf(errstr, errlen, "stdout: %s", errno == EPIPE ? "the reader closed it" : strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 sink_err sink_produce(sink *s, topic_id t, const void *key, size_t key_len,
                       const void *value, size_t value_len, int64_t timestamp_ms,
                       char *errstr, size_t errlen) {
@@ -189,7 +220,9 @@ sink_err sink_produce(sink *s, topic_id t, const void *key, size_t key_len,
         snprintf(errstr, errlen, "%s: timestamp %lld is outside [0, 2^59) ms", s->topic_name[t], (long long)timestamp_ms);
         return SINK_ERR_FATAL;
     }
-    if (s->kind == SINK_NULL) {
+    if (s->kind == SINK_STDOUT && write_line(s, t, key, key_len, value, value_len, errstr, errlen) != 0)
+        return SINK_ERR_FATAL;
+    if (s->kind == SINK_NULL || s->kind == SINK_STDOUT) {
         tc->produced++; tc->delivered++; tc->bytes += key_len + value_len;
         s->counters.produced++; s->counters.delivered++; s->counters.bytes += key_len + value_len;
         s->counters.digest += digest_message(s->topic_name[t], key, key_len, (const char *)value + s->digest_skip,
@@ -223,6 +256,7 @@ void sink_poll(sink *s, int timeout_ms) {
 }
 
 uint64_t sink_flush(sink *s, int timeout_ms) {
+    if (s->kind == SINK_STDOUT) fflush(stdout);
     if (!s->rk) return 0;
     rd_kafka_flush(s->rk, timeout_ms);
     return (uint64_t)rd_kafka_outq_len(s->rk);

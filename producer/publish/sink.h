@@ -4,7 +4,9 @@
  * The Kafka sink is an idempotent librdkafka producer with the murmur2_random
  * partitioner; message timestamps are the event times given; every message
  * ends in a delivery report that updates the counters and the content digest.
- * The null sink counts and digests at hand-off, for benchmarks and checks.
+ * The null sink counts and digests at hand-off, for benchmarks and checks;
+ * the stdout sink does the same and writes each message as a line (a JSON
+ * value, after its topic and decoded key if asked), for previews with jq.
  *
  * One thread produces, polls and flushes; the counters are read by that
  * same thread. */
@@ -17,7 +19,11 @@
 
 #include "topics.h"
 
-typedef enum sink_kind { SINK_KAFKA, SINK_NULL, SINK_KIND_COUNT } sink_kind;
+typedef enum sink_kind { SINK_KAFKA, SINK_NULL, SINK_STDOUT, SINK_KIND_COUNT } sink_kind;
+
+/* --sink stdout: one message a line, as kcat -C prints them; which columns
+ * (tab-separated) come before the value. */
+typedef enum stdout_columns { STDOUT_VALUE, STDOUT_KEY_VALUE, STDOUT_TOPIC_KEY_VALUE, STDOUT_COLUMNS_COUNT } stdout_columns;
 
 typedef enum sink_err {
     SINK_OK = 0,
@@ -43,6 +49,8 @@ typedef struct sink_config {
     void (*on_stats)(void *opaque, const char *json, size_t len); /* librdkafka statistics, each second */
     void *stats_opaque;
     volatile sig_atomic_t *stop; /* non-zero: stop waiting for queue room (a signal) */
+    stdout_columns columns;      /* --sink stdout */
+    int binary_keys;             /* keys are 8-byte big-endian ids: stdout prints them in decimal */
 } sink_config;
 
 typedef struct sink_topic_counters {
