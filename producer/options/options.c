@@ -64,7 +64,7 @@ const option_spec options_table[] = {
     { "kafka.partitions", "partitions", 0, OPT_INT, AT(partitions), NO_NAMES, 1, 10000, "6", "N",
       "partitions of every topic: missing topics are created, existing ones\n"
       "must have this many", 0 },
-    { "kafka.replication_factor", NULL, 0, OPT_INT, AT(replication_factor), NO_NAMES, 0, 100, "0", NULL,
+    { "kafka.replication_factor", "replication-factor", 0, OPT_INT, AT(replication_factor), NO_NAMES, 0, 100, "0", "N",
       "of the topics shopstream creates; 0: the broker's default", 0 },
     { "kafka.key_format", "key-format", 0, OPT_ENUM, AT(key_format), NAMES(key_format_names, KEY_FORMAT_COUNT),
       NO_RANGE, "binary", "F", "binary (8-byte big-endian id) or string (decimal)", 0 },
