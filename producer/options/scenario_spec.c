@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* scenario_spec.c - `--scenario a,b`: finding each scenario's file,
+ * composing them, and describing an effect for `plan` (see scenario_file.h). */
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain.h"
+#include "scenario_file.h"
+
+/* Lists config/scenarios/ for an error message. */
+static void available(const char *dir, char *buf, size_t cap) {
+    DIR *d = opendir(dir);
+    size_t off = 0;
+    buf[0] = '\0';
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (n > 4 && strcmp(de->d_name + n - 4, ".cfg") == 0 && off + n < cap)
+            off += (size_t)snprintf(buf + off, cap - off, "%s%.*s", off ? ", " : "", (int)(n - 4), de->d_name);
+    }
+    closedir(d);
+}
+
+int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t products, scenario *sc,
+                          char *errstr, size_t errlen) {
+    memset(sc, 0, sizeof *sc);
+    char copy[1024];
+    snprintf(copy, sizeof copy, "%s", spec);
+    char *save = NULL;
+    int parts = 0;
+    for (char *part = strtok_r(copy, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
+        char path[4096], dir[4096];
+        snprintf(dir, sizeof dir, "%.3900s/config/scenarios", data_dir);
+        size_t n = strlen(part);
+        if (strchr(part, '/') || (n > 4 && strcmp(part + n - 4, ".cfg") == 0)) snprintf(path, sizeof path, "%s", part);
+        else snprintf(path, sizeof path, "%.3900s/%.150s.cfg", dir, part);
+        FILE *f = fopen(path, "r");
+        if (!f) {
+            char list[1024];
+            available(dir, list, sizeof list);
+            snprintf(errstr, errlen, "unknown scenario '%s': no file %s (available: %s)", part, path,
+                     list[0] ? list : "none");
+            return SCENARIO_FILE_BAD_SPEC;
+        }
+        fclose(f);
+        static scenario one;
+        if (scenario_file_load(path, products, &one, errstr, errlen) != 0) return -1;
+        if (scenario_compose(sc, &one, errstr, errlen) != 0) return -1;
+        parts++;
+    }
+    if (parts == 0) { snprintf(errstr, errlen, "expected a scenario name, got none"); return SCENARIO_FILE_BAD_SPEC; }
+    char err[512];
+    if (parts > 1 && scenario_validate(sc, products, err, sizeof err) != 0) {
+        snprintf(errstr, errlen, "%s: the composed timeline is contradictory: %s", sc->name, err);
+        return SCENARIO_FILE_BAD_SPEC;
+    }
+    return 0;
+}
+
+void scenario_file_describe(const scenario_effect *e, double f, char *buf, size_t cap) {
+    size_t off = 0;
+    buf[0] = '\0';
+#define ADD(...) do { if (off < cap) off += (size_t)snprintf(buf + off, cap - off, __VA_ARGS__); } while (0)
+    if (e->kinds & EFFECT_RATE) ADD("%srate x%.2f", off ? ", " : "", ramp_at(&e->rate, f));
+    if (e->kinds & EFFECT_PAYMENT_FAILURE) ADD("%s%.0f%% payments fail", off ? ", " : "", e->failure_rate * 100);
+    if (e->kinds & EFFECT_FOCUS) {
+        if (e->focus_product) ADD("%sproduct %lld %.1f%% of lines", off ? ", " : "", (long long)e->focus_product, ramp_at(&e->focus_share, f) * 100);
+        else ADD("%s%s %.1f%% of lines", off ? ", " : "", category_names[e->focus_category], ramp_at(&e->focus_share, f) * 100);
+    }
+    if (e->kinds & EFFECT_COHORT) ADD("%s%s %.0f%%", off ? ", " : "", cohort_names[e->cohort], e->cohort_share * 100);
+    if (e->kinds & EFFECT_CHANNEL) ADD("%s%s %.0f%%", off ? ", " : "", channel_names[e->channel], e->channel_share * 100);
+    if (e->kinds & EFFECT_CAMPAIGN) ADD("%scampaign '%s' -%d%%", off ? ", " : "", e->campaign.name, e->campaign.discount_pct);
+#undef ADD
+}
