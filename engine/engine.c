@@ -105,6 +105,36 @@ void engine_fill_selected(const engine *e, uint64_t first, size_t span, const en
     }
 }
 
+void engine_keep_selected(const engine_selection *sel, order_batch *b) {
+    size_t kept = 0, items = 0;
+    for (size_t k = 0; k < b->n_orders; k++) {
+        if (!sel->owns(sel->ctx, b->first_index + k)) continue;
+        size_t from = b->first_item[k], n = b->item_count[k];
+        b->order_id[kept] = b->order_id[k];
+        b->customer_id[kept] = b->customer_id[k];
+        b->event_time_ms[kept] = b->event_time_ms[k];
+        b->subtotal_cents[kept] = b->subtotal_cents[k];
+        b->discount_cents[kept] = b->discount_cents[k];
+        b->total_cents[kept] = b->total_cents[k];
+        b->campaign_id[kept] = b->campaign_id[k];
+        b->channel[kept] = b->channel[k];
+        b->payment_method[kept] = b->payment_method[k];
+        b->status[kept] = b->status[k];
+        b->item_count[kept] = b->item_count[k];
+        b->first_item[kept] = (uint32_t)items;
+        for (size_t j = 0; j < n; j++, items++) {
+            b->item_product_id[items] = b->item_product_id[from + j];
+            b->item_unit_price_cents[items] = b->item_unit_price_cents[from + j];
+            b->item_discount_cents[items] = b->item_discount_cents[from + j];
+            b->item_line_total_cents[items] = b->item_line_total_cents[from + j];
+            b->item_quantity[items] = b->item_quantity[from + j];
+        }
+        kept++;
+    }
+    b->n_orders = kept;
+    b->n_items = items;
+}
+
 uint64_t engine_count_selected(const engine *e, const engine_selection *sel) {
     uint64_t n = 0;
     for (uint64_t g = 0; g < e->plan.total_orders; g++) n += sel->owns(sel->ctx, g) != 0;

@@ -52,6 +52,12 @@ typedef struct engine_selection {
 void engine_fill_selected(const engine *e, uint64_t first, size_t span, const engine_selection *sel,
                           order_batch *b);
 
+/* Keeps, in place and in order, the orders of b that sel owns, with their
+ * items; b was filled with stride 1 from b->first_index (by a filler that
+ * cannot select, such as the GPU stage). The bytes kept are those
+ * engine_fill_selected would have written. */
+void engine_keep_selected(const engine_selection *sel, order_batch *b);
+
 /* How many of the orders [0, total) sel owns. */
 uint64_t engine_count_selected(const engine *e, const engine_selection *sel);
 

@@ -68,8 +68,11 @@ static void *worker(void *arg) {
         if (p->opt.filler) {
             char err[sizeof p->error];
             err[0] = '\0';
-            if (p->opt.filler->fill(p->opt.filler->ctx, index, first, p->opt.stride, (size_t)count,
-                                    &slot->batch, err, sizeof err) != 0) {
+            /* A filler cannot select: it fills the whole span, then the
+             * selection is kept. */
+            uint64_t from = p->opt.select ? done : first, step = p->opt.select ? 1 : p->opt.stride;
+            if (p->opt.filler->fill(p->opt.filler->ctx, index, from, step, (size_t)count, &slot->batch, err,
+                                    sizeof err) != 0) {
                 pthread_mutex_lock(&p->lock);
                 if (!p->error[0] && err[0]) snprintf(p->error, sizeof p->error, "%s", err);
                 else if (!p->error[0])
@@ -79,6 +82,7 @@ static void *worker(void *arg) {
                 pthread_cond_broadcast(&p->space);
                 break;
             }
+            if (p->opt.select) engine_keep_selected(p->opt.select, &slot->batch);
         } else if (p->opt.select) {
             engine_fill_selected(p->engine, done, (size_t)count, p->opt.select, &slot->batch);
         } else {
@@ -122,10 +126,7 @@ int gen_pool_start(const engine *e, const gen_pool_options *o, gen_pool **out,
         snprintf(errstr, errlen, "generator pool: threads, batch size, ring slots and stride must be >= 1");
         return -1;
     }
-    if (o->select && o->filler) {
-        snprintf(errstr, errlen, "generator pool: a selection of orders is filled by the CPU engine only");
-        return -1;
-    }
+
     gen_pool *p = calloc(1, sizeof *p);
     if (!p) { snprintf(errstr, errlen, "out of memory"); return -1; }
     p->engine = e;

@@ -43,7 +43,8 @@ typedef struct gen_pool_options {
     uint64_t count;
     /* Or, when select is set: batch s spans the orders [s * batch_orders,
      * (s + 1) * batch_orders) of [0, count) and holds those select owns
-     * (engine_fill_selected; the CPU engine only, first and stride unused). */
+     * (engine_fill_selected, or a filler's whole span then
+     * engine_keep_selected; first and stride unused). */
     const engine_selection *select;
     gen_pool_filled_fn on_filled; /* may be NULL */
     void *ctx;

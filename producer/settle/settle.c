@@ -119,16 +119,11 @@ static int settle_rate(run_config *rc, char *errstr, size_t errlen) {
  * two ring slots per thread so that none waits for a slot. Only an
  * explicit --engine gpu may be emulated (tests): the stage decides that
  * when it opens. */
-static int settle_engine(run_config *rc, const settle_env *env, char *errstr, size_t errlen) {
+static void settle_engine(run_config *rc, const settle_env *env) {
     char why[300] = "";
     int asked = rc->engine_asked = rc->engine_kind;
     int gpu = asked == ENGINE_GPU;
-    if (rc->shard_count > 1 && asked == ENGINE_GPU)
-        BLAME(engine_kind, "gpu: a sharded run (--shard) takes the orders of its partitions, which the GPU stage "
-              "cannot select yet: use --engine cpu or auto");
-    if (rc->shard_count > 1 && asked == ENGINE_AUTO) {
-        snprintf(why, sizeof why, "--engine auto: a sharded run generates on the CPU");
-    } else if (asked == ENGINE_AUTO && env->probe_gpu) {
+    if (asked == ENGINE_AUTO && env->probe_gpu) {
         char info[256];
         gpu = gpu_stage_probe(info, sizeof info) == 0;
         snprintf(why, sizeof why, "--engine auto: %s%s", gpu ? "a GPU is usable: " : "GPU: ", info);
@@ -142,7 +137,6 @@ static int settle_engine(run_config *rc, const settle_env *env, char *errstr, si
     if (!rc->threads) rc->threads = gpu ? 2 * env->cores : env->cores;
     if (gpu && rc->ring_slots < 2 * rc->threads)
         rc->ring_slots = 2 * rc->threads < RING_SLOTS_MAX ? 2 * rc->threads : RING_SLOTS_MAX;
-    return 0;
 }
 
 /* A file the run writes at its end must be writable now: nothing is
@@ -207,7 +201,7 @@ int config_settle(run_config *rc, const settle_env *env, char *errstr, size_t er
     if (check_engine(rc, errstr, errlen) != 0) return -1;
     if (settle_rate(rc, errstr, errlen) != 0 || check_engine(rc, errstr, errlen) != 0) return -1;
     if (settle_outputs(rc, env, errstr, errlen) != 0) return -1;
-    if (settle_engine(rc, env, errstr, errlen) != 0) return -1;
+    settle_engine(rc, env);
     rc->settled = 1;
     return 0;
 }
