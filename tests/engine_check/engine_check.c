@@ -31,7 +31,19 @@ typedef struct check_case {
     uint64_t seed;
     size_t batch;
     uint64_t shard, shards;
+    int by_partition; /* the shard takes a selection of orders (as a run's shards do), not every N-th */
 } check_case;
+
+/* A stand-in for the producer's test of a shard's orders (there: Kafka's
+ * murmur2 of the key, modulo 6 partitions, modulo the shard count): a pure
+ * function of the order that takes about a third of them, unevenly. */
+typedef struct partition_shard { uint64_t shard, shards; } partition_shard;
+
+static int shard_owns(void *ctx, uint64_t g) {
+    const partition_shard *p = ctx;
+    uint64_t partition = ((g + 1) * UINT64_C(0x9e3779b97f4a7c15) >> 40) % 6;
+    return partition % p->shards == p->shard;
+}
 
 /* ---- scenarios, built in C: this program reads no config files ---- */
 
@@ -189,15 +201,20 @@ static int check_emulated(const engine *e, const check_case *k, const char *labe
     int rc = -1;
     if (order_batch_init(&a, k->batch) != 0) return -1;
     if (order_batch_init(&b, k->batch) != 0) { order_batch_free(&a); return -1; }
-    uint64_t count = shard_count(e, k);
+    partition_shard ps = { k->shard, k->shards };
+    engine_selection sel = { shard_owns, &ps };
+    uint64_t count = k->by_partition ? engine_get_plan(e)->total_orders : shard_count(e, k);
     for (uint64_t done = 0; done < count; done += k->batch) {
         size_t n = (size_t)(count - done < k->batch ? count - done : k->batch);
-        uint64_t first = k->shard + done * k->shards;
-        engine_fill(e, first, k->shards, n, &a);
-        if (gpu_stage_emulate_fill(e, first, k->shards, n, &b, err, sizeof err) != 0) {
+        uint64_t first = k->by_partition ? done : k->shard + done * k->shards;
+        uint64_t stride = k->by_partition ? 1 : k->shards;
+        if (k->by_partition) engine_fill_selected(e, first, n, &sel, &a);
+        else engine_fill(e, first, stride, n, &a);
+        if (gpu_stage_emulate_fill(e, first, stride, n, &b, err, sizeof err) != 0) {
             printf("FAIL %s: %s\n", label, err);
             goto out;
         }
+        if (k->by_partition) engine_keep_selected(&sel, &b);
         if (compare(&a, &b, "emulated", label) != 0) goto out;
         t->orders += a.n_orders;
         t->items += a.n_items;
@@ -223,11 +240,15 @@ static int check_gpu(const engine *e, const check_case *k, const char *label, to
         printf("FAIL %s: %s\n", label, err);
         goto out;
     }
+    partition_shard ps = { k->shard, k->shards };
+    engine_selection sel = { shard_owns, &ps };
     gen_pool_options o = {
         .threads = LANES, .batch_orders = k->batch, .ring_slots = 2 * LANES,
-        .first = k->shard, .stride = k->shards, .count = shard_count(e, k),
-        .filler = gpu_stage_filler(g),
+        .first = k->by_partition ? 0 : k->shard, .stride = k->by_partition ? 1 : k->shards,
+        .count = k->by_partition ? engine_get_plan(e)->total_orders : shard_count(e, k),
+        .filler = gpu_stage_filler(g), .select = k->by_partition ? &sel : NULL,
     };
+    uint64_t want = k->by_partition ? engine_count_selected(e, &sel) : o.count;
     if (gen_pool_start(e, &o, &pool, err, sizeof err) != 0) {
         printf("FAIL %s: %s\n", label, err);
         goto out;
@@ -235,7 +256,12 @@ static int check_gpu(const engine *e, const check_case *k, const char *label, to
     const order_batch *b;
     uint64_t seen = 0;
     while ((b = gen_pool_next(pool)) != NULL) {
-        engine_fill(e, b->first_index, k->shards, b->n_orders, &a);
+        if (k->by_partition) {
+            uint64_t span = o.count - b->first_index < k->batch ? o.count - b->first_index : k->batch;
+            engine_fill_selected(e, b->first_index, (size_t)span, &sel, &a);
+        } else {
+            engine_fill(e, b->first_index, k->shards, b->n_orders, &a);
+        }
         int same = compare(&a, b, "gpu", label);
         seen += b->n_orders;
         t->items += b->n_items;
@@ -246,8 +272,8 @@ static int check_gpu(const engine *e, const check_case *k, const char *label, to
         printf("FAIL %s: %s\n", label, gen_pool_error(pool));
         goto out;
     }
-    if (seen != o.count) {
-        printf("FAIL %s: the GPU gave %" PRIu64 " orders of %" PRIu64 "\n", label, seen, o.count);
+    if (seen != want) {
+        printf("FAIL %s: the GPU gave %" PRIu64 " orders of %" PRIu64 "\n", label, seen, want);
         goto out;
     }
     t->orders += seen;
@@ -262,8 +288,9 @@ out:
 static void usage(FILE *f) {
     fprintf(f, "usage: engine_check [--emulate | --gpu]\n"
                "  Compares the CPU engine's batches with the GPU stage's, byte for byte, over\n"
-               "  %zu scenarios, 2 seeds, batch sizes 1, 777, 4096 and 65536 and shard splits 1/1 and\n"
-               "  2/3 (one-order batches for the first scenario only).\n"
+               "  %zu scenarios, 2 seeds, batch sizes 1, 777, 4096 and 65536 and shard splits 1/1, 2/3\n"
+               "  (every third order) and 1/3 by partition (a selection, as a run's shards take;\n"
+               "  one-order batches for the first scenario only).\n"
                "  --emulate  only the stage's steps run on the host (needs a CUDA build, no GPU)\n"
                "  --gpu      only the GPU (exit 77, skipped, where none is usable)\n"
                "  exit 0 identical, 1 a difference or an error, 2 usage, 77 skipped\n", N_SCENARIOS);
@@ -293,19 +320,20 @@ int main(int argc, char **argv) {
 
     static const uint64_t seeds[] = { 42, UINT64_C(0x9e3779b97f4a7c15) };
     static const size_t batches[] = { 1, 777, 4096, 65536 };
-    static const uint64_t splits[][2] = { { 0, 1 }, { 2, 3 } };
+    static const uint64_t splits[][3] = { { 0, 1, 0 }, { 2, 3, 0 }, { 1, 3, 1 } }; /* shard, shards, by partition */
     int failed = 0, cases = 0;
     for (size_t si = 0; si < N_SCENARIOS; si++)
         for (size_t ei = 0; ei < 2; ei++)
             for (size_t bi = 0; bi < 4; bi++)
-                for (size_t hi = 0; hi < 2; hi++) {
-                    check_case k = { scenario_names[si], seeds[ei], batches[bi], splits[hi][0], splits[hi][1] };
+                for (size_t hi = 0; hi < 3; hi++) {
+                    check_case k = { scenario_names[si], seeds[ei], batches[bi], splits[hi][0], splits[hi][1],
+                                     (int)splits[hi][2] };
                     /* One-order batches are slow to emulate and prove little
                      * more past the first scenario. */
                     if (k.batch == 1 && si > 0) continue;
                     char label[160], err[512];
-                    snprintf(label, sizeof label, "%s seed %#" PRIx64 " batch %zu shard %" PRIu64 "/%" PRIu64,
-                             k.scenario, k.seed, k.batch, k.shard, k.shards);
+                    snprintf(label, sizeof label, "%s seed %#" PRIx64 " batch %zu shard %" PRIu64 "/%" PRIu64 "%s",
+                             k.scenario, k.seed, k.batch, k.shard, k.shards, k.by_partition ? " by partition" : "");
                     engine_settings s;
                     settings_for(&k, &s);
                     engine *e;
