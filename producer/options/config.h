@@ -84,6 +84,7 @@ typedef struct run_config {
     int format;                /* value_format, or FORMAT_AUTO before settling */
     char registry_url[1024];   /* Confluent-compatible Schema Registry */
     char registry_user_info[512];
+    char registry_ca[CONFIG_PATH_MAX], registry_cert[CONFIG_PATH_MAX], registry_key[CONFIG_PATH_MAX];
     int registry_timeout_ms;
     char currency[16];
     char schema_dir[CONFIG_PATH_MAX]; /* empty: the shipped schemas (settled) */

@@ -8,6 +8,7 @@
 #include "pace.h"
 #include "partition.h"
 #include "registry.h"
+#include "secrets.h"
 #include "simtime.h"
 
 /* The one produce path. 1: produced; 0: a signal stopped the wait for room
@@ -23,7 +24,8 @@ static int publish_message(run_state *st, topic_id t, int64_t key_id, const char
 int publish_register_schemas(run_state *st) {
     const run_config *rc = st->rc;
     if (rc->format != FORMAT_AVRO_CONFLUENT) return 0;
-    registry_config reg = { rc->registry_url, rc->registry_user_info, rc->registry_timeout_ms };
+    registry_config reg = { rc->registry_url, rc->registry_user_info, rc->registry_timeout_ms, rc->registry_ca,
+                            rc->registry_cert, rc->registry_key };
     for (int t = 0; t < TOPIC_COUNT; t++) {
         char subject[TOPIC_NAME_MAX + 16];
         snprintf(subject, sizeof subject, "%s-value", rc->topics.name[t]);
@@ -32,9 +34,11 @@ int publish_register_schemas(run_state *st) {
             return -1;
         encoder_set_schema_id(st->encoder, (topic_id)t, st->schema_ids[t]);
     }
+    char shown[1100];
+    secrets_mask_url(rc->registry_url, shown, sizeof shown);
     if (!rc->quiet)
         fprintf(stderr, "shopstream: registered value schemas at %s: %s-value id %d, %s-value id %d, ...\n",
-                rc->registry_url, rc->topics.name[TOPIC_ORDERS], st->schema_ids[TOPIC_ORDERS],
+                shown, rc->topics.name[TOPIC_ORDERS], st->schema_ids[TOPIC_ORDERS],
                 rc->topics.name[TOPIC_ORDER_ITEMS], st->schema_ids[TOPIC_ORDER_ITEMS]);
     return 0;
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "secrets.h"
+
 #define ANSWER_MAX (1 << 20)
 
 typedef struct answer { char *data; size_t len; int too_big; } answer;
@@ -70,6 +72,11 @@ int registry_register(const registry_config *cfg, const char *subject, const cha
         curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
         curl_easy_setopt(curl, CURLOPT_USERPWD, cfg->user_info);
     }
+    if (cfg->ca_location && *cfg->ca_location) curl_easy_setopt(curl, CURLOPT_CAINFO, cfg->ca_location);
+    if (cfg->cert_location && *cfg->cert_location) curl_easy_setopt(curl, CURLOPT_SSLCERT, cfg->cert_location);
+    if (cfg->key_location && *cfg->key_location) curl_easy_setopt(curl, CURLOPT_SSLKEY, cfg->key_location);
+    char shown[2048];
+    secrets_mask_url(cfg->url, shown, sizeof shown);
     CURLcode rc = curl_easy_perform(curl);
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -77,25 +84,25 @@ int registry_register(const registry_config *cfg, const char *subject, const cha
     json_error_t jerr;
     json_t *answer_json = NULL;
     if (rc != CURLE_OK) {
-        snprintf(errstr, errlen, "cannot reach the schema registry at %s: %s", cfg->url,
+        snprintf(errstr, errlen, "cannot reach the schema registry at %s: %s", shown,
                  curl_err[0] ? curl_err : curl_easy_strerror(rc));
     } else if (ans.too_big) {
-        snprintf(errstr, errlen, "schema registry at %s: answer over %d bytes", cfg->url, ANSWER_MAX);
+        snprintf(errstr, errlen, "schema registry at %s: answer over %d bytes", shown, ANSWER_MAX);
     } else if (!(answer_json = json_loadb(ans.data ? ans.data : "", ans.len, 0, &jerr))) {
         snprintf(errstr, errlen, "schema registry at %s: HTTP %ld with an answer that is not JSON (%.80s)",
-                 cfg->url, status, ans.data ? ans.data : "");
+                 shown, status, ans.data ? ans.data : "");
     } else if (status == 409) {
         const char *m = error_message(answer_json);
         snprintf(errstr, errlen, "schema registry refused the schema for %s as incompatible: %s", subject,
                  m ? m : "(no message)");
     } else if (status < 200 || status >= 300) {
         const char *m = error_message(answer_json);
-        snprintf(errstr, errlen, "schema registry at %s: HTTP %ld registering %s: %s", cfg->url, status, subject,
+        snprintf(errstr, errlen, "schema registry at %s: HTTP %ld registering %s: %s", shown, status, subject,
                  m ? m : "(no message)");
     } else {
         json_t *jid = json_object_get(answer_json, "id");
         if (!json_is_integer(jid) || json_integer_value(jid) < 0 || json_integer_value(jid) > INT32_MAX) {
-            snprintf(errstr, errlen, "schema registry at %s: the answer for %s has no id: %.80s", cfg->url, subject,
+            snprintf(errstr, errlen, "schema registry at %s: the answer for %s has no id: %.80s", shown, subject,
                      ans.data);
         } else {
             *id = (int32_t)json_integer_value(jid);

@@ -11,6 +11,7 @@
 
 #include "admin.h"
 #include "digest.h"
+#include "secrets.h"
 
 #define OPAQUE_TOPIC_BITS 4
 #define OPAQUE_TOPIC_MASK ((1u << OPAQUE_TOPIC_BITS) - 1)
@@ -99,7 +100,11 @@ static rd_kafka_conf_t *make_conf(const sink_config *cfg, const char *brokers, c
     for (size_t i = 0; i < cfg->n_properties; i++) {
         const sink_property *p = &cfg->properties[i];
         if (rd_kafka_conf_set(conf, p->name, p->value, err, sizeof err) != RD_KAFKA_CONF_OK) {
-            snprintf(errstr, errlen, "-X %s=%s: %s", p->name, p->value, err);
+            /* The value only when it cannot be a secret (an unknown name may
+             * be a mistyped secret one). */
+            int known = !strstr(err, "No such configuration property");
+            if (known && !secrets_property_is_secret(p->name)) snprintf(errstr, errlen, "-X %s=%s: %s", p->name, p->value, err);
+            else snprintf(errstr, errlen, "-X %s=***: %s", p->name, err);
             rd_kafka_conf_destroy(conf);
             return NULL;
         }
