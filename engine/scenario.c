@@ -2,6 +2,7 @@
 /* scenario.c - ramps, checks and composition of scenarios (see scenario.h). */
 #include "scenario.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@ double det_exp(double x) {
 
 double det_log(double x) {
     if (!(x > 0.0)) return -1e308;
+    if (!(x <= 1e300)) return 690.7755278982137; /* ln 1e300: infinity must not loop below */
     /* x = m 2^e with m in [1, 2): halving and doubling are exact. */
     int e = 0;
     while (x >= 2.0) { x /= 2.0; e++; }
@@ -40,12 +42,12 @@ double ramp_at(const ramp *r, double f) {
 }
 
 
-static int check_ramp(const ramp *r, double lo, double hi, const char *what, size_t i, char *errstr,
-                      size_t errlen) {
+static int check_ramp(const ramp *r, double lo, double hi, const char *what, char *errstr, size_t errlen) {
     if (!(r->from >= lo && r->from <= hi) || (r->kind != RAMP_CONSTANT && !(r->to >= lo && r->to <= hi)))
-        FAIL("effect %zu: %s must be in [%g, %g]", i + 1, what, lo, hi);
-    if (r->kind == RAMP_EXPONENTIAL && !(r->from > 0.0 && r->to > 0.0))
-        FAIL("effect %zu: %s: an exponential ramp needs from and to above 0", i + 1, what);
+        FAIL("%s must be in [%g, %g]", what, lo, hi);
+    if (r->kind == RAMP_EXPONENTIAL && !(r->from >= RAMP_EXPONENTIAL_MIN && r->to >= RAMP_EXPONENTIAL_MIN))
+        FAIL("%s: an exponential ramp needs from and to of at least %g, got %g and %g", what, RAMP_EXPONENTIAL_MIN,
+             r->from, r->to);
     return 0;
 }
 
@@ -59,46 +61,60 @@ static const char *kind_name(unsigned bit) {
     }
 }
 
-int scenario_validate(const scenario *sc, uint32_t products, char *errstr, size_t errlen) {
+/* An error about effect i (and, for a contradiction, effect j). */
+#define FAIL_AT(...) do { *effect = i; snprintf(errstr, errlen, __VA_ARGS__); return -1; } while (0)
+
+int scenario_check(const scenario *sc, uint32_t products, size_t *effect, size_t *other, char *errstr,
+                   size_t errlen) {
+    *other = SIZE_MAX;
     for (size_t i = 0; i < sc->n_effects; i++) {
         const scenario_effect *e = &sc->effects[i];
         if (!(e->start_h >= 0.0 && e->start_h < 87600.0))
-            FAIL("effect %zu: start must be in [0, 87600) hours, got %g", i + 1, e->start_h);
+            FAIL_AT("start must be in [0, 87600) hours, got %g", e->start_h);
         if (!(e->end_h > e->start_h && e->end_h <= 87600.0))
-            FAIL("effect %zu: end must be after start and at most 87600 hours, got %g", i + 1, e->end_h);
-        if (!e->kinds) FAIL("effect %zu: no effect given", i + 1);
-        if ((e->kinds & EFFECT_RATE) && check_ramp(&e->rate, 0.0, 1e6, "rate", i, errstr, errlen)) return -1;
+            FAIL_AT("end must be after start and at most 87600 hours, got %g", e->end_h);
+        if (!e->kinds) FAIL_AT("no effect given");
+        if ((e->kinds & EFFECT_RATE) && check_ramp(&e->rate, 0.0, 1e6, "rate", errstr, errlen)) { *effect = i; return -1; }
         if ((e->kinds & EFFECT_PAYMENT_FAILURE) && !(e->failure_rate >= 0.0 && e->failure_rate <= 1.0))
-            FAIL("effect %zu: payment_failure.rate must be in [0, 1], got %g", i + 1, e->failure_rate);
+            FAIL_AT("payment_failure.rate must be in [0, 1], got %g", e->failure_rate);
         if (e->kinds & EFFECT_FOCUS) {
-            if (check_ramp(&e->focus_share, 0.0, 1.0, "focus.share", i, errstr, errlen)) return -1;
+            if (check_ramp(&e->focus_share, 0.0, 1.0, "focus.share", errstr, errlen)) { *effect = i; return -1; }
             if (e->focus_product != 0 && (e->focus_product < 1 || e->focus_product > (int64_t)products))
-                FAIL("effect %zu: focus.product %lld is not a product id (1..%u)", i + 1,
+                FAIL_AT("focus.product %lld is not a product id (1..%u)",
                      (long long)e->focus_product, products);
             if ((e->focus_product == 0) == (e->focus_category < 0))
-                FAIL("effect %zu: focus needs exactly one of product or category", i + 1);
+                FAIL_AT("focus needs exactly one of product or category");
         }
         if ((e->kinds & EFFECT_COHORT) && !(e->cohort >= 0 && e->cohort < COHORT_COUNT && e->cohort_share >= 0.0 && e->cohort_share <= 1.0))
-            FAIL("effect %zu: cohort needs a cohort and a share in [0, 1]", i + 1);
+            FAIL_AT("cohort needs a cohort and a share in [0, 1]");
         if ((e->kinds & EFFECT_CHANNEL) && !(e->channel >= 0 && e->channel < CHANNEL_COUNT && e->channel_share >= 0.0 && e->channel_share <= 1.0))
-            FAIL("effect %zu: channel needs a channel and a share in [0, 1]", i + 1);
+            FAIL_AT("channel needs a channel and a share in [0, 1]");
         if (e->kinds & EFFECT_CAMPAIGN) {
             const scenario_campaign *c = &e->campaign;
             if (!(c->discount_pct >= 0 && c->discount_pct <= 100))
-                FAIL("effect %zu: campaign.discount_pct must be in [0, 100], got %d", i + 1, c->discount_pct);
+                FAIL_AT("campaign.discount_pct must be in [0, 100], got %d", c->discount_pct);
             if (!(c->uptake >= 0.0 && c->uptake <= 1.0))
-                FAIL("effect %zu: campaign.uptake must be in [0, 1], got %g", i + 1, c->uptake);
+                FAIL_AT("campaign.uptake must be in [0, 1], got %g", c->uptake);
         }
         for (size_t j = 0; j < i; j++) {
             const scenario_effect *o = &sc->effects[j];
             unsigned clash = e->kinds & o->kinds & ~(unsigned)(EFFECT_RATE | EFFECT_CAMPAIGN);
             if (!clash || e->start_h >= o->end_h || o->start_h >= e->end_h) continue;
             unsigned bit = clash & -clash;
-            FAIL("effect %zu: %s contradicts effect %zu, which sets it for overlapping hours %g-%g", i + 1,
-                 kind_name(bit), j + 1, o->start_h, o->end_h);
+            *other = j;
+            FAIL_AT("%s contradicts effect %zu, which sets it for overlapping hours %g-%g", kind_name(bit), j + 1,
+                    o->start_h, o->end_h);
         }
     }
     return 0;
+}
+
+int scenario_validate(const scenario *sc, uint32_t products, char *errstr, size_t errlen) {
+    size_t effect, other;
+    char msg[400];
+    if (scenario_check(sc, products, &effect, &other, msg, sizeof msg) == 0) return 0;
+    snprintf(errstr, errlen, "effect %zu: %s", effect + 1, msg);
+    return -1;
 }
 
 int scenario_compose(scenario *into, const scenario *add, char *errstr, size_t errlen) {

@@ -74,9 +74,19 @@ typedef struct scenario {
 /* The ramp's value at fraction f in [0, 1] of its window. Host only. */
 double ramp_at(const ramp *r, double f);
 
+/* The least from and to of an exponential ramp: their ratio then stays
+ * within 1e15, where det_log and det_exp are exact enough and finite. */
+#define RAMP_EXPONENTIAL_MIN 1e-9
+
 /* Checks every entry and that no two contradict; errors start with
  * "effect N" (1-based) so callers can point at the file line. */
 int scenario_validate(const scenario *sc, uint32_t products, char *errstr, size_t errlen);
+
+/* The same checks, naming the effect by index instead of in the text:
+ * *effect is the one at fault, *other the one it contradicts (SIZE_MAX if
+ * none), so a caller can point at the lines that wrote them. */
+int scenario_check(const scenario *sc, uint32_t products, size_t *effect, size_t *other, char *errstr,
+                   size_t errlen);
 
 /* Appends the effects of add to into (composing two scenarios). */
 int scenario_compose(scenario *into, const scenario *add, char *errstr, size_t errlen);

@@ -15,6 +15,7 @@
 #endif
 
 int main(int argc, char **argv) {
+    run_install_signals();
     const char *data_dir = getenv("SHOPSTREAM_DATA_DIR");
     if (!data_dir || !*data_dir) data_dir = SHOPSTREAM_DATA_DIR;
 

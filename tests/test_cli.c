@@ -123,7 +123,7 @@ Test(cli, bad_option_values_are_usage_errors) {
 
 Test(cli, unknown_librdkafka_property_is_a_usage_error) {
     const char *args[] = { "run", "-q", "-X", "no.such.property=1", NULL };
-    expect_usage_error(args, "-X no.such.property=1: No such configuration property");
+    expect_usage_error(args, "shopstream: -X no.such.property=***: No such configuration property: \"no.such.property\"\n");
 }
 
 Test(cli, bad_config_file_is_named_with_its_line) {

@@ -227,7 +227,7 @@ Test(scenarios, bad_files_are_refused_with_file_line_and_reason) {
     expect_refused("timeline = (\n  { start = 0; end = 4; cohort = { name = \"gen_q\"; share = 0.5; }; }\n);\n",
                    "2: timeline[0].cohort.name: expected one of gen_z millennial gen_x boomer");
     expect_refused("timeline = (\n  { start = 0; end = 4; rate = { from = 0; to = 2; ramp = \"exponential\"; }; }\n);\n",
-                   "2: timeline[0]: rate: an exponential ramp needs from and to above 0");
+                   "2: timeline[0]: rate: an exponential ramp needs from and to of at least 1e-09, got 0 and 2");
 }
 
 Test(scenarios, missing_scenario_names_the_file_and_lists_the_shipped_ones) {

@@ -31,14 +31,19 @@ int cfgread_file(const char *path, const char *what, size_t max, char **out, siz
     } else if ((unsigned long long)st.st_size > max) {
         snprintf(errstr, errlen, "%s: cannot read the %s file: %lld bytes, more than the %zu it may have", path,
                  what, (long long)st.st_size, max);
-    } else if (!(buf = malloc((size_t)st.st_size + 1))) {
+    } else if (!(buf = malloc(max + 2))) {
         snprintf(errstr, errlen, "%s: cannot read the %s file: out of memory", path, what);
     } else {
+        /* Up to max + 1 bytes whatever the size says (procfs files say 0). */
         size_t got = 0;
-        ssize_t n;
-        while (got < (size_t)st.st_size && (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0) got += (size_t)n;
+        ssize_t n = 0;
+        while (got <= max && (n = read(fd, buf + got, max + 1 - got)) > 0) got += (size_t)n;
         buf[got] = '\0';
-        if (memchr(buf, '\0', got)) {
+        if (n < 0) {
+            snprintf(errstr, errlen, "%s: cannot read the %s file: %s", path, what, strerror(errno));
+        } else if (got > max) {
+            snprintf(errstr, errlen, "%s: cannot read the %s file: more than the %zu bytes it may have", path, what, max);
+        } else if (memchr(buf, '\0', got)) {
             snprintf(errstr, errlen, "%s: cannot read the %s file: it holds a NUL byte", path, what);
         } else {
             *out = buf;
@@ -66,14 +71,35 @@ static char *widen_integers(const char *in, size_t len, const char *path, char *
         char c = in[i];
         if (c == '\n') { line++; *o++ = in[i++]; continue; }
         if (c == '"') { /* a string, escapes and all */
+            size_t start = i;
             *o++ = in[i++];
             while (i < len && in[i] != '"') {
-                if (in[i] == '\\' && i + 1 < len) *o++ = in[i++];
+                if (in[i] == '\\' && i + 1 < len) {
+                    /* \x00 would end the string where libconfig stores it */
+                    if (in[i + 1] == 'x' && i + 3 < len && in[i + 2] == '0' && in[i + 3] == '0') {
+                        snprintf(errstr, errlen, "%s:%d: expected a string without NUL bytes, got \\x00", path, line);
+                        free(out);
+                        return NULL;
+                    }
+                    *o++ = in[i++];
+                }
                 if (in[i] == '\n') line++;
                 *o++ = in[i++];
             }
+            if (i - start > CFGREAD_MAX_STRING) {
+                snprintf(errstr, errlen, "%s:%d: expected a string of at most %d bytes, got %zu", path, line,
+                         CFGREAD_MAX_STRING, i - start - 1);
+                free(out);
+                return NULL;
+            }
             if (i < len) *o++ = in[i++];
             continue;
+        }
+        if (c == '@') { /* @include: files libconfig would read itself, unchecked */
+            snprintf(errstr, errlen, "%s:%d: @include is not supported: put the settings in this file, or pass "
+                     "the other file with -c", path, line);
+            free(out);
+            return NULL;
         }
         if (c == '#' || (c == '/' && i + 1 < len && in[i + 1] == '/')) {
             while (i < len && in[i] != '\n') *o++ = in[i++];
@@ -135,4 +161,22 @@ int cfgread_load(config_t *cfg, const char *path, const char *what, char *errstr
     const char *file = config_error_file(cfg);
     snprintf(errstr, errlen, "%s:%d: %s", file ? file : path, config_error_line(cfg), config_error_text(cfg));
     return -1;
+}
+
+int cfgread_utf8(const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p++;
+        if (c < 0x80) continue;
+        int n = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : -1;
+        if (n < 0 || c > 0xf4 || c == 0xc0 || c == 0xc1) return 0;
+        unsigned cp = c & (0x3fu >> n);
+        for (int i = 0; i < n; i++, p++) {
+            if ((*p & 0xc0) != 0x80) return 0;
+            cp = cp << 6 | (*p & 0x3fu);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+    }
+    return 1;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfgread.h"
 #include "options.h"
 #include "units.h"
 
@@ -41,7 +42,7 @@ void options_expectation(const option_spec *o, char *buf, size_t cap) {
         else snprintf(buf, cap, "an integer in [0, 18446744073709551615]");
         return;
     case OPT_DOUBLE: snprintf(buf, cap, "a number in [%g, %g]", o->min, o->max); return;
-    case OPT_STRING: case OPT_PATH: snprintf(buf, cap, "a string of at most %zu bytes", o->size - 1); return;
+    case OPT_STRING: case OPT_PATH: snprintf(buf, cap, "UTF-8 text of at most %zu bytes", o->size - 1); return;
     case OPT_DURATION: snprintf(buf, cap, "a duration such as 90m, 6h or 2d"); return;
     case OPT_START:
         snprintf(buf, cap, "auto, now, or an ISO-8601 UTC time such as 2026-01-01T00:00:00Z");
@@ -139,6 +140,7 @@ int options_set_text(run_config *rc, const option_spec *o, const char *text, cha
             snprintf(got, sizeof got, "%zu bytes", strlen(text));
             return expected(o, got, errstr, errlen);
         }
+        if (!cfgread_utf8(text)) return expected(o, "bytes that are not UTF-8", errstr, errlen);
         memcpy(f, text, strlen(text) + 1);
         return 0;
     case OPT_DURATION:

@@ -42,6 +42,15 @@ static int number(reader *rd, const config_setting_t *s, const char *path, doubl
     return 0;
 }
 
+/* A string setting: refused unless it is a string of valid UTF-8 (Avro
+ * strings are UTF-8; a reader fails on anything else). */
+static const char *string_of(reader *rd, const config_setting_t *s, const char *path) {
+    const char *text = config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : NULL;
+    if (!text) { fail(rd, s, path, "expected a string"); return NULL; }
+    if (!cfgread_utf8(text)) { fail(rd, s, path, "expected UTF-8 text, got bytes that are not"); return NULL; }
+    return text;
+}
+
 /* Checks that group g has only the members in allowed (NULL-terminated). */
 static int only_members(reader *rd, const config_setting_t *g, const char *path, const char *const *allowed) {
     for (int i = 0; i < config_setting_length(g); i++) {
@@ -71,10 +80,12 @@ static int ramp_value(reader *rd, const config_setting_t *s, const char *path, r
     if (!from || !to) return fail(rd, s, path, "a ramp needs from and to");
     if (number(rd, from, path, &out->from) != 0 || number(rd, to, path, &out->to) != 0) return -1;
     out->kind = RAMP_LINEAR;
-    if (config_setting_lookup_string(s, "ramp", &kind) == CONFIG_TRUE) {
+    const config_setting_t *k = config_setting_get_member(s, "ramp");
+    if (k) {
+        kind = config_setting_type(k) == CONFIG_TYPE_STRING ? config_setting_get_string(k) : "";
         if (strcmp(kind, "linear") == 0) out->kind = RAMP_LINEAR;
         else if (strcmp(kind, "exponential") == 0) out->kind = RAMP_EXPONENTIAL;
-        else return fail(rd, config_setting_get_member(s, "ramp"), path, "ramp must be \"linear\" or \"exponential\"");
+        else return fail(rd, k, path, "ramp must be \"linear\" or \"exponential\"");
     }
     return 0;
 }
@@ -172,20 +183,30 @@ static int read_campaign(reader *rd, const config_setting_t *g, const char *path
     if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { name; discount_pct; ... }");
     if (only_members(rd, g, path, members) != 0) return -1;
     scenario_campaign *c = &e->campaign;
-    const char *name = NULL;
-    if (config_setting_lookup_string(g, "name", &name) == CONFIG_TRUE) {
-        char sub[160];
-        snprintf(sub, sizeof sub, "%.100s.name", path);
-        if (strlen(name) >= sizeof c->name)
-            return fail(rd, config_setting_get_member(g, "name"), sub, "longer than 47 bytes");
-        snprintf(c->name, sizeof c->name, "%s", name);
-    }
-    else snprintf(c->name, sizeof c->name, "%.30s campaign", scenario_name);
-    int pct = 0;
+    const config_setting_t *name = config_setting_get_member(g, "name");
     char sub[160];
+    if (name) {
+        snprintf(sub, sizeof sub, "%.100s.name", path);
+        const char *text = string_of(rd, name, sub);
+        if (!text) return -1;
+        if (strlen(text) >= sizeof c->name) return fail(rd, name, sub, "longer than 47 bytes");
+        snprintf(c->name, sizeof c->name, "%s", text);
+    } else {
+        snprintf(c->name, sizeof c->name, "%.30s campaign", scenario_name);
+    }
     snprintf(sub, sizeof sub, "%.100s.discount_pct", path);
-    if (config_setting_lookup_int(g, "discount_pct", &pct) != CONFIG_TRUE) return fail(rd, g, sub, "expected an integer percentage");
-    c->discount_pct = pct;
+    const config_setting_t *pct = config_setting_get_member(g, "discount_pct");
+    if (!pct) return fail(rd, g, sub, "missing (an integer percentage in [0, 100])");
+    int t = config_setting_type(pct);
+    long long v = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ? config_setting_get_int64(pct) : -1;
+    if ((t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) || v < 0 || v > 100) {
+        char msg[160];
+        if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)
+            snprintf(msg, sizeof msg, "expected an integer in [0, 100], got %lld", v);
+        else snprintf(msg, sizeof msg, "expected an integer in [0, 100]");
+        return fail(rd, pct, sub, msg);
+    }
+    c->discount_pct = (int)v;
     c->target_category = c->target_cohort = -1;
     if (name_of(rd, g, "category", path, category_names, CATEGORY_COUNT, &c->target_category, 0) != 0) return -1;
     if (name_of(rd, g, "cohort", path, cohort_names, COHORT_COUNT, &c->target_cohort, 0) != 0) return -1;
@@ -246,7 +267,8 @@ static void base_name(const char *path, char *out, size_t cap) {
     if (dot && strcmp(dot, ".cfg") == 0) *dot = '\0';
 }
 
-int scenario_file_load(const char *path, uint32_t products, scenario *sc, char *errstr, size_t errlen) {
+int scenario_file_load(const char *path, uint32_t products, scenario *sc, int lines[SCENARIO_EFFECTS_MAX],
+                       char *errstr, size_t errlen) {
     memset(sc, 0, sizeof *sc);
     config_t cfg;
     config_init(&cfg);
@@ -259,11 +281,18 @@ int scenario_file_load(const char *path, uint32_t products, scenario *sc, char *
     const config_setting_t *root = config_root_setting(&cfg);
     static const char *const members[] = { "name", "description", "timeline", NULL };
     if (only_members(&rd, root, "scenario", members) != 0) goto out;
-    const char *name = NULL;
-    if (config_lookup_string(&cfg, "name", &name) == CONFIG_TRUE) snprintf(sc->name, sizeof sc->name, "%s", name);
-    else base_name(path, sc->name, sizeof sc->name);
+    const config_setting_t *name = config_setting_get_member(root, "name");
+    const char *text;
+    if (name) {
+        if (!(text = string_of(&rd, name, "name"))) goto out;
+        if (strlen(text) >= sizeof sc->name) { fail(&rd, name, "name", "longer than 63 bytes"); goto out; }
+        snprintf(sc->name, sizeof sc->name, "%s", text);
+    } else {
+        base_name(path, sc->name, sizeof sc->name);
+    }
+    const config_setting_t *description = config_setting_get_member(root, "description");
+    if (description && !string_of(&rd, description, "description")) goto out;
     const config_setting_t *tl = config_lookup(&cfg, "timeline");
-    int lines[SCENARIO_EFFECTS_MAX] = { 0 };
     if (tl) {
         if (!config_setting_is_list(tl)) { fail(&rd, tl, "timeline", "expected a list ( { ... }, { ... } )"); goto out; }
         if (config_setting_length(tl) > SCENARIO_EFFECTS_MAX) { fail(&rd, tl, "timeline", "more than 32 entries"); goto out; }
@@ -275,12 +304,9 @@ int scenario_file_load(const char *path, uint32_t products, scenario *sc, char *
         }
     }
     char err[512];
-    if (scenario_validate(sc, products, err, sizeof err) != 0) {
-        /* "effect N: ..." -> the line of entry N. */
-        int n = 0;
-        if (sscanf(err, "effect %d", &n) == 1 && n >= 1 && n <= (int)sc->n_effects)
-            snprintf(errstr, errlen, "%s:%d: timeline[%d]: %s", path, lines[n - 1], n - 1, strchr(err, ':') + 2);
-        else snprintf(errstr, errlen, "%s: %s", path, err);
+    size_t at, other;
+    if (scenario_check(sc, products, &at, &other, err, sizeof err) != 0) {
+        snprintf(errstr, errlen, "%s:%d: timeline[%zu]: %s", path, lines[at], at, err);
         goto out;
     }
     rc = 0;

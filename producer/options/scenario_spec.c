@@ -2,6 +2,7 @@
 /* scenario_spec.c - `--scenario a,b`: finding each scenario's file,
  * composing them, and describing an effect for `plan` (see scenario_file.h). */
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +31,10 @@ int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t produ
     snprintf(copy, sizeof copy, "%s", spec);
     char *save = NULL;
     int parts = 0;
+    /* Where each composed effect came from, for errors. */
+    static char files[SCENARIO_EFFECTS_MAX][4096];
+    int lines[SCENARIO_EFFECTS_MAX] = { 0 };
+    size_t entry[SCENARIO_EFFECTS_MAX] = { 0 };
     for (char *part = strtok_r(copy, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
         char path[4096], dir[4096];
         snprintf(dir, sizeof dir, "%.3900s/config/scenarios", data_dir);
@@ -46,15 +51,28 @@ int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t produ
         }
         fclose(f);
         static scenario one;
-        if (scenario_file_load(path, products, &one, errstr, errlen) != 0) return -1;
+        int one_lines[SCENARIO_EFFECTS_MAX];
+        size_t before = sc->n_effects;
+        if (scenario_file_load(path, products, &one, one_lines, errstr, errlen) != 0) return -1;
         if (scenario_compose(sc, &one, errstr, errlen) != 0) return -1;
+        for (size_t i = 0; i < one.n_effects; i++) {
+            snprintf(files[before + i], sizeof files[0], "%s", path);
+            lines[before + i] = one_lines[i];
+            entry[before + i] = i;
+        }
         parts++;
     }
     if (parts == 0) { snprintf(errstr, errlen, "expected a scenario name, got none"); return SCENARIO_FILE_BAD_SPEC; }
     char err[512];
-    if (parts > 1 && scenario_validate(sc, products, err, sizeof err) != 0) {
-        snprintf(errstr, errlen, "%s: the composed timeline is contradictory: %s", sc->name, err);
-        return SCENARIO_FILE_BAD_SPEC;
+    size_t at, other;
+    if (parts > 1 && scenario_check(sc, products, &at, &other, err, sizeof err) != 0) {
+        if (other == SIZE_MAX)
+            snprintf(errstr, errlen, "%.1000s:%d: timeline[%zu]: in %s: %s", files[at], lines[at], entry[at], sc->name, err);
+        else
+            snprintf(errstr, errlen, "%.1000s:%d: timeline[%zu]: composed into %s, it contradicts %.1000s:%d: "
+                     "timeline[%zu] (%s)", files[at], lines[at], entry[at], sc->name, files[other], lines[other],
+                     entry[other], err);
+        return -1;
     }
     return 0;
 }

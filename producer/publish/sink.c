@@ -4,6 +4,7 @@
 
 #include <librdkafka/rdkafka.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,10 @@ struct sink {
     sink_counters counters;
     stdout_columns columns;
     int binary_keys;
+    int connected;         /* the cluster answered: from then on errors are the run's news */
+    int debug;             /* -X debug=...: librdkafka's log lines go to stderr as they come */
+    pthread_mutex_t log_lock; /* @locks last_log (librdkafka logs from its own threads) */
+    char last_log[400];    /* the last warning or error librdkafka logged, for our one line */
 };
 
 /* shopstream's producer defaults; config kafka.properties and -X override. */
@@ -78,11 +83,34 @@ static int on_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque) {
 }
 
 static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) {
-    (void)rk; (void)opaque;
+    (void)rk;
+    sink *s = opaque;
     /* Transport errors are retried by librdkafka; fatal ones surface via
-     * rd_kafka_fatal_error() in sink_fatal(). Say what happened, once a line. */
-    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || err == RD_KAFKA_RESP_ERR__FATAL)
+     * rd_kafka_fatal_error() in sink_fatal(). Before the cluster answered,
+     * the connect error says it all, in one line. */
+    if (s->connected && (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || err == RD_KAFKA_RESP_ERR__FATAL))
         fprintf(stderr, "shopstream: kafka: %s\n", reason);
+}
+
+/* librdkafka's log lines: kept, not printed (unless -X debug asks for
+ * them), so an error is one line of ours that quotes the last of them. */
+static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
+    sink *s = rd_kafka_opaque(rk);
+    if (!s) return;
+    if (s->debug) {
+        fprintf(stderr, "librdkafka: %s: %s\n", fac, buf);
+        return;
+    }
+    if (level > 4) return; /* warnings and worse */
+    pthread_mutex_lock(&s->log_lock);
+    snprintf(s->last_log, sizeof s->last_log, "%s", buf);
+    pthread_mutex_unlock(&s->log_lock);
+}
+
+static void last_log(sink *s, char *buf, size_t cap) {
+    pthread_mutex_lock(&s->log_lock);
+    snprintf(buf, cap, "%s", s->last_log);
+    pthread_mutex_unlock(&s->log_lock);
 }
 
 /* A producer configuration: bootstrap servers, our defaults, then the
@@ -127,6 +155,9 @@ static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t
     rd_kafka_conf_set_opaque(conf, s);
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rd_kafka_conf_set_error_cb(conf, on_error);
+    rd_kafka_conf_set_log_cb(conf, on_log);
+    for (size_t i = 0; i < cfg->n_properties; i++)
+        if (strcmp(cfg->properties[i].name, "debug") == 0) s->debug = 1;
     if (cfg->on_stats) {
         rd_kafka_conf_set(conf, "statistics.interval.ms", "1000", err, sizeof err);
         rd_kafka_conf_set_stats_cb(conf, on_stats);
@@ -141,11 +172,14 @@ static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t
     const struct rd_kafka_metadata *md = NULL;
     rd_kafka_resp_err_t merr = rd_kafka_metadata(s->rk, 0, NULL, &md, cfg->connect_timeout_ms);
     if (merr) {
-        snprintf(errstr, errlen, "cannot reach Kafka at %s within %d ms: %s", cfg->brokers,
-                 cfg->connect_timeout_ms, rd_kafka_err2str(merr));
+        char why[400];
+        last_log(s, why, sizeof why);
+        snprintf(errstr, errlen, "cannot reach Kafka at %s within %d ms: %s%s%s%s", cfg->brokers,
+                 cfg->connect_timeout_ms, rd_kafka_err2str(merr), why[0] ? " (" : "", why, why[0] ? ")" : "");
         return SINK_ERR_CONNECT;
     }
     rd_kafka_metadata_destroy(md);
+    s->connected = 1;
     admin_topic topics[TOPIC_COUNT];
     for (int t = 0; t < TOPIC_COUNT; t++) topics[t] = (admin_topic){ s->topic_name[t], t < TOPIC_FIRST_FACT };
     if (admin_ensure_topics(s->rk, topics, TOPIC_COUNT, cfg->partitions, cfg->replication_factor,
@@ -166,6 +200,11 @@ sink_err sink_new(const sink_config *cfg, sink **out, char *errstr, size_t errle
     sink *s = calloc(1, sizeof *s);
     if (!s) { snprintf(errstr, errlen, "out of memory"); return SINK_ERR_FATAL; }
     s->kind = cfg->kind;
+    if (pthread_mutex_init(&s->log_lock, NULL) != 0) {
+        free(s);
+        snprintf(errstr, errlen, "cannot initialise the sink's lock");
+        return SINK_ERR_FATAL;
+    }
     s->columns = cfg->columns;
     s->binary_keys = cfg->binary_keys;
     if (s->kind == SINK_STDOUT) setvbuf(stdout, NULL, _IOFBF, 1 << 20);
@@ -187,6 +226,7 @@ void sink_free(sink *s) {
     for (int t = TOPIC_COUNT - 1; t >= 0; t--)
         if (s->rkt[t]) rd_kafka_topic_destroy(s->rkt[t]);
     if (s->rk) rd_kafka_destroy(s->rk);
+    pthread_mutex_destroy(&s->log_lock);
     free(s);
 }
 

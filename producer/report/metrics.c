@@ -122,30 +122,30 @@ int metrics_start(const char *addr, metrics **out, char *errstr, size_t errlen) 
     const char *colon = strrchr(addr, ':');
     char extra;
     if (colon) {
-        if ((size_t)(colon - addr) >= sizeof host) { snprintf(errstr, errlen, "--metrics %s: address too long", addr); return -1; }
+        if ((size_t)(colon - addr) >= sizeof host) { snprintf(errstr, errlen, "expected [ADDR:]PORT with an IPv4 ADDR, got %.100s", addr); return -1; }
         memcpy(host, addr, (size_t)(colon - addr));
         host[colon - addr] = '\0';
     }
     if (sscanf(colon ? colon + 1 : addr, "%u%c", &port, &extra) != 1 || port < 1 || port > 65535) {
-        snprintf(errstr, errlen, "--metrics %s: expected [ADDR:]PORT", addr);
+        snprintf(errstr, errlen, "expected [ADDR:]PORT with PORT in [1, 65535], got %.100s", addr);
         return -1;
     }
     struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
     if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-        snprintf(errstr, errlen, "--metrics %s: '%s' is not an IPv4 address", addr, host);
+        snprintf(errstr, errlen, "expected [ADDR:]PORT with an IPv4 ADDR, got %.100s", addr);
         return -1;
     }
     metrics *m = calloc(1, sizeof *m);
     if (!m) { snprintf(errstr, errlen, "out of memory"); return -1; }
     if (pthread_mutex_init(&m->lock, NULL) != 0) {
         free(m);
-        snprintf(errstr, errlen, "--metrics %s: cannot initialise its lock", addr);
+        snprintf(errstr, errlen, "%.100s: cannot initialise its lock", addr);
         return -1;
     }
-    m->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, m,
+    m->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, m,
                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_END);
     if (!m->daemon) {
-        snprintf(errstr, errlen, "--metrics %s: cannot listen there (in use, or not this host's address)", addr);
+        snprintf(errstr, errlen, "cannot listen at %.100s (in use, or not this host's address)", addr);
         pthread_mutex_destroy(&m->lock);
         free(m);
         return -1;

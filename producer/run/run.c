@@ -42,7 +42,7 @@ static void on_signal(int sig) {
 
 /* SIGINT and SIGTERM stop the run with a flush and a summary; a closed
  * stderr or stdout (`| head`) must not kill it: SIGPIPE is ignored. */
-static void install_signals(void) {
+void run_install_signals(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -159,11 +159,15 @@ int run_command(const run_config *rc) {
     memset(&st, 0, sizeof st);
     st.rc = rc;
     st.in_place = isatty(STDERR_FILENO);
-    install_signals();
     if (rc->rate_note[0]) fprintf(stderr, "shopstream: %s\n", rc->rate_note);
 
     int code = EXIT_USAGE;
-    if (rc->metrics_addr[0] && metrics_start(rc->metrics_addr, &st.metrics, st.errstr, sizeof st.errstr) != 0) goto fail;
+    if (rc->metrics_addr[0] && metrics_start(rc->metrics_addr, &st.metrics, st.errstr, sizeof st.errstr) != 0) {
+        char msg[sizeof st.errstr];
+        snprintf(msg, sizeof msg, "%s", st.errstr);
+        config_blame(rc, offsetof(run_config, metrics_addr), msg, st.errstr, sizeof st.errstr);
+        goto fail;
+    }
     if (facts_open(&st) != 0 || open_outputs(&st) != 0) goto fail;
     code = EXIT_FAILED;
     if (start_totals(&st) != 0) goto fail;

@@ -14,6 +14,10 @@ enum exit_code {
     EXIT_INTERRUPTED = 3, /* stopped by a signal; everything produced was delivered */
 };
 
+/* SIGINT and SIGTERM ask a run to stop (flush, summary, exit 3); SIGPIPE is
+ * ignored. main installs them first, before anything can be published. */
+void run_install_signals(void);
+
 int run_command(const run_config *rc);
 
 /* Expected and drawn orders per simulated hour, what the scenario does in
