@@ -110,16 +110,57 @@ Test(encoder, schema_with_an_extra_field_falls_back_to_avro_c) {
     encoder_free(enc);
 }
 
-/* A copy of the shipped schemas in a fresh directory, orders.avsc edited by
- * a Python expression over its lines (a list named lines). */
-static void edited_schemas(const char *tag, const char *python, char *dir, size_t cap) {
+/* A copy of the shipped schemas in a fresh directory, one file edited by a
+ * Python expression over its lines (a list named lines). */
+static void edited_schema(const char *tag, const char *file, const char *python, char *dir, size_t cap) {
     char src[512], cmd[4096];
     support_tmp_path(tag, dir, cap);
     support_source_path("schemas", src, sizeof src);
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp '%s'/*.avsc '%s'/ && python3 -c \""
-             "p='%s/orders.avsc'; lines=open(p).read().split('\\n'); %s; open(p,'w').write('\\n'.join(lines))\"",
-             dir, src, dir, dir, python);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && cp '%s'/*.avsc '%s'/ && python3 -c \""
+             "p='%s/%s'; lines=open(p).read().split('\\n'); %s; open(p,'w').write('\\n'.join(lines))\"",
+             dir, dir, src, dir, dir, file, python);
     cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+static void edited_schemas(const char *tag, const char *python, char *dir, size_t cap) {
+    edited_schema(tag, "orders.avsc", python, dir, cap);
+}
+
+/* The schema directory with one edit is refused, the error being want
+ * after the file's path. */
+static void expect_schema_refused(const char *file, const char *python, const char *want) {
+    char dir[512], err[1024], full[1400];
+    edited_schema("bad-schema", file, python, dir, sizeof dir);
+    encoder *enc = NULL;
+    int r = encoder_new(dir, "USD", "baseline", FORMAT_AVRO, &enc, err, sizeof err);
+    encoder_free(enc);
+    cr_assert_neq(r, 0, "%s edited by %s was taken", file, python);
+    snprintf(full, sizeof full, "%s/%s: %s", dir, file, want);
+    cr_assert_str_eq(err, full);
+}
+
+Test(encoder, schemas_that_no_reader_decodes_to_the_contract_are_refused) {
+    /* a union without null: "null" would be written as branch 0, an int */
+    expect_schema_refused("orders.avsc", "lines[17] = lines[17].replace('[\\\"null\\\", \\\"long\\\"], \\\"default\\\": null', '[\\\"int\\\", \\\"long\\\"], \\\"default\\\": 0')",
+                          "field 'campaign_id': expected a union of null and long, found a union without null "
+                          "(readers could not tell null from a value)");
+    /* ["string", Category] for a nullable enum */
+    expect_schema_refused("campaigns.avsc", "lines[9] = lines[9].replace('[\\\"null\\\", ', '[\\\"string\\\", ').replace('\\\"default\\\": null', '\\\"default\\\": \\\"\\\"')",
+                          "field 'target_category': expected a union of null and an enum, found a union without "
+                          "null (readers could not tell null from a value)");
+    /* microseconds: readers would see 1970 */
+    expect_schema_refused("order_items.avsc", "lines[:] = [l.replace('timestamp-millis', 'timestamp-micros') for l in lines]",
+                          "field 'event_time': expected a long with logicalType timestamp-millis (event times are "
+                          "epoch milliseconds), got timestamp-micros");
+    /* a duplicate field name */
+    expect_schema_refused("orders.avsc", "lines.insert(18, lines[18] + ',')",
+                          "field 'scenario': a second field of that name (fields 13 and 14)");
+    /* a default of the wrong type */
+    expect_schema_refused("orders.avsc", "lines[17] = lines[17].replace('\\\"default\\\": null', '\\\"default\\\": \\\"none\\\"')",
+                          "field 'campaign_id': its default does not fit its type (for a union: the first branch's)");
+    /* an invalid namespace */
+    expect_schema_refused("orders.avsc", "lines[3] = lines[3].replace('shopstream', 'shop-stream')",
+                          "record 'Order': expected a namespace of dot-separated names, got 'shop-stream'");
 }
 
 Test(encoder, schema_with_two_same_typed_fields_swapped_is_refused_naming_the_field) {

@@ -18,7 +18,8 @@
 
 #include "encoder.h"
 
-typedef enum field_kind { F_LONG, F_INT, F_STRING, F_DOUBLE, F_BOOLEAN, F_ENUM, F_OPT_LONG, F_OPT_ENUM } field_kind;
+/* F_TIME: a long with logicalType timestamp-millis (epoch milliseconds). */
+typedef enum field_kind { F_LONG, F_TIME, F_INT, F_STRING, F_DOUBLE, F_BOOLEAN, F_ENUM, F_OPT_LONG, F_OPT_ENUM } field_kind;
 
 typedef struct field_spec {
     const char *name;

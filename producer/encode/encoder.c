@@ -19,6 +19,7 @@
 #include "domain.h"
 #include "errors.h"
 #include "jsonenc.h"
+#include "schema_check.h"
 
 #define SCHEMA_MAX_BYTES (1u << 20)
 #define ENUM_OF(names, n) (names), (n)
@@ -28,7 +29,7 @@ static const field_spec customer_fields[CUSTOMER_FIELD_COUNT] = {
     [CUSTOMER_COHORT] = { "cohort", F_ENUM, ENUM_OF(cohort_names, COHORT_COUNT) },
     [CUSTOMER_PREFERRED_CHANNEL] = { "preferred_channel", F_ENUM, ENUM_OF(channel_names, CHANNEL_COUNT) },
     [CUSTOMER_REGION] = { "region", F_ENUM, ENUM_OF(region_names, REGION_COUNT) },
-    [CUSTOMER_SIGNUP_TIME] = { "signup_time", F_LONG, NULL, 0 },
+    [CUSTOMER_SIGNUP_TIME] = { "signup_time", F_TIME, NULL, 0 },
     [CUSTOMER_LOYALTY_TIER] = { "loyalty_tier", F_ENUM, ENUM_OF(loyalty_tier_names, TIER_COUNT) },
 };
 static const field_spec product_fields[PRODUCT_FIELD_COUNT] = {
@@ -45,13 +46,13 @@ static const field_spec campaign_fields[CAMPAIGN_FIELD_COUNT] = {
     [CAMPAIGN_DISCOUNT_PCT] = { "discount_pct", F_INT, NULL, 0 },
     [CAMPAIGN_TARGET_CATEGORY] = { "target_category", F_OPT_ENUM, ENUM_OF(category_names, CATEGORY_COUNT) },
     [CAMPAIGN_TARGET_COHORT] = { "target_cohort", F_OPT_ENUM, ENUM_OF(cohort_names, COHORT_COUNT) },
-    [CAMPAIGN_START_TIME] = { "start_time", F_LONG, NULL, 0 },
-    [CAMPAIGN_END_TIME] = { "end_time", F_LONG, NULL, 0 },
+    [CAMPAIGN_START_TIME] = { "start_time", F_TIME, NULL, 0 },
+    [CAMPAIGN_END_TIME] = { "end_time", F_TIME, NULL, 0 },
 };
 static const field_spec order_fields[ORDER_FIELD_COUNT] = {
     [ORDER_ID] = { "order_id", F_LONG, NULL, 0 },
     [ORDER_CUSTOMER_ID] = { "customer_id", F_LONG, NULL, 0 },
-    [ORDER_EVENT_TIME] = { "event_time", F_LONG, NULL, 0 },
+    [ORDER_EVENT_TIME] = { "event_time", F_TIME, NULL, 0 },
     [ORDER_CHANNEL] = { "channel", F_ENUM, ENUM_OF(channel_names, CHANNEL_COUNT) },
     [ORDER_PAYMENT_METHOD] = { "payment_method", F_ENUM, ENUM_OF(payment_method_names, PAYMENT_COUNT) },
     [ORDER_STATUS] = { "status", F_ENUM, ENUM_OF(order_status_names, STATUS_COUNT) },
@@ -71,7 +72,7 @@ static const field_spec order_item_fields[ITEM_FIELD_COUNT] = {
     [ITEM_UNIT_PRICE_CENTS] = { "unit_price_cents", F_LONG, NULL, 0 },
     [ITEM_DISCOUNT_CENTS] = { "discount_cents", F_LONG, NULL, 0 },
     [ITEM_LINE_TOTAL_CENTS] = { "line_total_cents", F_LONG, NULL, 0 },
-    [ITEM_EVENT_TIME] = { "event_time", F_LONG, NULL, 0 },
+    [ITEM_EVENT_TIME] = { "event_time", F_TIME, NULL, 0 },
 };
 
 static const struct { const field_spec *fields; size_t n; } topic_fields[TOPIC_COUNT] = {
@@ -91,6 +92,7 @@ const field_spec *codec_fields(topic_id t, size_t *n) {
 static const char *kind_name(field_kind k) {
     switch (k) {
     case F_LONG: return "long";
+    case F_TIME: return "long (timestamp-millis)";
     case F_INT: return "int";
     case F_STRING: return "string";
     case F_DOUBLE: return "double";
@@ -110,16 +112,19 @@ static int bind_field(codec *c, size_t i, const field_spec *f, avro_schema_t fs,
     if (f->kind == F_OPT_LONG || f->kind == F_OPT_ENUM) {
         if (!is_avro_union(fs) || avro_schema_union_size(fs) != 2)
             FAIL("%s: field '%s': expected a %s, found %s", path, f->name, kind_name(f->kind), avro_schema_type_name(fs));
+        int nulls = 0;
         for (int b = 0; b < 2; b++) {
             avro_schema_t bs = avro_schema_union_branch(fs, b);
-            if (is_avro_null(bs)) c->null_branch[i] = b; else { c->some_branch[i] = b; target = bs; }
+            if (is_avro_null(bs)) { c->null_branch[i] = b; nulls++; }
+            else { c->some_branch[i] = b; target = bs; }
         }
-        if (c->null_branch[i] == c->some_branch[i])
-            FAIL("%s: field '%s': expected a %s", path, f->name, kind_name(f->kind));
+        if (nulls != 1)
+            FAIL("%s: field '%s': expected a %s, found a union %s", path, f->name, kind_name(f->kind),
+                 nulls ? "of two nulls" : "without null (readers could not tell null from a value)");
     }
     int ok = 0;
     switch (f->kind) {
-    case F_LONG: case F_OPT_LONG: ok = is_avro_int64(target); break;
+    case F_LONG: case F_TIME: case F_OPT_LONG: ok = is_avro_int64(target); break;
     case F_INT: ok = is_avro_int32(target); break;
     case F_STRING: ok = is_avro_string(target); break;
     case F_DOUBLE: ok = is_avro_double(target); break;
@@ -141,8 +146,18 @@ static int codec_load(codec *c, topic_id t, const char *dir, char *errstr, size_
     size_t len = 0;
     char *json = NULL;
     if (cfgread_file(path, "schema", SCHEMA_MAX_BYTES, &json, &len, errstr, errlen) != 0) return -1;
-    int rc = avro_schema_from_json_length(json, len, &c->schema);
     c->text = json;
+    json_error_t jerr;
+    json_t *doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc) FAIL("%s:%d: invalid JSON: %s", path, jerr.line, jerr.text);
+    int checked = schema_check_json(path, doc, errstr, errlen);
+    for (size_t i = 0; checked == 0 && i < topic_fields[t].n; i++) {
+        const json_t *f = schema_check_field(doc, topic_fields[t].fields[i].name);
+        if (f && topic_fields[t].fields[i].kind == F_TIME) checked = schema_check_millis(path, f, errstr, errlen);
+    }
+    json_decref(doc);
+    if (checked != 0) return -1;
+    int rc = avro_schema_from_json_length(json, len, &c->schema);
     if (rc != 0) FAIL("%s: invalid Avro schema: %s", path, avro_strerror());
     if (!is_avro_record(c->schema)) FAIL("%s: expected a record schema, found %s", path, avro_schema_type_name(c->schema));
 
