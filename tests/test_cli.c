@@ -158,3 +158,36 @@ Test(cli, plan_prints_expected_and_drawn_orders_per_hour) {
     cr_assert(strstr(r.stdout_text, "840.0") != NULL, "%s", r.stdout_text);
     cr_assert(strstr(r.stdout_text, "# total") != NULL);
 }
+
+/* A schema directory whose orders.avsc has n extra optional fields. */
+static void schemas_with_extra_fields(const char *tag, int n, char *dir, size_t cap) {
+    char src[512], cmd[4096];
+    support_tmp_path(tag, dir, cap);
+    support_source_path("schemas", src, sizeof src);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && cp '%s'/*.avsc '%s'/ && python3 -c \""
+             "import json; p='%s/orders.avsc'; s=json.load(open(p)); "
+             "s['fields'] += [{'name': 'extra_%%d' %% i, 'type': ['null', 'long'], 'default': None} for i in range(%d)]; "
+             "json.dump(s, open(p, 'w'))\"", dir, dir, src, dir, dir, n);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+Test(cli, a_schema_with_thousands_of_extra_fields_runs_to_the_end_or_is_refused_at_start) {
+    char dir[512], stats[512];
+    schemas_with_extra_fields("extra4100", 4100, dir, sizeof dir);
+    support_tmp_path("extra.json", stats, sizeof stats);
+    const char *ok[] = { "run", "--sink", "null", "--duration", "1h", "--schema-dir", dir, "-q", "--stats-json", stats,
+                         NULL };
+    run_result r;
+    support_run(ok, &r);
+    cr_assert_eq(r.exit_code, 0, "4100 extra optional fields (values over 4 KiB): %s", r.stderr_text);
+    json_t *s = support_read_stats(stats);
+    cr_assert(s && support_stat(s, "orders") > 10 && support_stat(s, "bytes") > support_stat(s, "orders") * 4100,
+              "the orders should carry their 4100 nulls");
+    json_decref(s);
+
+    schemas_with_extra_fields("extra200k", 200000, dir, sizeof dir);
+    const char *big[] = { "run", "--duration", "1h", "--schema-dir", dir, NULL };
+    char want[1200];
+    snprintf(want, sizeof want, "shopstream: %s/orders.avsc: cannot read the schema file: ", dir);
+    expect_usage_error(big, want);
+}

@@ -66,6 +66,7 @@ typedef struct codec {
     int some_branch[FIELDS_MAX];         /* unions: the other one */
     int symbol[FIELDS_MAX][SYMBOLS_MAX]; /* engine code -> schema symbol index */
     int exact;                           /* exactly the contract's fields, nothing after them */
+    size_t bound;                        /* the most bytes a value can take, frame included */
     char *text;                          /* the .avsc as read, for a schema registry */
 } codec;
 
@@ -90,8 +91,7 @@ int avro_generic_order_item(encoder *enc, const order_batch *b, size_t k, size_t
 
 /* avro_direct.c: the two hot topics written straight from the batch's
  * columns, the same bytes as avro-c (test_encoder proves it), when the
- * schema is exact and cap is at least DIRECT_MAX plus the strings. */
-#define DIRECT_MAX 512 /* more than an order's or an item's fixed fields can take */
+ * schema is exact; buf must hold the topic's bound. */
 int avro_direct_order(const encoder *enc, const order_batch *b, size_t k, char *buf);
 int avro_direct_order_item(const order_batch *b, size_t k, size_t line, char *buf);
 

@@ -202,6 +202,32 @@ static int codec_load(codec *c, topic_id t, const char *dir, char *errstr, size_
     return 0;
 }
 
+/* The most bytes one field of kind k takes in Avro binary; strings at most
+ * string_max bytes. A varint of a long or an index takes at most 10. */
+static size_t field_bound(field_kind k, size_t string_max) {
+    switch (k) {
+    case F_DOUBLE: return 8;
+    case F_BOOLEAN: return 1;
+    case F_STRING: return 10 + string_max;
+    case F_OPT_LONG: case F_OPT_ENUM: return 20;
+    default: return 10;
+    }
+}
+
+/* Every contract field at its largest, each of the user's extra fields
+ * (always null) as its branch index; JSON: every string escaped six times
+ * over, with room for the names. */
+static size_t value_bound(const encoder *enc, topic_id t, const codec *c) {
+    size_t strings = CATALOG_NAME_MAX + enc->currency_len + enc->scenario_len, n = topic_fields[t].n;
+    size_t bound = 5; /* Confluent's frame */
+    for (size_t i = 0; i < n; i++) bound += field_bound(topic_fields[t].fields[i].kind, strings);
+    bound += 10 * (avro_schema_record_size(c->schema) - n);
+    if (enc->format == FORMAT_JSON) bound = 1024 + 6 * strings + 48 * n;
+    return bound;
+}
+
+size_t encoder_value_bound(const encoder *enc, topic_id t) { return enc->codecs[t].bound; }
+
 static void codec_free(codec *c) {
     free(c->text);
     if (c->has_value) avro_value_decref(&c->value);
@@ -231,6 +257,16 @@ int encoder_new(const char *schema_dir, const char *currency, const char *scenar
     }
     enc->currency_len = strlen(enc->currency);
     enc->scenario_len = strlen(enc->scenario);
+    for (int t = 0; t < TOPIC_COUNT; t++) {
+        enc->codecs[t].bound = value_bound(enc, (topic_id)t, &enc->codecs[t]);
+        if (enc->codecs[t].bound > ENCODER_VALUE_LIMIT) {
+            snprintf(errstr, errlen, "%s/%s: a value could take %zu bytes, more than the %d a Kafka message may "
+                     "hold by default (message.max.bytes): fewer extra fields", schema_dir, topic_schema_files[t],
+                     enc->codecs[t].bound, ENCODER_VALUE_LIMIT);
+            encoder_free(enc);
+            return -1;
+        }
+    }
     *out = enc;
     return 0;
 }
@@ -244,16 +280,16 @@ void encoder_free(encoder *enc) {
     free(enc);
 }
 
-/* Orders and items directly when the schema allows it, else through avro-c. */
+/* Orders and items directly when the schema allows it and the buffer holds
+ * the largest value (the bound less the frame), else through avro-c. */
 static int write_order(encoder *enc, const order_batch *b, size_t k, char *buf, size_t cap) {
-    if (enc->codecs[TOPIC_ORDERS].exact && !enc->force_generic &&
-        cap >= DIRECT_MAX + enc->currency_len + enc->scenario_len)
+    if (enc->codecs[TOPIC_ORDERS].exact && !enc->force_generic && cap + 5 >= enc->codecs[TOPIC_ORDERS].bound)
         return avro_direct_order(enc, b, k, buf);
     return avro_generic_order(enc, b, k, buf, cap);
 }
 
 static int write_order_item(encoder *enc, const order_batch *b, size_t k, size_t line, char *buf, size_t cap) {
-    if (enc->codecs[TOPIC_ORDER_ITEMS].exact && !enc->force_generic && cap >= DIRECT_MAX)
+    if (enc->codecs[TOPIC_ORDER_ITEMS].exact && !enc->force_generic && cap + 5 >= enc->codecs[TOPIC_ORDER_ITEMS].bound)
         return avro_direct_order_item(b, k, line, buf);
     return avro_generic_order_item(enc, b, k, line, buf, cap);
 }

@@ -34,6 +34,12 @@ const char *encoder_schema_text(const encoder *enc, topic_id t);
 /* avro-confluent: the registry's id for a topic's schema, put in the frame. */
 void encoder_set_schema_id(encoder *enc, topic_id t, int32_t id);
 
+/* The most bytes a value of topic t can take in this encoder's format and
+ * schema (frame included), known at start: buffers of this size never make
+ * a run fail half-way. */
+size_t encoder_value_bound(const encoder *enc, topic_id t);
+#define ENCODER_VALUE_LIMIT 1000000
+
 /* Bytes of frame before the Avro in a value of this format (5 or 0). */
 size_t encoder_frame_length(value_format format);
 void encoder_free(encoder *enc);

@@ -57,7 +57,7 @@ int publish_drain(run_state *st, int timeout_ms) {
 /* One dimension record, encoded on this thread into st->value. */
 static int publish_record(run_state *st, topic_id t, int64_t id, int len, int64_t ts) {
     if (len < 0) {
-        snprintf(st->errstr, sizeof st->errstr, "%s: a value outgrew %d bytes", st->rc->topics.name[t], VALUE_MAX);
+        snprintf(st->errstr, sizeof st->errstr, "%s: a value outgrew %zu bytes", st->rc->topics.name[t], st->value_cap);
         return -1;
     }
     return publish_message(st, t, id, st->value, (size_t)len, ts) < 0 ? -1 : 0;
@@ -69,13 +69,13 @@ int publish_dimensions(run_state *st) {
     int64_t ts = st->rc->engine.start_ms;
     for (size_t i = 0; i < c->n_customers && !run_stop_signal; i++)
         if (publish_record(st, TOPIC_CUSTOMERS, c->customers[i].id,
-                           encoder_customer(st->encoder, &c->customers[i], st->value, VALUE_MAX), ts)) return -1;
+                           encoder_customer(st->encoder, &c->customers[i], st->value, st->value_cap), ts)) return -1;
     for (size_t i = 0; i < c->n_products && !run_stop_signal; i++)
         if (publish_record(st, TOPIC_PRODUCTS, c->products[i].id,
-                           encoder_product(st->encoder, &c->products[i], st->value, VALUE_MAX), ts)) return -1;
+                           encoder_product(st->encoder, &c->products[i], st->value, st->value_cap), ts)) return -1;
     for (size_t i = 0; i < c->n_campaigns && !run_stop_signal; i++)
         if (publish_record(st, TOPIC_CAMPAIGNS, c->campaigns[i].id,
-                           encoder_campaign(st->encoder, &c->campaigns[i], st->value, VALUE_MAX), ts)) return -1;
+                           encoder_campaign(st->encoder, &c->campaigns[i], st->value, st->value_cap), ts)) return -1;
     /* Facts only after every dimension record is acknowledged. */
     if (publish_drain(st, FLUSH_TIMEOUT_MS) != 0 && !run_stop_signal) {
         const char *why = sink_get_counters(st->sink)->first_error;

@@ -82,6 +82,7 @@ static void run_cleanup(run_state *st) {
     sink_free(st->sink);
     embedded_broker_stop(st->broker);
     encoder_free(st->encoder);
+    free(st->value);
 }
 
 /* The encoder, the registry, the sink and its brokers: all before anything
@@ -91,6 +92,10 @@ static int open_outputs(run_state *st) {
     if (encoder_new(rc->schema_dir, rc->currency, rc->engine.scenario.name, (value_format)rc->format, &st->encoder,
                     st->errstr, sizeof st->errstr) != 0)
         return -1;
+    for (int t = 0; t < TOPIC_FIRST_FACT; t++)
+        if (encoder_value_bound(st->encoder, (topic_id)t) > st->value_cap)
+            st->value_cap = encoder_value_bound(st->encoder, (topic_id)t);
+    if (!(st->value = malloc(st->value_cap))) { snprintf(st->errstr, sizeof st->errstr, "out of memory"); return -1; }
     if (publish_register_schemas(st) != 0) return -1;
     sink_config sc = { (sink_kind)rc->sink, rc->brokers, &rc->topics, rc->properties, rc->n_properties,
                        rc->connect_timeout_ms, rc->partitions, rc->replication_factor,

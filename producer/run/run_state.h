@@ -25,7 +25,6 @@
 #include "sink.h"
 #include "topics.h"
 
-#define VALUE_MAX 4096          /* the largest value a dimension record may encode to */
 #define FLUSH_TIMEOUT_MS 30000  /* how long the final flush waits for delivery reports */
 
 /* The last signal asking the run to stop, and how many came: a second one
@@ -65,7 +64,8 @@ typedef struct run_state {
     metrics *metrics;          /* --metrics */
     int32_t schema_ids[TOPIC_COUNT]; /* avro-confluent */
     run_totals totals;
-    char value[VALUE_MAX];     /* a dimension record's encoded value */
+    char *value;               /* a dimension record's encoded value ... */
+    size_t value_cap;          /* ... in the encoder's bound for them */
 
     /* Timing (pace.c). */
     double t0;                 /* wall clock at the start */
