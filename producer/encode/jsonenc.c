@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain.h"
@@ -94,7 +95,11 @@ int jsonenc_customer(const customer *c, char *buf, size_t cap) {
 int jsonenc_product(const product *p, char *buf, size_t cap) {
     jbuf j = { buf, 0, cap, 0 };
     char pop[32];
-    int n = snprintf(pop, sizeof pop, "%.17g", p->popularity); /* round-trips the double */
+    int n = 0;
+    for (int digits = 1; digits <= 17; digits++) { /* the shortest form that reads back to the same double */
+        n = snprintf(pop, sizeof pop, "%.*g", digits, p->popularity);
+        if (strtod(pop, NULL) == p->popularity) break;
+    }
     if (!strpbrk(pop, ".eEn")) n += snprintf(pop + n, sizeof pop - (size_t)n, ".0"); /* stays a real: 1.0, not 1 */
     LIT(&j, "{\"product_id\":"); num(&j, p->id);
     LIT(&j, ",\"category\":"); name(&j, category_names[p->category]);

@@ -18,6 +18,18 @@
 #define PAGE_MAX 16384
 
 /* Lateness histogram bounds, in seconds. */
+
+/* A label value as the Prometheus text format wants it: backslash, double
+ * quote and newline escaped. */
+static void label_value(const char *in, char *out, size_t cap) {
+    size_t o = 0;
+    for (; *in && o + 3 < cap; in++) {
+        if (*in == '\\' || *in == '"') { out[o++] = '\\'; out[o++] = *in; }
+        else if (*in == '\n') { out[o++] = '\\'; out[o++] = 'n'; }
+        else out[o++] = *in;
+    }
+    out[o] = '\0';
+}
 static const double le_s[] = { 0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30 };
 #define N_LE (sizeof le_s / sizeof le_s[0])
 
@@ -61,7 +73,9 @@ static int render(const snapshot *s, char *page) {
         for (int t = 0; t < TOPIC_COUNT; t++) {
             const sink_topic_counters *c = &s->sink.topic[t];
             unsigned long long v = w == 0 ? c->produced : w == 1 ? c->delivered : w == 2 ? c->failed : c->bytes;
-            P("shopstream_messages_%s_total{topic=\"%s\"} %llu\n", what[w], s->topic[t], v);
+            char label[600];
+            label_value(s->topic[t], label, sizeof label);
+            P("shopstream_messages_%s_total{topic=\"%s\"} %llu\n", what[w], label, v);
         }
     }
     one(page, &off, "shopstream_orders_total", "counter", "Orders handed to the producer.", (double)s->orders);
@@ -86,7 +100,11 @@ static int render(const snapshot *s, char *page) {
         "Messages sent to brokers and not yet acknowledged.", (double)s->in_flight);
     P("# HELP shopstream_kafka_broker_rtt_seconds Average broker round-trip time (librdkafka statistics).\n");
     P("# TYPE shopstream_kafka_broker_rtt_seconds gauge\n");
-    for (int b = 0; b < s->n_brokers; b++) P("shopstream_kafka_broker_rtt_seconds{broker=\"%s\"} %.6f\n", s->broker[b], s->rtt_avg_s[b]);
+    for (int b = 0; b < s->n_brokers; b++) {
+        char label[600];
+        label_value(s->broker[b], label, sizeof label);
+        P("shopstream_kafka_broker_rtt_seconds{broker=\"%s\"} %.6f\n", label, s->rtt_avg_s[b]);
+    }
     return off < PAGE_MAX ? off : PAGE_MAX - 1;
 }
 

@@ -7,6 +7,7 @@
 
 #include "lateness.h"
 #include "topics.h"
+#include "jsonenc.h"
 
 static double per_s(uint64_t n, double s) { return s > 0.0 ? (double)n / s : 0.0; }
 
@@ -80,6 +81,14 @@ void report_summary(FILE *out, const run_totals *t) {
     fflush(out);
 }
 
+/* A JSON string, escaped as JSON wants (quotes, backslashes, controls). */
+static void json_string(FILE *f, const char *s) {
+    char buf[2048];
+    int n = jsonenc_string(buf, sizeof buf, 0, s);
+    if (n < 0) n = jsonenc_string(buf, sizeof buf, 0, "(too long)");
+    fwrite(buf, 1, (size_t)n, f);
+}
+
 int report_stats_json(const char *path, const run_totals *t, char *errstr, size_t errlen) {
     FILE *f = fopen(path, "w");
     if (!f) {
@@ -87,9 +96,11 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
         return -1;
     }
     const sink_counters *c = t->sink;
-    fprintf(f, "{\n");
-    fprintf(f, "  \"scenario\": \"%s\",\n  \"seed\": %llu,\n  \"sink\": \"%s\",\n", t->scenario,
-            (unsigned long long)t->seed, t->sink_name);
+    fprintf(f, "{\n  \"scenario\": ");
+    json_string(f, t->scenario);
+    fprintf(f, ",\n  \"seed\": %llu,\n  \"sink\": ", (unsigned long long)t->seed);
+    json_string(f, t->sink_name);
+    fprintf(f, ",\n");
     fprintf(f, "  \"complete\": %s,\n  \"interrupted\": %s,\n", t->complete ? "true" : "false",
             t->interrupted ? "true" : "false");
     fprintf(f, "  \"shard\": {\"index\": %llu, \"count\": %llu},\n", (unsigned long long)t->shard_index,
@@ -107,8 +118,10 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
     fprintf(f, "  \"orders_per_s\": %.3f,\n  \"messages_per_s\": %.3f,\n", per_s(t->orders, t->wall_s),
             per_s(c->produced, t->wall_s));
     fprintf(f, "  \"content_digest\": \"%016llx\",\n", (unsigned long long)c->digest);
-    fprintf(f, "  \"engine\": {\"kind\": \"%s\", \"threads\": %zu, \"generate_s\": %.6f, \"encode_s\": %.6f},\n",
-            t->engine ? t->engine : "cpu", t->threads, t->generate_s, t->encode_s);
+    fprintf(f, "  \"engine\": {\"kind\": ");
+    json_string(f, t->engine ? t->engine : "cpu");
+    fprintf(f, ", \"threads\": %zu, \"generate_s\": %.6f, \"encode_s\": %.6f},\n", t->threads, t->generate_s,
+            t->encode_s);
     if (t->speed > 0.0 && t->late) {
         double scheduled, achieved;
         report_fact_rates(t, &scheduled, &achieved);
@@ -121,8 +134,10 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
     fprintf(f, "  \"topics\": {");
     for (int i = 0; i < TOPIC_COUNT; i++) {
         const sink_topic_counters *tc = &c->topic[i];
-        fprintf(f, "%s\n    \"%s\": {\"produced\": %llu, \"delivered\": %llu, \"failed\": %llu, \"bytes\": %llu}",
-                i ? "," : "", t->topic_names[i], (unsigned long long)tc->produced,
+        fprintf(f, "%s\n    ", i ? "," : "");
+        json_string(f, t->topic_names[i]);
+        fprintf(f, ": {\"produced\": %llu, \"delivered\": %llu, \"failed\": %llu, \"bytes\": %llu}",
+                (unsigned long long)tc->produced,
                 (unsigned long long)tc->delivered, (unsigned long long)tc->failed,
                 (unsigned long long)tc->bytes);
     }

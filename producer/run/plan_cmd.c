@@ -35,6 +35,16 @@ static void describe_hour(const scenario *sc, double mid_h, char *buf, size_t ca
     }
 }
 
+/* A CSV field (RFC 4180): quoted, its quotes doubled. */
+static void csv_field(FILE *out, const char *s) {
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
 int plan_command(const run_config *rc) {
     int csv = rc->csv;
     engine *e;
@@ -72,7 +82,9 @@ int plan_command(const run_config *rc) {
         describe_hour(&s->scenario, (double)h + 0.5, what, sizeof what);
         total_expected += rows[h].expected;
         if (csv) {
-            printf("%zu,%s,%.3f,%llu,\"%s\"\n", h, when, rows[h].expected, (unsigned long long)rows[h].drawn, what);
+            printf("%zu,%s,%.3f,%llu,", h, when, rows[h].expected, (unsigned long long)rows[h].drawn);
+            csv_field(stdout, what);
+            putchar('\n');
             continue;
         }
         size_t len = (size_t)(rows[h].drawn * BAR_WIDTH / top);
