@@ -3,6 +3,7 @@
  * composing them, and describing an effect for `plan` (see scenario_file.h). */
 #include <dirent.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,15 +42,14 @@ int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t produ
         size_t n = strlen(part);
         if (strchr(part, '/') || (n > 4 && strcmp(part + n - 4, ".cfg") == 0)) snprintf(path, sizeof path, "%s", part);
         else snprintf(path, sizeof path, "%.3900s/%.150s.cfg", dir, part);
-        FILE *f = fopen(path, "r");
-        if (!f) {
+        struct stat st;
+        if (stat(path, &st) != 0) { /* (not opened here: a FIFO would block) */
             char list[1024];
             available(dir, list, sizeof list);
             snprintf(errstr, errlen, "unknown scenario '%s': no file %s (available: %s)", part, path,
                      list[0] ? list : "none");
             return SCENARIO_FILE_BAD_SPEC;
         }
-        fclose(f);
         static scenario one;
         int one_lines[SCENARIO_EFFECTS_MAX];
         size_t before = sc->n_effects;
