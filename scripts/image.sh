@@ -80,8 +80,9 @@ check "docker build of the Dockerfile ($build_s s, $((size / 1000000)) MB)" true
 # 1. No arguments: the usage.
 docker run --rm --network none "$image" >"$work/help.out" 2>&1 && help_rc=0 || help_rc=$?
 check "docker run $image: --help, exit 0" test "$help_rc" -eq 0
+usage_shown() { grep -q '^Usage: shopstream COMMAND' "$1" && grep -qE '^  run +generate' "$1"; }
 check "docker run $image: prints the usage (Usage: shopstream COMMAND, the run command)" \
-  grep -q '^Usage: shopstream COMMAND' "$work/help.out" && grep -qE '^  run +generate' "$work/help.out"
+  usage_shown "$work/help.out"
 check "image runs as uid 10001 (the Job's runAsUser)" \
   test "$(docker image inspect -f '{{.Config.User}}' "$image")" = "10001:10001"
 
