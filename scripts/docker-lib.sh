@@ -89,76 +89,96 @@ apt_mirror() { # SUITE-REGEX
   echo "${uri:-}"
 }
 
-# Make debian:TAG from debootstrap when it cannot be pulled.
+# debootstrap SUITE into $BASE_ROOT, once per docker_bases call (which
+# removes it at the end), made as Debian's images are: deb822 sources with
+# updates and security on the mirror apt uses here, no package lists or
+# downloaded packages kept, and apt told not to keep any.
+BASE_ROOT= BASE_SUITE=
+debootstrap_root() { # SUITE
+  local suite=$1 mirror security root t0=$SECONDS
+  [[ $BASE_SUITE == "$suite" && -d $BASE_ROOT ]] && return 0
+  base_root_remove
+  command -v debootstrap >/dev/null || docker_die "no debootstrap: run scripts/setup.sh --docker"
+  mirror=$(apt_mirror "^$suite\$"); mirror=${mirror:-http://deb.debian.org/debian}
+  security=$(apt_mirror "^$suite-security\$"); security=${security:-http://deb.debian.org/debian-security}
+  root=$DOCKER_DIR/rootfs-$suite.$$
+  BASE_ROOT=$root BASE_SUITE=$suite
+  rm -rf "$root"
+  echo "$SERVICE: debootstrap --variant=minbase $suite from $mirror"
+  debootstrap --variant=minbase "$suite" "$root" "$mirror" >"$DOCKER_DIR/debootstrap.log" 2>&1 \
+    || { base_root_remove; docker_die "debootstrap failed, see $DOCKER_DIR/debootstrap.log"; }
+  # Every path below is inside the new root, never the host's.
+  [[ -d $root/etc/apt && -f $root/etc/debian_version ]] || docker_die "debootstrap left no root at $root"
+  rm -f "$root/etc/apt/sources.list"
+  printf '%s\n' "Types: deb" "URIs: $mirror" "Suites: $suite $suite-updates" "Components: main" \
+      "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" "" \
+      "Types: deb" "URIs: $security" "Suites: $suite-security" "Components: main" \
+      "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" \
+    >"$root/etc/apt/sources.list.d/debian.sources"
+  local clean='"rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true";'
+  printf '%s\n' "DPkg::Post-Invoke { $clean };" "APT::Update::Post-Invoke { $clean };" \
+      'Dir::Cache::pkgcache "";' 'Dir::Cache::srcpkgcache "";' >"$root/etc/apt/apt.conf.d/docker-clean"
+  echo 'Acquire::Languages "none";' >"$root/etc/apt/apt.conf.d/docker-no-languages"
+  echo 'force-unsafe-io' >"$root/etc/dpkg/dpkg.cfg.d/docker-apt-speedup"
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/cache/apt/*.bin "$root"/var/lib/apt/lists/* \
+    "$root"/var/log/apt/* "$root"/tmp/*
+  echo "$SERVICE: debootstrapped $suite (Debian $(cat "$root/etc/debian_version")) in $((SECONDS - t0)) s"
+}
+
+base_root_remove() {
+  if [[ -n $BASE_ROOT ]]; then
+    [[ $BASE_ROOT == "$DOCKER_DIR"/rootfs-* ]] || docker_die "internal: refusing to remove $BASE_ROOT"
+    rm -rf "$BASE_ROOT"
+  fi
+  BASE_ROOT= BASE_SUITE=
+}
+
+# Slim $BASE_ROOT as Debian's -slim images are: no docs but the copyrights,
+# no man pages, info or locales, and dpkg told to leave them out from now on.
+slim_root() {
+  local root=$BASE_ROOT
+  [[ $root == "$DOCKER_DIR"/rootfs-* && -f $root/etc/debian_version ]] || docker_die "internal: no root to slim"
+  [[ -f $root/etc/dpkg/dpkg.cfg.d/docker ]] && return 0
+  printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' \
+      'path-exclude /usr/share/man/*' 'path-exclude /usr/share/groff/*' 'path-exclude /usr/share/info/*' \
+      'path-exclude /usr/share/locale/*' 'path-include /usr/share/locale/locale.alias' \
+      'path-exclude /usr/share/lintian/*' 'path-exclude /usr/share/linda/*' \
+    >"$root/etc/dpkg/dpkg.cfg.d/docker"
+  find "$root/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
+  find "$root/usr/share/doc" -mindepth 1 -type d -empty -delete
+  rm -rf "$root"/usr/share/man/* "$root"/usr/share/groff/* "$root"/usr/share/info/* \
+    "$root"/usr/share/lintian/* "$root"/usr/share/linda/*
+  find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 -not -name locale.alias -exec rm -rf {} +
+}
+
+# Make debian:TAG from debootstrap when it cannot be pulled; a -slim tag
+# slims the root of the full one made before it (docker_bases sorts them so).
 import_debian() {
-  local tag=$1 ref=debian:$1 suite root mirror security t0=$SECONDS version
+  local tag=$1 ref=debian:$1 suite version
   case $tag in
     12*|bookworm*) suite=bookworm ;;
     13*|trixie*) suite=trixie ;;
     11*|bullseye*) suite=bullseye ;;
     *) docker_die "cannot pull $ref, and cannot tell which Debian release to debootstrap for it" ;;
   esac
-  command -v debootstrap >/dev/null || docker_die "cannot pull $ref, and there is no debootstrap: run scripts/setup.sh --docker"
-  mirror=$(apt_mirror "^$suite\$"); mirror=${mirror:-http://deb.debian.org/debian}
-  security=$(apt_mirror "^$suite-security\$"); security=${security:-http://deb.debian.org/debian-security}
-  root=$DOCKER_DIR/rootfs-$tag.$$
-  rm -rf "$root"
-  echo "$SERVICE: $ref cannot be pulled: debootstrap --variant=minbase $suite from $mirror"
-  debootstrap --variant=minbase "$suite" "$root" "$mirror" >"$DOCKER_DIR/debootstrap-$tag.log" 2>&1 \
-    || { rm -rf "$root"; docker_die "debootstrap failed, see $DOCKER_DIR/debootstrap-$tag.log"; }
-  # As Debian's images are: deb822 sources with updates and security, no
-  # package lists or downloaded packages kept, apt told not to keep them.
-  rm -f "$root/etc/apt/sources.list"
-  cat >"$root/etc/apt/sources.list.d/debian.sources" <<EOF
-Types: deb
-URIs: $mirror
-Suites: $suite $suite-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb
-URIs: $security
-Suites: $suite-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-  cat >"$root/etc/apt/apt.conf.d/docker-clean" <<'EOF'
-DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
-APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
-Dir::Cache::pkgcache ""; Dir::Cache::srcpkgcache "";
-EOF
-  echo 'APT::Install-Recommends "false";' >"$root/etc/apt/apt.conf.d/docker-no-recommends"
-  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/cache/apt/*.bin "$root"/var/lib/apt/lists/* \
-    "$root"/var/log/*.log "$root"/var/log/apt/* "$root"/tmp/* "$root"/root/.bash_history
+  echo "$SERVICE: $ref cannot be pulled: making it with debootstrap"
+  debootstrap_root "$suite"
   if [[ $tag == *slim* ]]; then
-    cat >"$root/etc/dpkg/dpkg.cfg.d/docker" <<'EOF'
-path-exclude /usr/share/doc/*
-path-include /usr/share/doc/*/copyright
-path-exclude /usr/share/man/*
-path-exclude /usr/share/groff/*
-path-exclude /usr/share/info/*
-path-exclude /usr/share/locale/*
-path-include /usr/share/locale/locale.alias
-path-exclude /usr/share/lintian/*
-path-exclude /usr/share/linda/*
-EOF
-    find "$root/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
-    find "$root/usr/share/doc" -mindepth 1 -type d -empty -delete
-    rm -rf "$root"/usr/share/man/* "$root"/usr/share/groff/* "$root"/usr/share/info/* \
-      "$root"/usr/share/lintian/* "$root"/usr/share/linda/*
-    find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 -not -name locale.alias -exec rm -rf {} +
+    slim_root
+  elif [[ -f $BASE_ROOT/etc/dpkg/dpkg.cfg.d/docker ]]; then
+    base_root_remove; debootstrap_root "$suite"   # a full tag after a slim one
   fi
-  version=$(cat "$root/etc/debian_version")
-  tar --numeric-owner -C "$root" -c . | docker import \
+  version=$(cat "$BASE_ROOT/etc/debian_version")
+  tar --numeric-owner -C "$BASE_ROOT" -c . | docker import \
       --change 'CMD ["bash"]' \
       --change "LABEL org.opencontainers.image.description=\"debootstrap --variant=minbase $suite (Debian $version), imported locally as $ref\"" \
-      - "$ref" >/dev/null || { rm -rf "$root"; docker_die "docker import of $ref failed"; }
-  rm -rf "$root"
-  echo "$SERVICE: imported $ref (Debian $version, $(docker image inspect -f '{{.Size}}' "$ref" | awk '{printf "%.0f MB", $1/1e6}'), $((SECONDS - t0)) s)"
+      - "$ref" >/dev/null || docker_die "docker import of $ref failed"
+  echo "$SERVICE: imported $ref (Debian $version, $(docker image inspect -f '{{.Size}}' "$ref" | awk '{printf "%.0f MB", $1/1e6}'))"
 }
 
 docker_bases() { # DOCKERFILE...
   local ref name tag
+  # sort: a full tag comes before its -slim one, which slims the same root.
   for ref in $(awk 'toupper($1) == "FROM" { print $2 }' "$@" | sort -u); do
     [[ $ref == *:* ]] || continue             # a stage name, not an image
     docker image inspect "$ref" >/dev/null 2>&1 && continue
@@ -170,4 +190,5 @@ docker_bases() { # DOCKERFILE...
       || docker_die "cannot pull $ref, and only Debian bases can be made locally"
     import_debian "$tag"
   done
+  base_root_remove
 }
