@@ -19,6 +19,19 @@ for what the stack needs to work:
   and the package of every library the built program links in the final
   one, a non-root USER, ENTRYPOINT ["shopstream"]; .dockerignore keeps .git
   and build folders out.
+- The build context: the tree as committed (git ls-files) less what
+  .dockerignore leaves out, matched as Docker matches it, holds every path
+  the image's build reads: the Dockerfile's own `cmake -S . -B ...` succeeds
+  on a copy of it (an add_subdirectory or a source it lacks fails there),
+  what `cmake --install` copies from the sources is in it, and so is every
+  source and header that building the program read (the host build's Ninja
+  deps). scripts/image.sh then builds the image for real.
+- CI's compose override (deploy/compose-ci/docker-compose.ci.yml): valid
+  over docker-compose.yml; it changes the kafka and registry images only to
+  stand-ins tagged shopstream-ci/... built from deploy/compose-ci on the
+  Dockerfile's own base, builds on the host network, and changes nothing of
+  the three services but images, builds and shopstream's run length and
+  pacing (--speed, --start, --duration, --intensity).
 - Kubernetes: an Indexed Job with completions == parallelism ==
   SHOPSTREAM_SHARDS, args `run ... --shard auto -c FILE -s FILE`, the image
   compose builds, the ConfigMap mounted where -c and -s point, a non-root
@@ -563,7 +576,7 @@ def context_checks():
         env.pop("CUDACXX", None)
         p = subprocess.run(["cmake", *args], cwd=ctx, env=env, capture_output=True, text=True, timeout=300)
         check(f"cmake {' '.join(args)} in a copy of the context", p.returncode == 0,
-              (p.stdout + p.stderr).strip()[-1200:], fail_only=True)
+              (p.stderr.strip() or p.stdout.strip())[-1200:], fail_only=True)
         if p.returncode != 0:
             return
         # What `cmake --install` copies from the source tree is there too.
