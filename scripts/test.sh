@@ -10,8 +10,14 @@
 #   scripts/test.sh               everything
 #   scripts/test.sh --fast        the release build only, no sanitizer pass
 #   SHOPSTREAM_CUDA=OFF scripts/test.sh    without the GPU stage
+#
+# Its build trees are build/, build-engine-only/ and build-sanitize/, its own
+# (scripts/build-lib.sh): scripts/demo.sh builds build-demo/, and a tree
+# configured with other options, or before the toolchain changed (CUDA
+# installed since), is configured afresh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/build-lib.sh
 
 cuda=${SHOPSTREAM_CUDA:-ON}
 if [[ $cuda == OFF ]]; then scripts/setup.sh --test; else scripts/setup.sh --test --cuda; fi
@@ -20,7 +26,7 @@ jobs=$(nproc)
 run_suite() { # build-dir, extra cmake args...
   local dir=$1; shift
   echo "== test.sh: building $dir $*"
-  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  configure_tree "$dir" "$@"
   cmake --build "$dir" -j "$jobs"
   echo "== test.sh: ctest in $dir"
   local rc=0

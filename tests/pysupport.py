@@ -5,8 +5,11 @@
 # `$(scripts/python-env.sh) tests/.../X.py` and put this folder on sys.path
 # from their own location. Here: the topics shopstream writes, reading a
 # fixture's state file (scripts/kafka-broker.sh, scripts/schema-registry.sh),
-# reading a topic back to its high watermark with confluent-kafka, and the
-# runner that calls every test_* function and prints 'N passed, M failed'.
+# reading a topic back to its high watermark with confluent-kafka, decoding
+# registry-framed Avro values, the invariants of docs/design.md#the-wire-contract over what was read,
+# and the runner that calls every test_* function and prints 'N passed, M
+# failed'.
+import datetime
 import os
 import traceback
 
@@ -56,6 +59,72 @@ def read_topic(brokers, topic, group, missing_ok=False):
             want.pop(m.partition(), None)
     c.close()
     return out
+
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def millis(v):
+    """A timestamp-millis as the Avro deserializer gives it (datetime) or JSON does (int)."""
+    if isinstance(v, datetime.datetime):
+        return (v - EPOCH) // datetime.timedelta(milliseconds=1)
+    return v
+
+
+def check_invariants(data, stats_list):
+    """the invariants of docs/design.md#the-wire-contract over everything read, and counts against the stats.
+
+    data: {topic suffix: [(message, decoded value)]} for every topic of TOPICS;
+    stats_list: the --stats-json objects of the runs that wrote them (the same
+    run, repeated), each with "_prefix", the topic prefix, added."""
+    for s in TOPICS:
+        want = sum(st["topics"][stats_list[0]["_prefix"] + s]["delivered"] for st in stats_list)
+        assert len(data[s]) == want, f"{s}: read {len(data[s])}, summary says {want}"
+        assert want > 0, f"{s}: nothing published"
+    customers = {v["customer_id"] for _, v in data["customers"]}
+    products = {v["product_id"] for _, v in data["products"]}
+    campaigns = {v["campaign_id"] for _, v in data["campaigns"]}
+    items = {}
+    for m, v in data["order_items"]:
+        assert v["line_total_cents"] == v["quantity"] * v["unit_price_cents"] - v["discount_cents"], v
+        assert v["product_id"] in products, f"item references unknown product {v['product_id']}"
+        items.setdefault(v["order_id"], []).append(v)
+    for m, o in data["orders"]:
+        assert o["customer_id"] in customers, f"order {o['order_id']}: unknown customer"
+        assert o["campaign_id"] is None or o["campaign_id"] in campaigns, f"order {o['order_id']}: unknown campaign"
+        assert m.timestamp()[1] == millis(o["event_time"]), f"order {o['order_id']}: timestamp {m.timestamp()} != event_time"
+        lines = items.get(o["order_id"], [])
+        runs = len(stats_list)
+        assert len(lines) == o["item_count"] * runs, f"order {o['order_id']}: {len(lines)} items, item_count {o['item_count']}"
+        assert sorted(l["line_number"] for l in lines) == sorted(list(range(1, o["item_count"] + 1)) * runs)
+        sub = sum(l["quantity"] * l["unit_price_cents"] for l in lines) // runs
+        disc = sum(l["discount_cents"] for l in lines) // runs
+        assert o["subtotal_cents"] == sub and o["discount_cents"] == disc, f"order {o['order_id']}: totals"
+        assert o["total_cents"] == sub - disc
+        assert all(millis(l["event_time"]) == millis(o["event_time"]) for l in lines)
+    ids = sorted(o["order_id"] for _, o in data["orders"])
+    n = stats_list[0]["orders"]
+    assert ids == sorted(list(range(1, n + 1)) * len(stats_list)), "order ids are not dense"
+
+
+def avro_decoder(registry):
+    """A decode(topic, message) for avro-confluent values, through the registry at URL registry."""
+    from confluent_kafka.schema_registry import SchemaRegistryClient, topic_subject_name_strategy
+    from confluent_kafka.schema_registry.avro import AvroDeserializer
+    from confluent_kafka.serialization import MessageField, SerializationContext
+
+    # A request timeout, and the subject from the topic: the deserializer's
+    # default strategy asks the registry for Confluent's "associations" of the
+    # topic on every message, which Apicurio does not have (404), and one of
+    # those thousands of requests once hung with no timeout.
+    client = SchemaRegistryClient({"url": registry, "timeout": 30})
+    deser = AvroDeserializer(client, conf={"subject.name.strategy": topic_subject_name_strategy})
+
+    def decode(topic, m):
+        v = m.value()
+        assert v[0] == 0, f"{topic}: value does not start with the magic byte 0"
+        return deser(v, SerializationContext(topic, MessageField.VALUE))
+    return decode
 
 
 def run_tests(namespace, setup=None, cleanup=None):

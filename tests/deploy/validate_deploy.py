@@ -20,6 +20,19 @@ for what the stack needs to work:
   and the package of every library the built program links in the final
   one, a non-root USER, ENTRYPOINT ["shopstream"]; .dockerignore keeps .git
   and build folders out.
+- The build context: the tree as committed (git ls-files) less what
+  .dockerignore leaves out, matched as Docker matches it, holds every path
+  the image's build reads: the Dockerfile's own `cmake -S . -B ...` succeeds
+  on a copy of it (an add_subdirectory or a source it lacks fails there),
+  what `cmake --install` copies from the sources is in it, and so is every
+  source and header that building the program read (the host build's Ninja
+  deps). scripts/image.sh then builds the image for real.
+- CI's compose override (deploy/compose-ci/docker-compose.ci.yml): valid
+  over docker-compose.yml; it changes the kafka and registry images only to
+  stand-ins tagged shopstream-ci/... built from deploy/compose-ci on the
+  Dockerfile's own base, builds on the host network, and changes nothing of
+  the three services but images, builds and shopstream's run length and
+  pacing (--speed, --start, --duration, --intensity).
 - Kubernetes: an Indexed Job with completions == parallelism ==
   SHOPSTREAM_SHARDS, args `run ... --shard auto -c FILE -s FILE`, the image
   compose builds, the ConfigMap mounted where -c and -s point, a non-root
@@ -450,9 +463,247 @@ def k8s_checks():
         shutil.rmtree(work, ignore_errors=True)
 
 
+# ---------------------------------------------------------- build context --
+
+def dockerignore_patterns(path):
+    """(regex, exclusion) for each pattern of a .dockerignore, compiled as
+    Docker's pattern matcher (moby/patternmatcher) compiles them: paths are
+    cleaned and relative, '**' is any number of folders, '*' and '?' stay
+    within one, '\\' escapes, '!' re-includes."""
+    pats = []
+    with open(path) as f:
+        for line in f:
+            p = line.strip()
+            if not p or p.startswith("#"):
+                continue
+            excl = p.startswith("!")
+            if excl:
+                p = p[1:].strip()
+            p = os.path.normpath(p).lstrip("/")
+            rx, i = "", 0
+            while i < len(p):
+                c = p[i]
+                if c == "*":
+                    if i + 1 < len(p) and p[i + 1] == "*":
+                        i += 1
+                        if i + 1 < len(p) and p[i + 1] == "/":
+                            i += 1
+                        rx += ".*" if i + 1 >= len(p) else "(.*/)?"
+                    else:
+                        rx += "[^/]*"
+                elif c == "?":
+                    rx += "[^/]"
+                elif c == "\\" and i + 1 < len(p):
+                    i += 1
+                    rx += re.escape(p[i])
+                elif c == "[":
+                    j = p.find("]", i)
+                    rx += p[i:j + 1] if j > i else re.escape(c)
+                    i = j if j > i else i
+                else:
+                    rx += re.escape(c)
+                i += 1
+            pats.append((re.compile("^" + rx + "$"), excl))
+    return pats
+
+
+def dockerignored(rel, pats):
+    """Does .dockerignore leave rel out? As Docker decides (MatchesOrParentMatches):
+    a pattern matches a path or any folder above it, and the last match wins."""
+    parts = rel.split("/")
+    parents = ["/".join(parts[:i]) for i in range(1, len(parts))]
+    out = False
+    for rx, excl in pats:
+        if rx.match(rel) or any(rx.match(d) for d in parents):
+            out = not excl
+    return out
+
+
+def context_files():
+    """The files of the build context: the tree as committed (git ls-files),
+    less what .dockerignore leaves out."""
+    p = subprocess.run(["git", "-C", SRC, "ls-files", "-z"], capture_output=True, text=True)
+    if p.returncode == 0:
+        files = [f for f in p.stdout.split("\0") if f and os.path.isfile(os.path.join(SRC, f))]
+    else:  # not a git checkout: every file but build folders
+        files = []
+        for d, dirs, fs in os.walk(SRC):
+            dirs[:] = [x for x in dirs if not x.startswith(("build", ".git"))]
+            files += [os.path.relpath(os.path.join(d, x), SRC) for x in fs]
+    pats = dockerignore_patterns(os.path.join(SRC, ".dockerignore"))
+    return sorted(f for f in files if not dockerignored(f, pats))
+
+
+def context_checks():
+    """the Docker build context has every path the image's build reads"""
+    # The matcher itself, on the cases our .dockerignore relies on.
+    pats = dockerignore_patterns(os.path.join(SRC, ".dockerignore"))
+    for rel, want in (("tests/test_cli.c", True), ("tests/engine_check/engine_check.c", False),
+                      ("build/CMakeCache.txt", True), ("build-demo/x", True), (".git/HEAD", True),
+                      ("engine/x/y.o", True), ("producer/main.c", False), ("deploy/compose-ci/kafka/Dockerfile", True)):
+        check(f".dockerignore {'leaves out' if want else 'keeps'} {rel}", dockerignored(rel, pats) == want)
+    files = context_files()
+    have = set(files)
+    check("build context", files, f"{len(files)} files")
+
+    # COPY sources (not --from a stage) are in the context.
+    with open(DOCKERFILE) as f:
+        lines = re.sub(r"\\\n", " ", f.read()).splitlines()
+    runs = []
+    for l in (x.strip() for x in lines):
+        word = l.split(None, 1)[0].upper() if l and not l.startswith("#") else ""
+        if word in ("COPY", "ADD") and "--from=" not in l:
+            srcs = [a for a in shlex.split(l)[1:-1] if not a.startswith("--")]
+            for s in srcs:
+                s = os.path.normpath(s)
+                check(f"Dockerfile {word} {s}: in the context", s == "." or s in have or any(f.startswith(s + "/") for f in have))
+        elif word == "RUN":
+            runs.append(l[3:])
+
+    # The Dockerfile's own cmake configure, on a copy of the context: it fails
+    # on an add_subdirectory or a source file the context lacks.
+    m = re.search(r"cmake (-S \S+ -B \S+.*?)(&&|$)", " ".join(runs))
+    if not check("Dockerfile configures with cmake -S . -B DIR ...", m, " ".join(runs)[:200], fail_only=True):
+        return
+    args = shlex.split(m.group(1))
+    bdir = args[args.index("-B") + 1]
+    work = tempfile.mkdtemp(prefix="deploy-ctx-", dir=TMP)
+    try:
+        ctx = os.path.join(work, "ctx")
+        for rel in files:
+            os.makedirs(os.path.dirname(os.path.join(ctx, rel)), exist_ok=True)
+            shutil.copy2(os.path.join(SRC, rel), os.path.join(ctx, rel))
+        env = {**os.environ, "SHOPSTREAM_CUDA_DIR": os.path.join(work, "no-cuda")}  # as in the image: no CUDA
+        env.pop("CUDACXX", None)
+        p = subprocess.run(["cmake", *args], cwd=ctx, env=env, capture_output=True, text=True, timeout=300)
+        check(f"cmake {' '.join(args)} in a copy of the context", p.returncode == 0,
+              (p.stderr.strip() or p.stdout.strip())[-1200:], fail_only=True)
+        if p.returncode != 0:
+            return
+        # What `cmake --install` copies from the source tree is there too.
+        installs = []
+        for d, _, fs in os.walk(os.path.join(ctx, bdir)):
+            if "cmake_install.cmake" in fs:
+                with open(os.path.join(d, "cmake_install.cmake")) as f:
+                    for fm in re.finditer(r'file\(INSTALL [^)]*?FILES\s([^)]*)\)', f.read()):
+                        installs += [x for x in re.findall(r'"([^"]+)"', fm.group(1)) if x.startswith(ctx + "/")]
+        built = os.path.join(ctx, bdir) + "/"  # what the build makes, not the context
+        installs = [x for x in installs if not x.startswith(built)]
+        missing = [os.path.relpath(x, ctx) for x in installs if not os.path.exists(x)]
+        check("every source path cmake --install copies is in the context", installs and not missing,
+              ", ".join(os.path.relpath(x, ctx) for x in installs) + (f"; missing {missing}" if missing else ""))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    # Every file of the source tree that compiling the program read (its
+    # sources and the headers they include, from the host build's Ninja
+    # deps): in the context.
+    build = os.path.dirname(os.path.dirname(BIN)) if BIN else ""
+    if not os.path.isfile(os.path.join(build, "build.ninja")):
+        print(f"skip  the headers the build read: {build or 'SHOPSTREAM_BIN'} is not a Ninja build", flush=True)
+        return
+    target = os.path.relpath(BIN, build)
+    inputs = subprocess.run(["ninja", "-C", build, "-t", "inputs", target], capture_output=True, text=True)
+    deps = subprocess.run(["ninja", "-C", build, "-t", "deps"], capture_output=True, text=True)
+    if not check(f"ninja -t inputs/deps {target} in {build}", inputs.returncode == 0 and deps.returncode == 0,
+                 (inputs.stderr + deps.stderr).strip()[-300:], fail_only=True):
+        return
+    root = os.path.realpath(SRC) + "/"
+    built = os.path.realpath(build) + "/"
+
+    def in_tree(paths):  # Ninja's paths (relative ones to the build folder) in the source tree, not built
+        full = (os.path.realpath(os.path.join(build, x)) for x in paths)
+        return {x for x in full if x.startswith(root) and not x.startswith(built)}
+
+    sources = in_tree(inputs.stdout.split())
+    read = set(sources)
+    for block in deps.stdout.split("\n\n"):
+        paths = [x.strip() for x in block.splitlines()[1:] if x.strip()]
+        if paths and in_tree(paths[:1]) & sources:
+            read |= in_tree(paths)
+    rels = sorted(os.path.relpath(x, root) for x in read)
+    missing = [r for r in rels if r not in have]
+    check(f"the {len(rels)} files of the source tree that building {target} read are in the context",
+          len(sources) > 0 and not missing, f"missing: {missing}" if missing else "")
+
+
+# ------------------------------------------------------- compose CI stack --
+
+CI_OVERRIDE = os.path.join(SRC, "deploy", "compose-ci", "docker-compose.ci.yml")
+RUN_LENGTH_OPTIONS = {"--speed", "--start", "--duration", "--intensity"}
+
+
+def run_options(cmd):
+    """{option: value} of a `run ...` command list, and its other words in order."""
+    opts, rest, i = {}, [], 1
+    while i < len(cmd):
+        if cmd[i].startswith("-") and i + 1 < len(cmd) and not cmd[i + 1].startswith("-"):
+            opts[cmd[i]] = cmd[i + 1]
+            i += 2
+        else:
+            rest.append(cmd[i])
+            i += 1
+    return opts, rest
+
+
+def compose_ci_checks():
+    """deploy/compose-ci: CI's override of docker-compose.yml (stand-ins, a short run)"""
+    dc = shutil.which("docker-compose")
+    if not check("docker-compose is installed", dc):
+        return
+    p = subprocess.run([dc, "-f", COMPOSE, "-f", CI_OVERRIDE, "config"], cwd=SRC, capture_output=True, text=True,
+                       env={**os.environ, "SHOPSTREAM_CI_START": "2026-01-01T00:00:00Z"})
+    if not check("docker-compose config validates docker-compose.yml with the CI override", p.returncode == 0,
+                 p.stderr.strip()[-800:]):
+        return
+    merged = yaml.safe_load(p.stdout)["services"]
+    with open(CI_OVERRIDE) as f:
+        over = yaml.safe_load(f)["services"]
+    base = compose.get("services", {})
+    check("the override touches kafka, registry and shopstream only", set(over) <= {"kafka", "registry", "shopstream"},
+          sorted(over))
+    with open(DOCKERFILE) as f:
+        bases = set(re.findall(r"^FROM\s+(\S+:\S+)", f.read(), re.M))
+    for name in ("kafka", "registry"):
+        s = over.get(name, {})
+        img = s.get("image", "")
+        check(f"{name}: the stand-in is tagged shopstream-ci/..., never an upstream name ({img})",
+              img.startswith("shopstream-ci/") and img != base.get(name, {}).get("image"))
+        ctx = os.path.normpath(os.path.join(SRC, s.get("build", {}).get("context", "")))
+        df = os.path.join(ctx, s.get("build", {}).get("dockerfile", "Dockerfile"))
+        if check(f"{name}: the stand-in builds from a Dockerfile in deploy/compose-ci", os.path.isfile(df)
+                 and ctx.startswith(os.path.join(SRC, "deploy", "compose-ci")), df):
+            with open(df) as f:
+                froms = set(re.findall(r"^FROM\s+(\S+)", f.read(), re.M))
+            check(f"{name}: the stand-in is on the Dockerfile's own base ({sorted(froms)})", froms and froms <= bases,
+                  sorted(bases))
+    for name, s in over.items():
+        if "build" in s:
+            check(f"{name}: built on the host's network (the private dockerd has no bridge)",
+                  s["build"].get("network") == "host", s["build"])
+    # Everything else of the three services is docker-compose.yml's own.
+    for name in ("kafka", "registry", "shopstream"):
+        for key in sorted(set(base.get(name, {})) | set(merged.get(name, {}))):
+            if key in ("image", "build", "command"):
+                continue
+            check(f"{name}: {key} is docker-compose.yml's", merged.get(name, {}).get(key) == base.get(name, {}).get(key),
+                  f"{merged.get(name, {}).get(key)} vs {base.get(name, {}).get(key)}", fail_only=True)
+    check("shopstream: the image is docker-compose.yml's tag", merged["shopstream"].get("image") == base["shopstream"].get("image"))
+    bo, brest = run_options(base["shopstream"]["command"])
+    mo, mrest = run_options(merged["shopstream"]["command"])
+    check("shopstream: the override's command is `run` too", merged["shopstream"]["command"][:1] == ["run"])
+    same = {k: v for k, v in bo.items() if k not in RUN_LENGTH_OPTIONS}
+    check(f"shopstream: every flag but {sorted(RUN_LENGTH_OPTIONS)} is docker-compose.yml's",
+          {k: v for k, v in mo.items() if k not in RUN_LENGTH_OPTIONS} == same and mrest == brest,
+          f"{mo} vs {bo}", fail_only=True)
+    check("shopstream: the CI run is paced (its healthcheck and metrics are exercised) and finite",
+          mo.get("--speed") not in (None, "max", "realtime") and mo.get("--duration") not in (None, bo.get("--duration")),
+          f"--speed {mo.get('--speed')} --duration {mo.get('--duration')}")
+
+
 def main():
     print(f"validate_deploy: {SRC}")
-    for fn in (compose_checks, dockerfile_checks, k8s_checks):
+    for fn in (compose_checks, dockerfile_checks, context_checks, compose_ci_checks, k8s_checks):
         section(fn)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed or not passed else 0

@@ -17,7 +17,6 @@ Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_SOURCE_DIR,
 SHOPSTREAM_TEST_TMP, SHOPSTREAM_KAFKA_STATE, SHOPSTREAM_REGISTRY_STATE.
 Prints 'N passed, M failed' and exits non-zero on any failure.
 """
-import datetime
 import json
 import os
 import shutil
@@ -29,10 +28,6 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import pysupport  # noqa: E402  (tests/pysupport.py)
 from pysupport import TOPICS  # noqa: E402
-
-from confluent_kafka.schema_registry import SchemaRegistryClient, topic_subject_name_strategy
-from confluent_kafka.schema_registry.avro import AvroDeserializer
-from confluent_kafka.serialization import MessageField, SerializationContext
 
 BIN = os.environ["SHOPSTREAM_BIN"]
 SRC = os.environ["SHOPSTREAM_SOURCE_DIR"]
@@ -67,48 +62,6 @@ def decode_all(prefix, decode):
     return {s: [(m, decode(prefix + s, m)) for m in read_topic(prefix + s)] for s in TOPICS}
 
 
-EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
-
-
-def millis(v):
-    """A timestamp-millis as the Avro deserializer gives it (datetime) or JSON does (int)."""
-    if isinstance(v, datetime.datetime):
-        return (v - EPOCH) // datetime.timedelta(milliseconds=1)
-    return v
-
-
-def check_invariants(data, stats_list):
-    """the invariants of docs/design.md#the-wire-contract over everything read, and counts against the stats."""
-    for s in TOPICS:
-        want = sum(st["topics"][stats_list[0]["_prefix"] + s]["delivered"] for st in stats_list)
-        assert len(data[s]) == want, f"{s}: read {len(data[s])}, summary says {want}"
-        assert want > 0, f"{s}: nothing published"
-    customers = {v["customer_id"] for _, v in data["customers"]}
-    products = {v["product_id"] for _, v in data["products"]}
-    campaigns = {v["campaign_id"] for _, v in data["campaigns"]}
-    items = {}
-    for m, v in data["order_items"]:
-        assert v["line_total_cents"] == v["quantity"] * v["unit_price_cents"] - v["discount_cents"], v
-        assert v["product_id"] in products, f"item references unknown product {v['product_id']}"
-        items.setdefault(v["order_id"], []).append(v)
-    for m, o in data["orders"]:
-        assert o["customer_id"] in customers, f"order {o['order_id']}: unknown customer"
-        assert o["campaign_id"] is None or o["campaign_id"] in campaigns, f"order {o['order_id']}: unknown campaign"
-        assert m.timestamp()[1] == millis(o["event_time"]), f"order {o['order_id']}: timestamp {m.timestamp()} != event_time"
-        lines = items.get(o["order_id"], [])
-        runs = len(stats_list)
-        assert len(lines) == o["item_count"] * runs, f"order {o['order_id']}: {len(lines)} items, item_count {o['item_count']}"
-        assert sorted(l["line_number"] for l in lines) == sorted(list(range(1, o["item_count"] + 1)) * runs)
-        sub = sum(l["quantity"] * l["unit_price_cents"] for l in lines) // runs
-        disc = sum(l["discount_cents"] for l in lines) // runs
-        assert o["subtotal_cents"] == sub and o["discount_cents"] == disc, f"order {o['order_id']}: totals"
-        assert o["total_cents"] == sub - disc
-        assert all(millis(l["event_time"]) == millis(o["event_time"]) for l in lines)
-    ids = sorted(o["order_id"] for _, o in data["orders"])
-    n = stats_list[0]["orders"]
-    assert ids == sorted(list(range(1, n + 1)) * len(stats_list)), "order ids are not dense"
-
-
 def registry_get(path):
     with urllib.request.urlopen(REGISTRY.rstrip("/") + path, timeout=10) as r:
         return json.loads(r.read())
@@ -121,21 +74,6 @@ def registry_put(path, body):
         return json.loads(r.read())
 
 
-def avro_decoder():
-    # A request timeout, and the subject from the topic: the deserializer's
-    # default strategy asks the registry for Confluent's "associations" of the
-    # topic on every message, which Apicurio does not have (404), and one of
-    # those thousands of requests once hung with no timeout.
-    client = SchemaRegistryClient({"url": REGISTRY, "timeout": 30})
-    deser = AvroDeserializer(client, conf={"subject.name.strategy": topic_subject_name_strategy})
-
-    def decode(topic, m):
-        v = m.value()
-        assert v[0] == 0, f"{topic}: value does not start with the magic byte 0"
-        return deser(v, SerializationContext(topic, MessageField.VALUE))
-    return decode
-
-
 def test_avro_confluent_values_decode_through_the_registry_and_hold_the_invariants():
     prefix = f"sr.{os.getpid()}."
     stats, err = shopstream("--topic-prefix", prefix, "--schema-registry", REGISTRY, "-s", "flash_sale")
@@ -144,7 +82,7 @@ def test_avro_confluent_values_decode_through_the_registry_and_hold_the_invarian
     subjects = registry_get("/subjects")
     for s in TOPICS:
         assert f"{prefix}{s}-value" in subjects, f"subject {prefix}{s}-value not registered: {subjects}"
-    check_invariants(decode_all(prefix, avro_decoder()), [stats])
+    pysupport.check_invariants(decode_all(prefix, pysupport.avro_decoder(REGISTRY)), [stats])
     plain, _ = shopstream("--topic-prefix", prefix, "--format", "avro", "--sink", "null", "-s", "flash_sale")
     assert plain["content_digest"] == stats["content_digest"], "content_digest must leave the 5-byte frame out"
 
@@ -153,7 +91,7 @@ def test_json_values_parse_with_python_json_and_hold_the_invariants():
     prefix = f"js.{os.getpid()}."
     stats, _ = shopstream("--topic-prefix", prefix, "--format", "json", "-s", "black_friday")
     stats["_prefix"] = prefix
-    check_invariants(decode_all(prefix, lambda t, m: json.loads(m.value().decode("utf-8"))), [stats])
+    pysupport.check_invariants(decode_all(prefix, lambda t, m: json.loads(m.value().decode("utf-8"))), [stats])
 
 
 def evolved_schema_dir(tag, edit):
@@ -181,10 +119,10 @@ def test_evolved_schema_registers_a_new_version_and_both_runs_stay_readable():
     assert len(versions) == 2, f"{subject}: versions {versions}, expected 2"
     for st in (first, second):
         st["_prefix"] = prefix
-    data = decode_all(prefix, avro_decoder())
+    data = decode_all(prefix, pysupport.avro_decoder(REGISTRY))
     with_note = sum(1 for _, v in data["orders"] if "gift_note" in v)
     assert with_note == second["orders"], f"{with_note} orders decoded with the new field, expected {second['orders']}"
-    check_invariants(data, [first, second])
+    pysupport.check_invariants(data, [first, second])
 
 
 def test_schema_the_registry_refuses_stops_the_run_before_publishing():
