@@ -22,7 +22,6 @@ build_pkgs=(gcc make cmake ninja-build pkg-config librdkafka-dev libavro-dev lib
 <<<<<<< HEAD
 test_pkgs=(libcriterion-dev python3-venv docker-compose jq)
 =======
-test_pkgs=(libcriterion-dev python3-venv docker-compose)
 docker_pkgs=(docker.io debootstrap docker-compose)
 >>>>>>> image
 

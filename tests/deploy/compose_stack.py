@@ -14,7 +14,7 @@ healthy; its metrics answer on the published 127.0.0.1:9464; it exits 0 with
 nothing failed and no restart; from the host, through the published ports
 (Kafka's EXTERNAL listener localhost:9094, the registry 127.0.0.1:8081),
 every topic reads back with the counts of the run's summary, every value
-decodes through the registry, subjects are <topic>-value, DESIGN.md's
+decodes through the registry, subjects are <topic>-value, docs/design.md's
 invariants hold; and the content_digest equals the host build's for the same
 run. The stack is taken down at the end (its logs printed first if anything
 failed). The UI and Prometheus are not started (no stand-ins).
