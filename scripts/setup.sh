@@ -19,11 +19,8 @@
 set -euo pipefail
 
 build_pkgs=(gcc make cmake ninja-build pkg-config librdkafka-dev libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev kcat)
-<<<<<<< HEAD
 test_pkgs=(libcriterion-dev python3-venv docker-compose jq)
-=======
 docker_pkgs=(docker.io debootstrap docker-compose)
->>>>>>> image
 
 # CUDA 13 from PyPI, pinned, with nvcc's own dependencies (crt, nvvm): nvcc
 # lands in nvidia/cu13/bin, headers in nvidia/cu13/include (and include/cccl,
