@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* main.c - shopstream's entry point: parse, settle, then run or plan.
  *
- * Where the shipped config/ and schemas/ live: $SHOPSTREAM_DATA_DIR, else the
- * directory CMake compiled in (the source tree, or the install prefix). */
+ * Where the shipped config/ and schemas/ live: $SHOPSTREAM_DATA_DIR; else
+ * share/shopstream beside the program's own prefix (<prefix>/bin/shopstream
+ * finds <prefix>/share/shopstream, wherever `cmake --install` put it); else
+ * the directory CMake compiled in (the source tree). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "run.h"
@@ -14,10 +19,31 @@
 #define SHOPSTREAM_DATA_DIR "."
 #endif
 
+/* <prefix>/share/shopstream when this program is <prefix>/bin/shopstream
+ * and that directory holds schemas/; NULL otherwise. */
+static const char *installed_data_dir(void) {
+    static char dir[PATH_MAX + 32];
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return NULL;
+    *slash = '\0'; /* <prefix>/bin */
+    slash = strrchr(exe, '/');
+    if (!slash || strcmp(slash, "/bin") != 0) return NULL;
+    *slash = '\0';
+    snprintf(dir, sizeof dir, "%s/share/shopstream", exe);
+    char schemas[PATH_MAX + 64];
+    snprintf(schemas, sizeof schemas, "%s/schemas/orders.avsc", dir);
+    return access(schemas, R_OK) == 0 ? dir : NULL;
+}
+
 int main(int argc, char **argv) {
     run_install_signals();
     const char *data_dir = getenv("SHOPSTREAM_DATA_DIR");
-    if (!data_dir || !*data_dir) data_dir = SHOPSTREAM_DATA_DIR;
+    if (!data_dir || !*data_dir) data_dir = installed_data_dir();
+    if (!data_dir) data_dir = SHOPSTREAM_DATA_DIR;
 
     static run_config rc;
     cli_command cmd;

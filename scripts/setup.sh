@@ -13,6 +13,7 @@
 #   scripts/setup.sh --docker also a Docker engine, debootstrap and docker-compose
 #                             (scripts/image.sh and scripts/compose-ci.sh: they
 #                             start a private dockerd when none answers)
+#   scripts/setup.sh --fuzz   also clang 14 and its libFuzzer runtime (scripts/fuzz.sh)
 #
 # Installs only missing packages; as root with apt-get, else through sudo.
 # Options combine: scripts/setup.sh --test --cuda.
@@ -21,6 +22,7 @@ set -euo pipefail
 build_pkgs=(gcc make cmake ninja-build pkg-config librdkafka-dev libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev kcat)
 test_pkgs=(libcriterion-dev python3-venv docker-compose jq)
 docker_pkgs=(docker.io debootstrap docker-compose)
+fuzz_pkgs=(clang-14 libclang-rt-14-dev)
 
 # CUDA 13 from PyPI, pinned, with nvcc's own dependencies (crt, nvvm): nvcc
 # lands in nvidia/cu13/bin, headers in nvidia/cu13/include (and include/cccl,
@@ -30,13 +32,14 @@ cuda_wheels=(nvidia-cuda-nvcc==13.5.37 nvidia-cuda-crt==13.5.37 nvidia-nvvm==13.
              nvidia-cuda-runtime==13.5.37 nvidia-curand==10.4.5.25
              nvidia-cuda-cccl==13.3.5.0.6)
 
-want_test=0 want_cuda=0 want_docker=0
+want_test=0 want_cuda=0 want_docker=0 want_fuzz=0
 for arg in "$@"; do
   case $arg in
     --test) want_test=1 ;;
     --cuda) want_cuda=1 ;;
     --docker) want_docker=1 ;;
-    *) echo "setup: unknown option $arg (use --test, --cuda, --docker)" >&2; exit 2 ;;
+    --fuzz) want_fuzz=1 ;;
+    *) echo "setup: unknown option $arg (use --test, --cuda, --docker, --fuzz)" >&2; exit 2 ;;
   esac
 done
 
@@ -48,6 +51,7 @@ if [[ $want_test -eq 1 ]]; then
 fi
 [[ $want_cuda -eq 1 ]] && want+=(g++ python3-venv)
 [[ $want_docker -eq 1 ]] && want+=("${docker_pkgs[@]}")
+[[ $want_fuzz -eq 1 ]] && want+=("${fuzz_pkgs[@]}")
 
 # An nvcc of CUDA 12 or later on the PATH will do; else the pinned wheels,
 # installed beside the target and moved into place whole, with a stamp

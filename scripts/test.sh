@@ -40,6 +40,7 @@ run_suite build-engine-only -DSHOPSTREAM_ENGINE_ONLY=ON -DSHOPSTREAM_CUDA="$cuda
 run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHOPSTREAM_TESTS=ON -DSHOPSTREAM_CUDA="$cuda"
 if [[ "${1:-}" != "--fast" ]]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
     run_suite build-sanitize -DCMAKE_BUILD_TYPE=Debug -DSHOPSTREAM_TESTS=ON -DSHOPSTREAM_SANITIZE=address,undefined \
     -DSHOPSTREAM_CUDA="$cuda"
 fi

@@ -81,6 +81,13 @@ struct encoder {
     int force_generic;              /* tests: always go through avro-c */
 };
 
+/* codec.c: reads dir's .avsc for topic t into c, checked against the
+ * contract (schema_check.h, then avro-c, then field by field). */
+int codec_load(codec *c, topic_id t, const char *dir, char *errstr, size_t errlen);
+void codec_free(codec *c);
+/* The most bytes a value of topic t takes in enc's format (c->bound). */
+size_t codec_value_bound(const encoder *enc, topic_id t, const codec *c);
+
 /* avro_generic.c: every topic through avro-c's generic values. Each returns
  * the value's length, or -1 when cap is too small. */
 int avro_generic_customer(encoder *enc, const customer *c, char *buf, size_t cap);
