@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "report.h"
 #include "run.h"
 #include "settle.h"
 
@@ -52,7 +53,7 @@ int main(int argc, char **argv) {
     settle_env env;
     settle_env_here(&env, data_dir);
     if (cli_parse(argc, argv, data_dir, &cmd, &rc, errstr, sizeof errstr) != 0) {
-        fprintf(stderr, "shopstream: %s\n", errstr);
+        report_line(stderr, errstr);
     } else if (cmd == CLI_HELP) {
         cli_usage(stdout);
         code = EXIT_DONE;
@@ -61,7 +62,7 @@ int main(int argc, char **argv) {
         code = EXIT_DONE;
     } else {
         env.probe_gpu = cmd == CLI_RUN;
-        if (config_settle(&rc, &env, errstr, sizeof errstr) != 0) fprintf(stderr, "shopstream: %s\n", errstr);
+        if (config_settle(&rc, &env, errstr, sizeof errstr) != 0) report_line(stderr, errstr);
         else code = cmd == CLI_RUN ? run_command(&rc) : plan_command(&rc);
     }
     config_free(&rc);

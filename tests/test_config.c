@@ -230,7 +230,9 @@ Test(config, bad_property_is_refused) {
     char err[256];
     config_defaults(&rc);
     cr_assert_neq(config_add_property(&rc, "novalue", err, sizeof err), 0);
-    cr_assert_str_eq(err, "expected a librdkafka property as name=value, got 'novalue'");
+    cr_assert_str_eq(err, "expected a librdkafka property as name=value, got text without '='");
+    cr_assert_neq(config_add_property(&rc, "=SECRET", err, sizeof err), 0);
+    cr_assert_str_eq(err, "expected a librdkafka property as name=value, got no name before '='");
 }
 
 Test(config, auto_start_is_the_latest_midnight_with_the_run_in_the_past) {

@@ -82,7 +82,7 @@ static int apply(run_config *rc, const option_spec *o, const char *arg, char *er
     char msg[768];
     if (options_set_text(rc, o, arg, msg, sizeof msg) != 0) {
         if (o->flag) FAIL("--%s: %s", o->flag, msg);
-        FAIL("-%c %.200s: %s", o->short_flag, arg ? arg : "", msg);
+        FAIL("-%c: %s", o->short_flag, msg); /* -X: the value may be a secret */
     }
     options_note_origin(rc, o, NULL, 0);
     return 0;

@@ -29,8 +29,13 @@ void config_defaults(run_config *rc) {
 
 int config_add_property(run_config *rc, const char *name_value, char *errstr, size_t errlen) {
     const char *eq = strchr(name_value, '=');
-    if (!eq || eq == name_value) {
-        snprintf(errstr, errlen, "expected a librdkafka property as name=value, got '%.200s'", name_value);
+    /* (The text is not echoed: it may be a secret typed without its name.) */
+    if (!eq) {
+        snprintf(errstr, errlen, "expected a librdkafka property as name=value, got text without '='");
+        return -1;
+    }
+    if (eq == name_value) {
+        snprintf(errstr, errlen, "expected a librdkafka property as name=value, got no name before '='");
         return -1;
     }
     if (rc->n_properties == CONFIG_PROPERTIES_MAX) {

@@ -12,6 +12,7 @@
 #include "cfgread.h"
 #include "config.h"
 #include "options.h"
+#include "secrets.h"
 
 typedef struct loader {
     run_config *rc;
@@ -42,6 +43,10 @@ static int mistyped(loader *ld, const option_spec *o, const config_setting_t *s,
     char what[320], got[160], msg[512];
     options_expectation(o, what, sizeof what);
     describe(s, got, sizeof got);
+    /* A string where properties or credentials go may be a secret: its type only. */
+    if (config_setting_type(s) == CONFIG_TYPE_STRING &&
+        (o->type == OPT_PROPERTY || secrets_property_is_secret(o->path)))
+        snprintf(got, sizeof got, "a string");
     snprintf(msg, sizeof msg, "expected %s, got %s", what, got);
     return fail_at(ld, s, path, msg);
 }

@@ -107,6 +107,18 @@ static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char 
     pthread_mutex_unlock(&s->log_lock);
 }
 
+/* librdkafka before 2.6.1 speaks a SCRAM that Kafka 4 refuses as invalid
+ * credentials (librdkafka issue 4895): say so when that is what failed. */
+static const char *scram_hint(const sink_config *cfg, const char *why) {
+    int scram = 0;
+    for (size_t i = 0; i < cfg->n_properties; i++)
+        if (strncmp(cfg->properties[i].name, "sasl.mechanism", 14) == 0 && strcasestr(cfg->properties[i].value, "SCRAM"))
+            scram = 1;
+    if (!scram || rd_kafka_version() >= 0x020601ff || !strcasestr(why, "authentication")) return "";
+    return "; note: this librdkafka's SASL/SCRAM is refused by Kafka 4 even with the right password, "
+           "librdkafka 2.6.1 fixed it (issue 4895)";
+}
+
 static void last_log(sink *s, char *buf, size_t cap) {
     pthread_mutex_lock(&s->log_lock);
     snprintf(buf, cap, "%s", s->last_log);
@@ -168,14 +180,27 @@ static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t
         rd_kafka_conf_destroy(conf); /* rd_kafka_new takes it only on success */
         return SINK_ERR_CONFIG;
     }
-    /* Reach the cluster before anything is produced: nothing half-published. */
+    /* Reach the cluster before anything is produced: nothing half-published.
+     * In short tries, so that a refusal that retrying cannot mend (a wrong
+     * password, an untrusted certificate) ends the wait at once. */
     const struct rd_kafka_metadata *md = NULL;
-    rd_kafka_resp_err_t merr = rd_kafka_metadata(s->rk, 0, NULL, &md, cfg->connect_timeout_ms);
-    if (merr) {
-        char why[400];
+    rd_kafka_resp_err_t merr = RD_KAFKA_RESP_ERR__TIMED_OUT;
+    char why[400] = "";
+    for (int waited = 0; waited < cfg->connect_timeout_ms;) {
+        int step = cfg->connect_timeout_ms - waited < 500 ? cfg->connect_timeout_ms - waited : 500;
+        merr = rd_kafka_metadata(s->rk, 0, NULL, &md, step);
+        if (!merr) break;
+        waited += step;
         last_log(s, why, sizeof why);
-        snprintf(errstr, errlen, "cannot reach Kafka at %s within %d ms: %s%s%s%s", cfg->brokers,
-                 cfg->connect_timeout_ms, rd_kafka_err2str(merr), why[0] ? " (" : "", why, why[0] ? ")" : "");
+        if (strcasestr(why, "authentication") || strcasestr(why, "SSL handshake failed") ||
+            strcasestr(why, "certificate verify failed"))
+            break;
+    }
+    if (merr) {
+        last_log(s, why, sizeof why);
+        snprintf(errstr, errlen, "cannot reach Kafka at %s within %d ms: %s%s%s%s%s", cfg->brokers,
+                 cfg->connect_timeout_ms, rd_kafka_err2str(merr), why[0] ? " (" : "", why, why[0] ? ")" : "",
+                 scram_hint(cfg, why));
         return SINK_ERR_CONNECT;
     }
     rd_kafka_metadata_destroy(md);

@@ -148,3 +148,15 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
     }
     return 0;
 }
+
+void report_line(FILE *out, const char *message) {
+    fputs("shopstream: ", out);
+    for (const unsigned char *p = (const unsigned char *)message; *p; p++) {
+        if (*p == '\n') fputs("\\n", out);
+        else if (*p == '\r') fputs("\\r", out);
+        else if (*p == '\t') fputs("\\t", out);
+        else if (*p < 0x20 || *p == 0x7f) fprintf(out, "\\x%02x", *p);
+        else fputc(*p, out);
+    }
+    fputc('\n', out);
+}

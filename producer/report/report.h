@@ -43,6 +43,11 @@ typedef struct run_totals {
 /* Paced runs: the facts' rate the schedule asks for and the one achieved. */
 void report_fact_rates(const run_totals *t, double *scheduled, double *achieved);
 
+/* "shopstream: " and the message as one line: control characters that came
+ * from the user's input (a newline in a quoted value, say) are written as
+ * escapes (\n, \r, \t, \xHH), so every error is one line. */
+void report_line(FILE *out, const char *message);
+
 void report_progress(FILE *out, int in_place, const run_totals *t, const char *sim_now);
 void report_progress_end(FILE *out, int in_place);
 void report_summary(FILE *out, const run_totals *t);

@@ -12,14 +12,15 @@
 
 #include <stddef.h>
 
-/* url with its userinfo (user:password@) replaced by "***@". */
+/* url with its userinfo (user:password@, up to the URL's last @) replaced
+ * by "***@". */
 void secrets_mask_url(const char *url, char *out, size_t cap);
 
 /* 1 if a property of this name may hold a secret: every name librdkafka
  * marks sensitive (sasl.password, ssl.key.password, ssl.key.pem,
  * ssl.keystore.password, sasl.oauthbearer.client.secret,
  * sasl.oauthbearer.config, ...) and any name with password, secret, token,
- * credential or key in it. */
+ * credential, key, jaas, sasl or auth in it. */
 int secrets_property_is_secret(const char *name);
 
 #endif

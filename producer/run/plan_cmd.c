@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "report.h"
 #include "run.h"
 #include "scenario_file.h"
 #include "units.h"
@@ -49,9 +50,9 @@ int plan_command(const run_config *rc) {
     int csv = rc->csv;
     engine *e;
     char errstr[1024];
-    if (rc->rate_note[0]) fprintf(stderr, "shopstream: %s\n", rc->rate_note);
+    if (rc->rate_note[0]) report_line(stderr, rc->rate_note);
     if (engine_new(&rc->engine, &e, errstr, sizeof errstr) != 0) {
-        fprintf(stderr, "shopstream: %s\n", errstr);
+        report_line(stderr, errstr);
         return EXIT_USAGE;
     }
     const plan *p = engine_get_plan(e);

@@ -16,6 +16,7 @@
  *   drain, summary      every message accounted for by a delivery report
  *
  * Everything that can refuse the run does so before the first message. */
+#include "report.h"
 #include "run.h"
 
 #include <signal.h>
@@ -136,11 +137,11 @@ static int start_totals(run_state *st) {
 /* Publishes, drains and reports; returns the exit code. */
 static int stream(run_state *st) {
     const run_config *rc = st->rc;
-    fprintf(stderr, "shopstream: %s\n", st->engine_line);
+    report_line(stderr, st->engine_line);
     int rc_pub = publish_dimensions(st);
     if (rc_pub == 0 && !run_stop_signal) rc_pub = publish_facts(st);
     st->totals.facts_wall_s = st->pace0 > 0.0 ? run_now_s() - st->pace0 : 0.0;
-    if (rc_pub != 0 && !run_stop_signal) fprintf(stderr, "shopstream: %s\n", st->errstr);
+    if (rc_pub != 0 && !run_stop_signal) report_line(stderr, st->errstr);
     st->totals.interrupted = run_stop_signal != 0;
     int drained = publish_drain(st, FLUSH_TIMEOUT_MS);
     st->totals.wall_s = run_now_s() - st->t0;
@@ -148,12 +149,12 @@ static int stream(run_state *st) {
     st->totals.sim_ms = st->totals.complete ? rc->engine.duration_ms : st->sim_now_ms - rc->engine.start_ms;
     if (!rc->quiet) report_progress_end(stderr, st->in_place);
     report_summary(stderr, &st->totals);
-    if (sink_fatal(st->sink, st->errstr, sizeof st->errstr)) fprintf(stderr, "shopstream: %s\n", st->errstr);
+    if (sink_fatal(st->sink, st->errstr, sizeof st->errstr)) report_line(stderr, st->errstr);
 
     int code = drained != 0 || rc_pub != 0 ? EXIT_FAILED : st->totals.interrupted ? EXIT_INTERRUPTED : EXIT_DONE;
     if (code == EXIT_DONE && !st->totals.complete) code = EXIT_FAILED; /* orders missing, whatever the cause */
     if (rc->stats_json[0] && report_stats_json(rc->stats_json, &st->totals, st->errstr, sizeof st->errstr) != 0) {
-        fprintf(stderr, "shopstream: %s\n", st->errstr);
+        report_line(stderr, st->errstr);
         if (code == EXIT_DONE) code = EXIT_FAILED;
     }
     return code;
@@ -164,7 +165,7 @@ int run_command(const run_config *rc) {
     memset(&st, 0, sizeof st);
     st.rc = rc;
     st.in_place = isatty(STDERR_FILENO);
-    if (rc->rate_note[0]) fprintf(stderr, "shopstream: %s\n", rc->rate_note);
+    if (rc->rate_note[0]) report_line(stderr, rc->rate_note);
 
     int code = EXIT_USAGE;
     if (rc->metrics_addr[0] && metrics_start(rc->metrics_addr, &st.metrics, st.errstr, sizeof st.errstr) != 0) {
@@ -185,7 +186,7 @@ int run_command(const run_config *rc) {
     run_cleanup(&st);
     return code;
 fail:
-    fprintf(stderr, "shopstream: %s\n", st.errstr);
+    report_line(stderr, st.errstr);
     run_cleanup(&st);
     return code;
 }
