@@ -53,6 +53,9 @@ CASES = {
     "mtls_encrypted_key": ("mtls-encrypted-key", {}, True),
     "sasl_plain": ("plain", {}, True),
     "sasl_scram_sha512": ("scram", {}, True),
+    # The password from a config file (kafka.properties), the rest with -X:
+    # out of `ps` and the shell's history.
+    "sasl_plain_password_in_config_file": ("plain", {"sasl.password": None}, True),
     "ssl_no_ca": ("ssl", {"ssl.ca.location": None}, False),
     "ssl_other_ca": ("ssl", {"ssl.ca.location": os.path.join(TLS, "other-ca.pem")}, False),
     "mtls_no_client_certificate": ("mtls", {"ssl.certificate.location": None, "ssl.key.location": None}, False),
@@ -92,6 +95,13 @@ def run_case(name):
     cmd = [BIN, "run", "-b", bootstrap, *pysupport.x_args(props), "--topic-prefix", prefix, "--start", START,
            "--duration", "1h", "--intensity", "5", "--customers", "300", "--products", "60",
            "--stats-json", stats, "--metrics", f"127.0.0.1:{port}", "--metrics-linger", "1"]
+    if name == "sasl_plain_password_in_config_file":
+        cfg = os.path.join(TMP, f"secure-{name}-{os.getpid()}.cfg")
+        fd = os.open(cfg, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(f'kafka = {{ properties = [ "sasl.password={pysupport.secure_listener(WHO, "plain")[2]}" ]; }};\n')
+        cmd += ["-c", cfg]
+        props = {**props, "sasl.password": pysupport.secure_listener(WHO, "plain")[2]}  # for the read-back
     print(f"RUN {name}: {shown(cmd)}", flush=True)
     SETUP[name] = (bootstrap, props, prefix)
     return name, pysupport.run_shopstream(cmd, stats, metrics_port=port, timeout=120)
@@ -177,6 +187,10 @@ def test_mtls_encrypted_key_with_ssl_key_password_publishes_and_reads_back():
 
 def test_sasl_ssl_plain_publishes_and_reads_back():
     check_published_and_read_back("sasl_plain")
+
+
+def test_sasl_ssl_plain_with_the_password_in_a_config_file_publishes_and_reads_back():
+    check_published_and_read_back("sasl_plain_password_in_config_file")
 
 
 def test_sasl_ssl_scram_sha512_publishes_and_reads_back():
