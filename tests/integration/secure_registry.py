@@ -16,6 +16,7 @@ shopstream registers through them with --format avro-confluent:
   schema_registry.ssl_ca_location (a config file);
 - a client certificate from schema_registry.ssl_certificate_location and
   ssl_key_location, to the proxy that requires one;
+- a password holding / ? # @ :, percent-encoded in the URL;
 - refused: a wrong password, no CA (the certificate is untrusted), another
   CA, no client certificate where one is required: exit 2, one line that
   says why, the proxy saw the refusal, and nothing published (a real
@@ -58,6 +59,7 @@ PATH = urllib.parse.urlsplit(REGISTRY).path
 USER = "shop-registry"
 PASSWORD = rnd.token_urlsafe(18).replace("-", "x").replace("_", "y")
 WRONG = "wrong" + rnd.token_hex(8)
+SPECIAL = "sp/" + rnd.token_hex(6) + "?#@:" + rnd.token_hex(4)  # needs percent-encoding in a URL
 BOUND_S = 20
 PKI = os.path.join(TMP, f"registry-pki-{os.getpid()}")
 SECRETS = []  # filled in setup: the broker's and the registry's
@@ -68,7 +70,8 @@ RUNS = {}  # name: (pysupport.Run, proxy counts before, after, prefix)
 def shown(cmd):
     out = " ".join(cmd)
     for s, n in zip(SECRETS, ["$SCRAM_PASSWORD", "$PLAIN_PASSWORD", "$KEY_PASSPHRASE",
-                              "$REGISTRY_PASSWORD", "$WRONG_PASSWORD"]):
+                              "$REGISTRY_PASSWORD", "$WRONG_PASSWORD", "$SPECIAL_PASSWORD",
+                              "$SPECIAL_PASSWORD_PERCENT_ENCODED"]):
         out = out.replace(s, n)
     return out.replace(BIN, "shopstream").replace(PKI, "$PKI")
 
@@ -115,7 +118,8 @@ def setup():
     cert, key = os.path.join(PKI, "server.pem"), os.path.join(PKI, "server.key")
     PROXY["basic"] = TlsProxy(upstream, cert, key, USER, PASSWORD).start()
     PROXY["mtls"] = TlsProxy(upstream, cert, key, USER, PASSWORD, client_ca=os.path.join(PKI, "ca.pem")).start()
-    SECRETS[:] = pysupport.all_secrets(WHO) + [PASSWORD, WRONG]
+    PROXY["special"] = TlsProxy(upstream, cert, key, USER, SPECIAL).start()
+    SECRETS[:] = pysupport.all_secrets(WHO) + [PASSWORD, WRONG, SPECIAL, urllib.parse.quote(SPECIAL, safe="")]
     ca, other = os.path.join(PKI, "ca.pem"), os.path.join(PKI, "other-ca.pem")
 
     # Everything secured: the broker's SASL_SSL listener (PLAIN) and the registry over https.
@@ -130,6 +134,9 @@ def setup():
                       ssl_certificate_location=os.path.join(PKI, "client.pem"),
                       ssl_key_location=os.path.join(PKI, "client.key"))
     run("client_certificate", "mtls", "-c", cfg)
+    # A password with / ? # @ : in it, percent-encoded in the URL.
+    special = url("special").replace("https://", f"https://{USER}:{urllib.parse.quote(SPECIAL, safe='')}@", 1)
+    run("percent_encoded_password", "special", "-r", special, "--schema-registry-ca", ca)
 
     # Refused, each into the topics of a run above (their offsets must not move) ...
     good = RUNS["config_file"][3]
@@ -194,6 +201,13 @@ def test_https_registry_from_the_config_file_publishes_and_reads_back():
 
 def test_https_registry_with_a_client_certificate_publishes():
     stats, prefix = check_published("client_certificate")
+    hw = pysupport.high_watermarks({"bootstrap.servers": PLAINTEXT}, [prefix + s for s in TOPICS])
+    for s in TOPICS:
+        assert hw[prefix + s] == stats["topics"][prefix + s]["delivered"] > 0, (s, hw, stats["topics"])
+
+
+def test_https_registry_with_a_percent_encoded_password_publishes():
+    stats, prefix = check_published("percent_encoded_password")
     hw = pysupport.high_watermarks({"bootstrap.servers": PLAINTEXT}, [prefix + s for s in TOPICS])
     for s in TOPICS:
         assert hw[prefix + s] == stats["topics"][prefix + s]["delivered"] > 0, (s, hw, stats["topics"])
