@@ -149,7 +149,6 @@ ssl.keystore.type=PEM
 ssl.keystore.location=$tls/server-chain.pem
 ssl.truststore.type=PEM
 ssl.truststore.location=$tls/ca.pem
-ssl.endpoint.identification.algorithm=
 listener.name.mtls.ssl.client.auth=required
 sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
