@@ -155,3 +155,200 @@ def run_tests(namespace, setup=None, cleanup=None):
         cleanup()
     print(f"{passed} passed, {failed} failed")
     return 1 if failed or not passed else 0
+
+
+# --- Secured clusters (tests/integration/secure_broker.py, secure_registry.py) ---
+# The fixture broker's secured listeners (scripts/kafka-broker.sh), one
+# shopstream run with its outputs and /metrics, reading back with a client
+# configuration, and the check that no secret was printed.
+
+def secure_listener(who, kind):
+    """(bootstrap, librdkafka properties, password or None) of the fixture
+    broker's listener kind: "ssl" (TLS, server certificate only), "mtls" (a
+    client certificate), "mtls-encrypted-key" (the same with the key
+    encrypted: ssl.key.password), "scram" (SASL_SSL, SCRAM-SHA-512), "plain"
+    (SASL_SSL, PLAIN). The same properties serve shopstream's -X, kcat's -X
+    and confluent-kafka's configuration."""
+    env = "SHOPSTREAM_KAFKA_STATE"
+    tls = os.path.join(os.environ[env], "tls")
+    if not os.path.isdir(tls):
+        raise SystemExit(f"{who}: the fixture broker has no secured listeners ({tls} is missing: "
+                         "started with SHOPSTREAM_KAFKA_SECURE=0, or without openssl?)")
+    users = {}
+    for line in read_state(who, env, "users").splitlines():
+        mech, user, password = line.split()
+        users[mech] = (user, password)
+    ca = {"ssl.ca.location": os.path.join(tls, "ca.pem")}
+    if kind == "ssl":
+        return read_state(who, env, "bootstrap-ssl"), {"security.protocol": "ssl", **ca}, None
+    if kind in ("mtls", "mtls-encrypted-key"):
+        props = {"security.protocol": "ssl", **ca, "ssl.certificate.location": os.path.join(tls, "client.pem")}
+        if kind == "mtls":
+            props["ssl.key.location"] = os.path.join(tls, "client.key")
+            return read_state(who, env, "bootstrap-mtls"), props, None
+        with open(os.path.join(tls, "client-enc.pass")) as f:
+            passphrase = f.read().strip()
+        props["ssl.key.location"] = os.path.join(tls, "client-enc.key")
+        props["ssl.key.password"] = passphrase
+        return read_state(who, env, "bootstrap-mtls"), props, passphrase
+    mech = {"scram": "SCRAM-SHA-512", "plain": "PLAIN"}[kind]
+    user, password = users[mech]
+    props = {"security.protocol": "sasl_ssl", **ca, "sasl.mechanisms": mech, "sasl.username": user,
+             "sasl.password": password}
+    return read_state(who, env, "bootstrap-sasl-ssl"), props, password
+
+
+def all_secrets(who):
+    """Every password and passphrase of the fixture broker's secured listeners."""
+    out = []
+    for kind in ("scram", "plain", "mtls-encrypted-key"):
+        out.append(secure_listener(who, kind)[2])
+    return out
+
+
+def x_args(props):
+    """-X name=value arguments, in order."""
+    out = []
+    for k, v in props.items():
+        out += ["-X", f"{k}={v}"]
+    return out
+
+
+def read_topic_with(conf, topic, group, missing_ok=False):
+    """read_topic with a whole client configuration (bootstrap.servers and
+    any security properties) instead of a bootstrap list."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    c = Consumer({**conf, "group.id": group, "enable.auto.commit": False})
+    try:
+        md = c.list_topics(topic, timeout=10)
+        if topic not in md.topics or md.topics[topic].error:
+            if missing_ok:
+                return []
+            raise AssertionError(f"{topic}: no such topic")
+        parts, want = [], {}
+        for p in md.topics[topic].partitions:
+            lo, hi = c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+            if hi > lo:
+                parts.append(TopicPartition(topic, p, lo))
+                want[p] = hi
+        c.assign(parts)
+        out = []
+        while want:
+            m = c.poll(10)
+            if m is None:
+                raise AssertionError(f"{topic}: timed out with partitions {sorted(want)} unread")
+            if m.error():
+                raise AssertionError(f"{topic}: {m.error()}")
+            out.append(m)
+            if m.offset() + 1 >= want.get(m.partition(), 0):
+                want.pop(m.partition(), None)
+        return out
+    finally:
+        c.close()
+
+
+def high_watermarks(conf, topics):
+    """{topic: sum of its partitions' high watermarks, or None if it does not
+    exist}, read without naming the topics to the broker (no auto-create)."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    c = Consumer({**conf, "group.id": f"hw-{os.getpid()}", "enable.auto.commit": False})
+    try:
+        md = c.list_topics(timeout=10)
+        out = {}
+        for t in topics:
+            if t not in md.topics or md.topics[t].error:
+                out[t] = None
+                continue
+            out[t] = sum(c.get_watermark_offsets(TopicPartition(t, p), timeout=10)[1] for p in md.topics[t].partitions)
+        return out
+    finally:
+        c.close()
+
+
+def free_port():
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Run:
+    """One finished shopstream run: rc, stdout, stderr, stats (the
+    --stats-json text, "" if none was written), pages (every /metrics page
+    scraped while it ran), wall_s."""
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+    def stats_json(self):
+        import json
+        return json.loads(self.stats)
+
+    def stderr_lines(self):
+        return [l for l in self.stderr.splitlines() if l.strip()]
+
+    def describe(self):
+        return f"exit {self.rc} after {self.wall_s:.1f}s; stderr:\n{self.stderr}"
+
+
+def run_shopstream(cmd, stats_path, metrics_port=None, timeout=120, env=None):
+    """Runs cmd (a shopstream command line that already holds --stats-json
+    stats_path and, if metrics_port, --metrics 127.0.0.1:metrics_port),
+    scraping /metrics every 0.1 s while it runs. Returns a Run."""
+    import subprocess
+    import threading
+    import time
+    import urllib.request
+
+    if os.path.exists(stats_path):
+        os.unlink(stats_path)
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    got = {}
+
+    def talk():
+        try:
+            got["out"], got["err"] = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            got["out"], got["err"] = p.communicate()
+            got["timed_out"] = True
+
+    th = threading.Thread(target=talk)
+    th.start()
+    pages = []
+    while th.is_alive():
+        if metrics_port:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=1) as r:
+                    pages.append(r.read().decode("utf-8", "replace"))
+            except OSError:
+                pass
+        th.join(0.1)
+    wall = time.monotonic() - t0
+    if got.get("timed_out"):
+        raise AssertionError(f"{' '.join(cmd[:3])} ...: still running after {timeout}s, killed")
+    stats = ""
+    if os.path.exists(stats_path):
+        with open(stats_path) as f:
+            stats = f.read()
+    return Run(rc=p.returncode, stdout=got["out"].decode("utf-8", "replace"),
+               stderr=got["err"].decode("utf-8", "replace"), stats=stats, pages=pages, wall_s=wall)
+
+
+def assert_no_secret(run, secrets, what):
+    """No secret (a password, a passphrase) in run's stdout, stderr, stats or
+    any /metrics page; what names the run in the message."""
+    places = {"stdout": run.stdout, "stderr": run.stderr, "--stats-json": run.stats}
+    for i, page in enumerate(run.pages):
+        places[f"/metrics page {i}"] = page
+    for s in secrets:
+        assert s and len(s) >= 8, "a secret to look for must be non-trivial"
+        for where, text in places.items():
+            if s in text:
+                line = next(l for l in text.splitlines() if s in l)
+                raise AssertionError(f"{what}: a secret appears in {where}: {line.replace(s, '<SECRET>')}")
