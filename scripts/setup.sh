@@ -20,7 +20,7 @@
 set -euo pipefail
 
 build_pkgs=(gcc make cmake ninja-build pkg-config librdkafka-dev libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev kcat)
-test_pkgs=(libcriterion-dev python3-venv docker-compose jq)
+test_pkgs=(libcriterion-dev python3-venv docker-compose jq openssl)
 docker_pkgs=(docker.io debootstrap docker-compose)
 fuzz_pkgs=(clang-14 libclang-rt-14-dev)
 
