@@ -104,23 +104,29 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
     build_getopt(&g);
     const option_spec *config_row = options_by_flag("config");
 
+    /* getopt sees the command as its argv[0]; optind = 0 makes glibc's getopt
+     * start afresh each pass (and each call: a short-option cluster left
+     * half-read by a previous call must not carry over). */
+    int sub_argc = argc - 1;
+    char **sub_argv = argv + 1;
+
     /* Pass 1: -c, help and version, and every option's syntax. */
     const char *config_path = NULL;
     int opt;
     opterr = 0;
-    optind = 2;
-    while ((opt = getopt_long(argc, argv, g.short_opts, g.long_opts, NULL)) != -1) {
+    optind = 0;
+    while ((opt = getopt_long(sub_argc, sub_argv, g.short_opts, g.long_opts, NULL)) != -1) {
         if (opt == '?' || opt == ':') {
             if (optopt > 0 && optopt < LONG_BASE)
                 FAIL("option -%c: %s", optopt, options_by_short((char)optopt) ? "needs a value" : "unknown option");
-            FAIL("%s: unknown option or missing value (shopstream --help lists them)", argv[optind - 1]);
+            FAIL("%s: unknown option or missing value (shopstream --help lists them)", sub_argv[optind - 1]);
         }
         const option_spec *o = row_of(opt);
         if (o == config_row) config_path = optarg;
         if (o->offset == offsetof(run_config, want_help)) { *cmd = CLI_HELP; return 0; }
         if (o->offset == offsetof(run_config, want_version)) { *cmd = CLI_VERSION; return 0; }
     }
-    if (optind < argc) FAIL("unexpected argument '%s'", argv[optind]);
+    if (optind < sub_argc) FAIL("unexpected argument '%s'", sub_argv[optind]);
 
     char default_path[CONFIG_PATH_MAX];
     if (!config_path) {
@@ -130,9 +136,10 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
     if (config_path && config_load(rc, config_path, errstr, errlen) != 0) return -1;
 
     /* Pass 2: everything else, over the file. */
-    optind = 2;
-    while ((opt = getopt_long(argc, argv, g.short_opts, g.long_opts, NULL)) != -1) {
+    optind = 0;
+    while ((opt = getopt_long(sub_argc, sub_argv, g.short_opts, g.long_opts, NULL)) != -1) {
         const option_spec *o = row_of(opt);
+        if (!o) FAIL("option parsing changed between its two passes"); /* cannot happen: pass 1 checked them */
         if (o->flags & OPTF_CLI_ONLY_ACTION) continue;
         if (apply(rc, o, optarg, errstr, errlen) != 0) return -1;
     }
