@@ -5,12 +5,17 @@
  * libconfig's own failures, output that did not parse, errors of more than
  * one line. Each case failed before its fix. */
 #include <criterion/criterion.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -226,4 +231,60 @@ Test(hostile, errors_about_brokers_and_metrics_are_one_line_blaming_their_origin
     snprintf(want, sizeof want, "shopstream: %s:2: output.metrics: expected [ADDR:]PORT with PORT in [1, 65535], got "
              "127.0.0.1:0\n", path);
     expect_refused(m, want);
+}
+
+Test(hostile, a_signal_in_the_first_moments_is_handled_not_fatal) {
+    /* SIGINT 30 ms after the start, long before the embedded broker is up:
+     * the run stops as interrupted (exit 3) or refuses nothing, but is never
+     * killed by the signal's default action. */
+    char *const argv[] = { (char *)getenv("SHOPSTREAM_BIN"), "run", "--duration", "24h", "-q", NULL };
+    for (int attempt = 0; attempt < 3; attempt++) {
+        pid_t pid = fork();
+        cr_assert_neq(pid, -1);
+        if (pid == 0) {
+            int null = open("/dev/null", O_WRONLY);
+            dup2(null, 1);
+            dup2(null, 2);
+            execv(argv[0], argv);
+            _exit(127);
+        }
+        struct timespec ts = { 0, 30000000 };
+        nanosleep(&ts, NULL);
+        kill(pid, SIGINT);
+        int status = 0;
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        cr_assert(WIFEXITED(status), "killed by signal %d: the handler was not installed yet",
+                  WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+        cr_assert_eq(WEXITSTATUS(status), 3, "exit %d, expected 3 (interrupted)", WEXITSTATUS(status));
+    }
+}
+
+Test(hostile, json_reals_are_printed_in_their_shortest_form_that_reads_back) {
+    char cmd[1200];
+    /* Python's repr is the shortest text that reads back to the same double */
+    snprintf(cmd, sizeof cmd, "'%s' run --sink stdout --duration 1h -q 2>/dev/null | grep '\"popularity\"' | "
+             "python3 -c \"import sys, re, json\n"
+             "n = 0\n"
+             "for line in sys.stdin:\n"
+             "    text = re.search(r'\\\"popularity\\\":([^,}]*)', line).group(1)\n"
+             "    assert text == repr(float(text)), (text, repr(float(text)))\n"
+             "    n += 1\n"
+             "assert n == 500, n\"", getenv("SHOPSTREAM_BIN"));
+    cr_assert_eq(system(cmd), 0, "a popularity was not in its shortest form (or not every product was read)");
+}
+
+Test(hostile, a_metrics_port_in_use_is_one_line) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = 0 };
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    cr_assert_eq(listen(fd, 1), 0);
+    socklen_t len = sizeof sa;
+    getsockname(fd, (struct sockaddr *)&sa, &len);
+    char port[16], want[200];
+    snprintf(port, sizeof port, "%d", ntohs(sa.sin_port));
+    const char *args[] = { "run", "--metrics", port, "--duration", "1h", NULL };
+    snprintf(want, sizeof want, "shopstream: --metrics: cannot listen at %s (in use, or not this host's address)\n", port);
+    expect_refused(args, want);
+    close(fd);
 }
