@@ -31,34 +31,7 @@ def read_topic(brokers, topic, group, missing_ok=False):
     """Every message (confluent_kafka.Message) of topic, all partitions,
     beginning to high watermark. A topic that does not exist gives [] if
     missing_ok, else an AssertionError."""
-    from confluent_kafka import Consumer, TopicPartition
-
-    c = Consumer({"bootstrap.servers": brokers, "group.id": group, "enable.auto.commit": False})
-    md = c.list_topics(topic, timeout=10)
-    if topic not in md.topics or md.topics[topic].error:
-        c.close()
-        if missing_ok:
-            return []
-        raise AssertionError(f"{topic}: no such topic")
-    parts, want = [], {}
-    for p in md.topics[topic].partitions:
-        lo, hi = c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
-        if hi > lo:
-            parts.append(TopicPartition(topic, p, lo))
-            want[p] = hi
-    c.assign(parts)
-    out = []
-    while want:
-        m = c.poll(10)
-        if m is None:
-            raise AssertionError(f"{topic}: timed out with partitions {sorted(want)} unread")
-        if m.error():
-            raise AssertionError(f"{topic}: {m.error()}")
-        out.append(m)
-        if m.offset() + 1 >= want.get(m.partition(), 0):
-            want.pop(m.partition(), None)
-    c.close()
-    return out
+    return read_topic_with({"bootstrap.servers": brokers}, topic, group, missing_ok)
 
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)

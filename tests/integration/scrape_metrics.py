@@ -32,12 +32,7 @@ TMP = os.environ.get("SHOPSTREAM_TEST_TMP", "/tmp")
 BROKERS = pysupport.read_state("scrape_metrics", "SHOPSTREAM_KAFKA_STATE", "bootstrap")
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+free_port = pysupport.free_port
 
 
 def scrape(port):
