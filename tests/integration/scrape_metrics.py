@@ -15,7 +15,6 @@ SHOPSTREAM_KAFKA_STATE. Prints 'N passed, M failed'.
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
