@@ -10,7 +10,7 @@
 int facts_shard_owns(void *owner, uint64_t g) {
     const shard_owner *o = owner;
     char key[KEY_MAX];
-    size_t len = partition_key(o->key_format, (int64_t)(g + 1), key);
+    size_t len = partition_key(o->key_format == KEY_STRING, (int64_t)(g + 1), key);
     return (uint64_t)partition_for_key(key, len, o->partitions) % o->count == o->index;
 }
 

@@ -5,12 +5,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "config.h"
 
-size_t partition_key(int key_format, int64_t id, char key[KEY_MAX]) {
-    if (key_format == KEY_STRING) return (size_t)snprintf(key, KEY_MAX, "%" PRId64, id);
-    for (int i = 0; i < 8; i++) key[i] = (char)((uint64_t)id >> (56 - 8 * i));
-    return 8;
+size_t partition_key_string(int64_t id, char key[KEY_MAX]) {
+    return (size_t)snprintf(key, KEY_MAX, "%" PRId64, id);
 }
 
 uint32_t partition_murmur2(const void *data, size_t len) {

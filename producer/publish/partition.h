@@ -16,9 +16,14 @@
 
 #define KEY_MAX 24
 
-/* Writes id's key in key_format (a key_format of config.h) to key; returns
- * its length. */
-size_t partition_key(int key_format, int64_t id, char key[KEY_MAX]);
+/* Writes id's key to key: decimal digits when string_keys is set, else 8
+ * bytes big-endian; returns its length. (Inline: it runs for every message.) */
+size_t partition_key_string(int64_t id, char key[KEY_MAX]);
+static inline size_t partition_key(int string_keys, int64_t id, char key[KEY_MAX]) {
+    if (string_keys) return partition_key_string(id, key);
+    for (int i = 0; i < 8; i++) key[i] = (char)((uint64_t)id >> (56 - 8 * i));
+    return 8;
+}
 
 /* Kafka's murmur2 (org.apache.kafka.common.utils.Utils.murmur2). */
 uint32_t partition_murmur2(const void *data, size_t len);

@@ -15,7 +15,7 @@
  * (the caller sees run_stop_signal); -1: failed, the reason in st->errstr. */
 static int publish_message(run_state *st, topic_id t, int64_t key_id, const char *value, size_t len, int64_t ts) {
     char key[KEY_MAX];
-    size_t klen = partition_key(st->rc->key_format, key_id, key);
+    size_t klen = partition_key(st->rc->key_format == KEY_STRING, key_id, key);
     sink_err e = sink_produce(st->sink, t, key, klen, value, len, ts, st->errstr, sizeof st->errstr);
     if (e == SINK_ERR_STOPPED) return 0;
     return e == SINK_OK ? 1 : -1;
@@ -94,17 +94,18 @@ static int publish_batch(run_state *st, const order_batch *b, const msg_batch *m
         return -1;
     }
     int64_t start = st->rc->engine.start_ms;
+    int paced = st->rc->speed > 0.0;
     size_t m = 0;
     for (size_t k = 0; k < b->n_orders && !run_stop_signal; k++) {
         int64_t t = b->event_time_ms[k];
-        pace_until(st, t);
+        if (paced) pace_until(st, t);
         st->sim_now_ms = t;
         for (size_t end = m + 1 + b->item_count[k]; m < end; m++) {
             const msg_ref *r = &mb->msgs[m];
             int sent = publish_message(st, (topic_id)r->topic, r->key_id, mb->arena + r->value_off, r->value_len,
                                        r->timestamp_ms);
             if (sent <= 0) return sent; /* 0: a signal, which ends the loops */
-            pace_handed_over(st);
+            if (paced) pace_handed_over(st);
         }
         st->totals.orders++;
         st->totals.order_items += b->item_count[k];
