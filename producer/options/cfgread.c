@@ -180,3 +180,9 @@ int cfgread_utf8(const char *s) {
     }
     return 1;
 }
+
+int cfgread_fail(char *errstr, size_t errlen, const char *file, const config_setting_t *s, const char *path,
+                 const char *msg) {
+    snprintf(errstr, errlen, "%s:%d: %s: %s", file, config_setting_source_line(s), path, msg);
+    return -1;
+}

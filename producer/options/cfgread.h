@@ -27,6 +27,11 @@ int cfgread_load(config_t *cfg, const char *path, const char *what, char *errstr
  * why" in errstr. Also for schemas. */
 int cfgread_file(const char *path, const char *what, size_t max, char **out, size_t *len, char *errstr, size_t errlen);
 
+/* The one form of a file's error: "file:line: path: msg" in errstr, with
+ * the line of setting s; returns -1. */
+int cfgread_fail(char *errstr, size_t errlen, const char *file, const config_setting_t *s, const char *path,
+                 const char *msg);
+
 /* 1 if s is valid UTF-8 (no overlongs, surrogates or code points past
  * U+10FFFF). */
 int cfgread_utf8(const char *s);

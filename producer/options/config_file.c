@@ -22,8 +22,7 @@ typedef struct loader {
 } loader;
 
 static int fail_at(loader *ld, const config_setting_t *s, const char *path, const char *msg) {
-    snprintf(ld->errstr, ld->errlen, "%s:%d: %s: %s", ld->file, config_setting_source_line(s), path, msg);
-    return -1;
+    return cfgread_fail(ld->errstr, ld->errlen, ld->file, s, path, msg);
 }
 
 /* What libconfig holds, in words, for "expected ..., got ...". */

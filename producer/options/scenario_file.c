@@ -30,8 +30,7 @@ typedef struct reader {
 } reader;
 
 static int fail(reader *rd, const config_setting_t *s, const char *path, const char *msg) {
-    snprintf(rd->errstr, rd->errlen, "%s:%d: %s: %s", rd->file, config_setting_source_line(s), path, msg);
-    return -1;
+    return cfgread_fail(rd->errstr, rd->errlen, rd->file, s, path, msg);
 }
 
 static int number(reader *rd, const config_setting_t *s, const char *path, double *out) {
