@@ -2,7 +2,7 @@
 /* run.c - `shopstream run`: the steps from settled settings to delivered
  * messages, and the exit code (see run.h).
  *
- *   signals             handlers first: a signal never kills a run by default
+ *   (signals            installed by main before parsing: run_install_signals)
  *   metrics             --metrics binds its port
  *   facts_open          engine (catalog, plan) and, if settled so, the GPU
  *   encoder             the .avsc files, checked against the wire contract
