@@ -176,6 +176,15 @@ Test(config, unknown_setting_is_named_with_file_and_line) {
     cr_assert_str_eq(err, want);
 }
 
+Test(config, a_setting_name_with_a_dash_and_digits_stays_a_name) {
+    static run_config rc;
+    char path[512], err[1024], want[600];
+    /* libconfig names may hold '-': the 64-bit widening must not turn x-2 into x-2L */
+    cr_assert_neq(load_text("seed = 1;\ncatalog = { mix-2 = 5; };\n", &rc, path, err, sizeof err), 0);
+    snprintf(want, sizeof want, "%s:2: catalog.mix-2: unknown setting", path);
+    cr_assert_str_eq(err, want);
+}
+
 Test(config, wrong_type_is_named_with_file_line_and_expectation) {
     static run_config rc;
     char path[512], err[1024], want[600];

@@ -57,7 +57,7 @@ int cfgread_file(const char *path, const char *what, size_t max, char **out, siz
     return rc;
 }
 
-static int ident_char(char c) { return isalnum((unsigned char)c) || c == '_' || c == '.'; }
+static int ident_char(char c) { return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-' || c == '*'; }
 
 /* libconfig 1.5 reads an integer without an L suffix as 32 bits and wraps
  * it silently (4294967338 becomes 42). Every integer literal outside
