@@ -234,21 +234,32 @@ Test(hostile, errors_about_brokers_and_metrics_are_one_line_blaming_their_origin
 }
 
 Test(hostile, a_signal_in_the_first_moments_is_handled_not_fatal) {
-    /* SIGINT 30 ms after the start, long before the embedded broker is up:
-     * the run stops as interrupted (exit 3) or refuses nothing, but is never
-     * killed by the signal's default action. */
-    char *const argv[] = { (char *)getenv("SHOPSTREAM_BIN"), "run", "--duration", "24h", "-q", NULL };
+    /* SIGINT 50 ms after the exec, while the run is still starting (parsing,
+     * building the catalog, starting the embedded broker): it stops as
+     * interrupted (exit 3), never killed by the signal's default action.
+     * The run is paced (realtime), so it cannot have ended by then; the
+     * parent waits for the exec itself (a close-on-exec pipe), so the
+     * signal cannot land in the forked child before it is shopstream. */
+    char *const argv[] = { (char *)getenv("SHOPSTREAM_BIN"), "run", "--duration", "24h", "--speed", "realtime",
+                           "-q", NULL };
     for (int attempt = 0; attempt < 3; attempt++) {
+        int exec_seen[2];
+        cr_assert_eq(pipe2(exec_seen, O_CLOEXEC), 0);
         pid_t pid = fork();
         cr_assert_neq(pid, -1);
         if (pid == 0) {
+            signal(SIGINT, SIG_DFL);
             int null = open("/dev/null", O_WRONLY);
             dup2(null, 1);
             dup2(null, 2);
             execv(argv[0], argv);
             _exit(127);
         }
-        struct timespec ts = { 0, 30000000 };
+        close(exec_seen[1]);
+        char byte;
+        cr_assert_eq(read(exec_seen[0], &byte, 1), 0, "the child did not exec");
+        close(exec_seen[0]);
+        struct timespec ts = { 0, 50000000 };
         nanosleep(&ts, NULL);
         kill(pid, SIGINT);
         int status = 0;
