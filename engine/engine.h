@@ -35,7 +35,8 @@ const order_model *engine_get_model(const engine *e);
 
 /* Fills b with orders first, first + stride, ... (count of them) and their
  * items; count must not exceed b->capacity, and the last index must be below
- * the plan's total. A stride above 1 is how a shard takes every N-th order. */
+ * the plan's total. (A stride above 1 takes every N-th order: engine_check
+ * compares the GPU stage on such splits; a run's shards use a selection.) */
 void engine_fill(const engine *e, uint64_t first, uint64_t stride, size_t count, order_batch *b);
 
 /* Which orders a shard generates when it is not every N-th: those g for

@@ -83,8 +83,9 @@ const option_spec options_table[] = {
       "who generates: auto (the GPU if one is usable, else the CPU; the run\n"
       "says which and why), cpu, or gpu (an error, exit 2, if none is usable)", 0 },
     { NULL, "shard", 0, OPT_SHARD, AT(shard_index), NO_NAMES, NO_RANGE, "0/1", "I/N",
-      "generate only shard I of N (orders I, I+N, ...); shard 0 also publishes\n"
-      "the dimension topics. auto: I from JOB_COMPLETION_INDEX, N from --shards\n"
+      "generate only shard I of N: the orders of the partitions p with\n"
+      "p mod N = I (one writer per partition); shard 0 also publishes the\n"
+      "dimension topics. auto: I from JOB_COMPLETION_INDEX, N from --shards\n"
       "or SHOPSTREAM_SHARDS", 0 },
     { NULL, "shards", 0, OPT_UINT64, AT(shards_given), NO_NAMES, 0, 1000000, "0", "N",
       "the shard count for --shard auto", 0 },
