@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shopstream container image: Debian 12 (bookworm), built in two stages.
 #
 #   docker build -t shopstream:0.1.0 .

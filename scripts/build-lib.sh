@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # build-lib.sh - the build trees that scripts/demo.sh, scripts/test.sh and
 # scripts/image.sh configure. Sourced, not run.
 #

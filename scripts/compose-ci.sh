@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # compose-ci.sh - docker-compose.yml's stack started for real, where no image
 # registry can be reached: with deploy/compose-ci/docker-compose.ci.yml over
 # it, which builds stand-ins for the kafka and registry images (from the

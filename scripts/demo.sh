@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # demo.sh - the main job in one command: install what is missing, build, and
 # stream a day of the baseline scenario into the embedded broker (librdkafka's
 # mock cluster, in process; no Kafka needed) at one simulated hour per second.

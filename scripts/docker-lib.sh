@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # docker-lib.sh - a Docker engine and base images for scripts/image.sh and
 # scripts/compose-ci.sh. Sourced, not run; the sourcing script sets SERVICE
 # (the name its messages start with) and runs `set -euo pipefail`.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # image.sh - build the container image and run it the three ways it is used.
 #
 #   scripts/image.sh              build shopstream:VERSION from the tree as

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # kafka-broker.sh - run a real Apache Kafka 4.1.1 broker for the shopstream tests.
 #
 # The test suite needs a genuine broker, not a mock. This script fetches the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # python-env.sh - the Python the integration tests read topics back with.
 #
 # A virtual environment in the cache with confluent-kafka (its own bundled

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # schema-registry.sh - run a real Confluent-compatible Schema Registry for the shopstream tests.
 #
 # The Avro tests need a genuine schema registry, not a mock. This script fetches

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # service-lib.sh - what scripts/kafka-broker.sh and scripts/schema-registry.sh share.
 #
 # Both run one JVM service for the tests from a STATE_DIR (pid file, logs,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # setup.sh - installs what shopstream needs and is missing, from Debian's packages.
 #
 #   scripts/setup.sh          the build and run dependencies

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # test.sh - every test, the way CI runs them: install what is missing, build,
 # and run the unit tests and the integration tests against a real Apache
 # Kafka broker (KRaft, from Maven Central jars, on 127.0.0.1), then the same

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tls-lib.sh - a throwaway test PKI for the secured broker and registry tests.
 #
 #   scripts/tls-lib.sh DIR        # make DIR's PKI (if not made yet), print DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # build_trees.sh - scripts/build-lib.sh's configure_tree, which scripts/demo.sh,
 # scripts/test.sh and scripts/image.sh configure their trees with: a tree is
 # configured afresh when its options or its toolchain changed, where plain

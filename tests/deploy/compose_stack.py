@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """compose_stack.py - docker-compose.yml's stack, up for real, read back from the host.
 
 Run by scripts/compose-ci.sh, which has built the images (the kafka and
