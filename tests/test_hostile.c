@@ -221,10 +221,8 @@ Test(hostile, names_with_quotes_and_newlines_leave_the_json_and_the_csv_parseabl
 
 Test(hostile, errors_about_brokers_and_metrics_are_one_line_blaming_their_origin) {
     char path[512], want[700];
-    const char *dead[] = { "run", "-b", "127.0.0.1:1", "--duration", "1h", NULL };
     file_with("dead.cfg", "kafka = { connect_timeout_ms = 1500; };\n", path, sizeof path);
     const char *dead_cfg[] = { "run", "-c", path, "-b", "127.0.0.1:1", "--duration", "1h", NULL };
-    (void)dead;
     expect_refused(dead_cfg, "shopstream: cannot reach Kafka at 127.0.0.1:1 within 1500 ms: ");
     file_with("metrics.cfg", "output = {\n  metrics = \"127.0.0.1:0\";\n};\n", path, sizeof path);
     const char *m[] = { "run", "-c", path, "--duration", "1h", NULL };

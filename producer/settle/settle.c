@@ -202,6 +202,5 @@ int config_settle(run_config *rc, const settle_env *env, char *errstr, size_t er
     if (settle_rate(rc, errstr, errlen) != 0 || check_engine(rc, errstr, errlen) != 0) return -1;
     if (settle_outputs(rc, env, errstr, errlen) != 0) return -1;
     settle_engine(rc, env);
-    rc->settled = 1;
     return 0;
 }
