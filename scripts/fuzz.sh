@@ -6,9 +6,13 @@
 # or a hang (an input over 10 s) fails the run, and the input that did it is
 # kept under build-fuzz/crashes/.
 #
-#   scripts/fuzz.sh            20 s per harness (what CI runs: about 2 minutes)
+#   scripts/fuzz.sh            20 s per harness, random seeds
 #   scripts/fuzz.sh 3600       an hour per harness, for a person's campaign
 #   scripts/fuzz.sh 60 fuzz_config fuzz_cli    only these
+#   FUZZ_SEED=1 scripts/fuzz.sh 20   what CI runs: libFuzzer seed 1 and a
+#                              fixed number of executions per harness (about
+#                              20 s each here), so a CI run is the same run
+#                              every time and a red one can be replayed.
 #
 # Prints each harness's executions; exit 1 if any found something.
 set -euo pipefail
@@ -25,6 +29,8 @@ cmake -S . -B "$tree" -G Ninja -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=RelWi
   -DSHOPSTREAM_TESTS=OFF -DSHOPSTREAM_CUDA=OFF -DSHOPSTREAM_SANITIZE=address,undefined >/dev/null
 cmake --build "$tree" -j "$(nproc)" --target "${targets[@]}" >/dev/null
 
+# A seeded run starts from the seeds alone, as on a clean clone.
+[[ -n ${FUZZ_SEED:-} ]] && rm -rf "$tree/corpus"
 # Seeds: the shipped files, and a few command lines (arguments split by NUL).
 seed() { # target, files...
   local dir=$tree/corpus/$1
@@ -45,18 +51,26 @@ printf '1.5h' >"$tree/corpus/fuzz_units/duration"
 mkdir -p "$tree/crashes"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp SHOPSTREAM_SOURCE_DIR=$PWD
+# Executions per harness for a seeded run: about 20 s each on a 2-core machine.
+declare -A runs_of=([fuzz_config]=30000 [fuzz_scenario]=60000 [fuzz_cli]=100000 [fuzz_units]=5000000
+                    [fuzz_schema]=10000 [fuzz_json]=1000000)
 failed=()
 for t in "${targets[@]}"; do
+  bound=(-max_total_time="$seconds")
+  [[ -n ${FUZZ_SEED:-} ]] && bound=(-seed="$FUZZ_SEED" -runs="${runs_of[$t]}" -max_total_time=$((seconds * 6)))
   log=$tree/$t.log
   rc=0
-  "$tree/tests/fuzz/$t" "$tree/corpus/$t" -dict=tests/fuzz/config.dict -max_total_time="$seconds" -timeout=10 \
+  "$tree/tests/fuzz/$t" "$tree/corpus/$t" -dict=tests/fuzz/config.dict "${bound[@]}" -timeout=10 \
     -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix="$tree/crashes/$t-" >"$log" 2>&1 || rc=$?
   runs=$(grep -m1 -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
   if [[ $rc -eq 0 ]]; then
-    echo "fuzz.sh: $t: $runs executions in ${seconds} s, nothing found"
+    echo "fuzz.sh: $t: $runs executions${FUZZ_SEED:+ (seed $FUZZ_SEED)}, nothing found"
   else
     echo "fuzz.sh: $t: FOUND something after $runs executions (exit $rc); the input is under $tree/crashes/:"
     grep -E "ERROR|SUMMARY|runtime error|Timeout|Abort" "$log" | head -n 8 | sed 's/^/    /'
+    # Where it happened: the first stack of the report (a leak's allocation).
+    grep -m 12 -E "^ +#[0-9]+ " "$log" | sed 's/^ */    /'
+    echo "    (the whole report: $log; replay: $tree/tests/fuzz/$t $tree/crashes/$t-*)"
     failed+=("$t")
   fi
 done
