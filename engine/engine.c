@@ -8,13 +8,40 @@
 #include <stdlib.h>
 
 #include "order_gen.h"
+#include "simtime.h"
 
 struct engine {
     engine_settings settings;
     catalog catalog;
     plan plan;
     order_model model; /* points into catalog and plan */
+    life_model life;
+    delivery_model delivery;
 };
+
+/* The lifecycle's model: the shares, and the scenario's payment outages. */
+static void life_build(life_model *m, const engine_settings *s) {
+    life_model_init(m, s->seed, s->start_ms + s->duration_ms);
+    m->retry_share = mix_share_threshold(s->payment_retry_share);
+    m->return_share = mix_share_threshold(s->return_share);
+    for (size_t i = 0; i < s->scenario.n_effects && m->n_outages < LIFE_WINDOWS_MAX; i++) {
+        const scenario_effect *fx = &s->scenario.effects[i];
+        if (!(fx->kinds & EFFECT_PAYMENT_FAILURE)) continue;
+        m->outages[m->n_outages++] = (life_window){
+            .start_ms = s->start_ms + (int64_t)(fx->start_h * HOUR_MS),
+            .end_ms = s->start_ms + (int64_t)(fx->end_h * HOUR_MS),
+            .methods = fx->failure_methods,
+        };
+    }
+}
+
+static void delivery_build(delivery_model *d, const engine_settings *s) {
+    *d = (delivery_model){ .key = philox_key_from_seed(s->seed), .channel = -1 };
+    d->late_share = mix_share_threshold(s->late_share);
+    d->late_max_ms = s->late_max_ms;
+    d->duplicate_share = mix_share_threshold(s->duplicate_share);
+    d->duplicate_max_ms = s->duplicate_max_ms;
+}
 
 static void model_build(order_model *m, const engine_settings *s, const catalog *c, const plan *p) {
     m->key = philox_key_from_seed(s->seed);
@@ -59,6 +86,8 @@ int engine_new(const engine_settings *s, engine **out, char *errstr, size_t errl
         return -1;
     }
     model_build(&e->model, s, &e->catalog, &e->plan);
+    life_build(&e->life, s);
+    delivery_build(&e->delivery, s);
     *out = e;
     return 0;
 }
@@ -74,6 +103,8 @@ const engine_settings *engine_get_settings(const engine *e) { return &e->setting
 const catalog *engine_get_catalog(const engine *e) { return &e->catalog; }
 const plan *engine_get_plan(const engine *e) { return &e->plan; }
 const order_model *engine_get_model(const engine *e) { return &e->model; }
+const life_model *engine_get_life_model(const engine *e) { return e->settings.lifecycle ? &e->life : NULL; }
+const delivery_model *engine_get_delivery(const engine *e) { return &e->delivery; }
 
 void engine_fill(const engine *e, uint64_t first, uint64_t stride, size_t count, order_batch *b) {
     order_batch_unpack(b); /* a batch the GPU stage packed before */

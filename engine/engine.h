@@ -17,6 +17,8 @@
 
 #include "batch.h"
 #include "catalog.h"
+#include "delivery.h"
+#include "lifecycle.h"
 #include "order_gen.h"
 #include "plan.h"
 #include "settings.h"
@@ -32,6 +34,10 @@ const catalog *engine_get_catalog(const engine *e);
 const plan *engine_get_plan(const engine *e);
 /* What the order generator reads (the GPU stage uploads it). */
 const order_model *engine_get_model(const engine *e);
+/* What lifecycle_of reads; NULL when lifecycles are off. */
+const life_model *engine_get_life_model(const engine *e);
+/* Which fact messages are late or doubled (delivery.h). */
+const delivery_model *engine_get_delivery(const engine *e);
 
 /* Fills b with orders first, first + stride, ... (count of them) and their
  * items; count must not exceed b->capacity, and the last index must be below

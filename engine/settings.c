@@ -54,6 +54,11 @@ void engine_settings_default(engine_settings *s) {
     memcpy(s->quantity_mix, qty, sizeof qty);
 
     snprintf(s->scenario.name, sizeof s->scenario.name, "baseline");
+    s->lifecycle = 1;
+    s->payment_retry_share = 0.03;
+    s->return_share = 0.08;
+    s->late_max_ms = 10 * 60000;
+    s->duplicate_max_ms = 60000;
 }
 
 /* An error about field f of engine_settings: its offset and the message. */
@@ -108,6 +113,17 @@ int engine_settings_check(const engine_settings *s, size_t *field, char *errstr,
     CHECK_MIX(quantity_mix, QUANTITY_MAX);
     if (s->start_ms < 0 || s->start_ms > INT64_C(4102444800000))
         FAIL_AT(start_ms, "must be between 1970 and 2100");
+    if (!(s->payment_retry_share >= 0.0 && s->payment_retry_share <= 1.0))
+        FAIL_AT(payment_retry_share, "must be in [0, 1], got %g", s->payment_retry_share);
+    if (!(s->return_share >= 0.0 && s->return_share <= 1.0))
+        FAIL_AT(return_share, "must be in [0, 1], got %g", s->return_share);
+    if (!(s->late_share >= 0.0 && s->late_share <= 1.0)) FAIL_AT(late_share, "must be in [0, 1], got %g", s->late_share);
+    if (s->late_max_ms < 1 || s->late_max_ms > DAY_MS)
+        FAIL_AT(late_max_ms, "must be in [1 ms, 1 day], got %lld ms", (long long)s->late_max_ms);
+    if (!(s->duplicate_share >= 0.0 && s->duplicate_share <= 1.0))
+        FAIL_AT(duplicate_share, "must be in [0, 1], got %g", s->duplicate_share);
+    if (s->duplicate_max_ms < 1 || s->duplicate_max_ms > DAY_MS)
+        FAIL_AT(duplicate_max_ms, "must be in [1 ms, 1 day], got %lld ms", (long long)s->duplicate_max_ms);
     char err[400];
     if (scenario_validate(&s->scenario, s->products, err, sizeof err) != 0)
         FAIL_AT(scenario, "%s: %s", s->scenario.name, err);
@@ -120,7 +136,9 @@ static const struct { size_t offset; const char *name; } field_names[] = {
     NAME(seed), NAME(start_ms), NAME(duration_ms), NAME(slice_ms), NAME(base_orders_per_hour), NAME(intensity),
     NAME(daily_curve), NAME(customers), NAME(products), NAME(campaigns), NAME(campaign_uptake),
     NAME(in_stock_share), NAME(cohort_mix), NAME(channel_mix), NAME(region_mix), NAME(loyalty_mix),
-    NAME(payment_mix), NAME(status_mix), NAME(items_mix), NAME(quantity_mix), NAME(scenario),
+    NAME(payment_mix), NAME(status_mix), NAME(items_mix), NAME(quantity_mix), NAME(scenario), NAME(lifecycle),
+    NAME(payment_retry_share), NAME(return_share), NAME(late_share), NAME(late_max_ms), NAME(duplicate_share),
+    NAME(duplicate_max_ms),
 #undef NAME
 };
 

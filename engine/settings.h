@@ -43,6 +43,17 @@ typedef struct engine_settings {
     double quantity_mix[QUANTITY_MAX]; /* P(quantity = i + 1) */
 
     scenario scenario;
+
+    /* After checkout (lifecycle.h): payments, shipments, returns. */
+    int lifecycle;               /* 0: orders end at checkout, as before */
+    double payment_retry_share;  /* paid orders whose first attempt is declined */
+    double return_share;         /* delivered orders that are returned */
+
+    /* Delivery of fact messages (delivery.h): late and duplicate shares. */
+    double late_share;
+    int64_t late_max_ms;
+    double duplicate_share;
+    int64_t duplicate_max_ms;
 } engine_settings;
 
 void engine_settings_default(engine_settings *s);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* avro_direct.c - Avro binary for orders and order items, straight from
- * the batch's columns (see codec.h).
+/* avro_direct.c - Avro binary for the fact topics, straight from the
+ * batch's columns (and the lives computed from them) (see codec.h).
  *
  * The Avro binary encoding: zig-zag varints for int and long, a varint
  * length before a string's bytes, the index for an enum symbol or a union
@@ -58,5 +58,31 @@ int avro_direct_order_item(const order_batch *b, size_t k, size_t line, char *bu
     p = put_long(p, b->item_discount_cents[j]);
     p = put_long(p, b->item_line_total_cents[j]);
     p = put_long(p, b->event_time_ms[k]);
+    return (int)(p - buf);
+}
+
+int avro_direct_payment(const encoder *enc, const life_record *r, char *buf) {
+    const codec *c = &enc->codecs[TOPIC_PAYMENTS];
+    char *p = buf;
+    p = put_long(p, r->order_id);
+    p = put_long(p, r->ev->attempt);
+    p = put_long(p, r->ev->time_ms);
+    p = put_long(p, c->symbol[PAYMENT_METHOD][r->payment_method]);
+    p = put_long(p, c->symbol[PAYMENT_STATUS][r->ev->status]);
+    p = put_long(p, r->ev->amount_cents);
+    p = put_bytes(p, enc->currency, enc->currency_len);
+    *p++ = (char)(r->ev->final != 0);
+    return (int)(p - buf);
+}
+
+int avro_direct_shipment(const encoder *enc, const life_record *r, char *buf) {
+    const codec *c = &enc->codecs[TOPIC_SHIPMENTS];
+    char *p = buf;
+    p = put_long(p, r->order_id);
+    p = put_long(p, r->ev->time_ms);
+    p = put_long(p, c->symbol[SHIPMENT_STATUS][r->ev->status]);
+    p = put_long(p, c->symbol[SHIPMENT_CARRIER][r->ev->carrier]);
+    p = put_long(p, c->symbol[SHIPMENT_REGION][r->region]);
+    *p++ = (char)(r->ev->final != 0);
     return (int)(p - buf);
 }

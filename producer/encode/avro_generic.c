@@ -91,3 +91,27 @@ int avro_generic_order_item(encoder *enc, const order_batch *b, size_t k, size_t
     avro_value_set_long(&c->field[ITEM_EVENT_TIME], b->event_time_ms[k]);
     return emit(enc, c, buf, cap);
 }
+
+int avro_generic_payment(encoder *enc, const life_record *r, char *buf, size_t cap) {
+    codec *c = &enc->codecs[TOPIC_PAYMENTS];
+    avro_value_set_long(&c->field[PAYMENT_ORDER_ID], r->order_id);
+    avro_value_set_int(&c->field[PAYMENT_ATTEMPT], r->ev->attempt);
+    avro_value_set_long(&c->field[PAYMENT_EVENT_TIME], r->ev->time_ms);
+    set_enum(c, PAYMENT_METHOD, r->payment_method);
+    set_enum(c, PAYMENT_STATUS, r->ev->status);
+    avro_value_set_long(&c->field[PAYMENT_AMOUNT_CENTS], r->ev->amount_cents);
+    avro_value_set_string(&c->field[PAYMENT_CURRENCY], enc->currency);
+    avro_value_set_boolean(&c->field[PAYMENT_FINAL], r->ev->final);
+    return emit(enc, c, buf, cap);
+}
+
+int avro_generic_shipment(encoder *enc, const life_record *r, char *buf, size_t cap) {
+    codec *c = &enc->codecs[TOPIC_SHIPMENTS];
+    avro_value_set_long(&c->field[SHIPMENT_ORDER_ID], r->order_id);
+    avro_value_set_long(&c->field[SHIPMENT_EVENT_TIME], r->ev->time_ms);
+    set_enum(c, SHIPMENT_STATUS, r->ev->status);
+    set_enum(c, SHIPMENT_CARRIER, r->ev->carrier);
+    set_enum(c, SHIPMENT_REGION, r->region);
+    avro_value_set_boolean(&c->field[SHIPMENT_FINAL], r->ev->final);
+    return emit(enc, c, buf, cap);
+}

@@ -11,6 +11,7 @@
 #include "cfgread.h"
 #include "domain.h"
 #include "errors.h"
+#include "lifecycle.h"
 #include "schema_check.h"
 
 #define SCHEMA_MAX_BYTES (1u << 20)
@@ -67,12 +68,33 @@ static const field_spec order_item_fields[ITEM_FIELD_COUNT] = {
     [ITEM_EVENT_TIME] = { "event_time", F_TIME, NULL, 0 },
 };
 
+static const field_spec payment_fields[PAYMENT_FIELD_COUNT] = {
+    [PAYMENT_ORDER_ID] = { "order_id", F_LONG, NULL, 0 },
+    [PAYMENT_ATTEMPT] = { "attempt", F_INT, NULL, 0 },
+    [PAYMENT_EVENT_TIME] = { "event_time", F_TIME, NULL, 0 },
+    [PAYMENT_METHOD] = { "payment_method", F_ENUM, ENUM_OF(payment_method_names, PAYMENT_COUNT) },
+    [PAYMENT_STATUS] = { "status", F_ENUM, ENUM_OF(payment_status_names, PAY_STATUS_COUNT) },
+    [PAYMENT_AMOUNT_CENTS] = { "amount_cents", F_LONG, NULL, 0 },
+    [PAYMENT_CURRENCY] = { "currency", F_STRING, NULL, 0 },
+    [PAYMENT_FINAL] = { "final", F_BOOLEAN, NULL, 0 },
+};
+static const field_spec shipment_fields[SHIPMENT_FIELD_COUNT] = {
+    [SHIPMENT_ORDER_ID] = { "order_id", F_LONG, NULL, 0 },
+    [SHIPMENT_EVENT_TIME] = { "event_time", F_TIME, NULL, 0 },
+    [SHIPMENT_STATUS] = { "status", F_ENUM, ENUM_OF(shipment_status_names, SHIP_STATUS_COUNT) },
+    [SHIPMENT_CARRIER] = { "carrier", F_ENUM, ENUM_OF(carrier_names, CARRIER_COUNT) },
+    [SHIPMENT_REGION] = { "region", F_ENUM, ENUM_OF(region_names, REGION_COUNT) },
+    [SHIPMENT_FINAL] = { "final", F_BOOLEAN, NULL, 0 },
+};
+
 static const struct { const field_spec *fields; size_t n; } topic_fields[TOPIC_COUNT] = {
     [TOPIC_CUSTOMERS] = { customer_fields, CUSTOMER_FIELD_COUNT },
     [TOPIC_PRODUCTS] = { product_fields, PRODUCT_FIELD_COUNT },
     [TOPIC_CAMPAIGNS] = { campaign_fields, CAMPAIGN_FIELD_COUNT },
     [TOPIC_ORDERS] = { order_fields, ORDER_FIELD_COUNT },
     [TOPIC_ORDER_ITEMS] = { order_item_fields, ITEM_FIELD_COUNT },
+    [TOPIC_PAYMENTS] = { payment_fields, PAYMENT_FIELD_COUNT },
+    [TOPIC_SHIPMENTS] = { shipment_fields, SHIPMENT_FIELD_COUNT },
 };
 
 const field_spec *codec_fields(topic_id t, size_t *n) {

@@ -50,6 +50,15 @@ enum order_item_field {
     ITEM_LINE_TOTAL_CENTS, ITEM_EVENT_TIME, ITEM_FIELD_COUNT
 };
 
+enum payment_field {
+    PAYMENT_ORDER_ID, PAYMENT_ATTEMPT, PAYMENT_EVENT_TIME, PAYMENT_METHOD, PAYMENT_STATUS, PAYMENT_AMOUNT_CENTS,
+    PAYMENT_CURRENCY, PAYMENT_FINAL, PAYMENT_FIELD_COUNT
+};
+enum shipment_field {
+    SHIPMENT_ORDER_ID, SHIPMENT_EVENT_TIME, SHIPMENT_STATUS, SHIPMENT_CARRIER, SHIPMENT_REGION, SHIPMENT_FINAL,
+    SHIPMENT_FIELD_COUNT
+};
+
 #define FIELDS_MAX 16
 #define SYMBOLS_MAX 16
 
@@ -95,11 +104,15 @@ int avro_generic_product(encoder *enc, const product *p, char *buf, size_t cap);
 int avro_generic_campaign(encoder *enc, const campaign *k, char *buf, size_t cap);
 int avro_generic_order(encoder *enc, const order_batch *b, size_t k, char *buf, size_t cap);
 int avro_generic_order_item(encoder *enc, const order_batch *b, size_t k, size_t line, char *buf, size_t cap);
+int avro_generic_payment(encoder *enc, const life_record *r, char *buf, size_t cap);
+int avro_generic_shipment(encoder *enc, const life_record *r, char *buf, size_t cap);
 
-/* avro_direct.c: the two hot topics written straight from the batch's
+/* avro_direct.c: the fact topics written straight from the batch's
  * columns, the same bytes as avro-c (test_encoder proves it), when the
  * schema is exact; buf must hold the topic's bound. */
 int avro_direct_order(const encoder *enc, const order_batch *b, size_t k, char *buf);
 int avro_direct_order_item(const order_batch *b, size_t k, size_t line, char *buf);
+int avro_direct_payment(const encoder *enc, const life_record *r, char *buf);
+int avro_direct_shipment(const encoder *enc, const life_record *r, char *buf);
 
 #endif

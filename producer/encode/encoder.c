@@ -70,6 +70,11 @@ static int write_order_item(encoder *enc, const order_batch *b, size_t k, size_t
     return avro_generic_order_item(enc, b, k, line, buf, cap);
 }
 
+/* A topic written directly: its schema exact, the buffer its bound. */
+static int direct(const encoder *enc, topic_id t, size_t cap) {
+    return enc->codecs[t].exact && !enc->force_generic && cap + 5 >= enc->codecs[t].bound;
+}
+
 void encoder_force_generic(encoder *enc, int on) { enc->force_generic = on; }
 
 /* ---- the public encode functions: format and frame --------------------- */
@@ -122,4 +127,20 @@ int encoder_order_item(encoder *enc, const order_batch *b, size_t k, size_t line
     if (enc->format == FORMAT_JSON) return jsonenc_order_item(b, k, line, buf, cap);
     size_t f = put_frame(enc, TOPIC_ORDER_ITEMS, buf);
     return framed(write_order_item(enc, b, k, line, buf + f, cap - f), f);
+}
+
+int encoder_payment(encoder *enc, const life_record *r, char *buf, size_t cap) {
+    if (enc->format == FORMAT_JSON) return jsonenc_payment(r, enc->currency, buf, cap);
+    size_t f = put_frame(enc, TOPIC_PAYMENTS, buf);
+    int len = direct(enc, TOPIC_PAYMENTS, cap - f) ? avro_direct_payment(enc, r, buf + f)
+                                                   : avro_generic_payment(enc, r, buf + f, cap - f);
+    return framed(len, f);
+}
+
+int encoder_shipment(encoder *enc, const life_record *r, char *buf, size_t cap) {
+    if (enc->format == FORMAT_JSON) return jsonenc_shipment(r, buf, cap);
+    size_t f = put_frame(enc, TOPIC_SHIPMENTS, buf);
+    int len = direct(enc, TOPIC_SHIPMENTS, cap - f) ? avro_direct_shipment(enc, r, buf + f)
+                                                    : avro_generic_shipment(enc, r, buf + f, cap - f);
+    return framed(len, f);
 }

@@ -5,7 +5,7 @@
  * fields docs/design.md#the-wire-contract names, with the types the engine writes, and maps the
  * engine's enum codes to the schema's symbols by name. The encode functions
  * write one Avro binary value into buf and return its length: through
- * avro-c, or for orders and items directly when their schema is exactly the
+ * avro-c, or for the fact topics directly when their schema is exactly the
  * contract's (the same bytes, which test_encoder proves).
  *
  * An encoder is used by one thread at a time. */
@@ -17,6 +17,7 @@
 
 #include "batch.h"
 #include "catalog.h"
+#include "lifecycle.h"
 #include "topics.h"
 
 /* avro: Avro binary; avro-confluent: the same behind Confluent's 5-byte
@@ -49,6 +50,14 @@ void encoder_free(encoder *enc);
  * on = 1 makes every value go through avro-c, the reference. */
 void encoder_force_generic(encoder *enc, int on);
 
+/* One event of an order's life with what its record repeats of the order. */
+typedef struct life_record {
+    int64_t order_id;
+    uint8_t payment_method;
+    uint8_t region;          /* the customer's */
+    const life_event *ev;
+} life_record;
+
 /* Each returns the value's length, or -1 when buf is too small. */
 int encoder_customer(encoder *enc, const customer *c, char *buf, size_t cap);
 int encoder_product(encoder *enc, const product *p, char *buf, size_t cap);
@@ -56,5 +65,7 @@ int encoder_campaign(encoder *enc, const campaign *k, char *buf, size_t cap);
 int encoder_order(encoder *enc, const order_batch *b, size_t k, char *buf, size_t cap);
 int encoder_order_item(encoder *enc, const order_batch *b, size_t k, size_t line,
                        char *buf, size_t cap);
+int encoder_payment(encoder *enc, const life_record *r, char *buf, size_t cap);
+int encoder_shipment(encoder *enc, const life_record *r, char *buf, size_t cap);
 
 #endif

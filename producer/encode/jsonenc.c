@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain.h"
+#include "lifecycle.h"
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
 static int utf8_length(const unsigned char *s) {
@@ -156,6 +157,36 @@ int jsonenc_order_item(const order_batch *b, size_t k, size_t line, char *buf, s
     LIT(&j, ",\"discount_cents\":"); num(&j, b->item_discount_cents[i]);
     LIT(&j, ",\"line_total_cents\":"); num(&j, b->item_line_total_cents[i]);
     LIT(&j, ",\"event_time\":"); num(&j, b->event_time_ms[k]);
+    LIT(&j, "}");
+    return done(&j);
+}
+
+static void flag(jbuf *j, int on) {
+    if (on) LIT(j, "true"); else LIT(j, "false");
+}
+
+int jsonenc_payment(const life_record *r, const char *currency, char *buf, size_t cap) {
+    jbuf j = { buf, 0, cap, 0 };
+    LIT(&j, "{\"order_id\":"); num(&j, r->order_id);
+    LIT(&j, ",\"attempt\":"); num(&j, r->ev->attempt);
+    LIT(&j, ",\"event_time\":"); num(&j, r->ev->time_ms);
+    LIT(&j, ",\"payment_method\":"); name(&j, payment_method_names[r->payment_method]);
+    LIT(&j, ",\"status\":"); name(&j, payment_status_names[r->ev->status]);
+    LIT(&j, ",\"amount_cents\":"); num(&j, r->ev->amount_cents);
+    LIT(&j, ",\"currency\":"); str(&j, currency);
+    LIT(&j, ",\"final\":"); flag(&j, r->ev->final);
+    LIT(&j, "}");
+    return done(&j);
+}
+
+int jsonenc_shipment(const life_record *r, char *buf, size_t cap) {
+    jbuf j = { buf, 0, cap, 0 };
+    LIT(&j, "{\"order_id\":"); num(&j, r->order_id);
+    LIT(&j, ",\"event_time\":"); num(&j, r->ev->time_ms);
+    LIT(&j, ",\"status\":"); name(&j, shipment_status_names[r->ev->status]);
+    LIT(&j, ",\"carrier\":"); name(&j, carrier_names[r->ev->carrier]);
+    LIT(&j, ",\"region\":"); name(&j, region_names[r->region]);
+    LIT(&j, ",\"final\":"); flag(&j, r->ev->final);
     LIT(&j, "}");
     return done(&j);
 }

@@ -13,12 +13,15 @@
 
 #include "batch.h"
 #include "catalog.h"
+#include "encoder.h"
 
 int jsonenc_customer(const customer *c, char *buf, size_t cap);
 int jsonenc_product(const product *p, char *buf, size_t cap);
 int jsonenc_campaign(const campaign *k, char *buf, size_t cap);
 int jsonenc_order(const order_batch *b, size_t k, const char *currency, const char *scenario, char *buf, size_t cap);
 int jsonenc_order_item(const order_batch *b, size_t k, size_t line, char *buf, size_t cap);
+int jsonenc_payment(const life_record *r, const char *currency, char *buf, size_t cap);
+int jsonenc_shipment(const life_record *r, char *buf, size_t cap);
 
 /* Appends s as a JSON string (quotes included); returns the new length or -1. */
 int jsonenc_string(char *buf, size_t cap, size_t at, const char *s);

@@ -1,11 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* msgbatch.h - the Avro messages of one order batch, encoded off the main thread.
+/* msgbatch.h - the messages of one order batch, encoded off the main thread.
  *
  * The generator pool calls back into the producer right after it fills a
- * batch (gen_pool_filled_fn); the producer encodes the batch's orders and
- * items there, in parallel, into the msg_batch kept for that ring slot. The
- * publishing thread then only hands finished values to the sink, in order:
- * each order's message followed by its items' messages. */
+ * batch (gen_pool_filled_fn); the producer encodes the batch there, in
+ * parallel, into the msg_batch kept for that ring slot: each order, its
+ * items, and (lifecycles on) every event of its life, which it computes
+ * from the batch's columns (lifecycle.h). The publishing thread then only
+ * hands finished values to the sink.
+ *
+ * Messages fall in two lists. `msgs` are due at their event time now, in
+ * stream order: each order followed by its items. `later` are due at their
+ * `release_ms`: the life's events (at their own event times, hours or days
+ * on), and whatever delivery.h makes late or sends twice. The publisher
+ * keeps `later` in its calendar (calendar.h) until they are due. Both carry
+ * the same total order key, (release_ms, tie), so the merged stream does not
+ * depend on how orders were cut into batches. */
 #ifndef SHOPSTREAM_MSGBATCH_H
 #define SHOPSTREAM_MSGBATCH_H
 
@@ -13,27 +22,49 @@
 #include <stdint.h>
 
 #include "batch.h"
+#include "catalog.h"
+#include "delivery.h"
 #include "encoder.h"
+#include "lifecycle.h"
 #include "topics.h"
+
+/* Why a message is where it is in the stream. */
+enum msg_kind { MSG_ON_TIME, MSG_LATE, MSG_DUPLICATE };
 
 typedef struct msg_ref {
     int64_t key_id;     /* the order id */
     int64_t timestamp_ms;
+    int64_t release_ms; /* its place in the stream: timestamp_ms unless late */
+    uint64_t tie;       /* (g << 8) | delivery step (| 0x80 for a copy): orders equal releases */
     uint32_t value_off; /* into the arena */
     uint32_t value_len;
     uint8_t topic;
+    uint8_t kind;       /* enum msg_kind */
 } msg_ref;
+
+#define MSG_TIE(g, step) (((uint64_t)(g) << 8) | (uint64_t)(step))
+#define MSG_TIE_COPY 0x80u
+
+/* What encoding a batch needs beyond the batch: NULL life for no lifecycles. */
+typedef struct msg_context {
+    const life_model *life;
+    const delivery_model *delivery;
+    const customer *customers; /* customer id - 1 -> its record (the region) */
+} msg_context;
 
 typedef struct msg_batch {
     msg_ref *msgs;
     size_t n_msgs, cap_msgs;
+    msg_ref *later;
+    size_t n_later, cap_later;
     char *arena;
     size_t used, cap_arena;
+    uint64_t life_events;  /* events of the batch's orders' lives (before the run's end) */
     char error[256];    /* set when a batch could not be encoded */
 } msg_batch;
 
-/* Encodes every order and item of b; on failure sets mb->error. */
-void msg_batch_encode(msg_batch *mb, encoder *enc, const order_batch *b);
+/* Encodes every order, item and life event of b; on failure sets mb->error. */
+void msg_batch_encode(msg_batch *mb, encoder *enc, const msg_context *cx, const order_batch *b);
 
 void msg_batch_free(msg_batch *mb);
 

@@ -23,6 +23,8 @@ int facts_open(run_state *st) {
         st->selection = (engine_selection){ facts_shard_owns, &st->owner };
         st->planned_orders = engine_count_selected(st->engine, &st->selection);
     }
+    st->msg_cx = (msg_context){ engine_get_life_model(st->engine), engine_get_delivery(st->engine),
+                                engine_get_catalog(st->engine)->customers };
     st->engine_name = "cpu";
     if (rc->engine_kind == ENGINE_CPU) {
         snprintf(st->engine_line, sizeof st->engine_line, "engine cpu, %zu threads (%.600s)", rc->threads,
@@ -51,7 +53,7 @@ int facts_open(run_state *st) {
 /* Runs in a generator thread after each batch: encode it for its slot. */
 static void encode_filled(void *ctx, size_t thread, size_t slot, const order_batch *b) {
     run_state *st = ctx;
-    msg_batch_encode(&st->slot_msgs[slot], st->thread_encoders[thread], b);
+    msg_batch_encode(&st->slot_msgs[slot], st->thread_encoders[thread], &st->msg_cx, b);
 }
 
 int facts_start(run_state *st) {
@@ -106,6 +108,7 @@ void facts_close(run_state *st) {
     gen_pool_free(st->pool);
     gpu_stage_close(st->gpu);
     for (size_t i = st->n_slot_msgs; i-- > 0;) msg_batch_free(&st->slot_msgs[i]);
+    calendar_free(&st->calendar);
     free(st->slot_msgs);
     for (size_t i = st->n_thread_encoders; i-- > 0;) encoder_free(st->thread_encoders[i]);
     free(st->thread_encoders);

@@ -86,36 +86,72 @@ int publish_dimensions(run_state *st) {
     return 0;
 }
 
-/* Hands a batch's encoded messages to the sink in order, pacing each order
- * (and its items) to its event time. */
+/* Hands one message to the sink at its place in the stream, pacing it to
+ * its release time. 1: produced; 0: a signal; -1: failed. */
+static int publish_ref(run_state *st, const msg_ref *r, const char *value) {
+    if (st->rc->speed > 0.0) pace_until(st, r->release_ms);
+    st->sim_now_ms = r->release_ms;
+    int sent = publish_message(st, (topic_id)r->topic, r->key_id, value, r->value_len, r->timestamp_ms);
+    if (sent <= 0) return sent;
+    if (st->rc->speed > 0.0) pace_handed_over(st);
+    delivery_totals *d = &st->delivered;
+    if (r->kind == MSG_LATE) {
+        d->late[r->topic]++;
+        lateness_add(&d->disorder[r->topic], (double)(r->release_ms - r->timestamp_ms));
+    } else if (r->kind == MSG_DUPLICATE) {
+        d->duplicates[r->topic]++;
+    }
+    if (r->topic == TOPIC_PAYMENTS || r->topic == TOPIC_SHIPMENTS) d->life_events += r->kind != MSG_DUPLICATE;
+    return 1;
+}
+
+/* Every message of the calendar due before (release_ms, tie). */
+static int publish_due(run_state *st, int64_t release_ms, uint64_t tie) {
+    while (calendar_before(&st->calendar, release_ms, tie) && !run_stop_signal) {
+        const pending_msg *m = calendar_peek(&st->calendar);
+        int sent = publish_ref(st, &m->ref, m->value);
+        calendar_pop(&st->calendar);
+        if (sent <= 0) return sent;
+        if ((++st->polls & 1023) == 0) {
+            sink_poll(st->sink, 0);
+            pace_progress(st, 0);
+        }
+    }
+    return 1;
+}
+
+/* Hands a batch's encoded messages to the sink in stream order: its
+ * on-time messages merged with the calendar's, into which its lives' events
+ * (and its late and duplicate messages) go first. */
 static int publish_batch(run_state *st, const order_batch *b, const msg_batch *mb) {
     if (mb->error[0]) {
         snprintf(st->errstr, sizeof st->errstr, "%s", mb->error);
         return -1;
     }
-    int64_t start = st->rc->engine.start_ms;
-    int paced = st->rc->speed > 0.0;
-    size_t m = 0;
-    for (size_t k = 0; k < b->n_orders && !run_stop_signal; k++) {
-        int64_t t = b->event_time_ms[k];
-        if (paced) pace_until(st, t);
-        st->sim_now_ms = t;
-        for (size_t end = m + 1 + b->item_count[k]; m < end; m++) {
-            const msg_ref *r = &mb->msgs[m];
-            int sent = publish_message(st, (topic_id)r->topic, r->key_id, mb->arena + r->value_off, r->value_len,
-                                       r->timestamp_ms);
-            if (sent <= 0) return sent; /* 0: a signal, which ends the loops */
-            if (paced) pace_handed_over(st);
+    for (size_t i = 0; i < mb->n_later; i++)
+        if (calendar_push(&st->calendar, &mb->later[i], mb->arena) != 0) {
+            snprintf(st->errstr, sizeof st->errstr, "out of memory: %zu messages wait for their time",
+                     st->calendar.n);
+            return -1;
         }
-        st->totals.orders++;
-        st->totals.order_items += b->item_count[k];
-        size_t hour = (size_t)((t - start) / HOUR_MS);
-        if (hour < st->totals.n_hours) st->totals.orders_per_hour[hour]++;
-        if ((st->totals.orders & 1023) == 0) {
+    for (size_t m = 0; m < mb->n_msgs && !run_stop_signal; m++) {
+        const msg_ref *r = &mb->msgs[m];
+        int sent = publish_due(st, r->release_ms, r->tie);
+        if (sent > 0) sent = publish_ref(st, r, mb->arena + r->value_off);
+        if (sent <= 0) return sent; /* 0: a signal, which ends the loops */
+        if ((++st->polls & 1023) == 0) {
             sink_poll(st->sink, 0);
             pace_progress(st, 0);
         }
     }
+    if (run_stop_signal) return 0;
+    int64_t start = st->rc->engine.start_ms;
+    for (size_t k = 0; k < b->n_orders; k++) {
+        size_t hour = (size_t)((b->event_time_ms[k] - start) / HOUR_MS);
+        if (hour < st->totals.n_hours) st->totals.orders_per_hour[hour]++;
+    }
+    st->totals.orders += b->n_orders;
+    st->totals.order_items += b->n_items;
     return 0;
 }
 
@@ -129,6 +165,10 @@ int publish_facts(run_state *st) {
         facts_release(st, b);
         if (rc != 0) break;
     }
+    /* What is left: lives going on after the last order, late copies. */
+    if (rc == 0 && publish_due(st, INT64_MAX, UINT64_MAX) < 0) rc = -1;
+    st->delivered.pending_peak = st->calendar.peak;
+    st->delivered.pending_peak_bytes = st->calendar.peak_bytes;
     int pool_rc = facts_stop(st, rc == 0);
     return rc != 0 ? rc : pool_rc;
 }

@@ -6,10 +6,11 @@
 #include <string.h>
 
 const char *const topic_suffixes[TOPIC_COUNT] = {
-    "customers", "products", "campaigns", "orders", "order_items",
+    "customers", "products", "campaigns", "orders", "order_items", "payments", "shipments",
 };
 const char *const topic_schema_files[TOPIC_COUNT] = {
-    "customers.avsc", "products.avsc", "campaigns.avsc", "orders.avsc", "order_items.avsc",
+    "customers.avsc", "products.avsc", "campaigns.avsc", "orders.avsc", "order_items.avsc", "payments.avsc",
+    "shipments.avsc",
 };
 
 static int legal(char c) {

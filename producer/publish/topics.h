@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* topics.h - the five topics shopstream writes, in the order it writes them.
+/* topics.h - the seven topics shopstream writes, in the order it writes them.
  *
  * Dimension topics come first (every id an order references exists before
  * the order), then the facts. Each topic's value schema is
@@ -16,6 +16,8 @@ typedef enum topic_id {
     TOPIC_CAMPAIGNS,
     TOPIC_ORDERS,
     TOPIC_ORDER_ITEMS,
+    TOPIC_PAYMENTS,
+    TOPIC_SHIPMENTS,
     TOPIC_COUNT
 } topic_id;
 

@@ -12,6 +12,19 @@
 #include <stdio.h>
 
 #include "sink.h"
+#include "lateness.h"
+#include "topics.h"
+
+/* Late and duplicate messages, as published: how many of each by topic,
+ * and how far each late one was released after its event time. */
+typedef struct delivery_totals {
+    uint64_t late[TOPIC_COUNT];
+    uint64_t duplicates[TOPIC_COUNT];
+    struct lateness disorder[TOPIC_COUNT];
+    uint64_t life_events;          /* lifecycle events published */
+    size_t pending_peak;           /* the most messages the calendar held */
+    size_t pending_peak_bytes;
+} delivery_totals;
 
 typedef struct run_totals {
     const sink_counters *sink;
@@ -38,6 +51,7 @@ typedef struct run_totals {
     size_t threads;                 /* generator (and encoder) threads */
     double generate_s;              /* thread seconds generating batches */
     double encode_s;                /* thread seconds encoding them */
+    const delivery_totals *delivery;
 } run_totals;
 
 /* Paced runs: the facts' rate the schedule asks for and the one achieved. */

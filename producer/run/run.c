@@ -125,7 +125,7 @@ static int start_totals(run_state *st) {
         .engine = st->engine_name, .threads = rc->threads,
         .shard_index = rc->shard_index, .shard_count = rc->shard_count,
         .n_hours = (size_t)((rc->engine.duration_ms + HOUR_MS - 1) / HOUR_MS),
-        .late = &st->late, .speed = rc->speed,
+        .late = &st->late, .speed = rc->speed, .delivery = &st->delivered,
     };
     st->totals.orders_per_hour = calloc(st->totals.n_hours, sizeof *st->totals.orders_per_hour);
     if (!st->totals.orders_per_hour) { snprintf(st->errstr, sizeof st->errstr, "out of memory"); return -1; }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calendar.h"
 #include "config.h"
 #include "embedded.h"
 #include "encoder.h"
@@ -53,6 +54,8 @@ typedef struct run_state {
     encoder **thread_encoders; /* one per generator thread */
     size_t n_thread_encoders;
     msg_batch *slot_msgs;      /* one per ring slot */
+    msg_context msg_cx;        /* what encoding reads beyond a batch (lives, delivery) */
+    calendar calendar;         /* messages waiting for their place in the stream */
     size_t n_slot_msgs;
     gen_pool *pool;
     shard_owner owner;         /* sharded runs: which orders are this shard's */
@@ -64,6 +67,7 @@ typedef struct run_state {
     metrics *metrics;          /* --metrics */
     int32_t schema_ids[TOPIC_COUNT]; /* avro-confluent */
     run_totals totals;
+    delivery_totals delivered; /* what delivery.h injected, by topic */
     char *value;               /* a dimension record's encoded value ... */
     size_t value_cap;          /* ... in the encoder's bound for them */
 
@@ -76,6 +80,7 @@ typedef struct run_state {
     lateness late;             /* paced runs: hand-off time - scheduled time */
     int in_place;              /* progress line rewritten on a terminal */
     int64_t sim_now_ms;
+    uint64_t polls;            /* messages handed over, for polling every 1024 */
 
     char errstr[1024];
 } run_state;
