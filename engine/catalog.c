@@ -253,11 +253,17 @@ int catalog_build(catalog *c, const engine_settings *s, char *errstr, size_t err
         return -1;
     }
     build_campaigns(c, s, key);
+    if (catalog_build_versions(c, s) != 0) {
+        snprintf(errstr, errlen, "out of memory for the versions of %u products", s->products);
+        catalog_free(c);
+        return -1;
+    }
     return 0;
 }
 
 void catalog_free(catalog *c) {
     free(c->campaigns);
+    free(c->versions);
     for (int k = CATEGORY_COUNT - 1; k >= 0; k--) alias_free(&c->category_popularity[k]);
     alias_free(&c->popularity);
     free(c->products);

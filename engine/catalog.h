@@ -26,9 +26,21 @@ typedef struct customer {
     uint8_t loyalty_tier;
 } customer;
 
+/* What a product is from valid_from_ms on, until its next version: its
+ * price and whether it can be sold. */
+typedef struct product_version {
+    int64_t valid_from_ms;
+    int64_t price_cents;
+    uint8_t in_stock;
+} product_version;
+
+/* At most this many versions per product and run (versions.c). */
+#define PRODUCT_VERSIONS_MAX 64
+
 typedef struct product {
     int64_t id;
-    int64_t price_cents;
+    int64_t price_cents; /* at the run's start (version 0) */
+    uint32_t first_version, n_versions; /* into catalog.versions */
     uint32_t weight;     /* integer popularity weight; Zipf over a random rank */
     double popularity;   /* weight / heaviest weight, in (0, 1] */
     uint8_t category;
@@ -65,12 +77,29 @@ typedef struct catalog {
     size_t n_products;
     alias_table popularity;                   /* every product */
     alias_table category_popularity[CATEGORY_COUNT];
+    product_version *versions; /* every product's, in product order, by time */
+    size_t n_versions;
     campaign *campaigns;  /* the random ones, then the scenario's */
     size_t n_campaigns;
     size_t n_scenario_campaigns;
 } catalog;
 
 int catalog_build(catalog *c, const engine_settings *s, char *errstr, size_t errlen);
+
+/* versions.c: each product's versions over the run: version 0 at the start
+ * (its catalog price and stock), then, when s->product_changes is on,
+ * repricings every 6 h to 6 d (3-15% up or down), stock-outs of 2-48 h, and
+ * restocking of products that start out of stock. -1 when out of memory. */
+int catalog_build_versions(catalog *c, const engine_settings *s);
+
+/* The version of p valid at t (version 0 before its first change). */
+ENGINE_HD static inline const product_version *product_version_at(const product_version *versions,
+                                                                  const product *p, int64_t t) {
+    const product_version *v = &versions[p->first_version];
+    for (uint32_t i = 1; i < p->n_versions && versions[p->first_version + i].valid_from_ms <= t; i++)
+        v = &versions[p->first_version + i];
+    return v;
+}
 void catalog_free(catalog *c);
 
 /* A product index (0-based) from two uniform words; a (category) table of

@@ -52,6 +52,8 @@ static void model_build(order_model *m, const engine_settings *s, const catalog 
         m->n_by_cohort[k] = (uint32_t)c->n_by_cohort[k];
     }
     m->products = c->products;
+    m->n_products = (uint32_t)c->n_products;
+    m->versions = c->versions;
     m->popularity = c->popularity;
     for (int k = 0; k < CATEGORY_COUNT; k++) m->category_popularity[k] = c->category_popularity[k];
     m->campaigns = c->campaigns;

@@ -12,7 +12,10 @@
  * item count and campaign uptake; (g, STREAM_ORDER_C), drawn only in slices
  * where a scenario shifts something, the cohort and channel shifts and
  * payment failures; (g, STREAM_ITEM + line) each line's product, quantity
- * and focus. Integer arithmetic only.
+ * and focus, with sub 1, 2, ... re-picking the product while the one drawn
+ * is out of stock at the order's time (after ORDER_GEN_STOCK_TRIES, the
+ * next product in id order that is in stock). The unit price is the
+ * product version's at the order's time. Integer arithmetic only.
  *
  * ORDER_GEN_DRAW is the Philox draw: philox_draw (philox.h) unless the
  * includer names another with the same counter and key layout, as the GPU
@@ -44,6 +47,8 @@ typedef struct order_model {
     const uint32_t *by_cohort[COHORT_COUNT];
     uint32_t n_by_cohort[COHORT_COUNT];
     const product *products;
+    uint32_t n_products;
+    const product_version *versions; /* catalog.versions: price and stock over time */
     alias_table popularity;
     alias_table category_popularity[CATEGORY_COUNT];
     const campaign *campaigns;
@@ -98,6 +103,29 @@ ENGINE_HD static inline const product *order_gen_product(const order_model *m, c
     return &m->products[alias_pick(&m->popularity, q.v[0], q.v[1])];
 }
 
+#define ORDER_GEN_STOCK_TRIES 8
+
+/* A product in stock at t for line `line` of order g (see above); the one
+ * drawn first if none is in stock at all. */
+ENGINE_HD static inline const product *order_gen_in_stock(const order_model *m, const slice_effects *fx, uint64_t g,
+                                                          unsigned line, philox_ctr q, int64_t t,
+                                                          const product_version **version) {
+    const product *p = order_gen_product(m, fx, q);
+    const product_version *v = product_version_at(m->versions, p, t);
+    for (uint32_t a = 1; !v->in_stock && a < ORDER_GEN_STOCK_TRIES; a++) {
+        p = order_gen_product(m, fx, ORDER_GEN_DRAW(m->key, g, STREAM_ITEM + line, a));
+        v = product_version_at(m->versions, p, t);
+    }
+    for (uint32_t j = 1; !v->in_stock && j < m->n_products; j++) {
+        const product *next = &m->products[((uint32_t)(p->id - 1) + 1u) % m->n_products];
+        const product_version *nv = product_version_at(m->versions, next, t);
+        p = next;
+        v = nv;
+    }
+    *version = v;
+    return p;
+}
+
 /* How many items order g has (what order_gen_fill will write), alone: the
  * GPU counts first, to know where each order's items go. */
 ENGINE_HD static inline unsigned order_gen_item_count(const order_model *m, uint64_t g) {
@@ -128,14 +156,15 @@ ENGINE_HD static inline unsigned order_gen_fill(const order_model *m, uint64_t g
     int64_t subtotal = 0, discount = 0;
     for (unsigned line = 0; line < items; line++) {
         philox_ctr q = ORDER_GEN_DRAW(m->key, g, STREAM_ITEM + line, 0);
-        const product *p = order_gen_product(m, fx, q);
+        const product_version *v;
+        const product *p = order_gen_in_stock(m, fx, g, line, q, t, &v);
         int64_t qty = 1 + mix_draw(&m->quantity, q.v[2]);
-        int64_t gross = qty * p->price_cents, off = 0;
+        int64_t gross = qty * v->price_cents, off = 0;
         if (camp && (camp->target_category < 0 || camp->target_category == p->category))
             off = gross * camp->discount_pct / 100;
         size_t j = item0 + line;
         b->item_product_id[j] = p->id;
-        b->item_unit_price_cents[j] = p->price_cents;
+        b->item_unit_price_cents[j] = v->price_cents;
         b->item_quantity[j] = (uint8_t)qty;
         b->item_discount_cents[j] = off;
         b->item_line_total_cents[j] = gross - off;

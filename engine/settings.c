@@ -54,6 +54,7 @@ void engine_settings_default(engine_settings *s) {
     memcpy(s->quantity_mix, qty, sizeof qty);
 
     snprintf(s->scenario.name, sizeof s->scenario.name, "baseline");
+    s->product_changes = 1;
     s->lifecycle = 1;
     s->payment_retry_share = 0.03;
     s->return_share = 0.08;
@@ -136,7 +137,7 @@ static const struct { size_t offset; const char *name; } field_names[] = {
     NAME(seed), NAME(start_ms), NAME(duration_ms), NAME(slice_ms), NAME(base_orders_per_hour), NAME(intensity),
     NAME(daily_curve), NAME(customers), NAME(products), NAME(campaigns), NAME(campaign_uptake),
     NAME(in_stock_share), NAME(cohort_mix), NAME(channel_mix), NAME(region_mix), NAME(loyalty_mix),
-    NAME(payment_mix), NAME(status_mix), NAME(items_mix), NAME(quantity_mix), NAME(scenario), NAME(lifecycle),
+    NAME(payment_mix), NAME(status_mix), NAME(items_mix), NAME(quantity_mix), NAME(scenario), NAME(product_changes), NAME(lifecycle),
     NAME(payment_retry_share), NAME(return_share), NAME(late_share), NAME(late_max_ms), NAME(duplicate_share),
     NAME(duplicate_max_ms),
 #undef NAME

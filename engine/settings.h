@@ -44,6 +44,8 @@ typedef struct engine_settings {
 
     scenario scenario;
 
+    int product_changes;         /* products reprice and go out of stock over the run (versions.c) */
+
     /* After checkout (lifecycle.h): payments, shipments, returns. */
     int lifecycle;               /* 0: orders end at checkout, as before */
     double payment_retry_share;  /* paid orders whose first attempt is declined */

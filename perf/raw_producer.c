@@ -68,7 +68,7 @@ static prebuilt *build(const engine_settings *s, const char *schema_dir, char **
 #define ADD(t, id, time, encode) do { int len_ = (encode); \
         msgs[n++] = (prebuilt){ (t), (id), (time), used, (size_t)len_ }; used += (size_t)len_; } while (0)
     for (size_t i = 0; i < c->n_customers; i++) ADD(TOPIC_CUSTOMERS, c->customers[i].id, s->start_ms, encoder_customer(enc, &c->customers[i], arena + used, 4096));
-    for (size_t i = 0; i < c->n_products; i++) ADD(TOPIC_PRODUCTS, c->products[i].id, s->start_ms, encoder_product(enc, &c->products[i], arena + used, 4096));
+    for (size_t i = 0; i < c->n_products; i++) ADD(TOPIC_PRODUCTS, c->products[i].id, s->start_ms, encoder_product(enc, &c->products[i], &c->versions[c->products[i].first_version], arena + used, 4096));
     for (size_t i = 0; i < c->n_campaigns; i++) ADD(TOPIC_CAMPAIGNS, c->campaigns[i].id, s->start_ms, encoder_campaign(enc, &c->campaigns[i], arena + used, 4096));
     order_batch b;
     order_batch_init(&b, 4096);

@@ -18,12 +18,14 @@
 
 #include "support.h"
 
-const char *const readback_topic_suffix[TOPICS] = { "customers", "products", "campaigns", "orders", "order_items" };
+const char *const readback_topic_suffix[TOPICS] = { "customers", "products", "campaigns", "orders", "order_items",
+                                                     "payments", "shipments" };
 const char *const readback_schema_file[TOPICS] = {
     "schemas/customers.avsc", "schemas/products.avsc", "schemas/campaigns.avsc",
-    "schemas/orders.avsc", "schemas/order_items.avsc",
+    "schemas/orders.avsc", "schemas/order_items.avsc", "schemas/payments.avsc", "schemas/shipments.avsc",
 };
-const char *const readback_key_field[TOPICS] = { "customer_id", "product_id", "campaign_id", "order_id", "order_id" };
+const char *const readback_key_field[TOPICS] = { "customer_id", "product_id", "campaign_id", "order_id", "order_id",
+                                                  "order_id", "order_id" };
 
 /* ---- time ------------------------------------------------------------------ */
 

@@ -18,7 +18,7 @@
 #include <sys/types.h>
 
 /* The topics a run publishes, in the order it publishes them. */
-enum { T_CUSTOMERS, T_PRODUCTS, T_CAMPAIGNS, T_ORDERS, T_ORDER_ITEMS, TOPICS };
+enum { T_CUSTOMERS, T_PRODUCTS, T_CAMPAIGNS, T_ORDERS, T_ORDER_ITEMS, T_PAYMENTS, T_SHIPMENTS, TOPICS };
 extern const char *const readback_topic_suffix[TOPICS];
 extern const char *const readback_schema_file[TOPICS]; /* "schemas/NAME.avsc" */
 extern const char *const readback_key_field[TOPICS];   /* the field a key is made of */

@@ -452,6 +452,13 @@ static void expect_each_message_produced_once(const json_t *stats) {
                  support_stat(stats, "messages"));
 }
 
+/* Counts the messages of a topic read back. */
+static void visit_count(void *ctx, const rd_kafka_message_t *m, int32_t partitions) {
+    (void)m;
+    (void)partitions;
+    ++*(uint64_t *)ctx;
+}
+
 /* The whole proof of "nothing lost, nothing duplicated" for one run. */
 static void expect_everything_exactly_once(const json_t *stats, copies allowed) {
     uint64_t orders = support_stat(stats, "orders"), items = support_stat(stats, "order_items");
@@ -511,6 +518,16 @@ static void expect_everything_exactly_once(const json_t *stats, copies allowed) 
     cr_assert_not_null(F.item_hash, "out of memory for %" PRIu64 " items", sum_items);
     uint64_t n_items = read_topic(T_ORDER_ITEMS, visit_item, &c);
     read_total += n_orders + n_items;
+    /* The lives' topics: every event delivered is there (once, unless the
+     * fault allows re-sent copies). */
+    for (int t = T_PAYMENTS; t <= T_SHIPMENTS; t++) {
+        uint64_t n = 0, want = support_topic_delivered(stats, F.topic[t]);
+        read_topic(t, visit_count, &n);
+        if (allowed == EXACTLY_ONCE) cr_expect_eq(n, want, "%s holds %" PRIu64 " messages; the run delivered %"
+                                                  PRIu64, F.topic[t], n, want);
+        else cr_expect_geq(n, want, "%s holds %" PRIu64 " messages; the run delivered %" PRIu64, F.topic[t], n, want);
+        read_total += want; /* re-sent copies of its own are allowed above, not counted here */
+    }
     cr_expect_eq(n_orders - c.order_resent, orders, "%s holds %" PRIu64 " messages (%" PRIu64 " of them re-sent "
                  "copies); the run made %" PRIu64 " orders", F.topic[T_ORDERS], n_orders, c.order_resent, orders);
     cr_expect_eq(n_items - c.item_resent, items, "%s holds %" PRIu64 " messages (%" PRIu64 " of them re-sent "

@@ -102,7 +102,7 @@ Test(formats, json_orders_and_items_parse_with_the_contract_names_and_add_up) {
     cr_assert_eq(json_object_size(cu), 6u);
     string_field(cu, "cohort");
     json_decref(cu);
-    json_t *p = parse(buf, encoder_product(enc, &c->products[0], buf, sizeof buf));
+    json_t *p = parse(buf, encoder_product(enc, &c->products[0], &c->versions[c->products[0].first_version], buf, sizeof buf));
     cr_assert(json_is_real(json_object_get(p, "popularity")) && json_real_value(json_object_get(p, "popularity")) == c->products[0].popularity);
     cr_assert(json_is_boolean(json_object_get(p, "in_stock")));
     json_decref(p);

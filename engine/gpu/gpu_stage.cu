@@ -265,6 +265,8 @@ static int upload_model(gpu_stage *g, char *errstr, size_t errlen) {
     }
     if (upload(g, h->products, c->n_products * sizeof *h->products, &p, errstr, errlen) != 0) return -1;
     d->products = (const product *)p;
+    if (upload(g, h->versions, c->n_versions * sizeof *h->versions, &p, errstr, errlen) != 0) return -1;
+    d->versions = (const product_version *)p;
     if (upload_alias(g, &h->popularity, &d->popularity, errstr, errlen) != 0) return -1;
     for (int k = 0; k < CATEGORY_COUNT; k++)
         if (upload_alias(g, &h->category_popularity[k], &d->category_popularity[k], errstr, errlen) != 0)
@@ -286,6 +288,7 @@ fail:
 /* Device bytes of the model's tables. */
 static size_t model_bytes(const order_model *m, const catalog *c) {
     size_t n = sizeof *m + m->n_customers * sizeof *m->customers + c->n_products * sizeof *m->products +
+               c->n_versions * sizeof *m->versions +
                m->n_campaigns * sizeof *m->campaigns + m->n_slices * sizeof *m->slices;
     for (int k = 0; k < COHORT_COUNT; k++) n += m->n_by_cohort[k] * sizeof *m->by_cohort[k];
     for (int k = 0; k <= CATEGORY_COUNT; k++) {

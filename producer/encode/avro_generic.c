@@ -37,14 +37,15 @@ int avro_generic_customer(encoder *enc, const customer *cu, char *buf, size_t ca
     return emit(enc, c, buf, cap);
 }
 
-int avro_generic_product(encoder *enc, const product *p, char *buf, size_t cap) {
+int avro_generic_product(encoder *enc, const product *p, const product_version *v, char *buf, size_t cap) {
     codec *c = &enc->codecs[TOPIC_PRODUCTS];
     avro_value_set_long(&c->field[PRODUCT_ID], p->id);
     set_enum(c, PRODUCT_CATEGORY, p->category);
     avro_value_set_string(&c->field[PRODUCT_NAME], p->name);
-    avro_value_set_long(&c->field[PRODUCT_PRICE_CENTS], p->price_cents);
+    avro_value_set_long(&c->field[PRODUCT_PRICE_CENTS], v->price_cents);
     avro_value_set_double(&c->field[PRODUCT_POPULARITY], p->popularity);
-    avro_value_set_boolean(&c->field[PRODUCT_IN_STOCK], p->in_stock);
+    avro_value_set_boolean(&c->field[PRODUCT_IN_STOCK], v->in_stock);
+    avro_value_set_long(&c->field[PRODUCT_VALID_FROM], v->valid_from_ms);
     return emit(enc, c, buf, cap);
 }
 

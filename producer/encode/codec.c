@@ -32,6 +32,7 @@ static const field_spec product_fields[PRODUCT_FIELD_COUNT] = {
     [PRODUCT_PRICE_CENTS] = { "price_cents", F_LONG, NULL, 0 },
     [PRODUCT_POPULARITY] = { "popularity", F_DOUBLE, NULL, 0 },
     [PRODUCT_IN_STOCK] = { "in_stock", F_BOOLEAN, NULL, 0 },
+    [PRODUCT_VALID_FROM] = { "valid_from", F_TIME, NULL, 0 },
 };
 static const field_spec campaign_fields[CAMPAIGN_FIELD_COUNT] = {
     [CAMPAIGN_ID] = { "campaign_id", F_LONG, NULL, 0 },

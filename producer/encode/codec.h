@@ -34,7 +34,7 @@ enum customer_field {
 };
 enum product_field {
     PRODUCT_ID, PRODUCT_CATEGORY, PRODUCT_NAME, PRODUCT_PRICE_CENTS, PRODUCT_POPULARITY, PRODUCT_IN_STOCK,
-    PRODUCT_FIELD_COUNT
+    PRODUCT_VALID_FROM, PRODUCT_FIELD_COUNT
 };
 enum campaign_field {
     CAMPAIGN_ID, CAMPAIGN_NAME, CAMPAIGN_DISCOUNT_PCT, CAMPAIGN_TARGET_CATEGORY, CAMPAIGN_TARGET_COHORT,
@@ -100,7 +100,7 @@ size_t codec_value_bound(const encoder *enc, topic_id t, const codec *c);
 /* avro_generic.c: every topic through avro-c's generic values. Each returns
  * the value's length, or -1 when cap is too small. */
 int avro_generic_customer(encoder *enc, const customer *c, char *buf, size_t cap);
-int avro_generic_product(encoder *enc, const product *p, char *buf, size_t cap);
+int avro_generic_product(encoder *enc, const product *p, const product_version *v, char *buf, size_t cap);
 int avro_generic_campaign(encoder *enc, const campaign *k, char *buf, size_t cap);
 int avro_generic_order(encoder *enc, const order_batch *b, size_t k, char *buf, size_t cap);
 int avro_generic_order_item(encoder *enc, const order_batch *b, size_t k, size_t line, char *buf, size_t cap);

@@ -105,10 +105,10 @@ int encoder_customer(encoder *enc, const customer *c, char *buf, size_t cap) {
     return framed(avro_generic_customer(enc, c, buf + f, cap - f), f);
 }
 
-int encoder_product(encoder *enc, const product *p, char *buf, size_t cap) {
-    if (enc->format == FORMAT_JSON) return jsonenc_product(p, buf, cap);
+int encoder_product(encoder *enc, const product *p, const product_version *v, char *buf, size_t cap) {
+    if (enc->format == FORMAT_JSON) return jsonenc_product(p, v, buf, cap);
     size_t f = put_frame(enc, TOPIC_PRODUCTS, buf);
-    return framed(avro_generic_product(enc, p, buf + f, cap - f), f);
+    return framed(avro_generic_product(enc, p, v, buf + f, cap - f), f);
 }
 
 int encoder_campaign(encoder *enc, const campaign *k, char *buf, size_t cap) {

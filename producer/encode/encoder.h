@@ -60,7 +60,7 @@ typedef struct life_record {
 
 /* Each returns the value's length, or -1 when buf is too small. */
 int encoder_customer(encoder *enc, const customer *c, char *buf, size_t cap);
-int encoder_product(encoder *enc, const product *p, char *buf, size_t cap);
+int encoder_product(encoder *enc, const product *p, const product_version *v, char *buf, size_t cap);
 int encoder_campaign(encoder *enc, const campaign *k, char *buf, size_t cap);
 int encoder_order(encoder *enc, const order_batch *b, size_t k, char *buf, size_t cap);
 int encoder_order_item(encoder *enc, const order_batch *b, size_t k, size_t line,

@@ -93,7 +93,7 @@ int jsonenc_customer(const customer *c, char *buf, size_t cap) {
     return done(&j);
 }
 
-int jsonenc_product(const product *p, char *buf, size_t cap) {
+int jsonenc_product(const product *p, const product_version *v, char *buf, size_t cap) {
     jbuf j = { buf, 0, cap, 0 };
     char pop[32];
     int n = 0;
@@ -105,9 +105,11 @@ int jsonenc_product(const product *p, char *buf, size_t cap) {
     LIT(&j, "{\"product_id\":"); num(&j, p->id);
     LIT(&j, ",\"category\":"); name(&j, category_names[p->category]);
     LIT(&j, ",\"name\":"); str(&j, p->name);
-    LIT(&j, ",\"price_cents\":"); num(&j, p->price_cents);
+    LIT(&j, ",\"price_cents\":"); num(&j, v->price_cents);
     LIT(&j, ",\"popularity\":"); lit(&j, pop, (size_t)n);
-    if (p->in_stock) LIT(&j, ",\"in_stock\":true}"); else LIT(&j, ",\"in_stock\":false}");
+    if (v->in_stock) LIT(&j, ",\"in_stock\":true"); else LIT(&j, ",\"in_stock\":false");
+    LIT(&j, ",\"valid_from\":"); num(&j, v->valid_from_ms);
+    LIT(&j, "}");
     return done(&j);
 }
 

@@ -16,7 +16,7 @@
 #include "encoder.h"
 
 int jsonenc_customer(const customer *c, char *buf, size_t cap);
-int jsonenc_product(const product *p, char *buf, size_t cap);
+int jsonenc_product(const product *p, const product_version *v, char *buf, size_t cap);
 int jsonenc_campaign(const campaign *k, char *buf, size_t cap);
 int jsonenc_order(const order_batch *b, size_t k, const char *currency, const char *scenario, char *buf, size_t cap);
 int jsonenc_order_item(const order_batch *b, size_t k, size_t line, char *buf, size_t cap);

@@ -35,14 +35,16 @@ typedef struct msg_ref {
     int64_t key_id;     /* the order id */
     int64_t timestamp_ms;
     int64_t release_ms; /* its place in the stream: timestamp_ms unless late */
-    uint64_t tie;       /* (g << 8) | delivery step (| 0x80 for a copy): orders equal releases */
+    uint64_t tie;       /* MSG_TIE(g, delivery step) (| 0x80 for a copy): orders equal releases */
     uint32_t value_off; /* into the arena */
     uint32_t value_len;
     uint8_t topic;
     uint8_t kind;       /* enum msg_kind */
 } msg_ref;
 
-#define MSG_TIE(g, step) (((uint64_t)(g) << 8) | (uint64_t)(step))
+#define MSG_TIE(g, step) ((((uint64_t)(g) + (UINT64_C(1) << 24)) << 8) | (uint64_t)(step))
+/* Product versions (publish.c) tie by their index in catalog.versions, below
+ * every fact's tie: a version valid from t comes before the facts at t. */
 #define MSG_TIE_COPY 0x80u
 
 /* What encoding a batch needs beyond the batch: NULL life for no lifecycles. */

@@ -46,6 +46,7 @@ extern const char *const value_format_names[FORMAT_COUNT];
 #define FORMAT_AUTO FORMAT_COUNT
 extern const char *const format_option_names[FORMAT_COUNT + 1];
 extern const char *const sink_kind_names[SINK_KIND_COUNT];
+extern const char *const switch_names[2]; /* "off", "on" */
 extern const char *const stdout_columns_names[STDOUT_COLUMNS_COUNT];
 
 /* Where a value came from: a line of the config file, or its flag. */

@@ -63,6 +63,29 @@ static int publish_record(run_state *st, topic_id t, int64_t id, int len, int64_
     return publish_message(st, t, id, st->value, (size_t)len, ts) < 0 ? -1 : 0;
 }
 
+/* Every product version after the first, into the calendar: each is
+ * published when simulated time reaches its valid_from. */
+static int schedule_versions(run_state *st, const catalog *c) {
+    for (size_t i = 0; i < c->n_products; i++) {
+        const product *p = &c->products[i];
+        for (uint32_t k = p->first_version + 1; k < p->first_version + p->n_versions; k++) {
+            const product_version *v = &c->versions[k];
+            int len = encoder_product(st->encoder, p, v, st->value, st->value_cap);
+            if (len < 0) {
+                snprintf(st->errstr, sizeof st->errstr, "%s: a value outgrew %zu bytes",
+                         st->rc->topics.name[TOPIC_PRODUCTS], st->value_cap);
+                return -1;
+            }
+            msg_ref r = { p->id, v->valid_from_ms, v->valid_from_ms, k, 0, (uint32_t)len, TOPIC_PRODUCTS, MSG_ON_TIME };
+            if (calendar_push(&st->calendar, &r, st->value) != 0) {
+                snprintf(st->errstr, sizeof st->errstr, "out of memory for %zu product versions", c->n_versions);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 int publish_dimensions(run_state *st) {
     if (st->rc->shard_index != 0) return 0; /* shard 0 publishes them, once */
     const catalog *c = engine_get_catalog(st->engine);
@@ -72,7 +95,9 @@ int publish_dimensions(run_state *st) {
                            encoder_customer(st->encoder, &c->customers[i], st->value, st->value_cap), ts)) return -1;
     for (size_t i = 0; i < c->n_products && !run_stop_signal; i++)
         if (publish_record(st, TOPIC_PRODUCTS, c->products[i].id,
-                           encoder_product(st->encoder, &c->products[i], st->value, st->value_cap), ts)) return -1;
+                           encoder_product(st->encoder, &c->products[i], &c->versions[c->products[i].first_version],
+                                           st->value, st->value_cap), ts)) return -1;
+    if (schedule_versions(st, c) != 0) return -1;
     for (size_t i = 0; i < c->n_campaigns && !run_stop_signal; i++)
         if (publish_record(st, TOPIC_CAMPAIGNS, c->campaigns[i].id,
                            encoder_campaign(st->encoder, &c->campaigns[i], st->value, st->value_cap), ts)) return -1;
@@ -101,7 +126,16 @@ static int publish_ref(run_state *st, const msg_ref *r, const char *value) {
     } else if (r->kind == MSG_DUPLICATE) {
         d->duplicates[r->topic]++;
     }
-    if (r->topic == TOPIC_PAYMENTS || r->topic == TOPIC_SHIPMENTS) d->life_events += r->kind != MSG_DUPLICATE;
+    if (r->kind == MSG_DUPLICATE) return 1;
+    if (r->topic == TOPIC_ORDERS) {
+        st->totals.orders++;
+        size_t hour = (size_t)((r->timestamp_ms - st->rc->engine.start_ms) / HOUR_MS);
+        if (hour < st->totals.n_hours) st->totals.orders_per_hour[hour]++;
+    } else if (r->topic == TOPIC_ORDER_ITEMS) {
+        st->totals.order_items++;
+    } else if (r->topic == TOPIC_PAYMENTS || r->topic == TOPIC_SHIPMENTS) {
+        d->life_events++;
+    }
     return 1;
 }
 
@@ -123,7 +157,7 @@ static int publish_due(run_state *st, int64_t release_ms, uint64_t tie) {
 /* Hands a batch's encoded messages to the sink in stream order: its
  * on-time messages merged with the calendar's, into which its lives' events
  * (and its late and duplicate messages) go first. */
-static int publish_batch(run_state *st, const order_batch *b, const msg_batch *mb) {
+static int publish_batch(run_state *st, const msg_batch *mb) {
     if (mb->error[0]) {
         snprintf(st->errstr, sizeof st->errstr, "%s", mb->error);
         return -1;
@@ -144,14 +178,6 @@ static int publish_batch(run_state *st, const order_batch *b, const msg_batch *m
             pace_progress(st, 0);
         }
     }
-    if (run_stop_signal) return 0;
-    int64_t start = st->rc->engine.start_ms;
-    for (size_t k = 0; k < b->n_orders; k++) {
-        size_t hour = (size_t)((b->event_time_ms[k] - start) / HOUR_MS);
-        if (hour < st->totals.n_hours) st->totals.orders_per_hour[hour]++;
-    }
-    st->totals.orders += b->n_orders;
-    st->totals.order_items += b->n_items;
     return 0;
 }
 
@@ -161,7 +187,7 @@ int publish_facts(run_state *st) {
     const msg_batch *mb;
     int rc = 0;
     while (!run_stop_signal && (b = facts_next(st, &mb)) != NULL) {
-        rc = publish_batch(st, b, mb);
+        rc = publish_batch(st, mb);
         facts_release(st, b);
         if (rc != 0) break;
     }
