@@ -65,6 +65,23 @@ void report_summary(FILE *out, const run_totals *t) {
     fprintf(out, "  delivered %llu, failed %llu, undelivered %llu, content_digest %016llx\n",
             (unsigned long long)c->delivered, (unsigned long long)c->failed,
             (unsigned long long)(c->produced - c->delivered - c->failed), (unsigned long long)c->digest);
+    const delivery_totals *d = t->delivery;
+    if (d) {
+        uint64_t late = 0, dups = 0;
+        double p99 = 0.0, max = 0.0;
+        for (int i = 0; i < TOPIC_COUNT; i++) {
+            late += d->late[i];
+            dups += d->duplicates[i];
+            if (d->disorder[i].n && lateness_quantile(&d->disorder[i], 0.99) > p99)
+                p99 = lateness_quantile(&d->disorder[i], 0.99);
+            if (d->disorder[i].max_ms > max) max = d->disorder[i].max_ms;
+        }
+        fprintf(out, "  lives: %llu payment and shipment events; at most %zu messages (%.1f MB) waited for their "
+                "time\n", (unsigned long long)d->life_events, d->pending_peak, (double)d->pending_peak_bytes / 1e6);
+        if (late || dups)
+            fprintf(out, "  delivery: %llu late (p99 %.1f s, max %.1f s behind their event time), %llu duplicates\n",
+                    (unsigned long long)late, p99 / 1000.0, max / 1000.0, (unsigned long long)dups);
+    }
     if (t->speed > 0.0 && t->late && t->late->n) {
         double scheduled, achieved;
         report_fact_rates(t, &scheduled, &achieved);
@@ -131,15 +148,26 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
         fprintf(f, "  \"scheduled_fact_messages_per_s\": %.3f,\n  \"achieved_fact_messages_per_s\": %.3f,\n",
                 scheduled, achieved);
     }
+    const delivery_totals *d = t->delivery;
+    if (d)
+        fprintf(f, "  \"life_events\": %llu,\n  \"pending_peak\": %zu,\n  \"pending_peak_bytes\": %zu,\n",
+                (unsigned long long)d->life_events, d->pending_peak, d->pending_peak_bytes);
     fprintf(f, "  \"topics\": {");
     for (int i = 0; i < TOPIC_COUNT; i++) {
         const sink_topic_counters *tc = &c->topic[i];
         fprintf(f, "%s\n    ", i ? "," : "");
         json_string(f, t->topic_names[i]);
-        fprintf(f, ": {\"produced\": %llu, \"delivered\": %llu, \"failed\": %llu, \"bytes\": %llu}",
+        fprintf(f, ": {\"produced\": %llu, \"delivered\": %llu, \"failed\": %llu, \"bytes\": %llu",
                 (unsigned long long)tc->produced,
                 (unsigned long long)tc->delivered, (unsigned long long)tc->failed,
                 (unsigned long long)tc->bytes);
+        if (d) {
+            const lateness *l = &d->disorder[i];
+            fprintf(f, ", \"late\": %llu, \"duplicates\": %llu, \"late_by_ms\": {\"p50\": %.3f, \"p99\": %.3f, "
+                    "\"max\": %.3f}", (unsigned long long)d->late[i], (unsigned long long)d->duplicates[i],
+                    lateness_quantile(l, 0.5), lateness_quantile(l, 0.99), l->max_ms);
+        }
+        fprintf(f, "}");
     }
     fprintf(f, "\n  }\n}\n");
     if (fclose(f) != 0) {
