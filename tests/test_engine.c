@@ -4,6 +4,7 @@
  * cohort, the daily curve, dense ids in event-time order, and the same
  * orders whatever the thread count or batch size. */
 #include <criterion/criterion.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <string.h>
@@ -229,7 +230,11 @@ Test(engine, money_adds_up_for_every_order_and_line) {
             cr_assert(b.item_count[k] >= 1 && b.item_count[k] <= ITEMS_MAX);
             for (size_t j = b.first_item[k]; j < b.first_item[k] + b.item_count[k]; j++) {
                 const product *pr = &c->products[b.item_product_id[j] - 1];
-                cr_assert_eq(b.item_unit_price_cents[j], pr->price_cents);
+                const product_version *v = product_version_at(c->versions, pr, b.event_time_ms[k]);
+                cr_assert_eq(b.item_unit_price_cents[j], v->price_cents, "order %" PRId64 ": not the price of the "
+                             "version valid at its time", b.order_id[k]);
+                cr_assert(v->in_stock, "order %" PRId64 ": product %" PRId64 " sold while out of stock",
+                          b.order_id[k], pr->id);
                 int64_t gross = b.item_quantity[j] * b.item_unit_price_cents[j];
                 cr_assert_eq(b.item_line_total_cents[j], gross - b.item_discount_cents[j]);
                 cr_assert_geq(b.item_discount_cents[j], 0);

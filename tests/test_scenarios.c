@@ -24,6 +24,10 @@ static engine *scenario_engine(const char *name, double intensity, int64_t hours
     engine_settings_default(&s);
     s.intensity = intensity;
     s.duration_ms = hours * HOUR_MS;
+    /* Every product in stock all along: the shares below are the scenario's
+     * alone (an out-of-stock pick is drawn again, which moves them). */
+    s.in_stock_share = 1.0;
+    s.product_changes = 0;
     char dir[512], err[1024];
     support_source_path("", dir, sizeof dir);
     cr_assert_eq(scenario_file_resolve(name, dir, s.products, &s.scenario, err, sizeof err), 0, "%s", err);
