@@ -44,13 +44,13 @@ static inline void delivery_of(const delivery_model *d, uint64_t g, unsigned ste
     *late_ms = *dup_ms = 0;
     if (!delivery_active(d)) return;
     philox_ctr r = philox_draw(d->key, g, STREAM_DELIVERY + step, 0);
-    if (r.v[0] < d->late_share) *late_ms = 1 + (int64_t)(((uint64_t)r.v[1] * (uint64_t)d->late_max_ms) >> 32);
+    if (r.v[0] < d->late_share) *late_ms = philox_between(r.v[1], 1, 1 + d->late_max_ms);
     if (d->window_share && order_ms >= d->window_start_ms && order_ms < d->window_end_ms &&
         (d->channel < 0 || d->channel == channel) && (r.v[0] ^ r.v[3]) < d->window_share) {
-        int64_t w = 1 + (int64_t)(((uint64_t)r.v[1] * (uint64_t)d->window_max_ms) >> 32);
+        int64_t w = philox_between(r.v[1], 1, 1 + d->window_max_ms);
         if (w > *late_ms) *late_ms = w;
     }
-    if (r.v[2] < d->duplicate_share) *dup_ms = 1 + (int64_t)(((uint64_t)r.v[3] * (uint64_t)d->duplicate_max_ms) >> 32);
+    if (r.v[2] < d->duplicate_share) *dup_ms = philox_between(r.v[3], 1, 1 + d->duplicate_max_ms);
 }
 
 #endif

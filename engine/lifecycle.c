@@ -36,11 +36,6 @@ void life_model_init(life_model *m, uint64_t seed, int64_t end_ms) {
     m->full_refund_share = mix_share_threshold(0.40);
 }
 
-/* A uniform time in [lo, hi) from one word. */
-static int64_t between(uint32_t u, int64_t lo, int64_t hi) {
-    return lo + (int64_t)(((uint64_t)u * (uint64_t)(hi - lo)) >> 32);
-}
-
 /* The outage window holding (t, method), or NULL. */
 static const life_window *outage_at(const life_model *m, int64_t t, unsigned method) {
     for (size_t i = 0; i < m->n_outages; i++) {
@@ -88,21 +83,21 @@ static void after_authorization(const life_model *m, const life_order *o, philox
     philox_ctr b = philox_draw(m->key, o->g, STREAM_LIFE_B, 0);
     philox_ctr c = philox_draw(m->key, o->g, STREAM_LIFE_C, 0);
     add(w, t, LIFE_PAYMENT, PAY_AUTHORIZED, attempt, 0, o->total_cents);
-    t += o->payment_method == PAYMENT_BANK_TRANSFER ? between(a.v[3], DAY_MS, 3 * DAY_MS)
-                                                    : between(a.v[3], 10 * SECOND_MS, 30 * MINUTE_MS);
+    t += o->payment_method == PAYMENT_BANK_TRANSFER ? philox_between(a.v[3], DAY_MS, 3 * DAY_MS)
+                                                    : philox_between(a.v[3], 10 * SECOND_MS, 30 * MINUTE_MS);
     add(w, t, LIFE_PAYMENT, PAY_CAPTURED, attempt, 0, o->total_cents);
     int carrier = region_carriers[o->region][philox_below(c.v[3], 3)];
-    t += between(b.v[0], 2 * HOUR_MS, 20 * HOUR_MS);
+    t += philox_between(b.v[0], 2 * HOUR_MS, 20 * HOUR_MS);
     add(w, t, LIFE_SHIPMENT, SHIP_PACKED, 0, carrier, 0);
-    t += between(b.v[1], 2 * HOUR_MS, 24 * HOUR_MS);
+    t += philox_between(b.v[1], 2 * HOUR_MS, 24 * HOUR_MS);
     add(w, t, LIFE_SHIPMENT, SHIP_SHIPPED, 0, carrier, 0);
-    t += between(b.v[2], DAY_MS, 5 * DAY_MS);
+    t += philox_between(b.v[2], DAY_MS, 5 * DAY_MS);
     t += delay_at(m, t, carrier, o->region);
     add(w, t, LIFE_SHIPMENT, SHIP_DELIVERED, 0, carrier, 0);
     if (b.v[3] >= return_share_at(m, t)) return;
-    t += between(c.v[0], DAY_MS, 14 * DAY_MS);
+    t += philox_between(c.v[0], DAY_MS, 14 * DAY_MS);
     add(w, t, LIFE_SHIPMENT, SHIP_RETURNED, 0, carrier, 0);
-    t += between(c.v[1], DAY_MS, 3 * DAY_MS);
+    t += philox_between(c.v[1], DAY_MS, 3 * DAY_MS);
     int64_t refund = c.v[2] < m->full_refund_share || o->n_lines == 0
                          ? o->total_cents
                          : o->line_totals[philox_below(c.v[2], o->n_lines)];
@@ -113,12 +108,12 @@ static void after_authorization(const life_model *m, const life_order *o, philox
 size_t lifecycle_of(const life_model *m, const life_order *o, life_event out[LIFE_EVENTS_MAX]) {
     philox_ctr a = philox_draw(m->key, o->g, STREAM_LIFE_A, 0);
     life_writer w = { out, 0 };
-    int64_t t = o->time_ms + between(a.v[0], SECOND_MS, 8 * SECOND_MS);
+    int64_t t = o->time_ms + philox_between(a.v[0], SECOND_MS, 8 * SECOND_MS);
     switch (o->status) {
     case STATUS_PAID:
         if (a.v[1] < m->retry_share) {
             add(&w, t, LIFE_PAYMENT, PAY_DECLINED, 1, 0, 0);
-            t += between(a.v[2], MINUTE_MS, 15 * MINUTE_MS);
+            t += philox_between(a.v[2], MINUTE_MS, 15 * MINUTE_MS);
             after_authorization(m, o, a, t, 2, &w);
         } else {
             after_authorization(m, o, a, t, 1, &w);
@@ -127,9 +122,9 @@ size_t lifecycle_of(const life_model *m, const life_order *o, life_event out[LIF
     case STATUS_PAYMENT_FAILED: {
         add(&w, t, LIFE_PAYMENT, PAY_DECLINED, 1, 0, 0);
         const life_window *outage = outage_at(m, o->time_ms, o->payment_method);
-        int64_t retry = t + between(a.v[2], MINUTE_MS, 15 * MINUTE_MS);
+        int64_t retry = t + philox_between(a.v[2], MINUTE_MS, 15 * MINUTE_MS);
         if (outage) { /* the backlog: customers retry once it is over */
-            int64_t after = outage->end_ms + between(a.v[2], 0, 60 * MINUTE_MS);
+            int64_t after = outage->end_ms + philox_between(a.v[2], 0, 60 * MINUTE_MS);
             if (after > retry) retry = after;
         }
         /* Every failure in an outage is retried, 70% successfully; others
@@ -143,10 +138,10 @@ size_t lifecycle_of(const life_model *m, const life_order *o, life_event out[LIF
     }
     case STATUS_CANCELLED:
         add(&w, t, LIFE_PAYMENT, PAY_AUTHORIZED, 1, 0, o->total_cents);
-        add(&w, t + between(a.v[2], 10 * MINUTE_MS, 6 * HOUR_MS), LIFE_PAYMENT, PAY_VOIDED, 1, 0, o->total_cents);
+        add(&w, t + philox_between(a.v[2], 10 * MINUTE_MS, 6 * HOUR_MS), LIFE_PAYMENT, PAY_VOIDED, 1, 0, o->total_cents);
         break;
     default: /* placed: never paid */
-        add(&w, o->time_ms + between(a.v[2], DAY_MS, 3 * DAY_MS), LIFE_PAYMENT, PAY_EXPIRED, 1, 0, 0);
+        add(&w, o->time_ms + philox_between(a.v[2], DAY_MS, 3 * DAY_MS), LIFE_PAYMENT, PAY_EXPIRED, 1, 0, 0);
         break;
     }
     if (w.n > 0) out[w.n - 1].final = 1;

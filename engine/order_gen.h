@@ -117,10 +117,8 @@ ENGINE_HD static inline const product *order_gen_in_stock(const order_model *m, 
         v = product_version_at(m->versions, p, t);
     }
     for (uint32_t j = 1; !v->in_stock && j < m->n_products; j++) {
-        const product *next = &m->products[((uint32_t)(p->id - 1) + 1u) % m->n_products];
-        const product_version *nv = product_version_at(m->versions, next, t);
-        p = next;
-        v = nv;
+        p = &m->products[((uint32_t)(p->id - 1) + 1u) % m->n_products];
+        v = product_version_at(m->versions, p, t);
     }
     *version = v;
     return p;

@@ -63,4 +63,9 @@ ENGINE_HD static inline uint32_t philox_below(uint32_t u, uint32_t n) {
     return (uint32_t)(((uint64_t)u * n) >> 32);
 }
 
+/* An integer uniform in [lo, hi) from one 32-bit word. */
+ENGINE_HD static inline int64_t philox_between(uint32_t u, int64_t lo, int64_t hi) {
+    return lo + (int64_t)(((uint64_t)u * (uint64_t)(hi - lo)) >> 32);
+}
+
 #endif

@@ -12,10 +12,6 @@
 #include "simtime.h"
 #include "streams.h"
 
-static int64_t between(uint32_t u, int64_t lo, int64_t hi) {
-    return lo + (int64_t)(((uint64_t)u * (uint64_t)(hi - lo)) >> 32);
-}
-
 /* A new price pct percent up or down, ending in 99 cents like the others. */
 static int64_t repriced(int64_t price, int64_t pct, int up) {
     int64_t p = up ? price * (100 + pct) / 100 : price * (100 - pct) / 100;
@@ -34,11 +30,11 @@ static uint32_t product_versions(const product *p, const engine_settings *s, phi
     for (uint32_t k = 0; s->product_changes && n < PRODUCT_VERSIONS_MAX; k++) {
         philox_ctr r = philox_draw(key, (uint64_t)(p->id - 1), STREAM_PRODUCT_VERSION, k);
         if (!in_stock) { /* restocked */
-            t += between(r.v[0], 2 * HOUR_MS, 48 * HOUR_MS);
+            t += philox_between(r.v[0], 2 * HOUR_MS, 48 * HOUR_MS);
             if (t >= end) break;
             in_stock = 1;
         } else {
-            t += between(r.v[0], 6 * HOUR_MS, 6 * DAY_MS);
+            t += philox_between(r.v[0], 6 * HOUR_MS, 6 * DAY_MS);
             if (t >= end) break;
             if (r.v[1] < UINT32_MAX / 4) in_stock = 0;
             else price = repriced(price, 3 + (int64_t)philox_below(r.v[2], 13), r.v[3] & 1u);

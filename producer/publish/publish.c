@@ -119,6 +119,10 @@ static int publish_ref(run_state *st, const msg_ref *r, const char *value) {
     int sent = publish_message(st, (topic_id)r->topic, r->key_id, value, r->value_len, r->timestamp_ms);
     if (sent <= 0) return sent;
     if (st->rc->speed > 0.0) pace_handed_over(st);
+    if ((++st->polls & 1023) == 0) {
+        sink_poll(st->sink, 0);
+        pace_progress(st, 0);
+    }
     delivery_totals *d = &st->delivered;
     if (r->kind == MSG_LATE) {
         d->late[r->topic]++;
@@ -146,10 +150,6 @@ static int publish_due(run_state *st, int64_t release_ms, uint64_t tie) {
         int sent = publish_ref(st, &m->ref, m->value);
         calendar_pop(&st->calendar);
         if (sent <= 0) return sent;
-        if ((++st->polls & 1023) == 0) {
-            sink_poll(st->sink, 0);
-            pace_progress(st, 0);
-        }
     }
     return 1;
 }
@@ -173,10 +173,6 @@ static int publish_batch(run_state *st, const msg_batch *mb) {
         int sent = publish_due(st, r->release_ms, r->tie);
         if (sent > 0) sent = publish_ref(st, r, mb->arena + r->value_off);
         if (sent <= 0) return sent; /* 0: a signal, which ends the loops */
-        if ((++st->polls & 1023) == 0) {
-            sink_poll(st->sink, 0);
-            pace_progress(st, 0);
-        }
     }
     return 0;
 }
