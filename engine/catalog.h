@@ -89,7 +89,8 @@ int catalog_build(catalog *c, const engine_settings *s, char *errstr, size_t err
 /* versions.c: each product's versions over the run: version 0 at the start
  * (its catalog price and stock), then, when s->product_changes is on,
  * repricings every 6 h to 6 d (3-15% up or down), stock-outs of 2-48 h, and
- * restocking of products that start out of stock. -1 when out of memory. */
+ * restocking of products that start out of stock, and the scenario's price
+ * wars on the product's category. -1 when out of memory. */
 int catalog_build_versions(catalog *c, const engine_settings *s);
 
 /* The version of p valid at t (version 0 before its first change). */

@@ -6,7 +6,7 @@
  * DELIVERY_STEP_*) is released late_ms after its event time instead of at
  * it, and re-sent as an exact copy dup_ms after that, as a pure function of
  * (seed, g, step) through Philox on STREAM_DELIVERY. Both shares are 0 by
- * default. The event time and the Kafka timestamp never move: only the
+ * default; a scenario's late windows add more (delivery_window). The event time and the Kafka timestamp never move: only the
  * message's place in the stream does, and it is never later than max. */
 #ifndef SHOPSTREAM_DELIVERY_H
 #define SHOPSTREAM_DELIVERY_H
@@ -20,20 +20,42 @@
 #define DELIVERY_STEP_LINE 1u   /* + line index */
 #define DELIVERY_STEP_LIFE 8u   /* + life_event.step - 1 */
 
+#define DELIVERY_WINDOWS_MAX 8
+
+/* A scenario's late window: a share of the orders placed in [start_ms,
+ * end_ms) through channel (-1: any) reach the shop late, with their lines,
+ * by the same amount, up to max_ms: a phone that was offline sends them
+ * when it is back. Their lives (payments, shipments) happen server-side
+ * and are not delayed by it. */
+typedef struct delivery_window {
+    int64_t start_ms, end_ms;
+    int channel;
+    uint32_t share;
+    int64_t max_ms;
+} delivery_window;
+
 typedef struct delivery_model {
     philox_key key;
     uint32_t late_share, duplicate_share; /* thresholds on a 32-bit uniform */
     int64_t late_max_ms, duplicate_max_ms;
-    /* A window where the scenario makes one channel's orders late (0: none). */
-    int64_t window_start_ms, window_end_ms;
-    int channel;                          /* -1: every channel */
-    uint32_t window_share;
-    int64_t window_max_ms;
+    delivery_window windows[DELIVERY_WINDOWS_MAX]; /* which do not overlap */
+    size_t n_windows;
 } delivery_model;
 
 /* Whether any message may be late or doubled. */
 static inline int delivery_active(const delivery_model *d) {
-    return d->late_share || d->duplicate_share || d->window_share;
+    return d->late_share || d->duplicate_share || d->n_windows;
+}
+
+/* The lateness a late window gives order g's messages (0: none). */
+static inline int64_t delivery_offline(const delivery_model *d, uint64_t g, int64_t order_ms, int channel) {
+    for (size_t i = 0; i < d->n_windows; i++) {
+        const delivery_window *w = &d->windows[i];
+        if (order_ms < w->start_ms || order_ms >= w->end_ms || (w->channel >= 0 && w->channel != channel)) continue;
+        philox_ctr r = philox_draw(d->key, g, STREAM_DELIVERY_OFFLINE, 0);
+        return r.v[0] < w->share ? philox_between(r.v[1], 1, 1 + w->max_ms) : 0;
+    }
+    return 0;
 }
 
 /* How long after its event time message (g, step) of an order placed at
@@ -45,9 +67,8 @@ static inline void delivery_of(const delivery_model *d, uint64_t g, unsigned ste
     if (!delivery_active(d)) return;
     philox_ctr r = philox_draw(d->key, g, STREAM_DELIVERY + step, 0);
     if (r.v[0] < d->late_share) *late_ms = philox_between(r.v[1], 1, 1 + d->late_max_ms);
-    if (d->window_share && order_ms >= d->window_start_ms && order_ms < d->window_end_ms &&
-        (d->channel < 0 || d->channel == channel) && (r.v[0] ^ r.v[3]) < d->window_share) {
-        int64_t w = philox_between(r.v[1], 1, 1 + d->window_max_ms);
+    if (d->n_windows && step < DELIVERY_STEP_LIFE) {
+        int64_t w = delivery_offline(d, g, order_ms, channel);
         if (w > *late_ms) *late_ms = w;
     }
     if (r.v[2] < d->duplicate_share) *dup_ms = philox_between(r.v[3], 1, 1 + d->duplicate_max_ms);

@@ -19,28 +19,50 @@ struct engine {
     delivery_model delivery;
 };
 
-/* The lifecycle's model: the shares, and the scenario's payment outages. */
+/* Simulated time at h hours into the run. */
+static int64_t at_hour(const engine_settings *s, double h) { return s->start_ms + (int64_t)(h * HOUR_MS); }
+
+/* The lifecycle's model: the shares, and the scenario's payment outages,
+ * carrier delays and return waves. */
 static void life_build(life_model *m, const engine_settings *s) {
     life_model_init(m, s->seed, s->start_ms + s->duration_ms);
     m->retry_share = mix_share_threshold(s->payment_retry_share);
     m->return_share = mix_share_threshold(s->return_share);
-    for (size_t i = 0; i < s->scenario.n_effects && m->n_outages < LIFE_WINDOWS_MAX; i++) {
+    for (size_t i = 0; i < s->scenario.n_effects; i++) {
         const scenario_effect *fx = &s->scenario.effects[i];
-        if (!(fx->kinds & EFFECT_PAYMENT_FAILURE)) continue;
-        m->outages[m->n_outages++] = (life_window){
-            .start_ms = s->start_ms + (int64_t)(fx->start_h * HOUR_MS),
-            .end_ms = s->start_ms + (int64_t)(fx->end_h * HOUR_MS),
-            .methods = fx->failure_methods,
-        };
+        life_window w = { .start_ms = at_hour(s, fx->start_h), .end_ms = at_hour(s, fx->end_h) };
+        if ((fx->kinds & EFFECT_PAYMENT_FAILURE) && m->n_outages < LIFE_WINDOWS_MAX) {
+            w.methods = fx->failure_methods;
+            m->outages[m->n_outages++] = w;
+        }
+        if ((fx->kinds & EFFECT_CARRIER_DELAY) && m->n_delays < LIFE_WINDOWS_MAX) {
+            w.carrier = fx->delay_carrier;
+            w.region = fx->delay_region;
+            w.extra_ms = (int64_t)(fx->delay_h * HOUR_MS);
+            m->delays[m->n_delays++] = w;
+        }
+        if ((fx->kinds & EFFECT_RETURN_WAVE) && m->n_waves < LIFE_WINDOWS_MAX) {
+            w.factor = fx->return_factor;
+            m->waves[m->n_waves++] = w;
+        }
     }
 }
 
+/* Late and duplicate delivery: the settings, and the scenario's late windows. */
 static void delivery_build(delivery_model *d, const engine_settings *s) {
-    *d = (delivery_model){ .key = philox_key_from_seed(s->seed), .channel = -1 };
+    *d = (delivery_model){ .key = philox_key_from_seed(s->seed) };
     d->late_share = mix_share_threshold(s->late_share);
     d->late_max_ms = s->late_max_ms;
     d->duplicate_share = mix_share_threshold(s->duplicate_share);
     d->duplicate_max_ms = s->duplicate_max_ms;
+    for (size_t i = 0; i < s->scenario.n_effects && d->n_windows < DELIVERY_WINDOWS_MAX; i++) {
+        const scenario_effect *fx = &s->scenario.effects[i];
+        if (!(fx->kinds & EFFECT_LATE)) continue;
+        d->windows[d->n_windows++] = (delivery_window){
+            .start_ms = at_hour(s, fx->start_h), .end_ms = at_hour(s, fx->end_h), .channel = fx->late_channel,
+            .share = mix_share_threshold(fx->late_share), .max_ms = fx->late_max_ms,
+        };
+    }
 }
 
 static void model_build(order_model *m, const engine_settings *s, const catalog *c, const plan *p) {

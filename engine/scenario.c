@@ -8,6 +8,7 @@
 
 #include "domain.h"
 #include "errors.h"
+#include "lifecycle.h"
 
 double det_exp(double x) {
     /* x / 2^12, a Taylor series, then twelve squarings. */
@@ -57,6 +58,10 @@ static const char *kind_name(unsigned bit) {
     case EFFECT_FOCUS: return "focus";
     case EFFECT_COHORT: return "cohort";
     case EFFECT_CHANNEL: return "channel";
+    case EFFECT_CARRIER_DELAY: return "carrier_delay";
+    case EFFECT_RETURN_WAVE: return "return_wave";
+    case EFFECT_PRICE_WAR: return "price_war";
+    case EFFECT_LATE: return "late";
     default: return "?";
     }
 }
@@ -96,9 +101,25 @@ int scenario_check(const scenario *sc, uint32_t products, size_t *effect, size_t
             if (!(c->uptake >= 0.0 && c->uptake <= 1.0))
                 FAIL_AT("campaign.uptake must be in [0, 1], got %g", c->uptake);
         }
+        if ((e->kinds & EFFECT_CARRIER_DELAY) &&
+            !(e->delay_carrier >= -1 && e->delay_carrier < CARRIER_COUNT && e->delay_region >= -1 &&
+              e->delay_region < REGION_COUNT && e->delay_h > 0.0 && e->delay_h <= 720.0))
+            FAIL_AT("carrier_delay.hours must be in (0, 720], got %g", e->delay_h);
+        if ((e->kinds & EFFECT_RETURN_WAVE) && !(e->return_factor >= 0.0 && e->return_factor <= 12.0))
+            FAIL_AT("return_wave.factor must be in [0, 12], got %g", e->return_factor);
+        if ((e->kinds & EFFECT_PRICE_WAR) &&
+            !(e->war_category >= 0 && e->war_category < CATEGORY_COUNT && e->war_cut_pct >= 1 && e->war_cut_pct <= 90))
+            FAIL_AT("price_war.cut_pct must be in [1, 90], got %d", e->war_cut_pct);
+        if (e->kinds & EFFECT_LATE) {
+            if (!(e->late_share >= 0.0 && e->late_share <= 1.0))
+                FAIL_AT("late.share must be in [0, 1], got %g", e->late_share);
+            if (!(e->late_max_ms >= 1 && e->late_max_ms <= 7 * 24 * 3600 * 1000LL))
+                FAIL_AT("late.max must be in [1ms, 7d], got %lld ms", (long long)e->late_max_ms);
+            if (!(e->late_channel >= -1 && e->late_channel < CHANNEL_COUNT)) FAIL_AT("late.channel: no such channel");
+        }
         for (size_t j = 0; j < i; j++) {
             const scenario_effect *o = &sc->effects[j];
-            unsigned clash = e->kinds & o->kinds & ~(unsigned)(EFFECT_RATE | EFFECT_CAMPAIGN);
+            unsigned clash = e->kinds & o->kinds & ~(unsigned)SCENARIO_STACKING;
             if (!clash || e->start_h >= o->end_h || o->start_h >= e->end_h) continue;
             unsigned bit = clash & -clash;
             *other = j;

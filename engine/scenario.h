@@ -2,10 +2,16 @@
 /* scenario.h - a scenario: a timeline of effects on the simulated shop.
  *
  * Each entry of the timeline is active for start_h <= t < end_h (simulated
- * hours from the start of the run) and carries one or more effects. Rate
- * multipliers of overlapping entries multiply, and campaigns add up; any
+ * hours from the start of the run) and carries one or more effects. Effects
+ * that stack (SCENARIO_STACKING) may overlap: rate multipliers, return
+ * waves and price cuts multiply, campaigns add up, carrier delays add. Any
  * other effect may be set by one entry at a time (two that overlap and set
  * the same effect contradict each other and are refused).
+ *
+ * Rate, focus, cohort, channel and campaign shape the orders as they are
+ * placed; payment_failure, carrier_delay and return_wave shape their lives
+ * (lifecycle.h); price_war the product versions (catalog.h); late their
+ * delivery (delivery.h).
  *
  * The engine reads scenarios as these structs; producer/scenario_file.c
  * parses them from config/scenarios/ files. Values that vary with time are
@@ -38,7 +44,14 @@ enum effect_kind {
     EFFECT_COHORT = 1u << 3,          /* a share of orders comes from one cohort */
     EFFECT_CHANNEL = 1u << 4,         /* a share of orders uses one channel */
     EFFECT_CAMPAIGN = 1u << 5,        /* a campaign runs for the window */
+    EFFECT_CARRIER_DELAY = 1u << 6,   /* deliveries due in the window slip by hours */
+    EFFECT_RETURN_WAVE = 1u << 7,     /* orders delivered in the window are returned more often */
+    EFFECT_PRICE_WAR = 1u << 8,       /* a category's prices are cut for the window */
+    EFFECT_LATE = 1u << 9,            /* a share of one channel's orders arrives late */
 };
+
+#define SCENARIO_STACKING \
+    (EFFECT_RATE | EFFECT_CAMPAIGN | EFFECT_CARRIER_DELAY | EFFECT_RETURN_WAVE | EFFECT_PRICE_WAR)
 
 typedef struct scenario_campaign {
     char name[SCENARIO_TEXT_MAX];
@@ -63,6 +76,15 @@ typedef struct scenario_effect {
     int8_t channel;
     double channel_share;
     scenario_campaign campaign;
+    int8_t delay_carrier;         /* enum carrier, or -1: every carrier */
+    int8_t delay_region;          /* enum region, or -1: every region */
+    double delay_h;               /* hours a delivery slips */
+    double return_factor;         /* x the return share */
+    int8_t war_category;          /* enum category */
+    int32_t war_cut_pct;          /* prices down by this percentage */
+    int8_t late_channel;          /* enum channel, or -1: every channel */
+    double late_share;            /* of the orders placed in the window */
+    int64_t late_max_ms;          /* released up to this long after placement */
 } scenario_effect;
 
 typedef struct scenario {

@@ -16,6 +16,7 @@ enum philox_stream {
     STREAM_LIFE_B       = 0x00000202, /* fulfilment delays, return */
     STREAM_LIFE_C       = 0x00000203, /* carrier, return and refund delays, refund line */
     STREAM_DELIVERY     = 0x00000300, /* + message step: late (2 words), duplicate (2 words) */
+    STREAM_DELIVERY_OFFLINE = 0x00000400, /* a scenario's late window: whether, and how late (per order) */
     STREAM_CUSTOMER     = 0x10000001,
     STREAM_PRODUCT      = 0x10000002,
     STREAM_PRODUCT_RANK = 0x10000003,

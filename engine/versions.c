@@ -4,6 +4,7 @@
  * Product i's k-th change is drawn from (i, STREAM_PRODUCT_VERSION, k):
  * the gap since the last one, whether it is a stock-out (a quarter of
  * them, while in stock) or a repricing, and by how much or how long.
+ * A scenario's price_war cuts the prices of one category for its window.
  * Versions at or after the run's end are not made. */
 #include <stdlib.h>
 
@@ -19,14 +20,13 @@ static int64_t repriced(int64_t price, int64_t pct, int up) {
     return p < 99 ? 99 : p;
 }
 
-/* Writes product p's versions into out (NULL: only counts them). */
-static uint32_t product_versions(const product *p, const engine_settings *s, philox_key key,
-                                 product_version *out) {
+/* Product p's own changes, version 0 first, into out (n at most
+ * PRODUCT_VERSIONS_MAX); returns how many. */
+static uint32_t own_versions(const product *p, const engine_settings *s, philox_key key, product_version *out) {
     int64_t t = s->start_ms, end = s->start_ms + s->duration_ms, price = p->price_cents;
     int in_stock = p->in_stock;
     uint32_t n = 0;
-#define PUT(when) do { if (out) out[n] = (product_version){ (when), price, (uint8_t)in_stock }; n++; } while (0)
-    PUT(t);
+    out[n++] = (product_version){ t, price, (uint8_t)in_stock };
     for (uint32_t k = 0; s->product_changes && n < PRODUCT_VERSIONS_MAX; k++) {
         philox_ctr r = philox_draw(key, (uint64_t)(p->id - 1), STREAM_PRODUCT_VERSION, k);
         if (!in_stock) { /* restocked */
@@ -39,9 +39,58 @@ static uint32_t product_versions(const product *p, const engine_settings *s, phi
             if (r.v[1] < UINT32_MAX / 4) in_stock = 0;
             else price = repriced(price, 3 + (int64_t)philox_below(r.v[2], 13), r.v[3] & 1u);
         }
-        PUT(t);
+        out[n++] = (product_version){ t, price, (uint8_t)in_stock };
     }
-#undef PUT
+    return n;
+}
+
+/* The price at t after the price wars on p's category active at t. */
+static int64_t war_price(const product *p, const engine_settings *s, int64_t t, int64_t price) {
+    int64_t cut = price;
+    for (size_t i = 0; i < s->scenario.n_effects; i++) {
+        const scenario_effect *fx = &s->scenario.effects[i];
+        if (!(fx->kinds & EFFECT_PRICE_WAR) || fx->war_category != p->category) continue;
+        if (t >= s->start_ms + (int64_t)(fx->start_h * HOUR_MS) && t < s->start_ms + (int64_t)(fx->end_h * HOUR_MS))
+            cut = repriced(cut, fx->war_cut_pct, 0);
+    }
+    return cut;
+}
+
+/* The next time after t at which a price war on p's category begins or
+ * ends, before end (end if none). */
+static int64_t next_war_edge(const product *p, const engine_settings *s, int64_t t, int64_t end) {
+    int64_t next = end;
+    for (size_t i = 0; i < s->scenario.n_effects; i++) {
+        const scenario_effect *fx = &s->scenario.effects[i];
+        if (!(fx->kinds & EFFECT_PRICE_WAR) || fx->war_category != p->category) continue;
+        int64_t edges[2] = { s->start_ms + (int64_t)(fx->start_h * HOUR_MS), s->start_ms + (int64_t)(fx->end_h * HOUR_MS) };
+        for (int k = 0; k < 2; k++)
+            if (edges[k] > t && edges[k] < next) next = edges[k];
+    }
+    return next;
+}
+
+/* Writes product p's versions into out (NULL: only counts them): its own
+ * changes, and the price wars on its category laid over them (a version
+ * where one begins or ends; the cut applies to whatever price the product
+ * has then). */
+static uint32_t product_versions(const product *p, const engine_settings *s, philox_key key,
+                                 product_version *out) {
+    product_version own[PRODUCT_VERSIONS_MAX];
+    uint32_t n_own = own_versions(p, s, key, own), n = 0, i = 0;
+    int64_t end = s->start_ms + s->duration_ms, t = s->start_ms;
+    while (n < PRODUCT_VERSIONS_MAX && t < end) {
+        while (i + 1 < n_own && own[i + 1].valid_from_ms <= t) i++;
+        if (out) out[n] = (product_version){ t, s->product_changes ? war_price(p, s, t, own[i].price_cents) : own[i].price_cents,
+                                               own[i].in_stock };
+        n++;
+        int64_t next = i + 1 < n_own ? own[i + 1].valid_from_ms : end;
+        if (s->product_changes) {
+            int64_t edge = next_war_edge(p, s, t, end);
+            if (edge < next) next = edge;
+        }
+        t = next;
+    }
     return n;
 }
 

@@ -11,8 +11,11 @@
  *
  * Effects of an entry: rate, payment_failure { rate, methods }, focus
  * { product | category, share }, cohort { name, share }, channel { name,
- * share }, campaign { name, discount_pct, category, cohort, uptake }. A rate
- * or a share is a number or a ramp { from, to, ramp = "linear" | "exponential" }. */
+ * share }, campaign { name, discount_pct, category, cohort, uptake },
+ * carrier_delay { carrier, region, hours }, return_wave { factor },
+ * price_war { category, cut_pct }, late { share, max, channel }. A rate or
+ * a focus share is a number or a ramp { from, to, ramp = "linear" |
+ * "exponential" }. */
 #include "scenario_file.h"
 
 #include <libconfig.h>
@@ -22,6 +25,8 @@
 
 #include "cfgread.h"
 #include "domain.h"
+#include "lifecycle.h"
+#include "units.h"
 
 typedef struct reader {
     const char *file;
@@ -217,10 +222,87 @@ static int read_campaign(reader *rd, const config_setting_t *g, const char *path
     return 0;
 }
 
+/* A number member of g, required or left as it is. */
+static int number_member(reader *rd, const config_setting_t *g, const char *member, const char *path, double *out,
+                         int required) {
+    const config_setting_t *s = config_setting_get_member(g, member);
+    char sub[160];
+    snprintf(sub, sizeof sub, "%.100s.%s", path, member);
+    if (!s) return required ? fail(rd, g, sub, "missing") : 0;
+    return number(rd, s, sub, out);
+}
+
+static int read_carrier_delay(reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
+    static const char *const members[] = { "carrier", "region", "hours", NULL };
+    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { carrier; region; hours; }");
+    if (only_members(rd, g, path, members) != 0) return -1;
+    e->delay_carrier = e->delay_region = -1;
+    if (name_of(rd, g, "carrier", path, carrier_names, CARRIER_COUNT, &e->delay_carrier, 0) != 0) return -1;
+    if (name_of(rd, g, "region", path, region_names, REGION_COUNT, &e->delay_region, 0) != 0) return -1;
+    if (number_member(rd, g, "hours", path, &e->delay_h, 1) != 0) return -1;
+    e->kinds |= EFFECT_CARRIER_DELAY;
+    return 0;
+}
+
+static int read_return_wave(reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
+    static const char *const members[] = { "factor", NULL };
+    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { factor; }");
+    if (only_members(rd, g, path, members) != 0) return -1;
+    if (number_member(rd, g, "factor", path, &e->return_factor, 1) != 0) return -1;
+    e->kinds |= EFFECT_RETURN_WAVE;
+    return 0;
+}
+
+static int read_price_war(reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
+    static const char *const members[] = { "category", "cut_pct", NULL };
+    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { category; cut_pct; }");
+    if (only_members(rd, g, path, members) != 0) return -1;
+    if (name_of(rd, g, "category", path, category_names, CATEGORY_COUNT, &e->war_category, 1) != 0) return -1;
+    const config_setting_t *pct = config_setting_get_member(g, "cut_pct");
+    char sub[160];
+    snprintf(sub, sizeof sub, "%.100s.cut_pct", path);
+    if (!pct) return fail(rd, g, sub, "missing (an integer percentage in [1, 90])");
+    int t = config_setting_type(pct);
+    long long v = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ? config_setting_get_int64(pct) : 0;
+    if (v < 1 || v > 90) {
+        char msg[160];
+        if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)
+            snprintf(msg, sizeof msg, "expected an integer in [1, 90], got %lld", v);
+        else snprintf(msg, sizeof msg, "expected an integer in [1, 90]");
+        return fail(rd, pct, sub, msg);
+    }
+    e->war_cut_pct = (int32_t)v;
+    e->kinds |= EFFECT_PRICE_WAR;
+    return 0;
+}
+
+static int read_late(reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
+    static const char *const members[] = { "share", "max", "channel", NULL };
+    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { share; max; channel; }");
+    if (only_members(rd, g, path, members) != 0) return -1;
+    if (share_of(rd, g, path, &e->late_share) != 0) return -1;
+    const config_setting_t *max = config_setting_get_member(g, "max");
+    char sub[160];
+    snprintf(sub, sizeof sub, "%.100s.max", path);
+    if (!max) return fail(rd, g, sub, "missing (a duration such as \"10m\")");
+    const char *text = config_setting_type(max) == CONFIG_TYPE_STRING ? config_setting_get_string(max) : NULL;
+    if (!text || units_duration_ms(text, &e->late_max_ms) != 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "expected a duration such as \"10m\"%s%.60s%s", text ? ", got \"" : "",
+                 text ? text : "", text ? "\"" : "");
+        return fail(rd, max, sub, msg);
+    }
+    e->late_channel = -1;
+    if (name_of(rd, g, "channel", path, channel_names, CHANNEL_COUNT, &e->late_channel, 0) != 0) return -1;
+    e->kinds |= EFFECT_LATE;
+    return 0;
+}
+
 static int read_entry(reader *rd, const config_setting_t *g, int index, const char *scenario_name,
                       scenario_effect *e) {
     static const char *const members[] = { "start", "end", "rate", "payment_failure", "focus", "cohort",
-                                           "channel", "campaign", NULL };
+                                           "channel", "campaign", "carrier_delay", "return_wave", "price_war",
+                                           "late", NULL };
     char path[64], sub[160];
     snprintf(path, sizeof path, "timeline[%d]", index);
     if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { start; end; effects... }");
@@ -255,7 +337,18 @@ static int read_entry(reader *rd, const config_setting_t *g, int index, const ch
     }
     snprintf(sub, sizeof sub, "%.100s.campaign", path);
     if ((s = config_setting_get_member(g, "campaign")) && read_campaign(rd, s, sub, scenario_name, e) != 0) return -1;
-    if (!e->kinds) return fail(rd, g, path, "no effect: give rate, payment_failure, focus, cohort, channel or campaign");
+    static const struct {
+        const char *name;
+        int (*read)(reader *, const config_setting_t *, const char *, scenario_effect *);
+    } lives[] = { { "carrier_delay", read_carrier_delay }, { "return_wave", read_return_wave },
+                  { "price_war", read_price_war }, { "late", read_late } };
+    for (size_t k = 0; k < sizeof lives / sizeof lives[0]; k++) {
+        snprintf(sub, sizeof sub, "%.100s.%s", path, lives[k].name);
+        if ((s = config_setting_get_member(g, lives[k].name)) && lives[k].read(rd, s, sub, e) != 0) return -1;
+    }
+    if (!e->kinds)
+        return fail(rd, g, path, "no effect: give rate, payment_failure, focus, cohort, channel, campaign, "
+                                 "carrier_delay, return_wave, price_war or late");
     return 0;
 }
 

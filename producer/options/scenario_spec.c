@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain.h"
+#include "lifecycle.h"
 #include "scenario_file.h"
 
 /* Lists config/scenarios/ for an error message. */
@@ -90,5 +91,16 @@ void scenario_file_describe(const scenario_effect *e, double f, char *buf, size_
     if (e->kinds & EFFECT_COHORT) ADD("%s%s %.0f%%", off ? ", " : "", cohort_names[e->cohort], e->cohort_share * 100);
     if (e->kinds & EFFECT_CHANNEL) ADD("%s%s %.0f%%", off ? ", " : "", channel_names[e->channel], e->channel_share * 100);
     if (e->kinds & EFFECT_CAMPAIGN) ADD("%scampaign '%s' -%d%%", off ? ", " : "", e->campaign.name, e->campaign.discount_pct);
+    if (e->kinds & EFFECT_CARRIER_DELAY)
+        ADD("%s%s deliveries%s%s +%gh", off ? ", " : "", e->delay_carrier < 0 ? "all" : carrier_names[e->delay_carrier],
+            e->delay_region < 0 ? "" : " to ", e->delay_region < 0 ? "" : region_names[e->delay_region], e->delay_h);
+    if (e->kinds & EFFECT_RETURN_WAVE) ADD("%sreturns x%.2f", off ? ", " : "", e->return_factor);
+    if (e->kinds & EFFECT_PRICE_WAR)
+        ADD("%s%s prices -%d%%", off ? ", " : "", category_names[e->war_category], e->war_cut_pct);
+    if (e->kinds & EFFECT_LATE)
+        ADD("%s%.0f%% of %s orders late by up to %lld%s", off ? ", " : "", e->late_share * 100,
+            e->late_channel < 0 ? "all" : channel_names[e->late_channel],
+            (long long)(e->late_max_ms % 60000 ? e->late_max_ms / 1000 : e->late_max_ms / 60000),
+            e->late_max_ms % 60000 ? "s" : "m");
 #undef ADD
 }

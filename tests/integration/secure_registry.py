@@ -99,7 +99,7 @@ def run(name, proxy, *args, prefix=None, brokers=PLAINTEXT, linger=True):
     stats = os.path.join(TMP, f"secure-registry-{name}-{os.getpid()}.json")
     port = pysupport.free_port()
     cmd = [BIN, "run", *(["-b", brokers] if brokers else []), "--format", "avro-confluent",
-           "--topic-prefix", prefix, "--start", START, "--duration", "1h", "--intensity", "5",
+           "--topic-prefix", prefix, "--start", START, "--duration", "4h", "--intensity", "5",
            "--customers", "300", "--products", "60", "--stats-json", stats,
            "--metrics", f"127.0.0.1:{port}", *(["--metrics-linger", "1"] if linger else []), *args]
     print(f"RUN {name}: {shown(cmd)}", flush=True)
