@@ -41,7 +41,11 @@ static int create_missing(rd_kafka_t *rk, const admin_topic *topics, size_t n, c
             goto out;
         }
         create[n_create++] = nt;
-        if (topics[i].compact) rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact");
+        if (topics[i].retention == ADMIN_COMPACT) rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact");
+        if (topics[i].retention == ADMIN_KEEP_ALL) {
+            rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "delete");
+            rd_kafka_NewTopic_set_config(nt, "retention.ms", "-1");
+        }
     }
     if (n_create == 0) return 0;
     rd_kafka_queue_t *q = rd_kafka_queue_new(rk);

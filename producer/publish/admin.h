@@ -3,7 +3,9 @@
  *
  * Before anything is published: topics that are missing are created with the
  * Admin API (the configured partitions and replication; dimension topics with
- * cleanup.policy=compact, since a record per id is all they hold); topics
+ * cleanup.policy=compact, since a record per id is all they hold, except a
+ * products topic that carries versions: every version stays, for temporal
+ * joins, with cleanup.policy=delete and retention.ms=-1); topics
  * that exist with another partition count are refused, since orders and
  * order_items must be co-partitioned for joins. */
 #ifndef SHOPSTREAM_ADMIN_H
@@ -12,9 +14,15 @@
 #include <librdkafka/rdkafka.h>
 #include <stddef.h>
 
+typedef enum admin_retention {
+    ADMIN_BROKER_DEFAULT, /* facts: the broker's defaults */
+    ADMIN_COMPACT,        /* a record per key: cleanup.policy=compact */
+    ADMIN_KEEP_ALL,       /* every version: cleanup.policy=delete, retention.ms=-1 */
+} admin_retention;
+
 typedef struct admin_topic {
     const char *name;
-    int compact;   /* cleanup.policy=compact */
+    admin_retention retention; /* of the topic when created here */
 } admin_topic;
 
 /* 0 when every topic exists with `partitions` partitions (creating the

@@ -206,7 +206,10 @@ static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t
     rd_kafka_metadata_destroy(md);
     s->connected = 1;
     admin_topic topics[TOPIC_COUNT];
-    for (int t = 0; t < TOPIC_COUNT; t++) topics[t] = (admin_topic){ s->topic_name[t], t < TOPIC_FIRST_FACT };
+    for (int t = 0; t < TOPIC_COUNT; t++)
+        topics[t] = (admin_topic){ s->topic_name[t], t >= TOPIC_FIRST_FACT                         ? ADMIN_BROKER_DEFAULT
+                                                     : t == TOPIC_PRODUCTS && cfg->versioned_products ? ADMIN_KEEP_ALL
+                                                                                                      : ADMIN_COMPACT };
     if (admin_ensure_topics(s->rk, topics, TOPIC_COUNT, cfg->partitions, cfg->replication_factor,
                             cfg->connect_timeout_ms, errstr, errlen) != 0)
         return SINK_ERR_TOPICS;

@@ -51,6 +51,7 @@ typedef struct sink_config {
     volatile sig_atomic_t *stop; /* non-zero: stop waiting for queue room (a signal) */
     stdout_columns columns;      /* --sink stdout */
     int binary_keys;             /* keys are 8-byte big-endian ids: stdout prints them in decimal */
+    int versioned_products;      /* products carry versions: their topic keeps them all */
 } sink_config;
 
 typedef struct sink_topic_counters {

@@ -101,7 +101,8 @@ static int open_outputs(run_state *st) {
     sink_config sc = { (sink_kind)rc->sink, rc->brokers, &rc->topics, rc->properties, rc->n_properties,
                        rc->connect_timeout_ms, rc->partitions, rc->replication_factor,
                        encoder_frame_length((value_format)rc->format), st->metrics ? kafka_stats : NULL, st->metrics,
-                       &run_stop_signal, (stdout_columns)rc->stdout_columns, rc->key_format == KEY_BINARY };
+                       &run_stop_signal, (stdout_columns)rc->stdout_columns, rc->key_format == KEY_BINARY,
+                       rc->engine.product_changes };
     if (sink_check_config(&sc, st->errstr, sizeof st->errstr) != SINK_OK) return -1;
     if (rc->sink == SINK_KAFKA && rc->brokers[0] == '\0') {
         if (embedded_broker_start(rc->topics.list, TOPIC_COUNT, rc->partitions, &st->broker, st->errstr,

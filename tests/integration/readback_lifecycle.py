@@ -19,7 +19,15 @@ confluent-kafka's Consumer (its own librdkafka) and Python's json module:
   back are as many as the stats report, the messages that arrive behind a
   later event time in their partition are at most the late ones the stats
   report and never more than --late-max behind, and the late share is what
-  was asked for.
+  was asked for;
+- the scenario effects on the lives, measured on the data: carrier_delay
+  (the same run as the 10-day one, with the scenario: every delivery moves
+  by exactly the scenario's hours, or not at all), black_friday's return
+  wave (returns of the deliveries after the day at 2.5x the share),
+  price_war (every electronics price cut by 20% when it begins and back
+  when it ends, and their items sold at the cut prices) and mobile_offline
+  (only app orders placed while offline arrive behind later ones, at most
+  15 minutes, about 40% of them).
 
 Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_TEST_TMP,
 SHOPSTREAM_KAFKA_STATE. Prints 'N passed, M failed'; non-zero on failure.
@@ -73,6 +81,9 @@ def run(name, *args):
         data[t] = [(m, json.loads(m.value())) for m in pysupport.read_topic(BROKERS, prefix + t, f"life-{os.getpid()}")]
     counts = ", ".join(f"{t} {len(data[t])}" for t in TOPICS)
     print(f"  {name}: read back {counts}", flush=True)
+    for t in TOPICS:  # nothing lost, and no version compacted away
+        want = stats["topics"][prefix + t]["delivered"]
+        assert len(data[t]) == want, f"{name}: {t}: read {len(data[t])}, the run delivered {want}"
     return {"stats": stats, "data": data, "prefix": prefix}
 
 
@@ -81,6 +92,10 @@ def setup():
     RUNS["returns"] = run("returns", "--duration", "10d", "--intensity", "1", "--return-share", "0.3")
     RUNS["late"] = run("late", "--duration", "6h", "--intensity", "10", "--late-share", "0.05", "--late-max", "2m",
                        "--duplicate-share", "0.02", "--duplicate-max", "30s")
+    RUNS["storm"] = run("storm", "--duration", "10d", "--intensity", "1", "--return-share", "0.3", "-s", "carrier_delay")
+    RUNS["wave"] = run("wave", "-s", "black_friday", "--duration", "20d", "--intensity", "0.2")
+    RUNS["war"] = run("war", "-s", "price_war", "--duration", "3d", "--intensity", "1")
+    RUNS["offline"] = run("offline", "-s", "mobile_offline", "--duration", "10h", "--intensity", "10")
 
 
 def lives(data):
@@ -154,16 +169,22 @@ def payments_add_up(r, expect_refunds):
     assert refunds > 0 or not expect_refunds, "no refund in 10 days"
 
 
-def test_every_item_is_priced_by_the_product_version_valid_at_its_orders_time():
-    r = RUNS["outage"]
+def product_versions(r):
+    """{product_id: [(valid_from, price_cents, in_stock)]} by time."""
     versions = collections.defaultdict(list)
     for _, v in r["data"]["products"]:
         versions[v["product_id"]].append((v["valid_from"], v["price_cents"], v["in_stock"]))
+    for vs in versions.values():
+        vs.sort()
+    return versions
+
+
+def test_every_item_is_priced_by_the_product_version_valid_at_its_orders_time():
+    r = RUNS["outage"]
+    versions = product_versions(r)
     changed = sum(len(vs) > 1 for vs in versions.values())
     assert changed > 0, "no product changed in 48 h"
     repriced = 0
-    for vs in versions.values():
-        vs.sort()
     for _, item in r["data"]["order_items"]:
         vs = versions[item["product_id"]]
         valid = [x for x in vs if x[0] <= item["event_time"]][-1]
@@ -243,6 +264,94 @@ def test_late_messages_are_as_many_as_asked_and_never_later_than_max():
         assert 0.04 <= late / originals <= 0.06, f"{t}: {late} of {originals} late, asked for 5%"
         print(f"  {t}: {late} of {originals} late ({late / originals:.2%}), {behind} read back behind a later "
               f"event time in their partition, at most {worst} ms behind")
+
+
+def delivered_at(r):
+    """{order_id: (delivered time, carrier)}."""
+    return {v["order_id"]: (v["event_time"], v["carrier"]) for _, v in r["data"]["shipments"]
+            if v["status"] == "delivered"}
+
+
+def test_carrier_delay_moves_each_delivery_by_exactly_its_hours_or_not_at_all():
+    base, storm = RUNS["returns"], RUNS["storm"]
+    def placed(r):  # the orders, but for the field naming the scenario
+        return {v["order_id"]: {k: x for k, x in v.items() if k != "scenario"} for _, v in r["data"]["orders"]}
+    orders = placed(storm)
+    assert placed(base) == orders, "carrier_delay changed the orders"
+    region = {v["customer_id"]: v["region"] for _, v in storm["data"]["customers"]}
+    customer = {oid: v["customer_id"] for oid, v in orders.items()}
+    was, now = delivered_at(base), delivered_at(storm)
+    moved = collections.Counter()
+    for oid, (t0, carrier) in was.items():
+        due = START_MS + 24 * HOUR <= t0 < START_MS + 96 * HOUR
+        us_east = region[customer[oid]] == "us_east"
+        want = 0 if not (due and us_east) else 42 * HOUR if carrier == "ups" else 6 * HOUR
+        if t0 + want >= START_MS + 240 * HOUR:
+            assert oid not in now, f"order {oid}: delivered after the run's end"
+            continue
+        assert now[oid] == (t0 + want, carrier), f"order {oid}: delivered {now[oid]}, {t0} + {want} expected"
+        moved[want] += 1
+    assert moved[42 * HOUR] > 50 and moved[6 * HOUR] > 50, f"deliveries moved by hours: {moved}"
+    print(f"  carrier_delay: of {sum(moved.values())} deliveries, {moved[42 * HOUR]} moved 42 h (ups to us_east), "
+          f"{moved[6 * HOUR]} moved 6 h (the others there), {moved[0]} kept their time")
+
+
+def test_black_friday_returns_of_the_deliveries_after_the_day_are_two_and_a_half_times_the_share():
+    r = RUNS["wave"]
+    returned = {v["order_id"] for _, v in r["data"]["shipments"] if v["status"] == "returned"}
+    # Deliveries of days 1-6: returned within 14 days, inside the 20-day run.
+    wave = [oid for oid, (t, _) in delivered_at(r).items() if START_MS + 24 * HOUR <= t < START_MS + 144 * HOUR]
+    share = sum(oid in returned for oid in wave) / len(wave)
+    tol = 5 * (0.2 * 0.8 / len(wave)) ** 0.5
+    assert abs(share - 0.2) <= tol, f"{share:.4f} of {len(wave)} deliveries returned, 0.08 x 2.5 = 0.2 +- {tol:.4f}"
+    print(f"  black_friday's return wave: {share:.1%} of {len(wave)} deliveries of days 1-6 returned (0.08 x 2.5)")
+
+
+def test_price_war_cuts_every_electronics_price_by_20_percent_for_its_window():
+    r = RUNS["war"]
+    begins, ends = START_MS + 6 * HOUR, START_MS + 54 * HOUR
+    category = {v["product_id"]: v["category"] for _, v in r["data"]["products"]}
+    versions = product_versions(r)
+    electronics = [p for p, c in category.items() if c == "electronics"]
+    assert electronics, "no electronics"
+    for p, vs in versions.items():
+        at = {x[0]: (i, x) for i, x in enumerate(vs)}
+        if category[p] != "electronics":
+            assert begins not in at and ends not in at, f"product {p} ({category[p]}) changed with the war: {vs}"
+            continue
+        i, cut = at[begins]
+        assert cut[1] == vs[i - 1][1] * 80 // 100 // 100 * 100 + 99, f"product {p}: {vs[i - 1]} -> {cut}"
+        j, back = at[ends]
+        assert back[1] > vs[j - 1][1], f"product {p}: not restored at the war's end: {vs}"
+    lines = [v for _, v in r["data"]["order_items"] if begins <= v["event_time"] < ends]
+    share = sum(category[v["product_id"]] == "electronics" for v in lines) / len(lines)
+    assert share >= 0.4, f"electronics are {share:.2f} of the lines in the war, the scenario focuses 0.4 on them"
+    cheap = sum(category[v["product_id"]] == "electronics" and
+                [x for x in versions[v["product_id"]] if x[0] <= v["event_time"]][-1][0] >= begins for v in lines)
+    assert cheap > 0
+    print(f"  price_war: {len(electronics)} electronics cut 20% and restored; {share:.1%} of the war's lines, "
+          f"{cheap} sold at a war price")
+
+
+def test_mobile_offline_makes_only_app_orders_of_its_hours_late_by_at_most_15_minutes():
+    r = RUNS["offline"]
+    st = r["stats"]["topics"][r["prefix"] + "orders"]
+    front, behind, app = {}, 0, 0
+    for m, v in r["data"]["orders"]:
+        p, ts = m.partition(), m.timestamp()[1]
+        offline = START_MS + 2 * HOUR <= ts < START_MS + 8 * HOUR and v["channel"] == "mobile_app"
+        app += offline
+        lag = front.get(p, ts) - ts
+        if lag > 0:
+            behind += 1
+            assert offline, f"order {v['order_id']} ({v['channel']}, {ts}) behind its partition, not offline"
+            assert lag <= 15 * 60000, f"order {v['order_id']}: {lag} ms behind, the scenario's max is 15m"
+        front[p] = max(front.get(p, ts), ts)
+    share = st["late"] / app
+    assert abs(share - 0.4) <= 5 * (0.24 / app) ** 0.5, f"{st['late']} of {app} offline app orders late"
+    assert 0 < behind <= st["late"] and st["duplicates"] == 0
+    print(f"  mobile_offline: {st['late']} of {app} app orders of hours 2-8 late ({share:.1%}), "
+          f"{behind} read back behind a later one")
 
 
 if __name__ == "__main__":
