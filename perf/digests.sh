@@ -34,6 +34,9 @@ runs=(
   "static_shop|-s baseline --duration 24h --intensity 10 --lifecycle off --product-changes off"
   "late_and_copies|-s baseline --duration 6h --intensity 20 --late-share 0.02 --duplicate-share 0.01"
   "long_lives|-s black_friday --duration 10d --intensity 1"
+  "carrier_delay|-s carrier_delay --duration 6d --intensity 2"
+  "price_war|-s price_war --duration 3d --intensity 5"
+  "mobile_offline|-s mobile_offline --duration 12h --intensity 10"
 )
 out="$tmp/digests.txt"
 for r in "${runs[@]}"; do
