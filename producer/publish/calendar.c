@@ -1,60 +1,232 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* calendar.c - a min-heap of encoded messages by stream key (see calendar.h). */
+/* calendar.c - a bucket queue of encoded messages by stream key (see
+ * calendar.h): ring buckets appended to, the current one sorted, a heap for
+ * what comes in for it late and one for what lies beyond the ring. */
 #include "calendar.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#define RING_MASK (CALENDAR_BUCKETS - 1)
+
 static int less(const calendar_node *a, const calendar_node *b) {
     return a->release_ms < b->release_ms || (a->release_ms == b->release_ms && a->tie < b->tie);
 }
 
-int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 4096;
-        calendar_node *h = realloc(c->heap, cap * sizeof *h);
-        if (!h) return -1;
-        c->heap = h;
-        c->cap = cap;
+/* Bucket number of t, rounding down (times before 1970 too). */
+static int64_t bucket_of(int64_t t) {
+    return t >= 0 ? t / CALENDAR_BUCKET_MS : -((-t + CALENDAR_BUCKET_MS - 1) / CALENDAR_BUCKET_MS);
+}
+
+/* The bytes a copy of r takes, rounded up to 8 so that copies stay aligned. */
+static size_t copy_size(const msg_ref *r) { return (sizeof(pending_msg) + r->value_len + 7) & ~(size_t)7; }
+
+static void sift_up(calendar_node *h, size_t i) {
+    calendar_node node = h[i];
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!less(&node, &h[parent])) break;
+        h[i] = h[parent];
+        i = parent;
     }
-    pending_msg *m = malloc(sizeof *m + r->value_len);
+    h[i] = node;
+}
+
+static void sift_down(calendar_node *h, size_t n, size_t i) {
+    calendar_node node = h[i];
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && less(&h[child + 1], &h[child])) child++;
+        if (!less(&h[child], &node)) break;
+        h[i] = h[child];
+        i = child;
+    }
+    h[i] = node;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t unit, size_t first) {
+    if (need <= *cap) return 0;
+    size_t cap2 = *cap ? *cap : first;
+    while (cap2 < need) cap2 *= 2;
+    void *q = realloc(*p, cap2 * unit);
+    if (!q) return -1;
+    *p = q;
+    *cap = cap2;
+    return 0;
+}
+
+static void bucket_free(calendar_bucket *b) {
+    free(b->nodes);
+    free(b->bytes);
+}
+
+/* Appends a copy of r to bucket b (not ordered). */
+static int bucket_append(calendar_bucket *b, const msg_ref *r, const char *arena, size_t size) {
+    if (grow((void **)&b->nodes, &b->cap, b->n + 1, sizeof *b->nodes, 256) != 0 ||
+        grow((void **)&b->bytes, &b->bytes_cap, b->used + size, 1, 16384) != 0)
+        return -1;
+    pending_msg *m = (pending_msg *)(void *)(b->bytes + b->used);
+    m->ref = *r;
+    memcpy(m->value, arena + r->value_off, r->value_len);
+    b->nodes[b->n++] = (calendar_node){ r->release_ms, r->tie, { .off = b->used } };
+    b->used += size;
+    return 0;
+}
+
+static int far_push(calendar *c, const msg_ref *r, const char *arena, size_t size) {
+    if (grow((void **)&c->far, &c->far_cap, c->n_far + 1, sizeof *c->far, 64) != 0) return -1;
+    pending_msg *m = malloc(size);
     if (!m) return -1;
     m->ref = *r;
     memcpy(m->value, arena + r->value_off, r->value_len);
-    calendar_node node = { r->release_ms, r->tie, m };
-    size_t i = c->n++;
-    while (i > 0) {
-        size_t parent = (i - 1) / 2;
-        if (!less(&node, &c->heap[parent])) break;
-        c->heap[i] = c->heap[parent];
-        i = parent;
+    c->far[c->n_far] = (calendar_node){ r->release_ms, r->tie, { .msg = m } };
+    sift_up(c->far, c->n_far++);
+    return 0;
+}
+
+int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
+    int64_t b = bucket_of(r->release_ms);
+    size_t size = copy_size(r);
+    if (!c->ring) {
+        if (!(c->ring = calloc(CALENDAR_BUCKETS, sizeof *c->ring))) return -1;
+        c->cur = b;
     }
-    c->heap[i] = node;
-    c->bytes += sizeof *m + r->value_len;
+    if (b <= c->cur) {
+        if (bucket_append(&c->soon, r, arena, size) != 0) return -1;
+        sift_up(c->soon.nodes, c->soon.n - 1);
+    } else if (b - c->cur < CALENDAR_BUCKETS) {
+        calendar_bucket *slot = &c->ring[b & RING_MASK];
+        if (slot->cap == 0 && c->n_spares) *slot = c->spares[--c->n_spares];
+        if (bucket_append(slot, r, arena, size) != 0) return -1;
+        c->in_ring++;
+    } else if (far_push(c, r, arena, size) != 0) {
+        return -1;
+    }
+    c->n++;
+    c->bytes += size;
     if (c->n > c->peak) c->peak = c->n;
     if (c->bytes > c->peak_bytes) c->peak_bytes = c->bytes;
     return 0;
 }
 
-void calendar_pop(calendar *c) {
-    if (c->n == 0) return;
-    c->bytes -= sizeof *c->heap[0].msg + c->heap[0].msg->ref.value_len;
-    free(c->heap[0].msg);
-    calendar_node last = c->heap[--c->n];
-    size_t i = 0;
-    for (;;) {
-        size_t child = 2 * i + 1;
-        if (child >= c->n) break;
-        if (child + 1 < c->n && less(&c->heap[child + 1], &c->heap[child])) child++;
-        if (!less(&c->heap[child], &last)) break;
-        c->heap[i] = c->heap[child];
-        i = child;
+/* Sorts bucket b (number bn) by (release_ms, tie): two counting passes on
+ * the 16 bits of time within the bucket, stable, then each run of equal
+ * times by tie. -1 when out of memory. */
+static int sort_bucket(calendar *c, calendar_bucket *b, int64_t bn) {
+    if (grow((void **)&c->scratch, &c->scratch_cap, b->n, sizeof *c->scratch, 256) != 0) return -1;
+    int64_t base = bn * CALENDAR_BUCKET_MS;
+    calendar_node *from = b->nodes, *to = c->scratch;
+    for (int shift = 0; shift < 16; shift += 8) {
+        size_t count[257] = { 0 };
+        for (size_t i = 0; i < b->n; i++) count[((from[i].release_ms - base) >> shift & 0xff) + 1]++;
+        for (int k = 0; k < 256; k++) count[k + 1] += count[k];
+        for (size_t i = 0; i < b->n; i++) to[count[(from[i].release_ms - base) >> shift & 0xff]++] = from[i];
+        calendar_node *t = from;
+        from = to;
+        to = t;
     }
-    if (c->n) c->heap[i] = last;
+    /* two passes: the sorted nodes are back in b->nodes */
+    for (size_t i = 1; i < b->n; i++) {
+        calendar_node x = b->nodes[i];
+        size_t j = i;
+        while (j > 0 && b->nodes[j - 1].release_ms == x.release_ms && b->nodes[j - 1].tie > x.tie) {
+            b->nodes[j] = b->nodes[j - 1];
+            j--;
+        }
+        b->nodes[j] = x;
+    }
+    return 0;
+}
+
+/* With the current bucket spent: the next one that holds messages, up to
+ * bucket limit, becomes current. -1 when out of memory. */
+static int advance(calendar *c, int64_t limit) {
+    if (c->in_ring == 0) { /* nothing between: jump (nothing in the ring to keep ahead of cur) */
+        if (limit > c->cur) c->cur = limit;
+        return 0;
+    }
+    while (c->now_head == c->now.n && c->in_ring && c->cur < limit) {
+        calendar_bucket *b = &c->ring[++c->cur & RING_MASK];
+        if (b->n == 0) continue;
+        calendar_bucket spent = c->now; /* its buffers are kept for a bucket to come, or freed */
+        c->now = *b;
+        c->now_head = 0;
+        *b = (calendar_bucket){ 0 };
+        spent.n = spent.used = 0;
+        if (c->n_spares < CALENDAR_SPARES) c->spares[c->n_spares++] = spent;
+        else bucket_free(&spent);
+        c->in_ring -= c->now.n;
+        if (sort_bucket(c, &c->now, c->cur) != 0) return -1;
+    }
+    return 0;
+}
+
+enum { NONE, NOW, SOON, FAR };
+
+/* Which of the three heads is the earliest message. */
+static int earliest(const calendar *c) {
+    const calendar_node *best = NULL;
+    int which = NONE;
+    if (c->now_head < c->now.n) best = &c->now.nodes[c->now_head], which = NOW;
+    if (c->soon.n && (!best || less(&c->soon.nodes[0], best))) best = &c->soon.nodes[0], which = SOON;
+    if (c->n_far && (!best || less(&c->far[0], best))) which = FAR;
+    return which;
+}
+
+static const calendar_node *head_of(const calendar *c, int which) {
+    return which == NOW ? &c->now.nodes[c->now_head] : which == SOON ? &c->soon.nodes[0] : &c->far[0];
+}
+
+int calendar_before(calendar *c, int64_t release_ms, uint64_t tie) {
+    if (c->n == 0) return 0;
+    if (c->now_head == c->now.n && advance(c, bucket_of(release_ms)) != 0) return -1;
+    int which = earliest(c);
+    if (which == NONE) return 0;
+    const calendar_node *top = head_of(c, which);
+    return top->release_ms < release_ms || (top->release_ms == release_ms && top->tie < tie);
+}
+
+const pending_msg *calendar_peek(const calendar *c) {
+    switch (earliest(c)) {
+    case NOW: return (const pending_msg *)(const void *)(c->now.bytes + c->now.nodes[c->now_head].at.off);
+    case SOON: return (const pending_msg *)(const void *)(c->soon.bytes + c->soon.nodes[0].at.off);
+    case FAR: return c->far[0].at.msg;
+    default: return NULL;
+    }
+}
+
+void calendar_pop(calendar *c) {
+    const pending_msg *m = calendar_peek(c);
+    if (!m) return;
+    c->bytes -= copy_size(&m->ref);
+    c->n--;
+    switch (earliest(c)) {
+    case NOW:
+        if (++c->now_head == c->now.n) c->now.used = 0, c->now.n = c->now_head = 0; /* spent: reuse its bytes */
+        break;
+    case SOON:
+        c->soon.nodes[0] = c->soon.nodes[--c->soon.n];
+        if (c->soon.n) sift_down(c->soon.nodes, c->soon.n, 0);
+        else c->soon.used = 0;
+        break;
+    default:
+        free(c->far[0].at.msg);
+        c->far[0] = c->far[--c->n_far];
+        if (c->n_far) sift_down(c->far, c->n_far, 0);
+        break;
+    }
 }
 
 void calendar_free(calendar *c) {
-    for (size_t i = 0; i < c->n; i++) free(c->heap[i].msg);
-    free(c->heap);
+    if (c->ring)
+        for (size_t i = 0; i < CALENDAR_BUCKETS; i++) bucket_free(&c->ring[i]);
+    free(c->ring);
+    bucket_free(&c->now);
+    bucket_free(&c->soon);
+    free(c->scratch);
+    for (size_t i = 0; i < c->n_spares; i++) bucket_free(&c->spares[i]);
+    for (size_t i = 0; i < c->n_far; i++) free(c->far[i].at.msg);
+    free(c->far);
     memset(c, 0, sizeof *c);
 }

@@ -145,11 +145,16 @@ static int publish_ref(run_state *st, const msg_ref *r, const char *value) {
 
 /* Every message of the calendar due before (release_ms, tie). */
 static int publish_due(run_state *st, int64_t release_ms, uint64_t tie) {
-    while (calendar_before(&st->calendar, release_ms, tie) && !run_stop_signal) {
+    int due;
+    while ((due = calendar_before(&st->calendar, release_ms, tie)) > 0 && !run_stop_signal) {
         const pending_msg *m = calendar_peek(&st->calendar);
         int sent = publish_ref(st, &m->ref, m->value);
         calendar_pop(&st->calendar);
         if (sent <= 0) return sent;
+    }
+    if (due < 0) {
+        snprintf(st->errstr, sizeof st->errstr, "out of memory: %zu messages wait for their time", st->calendar.n);
+        return -1;
     }
     return 1;
 }
