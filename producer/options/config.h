@@ -93,7 +93,10 @@ typedef struct run_config {
     double progress_interval_s;
     int keep_broker;           /* keep the embedded broker up after the run */
     int quiet;
-    int csv;                   /* plan: CSV instead of the table */
+    int csv;                   /* plan, expect: CSV instead of the table or JSON */
+    int64_t window_ms;         /* expect: tumbling window size */
+    size_t top;                /* expect: how many top products */
+    char watermarks[128];      /* expect: watermark delays, "0s,1m,5m" */
     char config_path[CONFIG_PATH_MAX]; /* -c */
     int want_help, want_version;
 

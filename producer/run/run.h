@@ -24,4 +24,8 @@ int run_command(const run_config *rc);
  * each, and a bar chart; as CSV with --csv. */
 int plan_command(const run_config *rc);
 
+/* `shopstream expect`: the run's answers (expect.h), as JSON or CSV on
+ * stdout; EXIT_DONE, or EXIT_USAGE with one line on stderr. */
+int expect_command(const run_config *rc);
+
 #endif
