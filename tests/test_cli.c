@@ -102,6 +102,30 @@ Test(cli, missing_or_unknown_command_is_a_usage_error) {
     expect_usage_error(bad, "unknown command 'launch'");
 }
 
+Test(cli, expect_refuses_bad_windows_and_watermarks_in_one_line) {
+    const char *marks[] = { "expect", "--watermarks", "soon", NULL };
+    expect_usage_error(marks, "shopstream: --watermarks: expected up to 8 durations such as 0s,1m,5m, got 'soon'\n");
+    const char *window[] = { "expect", "--window", "1ms", "--duration", "30d", NULL };
+    expect_usage_error(window, "shopstream: --window: expected a window of at least 1ms and under 1000000 windows "
+                               "in the run, got 1 ms\n");
+    const char *top[] = { "expect", "--top", "5000", NULL };
+    expect_usage_error(top, "shopstream: --top: expected an integer in [0, 1000], got 5000\n");
+}
+
+Test(cli, expect_prints_one_json_document_with_a_window_per_hour) {
+    run_result r;
+    const char *args[] = { "expect", "--start", "2026-11-01T00:00:00Z", "--duration", "3h", "--top", "2", NULL };
+    support_run(args, &r);
+    cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
+    cr_assert(strncmp(r.stdout_text, "{\"run\": {\"scenario\": \"baseline\", \"seed\": 42, ", 40) == 0, "%s",
+              r.stdout_text);
+    size_t windows = 0;
+    for (const char *p = r.stdout_text; (p = strstr(p, "\"window_start\": ")) != NULL; p++) windows++;
+    cr_assert_eq(windows, 3);
+    cr_assert_not_null(strstr(r.stdout_text, "\"window_start\": \"2026-11-01T02:00:00.000Z\""));
+    cr_assert_not_null(strstr(r.stdout_text, "\"top_products\": [{\"product_id\": "));
+}
+
 Test(cli, bad_option_values_are_usage_errors) {
     const char *speed[] = { "run", "--speed", "fast", NULL };
     expect_usage_error(speed, "shopstream: --speed: expected max, realtime or a number of simulated seconds per second, got fast\n");
