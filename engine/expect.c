@@ -107,6 +107,8 @@ void expect_add_batch(expect_tally *t, const engine *e, const order_batch *b) {
             int cat = c->products[p].category;
             w->items++;
             w->units += b->item_quantity[i];
+            w->items_by_channel[b->channel[k]]++;
+            w->units_by_channel[b->channel[k]] += b->item_quantity[i];
             w->items_by_category[cat]++;
             w->units_by_category[cat] += b->item_quantity[i];
             w->revenue_by_category[cat] += paid ? b->item_line_total_cents[i] : 0;

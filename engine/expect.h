@@ -40,6 +40,7 @@ typedef struct expect_window {
     int64_t orders, revenue_cents, discount_cents, items, units; /* revenue: total_cents of paid orders */
     int64_t by_status[STATUS_COUNT], by_channel[CHANNEL_COUNT], by_region[REGION_COUNT];
     int64_t by_method[PAYMENT_COUNT], failed_by_method[PAYMENT_COUNT]; /* failed: status payment_failed */
+    int64_t items_by_channel[CHANNEL_COUNT], units_by_channel[CHANNEL_COUNT]; /* the order's channel */
     int64_t items_by_category[CATEGORY_COUNT], units_by_category[CATEGORY_COUNT];
     int64_t revenue_by_category[CATEGORY_COUNT]; /* line totals of paid orders */
     int64_t payments[PAY_STATUS_COUNT], retries, refunded_cents; /* retries: second attempts */

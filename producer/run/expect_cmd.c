@@ -88,6 +88,8 @@ static void json_window(FILE *out, const expect_tally *t, const expect_window *w
     json_by(out, "orders_by_payment_method", payment_method_names, w->by_method, PAYMENT_COUNT);
     json_by(out, "payment_failed_by_method", payment_method_names, w->failed_by_method, PAYMENT_COUNT);
     json_by(out, "orders_by_region", region_names, w->by_region, REGION_COUNT);
+    json_by(out, "items_by_channel", channel_names, w->items_by_channel, CHANNEL_COUNT);
+    json_by(out, "units_by_channel", channel_names, w->units_by_channel, CHANNEL_COUNT);
     json_by(out, "items_by_category", category_names, w->items_by_category, CATEGORY_COUNT);
     json_by(out, "units_by_category", category_names, w->units_by_category, CATEGORY_COUNT);
     json_by(out, "revenue_cents_by_category", category_names, w->revenue_by_category, CATEGORY_COUNT);
@@ -182,6 +184,8 @@ static void csv_row(FILE *out, const expect_tally *t, const expect_window *w, in
     csv_by(out, "orders", payment_method_names, PAYMENT_COUNT, w ? w->by_method : NULL);
     csv_by(out, "payment_failed", payment_method_names, PAYMENT_COUNT, w ? w->failed_by_method : NULL);
     csv_by(out, "orders", region_names, REGION_COUNT, w ? w->by_region : NULL);
+    csv_by(out, "items", channel_names, CHANNEL_COUNT, w ? w->items_by_channel : NULL);
+    csv_by(out, "units", channel_names, CHANNEL_COUNT, w ? w->units_by_channel : NULL);
     csv_by(out, "items", category_names, CATEGORY_COUNT, w ? w->items_by_category : NULL);
     csv_by(out, "revenue_cents", category_names, CATEGORY_COUNT, w ? w->revenue_by_category : NULL);
     csv_by(out, "payments", payment_status_names, PAY_STATUS_COUNT, w ? w->payments : NULL);

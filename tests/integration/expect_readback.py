@@ -98,6 +98,8 @@ def consumer_answers():
     for i in distinct("order_items"):
         x = w[i["event_time"] // HOUR]
         c = category[i["product_id"]]
+        x["items_by_channel", orders[i["order_id"]]["channel"]] += 1
+        x["units_by_channel", orders[i["order_id"]]["channel"]] += i["quantity"]
         x["items"] += 1
         x["units"] += i["quantity"]
         x["items_by_category", c] += 1

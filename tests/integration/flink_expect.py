@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""flink_expect.py - a real stream processor computes what `shopstream expect` says.
+
+Publishes a 4-day payment outage run (lifecycles and product changes on, the
+defaults) to the real Kafka broker as JSON, then runs Apache Flink SQL 2.2.1
+(tests/flink, from Maven Central, an embedded MiniCluster at parallelism 2,
+event-time watermarks on every topic) over it. Its four queries must equal
+`shopstream expect` with the same options, exactly:
+
+- orders, revenue of paid orders and discounts per tumbling 1 h window;
+- the window join of orders and order_items: items and units per window and
+  channel;
+- order_items joined FOR SYSTEM_TIME AS OF their event time with the
+  versioned view of shop.products: items per window and category, none
+  priced otherwise than by the version valid then, none out of stock;
+- shipments delivered per window.
+
+Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_TEST_TMP,
+SHOPSTREAM_KAFKA_STATE, SHOPSTREAM_SOURCE_DIR, SHOPSTREAM_FLINK_DIR (where
+Maven builds tests/flink). Prints 'N passed, M failed'; non-zero on failure.
+"""
+import collections
+import json
+import os
+import subprocess
+import sys
+import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import pysupport  # noqa: E402  (tests/pysupport.py)
+
+BIN = os.environ["SHOPSTREAM_BIN"]
+TMP = os.environ.get("SHOPSTREAM_TEST_TMP", "/tmp")
+SOURCE = os.environ["SHOPSTREAM_SOURCE_DIR"]
+FLINK_DIR = os.environ.get("SHOPSTREAM_FLINK_DIR", os.path.join(TMP, "flink"))
+BROKERS = pysupport.read_state("flink_expect", "SHOPSTREAM_KAFKA_STATE", "bootstrap")
+OPTIONS = ["--start", "2026-11-01T00:00:00Z", "--duration", "4d", "--intensity", "1", "-s", "payment_outage",
+           "--customers", "1500", "--products", "120"]
+STATE = {}
+
+
+def build_flink_job():
+    """tests/flink built by Maven into FLINK_DIR; the java command line to run it."""
+    pom = os.path.join(SOURCE, "tests", "flink", "pom.xml")
+    cp_file = os.path.join(FLINK_DIR, "classpath.txt")
+    mvn = ["mvn", "-q", "-B", "-f", pom, f"-Dflink.check.dir={FLINK_DIR}"]
+    t0 = time.time()
+    for goal in (["package", "-DskipTests"], ["dependency:build-classpath", f"-Dmdep.outputFile={cp_file}"]):
+        p = subprocess.run(mvn + goal, capture_output=True, text=True, timeout=900)
+        assert p.returncode == 0, f"{' '.join(mvn + goal)} exited {p.returncode}:\n{p.stdout[-3000:]}{p.stderr[-3000:]}"
+    with open(cp_file) as f:
+        cp = os.path.join(FLINK_DIR, "classes") + ":" + f.read().strip()
+    print(f"  tests/flink built by Maven in {time.time() - t0:.1f} s", flush=True)
+    return ["java", "-cp", cp, "shopstream.FlinkCheck"]
+
+
+def setup():
+    java = build_flink_job()
+    prefix = f"flink.{os.getpid()}."
+    cmd = [BIN, "run", "-b", BROKERS, "--format", "json", "--topic-prefix", prefix, "-q", *OPTIONS]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, f"{' '.join(cmd)} exited {p.returncode}: {p.stderr}"
+    t0 = time.time()
+    p = subprocess.run(java + [BROKERS, prefix], capture_output=True, text=True, timeout=900)
+    assert p.returncode == 0, f"Flink exited {p.returncode}:\n{p.stderr[-5000:]}"
+    for line in p.stderr.splitlines():
+        if line.startswith("FlinkCheck:"):
+            print("  " + line, flush=True)
+    print(f"  Flink SQL answered in {time.time() - t0:.1f} s", flush=True)
+    rows = collections.defaultdict(dict)
+    for line in p.stdout.splitlines():
+        query, window, key, *values = line.split("\t")
+        rows[query][int(window), key] = [int(v) if v.lstrip("-").isdigit() else v for v in values]
+    STATE["flink"] = rows
+    p = subprocess.run([BIN, "expect", *OPTIONS, "--window", "1h"], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    STATE["expect"] = {w["window_start_ms"]: w for w in json.loads(p.stdout)["windows"]}
+
+
+def nonzero(d):
+    return {k: v for k, v in d.items() if any(x != 0 for x in v)}
+
+
+def test_orders_revenue_and_discounts_per_window_equal_expect():
+    flink = STATE["flink"]["orders"]
+    want = nonzero({(ws, "-"): [w["orders"], w["revenue_cents"], w["discount_cents"]]
+                    for ws, w in STATE["expect"].items()})
+    assert flink == want, f"Flink {sorted(flink.items())[:3]}..., expect {sorted(want.items())[:3]}..."
+    print(f"  orders: {len(flink)} windows, {sum(v[0] for v in flink.values())} orders equal")
+
+
+def test_the_window_join_of_orders_and_items_per_channel_equals_expect():
+    flink = STATE["flink"]["channel"]
+    want = nonzero({(ws, c): [w["items_by_channel"][c], w["units_by_channel"][c]]
+                    for ws, w in STATE["expect"].items() for c in w["items_by_channel"]})
+    assert flink == want, f"{len(flink)} Flink rows, {len(want)} expected: " \
+        f"{[(k, flink.get(k), want.get(k)) for k in sorted(set(flink) | set(want)) if flink.get(k) != want.get(k)][:5]}"
+    print(f"  channel: {len(flink)} (window, channel) rows equal")
+
+
+def test_the_temporal_join_prices_every_item_by_its_version_and_counts_per_category_equal_expect():
+    flink = STATE["flink"]["temporal"]
+    mispriced = sum(v[1] for v in flink.values())
+    assert mispriced == 0, f"{mispriced} items not priced by the version valid at their time"
+    got = {k: v[0] for k, v in flink.items()}
+    want = {(ws, c): n for ws, w in STATE["expect"].items() for c, n in w["items_by_category"].items() if n}
+    assert got == want, [(k, got.get(k), want.get(k)) for k in sorted(set(got) | set(want)) if got.get(k) != want.get(k)][:5]
+    print(f"  temporal: {sum(got.values())} items joined with their product version, none mispriced")
+
+
+def test_deliveries_per_window_equal_expect():
+    flink = {k: v[0] for k, v in STATE["flink"]["delivered"].items()}
+    want = {(ws, "-"): w["shipments"]["delivered"] for ws, w in STATE["expect"].items() if w["shipments"]["delivered"]}
+    assert sum(want.values()) > 100, f"only {sum(want.values())} deliveries in 4 days"
+    assert flink == want, [(k, flink.get(k), want.get(k)) for k in sorted(set(flink) | set(want)) if flink.get(k) != want.get(k)][:5]
+    print(f"  delivered: {sum(flink.values())} deliveries in {len(flink)} windows equal")
+
+
+if __name__ == "__main__":
+    sys.exit(pysupport.run_tests(globals(), setup=setup))
