@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* main.c - shopstream's entry point: parse, settle, then run, plan or expect.
+/* main.c - shopstream's entry point: parse, settle, then run, plan, expect or verify.
  *
  * Where the shipped config/ and schemas/ live: $SHOPSTREAM_DATA_DIR; else
  * share/shopstream beside the program's own prefix (<prefix>/bin/shopstream
@@ -63,7 +63,10 @@ int main(int argc, char **argv) {
     } else {
         env.probe_gpu = cmd == CLI_RUN;
         if (config_settle(&rc, &env, errstr, sizeof errstr) != 0) report_line(stderr, errstr);
-        else code = cmd == CLI_RUN ? run_command(&rc) : cmd == CLI_EXPECT ? expect_command(&rc) : plan_command(&rc);
+        else if (cmd == CLI_RUN) code = run_command(&rc);
+        else if (cmd == CLI_EXPECT) code = expect_command(&rc);
+        else if (cmd == CLI_VERIFY) code = verify_command(&rc);
+        else code = plan_command(&rc);
     }
     config_free(&rc);
     return code;

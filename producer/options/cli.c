@@ -23,7 +23,7 @@
 
 
 static const struct { const char *name; cli_command cmd; } commands[] = {
-    { "run", CLI_RUN }, { "plan", CLI_PLAN }, { "expect", CLI_EXPECT },
+    { "run", CLI_RUN }, { "plan", CLI_PLAN }, { "expect", CLI_EXPECT }, { "verify", CLI_VERIFY },
 };
 
 typedef struct getopt_tables {
@@ -67,6 +67,8 @@ void cli_usage(FILE *out) {
           "  plan                   print the expected and drawn orders per simulated hour\n"
           "  expect                 print what a correct consumer of the run computes, per\n"
           "                         event-time window (JSON, or --csv), without Kafka\n"
+          "  verify                 read the run's topics back from -b and say whether they\n"
+          "                         hold exactly what the run publishes (details as JSON)\n"
           "\n"
           "Options (each also a setting in config/shopstream.cfg, unless it is only a flag):\n",
           out);
@@ -94,14 +96,14 @@ static int apply(run_config *rc, const option_spec *o, const char *arg, char *er
 int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run_config *rc,
               char *errstr, size_t errlen) {
     config_defaults(rc);
-    if (argc < 2) FAIL("missing command: run, plan or expect (shopstream --help tells more)");
+    if (argc < 2) FAIL("missing command: run, plan, expect or verify (shopstream --help tells more)");
     const char *name = argv[1];
     if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0) { *cmd = CLI_HELP; return 0; }
     if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0) { *cmd = CLI_VERSION; return 0; }
     int known = 0;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(name, commands[i].name) == 0) { *cmd = commands[i].cmd; known = 1; }
-    if (!known) FAIL("unknown command '%s': expected run, plan or expect", name);
+    if (!known) FAIL("unknown command '%s': expected run, plan, expect or verify", name);
 
     static getopt_tables g;
     build_getopt(&g);

@@ -23,6 +23,9 @@ struct sink {
     void *stats_opaque;
     volatile sig_atomic_t *stop;
     size_t digest_skip;
+    void (*tap)(void *ctx, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
+                int64_t timestamp_ms);
+    void *tap_ctx;
     rd_kafka_t *rk;
     rd_kafka_topic_t *rkt[TOPIC_COUNT];
     char topic_name[TOPIC_COUNT][TOPIC_NAME_MAX + 1];
@@ -237,6 +240,8 @@ sink_err sink_new(const sink_config *cfg, sink **out, char *errstr, size_t errle
     s->binary_keys = cfg->binary_keys;
     if (s->kind == SINK_STDOUT) setvbuf(stdout, NULL, _IOFBF, 1 << 20);
     s->digest_skip = cfg->digest_skip;
+    s->tap = cfg->tap;
+    s->tap_ctx = cfg->tap_ctx;
     s->on_stats = cfg->on_stats;
     s->stats_opaque = cfg->stats_opaque;
     s->stop = cfg->stop;
@@ -300,6 +305,7 @@ sink_err sink_produce(sink *s, topic_id t, const void *key, size_t key_len,
         s->counters.produced++; s->counters.delivered++; s->counters.bytes += key_len + value_len;
         s->counters.digest += digest_message(s->topic_name[t], key, key_len, (const char *)value + s->digest_skip,
                                              value_len - s->digest_skip, timestamp_ms);
+        if (s->tap) s->tap(s->tap_ctx, t, key, key_len, value, value_len, timestamp_ms);
         return SINK_OK;
     }
     for (;;) {

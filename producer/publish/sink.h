@@ -52,6 +52,10 @@ typedef struct sink_config {
     stdout_columns columns;      /* --sink stdout */
     int binary_keys;             /* keys are 8-byte big-endian ids: stdout prints them in decimal */
     int versioned_products;      /* products carry versions: their topic keeps them all */
+    /* The null sink hands each message to tap too, when set (verify). */
+    void (*tap)(void *ctx, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
+                int64_t timestamp_ms);
+    void *tap_ctx;
 } sink_config;
 
 typedef struct sink_topic_counters {

@@ -102,7 +102,7 @@ static int open_outputs(run_state *st) {
                        rc->connect_timeout_ms, rc->partitions, rc->replication_factor,
                        encoder_frame_length((value_format)rc->format), st->metrics ? kafka_stats : NULL, st->metrics,
                        &run_stop_signal, (stdout_columns)rc->stdout_columns, rc->key_format == KEY_BINARY,
-                       rc->engine.product_changes };
+                       rc->engine.product_changes, st->tap, st->tap_ctx };
     if (sink_check_config(&sc, st->errstr, sizeof st->errstr) != SINK_OK) return -1;
     if (rc->sink == SINK_KAFKA && rc->brokers[0] == '\0') {
         if (embedded_broker_start(rc->topics.list, TOPIC_COUNT, rc->partitions, &st->broker, st->errstr,
@@ -138,7 +138,7 @@ static int start_totals(run_state *st) {
 /* Publishes, drains and reports; returns the exit code. */
 static int stream(run_state *st) {
     const run_config *rc = st->rc;
-    report_line(stderr, st->engine_line);
+    if (!st->tap) report_line(stderr, st->engine_line); /* a tapped run (verify) speaks through its caller */
     int rc_pub = publish_dimensions(st);
     if (rc_pub == 0 && !run_stop_signal) rc_pub = publish_facts(st);
     st->totals.facts_wall_s = st->pace0 > 0.0 ? run_now_s() - st->pace0 : 0.0;
@@ -149,7 +149,7 @@ static int stream(run_state *st) {
     st->totals.complete = rc_pub == 0 && st->totals.orders == st->totals.planned_orders;
     st->totals.sim_ms = st->totals.complete ? rc->engine.duration_ms : st->sim_now_ms - rc->engine.start_ms;
     if (!rc->quiet) report_progress_end(stderr, st->in_place);
-    report_summary(stderr, &st->totals);
+    if (!st->tap) report_summary(stderr, &st->totals);
     if (sink_fatal(st->sink, st->errstr, sizeof st->errstr)) report_line(stderr, st->errstr);
 
     int code = drained != 0 || rc_pub != 0 ? EXIT_FAILED : st->totals.interrupted ? EXIT_INTERRUPTED : EXIT_DONE;
@@ -161,10 +161,14 @@ static int stream(run_state *st) {
     return code;
 }
 
-int run_command(const run_config *rc) {
+int run_command(const run_config *rc) { return run_tapped(rc, NULL, NULL); }
+
+int run_tapped(const run_config *rc, run_tap tap, void *tap_ctx) {
     static run_state st; /* large (a value buffer, the lateness histogram): not on the stack */
     memset(&st, 0, sizeof st);
     st.rc = rc;
+    st.tap = tap;
+    st.tap_ctx = tap_ctx;
     st.in_place = isatty(STDERR_FILENO);
     if (rc->rate_note[0]) report_line(stderr, rc->rate_note);
 

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* consume.h - reading topics back from Kafka, as `shopstream verify` does:
+ * every partition of every topic, from its first offset to the high
+ * watermark it had when reading began, with a librdkafka consumer that
+ * commits nothing (a group id of its own, no offsets stored).
+ *
+ * Messages are handed to the callback as they arrive: in offset order
+ * within a partition, partitions interleaved. The -X properties of the run
+ * apply (security settings); producer-only ones are ignored by librdkafka. */
+#ifndef SHOPSTREAM_CONSUME_H
+#define SHOPSTREAM_CONSUME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sink.h"
+
+typedef void (*consume_fn)(void *ctx, size_t topic, int32_t partition, const void *key, size_t key_len,
+                           const void *value, size_t value_len, int64_t timestamp_ms);
+
+typedef struct consume_config {
+    const char *brokers;
+    const sink_property *properties;
+    size_t n_properties;
+    const char *const *topics;
+    size_t n_topics;
+    int timeout_ms;   /* connecting, and the longest wait for a next message */
+    int progress;     /* a line on stderr every 2 s */
+} consume_config;
+
+/* Reads every topic to its high watermark. *partitions: each topic's
+ * partition count (an array of n_topics); *total: the messages there were
+ * to read. 0, or -1 with one line in errstr (a missing topic, a broker that
+ * does not answer, a read that stalls). */
+int consume_all(const consume_config *cfg, consume_fn fn, void *ctx, int32_t *partitions, uint64_t *total,
+                char *errstr, size_t errlen);
+
+#endif

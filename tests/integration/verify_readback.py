@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""verify_readback.py - `shopstream verify` against topics on the real broker.
+
+- a run with late and duplicate messages verifies exact (exit 0, one
+  summary line, the JSON's counts equal the run's --stats-json), and so does
+  the same run published in Avro with the Apicurio registry's framing;
+- a run published by 3 shard processes verifies exact as one run;
+- topics tampered with by another producer (confluent-kafka): an exact copy
+  of an order is reported as an extra copy, an order with other bytes under
+  an existing key as unexpected, exit 1; verified as a run of another
+  seed, every order is missing, and the ids both runs have differ in bytes;
+- verifying a longer run than was published reports the missing orders by
+  id, exit 1; a topic that does not exist is a usage error, exit 2.
+
+Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_TEST_TMP,
+SHOPSTREAM_KAFKA_STATE, SHOPSTREAM_REGISTRY_STATE. Prints 'N passed, M
+failed'; non-zero on failure.
+"""
+import json
+import os
+import subprocess
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import pysupport  # noqa: E402  (tests/pysupport.py)
+
+BIN = os.environ["SHOPSTREAM_BIN"]
+TMP = os.environ.get("SHOPSTREAM_TEST_TMP", "/tmp")
+BROKERS = pysupport.read_state("verify_readback", "SHOPSTREAM_KAFKA_STATE", "bootstrap")
+REGISTRY = pysupport.read_state("verify_readback", "SHOPSTREAM_REGISTRY_STATE", "url")
+RUN = ["--start", "2026-11-01T00:00:00Z", "--duration", "8h", "--intensity", "4", "--customers", "1000",
+       "--products", "80", "--late-share", "0.02", "--duplicate-share", "0.01"]
+
+
+def shopstream(*args, timeout=300):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def publish(name, *extra):
+    prefix = f"verify.{name}.{os.getpid()}."
+    stats = os.path.join(TMP, f"verify-{name}-{os.getpid()}.json")
+    p = shopstream("run", "-b", BROKERS, "--topic-prefix", prefix, "-q", "--stats-json", stats, *RUN, *extra)
+    assert p.returncode == 0, p.stderr
+    with open(stats) as f:
+        return prefix, json.load(f)
+
+
+def verify(prefix, *extra):
+    p = shopstream("verify", "-b", BROKERS, "--topic-prefix", prefix, "-q", *RUN, *extra)
+    lines = p.stderr.strip().split("\n")
+    return p.returncode, lines, json.loads(p.stdout) if p.stdout.strip() else None
+
+
+def test_a_run_with_late_and_duplicate_messages_verifies_exact():
+    prefix, stats = publish("plain")
+    code, lines, report = verify(prefix)
+    assert code == 0, lines
+    assert len(lines) == 1 and lines[0].startswith("shopstream: verify: exact: 7 topics hold the run's "), lines
+    assert report["exact"] is True
+    for t, r in report["topics"].items():
+        assert r["expected"] == r["found"] == stats["topics"][t]["delivered"], (t, r, stats["topics"][t])
+    print(f"  {lines[0]}")
+
+
+def test_an_avro_run_framed_for_the_registry_verifies_exact():
+    prefix, _ = publish("confluent", "--format", "avro-confluent", "-r", REGISTRY)
+    code, lines, report = verify(prefix, "--format", "avro-confluent", "-r", REGISTRY)
+    assert code == 0 and report["exact"], lines
+
+
+def test_three_shards_verify_exact_as_one_run():
+    prefix = f"verify.shards.{os.getpid()}."
+    for i in range(3):
+        p = shopstream("run", "-b", BROKERS, "--topic-prefix", prefix, "-q", "--shard", f"{i}/3", *RUN)
+        assert p.returncode == 0, p.stderr
+    code, lines, report = verify(prefix)
+    assert code == 0 and report["exact"], lines
+
+
+def test_an_extra_copy_and_other_bytes_under_a_key_are_found_and_fail():
+    from confluent_kafka import Producer
+    prefix, _ = publish("tampered")
+    orders = pysupport.read_topic(BROKERS, prefix + "orders", f"verify-{os.getpid()}")
+    first, second = orders[0], orders[1]
+    prod = Producer({"bootstrap.servers": BROKERS, "partitioner": "murmur2_random"})
+    prod.produce(prefix + "orders", key=first.key(), value=first.value(), timestamp=first.timestamp()[1],
+                 partition=first.partition())
+    changed = bytearray(second.value())
+    changed[-1] ^= 0x01
+    prod.produce(prefix + "orders", key=second.key(), value=bytes(changed), timestamp=second.timestamp()[1],
+                 partition=second.partition())
+    assert prod.flush(10) == 0
+    code, lines, report = verify(prefix)
+    r = report["topics"][prefix + "orders"]
+    assert code == 1 and not report["exact"], lines
+    assert r["extra_copies"] == 1 and r["unexpected"] == 1 and r["differing"] == 0 and r["missing"] == 0, r
+    assert r["unexpected_ids"] == [int.from_bytes(second.key(), "big")], r
+    assert "orders: 0 missing, 1 unexpected, 1 extra copies" in lines[-1], lines
+    print(f"  {lines[-1][:160]}...")
+    code, lines, report = verify(prefix, "--seed", "43")
+    r = report["topics"][prefix + "orders"]
+    assert code == 1 and r["missing"] == r["expected"] > 1000 and r["differing"] > 0.9 * r["expected"], r
+
+
+def test_a_longer_run_than_was_published_reports_the_missing_orders_by_id():
+    prefix, stats = publish("short", "--duration", "6h")
+    code, lines, report = verify(prefix)  # the 8 h run
+    r = report["topics"][prefix + "orders"]
+    assert code == 1 and r["missing"] > 0 and r["unexpected"] == 0, r
+    assert min(r["missing_ids"]) > stats["orders"] - 10, (r["missing_ids"], stats["orders"])
+
+
+def test_a_topic_that_does_not_exist_is_a_usage_error():
+    code, lines, _ = verify(f"verify.nothing.{os.getpid()}.")
+    assert code == 2 and len(lines) == 1 and "customers" in lines[0], lines
+
+
+if __name__ == "__main__":
+    sys.exit(pysupport.run_tests(globals()))
