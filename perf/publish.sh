@@ -46,7 +46,7 @@ bench() { # label, shopstream broker args..., -- raw broker args...
   label_n=$((label_n + 1))
   n=$(stat "$tmp/s.json" messages); bytes=$(stat "$tmp/s.json" bytes)
   size=$(( bytes / n - 8 ))
-  echo "$label: $n messages (5 topics, best of $rounds), average value $size bytes (+ 8-byte key), lz4, idempotent, acks=all, 6 partitions"
+  echo "$label: $n messages (7 topics, best of $rounds), average value $size bytes (+ 8-byte key), lz4, idempotent, acks=all, 6 partitions"
   printf '  %-38s %10s msgs/s\n' "shopstream (generate+encode+publish)" "$ss_rate" "raw librdkafka (the same messages, prebuilt)" "$raw_rate"
   echo "  ratio shopstream / raw: $(ratio "$ss_rate" "$raw_rate")"
   last_n=$n; last_size=$size; last_ss=$ss_rate

@@ -2,8 +2,9 @@
 /* raw_producer.c - the baseline shopstream's publishing is measured against.
  *
  * Before the clock starts it builds, in memory, exactly the messages a
- * shopstream run would publish (same topics, keys, Avro values and
- * timestamps: engine + encoder, with the same settings); then, timed, a
+ * shopstream run would publish (same topics, keys, Avro values, timestamps
+ * and order, lives, product versions and all: the run itself, into the null
+ * sink, with a tap that keeps each message); then, timed, a
  * plain librdkafka producer with shopstream's producer settings (idempotent,
  * acks=all, murmur2_random, lz4, linger.ms=5, batch.num.messages=10000)
  * publishes them, dimensions first, and waits for the last delivery report.
@@ -23,8 +24,9 @@
 #include <unistd.h>
 
 #include "admin.h"
-#include "encoder.h"
-#include "engine.h"
+#include "cli.h"
+#include "run.h"
+#include "settle.h"
 #include "topics.h"
 #include "units.h"
 #include "simtime.h"
@@ -50,53 +52,62 @@ static void set(rd_kafka_conf_t *conf, const char *name, const char *value) {
     }
 }
 
-/* Every message of the run, built into one arena. */
-static prebuilt *build(const engine_settings *s, const char *schema_dir, char **arena_out, size_t *n_out) {
+/* The messages, growing. */
+typedef struct capture {
+    prebuilt *msgs;
+    size_t n, cap;
+    char *arena;
+    size_t used, arena_cap;
+} capture;
+
+/* The null sink's tap: each message shopstream would publish, in order. */
+static void keep(void *ctx, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
+                 int64_t ts) {
+    capture *c = ctx;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 1 << 20;
+        if (!(c->msgs = realloc(c->msgs, c->cap * sizeof *c->msgs))) { fprintf(stderr, "raw_producer: out of memory\n"); exit(1); }
+    }
+    while (c->used + value_len > c->arena_cap) {
+        c->arena_cap = c->arena_cap ? 2 * c->arena_cap : 1 << 26;
+        if (!(c->arena = realloc(c->arena, c->arena_cap))) { fprintf(stderr, "raw_producer: out of memory\n"); exit(1); }
+    }
+    int64_t id = 0;
+    for (size_t i = 0; i < key_len && i < 8; i++) id = (int64_t)((uint64_t)id << 8 | ((const unsigned char *)key)[i]);
+    memcpy(c->arena + c->used, value, value_len);
+    c->msgs[c->n++] = (prebuilt){ (uint8_t)t, id, ts, c->used, value_len };
+    c->used += value_len;
+}
+
+/* Every message of the run, in the order shopstream publishes them: the run
+ * itself (shopstream's own options, into the null sink) with a tap. */
+static prebuilt *build(const char *data_dir, const char *duration, const char *intensity, const char *partitions,
+                       char **arena_out, size_t *n_out) {
+    char *argv[] = { "shopstream", "run", "--sink", "null", "-q", "--speed", "max", "--start", "2026-01-01T00:00:00Z",
+                     "--duration", (char *)duration, "--intensity", (char *)intensity, "--partitions",
+                     (char *)partitions, NULL };
+    static run_config rc;
+    cli_command cmd;
+    settle_env env;
     char err[1024];
-    engine *e;
-    encoder *enc;
-    if (engine_new(s, &e, err, sizeof err) || encoder_new(schema_dir, "USD", s->scenario.name, FORMAT_AVRO, &enc, err, sizeof err)) {
+    settle_env_here(&env, data_dir);
+    if (cli_parse((int)(sizeof argv / sizeof argv[0]) - 1, argv, data_dir, &cmd, &rc, err, sizeof err) != 0 ||
+        config_settle(&rc, &env, err, sizeof err) != 0) {
         fprintf(stderr, "raw_producer: %s\n", err);
         exit(2);
     }
-    const catalog *c = engine_get_catalog(e);
-    uint64_t orders = engine_get_plan(e)->total_orders;
-    size_t cap = c->n_customers + c->n_products + c->n_campaigns + orders * (1 + 5), n = 0, used = 0;
-    prebuilt *msgs = malloc(cap * sizeof *msgs);
-    char *arena = malloc(cap * 64 + 4096 * 4);
-    if (!msgs || !arena) { fprintf(stderr, "raw_producer: out of memory\n"); exit(1); }
-#define ADD(t, id, time, encode) do { int len_ = (encode); \
-        msgs[n++] = (prebuilt){ (t), (id), (time), used, (size_t)len_ }; used += (size_t)len_; } while (0)
-    for (size_t i = 0; i < c->n_customers; i++) ADD(TOPIC_CUSTOMERS, c->customers[i].id, s->start_ms, encoder_customer(enc, &c->customers[i], arena + used, 4096));
-    for (size_t i = 0; i < c->n_products; i++) ADD(TOPIC_PRODUCTS, c->products[i].id, s->start_ms, encoder_product(enc, &c->products[i], &c->versions[c->products[i].first_version], arena + used, 4096));
-    for (size_t i = 0; i < c->n_campaigns; i++) ADD(TOPIC_CAMPAIGNS, c->campaigns[i].id, s->start_ms, encoder_campaign(enc, &c->campaigns[i], arena + used, 4096));
-    order_batch b;
-    order_batch_init(&b, 4096);
-    for (uint64_t g = 0; g < orders; g += 4096) {
-        size_t k_n = orders - g < 4096 ? (size_t)(orders - g) : 4096;
-        engine_fill(e, g, 1, k_n, &b);
-        for (size_t k = 0; k < k_n; k++) {
-            ADD(TOPIC_ORDERS, b.order_id[k], b.event_time_ms[k], encoder_order(enc, &b, k, arena + used, 4096));
-            for (size_t line = 0; line < b.item_count[k]; line++)
-                ADD(TOPIC_ORDER_ITEMS, b.order_id[k], b.event_time_ms[k], encoder_order_item(enc, &b, k, line, arena + used, 4096));
-        }
-    }
-#undef ADD
-    order_batch_free(&b);
-    encoder_free(enc);
-    engine_free(e);
-    *arena_out = arena;
-    *n_out = n;
-    return msgs;
+    capture c = { 0 };
+    if (run_tapped(&rc, keep, &c) != 0) { fprintf(stderr, "raw_producer: the run failed\n"); exit(1); }
+    config_free(&rc);
+    *arena_out = c.arena;
+    *n_out = c.n;
+    return c.msgs;
 }
 
 int main(int argc, char **argv) {
     const char *brokers = NULL;
     int mock = 0, partitions = 6;
-    engine_settings s;
-    engine_settings_default(&s);
-    s.start_ms = INT64_C(1767225600000);
-    s.intensity = 100;
+    const char *duration = "24h", *intensity = "100", *partitions_text = "6";
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     set(conf, "enable.idempotence", "true");
     set(conf, "acks", "all");
@@ -111,9 +122,9 @@ int main(int argc, char **argv) {
         switch (opt) {
         case 'b': brokers = optarg; break;
         case 'm': mock = 1; break;
-        case 'd': if (units_duration_ms(optarg, &s.duration_ms)) { fprintf(stderr, "raw_producer: -d %s\n", optarg); return 2; } break;
-        case 'i': s.intensity = atof(optarg); break;
-        case 'p': partitions = atoi(optarg); break;
+        case 'd': duration = optarg; break;
+        case 'i': intensity = optarg; break;
+        case 'p': partitions = atoi(optarg); partitions_text = optarg; break;
         case 'X': {
             char *eq = strchr(optarg, '=');
             if (!eq) { fprintf(stderr, "raw_producer: -X name=value\n"); return 2; }
@@ -130,11 +141,10 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: raw_producer (-b BROKERS | -m) [-d DURATION] [-i INTENSITY] [-p N] [-X k=v]\n");
         return 2;
     }
-    char schema_dir[4096];
-    snprintf(schema_dir, sizeof schema_dir, "%s/schemas", getenv("SHOPSTREAM_DATA_DIR") ? getenv("SHOPSTREAM_DATA_DIR") : SHOPSTREAM_DATA_DIR);
+    const char *data_dir = getenv("SHOPSTREAM_DATA_DIR") ? getenv("SHOPSTREAM_DATA_DIR") : SHOPSTREAM_DATA_DIR;
     char *arena;
     size_t n;
-    prebuilt *msgs = build(&s, schema_dir, &arena, &n);
+    prebuilt *msgs = build(data_dir, duration, intensity, partitions_text, &arena, &n);
 
     char err[512], topic_names[TOPIC_COUNT][64];
     rd_kafka_t *host = NULL;
@@ -154,7 +164,7 @@ int main(int argc, char **argv) {
     if (!rk) { fprintf(stderr, "raw_producer: %s\n", err); return 1; }
     admin_topic topics[TOPIC_COUNT];
     for (int t = 0; t < TOPIC_COUNT; t++) {
-        topics[t] = (admin_topic){ topic_names[t], t < TOPIC_FIRST_FACT };
+        topics[t] = (admin_topic){ topic_names[t], t < TOPIC_FIRST_FACT ? ADMIN_COMPACT : ADMIN_BROKER_DEFAULT };
         if (mc) rd_kafka_mock_topic_create(mc, topic_names[t], partitions, 1);
     }
     if (admin_ensure_topics(rk, topics, TOPIC_COUNT, partitions, 0, 30000, err, sizeof err)) {
@@ -165,12 +175,16 @@ int main(int argc, char **argv) {
     for (int t = 0; t < TOPIC_COUNT; t++) rkt[t] = rd_kafka_topic_new(rk, topic_names[t], NULL);
 
     size_t bytes = 0;
+    int facts = 0;
     double t0 = wall_now_s();
     for (size_t i = 0; i < n; i++) {
         const prebuilt *m = &msgs[i];
         unsigned char key[8];
         for (int b = 0; b < 8; b++) key[b] = (unsigned char)((uint64_t)m->key_id >> (56 - 8 * b));
-        if (i > 0 && m->topic == TOPIC_FIRST_FACT && msgs[i - 1].topic < TOPIC_FIRST_FACT) rd_kafka_flush(rk, 60000);
+        if (!facts && m->topic >= TOPIC_FIRST_FACT) { /* dimensions acknowledged before the first fact, as shopstream does */
+            rd_kafka_flush(rk, 60000);
+            facts = 1;
+        }
         for (;;) {
             rd_kafka_resp_err_t e = rd_kafka_producev(rk, RD_KAFKA_V_RKT(rkt[m->topic]), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                                                       RD_KAFKA_V_KEY(key, 8), RD_KAFKA_V_VALUE(arena + m->off, m->len),

@@ -77,7 +77,8 @@ const option_spec options_table[] = {
     { "kafka.connect_timeout_ms", NULL, 0, OPT_INT, AT(connect_timeout_ms), NO_NAMES, 100, 600000, "10000", NULL,
       "how long to try reaching the brokers before giving up", 0 },
     { "engine.threads", "threads", 0, OPT_SIZE, AT(threads), NO_NAMES, 0, 1024, "0", "N",
-      "generator threads; 0: one per core (two per core with the GPU)", 0 },
+      "generator threads; 0: one per core, less one for the publisher when\n"
+      "orders have lives (two per core with the GPU)", 0 },
     { "engine.kind", "engine", 0, OPT_ENUM, AT(engine_kind), NAMES(engine_kind_names, ENGINE_KIND_COUNT), NO_RANGE,
       "auto", "E",
       "who generates: auto (the GPU if one is usable, else the CPU; the run\n"

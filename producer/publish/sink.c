@@ -29,6 +29,7 @@ struct sink {
     rd_kafka_t *rk;
     rd_kafka_topic_t *rkt[TOPIC_COUNT];
     char topic_name[TOPIC_COUNT][TOPIC_NAME_MAX + 1];
+    uint64_t topic_digest[TOPIC_COUNT]; /* digest_topic of each name */
     sink_counters counters;
     stdout_columns columns;
     int binary_keys;
@@ -74,8 +75,8 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     tc->bytes += bytes;
     s->counters.delivered++;
     s->counters.bytes += bytes;
-    s->counters.digest += digest_message(s->topic_name[t], m->key, m->key_len, (const char *)m->payload + s->digest_skip,
-                                         m->len - s->digest_skip, ts);
+    s->counters.digest += digest_message_in(s->topic_digest[t], m->key, m->key_len,
+                                            (const char *)m->payload + s->digest_skip, m->len - s->digest_skip, ts);
 }
 
 static int on_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque) {
@@ -245,7 +246,10 @@ sink_err sink_new(const sink_config *cfg, sink **out, char *errstr, size_t errle
     s->on_stats = cfg->on_stats;
     s->stats_opaque = cfg->stats_opaque;
     s->stop = cfg->stop;
-    for (int t = 0; t < TOPIC_COUNT; t++) snprintf(s->topic_name[t], sizeof s->topic_name[t], "%s", cfg->topics->name[t]);
+    for (int t = 0; t < TOPIC_COUNT; t++) {
+        snprintf(s->topic_name[t], sizeof s->topic_name[t], "%s", cfg->topics->name[t]);
+        s->topic_digest[t] = digest_topic(s->topic_name[t]);
+    }
     if (cfg->kind == SINK_KAFKA) {
         sink_err rc = kafka_open(s, cfg, errstr, errlen);
         if (rc != SINK_OK) { sink_free(s); return rc; }
@@ -303,8 +307,8 @@ sink_err sink_produce(sink *s, topic_id t, const void *key, size_t key_len,
     if (s->kind == SINK_NULL || s->kind == SINK_STDOUT) {
         tc->produced++; tc->delivered++; tc->bytes += key_len + value_len;
         s->counters.produced++; s->counters.delivered++; s->counters.bytes += key_len + value_len;
-        s->counters.digest += digest_message(s->topic_name[t], key, key_len, (const char *)value + s->digest_skip,
-                                             value_len - s->digest_skip, timestamp_ms);
+        s->counters.digest += digest_message_in(s->topic_digest[t], key, key_len, (const char *)value + s->digest_skip,
+                                                value_len - s->digest_skip, timestamp_ms);
         if (s->tap) s->tap(s->tap_ctx, t, key, key_len, value, value_len, timestamp_ms);
         return SINK_OK;
     }

@@ -116,7 +116,11 @@ static int settle_rate(run_config *rc, char *errstr, size_t errlen) {
 /* Who fills the batches, with how many threads and ring slots. With the
  * GPU a thread spends part of each batch waiting (blocked, not spinning)
  * for its lane, so by default there are two threads per core, and at least
- * two ring slots per thread so that none waits for a slot. Only an
+ * two ring slots per thread so that none waits for a slot. On the CPU one
+ * per core, but one core is left to the publisher when orders have lives:
+ * its merge of their events then keeps a core busy (perf/lifecycle.sh: on
+ * 2 cores, 1 generator thread beat 2 for the living shop, 2 beat 1 for the
+ * static one). Only an
  * explicit --engine gpu may be emulated (tests): the stage decides that
  * when it opens. */
 static void settle_engine(run_config *rc, const settle_env *env) {
@@ -134,7 +138,7 @@ static void settle_engine(run_config *rc, const settle_env *env) {
     }
     snprintf(rc->engine_reason, sizeof rc->engine_reason, "%s", why);
     rc->engine_kind = gpu ? ENGINE_GPU : ENGINE_CPU;
-    if (!rc->threads) rc->threads = gpu ? 2 * env->cores : env->cores;
+    if (!rc->threads) rc->threads = gpu ? 2 * env->cores : rc->engine.lifecycle && env->cores > 1 ? env->cores - 1 : env->cores;
     if (gpu && rc->ring_slots < 2 * rc->threads)
         rc->ring_slots = 2 * rc->threads < RING_SLOTS_MAX ? 2 * rc->threads : RING_SLOTS_MAX;
 }
