@@ -25,38 +25,31 @@
 
 #include "cfgread.h"
 #include "domain.h"
-#include "lifecycle.h"
-#include "units.h"
+#include "scenario_read.h"
 
-typedef struct reader {
-    const char *file;
-    char *errstr;
-    size_t errlen;
-} reader;
-
-static int fail(reader *rd, const config_setting_t *s, const char *path, const char *msg) {
+int scenario_read_fail(scenario_reader *rd, const config_setting_t *s, const char *path, const char *msg) {
     return cfgread_fail(rd->errstr, rd->errlen, rd->file, s, path, msg);
 }
 
-static int number(reader *rd, const config_setting_t *s, const char *path, double *out) {
+int scenario_read_number(scenario_reader *rd, const config_setting_t *s, const char *path, double *out) {
     int t = config_setting_type(s);
     if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) *out = (double)config_setting_get_int64(s);
     else if (t == CONFIG_TYPE_FLOAT) *out = config_setting_get_float(s);
-    else return fail(rd, s, path, "expected a number");
+    else return scenario_read_fail(rd, s, path, "expected a number");
     return 0;
 }
 
 /* A string setting: refused unless it is a string of valid UTF-8 (Avro
- * strings are UTF-8; a reader fails on anything else). */
-static const char *string_of(reader *rd, const config_setting_t *s, const char *path) {
+ * strings are UTF-8; a scenario_reader fails on anything else). */
+static const char *string_of(scenario_reader *rd, const config_setting_t *s, const char *path) {
     const char *text = config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : NULL;
-    if (!text) { fail(rd, s, path, "expected a string"); return NULL; }
-    if (!cfgread_utf8(text)) { fail(rd, s, path, "expected UTF-8 text, got bytes that are not"); return NULL; }
+    if (!text) { scenario_read_fail(rd, s, path, "expected a string"); return NULL; }
+    if (!cfgread_utf8(text)) { scenario_read_fail(rd, s, path, "expected UTF-8 text, got bytes that are not"); return NULL; }
     return text;
 }
 
 /* Checks that group g has only the members in allowed (NULL-terminated). */
-static int only_members(reader *rd, const config_setting_t *g, const char *path, const char *const *allowed) {
+int scenario_read_only_members(scenario_reader *rd, const config_setting_t *g, const char *path, const char *const *allowed) {
     for (int i = 0; i < config_setting_length(g); i++) {
         const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
         int ok = 0;
@@ -64,43 +57,43 @@ static int only_members(reader *rd, const config_setting_t *g, const char *path,
         if (!ok) {
             char sub[160];
             snprintf(sub, sizeof sub, "%.100s.%s", path, config_setting_name(m));
-            return fail(rd, m, sub, "unknown setting");
+            return scenario_read_fail(rd, m, sub, "unknown setting");
         }
     }
     return 0;
 }
 
-static int ramp_value(reader *rd, const config_setting_t *s, const char *path, ramp *out) {
+static int ramp_value(scenario_reader *rd, const config_setting_t *s, const char *path, ramp *out) {
     if (!config_setting_is_group(s)) {
         out->kind = RAMP_CONSTANT;
-        if (number(rd, s, path, &out->from) != 0) return fail(rd, s, path, "expected a number or { from; to; ramp; }");
+        if (scenario_read_number(rd, s, path, &out->from) != 0) return scenario_read_fail(rd, s, path, "expected a number or { from; to; ramp; }");
         out->to = out->from;
         return 0;
     }
     static const char *const members[] = { "from", "to", "ramp", NULL };
-    if (only_members(rd, s, path, members) != 0) return -1;
+    if (scenario_read_only_members(rd, s, path, members) != 0) return -1;
     const config_setting_t *from = config_setting_get_member(s, "from"), *to = config_setting_get_member(s, "to");
     const char *kind = NULL;
-    if (!from || !to) return fail(rd, s, path, "a ramp needs from and to");
-    if (number(rd, from, path, &out->from) != 0 || number(rd, to, path, &out->to) != 0) return -1;
+    if (!from || !to) return scenario_read_fail(rd, s, path, "a ramp needs from and to");
+    if (scenario_read_number(rd, from, path, &out->from) != 0 || scenario_read_number(rd, to, path, &out->to) != 0) return -1;
     out->kind = RAMP_LINEAR;
     const config_setting_t *k = config_setting_get_member(s, "ramp");
     if (k) {
         kind = config_setting_type(k) == CONFIG_TYPE_STRING ? config_setting_get_string(k) : "";
         if (strcmp(kind, "linear") == 0) out->kind = RAMP_LINEAR;
         else if (strcmp(kind, "exponential") == 0) out->kind = RAMP_EXPONENTIAL;
-        else return fail(rd, k, path, "ramp must be \"linear\" or \"exponential\"");
+        else return scenario_read_fail(rd, k, path, "ramp must be \"linear\" or \"exponential\"");
     }
     return 0;
 }
 
-static int name_of(reader *rd, const config_setting_t *g, const char *member, const char *path,
+int scenario_read_name(scenario_reader *rd, const config_setting_t *g, const char *member, const char *path,
                    const char *const *names, int n, int8_t *out, int required) {
     const config_setting_t *s = config_setting_get_member(g, member);
     char sub[160];
     snprintf(sub, sizeof sub, "%.100s.%s", path, member);
     if (!s) {
-        if (required) return fail(rd, g, sub, "missing");
+        if (required) return scenario_read_fail(rd, g, sub, "missing");
         return 0;
     }
     const char *text = config_setting_get_string(s);
@@ -110,39 +103,39 @@ static int name_of(reader *rd, const config_setting_t *g, const char *member, co
         int off = snprintf(msg, sizeof msg, "expected one of");
         for (int i = 0; i < n && off < (int)sizeof msg; i++)
             off += snprintf(msg + off, sizeof msg - (size_t)off, " %s", names[i]);
-        return fail(rd, s, sub, msg);
+        return scenario_read_fail(rd, s, sub, msg);
     }
     *out = (int8_t)k;
     return 0;
 }
 
-static int share_of(reader *rd, const config_setting_t *g, const char *path, double *out) {
+int scenario_read_share(scenario_reader *rd, const config_setting_t *g, const char *path, double *out) {
     const config_setting_t *s = config_setting_get_member(g, "share");
     char sub[160];
     snprintf(sub, sizeof sub, "%.100s.share", path);
-    if (!s) return fail(rd, g, sub, "missing");
-    return number(rd, s, sub, out);
+    if (!s) return scenario_read_fail(rd, g, sub, "missing");
+    return scenario_read_number(rd, s, sub, out);
 }
 
-static int read_payment_failure(reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
+static int read_payment_failure(scenario_reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
     static const char *const members[] = { "rate", "methods", NULL };
-    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { rate; methods; }");
-    if (only_members(rd, g, path, members) != 0) return -1;
+    if (!config_setting_is_group(g)) return scenario_read_fail(rd, g, path, "expected { rate; methods; }");
+    if (scenario_read_only_members(rd, g, path, members) != 0) return -1;
     const config_setting_t *rate = config_setting_get_member(g, "rate");
     char sub[160];
     snprintf(sub, sizeof sub, "%.100s.rate", path);
-    if (!rate) return fail(rd, g, sub, "missing");
-    if (number(rd, rate, sub, &e->failure_rate) != 0) return -1;
+    if (!rate) return scenario_read_fail(rd, g, sub, "missing");
+    if (scenario_read_number(rd, rate, sub, &e->failure_rate) != 0) return -1;
     const config_setting_t *methods = config_setting_get_member(g, "methods");
     e->failure_methods = 0;
     if (methods) {
         snprintf(sub, sizeof sub, "%.100s.methods", path);
         if (!config_setting_is_array(methods) && !config_setting_is_list(methods))
-            return fail(rd, methods, sub, "expected an array of payment methods");
+            return scenario_read_fail(rd, methods, sub, "expected an array of payment methods");
         for (int i = 0; i < config_setting_length(methods); i++) {
             const char *m = config_setting_get_string_elem(methods, (unsigned)i);
             int k = m ? domain_lookup(payment_method_names, PAYMENT_COUNT, m) : -1;
-            if (k < 0) return fail(rd, methods, sub, "expected card, paypal, apple_pay, google_pay or bank_transfer");
+            if (k < 0) return scenario_read_fail(rd, methods, sub, "expected card, paypal, apple_pay, google_pay or bank_transfer");
             e->failure_methods |= 1u << k;
         }
     }
@@ -150,42 +143,42 @@ static int read_payment_failure(reader *rd, const config_setting_t *g, const cha
     return 0;
 }
 
-static int read_focus(reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
+static int read_focus(scenario_reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
     static const char *const members[] = { "product", "category", "share", NULL };
-    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { product or category; share; }");
-    if (only_members(rd, g, path, members) != 0) return -1;
+    if (!config_setting_is_group(g)) return scenario_read_fail(rd, g, path, "expected { product or category; share; }");
+    if (scenario_read_only_members(rd, g, path, members) != 0) return -1;
     e->focus_category = -1;
     e->focus_product = 0;
     const config_setting_t *p = config_setting_get_member(g, "product");
     if (p) {
         int t = config_setting_type(p);
-        if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) return fail(rd, p, path, "focus.product: expected a product id");
+        if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) return scenario_read_fail(rd, p, path, "focus.product: expected a product id");
         e->focus_product = config_setting_get_int64(p);
     }
-    if (name_of(rd, g, "category", path, category_names, CATEGORY_COUNT, &e->focus_category, 0) != 0) return -1;
+    if (scenario_read_name(rd, g, "category", path, category_names, CATEGORY_COUNT, &e->focus_category, 0) != 0) return -1;
     const config_setting_t *share = config_setting_get_member(g, "share");
     char sub[160];
     snprintf(sub, sizeof sub, "%.100s.share", path);
-    if (!share) return fail(rd, g, sub, "missing");
+    if (!share) return scenario_read_fail(rd, g, sub, "missing");
     if (ramp_value(rd, share, sub, &e->focus_share) != 0) return -1;
     e->kinds |= EFFECT_FOCUS;
     return 0;
 }
 
-static int read_shift(reader *rd, const config_setting_t *g, const char *path, const char *const *names, int n,
+static int read_shift(scenario_reader *rd, const config_setting_t *g, const char *path, const char *const *names, int n,
                       int8_t *which, double *share) {
     static const char *const members[] = { "name", "share", NULL };
-    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { name; share; }");
-    if (only_members(rd, g, path, members) != 0) return -1;
-    if (name_of(rd, g, "name", path, names, n, which, 1) != 0) return -1;
-    return share_of(rd, g, path, share);
+    if (!config_setting_is_group(g)) return scenario_read_fail(rd, g, path, "expected { name; share; }");
+    if (scenario_read_only_members(rd, g, path, members) != 0) return -1;
+    if (scenario_read_name(rd, g, "name", path, names, n, which, 1) != 0) return -1;
+    return scenario_read_share(rd, g, path, share);
 }
 
-static int read_campaign(reader *rd, const config_setting_t *g, const char *path, const char *scenario_name,
+static int read_campaign(scenario_reader *rd, const config_setting_t *g, const char *path, const char *scenario_name,
                          scenario_effect *e) {
     static const char *const members[] = { "name", "discount_pct", "category", "cohort", "uptake", NULL };
-    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { name; discount_pct; ... }");
-    if (only_members(rd, g, path, members) != 0) return -1;
+    if (!config_setting_is_group(g)) return scenario_read_fail(rd, g, path, "expected { name; discount_pct; ... }");
+    if (scenario_read_only_members(rd, g, path, members) != 0) return -1;
     scenario_campaign *c = &e->campaign;
     const config_setting_t *name = config_setting_get_member(g, "name");
     char sub[160];
@@ -193,14 +186,14 @@ static int read_campaign(reader *rd, const config_setting_t *g, const char *path
         snprintf(sub, sizeof sub, "%.100s.name", path);
         const char *text = string_of(rd, name, sub);
         if (!text) return -1;
-        if (strlen(text) >= sizeof c->name) return fail(rd, name, sub, "longer than 47 bytes");
+        if (strlen(text) >= sizeof c->name) return scenario_read_fail(rd, name, sub, "longer than 47 bytes");
         snprintf(c->name, sizeof c->name, "%s", text);
     } else {
         snprintf(c->name, sizeof c->name, "%.30s campaign", scenario_name);
     }
     snprintf(sub, sizeof sub, "%.100s.discount_pct", path);
     const config_setting_t *pct = config_setting_get_member(g, "discount_pct");
-    if (!pct) return fail(rd, g, sub, "missing (an integer percentage in [0, 100])");
+    if (!pct) return scenario_read_fail(rd, g, sub, "missing (an integer percentage in [0, 100])");
     int t = config_setting_type(pct);
     long long v = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ? config_setting_get_int64(pct) : -1;
     if ((t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) || v < 0 || v > 100) {
@@ -208,113 +201,37 @@ static int read_campaign(reader *rd, const config_setting_t *g, const char *path
         if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)
             snprintf(msg, sizeof msg, "expected an integer in [0, 100], got %lld", v);
         else snprintf(msg, sizeof msg, "expected an integer in [0, 100]");
-        return fail(rd, pct, sub, msg);
+        return scenario_read_fail(rd, pct, sub, msg);
     }
     c->discount_pct = (int)v;
     c->target_category = c->target_cohort = -1;
-    if (name_of(rd, g, "category", path, category_names, CATEGORY_COUNT, &c->target_category, 0) != 0) return -1;
-    if (name_of(rd, g, "cohort", path, cohort_names, COHORT_COUNT, &c->target_cohort, 0) != 0) return -1;
+    if (scenario_read_name(rd, g, "category", path, category_names, CATEGORY_COUNT, &c->target_category, 0) != 0) return -1;
+    if (scenario_read_name(rd, g, "cohort", path, cohort_names, COHORT_COUNT, &c->target_cohort, 0) != 0) return -1;
     c->uptake = 0.5;
     const config_setting_t *u = config_setting_get_member(g, "uptake");
     snprintf(sub, sizeof sub, "%.100s.uptake", path);
-    if (u && number(rd, u, sub, &c->uptake) != 0) return -1;
+    if (u && scenario_read_number(rd, u, sub, &c->uptake) != 0) return -1;
     e->kinds |= EFFECT_CAMPAIGN;
     return 0;
 }
 
-/* A number member of g, required or left as it is. */
-static int number_member(reader *rd, const config_setting_t *g, const char *member, const char *path, double *out,
-                         int required) {
-    const config_setting_t *s = config_setting_get_member(g, member);
-    char sub[160];
-    snprintf(sub, sizeof sub, "%.100s.%s", path, member);
-    if (!s) return required ? fail(rd, g, sub, "missing") : 0;
-    return number(rd, s, sub, out);
-}
-
-static int read_carrier_delay(reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
-    static const char *const members[] = { "carrier", "region", "hours", NULL };
-    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { carrier; region; hours; }");
-    if (only_members(rd, g, path, members) != 0) return -1;
-    e->delay_carrier = e->delay_region = -1;
-    if (name_of(rd, g, "carrier", path, carrier_names, CARRIER_COUNT, &e->delay_carrier, 0) != 0) return -1;
-    if (name_of(rd, g, "region", path, region_names, REGION_COUNT, &e->delay_region, 0) != 0) return -1;
-    if (number_member(rd, g, "hours", path, &e->delay_h, 1) != 0) return -1;
-    e->kinds |= EFFECT_CARRIER_DELAY;
-    return 0;
-}
-
-static int read_return_wave(reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
-    static const char *const members[] = { "factor", NULL };
-    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { factor; }");
-    if (only_members(rd, g, path, members) != 0) return -1;
-    if (number_member(rd, g, "factor", path, &e->return_factor, 1) != 0) return -1;
-    e->kinds |= EFFECT_RETURN_WAVE;
-    return 0;
-}
-
-static int read_price_war(reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
-    static const char *const members[] = { "category", "cut_pct", NULL };
-    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { category; cut_pct; }");
-    if (only_members(rd, g, path, members) != 0) return -1;
-    if (name_of(rd, g, "category", path, category_names, CATEGORY_COUNT, &e->war_category, 1) != 0) return -1;
-    const config_setting_t *pct = config_setting_get_member(g, "cut_pct");
-    char sub[160];
-    snprintf(sub, sizeof sub, "%.100s.cut_pct", path);
-    if (!pct) return fail(rd, g, sub, "missing (an integer percentage in [1, 90])");
-    int t = config_setting_type(pct);
-    long long v = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ? config_setting_get_int64(pct) : 0;
-    if (v < 1 || v > 90) {
-        char msg[160];
-        if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)
-            snprintf(msg, sizeof msg, "expected an integer in [1, 90], got %lld", v);
-        else snprintf(msg, sizeof msg, "expected an integer in [1, 90]");
-        return fail(rd, pct, sub, msg);
-    }
-    e->war_cut_pct = (int32_t)v;
-    e->kinds |= EFFECT_PRICE_WAR;
-    return 0;
-}
-
-static int read_late(reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
-    static const char *const members[] = { "share", "max", "channel", NULL };
-    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { share; max; channel; }");
-    if (only_members(rd, g, path, members) != 0) return -1;
-    if (share_of(rd, g, path, &e->late_share) != 0) return -1;
-    const config_setting_t *max = config_setting_get_member(g, "max");
-    char sub[160];
-    snprintf(sub, sizeof sub, "%.100s.max", path);
-    if (!max) return fail(rd, g, sub, "missing (a duration such as \"10m\")");
-    const char *text = config_setting_type(max) == CONFIG_TYPE_STRING ? config_setting_get_string(max) : NULL;
-    if (!text || units_duration_ms(text, &e->late_max_ms) != 0) {
-        char msg[200];
-        snprintf(msg, sizeof msg, "expected a duration such as \"10m\"%s%.60s%s", text ? ", got \"" : "",
-                 text ? text : "", text ? "\"" : "");
-        return fail(rd, max, sub, msg);
-    }
-    e->late_channel = -1;
-    if (name_of(rd, g, "channel", path, channel_names, CHANNEL_COUNT, &e->late_channel, 0) != 0) return -1;
-    e->kinds |= EFFECT_LATE;
-    return 0;
-}
-
-static int read_entry(reader *rd, const config_setting_t *g, int index, const char *scenario_name,
+static int read_entry(scenario_reader *rd, const config_setting_t *g, int index, const char *scenario_name,
                       scenario_effect *e) {
     static const char *const members[] = { "start", "end", "rate", "payment_failure", "focus", "cohort",
                                            "channel", "campaign", "carrier_delay", "return_wave", "price_war",
                                            "late", NULL };
     char path[64], sub[160];
     snprintf(path, sizeof path, "timeline[%d]", index);
-    if (!config_setting_is_group(g)) return fail(rd, g, path, "expected { start; end; effects... }");
-    if (only_members(rd, g, path, members) != 0) return -1;
+    if (!config_setting_is_group(g)) return scenario_read_fail(rd, g, path, "expected { start; end; effects... }");
+    if (scenario_read_only_members(rd, g, path, members) != 0) return -1;
     memset(e, 0, sizeof *e);
     const config_setting_t *start = config_setting_get_member(g, "start"), *end = config_setting_get_member(g, "end");
     snprintf(sub, sizeof sub, "%.100s.start", path);
-    if (!start) return fail(rd, g, sub, "missing (simulated hours from the start of the run)");
-    if (number(rd, start, sub, &e->start_h) != 0) return -1;
+    if (!start) return scenario_read_fail(rd, g, sub, "missing (simulated hours from the start of the run)");
+    if (scenario_read_number(rd, start, sub, &e->start_h) != 0) return -1;
     snprintf(sub, sizeof sub, "%.100s.end", path);
-    if (!end) return fail(rd, g, sub, "missing (simulated hours from the start of the run)");
-    if (number(rd, end, sub, &e->end_h) != 0) return -1;
+    if (!end) return scenario_read_fail(rd, g, sub, "missing (simulated hours from the start of the run)");
+    if (scenario_read_number(rd, end, sub, &e->end_h) != 0) return -1;
     const config_setting_t *s;
     if ((s = config_setting_get_member(g, "rate"))) {
         snprintf(sub, sizeof sub, "%.100s.rate", path);
@@ -339,15 +256,15 @@ static int read_entry(reader *rd, const config_setting_t *g, int index, const ch
     if ((s = config_setting_get_member(g, "campaign")) && read_campaign(rd, s, sub, scenario_name, e) != 0) return -1;
     static const struct {
         const char *name;
-        int (*read)(reader *, const config_setting_t *, const char *, scenario_effect *);
-    } lives[] = { { "carrier_delay", read_carrier_delay }, { "return_wave", read_return_wave },
-                  { "price_war", read_price_war }, { "late", read_late } };
+        int (*read)(scenario_reader *, const config_setting_t *, const char *, scenario_effect *);
+    } lives[] = { { "carrier_delay", scenario_read_carrier_delay }, { "return_wave", scenario_read_return_wave },
+                  { "price_war", scenario_read_price_war }, { "late", scenario_read_late } };
     for (size_t k = 0; k < sizeof lives / sizeof lives[0]; k++) {
         snprintf(sub, sizeof sub, "%.100s.%s", path, lives[k].name);
         if ((s = config_setting_get_member(g, lives[k].name)) && lives[k].read(rd, s, sub, e) != 0) return -1;
     }
     if (!e->kinds)
-        return fail(rd, g, path, "no effect: give rate, payment_failure, focus, cohort, channel, campaign, "
+        return scenario_read_fail(rd, g, path, "no effect: give rate, payment_failure, focus, cohort, channel, campaign, "
                                  "carrier_delay, return_wave, price_war or late");
     return 0;
 }
@@ -368,16 +285,16 @@ int scenario_file_load(const char *path, uint32_t products, scenario *sc, int li
         config_destroy(&cfg);
         return -1;
     }
-    reader rd = { path, errstr, errlen };
+    scenario_reader rd = { path, errstr, errlen };
     int rc = -1;
     const config_setting_t *root = config_root_setting(&cfg);
     static const char *const members[] = { "name", "description", "timeline", NULL };
-    if (only_members(&rd, root, "scenario", members) != 0) goto out;
+    if (scenario_read_only_members(&rd, root, "scenario", members) != 0) goto out;
     const config_setting_t *name = config_setting_get_member(root, "name");
     const char *text;
     if (name) {
         if (!(text = string_of(&rd, name, "name"))) goto out;
-        if (strlen(text) >= sizeof sc->name) { fail(&rd, name, "name", "longer than 63 bytes"); goto out; }
+        if (strlen(text) >= sizeof sc->name) { scenario_read_fail(&rd, name, "name", "longer than 63 bytes"); goto out; }
         snprintf(sc->name, sizeof sc->name, "%s", text);
     } else {
         base_name(path, sc->name, sizeof sc->name);
@@ -386,8 +303,8 @@ int scenario_file_load(const char *path, uint32_t products, scenario *sc, int li
     if (description && !string_of(&rd, description, "description")) goto out;
     const config_setting_t *tl = config_lookup(&cfg, "timeline");
     if (tl) {
-        if (!config_setting_is_list(tl)) { fail(&rd, tl, "timeline", "expected a list ( { ... }, { ... } )"); goto out; }
-        if (config_setting_length(tl) > SCENARIO_EFFECTS_MAX) { fail(&rd, tl, "timeline", "more than 32 entries"); goto out; }
+        if (!config_setting_is_list(tl)) { scenario_read_fail(&rd, tl, "timeline", "expected a list ( { ... }, { ... } )"); goto out; }
+        if (config_setting_length(tl) > SCENARIO_EFFECTS_MAX) { scenario_read_fail(&rd, tl, "timeline", "more than 32 entries"); goto out; }
         for (int i = 0; i < config_setting_length(tl); i++) {
             const config_setting_t *g = config_setting_get_elem(tl, (unsigned)i);
             if (read_entry(&rd, g, i, sc->name, &sc->effects[i]) != 0) goto out;
