@@ -25,8 +25,8 @@ Test(cli, help_lists_commands_and_options) {
     const char *args[] = { "--help", NULL };
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 0);
-    const char *must[] = { "Usage: shopstream", "run", "plan", "--brokers", "-X name=value", "--speed",
-                           "--stats-json", "--keep-broker", "Exit codes" };
+    const char *must[] = { "Usage: shopstream", "run", "plan", "  expect ", "  verify ", "--brokers", "-X name=value",
+                           "--speed", "--stats-json", "--keep-broker", "--window", "--watermarks", "Exit codes" };
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
         cr_assert(strstr(r.stdout_text, must[i]) != NULL, "--help lacks '%s'", must[i]);
 }
