@@ -62,7 +62,8 @@ typedef struct capture {
 
 /* The null sink's tap: each message shopstream would publish, in order. */
 static void keep(void *ctx, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
-                 int64_t ts) {
+                 int64_t ts, int64_t release_ms) {
+    (void)release_ms;
     capture *c = ctx;
     if (c->n == c->cap) {
         c->cap = c->cap ? 2 * c->cap : 1 << 20;

@@ -97,6 +97,7 @@ typedef struct run_config {
     int64_t window_ms;         /* expect: tumbling window size */
     size_t top;                /* expect: how many top products */
     char watermarks[128];      /* expect: watermark delays, "0s,1m,5m" */
+    char verify_until[64];     /* verify: a run in progress, up to this simulated time; empty: all of it */
     char config_path[CONFIG_PATH_MAX]; /* -c */
     int want_help, want_version;
 

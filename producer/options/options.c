@@ -101,6 +101,9 @@ const option_spec options_table[] = {
     { NULL, "top", 0, OPT_SIZE, AT(top), NO_NAMES, 0, 1000, "10", "N", "expect: the top N products by units sold", 0 },
     { NULL, "watermarks", 0, OPT_STRING, AT(watermarks), NO_NAMES, NO_RANGE, "0s,1m,5m", "D,...",
       "expect: the watermark delays to count late drops for (at most 8)", 0 },
+    { NULL, "until", 0, OPT_STRING, AT(verify_until), NO_NAMES, NO_RANGE, "", "TIME",
+      "verify: a run still in progress: what it published up to simulated TIME\n"
+      "(ISO-8601 UTC, or a duration after --start)", 0 },
     { "engine.batch_orders", "batch-orders", 0, OPT_SIZE, AT(batch_orders), NO_NAMES, 1, 1048576, "4096", "N",
       "orders per generated batch", 0 },
     { "engine.gpu_batch_orders", "gpu-batch-orders", 0, OPT_SIZE, AT(gpu_batch_orders), NO_NAMES, 1, 1048576,

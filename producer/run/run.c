@@ -86,6 +86,13 @@ static void run_cleanup(run_state *st) {
     free(st->value);
 }
 
+/* The null sink's tap, for run_tapped: the message and when it is released. */
+static void sink_tap(void *ctx, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
+                     int64_t timestamp_ms) {
+    run_state *st = ctx;
+    st->tap(st->tap_ctx, t, key, key_len, value, value_len, timestamp_ms, st->sim_now_ms);
+}
+
 /* The encoder, the registry, the sink and its brokers: all before anything
  * is published, each a usage error when it refuses. */
 static int open_outputs(run_state *st) {
@@ -102,7 +109,7 @@ static int open_outputs(run_state *st) {
                        rc->connect_timeout_ms, rc->partitions, rc->replication_factor,
                        encoder_frame_length((value_format)rc->format), st->metrics ? kafka_stats : NULL, st->metrics,
                        &run_stop_signal, (stdout_columns)rc->stdout_columns, rc->key_format == KEY_BINARY,
-                       rc->engine.product_changes, st->tap, st->tap_ctx };
+                       rc->engine.product_changes, st->tap ? sink_tap : NULL, st };
     if (sink_check_config(&sc, st->errstr, sizeof st->errstr) != SINK_OK) return -1;
     if (rc->sink == SINK_KAFKA && rc->brokers[0] == '\0') {
         if (embedded_broker_start(rc->topics.list, TOPIC_COUNT, rc->partitions, &st->broker, st->errstr,

@@ -25,10 +25,11 @@ int run_command(const run_config *rc);
  * each, and a bar chart; as CSV with --csv. */
 int plan_command(const run_config *rc);
 
-/* run_command, handing every message the null sink takes to tap as well
- * (verify builds what a run published so). */
+/* run_command, handing every message the null sink takes to tap as well,
+ * with the simulated time it is released at (verify builds what a run
+ * published so). */
 typedef void (*run_tap)(void *ctx, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
-                        int64_t timestamp_ms);
+                        int64_t timestamp_ms, int64_t release_ms);
 int run_tapped(const run_config *rc, run_tap tap, void *tap_ctx);
 
 /* `shopstream verify`: reads the run's topics back from -b and compares

@@ -82,7 +82,7 @@ typedef struct run_state {
     int64_t sim_now_ms;
     uint64_t polls;            /* messages handed over, for polling every 1024 */
     void (*tap)(void *ctx, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
-                int64_t timestamp_ms); /* the null sink's tap (verify), or NULL */
+                int64_t timestamp_ms, int64_t release_ms); /* run_tapped's tap (verify), or NULL */
     void *tap_ctx;
 
     char errstr[1024];

@@ -12,7 +12,9 @@
  * rest only moved (order). A record found in a partition its key does not
  * hash to is misplaced. A sharded run is verified as a whole, with no
  * --shard: each partition has one writer, so together the shards publish
- * what one process does.
+ * what one process does. A run still in progress (--until T): each
+ * partition must hold a prefix of the run's, at least every message
+ * released before simulated time T.
  *
  * Memory: 16 bytes per message of the run, twice. */
 #include <stdio.h>
@@ -24,11 +26,14 @@
 #include "partition.h"
 #include "report.h"
 #include "run.h"
+#include "units.h"
 
 #define SAMPLE_IDS 8
 
 typedef struct noted { uint64_t hash; int64_t id; } noted;
-typedef struct sequence { noted *v; size_t n, cap; } sequence;
+/* A partition's messages in order; release: when each is released (the
+ * expected side only, for --until). */
+typedef struct sequence { noted *v; int64_t *release; size_t n, cap; } sequence;
 
 typedef struct topic_report {
     uint64_t expected, found, missing, unexpected, extra_copies, differing, out_of_order, misplaced;
@@ -38,6 +43,7 @@ typedef struct topic_report {
 
 typedef struct verify_state {
     const run_config *rc;
+    int64_t until_ms;           /* INT64_MAX: the whole run */
     int32_t partitions;
     sequence *expected, *found; /* [topic * partitions + p] */
     topic_report report[TOPIC_COUNT];
@@ -57,24 +63,27 @@ static int64_t key_id(const verify_state *v, const void *key, size_t len) {
 }
 
 static void note(verify_state *v, sequence *s, const char *topic, const void *key, size_t key_len,
-                 const void *value, size_t value_len, int64_t ts) {
+                 const void *value, size_t value_len, int64_t ts, const int64_t *release) {
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 1024;
         noted *grown = realloc(s->v, cap * sizeof *grown);
-        if (!grown) { v->oom = 1; return; }
-        s->v = grown;
+        if (grown) s->v = grown;
+        int64_t *times = release ? realloc(s->release, cap * sizeof *times) : NULL;
+        if (times) s->release = times;
+        if (!grown || (release && !times)) { v->oom = 1; return; }
         s->cap = cap;
     }
+    if (release) s->release[s->n] = *release;
     s->v[s->n++] = (noted){ digest_message(topic, key, key_len, value, value_len, ts), key_id(v, key, key_len) };
 }
 
-/* The null sink's tap: what the run publishes. */
+/* run_tapped's tap: what the run publishes, and when. */
 static void note_expected(void *ctx, topic_id t, const void *key, size_t key_len, const void *value,
-                          size_t value_len, int64_t ts) {
+                          size_t value_len, int64_t ts, int64_t release_ms) {
     verify_state *v = ctx;
     int32_t p = partition_for_key(key, key_len, v->partitions);
     note(v, &v->expected[(size_t)t * (size_t)v->partitions + (size_t)p], v->rc->topics.name[t], key, key_len, value,
-         value_len, ts);
+         value_len, ts, &release_ms);
 }
 
 /* consume.h's callback: what the topics hold. */
@@ -84,7 +93,7 @@ static void note_found(void *ctx, size_t t, int32_t p, const void *key, size_t k
     if (p >= v->partitions || partition_for_key(key, key_len, v->partitions) != p) v->report[t].misplaced++;
     if (p >= v->partitions) return;
     note(v, &v->found[t * (size_t)v->partitions + (size_t)p], v->rc->topics.name[t], key, key_len, value,
-         value_len, ts);
+         value_len, ts, NULL);
 }
 
 static int by_hash(const void *a, const void *b) {
@@ -110,6 +119,16 @@ static uint64_t common_ids(const int64_t *a, size_t na, const int64_t *b, size_t
         else j++;
     }
     return n;
+}
+
+/* How much of a partition's expected messages the topics must hold: all of
+ * them; or, for a run in progress up to until_ms, at least those released
+ * before it and at most all, as many as were found. */
+static size_t in_progress_prefix(const sequence *want, size_t found, int64_t until_ms) {
+    if (until_ms == INT64_MAX) return want->n;
+    size_t required = 0;
+    while (required < want->n && want->release[required] < until_ms) required++;
+    return found < required ? required : found > want->n ? want->n : found;
 }
 
 /* One partition's sequences, compared into r. */
@@ -181,6 +200,21 @@ static void print_report(FILE *out, const verify_state *v, int all_exact) {
     fputs("\n}}\n", out);
 }
 
+/* --until: ISO-8601 UTC, or a duration after --start. */
+static int parse_until(const run_config *rc, int64_t *until_ms, char *errstr, size_t errlen) {
+    int64_t ms;
+    if (units_time_ms(rc->verify_until, until_ms) == 0) return 0;
+    if (units_duration_ms(rc->verify_until, &ms) == 0) {
+        *until_ms = rc->engine.start_ms + ms;
+        return 0;
+    }
+    char msg[200];
+    snprintf(msg, sizeof msg, "expected a time such as 2026-11-01T06:00:00Z or a duration after --start such as 6h, "
+                              "got '%.100s'", rc->verify_until);
+    config_blame(rc, offsetof(run_config, verify_until), msg, errstr, errlen);
+    return -1;
+}
+
 int verify_command(const run_config *rc) {
     static verify_state v;
     memset(&v, 0, sizeof v);
@@ -199,6 +233,11 @@ int verify_command(const run_config *rc) {
     v.found = calloc(cells, sizeof *v.found);
     if (!v.expected || !v.found) { report_line(stderr, "out of memory"); goto out; }
     /* What the run publishes: the run again, into the null sink. */
+    v.until_ms = INT64_MAX;
+    if (rc->verify_until[0] && parse_until(rc, &v.until_ms, errstr, sizeof errstr) != 0) {
+        report_line(stderr, errstr);
+        goto out;
+    }
     static run_config quiet;
     quiet = *rc;
     quiet.sink = SINK_NULL;
@@ -221,9 +260,12 @@ int verify_command(const run_config *rc) {
     int all = 1;
     uint64_t expected = 0, found = 0;
     for (int t = 0; t < TOPIC_COUNT; t++) {
-        for (int32_t p = 0; p < v.partitions; p++)
-            compare(&v.expected[(size_t)t * (size_t)v.partitions + (size_t)p],
-                    &v.found[(size_t)t * (size_t)v.partitions + (size_t)p], &v.report[t]);
+        for (int32_t p = 0; p < v.partitions; p++) {
+            size_t cell = (size_t)t * (size_t)v.partitions + (size_t)p;
+            sequence want = v.expected[cell];
+            want.n = in_progress_prefix(&want, v.found[cell].n, v.until_ms);
+            compare(&want, &v.found[cell], &v.report[t]);
+        }
         if (partitions[t] != v.partitions) v.report[t].misplaced++;
         all &= exact(&v.report[t]);
         expected += v.report[t].expected;
@@ -232,8 +274,13 @@ int verify_command(const run_config *rc) {
     print_report(stdout, &v, all);
     char line[1200];
     if (all) {
-        snprintf(line, sizeof line, "verify: exact: %d topics hold the run's %llu messages, in order, in their "
-                 "partitions", TOPIC_COUNT, (unsigned long long)expected);
+        if (v.until_ms == INT64_MAX)
+            snprintf(line, sizeof line, "verify: exact: %d topics hold the run's %llu messages, in order, in their "
+                     "partitions", TOPIC_COUNT, (unsigned long long)expected);
+        else
+            snprintf(line, sizeof line, "verify: exact up to --until %s: %d topics hold the first %llu messages of "
+                     "the run, in order, in their partitions", rc->verify_until, TOPIC_COUNT,
+                     (unsigned long long)expected);
     } else {
         size_t off = (size_t)snprintf(line, sizeof line, "verify: differs: %llu messages expected, %llu found;",
                                       (unsigned long long)expected, (unsigned long long)found);
@@ -252,6 +299,7 @@ int verify_command(const run_config *rc) {
 out:
     for (size_t i = 0; v.expected && v.found && i < cells; i++) {
         free(v.expected[i].v);
+        free(v.expected[i].release);
         free(v.found[i].v);
     }
     free(v.expected);

@@ -11,7 +11,9 @@
   an existing key as unexpected, exit 1; verified as a run of another
   seed, every order is missing, and the ids both runs have differ in bytes;
 - verifying a longer run than was published reports the missing orders by
-  id, exit 1; a topic that does not exist is a usage error, exit 2.
+  id, exit 1; a topic that does not exist is a usage error, exit 2;
+- a run still in progress (paced, 30 simulated minutes a second) verifies
+  exact --until a time it has passed, while it runs, and not --until its end.
 
 Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_TEST_TMP,
 SHOPSTREAM_KAFKA_STATE, SHOPSTREAM_REGISTRY_STATE. Prints 'N passed, M
@@ -115,6 +117,38 @@ def test_a_longer_run_than_was_published_reports_the_missing_orders_by_id():
 def test_a_topic_that_does_not_exist_is_a_usage_error():
     code, lines, _ = verify(f"verify.nothing.{os.getpid()}.")
     assert code == 2 and len(lines) == 1 and "customers" in lines[0], lines
+
+
+def test_a_run_in_progress_verifies_up_to_a_time_it_has_passed():
+    import time
+    prefix = f"verify.live.{os.getpid()}."
+    live = ["--start", "2026-11-01T00:00:00Z", "--duration", "8h", "--intensity", "4", "--customers", "1000",
+            "--products", "80", "--topic-prefix", prefix]
+    run = subprocess.Popen([BIN, "run", "-b", BROKERS, "-q", "--speed", "1800", *live], stderr=subprocess.PIPE,
+                           text=True)
+    try:
+        code, tries = None, 0
+        while code != 0 and tries < 40 and run.poll() is None:
+            time.sleep(0.5)
+            tries += 1
+            p = shopstream("verify", "-b", BROKERS, "-q", "--until", "1h", *live)
+            code = p.returncode
+        assert code == 0, f"never exact up to 1h: {p.stderr}"
+        assert run.poll() is None, "the run ended before verify said exact: not in progress"
+        assert "verify: exact up to --until 1h" in p.stderr, p.stderr
+        p = shopstream("verify", "-b", BROKERS, "-q", "--until", "8h", *live)
+        report = json.loads(p.stdout)
+        assert p.returncode == 1 and report["topics"][prefix + "orders"]["missing"] > 0, p.stderr
+        print(f"  {p.stderr.strip()[:140]}...")
+    finally:
+        run.terminate()
+        run.wait(timeout=30)
+
+
+def test_until_must_be_a_time_or_a_duration():
+    p = shopstream("verify", "-b", BROKERS, "--until", "soon")
+    assert p.returncode == 2 and p.stderr == ("shopstream: --until: expected a time such as 2026-11-01T06:00:00Z or "
+                                              "a duration after --start such as 6h, got 'soon'\n"), p.stderr
 
 
 if __name__ == "__main__":
