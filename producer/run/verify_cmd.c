@@ -136,8 +136,8 @@ static void compare(sequence *want, sequence *got, topic_report *r) {
     r->expected += want->n;
     r->found += got->n;
     if (want->n == got->n && (want->n == 0 || memcmp(want->v, got->v, want->n * sizeof *want->v) == 0)) return;
-    qsort(want->v, want->n, sizeof *want->v, by_hash);
-    qsort(got->v, got->n, sizeof *got->v, by_hash);
+    if (want->n) qsort(want->v, want->n, sizeof *want->v, by_hash); /* (an empty side may have no array) */
+    if (got->n) qsort(got->v, got->n, sizeof *got->v, by_hash);
     uint64_t missing = 0, unexpected = 0;
     int64_t *gone = malloc((want->n + 1) * sizeof *gone), *extra = malloc((got->n + 1) * sizeof *extra);
     size_t i = 0, j = 0;

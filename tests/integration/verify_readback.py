@@ -137,8 +137,9 @@ def test_a_run_in_progress_verifies_up_to_a_time_it_has_passed():
         assert run.poll() is None, "the run ended before verify said exact: not in progress"
         assert "verify: exact up to --until 1h" in p.stderr, p.stderr
         p = shopstream("verify", "-b", BROKERS, "-q", "--until", "8h", *live)
+        assert p.returncode == 1 and p.stdout, f"exit {p.returncode}: {p.stderr}"
         report = json.loads(p.stdout)
-        assert p.returncode == 1 and report["topics"][prefix + "orders"]["missing"] > 0, p.stderr
+        assert report["topics"][prefix + "orders"]["missing"] > 0, p.stderr
         print(f"  {p.stderr.strip()[:140]}...")
     finally:
         run.terminate()
