@@ -19,9 +19,6 @@ struct engine {
     delivery_model delivery;
 };
 
-/* Simulated time at h hours into the run. */
-static int64_t at_hour(const engine_settings *s, double h) { return s->start_ms + (int64_t)(h * HOUR_MS); }
-
 /* The lifecycle's model: the shares, and the scenario's payment outages,
  * carrier delays and return waves. */
 static void life_build(life_model *m, const engine_settings *s) {
@@ -30,7 +27,8 @@ static void life_build(life_model *m, const engine_settings *s) {
     m->return_share = mix_share_threshold(s->return_share);
     for (size_t i = 0; i < s->scenario.n_effects; i++) {
         const scenario_effect *fx = &s->scenario.effects[i];
-        life_window w = { .start_ms = at_hour(s, fx->start_h), .end_ms = at_hour(s, fx->end_h) };
+        life_window w = { 0 };
+        scenario_window_ms(fx, s->start_ms, &w.start_ms, &w.end_ms);
         if ((fx->kinds & EFFECT_PAYMENT_FAILURE) && m->n_outages < LIFE_WINDOWS_MAX) {
             w.methods = fx->failure_methods;
             m->outages[m->n_outages++] = w;
@@ -58,10 +56,10 @@ static void delivery_build(delivery_model *d, const engine_settings *s) {
     for (size_t i = 0; i < s->scenario.n_effects && d->n_windows < DELIVERY_WINDOWS_MAX; i++) {
         const scenario_effect *fx = &s->scenario.effects[i];
         if (!(fx->kinds & EFFECT_LATE)) continue;
-        d->windows[d->n_windows++] = (delivery_window){
-            .start_ms = at_hour(s, fx->start_h), .end_ms = at_hour(s, fx->end_h), .channel = fx->late_channel,
-            .share = mix_share_threshold(fx->late_share), .max_ms = fx->late_max_ms,
-        };
+        delivery_window *w = &d->windows[d->n_windows++];
+        *w = (delivery_window){ .channel = fx->late_channel, .share = mix_share_threshold(fx->late_share),
+                                .max_ms = fx->late_max_ms };
+        scenario_window_ms(fx, s->start_ms, &w->start_ms, &w->end_ms);
     }
 }
 

@@ -57,10 +57,7 @@ static void add_delivery(expect_tally *t, const delivery_model *d, uint64_t g, u
 static void add_life(expect_tally *t, const engine *e, const order_batch *b, size_t k) {
     const life_model *m = engine_get_life_model(e);
     const delivery_model *d = engine_get_delivery(e);
-    uint64_t g = (uint64_t)b->order_id[k] - 1;
-    life_order o = { g, b->event_time_ms[k], b->total_cents[k], b->item_line_total_cents + b->first_item[k],
-                     b->item_count[k], b->payment_method[k], b->status[k],
-                     engine_get_catalog(e)->customers[b->customer_id[k] - 1].region };
+    life_order o = life_order_at(b, k, engine_get_catalog(e)->customers);
     life_event ev[LIFE_EVENTS_MAX];
     size_t n = lifecycle_of(m, &o, ev);
     t->life_events += (int64_t)n;
@@ -79,7 +76,7 @@ static void add_life(expect_tally *t, const engine *e, const order_batch *b, siz
                                 : took < 2 * DAY_MS ? SHIP_24_48H : SHIP_48H_PLUS]++;
             }
         }
-        add_delivery(t, d, g, DELIVERY_STEP_LIFE + ev[i].step - 1u, o.time_ms, b->channel[k], ev[i].time_ms, w);
+        add_delivery(t, d, o.g, DELIVERY_STEP_LIFE + ev[i].step - 1u, o.time_ms, b->channel[k], ev[i].time_ms, w);
     }
 }
 

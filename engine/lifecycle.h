@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "batch.h"
+#include "catalog.h"
 #include "domain.h"
 #include "philox.h"
 #include "portable.h"
@@ -102,6 +103,14 @@ typedef struct life_order {
     uint8_t status;            /* at checkout */
     uint8_t region;            /* the customer's */
 } life_order;
+
+/* What lifecycle_of reads of row k of batch b, its customer's region from
+ * customers (the catalog's, indexed by customer_id - 1). */
+static inline life_order life_order_at(const order_batch *b, size_t k, const customer *customers) {
+    return (life_order){ (uint64_t)b->order_id[k] - 1, b->event_time_ms[k], b->total_cents[k],
+                         b->item_line_total_cents + b->first_item[k], b->item_count[k], b->payment_method[k],
+                         b->status[k], customers[b->customer_id[k] - 1].region };
+}
 
 /* Writes the events of o's life before m->end_ms into out, in time order;
  * returns how many (at most LIFE_EVENTS_MAX). */

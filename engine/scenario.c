@@ -9,6 +9,7 @@
 #include "domain.h"
 #include "errors.h"
 #include "lifecycle.h"
+#include "simtime.h"
 
 double det_exp(double x) {
     /* x / 2^12, a Taylor series, then twelve squarings. */
@@ -42,6 +43,11 @@ double ramp_at(const ramp *r, double f) {
     return r->from;
 }
 
+
+void scenario_window_ms(const scenario_effect *e, int64_t start_ms, int64_t *from_ms, int64_t *to_ms) {
+    *from_ms = start_ms + (int64_t)(e->start_h * HOUR_MS);
+    *to_ms = start_ms + (int64_t)(e->end_h * HOUR_MS);
+}
 
 static int check_ramp(const ramp *r, double lo, double hi, const char *what, char *errstr, size_t errlen) {
     if (!(r->from >= lo && r->from <= hi) || (r->kind != RAMP_CONSTANT && !(r->to >= lo && r->to <= hi)))

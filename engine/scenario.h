@@ -93,6 +93,10 @@ typedef struct scenario {
     scenario_effect effects[SCENARIO_EFFECTS_MAX];
 } scenario;
 
+/* Effect e's window [*from_ms, *to_ms) in simulated time, for a run that
+ * starts at start_ms. */
+void scenario_window_ms(const scenario_effect *e, int64_t start_ms, int64_t *from_ms, int64_t *to_ms);
+
 /* The ramp's value at fraction f in [0, 1] of its window. Host only. */
 double ramp_at(const ramp *r, double f);
 

@@ -50,8 +50,9 @@ static int64_t war_price(const product *p, const engine_settings *s, int64_t t, 
     for (size_t i = 0; i < s->scenario.n_effects; i++) {
         const scenario_effect *fx = &s->scenario.effects[i];
         if (!(fx->kinds & EFFECT_PRICE_WAR) || fx->war_category != p->category) continue;
-        if (t >= s->start_ms + (int64_t)(fx->start_h * HOUR_MS) && t < s->start_ms + (int64_t)(fx->end_h * HOUR_MS))
-            cut = repriced(cut, fx->war_cut_pct, 0);
+        int64_t from, to;
+        scenario_window_ms(fx, s->start_ms, &from, &to);
+        if (t >= from && t < to) cut = repriced(cut, fx->war_cut_pct, 0);
     }
     return cut;
 }
@@ -63,7 +64,8 @@ static int64_t next_war_edge(const product *p, const engine_settings *s, int64_t
     for (size_t i = 0; i < s->scenario.n_effects; i++) {
         const scenario_effect *fx = &s->scenario.effects[i];
         if (!(fx->kinds & EFFECT_PRICE_WAR) || fx->war_category != p->category) continue;
-        int64_t edges[2] = { s->start_ms + (int64_t)(fx->start_h * HOUR_MS), s->start_ms + (int64_t)(fx->end_h * HOUR_MS) };
+        int64_t edges[2];
+        scenario_window_ms(fx, s->start_ms, &edges[0], &edges[1]);
         for (int k = 0; k < 2; k++)
             if (edges[k] > t && edges[k] < next) next = edges[k];
     }

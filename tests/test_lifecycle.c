@@ -51,9 +51,7 @@ Test(lifecycle, every_life_of_a_week_follows_the_state_machine_and_its_money_add
         size_t n = total - first < 4096 ? (size_t)(total - first) : 4096;
         engine_fill(e, first, 1, n, &b);
         for (size_t k = 0; k < n; k++) {
-            life_order o = { first + k, b.event_time_ms[k], b.total_cents[k], b.item_line_total_cents + b.first_item[k],
-                             b.item_count[k], b.payment_method[k], b.status[k],
-                             c->customers[b.customer_id[k] - 1].region };
+            life_order o = life_order_at(&b, k, c->customers);
             life_event ev[LIFE_EVENTS_MAX], again[LIFE_EVENTS_MAX];
             size_t len = lifecycle_of(m, &o, ev);
             cr_assert_eq(lifecycle_of(m, &o, again), len);

@@ -41,13 +41,10 @@ static void assert_share(double got, double p, double n, const char *what) {
 }
 
 /* The life of row k, without the run's end (so no life is cut short). */
-static size_t life_of(const engine *e, const order_batch *b, size_t k, uint64_t g, life_event ev[LIFE_EVENTS_MAX]) {
+static size_t life_of(const engine *e, const order_batch *b, size_t k, life_event ev[LIFE_EVENTS_MAX]) {
     life_model m = *engine_get_life_model(e);
     m.end_ms = INT64_MAX;
-    const catalog *c = engine_get_catalog(e);
-    life_order o = { g, b->event_time_ms[k], b->total_cents[k], b->item_line_total_cents + b->first_item[k],
-                     b->item_count[k], b->payment_method[k], b->status[k],
-                     c->customers[b->customer_id[k] - 1].region };
+    life_order o = life_order_at(b, k, engine_get_catalog(e)->customers);
     return lifecycle_of(&m, &o, ev);
 }
 
@@ -70,7 +67,7 @@ Test(scenario_lives, carrier_delay_moves_ups_deliveries_to_us_east_by_36_hours_a
         engine_fill(base, first, 1, n, &b);
         for (size_t k = 0; k < n; k++) {
             life_event was[LIFE_EVENTS_MAX], now[LIFE_EVENTS_MAX];
-            size_t n_was = life_of(base, &b, k, first + k, was), n_now = life_of(storm, &b, k, first + k, now);
+            size_t n_was = life_of(base, &b, k, was), n_now = life_of(storm, &b, k, now);
             cr_assert_eq(n_was, n_now);
             const life_event *d0 = find(was, n_was, LIFE_SHIPMENT, SHIP_DELIVERED);
             if (!d0) continue;
@@ -106,7 +103,7 @@ Test(scenario_lives, black_friday_deliveries_of_the_two_weeks_after_are_returned
         engine_fill(e, first, 1, n, &b);
         for (size_t k = 0; k < n; k++) {
             life_event ev[LIFE_EVENTS_MAX];
-            size_t len = life_of(e, &b, k, first + k, ev);
+            size_t len = life_of(e, &b, k, ev);
             const life_event *d = find(ev, len, LIFE_SHIPMENT, SHIP_DELIVERED);
             if (!d || d->time_ms < t0 + 24 * HOUR_MS) continue;
             int after = d->time_ms >= t0 + 360 * HOUR_MS;

@@ -73,10 +73,7 @@ static int append(msg_batch *mb, const msg_context *cx, const msg_place *at, int
 /* The events of order k's life. */
 static int encode_life(msg_batch *mb, encoder *enc, const msg_context *cx, const order_batch *b, size_t k,
                        size_t pay_room, size_t ship_room) {
-    uint64_t g = (uint64_t)b->order_id[k] - 1;
-    life_order o = { g, b->event_time_ms[k], b->total_cents[k], b->item_line_total_cents + b->first_item[k],
-                     b->item_count[k], b->payment_method[k], b->status[k],
-                     cx->customers[b->customer_id[k] - 1].region };
+    life_order o = life_order_at(b, k, cx->customers);
     life_event ev[LIFE_EVENTS_MAX];
     size_t n = lifecycle_of(cx->life, &o, ev);
     mb->life_events += n;
@@ -87,7 +84,7 @@ static int encode_life(msg_batch *mb, encoder *enc, const msg_context *cx, const
         if (reserve(mb, room) != 0) return -1;
         int len = pay ? encoder_payment(enc, &r, mb->arena + mb->used, room)
                       : encoder_shipment(enc, &r, mb->arena + mb->used, room);
-        msg_place at = { pay ? TOPIC_PAYMENTS : TOPIC_SHIPMENTS, g, DELIVERY_STEP_LIFE + ev[i].step - 1u,
+        msg_place at = { pay ? TOPIC_PAYMENTS : TOPIC_SHIPMENTS, o.g, DELIVERY_STEP_LIFE + ev[i].step - 1u,
                          ev[i].time_ms, b->event_time_ms[k], b->channel[k], 1 };
         if (append(mb, cx, &at, len, room) != 0) return 1;
     }

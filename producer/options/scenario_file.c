@@ -109,6 +109,26 @@ int scenario_read_name(scenario_reader *rd, const config_setting_t *g, const cha
     return 0;
 }
 
+int scenario_read_percent(scenario_reader *rd, const config_setting_t *g, const char *member, const char *path,
+                          long long lo, long long hi, long long *out) {
+    const config_setting_t *pct = config_setting_get_member(g, member);
+    char sub[160], msg[160];
+    snprintf(sub, sizeof sub, "%.100s.%s", path, member);
+    if (!pct) {
+        snprintf(msg, sizeof msg, "missing (an integer percentage in [%lld, %lld])", lo, hi);
+        return scenario_read_fail(rd, g, sub, msg);
+    }
+    int t = config_setting_type(pct), integer = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+    long long v = integer ? config_setting_get_int64(pct) : 0;
+    if (!integer || v < lo || v > hi) {
+        if (integer) snprintf(msg, sizeof msg, "expected an integer in [%lld, %lld], got %lld", lo, hi, v);
+        else snprintf(msg, sizeof msg, "expected an integer in [%lld, %lld]", lo, hi);
+        return scenario_read_fail(rd, pct, sub, msg);
+    }
+    *out = v;
+    return 0;
+}
+
 int scenario_read_share(scenario_reader *rd, const config_setting_t *g, const char *path, double *out) {
     const config_setting_t *s = config_setting_get_member(g, "share");
     char sub[160];
@@ -191,18 +211,8 @@ static int read_campaign(scenario_reader *rd, const config_setting_t *g, const c
     } else {
         snprintf(c->name, sizeof c->name, "%.30s campaign", scenario_name);
     }
-    snprintf(sub, sizeof sub, "%.100s.discount_pct", path);
-    const config_setting_t *pct = config_setting_get_member(g, "discount_pct");
-    if (!pct) return scenario_read_fail(rd, g, sub, "missing (an integer percentage in [0, 100])");
-    int t = config_setting_type(pct);
-    long long v = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ? config_setting_get_int64(pct) : -1;
-    if ((t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) || v < 0 || v > 100) {
-        char msg[160];
-        if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)
-            snprintf(msg, sizeof msg, "expected an integer in [0, 100], got %lld", v);
-        else snprintf(msg, sizeof msg, "expected an integer in [0, 100]");
-        return scenario_read_fail(rd, pct, sub, msg);
-    }
+    long long v;
+    if (scenario_read_percent(rd, g, "discount_pct", path, 0, 100, &v) != 0) return -1;
     c->discount_pct = (int)v;
     c->target_category = c->target_cohort = -1;
     if (scenario_read_name(rd, g, "category", path, category_names, CATEGORY_COUNT, &c->target_category, 0) != 0) return -1;

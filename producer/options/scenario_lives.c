@@ -47,19 +47,8 @@ int scenario_read_price_war(scenario_reader *rd, const config_setting_t *g, cons
     if (!config_setting_is_group(g)) return scenario_read_fail(rd, g, path, "expected { category; cut_pct; }");
     if (scenario_read_only_members(rd, g, path, members) != 0) return -1;
     if (scenario_read_name(rd, g, "category", path, category_names, CATEGORY_COUNT, &e->war_category, 1) != 0) return -1;
-    const config_setting_t *pct = config_setting_get_member(g, "cut_pct");
-    char sub[160];
-    snprintf(sub, sizeof sub, "%.100s.cut_pct", path);
-    if (!pct) return scenario_read_fail(rd, g, sub, "missing (an integer percentage in [1, 90])");
-    int t = config_setting_type(pct);
-    long long v = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ? config_setting_get_int64(pct) : 0;
-    if (v < 1 || v > 90) {
-        char msg[160];
-        if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)
-            snprintf(msg, sizeof msg, "expected an integer in [1, 90], got %lld", v);
-        else snprintf(msg, sizeof msg, "expected an integer in [1, 90]");
-        return scenario_read_fail(rd, pct, sub, msg);
-    }
+    long long v;
+    if (scenario_read_percent(rd, g, "cut_pct", path, 1, 90, &v) != 0) return -1;
     e->war_cut_pct = (int32_t)v;
     e->kinds |= EFFECT_PRICE_WAR;
     return 0;

@@ -32,6 +32,9 @@ int scenario_read_only_members(scenario_reader *rd, const config_setting_t *g, c
  * absent and not required). */
 int scenario_read_name(scenario_reader *rd, const config_setting_t *g, const char *member, const char *path,
                        const char *const *names, int n, int8_t *out, int required);
+/* The required member `member` of g, an integer percentage in [lo, hi]. */
+int scenario_read_percent(scenario_reader *rd, const config_setting_t *g, const char *member, const char *path,
+                          long long lo, long long hi, long long *out);
 /* The required member share of g. */
 int scenario_read_share(scenario_reader *rd, const config_setting_t *g, const char *path, double *out);
 

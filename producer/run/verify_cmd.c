@@ -44,6 +44,7 @@ typedef struct topic_report {
 typedef struct verify_state {
     const run_config *rc;
     int64_t until_ms;           /* INT64_MAX: the whole run */
+    uint64_t topic_digest[TOPIC_COUNT]; /* digest_topic of each topic's name */
     int32_t partitions;
     sequence *expected, *found; /* [topic * partitions + p] */
     topic_report report[TOPIC_COUNT];
@@ -62,7 +63,7 @@ static int64_t key_id(const verify_state *v, const void *key, size_t len) {
     return strtoll(text, NULL, 10);
 }
 
-static void note(verify_state *v, sequence *s, const char *topic, const void *key, size_t key_len,
+static void note(verify_state *v, sequence *s, size_t topic, const void *key, size_t key_len,
                  const void *value, size_t value_len, int64_t ts, const int64_t *release) {
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 1024;
@@ -74,7 +75,8 @@ static void note(verify_state *v, sequence *s, const char *topic, const void *ke
         s->cap = cap;
     }
     if (release) s->release[s->n] = *release;
-    s->v[s->n++] = (noted){ digest_message(topic, key, key_len, value, value_len, ts), key_id(v, key, key_len) };
+    s->v[s->n++] = (noted){ digest_message_in(v->topic_digest[topic], key, key_len, value, value_len, ts),
+                            key_id(v, key, key_len) };
 }
 
 /* run_tapped's tap: what the run publishes, and when. */
@@ -82,8 +84,8 @@ static void note_expected(void *ctx, topic_id t, const void *key, size_t key_len
                           size_t value_len, int64_t ts, int64_t release_ms) {
     verify_state *v = ctx;
     int32_t p = partition_for_key(key, key_len, v->partitions);
-    note(v, &v->expected[(size_t)t * (size_t)v->partitions + (size_t)p], v->rc->topics.name[t], key, key_len, value,
-         value_len, ts, &release_ms);
+    note(v, &v->expected[(size_t)t * (size_t)v->partitions + (size_t)p], (size_t)t, key, key_len, value, value_len,
+         ts, &release_ms);
 }
 
 /* consume.h's callback: what the topics hold. */
@@ -92,8 +94,7 @@ static void note_found(void *ctx, size_t t, int32_t p, const void *key, size_t k
     verify_state *v = ctx;
     if (p >= v->partitions || partition_for_key(key, key_len, v->partitions) != p) v->report[t].misplaced++;
     if (p >= v->partitions) return;
-    note(v, &v->found[t * (size_t)v->partitions + (size_t)p], v->rc->topics.name[t], key, key_len, value,
-         value_len, ts, NULL);
+    note(v, &v->found[t * (size_t)v->partitions + (size_t)p], t, key, key_len, value, value_len, ts, NULL);
 }
 
 static int by_hash(const void *a, const void *b) {
@@ -220,6 +221,7 @@ int verify_command(const run_config *rc) {
     memset(&v, 0, sizeof v);
     v.rc = rc;
     v.partitions = rc->partitions;
+    for (int t = 0; t < TOPIC_COUNT; t++) v.topic_digest[t] = digest_topic(rc->topics.name[t]);
     char errstr[1024];
     int code = EXIT_USAGE;
     if (!rc->brokers[0]) {
