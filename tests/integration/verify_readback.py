@@ -10,6 +10,10 @@
   of an order is reported as an extra copy, an order with other bytes under
   an existing key as unexpected, exit 1; verified as a run of another
   seed, every order is missing, and the ids both runs have differ in bytes;
+- a copy of the run in which one order sits in another partition reports it
+  misplaced (and missing from its own), and a copy in which two orders of a
+  partition swapped places reports that partition out of order, nothing
+  missing or unexpected;
 - verifying a longer run than was published reports the missing orders by
   id, exit 1; a topic that does not exist is a usage error, exit 2;
 - a run still in progress (paced, 30 simulated minutes a second) verifies
@@ -104,6 +108,54 @@ def test_an_extra_copy_and_other_bytes_under_a_key_are_found_and_fail():
     code, lines, report = verify(prefix, "--seed", "43")
     r = report["topics"][prefix + "orders"]
     assert code == 1 and r["missing"] == r["expected"] > 1000 and r["differing"] > 0.9 * r["expected"], r
+
+
+def copy_run(src, dst, change_orders):
+    """Every topic of the run at prefix src copied to prefix dst (same
+    partitions, keys, values and timestamps, by confluent-kafka), the orders
+    topic's messages passed through change_orders([(partition, message)])."""
+    from confluent_kafka import Producer
+    from confluent_kafka.admin import AdminClient, NewTopic
+    admin = AdminClient({"bootstrap.servers": BROKERS})
+    for f in admin.create_topics([NewTopic(dst + t, 6, 1) for t in pysupport.TOPICS]).values():
+        f.result(30)
+    prod = Producer({"bootstrap.servers": BROKERS, "enable.idempotence": True})
+    for t in pysupport.TOPICS:
+        msgs = sorted(pysupport.read_topic(BROKERS, src + t, f"verify-{os.getpid()}"),
+                      key=lambda m: (m.partition(), m.offset()))
+        placed = [(m.partition(), m) for m in msgs]
+        if t == "orders":
+            placed = change_orders(placed)
+        for p, m in placed:
+            prod.produce(dst + t, key=m.key(), value=m.value(), timestamp=m.timestamp()[1], partition=p)
+            prod.poll(0)
+    assert prod.flush(30) == 0
+
+
+def test_a_record_in_another_partition_is_misplaced_and_a_swapped_pair_out_of_order():
+    src, _ = publish("original")
+
+    def move_first_to_next_partition(placed):
+        p, m = placed[0]
+        return [((p + 1) % 6, m)] + placed[1:]
+
+    def swap_first_two(placed):
+        return [placed[1], placed[0]] + placed[2:]
+
+    moved = f"verify.moved.{os.getpid()}."
+    copy_run(src, moved, move_first_to_next_partition)
+    code, lines, report = verify(moved)
+    r = report["topics"][moved + "orders"]
+    assert code == 1 and r["misplaced"] == 1 and r["missing"] == 1 and r["unexpected"] == 1, r
+    assert "orders: 1 missing, 1 unexpected, 0 extra copies, 0 out of order, 1 misplaced" in lines[-1], lines
+    swapped = f"verify.swapped.{os.getpid()}."
+    copy_run(src, swapped, swap_first_two)
+    code, lines, report = verify(swapped)
+    r = report["topics"][swapped + "orders"]
+    assert code == 1 and r["partitions_out_of_order"] == 1 and r["missing"] == r["unexpected"] == 0, r
+    assert r["misplaced"] == 0 and r["found"] == r["expected"], r
+    assert "orders: 0 missing, 0 unexpected, 0 extra copies, 1 out of order, 0 misplaced" in lines[-1], lines
+    print(f"  {lines[-1][:170]}...")
 
 
 def test_a_longer_run_than_was_published_reports_the_missing_orders_by_id():
