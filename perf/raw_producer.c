@@ -23,12 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "admin.h"
-#include "cli.h"
-#include "run.h"
-#include "settle.h"
-#include "topics.h"
-#include "units.h"
+#include "publish/admin.h"
+#include "options/cli.h"
+#include "run/run.h"
+#include "settle/settle.h"
+#include "base/topics.h"
+#include "base/units.h"
 #include "simtime.h"
 
 typedef struct prebuilt {

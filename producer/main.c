@@ -11,10 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "report.h"
-#include "run.h"
-#include "settle.h"
+#include "cmd/commands.h"
+#include "options/cli.h"
+#include "report/report.h"
+#include "run/run.h"
+#include "settle/settle.h"
 
 #ifndef SHOPSTREAM_DATA_DIR
 #define SHOPSTREAM_DATA_DIR "."
@@ -58,7 +59,7 @@ int main(int argc, char **argv) {
         cli_usage(stdout);
         code = EXIT_DONE;
     } else if (cmd == CLI_VERSION) {
-        cli_version(stdout);
+        version_command(stdout);
         code = EXIT_DONE;
     } else {
         env.probe_gpu = cmd == CLI_RUN;

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "calendar.h"
+#include "publish/calendar.h"
 
 static uint64_t next(uint64_t *s) { /* splitmix64 */
     uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "options.h"
+#include "options/options.h"
 #include "support.h"
 
 static void expect_usage_error(const char *const *args, const char *message) {

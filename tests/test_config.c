@@ -8,10 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
-#include "config.h"
-#include "options.h"
-#include "settle.h"
+#include "options/cli.h"
+#include "options/config.h"
+#include "options/options.h"
+#include "settle/settle.h"
 #include "support.h"
 
 static settle_env test_env(int64_t now_ms) {

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
-#include "partition.h"
+#include "options/config.h"
+#include "base/partition.h"
 #include "support.h"
 
 typedef struct digest_run { uint64_t digest, orders, messages; } digest_run;

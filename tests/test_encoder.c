@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "encoder.h"
+#include "encode/encoder.h"
 #include "engine.h"
-#include "scenario_file.h"
+#include "options/scenario_file.h"
 #include "support.h"
 
 static encoder *make_encoder(const char *dir, const char *scenario) {

@@ -15,9 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "encoder.h"
+#include "encode/encoder.h"
 #include "engine.h"
-#include "scenario_file.h"
+#include "options/scenario_file.h"
 #include "support.h"
 
 static engine *make_engine(const char *scenario_spec, scenario *sc_out) {

@@ -19,7 +19,7 @@
 #include "domain.h"
 #include "engine.h"
 #include "lifecycle.h"
-#include "scenario_file.h"
+#include "options/scenario_file.h"
 #include "simtime.h"
 #include "support.h"
 

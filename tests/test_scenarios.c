@@ -14,7 +14,7 @@
 
 #include "domain.h"
 #include "engine.h"
-#include "scenario_file.h"
+#include "options/scenario_file.h"
 #include "support.h"
 #include "simtime.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfgread.h"
+#include "base/cfgread.h"
 #include "domain.h"
 #include "errors.h"
 #include "lifecycle.h"

@@ -18,11 +18,8 @@
 #include "batch.h"
 #include "catalog.h"
 #include "lifecycle.h"
-#include "topics.h"
-
-/* avro: Avro binary; avro-confluent: the same behind Confluent's 5-byte
- * frame (magic 0, schema id big-endian); json: one JSON object. */
-typedef enum value_format { FORMAT_AVRO, FORMAT_AVRO_CONFLUENT, FORMAT_JSON, FORMAT_COUNT } value_format;
+#include "base/kinds.h"
+#include "base/topics.h"
 
 typedef struct encoder encoder;
 

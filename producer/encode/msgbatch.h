@@ -26,7 +26,7 @@
 #include "delivery.h"
 #include "encoder.h"
 #include "lifecycle.h"
-#include "topics.h"
+#include "base/topics.h"
 
 /* Why a message is where it is in the stream. */
 enum msg_kind { MSG_ON_TIME, MSG_LATE, MSG_DUPLICATE };

@@ -17,7 +17,6 @@
 #include "errors.h"
 #include "gpu_stage.h"
 #include "options.h"
-#include "sink.h"
 
 #define LONG_BASE 256 /* getopt's val for row i is LONG_BASE + i */
 
@@ -149,12 +148,4 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
         if (apply(rc, o, optarg, errstr, errlen) != 0) return -1;
     }
     return 0;
-}
-
-void cli_version(FILE *out) {
-    fprintf(out, "shopstream %s\n", SHOPSTREAM_VERSION);
-    fprintf(out, "  GPU stage: %s (%s)\n", gpu_stage_built() ? "yes" : "no", gpu_stage_build_info());
-    fprintf(out, "  formats: avro, avro-confluent (Schema Registry client: libcurl), json\n");
-    fprintf(out, "  metrics: Prometheus text at --metrics (libmicrohttpd)\n");
-    fprintf(out, "  Kafka client: librdkafka %s; embedded broker: librdkafka's mock cluster\n", sink_library_version());
 }

@@ -19,7 +19,4 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
 
 void cli_usage(FILE *out);
 
-/* "shopstream VERSION" and the options this build has. */
-void cli_version(FILE *out);
-
 #endif

@@ -16,17 +16,15 @@
 
 #include <stddef.h>
 
-#include "encoder.h"
+#include "base/kinds.h"
+#include "base/topics.h"
 #include "settings.h"
-#include "sink.h"
-#include "topics.h"
 
 #define CONFIG_PATH_MAX 4096
 #define CONFIG_PROPERTIES_MAX 128
 #define CONFIG_OPTIONS_MAX 96 /* rows in options.c's table */
 #define RING_SLOTS_MAX 1024   /* engine.ring_slots */
 
-typedef enum key_format { KEY_BINARY, KEY_STRING, KEY_FORMAT_COUNT } key_format;
 extern const char *const key_format_names[KEY_FORMAT_COUNT];
 
 /* Who fills the batches: the GPU when one is usable, else the CPU; or

@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cfgread.h"
+#include "base/cfgread.h"
 #include "config.h"
 #include "options.h"
-#include "secrets.h"
+#include "base/secrets.h"
 
 typedef struct loader {
     run_config *rc;

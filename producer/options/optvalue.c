@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfgread.h"
+#include "base/cfgread.h"
 #include "options.h"
-#include "units.h"
+#include "base/units.h"
 
 static void *field_of(run_config *rc, const option_spec *o) { return (char *)rc + o->offset; }
 static const void *cfield_of(const run_config *rc, const option_spec *o) { return (const char *)rc + o->offset; }

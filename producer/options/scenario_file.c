@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfgread.h"
+#include "base/cfgread.h"
 #include "domain.h"
 #include "scenario_read.h"
 

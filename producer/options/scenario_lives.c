@@ -10,7 +10,7 @@
 #include "domain.h"
 #include "lifecycle.h"
 #include "scenario_read.h"
-#include "units.h"
+#include "base/units.h"
 
 int scenario_read_number_member(scenario_reader *rd, const config_setting_t *g, const char *member, const char *path,
                                 double *out, int required) {

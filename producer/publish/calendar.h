@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "msgbatch.h"
+#include "encode/msgbatch.h"
 
 #define CALENDAR_BUCKET_MS 65536  /* about a minute */
 #define CALENDAR_BUCKETS 65536    /* x CALENDAR_BUCKET_MS: 49.7 days ahead */

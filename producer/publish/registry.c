@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "secrets.h"
+#include "base/secrets.h"
 
 #define ANSWER_MAX (1 << 20)
 

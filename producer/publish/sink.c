@@ -12,7 +12,7 @@
 
 #include "admin.h"
 #include "digest.h"
-#include "secrets.h"
+#include "base/secrets.h"
 
 #define OPAQUE_TOPIC_BITS 4
 #define OPAQUE_TOPIC_MASK ((1u << OPAQUE_TOPIC_BITS) - 1)

@@ -17,13 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "topics.h"
-
-typedef enum sink_kind { SINK_KAFKA, SINK_NULL, SINK_STDOUT, SINK_KIND_COUNT } sink_kind;
-
-/* --sink stdout: one message a line, as kcat -C prints them; which columns
- * (tab-separated) come before the value. */
-typedef enum stdout_columns { STDOUT_VALUE, STDOUT_KEY_VALUE, STDOUT_TOPIC_KEY_VALUE, STDOUT_COLUMNS_COUNT } stdout_columns;
+#include "base/kinds.h"
+#include "base/topics.h"
 
 typedef enum sink_err {
     SINK_OK = 0,
@@ -33,8 +28,6 @@ typedef enum sink_err {
     SINK_ERR_FATAL,   /* the producer cannot go on (e.g. a fatal idempotence error) */
     SINK_ERR_STOPPED, /* *stop was set while waiting for room in a full queue */
 } sink_err;
-
-typedef struct sink_property { const char *name; const char *value; } sink_property;
 
 typedef struct sink_config {
     sink_kind kind;

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "lateness.h"
-#include "topics.h"
+#include "base/topics.h"
 
 #define BROKERS_MAX 16
 #define PAGE_MAX 16384

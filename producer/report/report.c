@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "lateness.h"
-#include "topics.h"
-#include "jsonenc.h"
+#include "base/topics.h"
+#include "encode/jsonenc.h"
 
 static double per_s(uint64_t n, double s) { return s > 0.0 ? (double)n / s : 0.0; }
 

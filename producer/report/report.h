@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sink.h"
+#include "publish/sink.h"
 #include "lateness.h"
-#include "topics.h"
+#include "base/topics.h"
 
 /* Late and duplicate messages, as published: how many of each by topic,
  * and how far each late one was released after its event time. */

@@ -16,7 +16,7 @@
  *   drain, summary      every message accounted for by a delivery report
  *
  * Everything that can refuse the run does so before the first message. */
-#include "report.h"
+#include "report/report.h"
 #include "run.h"
 
 #include <signal.h>
@@ -28,13 +28,14 @@
 
 #include "facts.h"
 #include "pace.h"
-#include "publish.h"
+#include "stream.h"
 #include "simtime.h"
 
-volatile sig_atomic_t run_stop_signal;
-volatile sig_atomic_t run_signal_count;
-
-double run_now_s(void) { return wall_now_s(); }
+/* The last signal asking the run to stop, and how many came: a second one
+ * cuts the final flush short. Only on_signal writes them; the steps read
+ * them through run_state (stop, signals). */
+static volatile sig_atomic_t run_stop_signal;
+static volatile sig_atomic_t run_signal_count;
 
 static void on_signal(int sig) {
     run_stop_signal = sig;
@@ -70,7 +71,7 @@ static void linger_metrics(run_state *st) {
     pace_publish_metrics(st); /* the final figures, equal to the summary's */
     if (rc->metrics_linger_s <= 0 || st->totals.interrupted) return;
     fprintf(stderr, "shopstream: serving the final metrics for %g s more\n", rc->metrics_linger_s);
-    for (double until = run_now_s() + rc->metrics_linger_s; run_now_s() < until && !run_stop_signal;) {
+    for (double until = wall_now_s() + rc->metrics_linger_s; wall_now_s() < until && !run_stop_signal;) {
         struct timespec ts = { 0, 50000000 };
         nanosleep(&ts, NULL);
     }
@@ -137,7 +138,7 @@ static int start_totals(run_state *st) {
     };
     st->totals.orders_per_hour = calloc(st->totals.n_hours, sizeof *st->totals.orders_per_hour);
     if (!st->totals.orders_per_hour) { snprintf(st->errstr, sizeof st->errstr, "out of memory"); return -1; }
-    st->t0 = run_now_s();
+    st->t0 = wall_now_s();
     st->sim_now_ms = rc->engine.start_ms;
     return 0;
 }
@@ -148,11 +149,11 @@ static int stream(run_state *st) {
     if (!st->tap) report_line(stderr, st->engine_line); /* a tapped run (verify) speaks through its caller */
     int rc_pub = publish_dimensions(st);
     if (rc_pub == 0 && !run_stop_signal) rc_pub = publish_facts(st);
-    st->totals.facts_wall_s = st->pace0 > 0.0 ? run_now_s() - st->pace0 : 0.0;
+    st->totals.facts_wall_s = st->pace0 > 0.0 ? wall_now_s() - st->pace0 : 0.0;
     if (rc_pub != 0 && !run_stop_signal) report_line(stderr, st->errstr);
     st->totals.interrupted = run_stop_signal != 0;
     int drained = publish_drain(st, FLUSH_TIMEOUT_MS);
-    st->totals.wall_s = run_now_s() - st->t0;
+    st->totals.wall_s = wall_now_s() - st->t0;
     st->totals.complete = rc_pub == 0 && st->totals.orders == st->totals.planned_orders;
     st->totals.sim_ms = st->totals.complete ? rc->engine.duration_ms : st->sim_now_ms - rc->engine.start_ms;
     if (!rc->quiet) report_progress_end(stderr, st->in_place);
@@ -176,6 +177,8 @@ int run_tapped(const run_config *rc, run_tap tap, void *tap_ctx) {
     st.rc = rc;
     st.tap = tap;
     st.tap_ctx = tap_ctx;
+    st.stop = &run_stop_signal;
+    st.signals = &run_signal_count;
     st.in_place = isatty(STDERR_FILENO);
     if (rc->rate_note[0]) report_line(stderr, rc->rate_note);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* run_state.h - what the steps of one run share (run.c, facts.c,
- * publish.c, pace.c); not used outside producer/.
+ * stream.c, pace.c); not used outside producer/.
  *
  * One thread, the publishing one, owns a run_state: it is not locked.
  * The generator threads touch only their own encoders and the msg_batch of
@@ -12,37 +12,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "calendar.h"
-#include "config.h"
-#include "embedded.h"
-#include "encoder.h"
+#include "base/partition.h"
+#include "publish/calendar.h"
+#include "options/config.h"
+#include "publish/embedded.h"
+#include "encode/encoder.h"
 #include "engine.h"
 #include "gpu_stage.h"
-#include "lateness.h"
-#include "metrics.h"
-#include "msgbatch.h"
+#include "report/lateness.h"
+#include "report/metrics.h"
+#include "encode/msgbatch.h"
 #include "pool.h"
-#include "report.h"
-#include "sink.h"
-#include "topics.h"
+#include "report/report.h"
+#include "publish/sink.h"
+#include "base/topics.h"
 
 #define FLUSH_TIMEOUT_MS 30000  /* how long the final flush waits for delivery reports */
-
-/* The last signal asking the run to stop, and how many came: a second one
- * cuts the final flush short (run.c's handler sets them). */
-extern volatile sig_atomic_t run_stop_signal;
-extern volatile sig_atomic_t run_signal_count;
-
-/* Wall-clock time, monotonic, in seconds. */
-double run_now_s(void);
-
-/* Shard I of N owns the orders whose key falls in a partition p with
- * p mod N == I: every partition has exactly one writer (docs/design.md#order). */
-typedef struct shard_owner {
-    int key_format;
-    int32_t partitions;
-    uint64_t index, count;
-} shard_owner;
 
 typedef struct run_state {
     const run_config *rc;      /* settled: read only */
@@ -84,6 +69,9 @@ typedef struct run_state {
     void (*tap)(void *ctx, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
                 int64_t timestamp_ms, int64_t release_ms); /* run_tapped's tap (verify), or NULL */
     void *tap_ctx;
+
+    volatile sig_atomic_t *stop;    /* non-zero: a signal asked the run to stop (run.c's handler) */
+    volatile sig_atomic_t *signals; /* how many came: a second cuts the final flush short */
 
     char errstr[1024];
 } run_state;

@@ -12,10 +12,10 @@
 
 #include "engine.h"
 #include "gpu_stage.h"
-#include "options.h"
-#include "scenario_file.h"
+#include "options/options.h"
+#include "options/scenario_file.h"
 #include "simtime.h"
-#include "units.h"
+#include "base/units.h"
 
 
 #define BLAME(field, ...) do { char msg_[900]; snprintf(msg_, sizeof msg_, __VA_ARGS__); \

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "options/config.h"
 
 typedef struct settle_env {
     const char *data_dir;   /* the shipped config/, schemas/ */

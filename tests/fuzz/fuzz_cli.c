@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "options/cli.h"
 #include "fuzz_support.h"
-#include "settle.h"
+#include "settle/settle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static run_config rc;

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "options/config.h"
 #include "fuzz_support.h"
-#include "settle.h"
+#include "settle/settle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static run_config rc;

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfgread.h"
+#include "base/cfgread.h"
 #include "fuzz_support.h"
-#include "jsonenc.h"
+#include "encode/jsonenc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *s = fuzz_as_string(data, size);

@@ -9,7 +9,7 @@
 
 #include "engine.h"
 #include "fuzz_support.h"
-#include "scenario_file.h"
+#include "options/scenario_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char path[64], err[1024];

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "encoder.h"
+#include "encode/encoder.h"
 #include "engine.h"
 #include "fuzz_support.h"
 

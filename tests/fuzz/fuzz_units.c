@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "fuzz_support.h"
-#include "units.h"
+#include "base/units.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *s = fuzz_as_string(data, size);

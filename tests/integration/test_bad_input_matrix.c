@@ -10,9 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "config.h"
-#include "options.h"
+#include "options/config.h"
+#include "options/options.h"
 #include "readback.h"
 #include "support.h"
 

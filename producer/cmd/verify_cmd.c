@@ -21,12 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "consume.h"
-#include "digest.h"
-#include "partition.h"
-#include "report.h"
-#include "run.h"
-#include "units.h"
+#include "publish/consume.h"
+#include "publish/digest.h"
+#include "base/partition.h"
+#include "report/report.h"
+#include "commands.h"
+#include "base/units.h"
 
 #define SAMPLE_IDS 8
 

@@ -5,22 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "partition.h"
-
-int facts_shard_owns(void *owner, uint64_t g) {
-    const shard_owner *o = owner;
-    char key[KEY_MAX];
-    size_t len = partition_key(o->key_format == KEY_STRING, (int64_t)(g + 1), key);
-    return (uint64_t)partition_for_key(key, len, o->partitions) % o->count == o->index;
-}
+#include "base/partition.h"
 
 int facts_open(run_state *st) {
     const run_config *rc = st->rc;
     if (engine_new(&rc->engine, &st->engine, st->errstr, sizeof st->errstr) != 0) return -1;
     st->planned_orders = engine_get_plan(st->engine)->total_orders;
     if (rc->shard_count > 1) {
-        st->owner = (shard_owner){ rc->key_format, rc->partitions, rc->shard_index, rc->shard_count };
-        st->selection = (engine_selection){ facts_shard_owns, &st->owner };
+        st->owner = (shard_owner){ rc->key_format == KEY_STRING, rc->partitions, rc->shard_index, rc->shard_count };
+        st->selection = (engine_selection){ shard_owns, &st->owner };
         st->planned_orders = engine_count_selected(st->engine, &st->selection);
     }
     st->msg_cx = (msg_context){ engine_get_life_model(st->engine), engine_get_delivery(st->engine),

@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* publish.c - registry, dimensions and facts to the sink (see publish.h). */
-#include "publish.h"
+#include "stream.h"
 
 #include <stdio.h>
 
 #include "facts.h"
 #include "pace.h"
-#include "partition.h"
-#include "registry.h"
-#include "secrets.h"
+#include "base/partition.h"
+#include "publish/registry.h"
+#include "base/secrets.h"
 #include "simtime.h"
 
 /* The one produce path. 1: produced; 0: a signal stopped the wait for room
- * (the caller sees run_stop_signal); -1: failed, the reason in st->errstr. */
+ * (the caller sees *st->stop); -1: failed, the reason in st->errstr. */
 static int publish_message(run_state *st, topic_id t, int64_t key_id, const char *value, size_t len, int64_t ts) {
     char key[KEY_MAX];
     size_t klen = partition_key(st->rc->key_format == KEY_STRING, key_id, key);
@@ -44,12 +44,12 @@ int publish_register_schemas(run_state *st) {
 }
 
 int publish_drain(run_state *st, int timeout_ms) {
-    double until = run_now_s() + timeout_ms / 1000.0;
+    double until = wall_now_s() + timeout_ms / 1000.0;
     uint64_t left;
     char fatal[512];
-    while ((left = sink_flush(st->sink, 200)) > 0 && run_now_s() < until) {
+    while ((left = sink_flush(st->sink, 200)) > 0 && wall_now_s() < until) {
         pace_progress(st, 0);
-        if (run_signal_count >= 2 || sink_fatal(st->sink, fatal, sizeof fatal)) break;
+        if (*st->signals >= 2 || sink_fatal(st->sink, fatal, sizeof fatal)) break;
     }
     return left == 0 && sink_get_counters(st->sink)->failed == 0 ? 0 : -1;
 }
@@ -90,19 +90,19 @@ int publish_dimensions(run_state *st) {
     if (st->rc->shard_index != 0) return 0; /* shard 0 publishes them, once */
     const catalog *c = engine_get_catalog(st->engine);
     int64_t ts = st->rc->engine.start_ms;
-    for (size_t i = 0; i < c->n_customers && !run_stop_signal; i++)
+    for (size_t i = 0; i < c->n_customers && !*st->stop; i++)
         if (publish_record(st, TOPIC_CUSTOMERS, c->customers[i].id,
                            encoder_customer(st->encoder, &c->customers[i], st->value, st->value_cap), ts)) return -1;
-    for (size_t i = 0; i < c->n_products && !run_stop_signal; i++)
+    for (size_t i = 0; i < c->n_products && !*st->stop; i++)
         if (publish_record(st, TOPIC_PRODUCTS, c->products[i].id,
                            encoder_product(st->encoder, &c->products[i], &c->versions[c->products[i].first_version],
                                            st->value, st->value_cap), ts)) return -1;
     if (schedule_versions(st, c) != 0) return -1;
-    for (size_t i = 0; i < c->n_campaigns && !run_stop_signal; i++)
+    for (size_t i = 0; i < c->n_campaigns && !*st->stop; i++)
         if (publish_record(st, TOPIC_CAMPAIGNS, c->campaigns[i].id,
                            encoder_campaign(st->encoder, &c->campaigns[i], st->value, st->value_cap), ts)) return -1;
     /* Facts only after every dimension record is acknowledged. */
-    if (publish_drain(st, FLUSH_TIMEOUT_MS) != 0 && !run_stop_signal) {
+    if (publish_drain(st, FLUSH_TIMEOUT_MS) != 0 && !*st->stop) {
         const char *why = sink_get_counters(st->sink)->first_error;
         snprintf(st->errstr, sizeof st->errstr, "dimension topics were not fully delivered: %s",
                  why[0] ? why : "timed out");
@@ -146,7 +146,7 @@ static int publish_ref(run_state *st, const msg_ref *r, const char *value) {
 /* Every message of the calendar due before (release_ms, tie). */
 static int publish_due(run_state *st, int64_t release_ms, uint64_t tie) {
     int due;
-    while ((due = calendar_before(&st->calendar, release_ms, tie)) > 0 && !run_stop_signal) {
+    while ((due = calendar_before(&st->calendar, release_ms, tie)) > 0 && !*st->stop) {
         const pending_msg *m = calendar_peek(&st->calendar);
         int sent = publish_ref(st, &m->ref, m->value);
         calendar_pop(&st->calendar);
@@ -173,7 +173,7 @@ static int publish_batch(run_state *st, const msg_batch *mb) {
                      st->calendar.n);
             return -1;
         }
-    for (size_t m = 0; m < mb->n_msgs && !run_stop_signal; m++) {
+    for (size_t m = 0; m < mb->n_msgs && !*st->stop; m++) {
         const msg_ref *r = &mb->msgs[m];
         int sent = publish_due(st, r->release_ms, r->tie);
         if (sent > 0) sent = publish_ref(st, r, mb->arena + r->value_off);
@@ -187,7 +187,7 @@ int publish_facts(run_state *st) {
     const order_batch *b;
     const msg_batch *mb;
     int rc = 0;
-    while (!run_stop_signal && (b = facts_next(st, &mb)) != NULL) {
+    while (!*st->stop && (b = facts_next(st, &mb)) != NULL) {
         rc = publish_batch(st, mb);
         facts_release(st, b);
         if (rc != 0) break;

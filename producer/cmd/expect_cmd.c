@@ -10,12 +10,11 @@
 #include <string.h>
 
 #include "expect.h"
-#include "facts.h"
 #include "pool.h"
-#include "report.h"
-#include "run.h"
-#include "run_state.h"
-#include "units.h"
+#include "report/report.h"
+#include "commands.h"
+#include "base/partition.h"
+#include "base/units.h"
 
 #define WINDOWS_MAX 1000000
 
@@ -53,8 +52,8 @@ static int parse_watermarks(const run_config *rc, int64_t *out, size_t *n, char 
 /* Fills tallies[0] with the whole run (or shard), using rc->threads threads. */
 static int tally_run(const run_config *rc, engine *e, expect_tally *tallies, size_t threads, char *errstr,
                      size_t errlen) {
-    shard_owner owner = { rc->key_format, rc->partitions, rc->shard_index, rc->shard_count };
-    engine_selection sel = { facts_shard_owns, &owner };
+    shard_owner owner = { rc->key_format == KEY_STRING, rc->partitions, rc->shard_index, rc->shard_count };
+    engine_selection sel = { shard_owns, &owner };
     expect_job job = { e, tallies };
     uint64_t total = engine_get_plan(e)->total_orders;
     gen_pool_options o = { .threads = threads, .batch_orders = rc->batch_orders, .ring_slots = 2 * threads,

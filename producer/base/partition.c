@@ -37,3 +37,10 @@ uint32_t partition_murmur2(const void *data, size_t len) {
 int32_t partition_for_key(const void *key, size_t len, int32_t partitions) {
     return (int32_t)((partition_murmur2(key, len) & 0x7fffffffu) % (uint32_t)partitions);
 }
+
+int shard_owns(void *owner, uint64_t g) {
+    const shard_owner *o = owner;
+    char key[KEY_MAX];
+    size_t len = partition_key(o->string_keys, (int64_t)(g + 1), key);
+    return (uint64_t)partition_for_key(key, len, o->partitions) % o->count == o->index;
+}

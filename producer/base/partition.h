@@ -31,4 +31,18 @@ uint32_t partition_murmur2(const void *data, size_t len);
 /* The partition of a key among partitions (>= 1). */
 int32_t partition_for_key(const void *key, size_t len, int32_t partitions);
 
+/* Shard I of N owns the orders whose key falls in a partition p with
+ * p mod N == I: every partition has exactly one writer, so per-partition
+ * order holds however many shards run (docs/design.md#order). run and
+ * expect select a shard's orders with it; it is read only once made. */
+typedef struct shard_owner {
+    int string_keys; /* key_format == KEY_STRING */
+    int32_t partitions;
+    uint64_t index, count;
+} shard_owner;
+
+/* 1 if order g (0-based; order id g + 1) is owner's: its key is in one of
+ * the shard's partitions. An engine_selection's function (engine.h). */
+int shard_owns(void *owner, uint64_t g);
+
 #endif

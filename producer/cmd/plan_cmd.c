@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "engine.h"
-#include "report.h"
-#include "run.h"
-#include "scenario_file.h"
-#include "units.h"
+#include "report/report.h"
+#include "commands.h"
+#include "options/scenario_file.h"
+#include "base/units.h"
 #include "simtime.h"
 
 #define BAR_WIDTH 40

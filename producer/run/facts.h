@@ -17,10 +17,6 @@
 
 #include "run_state.h"
 
-/* 1 if order g (0-based; order id g + 1) is shard owner's: its key is in
- * one of the shard's partitions. */
-int facts_shard_owns(void *owner, uint64_t g);
-
 int facts_open(run_state *st);
 int facts_start(run_state *st);
 

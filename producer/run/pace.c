@@ -5,11 +5,12 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "units.h"
+#include "base/units.h"
+#include "simtime.h"
 
 #define METRICS_INTERVAL_S 0.2
 
-void pace_start(run_state *st) { st->pace0 = run_now_s(); }
+void pace_start(run_state *st) { st->pace0 = wall_now_s(); }
 
 void pace_publish_metrics(run_state *st) {
     double scheduled, achieved;
@@ -18,7 +19,7 @@ void pace_publish_metrics(run_state *st) {
 }
 
 void pace_progress(run_state *st, int force) {
-    double now = run_now_s();
+    double now = wall_now_s();
     const run_config *rc = st->rc;
     if (st->metrics && (force || now >= st->next_metrics)) {
         st->next_metrics = now + METRICS_INTERVAL_S;
@@ -42,7 +43,7 @@ void pace_until(run_state *st, int64_t t) {
     int64_t start = st->rc->engine.start_ms;
     double due = st->due = st->pace0 + (double)(t - start) / 1000.0 / speed;
     for (;;) {
-        double wait = due - run_now_s();
+        double wait = due - wall_now_s();
         if (wait < -1.0 && !st->behind_warned && !st->rc->quiet) {
             st->behind_warned = 1;
             fprintf(stderr, "%sshopstream: falling behind the schedule by %.1f s at speed %g: the machine or "
@@ -50,18 +51,18 @@ void pace_until(run_state *st, int64_t t) {
                     st->in_place ? "\n" : "", -wait, speed);
         }
         st->totals.behind_s = wait < 0.0 ? -wait : 0.0;
-        if (wait <= 0.0 || run_stop_signal) return;
+        if (wait <= 0.0 || *st->stop) return;
         int ms = wait > 0.1 ? 100 : (int)(wait * 1000.0);
         if (st->rc->sink == SINK_KAFKA && ms > 0) sink_poll(st->sink, ms);
         else {
             struct timespec ts = { 0, (long)(wait > 0.1 ? 1e8 : wait * 1e9) };
             nanosleep(&ts, NULL);
         }
-        st->sim_now_ms = start + (int64_t)((run_now_s() - st->pace0) * speed * 1000.0);
+        st->sim_now_ms = start + (int64_t)((wall_now_s() - st->pace0) * speed * 1000.0);
         pace_progress(st, 0);
     }
 }
 
 void pace_handed_over(run_state *st) {
-    if (st->rc->speed > 0.0) lateness_add(&st->late, (run_now_s() - st->due) * 1000.0);
+    if (st->rc->speed > 0.0) lateness_add(&st->late, (wall_now_s() - st->due) * 1000.0);
 }

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* publish.h - what goes to the sink, in order: the schemas to the registry,
+/* stream.h - what goes to the sink, in order: the schemas to the registry,
  * the dimension topics (acknowledged before any fact), then the facts,
  * each order followed by its items, paced to their event times.
  *
  * Every message goes through one produce path (publish_message): the key
  * from the id in the configured key format, the value, the event time as
  * its timestamp. */
-#ifndef SHOPSTREAM_PUBLISH_H
-#define SHOPSTREAM_PUBLISH_H
+#ifndef SHOPSTREAM_STREAM_H
+#define SHOPSTREAM_STREAM_H
 
 #include "run_state.h"
 

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kinds.h - the choices a run's settings name, shared by the option table
+ * (options/), the encoders (encode/) and the sinks (publish/), so that none
+ * of those folders includes another for an enum. Their names, as users type
+ * them, are in options/config.h. Plain enums: no state, no locks. */
+#ifndef SHOPSTREAM_KINDS_H
+#define SHOPSTREAM_KINDS_H
+
+/* Message keys: an order's id as 8 big-endian bytes, or in decimal. */
+typedef enum key_format { KEY_BINARY, KEY_STRING, KEY_FORMAT_COUNT } key_format;
+
+/* avro: Avro binary; avro-confluent: the same behind Confluent's 5-byte
+ * frame (magic 0, schema id big-endian); json: one JSON object. */
+typedef enum value_format { FORMAT_AVRO, FORMAT_AVRO_CONFLUENT, FORMAT_JSON, FORMAT_COUNT } value_format;
+
+/* Where encoded messages go: Kafka, nowhere (benchmarks), or standard output. */
+typedef enum sink_kind { SINK_KAFKA, SINK_NULL, SINK_STDOUT, SINK_KIND_COUNT } sink_kind;
+
+/* --sink stdout: one message a line, as kcat -C prints them; which columns
+ * (tab-separated) come before the value. */
+typedef enum stdout_columns { STDOUT_VALUE, STDOUT_KEY_VALUE, STDOUT_TOPIC_KEY_VALUE, STDOUT_COLUMNS_COUNT } stdout_columns;
+
+/* A librdkafka property, name=value, as -X and kafka.properties give it. */
+typedef struct sink_property { const char *name; const char *value; } sink_property;
+
+#endif
