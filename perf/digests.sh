@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# digests.sh - the content_digest of each standard run, to prove a change
-# kept every published byte (keys, values, timestamps, partitions).
+# digests.sh - the content_digest and order_digest of each standard run, to
+# prove a change kept every published byte (keys, values, timestamps) and
+# every partition's order (the partition each message goes to, and its place
+# there: order_digest, producer/publish/digest.h).
 #
-#   perf/digests.sh BIN                 print "name digest orders messages" per run
+#   perf/digests.sh BIN                 print "name content_digest order_digest orders messages" per run
 #   perf/digests.sh BIN --check FILE    compare with FILE (perf/digests.txt); exit 1 on any change
 #
 # Each run is a pure function of its options: a fixed start, the null sink
-# (which hashes exactly what the Kafka sink would publish), at max speed.
+# (which hashes exactly what the Kafka sink would publish, in the partition
+# the Kafka sink's partitioner gives each key), at max speed.
 set -euo pipefail
 bin=${1:?usage: perf/digests.sh SHOPSTREAM_BIN [--check FILE]}
 check=${3:-}
@@ -47,12 +50,12 @@ for r in "${runs[@]}"; do
   python3 - "$tmp/$name.json" "$name" >>"$out" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-print(sys.argv[2], s["content_digest"], s["orders"], s["messages"])
+print(sys.argv[2], s["content_digest"], s["order_digest"], s["orders"], s["messages"])
 PY
 done
 if [[ -z $check ]]; then cat "$out"; exit 0; fi
 if diff -u "$check" "$out"; then
-  echo "digests: $(wc -l <"$out") standard runs, every content_digest as recorded in $check"
+  echo "digests: $(wc -l <"$out") standard runs, every content_digest and order_digest as recorded in $check"
 else
   echo "digests: content changed (above: - recorded, + now)" >&2
   exit 1

@@ -45,3 +45,9 @@ uint64_t digest_message(const char *topic, const void *key, size_t key_len,
                         const void *value, size_t value_len, int64_t timestamp_ms) {
     return digest_message_in(digest_topic(topic), key, key_len, value, value_len, timestamp_ms);
 }
+
+uint64_t digest_chain_start(uint64_t topic_state, int32_t partition) {
+    return mix64(topic_state + K2 * ((uint64_t)(uint32_t)partition + 1));
+}
+
+uint64_t digest_chain_next(uint64_t chain, uint64_t message_hash) { return mix64((chain ^ message_hash) * K1 + K3); }

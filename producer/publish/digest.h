@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* digest.h - content_digest: what was published, independent of scheduling.
+/* digest.h - content_digest: what was published, independent of scheduling;
+ * and order_digest: the same per partition, in publish order.
  *
  * Each message hashes to 64 bits over (topic, key, value, timestamp); the
  * digest is the sum of those hashes mod 2^64, so it does not depend on the
@@ -20,5 +21,13 @@ uint64_t digest_message(const char *topic, const void *key, size_t key_len,
 uint64_t digest_topic(const char *topic);
 uint64_t digest_message_in(uint64_t topic_state, const void *key, size_t key_len, const void *value,
                            size_t value_len, int64_t timestamp_ms);
+
+/* order_digest: a partition's messages chained in the order it got them,
+ * from a start that names the topic and the partition; the sink sums the
+ * chains of the partitions that got a message. A swapped pair or a message
+ * in another partition changes it; shards add up, as each partition has one
+ * writer. */
+uint64_t digest_chain_start(uint64_t topic_state, int32_t partition);
+uint64_t digest_chain_next(uint64_t chain, uint64_t message_hash);
 
 #endif

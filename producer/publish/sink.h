@@ -1,15 +1,25 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* sink.h - where encoded messages go: Kafka through librdkafka, or nowhere.
  *
- * The Kafka sink is an idempotent librdkafka producer with the murmur2_random
- * partitioner; message timestamps are the event times given; every message
- * ends in a delivery report that updates the counters and the content digest.
- * The null sink counts and digests at hand-off, for benchmarks and checks;
- * the stdout sink does the same and writes each message as a line (a JSON
+ * The Kafka sink (sink_kafka.c) is an idempotent librdkafka producer with
+ * the murmur2_random partitioner; message timestamps are the event times
+ * given; every message ends in a delivery report that counts it and digests
+ * it in the partition the broker wrote it to. The null sink (sink_null.c)
+ * counts and digests at hand-off, for benchmarks and checks; the stdout sink
+ * (sink_stdout.c) does the same and writes each message as a line (a JSON
  * value, after its topic and decoded key if asked), for previews with jq.
+ * Both compute each message's partition with the partitioner the Kafka sink
+ * would use (kafka_conf.h), so the two digests are the same for all three:
+ *   content_digest  the sum of the messages' hashes: blind to order and
+ *                   partition, so any split of the run adds up;
+ *   order_digest    per (topic, partition) a hash chained over its messages
+ *                   in the order the partition got them, summed: sees a
+ *                   swapped pair and a message in another partition, and
+ *                   still adds up over shards (a partition has one writer).
  *
- * One thread produces, polls and flushes; the counters are read by that
- * same thread. */
+ * @locks One thread produces, polls and flushes, and reads the counters;
+ * delivery reports run on that thread (inside poll and flush): no lock
+ * guards the counters. sink_impl.h says what librdkafka's threads touch. */
 #ifndef SHOPSTREAM_SINK_H
 #define SHOPSTREAM_SINK_H
 
@@ -61,7 +71,8 @@ typedef struct sink_topic_counters {
 typedef struct sink_counters {
     sink_topic_counters topic[TOPIC_COUNT];
     uint64_t produced, delivered, failed, bytes;
-    uint64_t digest;   /* sum of per-message hashes of delivered messages */
+    uint64_t digest;       /* content_digest: sum of delivered messages' hashes */
+    uint64_t order_digest; /* sum over (topic, partition) of each one's chain (digest.h) */
     char first_error[256];
 } sink_counters;
 

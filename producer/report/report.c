@@ -62,9 +62,10 @@ void report_summary(FILE *out, const run_totals *t) {
             (unsigned long long)t->orders, per_s(t->orders, t->wall_s),
             (unsigned long long)t->order_items, (unsigned long long)c->produced,
             per_s(c->produced, t->wall_s), (double)c->bytes / 1e6);
-    fprintf(out, "  delivered %llu, failed %llu, undelivered %llu, content_digest %016llx\n",
+    fprintf(out, "  delivered %llu, failed %llu, undelivered %llu, content_digest %016llx, order_digest %016llx\n",
             (unsigned long long)c->delivered, (unsigned long long)c->failed,
-            (unsigned long long)(c->produced - c->delivered - c->failed), (unsigned long long)c->digest);
+            (unsigned long long)(c->produced - c->delivered - c->failed), (unsigned long long)c->digest,
+            (unsigned long long)c->order_digest);
     const delivery_totals *d = t->delivery;
     if (d) {
         uint64_t late = 0, dups = 0;
@@ -135,6 +136,7 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
     fprintf(f, "  \"orders_per_s\": %.3f,\n  \"messages_per_s\": %.3f,\n", per_s(t->orders, t->wall_s),
             per_s(c->produced, t->wall_s));
     fprintf(f, "  \"content_digest\": \"%016llx\",\n", (unsigned long long)c->digest);
+    fprintf(f, "  \"order_digest\": \"%016llx\",\n", (unsigned long long)c->order_digest);
     fprintf(f, "  \"engine\": {\"kind\": ");
     json_string(f, t->engine ? t->engine : "cpu");
     fprintf(f, ", \"threads\": %zu, \"generate_s\": %.6f, \"encode_s\": %.6f},\n", t->threads, t->generate_s,
