@@ -89,20 +89,21 @@ check "image runs as uid 10001 (the Job's runAsUser)" \
 
 # 2. and 3.: one fixed run, its digest from the summary line.
 run_args=(--duration 24h --intensity 10 --speed max --start 2026-01-01T00:00:00Z)
-digest_of() { sed -n 's/.*content_digest \([0-9a-f]\{16\}\).*/\1/p' "$1" | tail -n 1; }
+# "CONTENT ORDER": the content_digest and order_digest of the summary line.
+digest_of() { sed -n 's/.*content_digest \([0-9a-f]\{16\}\), order_digest \([0-9a-f]\{16\}\).*/\1 \2/p' "$1" | tail -n 1; }
 
 demo_tree
 build-demo/producer/shopstream run -s baseline "${run_args[@]}" >"$work/host.out" 2>&1 \
   || { cat "$work/host.out"; docker_die "the host build's run failed"; }
 host=$(digest_of "$work/host.out")
-echo "image: host build: content_digest $host"
+echo "image: host build: content_digest and order_digest $host"
 
 docker run --rm --network none "$image" run -s baseline "${run_args[@]}" >"$work/embedded.out" 2>&1 \
   && rc=0 || rc=$?
 got=$(digest_of "$work/embedded.out")
 [[ $rc -eq 0 ]] || tail -n 20 "$work/embedded.out"
 check "docker run $image run ... (embedded broker): exit 0" test "$rc" -eq 0
-check "  content_digest ${got:-none} equals the host build's $host" test "$got" = "$host"
+check "  content_digest and order_digest ${got:-none} equal the host build's $host" test "$got" = "$host"
 
 # As deploy/kubernetes/job.yaml runs it (securityContext and a read-only
 # ConfigMap mount at /etc/shopstream), on the repository's config and scenario.
@@ -118,7 +119,7 @@ got=$(digest_of "$work/k8s.out")
 [[ $rc -eq 0 ]] || tail -n 20 "$work/k8s.out"
 check "docker run --user 10001:10001 --read-only --cap-drop ALL --security-opt no-new-privileges: exit 0" \
   test "$rc" -eq 0
-check "  content_digest ${got:-none} equals the host build's $host" test "$got" = "$host"
+check "  content_digest and order_digest ${got:-none} equal the host build's $host" test "$got" = "$host"
 
 echo "image: $image is $((size / 1000000)) MB, built in $build_s s"
 echo "image: $passed passed, $failed failed"

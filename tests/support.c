@@ -81,6 +81,14 @@ uint64_t support_stat(const json_t *stats, const char *name) {
     return json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
 }
 
+uint64_t support_digest(const json_t *stats, const char *name) {
+    const char *hex = json_string_value(json_object_get(stats, name));
+    unsigned long long v = 0;
+    cr_assert(hex && strlen(hex) == 16 && sscanf(hex, "%16llx", &v) == 1, "%s: expected 16 hex digits, got %s",
+              name, hex ? hex : "none");
+    return (uint64_t)v;
+}
+
 uint64_t support_topic_delivered(const json_t *stats, const char *topic) {
     json_t *t = json_object_get(json_object_get(stats, "topics"), topic);
     json_t *v = json_object_get(t, "delivered");

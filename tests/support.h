@@ -33,6 +33,10 @@ json_t *support_read_stats(const char *path);
 /* A number field of the stats object (0 if absent). */
 uint64_t support_stat(const json_t *stats, const char *name);
 
+/* A digest of the stats ("content_digest", "order_digest": 16 hex digits);
+ * fails the test when it is missing or malformed. */
+uint64_t support_digest(const json_t *stats, const char *name);
+
 /* stats.topics[topic].delivered */
 uint64_t support_topic_delivered(const json_t *stats, const char *topic);
 

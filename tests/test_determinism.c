@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* test_determinism.c - contract 1 through the program itself: what is
- * published (content_digest) is the same for 1, 2 and 8 threads, for any
- * batch size, at full speed and paced, and N shards' digests add up to the
- * whole run's while their orders add up to its orders. */
+ * published (content_digest) and each partition's order (order_digest) are
+ * the same for 1, 2 and 8 threads, for any batch size, at full speed and
+ * paced, and N shards' digests add up to the whole run's while their orders
+ * add up to its orders. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include "base/partition.h"
 #include "support.h"
 
-typedef struct digest_run { uint64_t digest, orders, messages; } digest_run;
+typedef struct digest_run { uint64_t digest, order_digest, orders, messages; } digest_run;
 
 static digest_run run_null(const char *threads, const char *batch, const char *speed, const char *shard) {
     char stats[512];
@@ -24,9 +25,8 @@ static digest_run run_null(const char *threads, const char *batch, const char *s
     cr_assert_eq(r.exit_code, 0, "exit %d: %s", r.exit_code, r.stderr_text);
     json_t *j = support_read_stats(stats);
     cr_assert_not_null(j);
-    digest_run d = { 0, support_stat(j, "orders"), support_stat(j, "messages") };
-    const char *hex = json_string_value(json_object_get(j, "content_digest"));
-    cr_assert(hex && sscanf(hex, "%16llx", (unsigned long long *)&d.digest) == 1);
+    digest_run d = { support_digest(j, "content_digest"), support_digest(j, "order_digest"), support_stat(j, "orders"),
+                     support_stat(j, "messages") };
     json_decref(j);
     return d;
 }
@@ -42,18 +42,21 @@ Test(determinism, digest_is_the_same_for_any_thread_count_batch_size_and_speed) 
         digest_run d = run_null(variants[i][0], variants[i][1], variants[i][2], "0/1");
         cr_assert_eq(d.digest, ref.digest, "--threads %s --batch-orders %s --speed %s changed the content",
                      variants[i][0], variants[i][1], variants[i][2]);
+        cr_assert_eq(d.order_digest, ref.order_digest, "--threads %s --batch-orders %s --speed %s changed the order",
+                     variants[i][0], variants[i][1], variants[i][2]);
         cr_assert_eq(d.orders, ref.orders);
     }
 }
 
 Test(determinism, shard_digests_add_up_to_the_whole_run) {
     digest_run whole = run_null("2", "4096", "max", "0/1");
-    uint64_t sum = 0, orders = 0, messages = 0;
+    uint64_t sum = 0, order_sum = 0, orders = 0, messages = 0;
     for (int i = 0; i < 3; i++) {
         char shard[16];
         snprintf(shard, sizeof shard, "%d/3", i);
         digest_run d = run_null("2", "512", "max", shard);
         sum += d.digest;
+        order_sum += d.order_digest;
         orders += d.orders;
         messages += d.messages;
         cr_assert_lt(d.orders, whole.orders);
@@ -61,6 +64,7 @@ Test(determinism, shard_digests_add_up_to_the_whole_run) {
     cr_assert_eq(orders, whole.orders);
     cr_assert_eq(messages, whole.messages, "dimension records must be published by one shard only");
     cr_assert_eq(sum, whole.digest, "shard digests do not combine to the run's");
+    cr_assert_eq(order_sum, whole.order_digest, "shard order digests do not combine to the run's");
 }
 
 Test(determinism, bad_shard_is_a_usage_error) {

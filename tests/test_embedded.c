@@ -34,6 +34,8 @@ Test(embedded, kafka_and_null_sinks_publish_the_same_content) {
     const char *dn = json_string_value(json_object_get(n, "content_digest"));
     cr_assert(dk && dn && strlen(dk) == 16, "missing content_digest");
     cr_assert_str_eq(dk, dn);
+    cr_assert_eq(support_digest(k, "order_digest"), support_digest(n, "order_digest"),
+                 "the kafka sink's partitions (from delivery reports) must be the null sink's, in the same order");
     cr_assert_gt(support_stat(k, "orders"), 1000u);
     cr_assert_eq(support_stat(k, "orders"), support_stat(n, "orders"));
     cr_assert_eq(support_stat(k, "messages"), support_stat(k, "delivered"));

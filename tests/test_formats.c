@@ -307,6 +307,8 @@ Test(formats, sink_stdout_prints_one_json_message_a_line_that_jq_reads) {
     json_t *n = support_read_stats(json_stats);
     cr_assert_str_eq(json_string_value(json_object_get(s, "content_digest")),
                      json_string_value(json_object_get(n, "content_digest")));
+    cr_assert_str_eq(json_string_value(json_object_get(s, "order_digest")),
+                     json_string_value(json_object_get(n, "order_digest")));
     json_decref(n);
     json_decref(s);
 

@@ -18,7 +18,7 @@
 #include "support.h"
 
 typedef struct run_figures {
-    char digest[32];
+    char digest[32], order_digest[32];
     uint64_t orders, items;
 } run_figures;
 
@@ -41,6 +41,7 @@ static void run_null(const char *tag, const char *const *args, const char *engin
     json_t *s = support_read_stats(stats);
     cr_assert_not_null(s, "%s: no stats at %s", tag, stats);
     snprintf(f->digest, sizeof f->digest, "%s", json_string_value(json_object_get(s, "content_digest")));
+    snprintf(f->order_digest, sizeof f->order_digest, "%s", json_string_value(json_object_get(s, "order_digest")));
     f->orders = support_stat(s, "orders");
     f->items = support_stat(s, "order_items");
     const char *kind = json_string_value(json_object_get(json_object_get(s, "engine"), "kind"));
@@ -69,6 +70,7 @@ static void expect_same_as_cpu(const char *const *args, const char *gpu_kind) {
     cr_assert_eq(g.items, c.items, "items: gpu %llu, cpu %llu", (unsigned long long)g.items,
                  (unsigned long long)c.items);
     cr_assert_str_eq(g.digest, c.digest, "content_digest differs for %s ...", args[0]);
+    cr_assert_str_eq(g.order_digest, c.order_digest, "order_digest differs for %s ...", args[0]);
 }
 
 static const char *const *const same_run_cases[] = {

@@ -127,11 +127,13 @@ def summary():
     text = re.sub(r"^\S+\s+\|\s?", "", state["logs"], flags=re.M)  # compose's 'shopstream_1  | ' prefix
     topics = {m.group(1): {"produced": int(m.group(2)), "delivered": int(m.group(3)), "failed": int(m.group(4))}
               for m in re.finditer(r"^\s+(\S+)\s+produced\s+(\d+)\s+delivered\s+(\d+)\s+failed\s+(\d+)", text, re.M)}
-    m = re.search(r"delivered (\d+), failed (\d+), undelivered (\d+), content_digest ([0-9a-f]{16})", text)
+    m = re.search(r"delivered (\d+), failed (\d+), undelivered (\d+), content_digest ([0-9a-f]{16}), "
+                  r"order_digest ([0-9a-f]{16})", text)
     assert m and topics, f"no summary in shopstream's log:\n{text[-2000:]}"
     orders = re.search(r"^\s+orders (\d+) ", text, re.M)
     return {"topics": topics, "delivered": int(m.group(1)), "failed": int(m.group(2)),
             "undelivered": int(m.group(3)), "content_digest": m.group(4),
+            "order_digest": m.group(5),
             "orders": int(orders.group(1)) if orders else None, "_prefix": PREFIX}
 
 
@@ -200,9 +202,10 @@ def test_content_digest_equals_the_host_builds():
     assert START in args, f"the compose command {cmd} does not start at SHOPSTREAM_CI_START {START}"
     p = subprocess.run([BIN, "run", *args, "--sink", "null", "--format", "avro", "--speed", "max"],
                        capture_output=True, text=True, timeout=300)
-    m = re.search(r"content_digest ([0-9a-f]{16})", p.stdout + p.stderr)
+    m = re.search(r"content_digest ([0-9a-f]{16}), order_digest ([0-9a-f]{16})", p.stdout + p.stderr)
     assert p.returncode == 0 and m, f"host run exited {p.returncode}: {p.stderr[-500:]}"
     assert m.group(1) == s["content_digest"], f"container {s['content_digest']}, host {m.group(1)}"
+    assert m.group(2) == s["order_digest"], f"container order_digest {s['order_digest']}, host {m.group(2)}"
 
 
 def main():

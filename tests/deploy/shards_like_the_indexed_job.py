@@ -192,6 +192,12 @@ def test_digests_add_up():
         f"shards {digests[:-1]} sum to {total:016x}, one run {null_stats['content_digest']}"
     assert null_stats["messages"] == single_stats["messages"], (null_stats["messages"], single_stats["messages"])
     print(f"  content_digest: {' + '.join(digests[:-1])} = {total:016x} (mod 2^64), one process {null_stats['content_digest']}")
+    # Each partition has one writer, so the per-partition order digests add up too.
+    orders = [st["order_digest"] for st in shard_stats]
+    order_total = sum(int(d, 16) for d in orders) % 2**64
+    assert f"{order_total:016x}" == null_stats["order_digest"], \
+        f"shards' order_digests {orders} sum to {order_total:016x}, one run {null_stats['order_digest']}"
+    print(f"  order_digest: {' + '.join(orders)} = {order_total:016x} (mod 2^64), one process {null_stats['order_digest']}")
 
 
 def remove_stats():

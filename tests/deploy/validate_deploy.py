@@ -443,12 +443,13 @@ def k8s_checks():
             return json.load(f)
 
     try:
-        digest, orders, dims = 0, 0, []
+        digest, order_digest, orders, dims = 0, 0, 0, []
         for i in range(n):
             st = run({**{k: str(v) for k, v in env.items() if v is not None}, "JOB_COMPLETION_INDEX": str(i)}, largs,
                      os.path.join(work, f"shard{i}.json"))
             check(f"pod {i}: --shard auto took index {i} of {n}", st.get("shard") == {"index": i, "count": n}, st.get("shard"))
             digest = (digest + int(st["content_digest"], 16)) % 2**64
+            order_digest = (order_digest + int(st["order_digest"], 16)) % 2**64
             orders += st["orders"]
             dims.append(sum(t["produced"] for name, t in st["topics"].items() if name.endswith(("customers", "products", "campaigns"))))
         single_args = [a for j, a in enumerate(largs) if a != "--shard" and (j == 0 or largs[j - 1] != "--shard")]
@@ -459,6 +460,8 @@ def k8s_checks():
               f"per shard {dims}, one run {one_dims}")
         check(f"the {n} shards' content_digests add up (mod 2^64) to one run's", f"{digest:016x}" == one["content_digest"],
               f"{digest:016x} vs {one['content_digest']}")
+        check(f"the {n} shards' order_digests add up (mod 2^64) to one run's", f"{order_digest:016x}" == one["order_digest"],
+              f"{order_digest:016x} vs {one['order_digest']}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

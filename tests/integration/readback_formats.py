@@ -85,6 +85,7 @@ def test_avro_confluent_values_decode_through_the_registry_and_hold_the_invarian
     pysupport.check_invariants(decode_all(prefix, pysupport.avro_decoder(REGISTRY)), [stats])
     plain, _ = shopstream("--topic-prefix", prefix, "--format", "avro", "--sink", "null", "-s", "flash_sale")
     assert plain["content_digest"] == stats["content_digest"], "content_digest must leave the 5-byte frame out"
+    assert plain["order_digest"] == stats["order_digest"], "order_digest must leave the 5-byte frame out"
 
 
 def test_json_values_parse_with_python_json_and_hold_the_invariants():

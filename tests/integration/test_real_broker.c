@@ -535,6 +535,11 @@ Test(real_broker, kafka_and_null_sink_publish_the_same_content_digest) {
     cr_expect(nd && *nd, "the null run's stats have no content_digest");
     if (kd && nd)
         cr_expect_str_eq(kd, nd, "content_digest differs: kafka sink %s, null sink %s", kd, nd);
+    const char *ko = json_string_value(json_object_get(k, "order_digest"));
+    const char *no = json_string_value(json_object_get(n, "order_digest"));
+    cr_expect(ko && no && strcmp(ko, no) == 0,
+              "order_digest differs: kafka sink %s (partitions from delivery reports), null sink %s", ko ? ko : "none",
+              no ? no : "none");
     cr_expect_eq(support_stat(k, "delivered"), support_stat(n, "delivered"),
                  "delivered differs: kafka sink %" PRIu64 ", null sink %" PRIu64, support_stat(k, "delivered"),
                  support_stat(n, "delivered"));
