@@ -13,6 +13,7 @@
 
 #include "cmd/commands.h"
 #include "options/cli.h"
+#include "options/optdoc.h"
 #include "report/report.h"
 #include "run/run.h"
 #include "settle/settle.h"
@@ -58,6 +59,8 @@ int main(int argc, char **argv) {
     } else if (cmd == CLI_HELP) {
         cli_usage(stdout);
         code = EXIT_DONE;
+    } else if (cmd == CLI_HELP_MARKDOWN) {
+        code = options_markdown(stdout) == 0 && fflush(stdout) == 0 && !ferror(stdout) ? EXIT_DONE : EXIT_FAILED;
     } else if (cmd == CLI_VERSION) {
         version_command(stdout);
         code = EXIT_DONE;

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test_cli.c - the program as a user meets it: --help answers, and bad
- * options, config and schemas get one clear line and exit code 2 before
- * anything is published. */
+/* test_cli.c - the program as a user meets it: --help and the option
+ * reference (docs/options.md) answer, and bad options, config and schemas
+ * get one clear line and exit code 2 before anything is published. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "options/optdoc.h"
 #include "options/options.h"
 #include "support.h"
 
@@ -50,6 +51,78 @@ Test(cli, help_shows_every_flag_of_the_option_table_with_its_default) {
     cr_assert(strstr(r.stdout_text, "      --batch-orders N     orders per generated batch (default: 4096)\n") != NULL,
               "%s", r.stdout_text);
     cr_assert(strstr(r.stdout_text, "(default: 6)") != NULL, "--partitions' default: %s", r.stdout_text);
+}
+
+/* The option reference (docs/options.md) as shopstream --help-markdown
+ * prints it; the caller frees it. */
+static char *option_reference(void) {
+    char *md = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&md, &len);
+    cr_assert_not_null(out);
+    cr_assert_eq(options_markdown(out), 0);
+    cr_assert_eq(fclose(out), 0);
+    return md;
+}
+
+/* How many lines of md start with prefix followed by one of ends; the last
+ * such line in *line (NUL-terminated copy, cap bytes). */
+static int lines_starting(const char *md, const char *prefix, const char *ends, char *line, size_t cap) {
+    int n = 0;
+    size_t plen = strlen(prefix);
+    for (const char *p = md; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+        if (strncmp(p, prefix, plen) != 0 || !p[plen] || !strchr(ends, p[plen])) continue;
+        const char *nl = strchr(p, '\n');
+        snprintf(line, cap, "%.*s", nl ? (int)(nl - p) : (int)strlen(p), p);
+        n++;
+    }
+    return n;
+}
+
+Test(cli, the_option_reference_has_one_line_for_every_row_of_the_option_table) {
+    char *md = option_reference();
+    size_t rows = 0;
+    for (const char *p = md; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+        if (strncmp(p, "| ", 2) == 0 && strncmp(p, "| flag |", 8) != 0) rows++;
+    cr_assert_eq(rows, options_count, "docs/options.md has %zu table lines, the option table %zu rows", rows,
+                 options_count);
+    for (size_t i = 0; i < options_count; i++) {
+        const option_spec *o = &options_table[i];
+        char prefix[160], line[4096], setting[160];
+        /* The flag cell opens the line ("| `-c, --config" then " FILE`" or
+         * "`"): --shard is not --shards, --help not --help-markdown. */
+        if (o->flag && o->short_flag) snprintf(prefix, sizeof prefix, "| `-%c, --%s", o->short_flag, o->flag);
+        else if (o->flag) snprintf(prefix, sizeof prefix, "| `--%s", o->flag);
+        else if (o->short_flag) snprintf(prefix, sizeof prefix, "| `-%c", o->short_flag);
+        else snprintf(prefix, sizeof prefix, "|  | `%s` |", o->path);
+        int n = lines_starting(md, prefix, o->flag || o->short_flag ? " `" : " ", line, sizeof line);
+        cr_assert_eq(n, 1, "docs/options.md has %d lines for row %zu (%s), expected one starting '%s'", n, i,
+                     o->flag ? o->flag : o->path, prefix);
+        if (o->path) {
+            snprintf(setting, sizeof setting, "` | `%s` | ", o->path);
+            if (!o->flag && !o->short_flag) snprintf(setting, sizeof setting, "|  | `%s` | ", o->path);
+            cr_assert(strstr(line, setting) != NULL, "the line of %s lacks its setting %s: %s",
+                      o->flag ? o->flag : o->path, o->path, line);
+        }
+    }
+    free(md);
+}
+
+Test(cli, the_option_reference_help_and_errors_state_a_setting_alike) {
+    char *md = option_reference();
+    char line[4096];
+    cr_assert_eq(lines_starting(md, "| `--partitions N` | `kafka.partitions` |", " ", line, sizeof line), 1, "%s", md);
+    cr_assert(strstr(line, " | `6` | an integer in [1, 10000] | partitions of every topic: ") != NULL, "%s", line);
+    cr_assert_eq(lines_starting(md, "| `--product-changes on\\|off` |", " ", line, sizeof line), 1, "%s", md);
+    cr_assert(strstr(line, " | `on` | off or on | ") != NULL, "%s", line);
+    free(md);
+
+    run_result r;
+    const char *help[] = { "--help", NULL };
+    support_run(help, &r);
+    cr_assert(strstr(r.stdout_text, "must have this many (default: 6)\n") != NULL, "%s", r.stdout_text);
+    const char *bad[] = { "plan", "--partitions", "0", NULL };
+    expect_usage_error(bad, "shopstream: --partitions: expected an integer in [1, 10000], got 0\n");
 }
 
 Test(cli, plan_and_run_with_rate_use_the_same_intensity_and_say_so) {

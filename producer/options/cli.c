@@ -2,10 +2,11 @@
 /* cli.c - the command line over a run_config (see cli.h).
  *
  * getopt's options come from the option table. Two passes over argv: the
- * first finds the command, -c, --help and --version and checks the syntax,
- * so the config file is read first; the second applies every other option
- * over it, so the command line always wins. Flags shared with kcat (-b, -X)
- * mean the same. Parsing only: config_settle() decides the rest. */
+ * first finds the command, -c, --help, --help-markdown and --version and
+ * checks the syntax, so the config file is read first; the second applies
+ * every other option over it, so the command line always wins. Flags shared
+ * with kcat (-b, -X) mean the same. Parsing only: config_settle() decides
+ * the rest. */
 #include "cli.h"
 
 #include <getopt.h>
@@ -16,6 +17,7 @@
 
 #include "errors.h"
 #include "gpu_stage.h"
+#include "optdoc.h"
 #include "options.h"
 
 #define LONG_BASE 256 /* getopt's val for row i is LONG_BASE + i */
@@ -98,6 +100,7 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
     if (argc < 2) FAIL("missing command: run, plan, expect or verify (shopstream --help tells more)");
     const char *name = argv[1];
     if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0) { *cmd = CLI_HELP; return 0; }
+    if (strcmp(name, "--help-markdown") == 0) { *cmd = CLI_HELP_MARKDOWN; return 0; }
     if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0) { *cmd = CLI_VERSION; return 0; }
     int known = 0;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
@@ -128,6 +131,7 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
         const option_spec *o = row_of(opt);
         if (o == config_row) config_path = optarg;
         if (o->offset == offsetof(run_config, want_help)) { *cmd = CLI_HELP; return 0; }
+        if (o->offset == offsetof(run_config, want_help_markdown)) { *cmd = CLI_HELP_MARKDOWN; return 0; }
         if (o->offset == offsetof(run_config, want_version)) { *cmd = CLI_VERSION; return 0; }
     }
     if (optind < sub_argc) FAIL("unexpected argument '%s'", sub_argv[optind]);

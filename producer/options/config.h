@@ -97,7 +97,7 @@ typedef struct run_config {
     char watermarks[128];      /* expect: watermark delays, "0s,1m,5m" */
     char verify_until[64];     /* verify: a run in progress, up to this simulated time; empty: all of it */
     char config_path[CONFIG_PATH_MAX]; /* -c */
-    int want_help, want_version;
+    int want_help, want_help_markdown, want_version;
 
     /* Set by config_settle(). */
     topic_names topics;        /* topic_prefix + each topic's suffix */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* options.c - the option table (see options.h): every setting, once.
  *
- * The rows are in --help's order. A row with a path is read from config
- * files (and must appear in config/shopstream.cfg with its default: tests
- * check); a row with a flag is a command-line option. */
+ * The rows are in --help's order (and docs/options.md's, within each config
+ * group). A row with a path is read from config files (and must appear in
+ * config/shopstream.cfg with its default: tests check); a row with a flag is
+ * a command-line option. */
 #include "options.h"
 
 #include <stddef.h>
@@ -177,8 +178,10 @@ const option_spec options_table[] = {
     { "output.quiet", "quiet", 'q', OPT_BOOL, AT(quiet), NO_NAMES, NO_RANGE, "false", NULL, "no progress line", 0 },
     { NULL, "keep-broker", 'k', OPT_BOOL, AT(keep_broker), NO_NAMES, NO_RANGE, "false", NULL,
       "keep the embedded broker up after the run until Ctrl-C", 0 },
-    { NULL, "help", 'h', OPT_BOOL, AT(want_help), NO_NAMES, NO_RANGE, NULL, NULL, "this text",
-      OPTF_CLI_ONLY_ACTION },
+    { NULL, "help", 'h', OPT_BOOL, AT(want_help), NO_NAMES, NO_RANGE, NULL, NULL,
+      "the commands, the options and the exit codes", OPTF_CLI_ONLY_ACTION },
+    { NULL, "help-markdown", 0, OPT_BOOL, AT(want_help_markdown), NO_NAMES, NO_RANGE, NULL, NULL,
+      "the option reference in Markdown (docs/options.md)", OPTF_CLI_ONLY_ACTION },
     { NULL, "version", 'V', OPT_BOOL, AT(want_version), NO_NAMES, NO_RANGE, NULL, NULL,
       "the version and the build's options", OPTF_CLI_ONLY_ACTION },
 };

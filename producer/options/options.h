@@ -4,11 +4,13 @@
  * One row of the table in options.c says everything about a setting: its
  * path in a config file, its command-line flag, its type, default, range,
  * help text and the run_config field it lands in. From the table come the
- * config-file walk (config_file.c), getopt's long options and --help
- * (cli.c), the defaults (config_defaults) and the origin of every value for
- * error messages ("file:line: path: ..." or "--flag: ...").
+ * config-file walk (config_file.c), getopt's long options (cli.c), --help
+ * and the option reference docs/options.md (optdoc.c), the defaults
+ * (config_defaults) and the origin of every value for error messages
+ * ("file:line: path: ..." or "--flag: ...").
  *
- * Adding an option is one row here plus one field in run_config.
+ * Adding an option is one row here plus one field in run_config, then
+ * scripts/gen-options-doc.sh to regenerate docs/options.md.
  *
  * Invariants:
  *   - a row has a path, a flag, or both; paths and flags are unique;
@@ -46,7 +48,7 @@ typedef enum option_type {
 
 /* What a row is for beyond setting a field. */
 enum option_flags {
-    OPTF_CLI_ONLY_ACTION = 1u << 0, /* -c, --help, --version: cli.c acts on it */
+    OPTF_CLI_ONLY_ACTION = 1u << 0, /* -c, --help, --help-markdown, --version: cli.c acts on it */
 };
 
 typedef struct option_spec {
@@ -60,7 +62,7 @@ typedef struct option_spec {
     double min, max;           /* numbers: the accepted range */
     const char *def;           /* the default, as text; NULL: engine_settings_default()'s */
     const char *metavar;       /* the CLI value's name in --help */
-    const char *help;          /* one line; --help and config/shopstream.cfg */
+    const char *help;          /* one line; --help, docs/options.md and config/shopstream.cfg */
     unsigned flags;
 } option_spec;
 
@@ -89,14 +91,12 @@ int options_set_text(run_config *rc, const option_spec *o, const char *text, cha
 int options_set_number(run_config *rc, const option_spec *o, double real, long long integer, int is_integer,
                        char *errstr, size_t errlen);
 
-/* "expected ...": what o accepts, in words, for errors and --help. */
+/* "expected ...": what o accepts, in words, for errors and the option
+ * reference (optdoc.h). */
 void options_expectation(const option_spec *o, char *buf, size_t cap);
 
 /* The current value of o in rc, as text a user would type (for --help's
  * defaults and the shipped config's check). */
 void options_format_value(const run_config *rc, const option_spec *o, char *buf, size_t cap);
-
-/* The options part of --help, from the table. */
-void options_usage(FILE *out);
 
 #endif
