@@ -24,7 +24,8 @@ const option_spec options_table[] = {
       "libconfig file (default: config/shopstream.cfg)", OPTF_CLI_ONLY_ACTION },
     { "scenario", "scenario", 's', OPT_STRING, AT(scenario_spec), NO_NAMES, NO_RANGE, "baseline", "NAME",
       "baseline, payment_outage, viral_moment, flash_sale, black_friday,\n"
-      "a file under config/scenarios/, a .cfg path, or several joined with commas", 0 },
+      "carrier_delay, price_war, mobile_offline, a file under config/scenarios/,\n"
+      "a .cfg path, or several joined with commas", 0 },
     { "duration", "duration", 0, OPT_DURATION, AT(engine.duration_ms), NO_NAMES, NO_RANGE, NULL, "D",
       "simulated time to cover: 90m, 6h, 2d", 0 },
     { "intensity", "intensity", 0, OPT_DOUBLE, AT(engine.intensity), NO_NAMES, 0, 1e9, NULL, "X",
