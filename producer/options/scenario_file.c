@@ -23,45 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/cfgread.h"
 #include "domain.h"
+#include "base/cfgread.h"
 #include "scenario_read.h"
-
-int scenario_read_fail(scenario_reader *rd, const config_setting_t *s, const char *path, const char *msg) {
-    return cfgread_fail(rd->errstr, rd->errlen, rd->file, s, path, msg);
-}
-
-int scenario_read_number(scenario_reader *rd, const config_setting_t *s, const char *path, double *out) {
-    int t = config_setting_type(s);
-    if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) *out = (double)config_setting_get_int64(s);
-    else if (t == CONFIG_TYPE_FLOAT) *out = config_setting_get_float(s);
-    else return scenario_read_fail(rd, s, path, "expected a number");
-    return 0;
-}
-
-/* A string setting: refused unless it is a string of valid UTF-8 (Avro
- * strings are UTF-8; a scenario_reader fails on anything else). */
-static const char *string_of(scenario_reader *rd, const config_setting_t *s, const char *path) {
-    const char *text = config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : NULL;
-    if (!text) { scenario_read_fail(rd, s, path, "expected a string"); return NULL; }
-    if (!cfgread_utf8(text)) { scenario_read_fail(rd, s, path, "expected UTF-8 text, got bytes that are not"); return NULL; }
-    return text;
-}
-
-/* Checks that group g has only the members in allowed (NULL-terminated). */
-int scenario_read_only_members(scenario_reader *rd, const config_setting_t *g, const char *path, const char *const *allowed) {
-    for (int i = 0; i < config_setting_length(g); i++) {
-        const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
-        int ok = 0;
-        for (const char *const *a = allowed; *a; a++) ok |= strcmp(*a, config_setting_name(m)) == 0;
-        if (!ok) {
-            char sub[160];
-            snprintf(sub, sizeof sub, "%.100s.%s", path, config_setting_name(m));
-            return scenario_read_fail(rd, m, sub, "unknown setting");
-        }
-    }
-    return 0;
-}
 
 static int ramp_value(scenario_reader *rd, const config_setting_t *s, const char *path, ramp *out) {
     if (!config_setting_is_group(s)) {
@@ -85,56 +49,6 @@ static int ramp_value(scenario_reader *rd, const config_setting_t *s, const char
         else return scenario_read_fail(rd, k, path, "ramp must be \"linear\" or \"exponential\"");
     }
     return 0;
-}
-
-int scenario_read_name(scenario_reader *rd, const config_setting_t *g, const char *member, const char *path,
-                   const char *const *names, int n, int8_t *out, int required) {
-    const config_setting_t *s = config_setting_get_member(g, member);
-    char sub[160];
-    snprintf(sub, sizeof sub, "%.100s.%s", path, member);
-    if (!s) {
-        if (required) return scenario_read_fail(rd, g, sub, "missing");
-        return 0;
-    }
-    const char *text = config_setting_get_string(s);
-    int k = text ? domain_lookup(names, n, text) : -1;
-    if (k < 0) {
-        char msg[512];
-        int off = snprintf(msg, sizeof msg, "expected one of");
-        for (int i = 0; i < n && off < (int)sizeof msg; i++)
-            off += snprintf(msg + off, sizeof msg - (size_t)off, " %s", names[i]);
-        return scenario_read_fail(rd, s, sub, msg);
-    }
-    *out = (int8_t)k;
-    return 0;
-}
-
-int scenario_read_percent(scenario_reader *rd, const config_setting_t *g, const char *member, const char *path,
-                          long long lo, long long hi, long long *out) {
-    const config_setting_t *pct = config_setting_get_member(g, member);
-    char sub[160], msg[160];
-    snprintf(sub, sizeof sub, "%.100s.%s", path, member);
-    if (!pct) {
-        snprintf(msg, sizeof msg, "missing (an integer percentage in [%lld, %lld])", lo, hi);
-        return scenario_read_fail(rd, g, sub, msg);
-    }
-    int t = config_setting_type(pct), integer = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
-    long long v = integer ? config_setting_get_int64(pct) : 0;
-    if (!integer || v < lo || v > hi) {
-        if (integer) snprintf(msg, sizeof msg, "expected an integer in [%lld, %lld], got %lld", lo, hi, v);
-        else snprintf(msg, sizeof msg, "expected an integer in [%lld, %lld]", lo, hi);
-        return scenario_read_fail(rd, pct, sub, msg);
-    }
-    *out = v;
-    return 0;
-}
-
-int scenario_read_share(scenario_reader *rd, const config_setting_t *g, const char *path, double *out) {
-    const config_setting_t *s = config_setting_get_member(g, "share");
-    char sub[160];
-    snprintf(sub, sizeof sub, "%.100s.share", path);
-    if (!s) return scenario_read_fail(rd, g, sub, "missing");
-    return scenario_read_number(rd, s, sub, out);
 }
 
 static int read_payment_failure(scenario_reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
@@ -204,7 +118,7 @@ static int read_campaign(scenario_reader *rd, const config_setting_t *g, const c
     char sub[160];
     if (name) {
         snprintf(sub, sizeof sub, "%.100s.name", path);
-        const char *text = string_of(rd, name, sub);
+        const char *text = scenario_read_string(rd, name, sub);
         if (!text) return -1;
         if (strlen(text) >= sizeof c->name) return scenario_read_fail(rd, name, sub, "longer than 47 bytes");
         snprintf(c->name, sizeof c->name, "%s", text);
@@ -303,14 +217,14 @@ int scenario_file_load(const char *path, uint32_t products, scenario *sc, int li
     const config_setting_t *name = config_setting_get_member(root, "name");
     const char *text;
     if (name) {
-        if (!(text = string_of(&rd, name, "name"))) goto out;
+        if (!(text = scenario_read_string(&rd, name, "name"))) goto out;
         if (strlen(text) >= sizeof sc->name) { scenario_read_fail(&rd, name, "name", "longer than 63 bytes"); goto out; }
         snprintf(sc->name, sizeof sc->name, "%s", text);
     } else {
         base_name(path, sc->name, sizeof sc->name);
     }
     const config_setting_t *description = config_setting_get_member(root, "description");
-    if (description && !string_of(&rd, description, "description")) goto out;
+    if (description && !scenario_read_string(&rd, description, "description")) goto out;
     const config_setting_t *tl = config_lookup(&cfg, "timeline");
     if (tl) {
         if (!config_setting_is_list(tl)) { scenario_read_fail(&rd, tl, "timeline", "expected a list ( { ... }, { ... } )"); goto out; }

@@ -12,15 +12,6 @@
 #include "scenario_read.h"
 #include "base/units.h"
 
-int scenario_read_number_member(scenario_reader *rd, const config_setting_t *g, const char *member, const char *path,
-                                double *out, int required) {
-    const config_setting_t *s = config_setting_get_member(g, member);
-    char sub[160];
-    snprintf(sub, sizeof sub, "%.100s.%s", path, member);
-    if (!s) return required ? scenario_read_fail(rd, g, sub, "missing") : 0;
-    return scenario_read_number(rd, s, sub, out);
-}
-
 int scenario_read_carrier_delay(scenario_reader *rd, const config_setting_t *g, const char *path, scenario_effect *e) {
     static const char *const members[] = { "carrier", "region", "hours", NULL };
     if (!config_setting_is_group(g)) return scenario_read_fail(rd, g, path, "expected { carrier; region; hours; }");

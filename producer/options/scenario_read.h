@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* scenario_read.h - reading a scenario file's settings, shared by
  * scenario_file.c (the timeline, and the effects on orders as placed) and
- * scenario_lives.c (the effects after checkout). Internal to options/.
+ * scenario_lives.c (the effects after checkout); the generic readers are
+ * scenario_read.c's. Internal to options/.
  *
  * Every reader returns 0, or -1 with "file:line: path: message" in the
  * reader's errstr, naming the setting as the file wrote it. */
@@ -20,6 +21,8 @@ typedef struct scenario_reader {
 } scenario_reader;
 
 int scenario_read_fail(scenario_reader *rd, const config_setting_t *s, const char *path, const char *msg);
+/* A string of valid UTF-8 (Avro strings are UTF-8), or NULL having failed. */
+const char *scenario_read_string(scenario_reader *rd, const config_setting_t *s, const char *path);
 /* An integer or a float. */
 int scenario_read_number(scenario_reader *rd, const config_setting_t *s, const char *path, double *out);
 /* A number member of g, required or left as it is when absent. */
