@@ -3,7 +3,7 @@
 # setup.sh - installs what shopstream needs and is missing, from Debian's packages.
 #
 #   scripts/setup.sh          the build and run dependencies
-#   scripts/setup.sh --test   also what the tests need (Criterion, jansson, kcat,
+#   scripts/setup.sh --test   also what the tests need (Criterion, jansson, kcat, clang-format 14,
 #                             a JDK and Maven for the real Kafka broker)
 #   scripts/setup.sh --cuda   also a CUDA 13 compiler for the GPU stage, unless
 #                             nvcc is on the PATH: nvcc, the runtime, cuRAND and
@@ -21,7 +21,7 @@
 set -euo pipefail
 
 build_pkgs=(gcc make cmake ninja-build pkg-config librdkafka-dev libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev kcat)
-test_pkgs=(libcriterion-dev python3-venv docker-compose jq openssl)
+test_pkgs=(libcriterion-dev python3-venv docker-compose jq openssl clang-format-14)
 docker_pkgs=(docker.io debootstrap docker-compose)
 fuzz_pkgs=(clang-14 libclang-rt-14-dev)
 
