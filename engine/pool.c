@@ -31,7 +31,8 @@ struct gen_pool {
     gen_pool_options opt;
     uint64_t n_batches;
 
-    pthread_mutex_t lock;
+    pthread_mutex_t lock;  /* @locks next_fill, next_take, stop, error, fill_s, filled_s,
+                            * and every slot's full_seq, turn and busy (pool.h) */
     pthread_cond_t space;  /* a slot was released, or stop */
     pthread_cond_t filled; /* a batch became full */
     uint64_t next_fill;    /* next batch number a thread takes */

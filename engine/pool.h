@@ -5,7 +5,15 @@
  * engine_fill() (or the filler the options name); the consumer takes them back strictly in sequence. Batch s
  * goes to ring slot s % slots and may start only once batch s - slots has
  * been released, so a slow consumer stops the generators: memory is the ring
- * and nothing more (docs/design.md#bounded-memory). */
+ * and nothing more (docs/design.md#bounded-memory).
+ *
+ * Locks: the pool's one mutex (pool.c's `lock`) guards the counters
+ * (next_fill, next_take), stop, error, the thread-time sums and each slot's
+ * full_seq, turn and busy. A slot's batch is written without it by the one
+ * thread that set busy, and read by the consumer once full_seq says it is
+ * full; on_filled runs in that thread, on that batch, unlocked. The
+ * options, threads and slots array are the creating thread's: set before
+ * the threads start, read only after. */
 #ifndef SHOPSTREAM_POOL_H
 #define SHOPSTREAM_POOL_H
 
@@ -38,8 +46,10 @@ typedef struct gen_pool_options {
     size_t threads;      /* generator threads, >= 1 */
     size_t batch_orders; /* orders per batch, >= 1 */
     size_t ring_slots;   /* batches in flight, >= 1 */
-    uint64_t first;      /* orders first, first + stride, ... (count of them): */
-    uint64_t stride;     /* >= 1; shard I of N takes first = I, stride = N */
+    uint64_t first;      /* orders first, first + stride, ... (count of them); */
+    uint64_t stride;     /* >= 1. Runs use 1: a shard selects its orders with
+                          * select below (shard_owns, by partition), not by
+                          * stride; tools and benchmarks may use others. */
     uint64_t count;
     /* Or, when select is set: batch s spans the orders [s * batch_orders,
      * (s + 1) * batch_orders) of [0, count) and holds those select owns

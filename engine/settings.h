@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* settings.h - everything the engine needs to know, as plain C structs.
  *
- * The engine never reads files: producer/config.c parses the config files and the
- * command line into an engine_settings. engine_settings_default() holds the
+ * The engine never reads files: producer/options/ (config_file.c, cli.c,
+ * through the option table) parses the config files and the command line
+ * into an engine_settings. engine_settings_default() holds the
  * same values as config/shopstream.cfg, so a run without a config file and a
  * run with the shipped one are the same run.
  *
