@@ -50,7 +50,8 @@ typedef struct snapshot {
 
 struct metrics {
     struct MHD_Daemon *daemon;
-    pthread_mutex_t lock;
+    pthread_mutex_t lock; /* @locks snap: the run thread writes it (metrics_publish), libmicrohttpd's
+                           * thread reads it on each scrape; daemon is the run thread's */
     snapshot snap;
 };
 
