@@ -230,10 +230,12 @@ Test(cli, expect_column_table_covers_every_counter_of_a_window_once_under_distin
         cr_assert_eq(c->offset % sizeof(int64_t), 0, "%s: not at a counter", c->key);
         for (size_t i = 0; i < c->count; i++) {
             size_t at = c->offset / sizeof(int64_t) + i;
-            cr_assert(at < COUNTERS && covered[at]++ == 0, "%s: counter %zu is past the window or taken", c->key, at);
+            cr_assert(at < COUNTERS && covered[at]++ == 0, "%s: counter %zu is past the window or taken", c->key,
+                      at);
         }
     }
-    for (size_t at = 0; at < COUNTERS; at++) cr_assert_eq(covered[at], 1, "counter %zu of a window is in no column", at);
+    for (size_t at = 0; at < COUNTERS; at++)
+        cr_assert_eq(covered[at], 1, "counter %zu of a window is in no column", at);
 }
 
 Test(cli, bad_option_values_are_usage_errors) {
