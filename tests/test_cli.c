@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* test_cli.c - the program as a user meets it: --help and the option
- * reference (docs/options.md) answer, and bad options, config and schemas
- * get one clear line and exit code 2 before anything is published. */
+ * reference (docs/options.md) answer, bad options, config and schemas get
+ * one clear line and exit code 2 before anything is published, and
+ * `expect` prints the same figures as JSON and as CSV. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/expect_out.h"
 #include "options/optdoc.h"
 #include "options/options.h"
 #include "support.h"
@@ -197,6 +199,116 @@ Test(cli, expect_prints_one_json_document_with_a_window_per_hour) {
     cr_assert_eq(windows, 3);
     cr_assert_not_null(strstr(r.stdout_text, "\"window_start\": \"2026-11-01T02:00:00.000Z\""));
     cr_assert_not_null(strstr(r.stdout_text, "\"top_products\": [{\"product_id\": "));
+}
+
+/* The CSV column of a window's JSON value key, or key.name in a breakdown,
+ * as the README names them: a figure's key; a breakdown's key less its
+ * _by_ part, then _name; dropped_by_watermark.W is dropped_watermark_Wms. */
+static void csv_column_of(const char *key, const char *name, char *buf, size_t cap) {
+    const char *by = strstr(key, "_by_");
+    if (!name) snprintf(buf, cap, "%s", key);
+    else if (strcmp(key, "dropped_by_watermark") == 0) snprintf(buf, cap, "dropped_watermark_%sms", name);
+    else snprintf(buf, cap, "%.*s_%s", by ? (int)(by - key) : (int)strlen(key), key, name);
+}
+
+#define CELLS_MAX 256
+typedef struct flat_value { char column[96], value[64], json[96]; } flat_value;
+
+/* x, the JSON value key (or key.name in a breakdown), into f. */
+static void flat_add(flat_value *f, const char *key, const char *name, const json_t *x) {
+    snprintf(f->json, sizeof f->json, "%s%s%s", key, name ? "." : "", name ? name : "");
+    cr_assert(json_is_integer(x) || json_is_string(x), "JSON %s: not a number or a string", f->json);
+    csv_column_of(key, name, f->column, sizeof f->column);
+    if (json_is_string(x)) snprintf(f->value, sizeof f->value, "%s", json_string_value(x));
+    else snprintf(f->value, sizeof f->value, "%" JSON_INTEGER_FORMAT, json_integer_value(x));
+}
+
+/* A JSON window's values, flattened, each under its CSV column; how many. */
+static size_t flatten_window(json_t *win, flat_value *out) {
+    size_t n = 0;
+    const char *key, *name;
+    json_t *v, *x;
+    json_object_foreach(win, key, v) {
+        cr_assert_lt(n, CELLS_MAX, "more than %d values in a window", CELLS_MAX);
+        if (!json_is_object(v)) flat_add(&out[n++], key, NULL, v);
+        else json_object_foreach(v, name, x) {
+            cr_assert_lt(n, CELLS_MAX, "more than %d values in a window", CELLS_MAX);
+            flat_add(&out[n++], key, name, x);
+        }
+    }
+    return n;
+}
+
+/* Splits text at sep in place, into at most CELLS_MAX parts; how many. */
+static size_t split(char *text, const char *sep, char **parts) {
+    size_t n = 0;
+    char *save = NULL;
+    for (char *p = strtok_r(text, sep, &save); p; p = strtok_r(NULL, sep, &save)) {
+        cr_assert_lt(n, CELLS_MAX, "more than %d parts", CELLS_MAX);
+        parts[n++] = p;
+    }
+    return n;
+}
+
+Test(cli, expect_csv_has_every_json_window_value_in_a_column_of_its_own_and_no_other_column) {
+    const char *json_args[] = { "expect", "--start", "2026-11-01T00:00:00Z", "--duration", "2h", "--top", "1",
+                                "--watermarks", "0s,1m", "--late-share", "0.05", "--late-max", "10m",
+                                "--duplicate-share", "0.05", NULL };
+    const char *csv_args[] = { "expect", "--start", "2026-11-01T00:00:00Z", "--duration", "2h", "--top", "1",
+                               "--watermarks", "0s,1m", "--late-share", "0.05", "--late-max", "10m",
+                               "--duplicate-share", "0.05", "--csv", NULL };
+    run_result js, cs;
+    support_run(json_args, &js);
+    support_run(csv_args, &cs);
+    cr_assert(js.exit_code == 0 && cs.exit_code == 0, "exit %d, %d: %s%s", js.exit_code, cs.exit_code,
+              js.stderr_text, cs.stderr_text);
+    json_error_t err;
+    json_t *doc = json_loads(js.stdout_text, 0, &err), *windows = json_object_get(doc, "windows");
+    cr_assert(json_is_array(windows), "not JSON with windows (%s): %.200s", err.text, js.stdout_text);
+    size_t len = strlen(cs.stdout_text);
+    cr_assert(len + 1 < sizeof cs.stdout_text && len && cs.stdout_text[len - 1] == '\n', "CSV cut short");
+    char *lines[CELLS_MAX], *head[CELLS_MAX], *row[CELLS_MAX];
+    size_t n_lines = split(cs.stdout_text, "\n", lines), n_head = split(lines[0], ",", head);
+    cr_assert_eq(n_lines, 1 + json_array_size(windows), "%zu CSV lines for %zu windows", n_lines,
+                 json_array_size(windows));
+    for (size_t j = 0; j < n_head; j++)
+        for (size_t k = 0; k < j; k++) cr_assert_str_neq(head[j], head[k], "CSV column %s twice", head[j]);
+    for (size_t i = 0; i + 1 < n_lines; i++) {
+        flat_value flat[CELLS_MAX];
+        size_t n_flat = flatten_window(json_array_get(windows, i), flat);
+        cr_assert_eq(split(lines[i + 1], ",", row), n_head, "CSV row %zu: not %zu cells", i + 1, n_head);
+        for (size_t f = 0; f < n_flat; f++) {
+            size_t j = 0;
+            while (j < n_head && strcmp(head[j], flat[f].column) != 0) j++;
+            cr_assert_lt(j, n_head, "window %zu: JSON %s has no CSV column %s", i, flat[f].json, flat[f].column);
+            cr_assert_str_eq(row[j], flat[f].value, "window %zu: CSV %s is %s, JSON %s is %s", i, head[j], row[j],
+                             flat[f].json, flat[f].value);
+        }
+        for (size_t j = 0; j < n_head; j++) {
+            size_t f = 0;
+            while (f < n_flat && strcmp(head[j], flat[f].column) != 0) f++;
+            cr_assert_lt(f, n_flat, "window %zu: CSV column %s is no JSON value", i, head[j]);
+        }
+        cr_assert_eq(n_flat, n_head, "window %zu: %zu JSON values in %zu CSV columns", i, n_flat, n_head);
+    }
+    json_decref(doc);
+}
+
+Test(cli, expect_column_table_covers_every_counter_of_a_window_once_under_distinct_keys) {
+    enum { COUNTERS = sizeof(expect_window) / sizeof(int64_t) };
+    unsigned covered[COUNTERS] = { 0 };
+    for (size_t k = 0; k < expect_column_count; k++) {
+        const expect_column *c = &expect_columns[k];
+        for (size_t j = 0; j < k; j++) cr_assert_str_neq(c->key, expect_columns[j].key, "key %s twice", c->key);
+        cr_assert_eq(c->offset % sizeof(int64_t), 0, "%s: not at a counter", c->key);
+        for (size_t i = 0; i < c->count; i++) {
+            size_t at = c->offset / sizeof(int64_t) + i;
+            cr_assert(at < COUNTERS && covered[at]++ == 0, "%s: counter %zu is past the window or taken", c->key,
+                      at);
+        }
+    }
+    for (size_t at = 0; at < COUNTERS; at++)
+        cr_assert_eq(covered[at], 1, "counter %zu of a window is in no column", at);
 }
 
 Test(cli, bad_option_values_are_usage_errors) {

@@ -16,8 +16,9 @@ the same options, exactly; the late count equals the one the run's
 --stats-json reports, and messages a per-partition watermark would drop are
 never more than expect's bound.
 
-Also: expect on 3 shards adds up to expect on one process, and a sharded
-expect is what the shard publishes.
+Also: expect on 3 shards adds up to expect on one process, a sharded
+expect is what the shard publishes, and expect --csv holds every value of
+the JSON's windows, each in a column of its own, and no other.
 
 Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_TEST_TMP,
 SHOPSTREAM_KAFKA_STATE. Prints 'N passed, M failed'; non-zero on failure.
@@ -199,17 +200,41 @@ def test_three_shards_add_up_to_one_process():
         assert sum(p["windows"][k]["payments"]["captured"] for p in parts) == whole["windows"][k]["payments"]["captured"]
 
 
-def test_csv_has_a_row_per_window_with_the_json_figures():
+def csv_columns(window):
+    """expect's JSON window flattened under the names of its --csv columns
+    (the README's): a figure's key; a breakdown's key less its _by_ part, then
+    _name (orders_by_status.paid is orders_paid, units_by_category.home is
+    units_home); dropped_by_watermark.W is dropped_watermark_Wms."""
+    out = {}
+    for key, v in window.items():
+        for name, n in (v.items() if isinstance(v, dict) else [(None, v)]):
+            if name is None:
+                col = key
+            elif key == "dropped_by_watermark":
+                col = f"dropped_watermark_{name}ms"
+            else:
+                col = f"{key.split('_by_')[0]}_{name}"
+            assert col not in out, f"{key}.{name} and another JSON value are both CSV column {col}"
+            out[col] = str(n)
+    return out
+
+
+def test_csv_has_a_row_per_window_with_every_json_figure_and_no_other():
     p = subprocess.run([BIN, "expect", *OPTIONS, *EXPECT, "--csv"], capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
     rows = [line.split(",") for line in p.stdout.strip().split("\n")]
-    head = rows[0]
-    assert len(rows) == 1 + len(STATE["expect"]["windows"])
-    for row, win in zip(rows[1:], STATE["expect"]["windows"]):
-        r = dict(zip(head, row))
-        assert r["window_start"] == win["window_start"]
-        assert int(r["orders"]) == win["orders"] and int(r["payments_captured"]) == win["payments"]["captured"]
-        assert int(r["dropped_watermark_60000ms"]) == win["dropped_by_watermark"]["60000"]
+    head, windows = rows[0], STATE["expect"]["windows"]
+    assert len(set(head)) == len(head), f"a CSV column twice in {head}"
+    assert len(rows) == 1 + len(windows), f"{len(rows) - 1} CSV rows for {len(windows)} windows"
+    for row, win in zip(rows[1:], windows):
+        assert len(row) == len(head), f"window {win['window_start']}: {len(row)} cells, {len(head)} columns"
+        got, want = dict(zip(head, row)), csv_columns(win)
+        missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
+        differ = {c: (got[c], want[c]) for c in want if c in got and got[c] != want[c]}
+        assert not missing and not extra and not differ, \
+            f"window {win['window_start']}: JSON values without a CSV column {missing}, CSV columns that are " \
+            f"no JSON value {extra}, (CSV, JSON) {differ}"
+    print(f"  {len(windows)} CSV rows equal the JSON windows in all {len(head)} columns")
 
 
 if __name__ == "__main__":
