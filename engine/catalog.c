@@ -229,7 +229,7 @@ static void build_campaigns(catalog *c, const engine_settings *s, philox_key key
     }
 }
 
-int catalog_build(catalog *c, const engine_settings *s, char *errstr, size_t errlen) {
+int catalog_new(catalog *c, const engine_settings *s, char *errstr, size_t errlen) {
     memset(c, 0, sizeof *c);
     c->n_customers = s->customers;
     c->n_products = s->products;

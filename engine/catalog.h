@@ -84,7 +84,7 @@ typedef struct catalog {
     size_t n_scenario_campaigns;
 } catalog;
 
-int catalog_build(catalog *c, const engine_settings *s, char *errstr, size_t errlen);
+int catalog_new(catalog *c, const engine_settings *s, char *errstr, size_t errlen);
 
 /* versions.c: each product's versions over the run: version 0 at the start
  * (its catalog price and stock), then, when s->product_changes is on,

@@ -93,8 +93,8 @@ int engine_new(const engine_settings *s, engine **out, char *errstr, size_t errl
     engine *e = calloc(1, sizeof *e);
     if (!e) { snprintf(errstr, errlen, "out of memory"); return -1; }
     e->settings = *s;
-    if (catalog_build(&e->catalog, s, errstr, errlen) != 0) { free(e); return -1; }
-    if (plan_build(&e->plan, s, errstr, errlen) != 0) {
+    if (catalog_new(&e->catalog, s, errstr, errlen) != 0) { free(e); return -1; }
+    if (plan_new(&e->plan, s, errstr, errlen) != 0) {
         catalog_free(&e->catalog);
         free(e);
         return -1;

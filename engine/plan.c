@@ -98,7 +98,7 @@ static int effects_at(const engine_settings *s, int64_t t_ms, slice_effects *fx)
     return any;
 }
 
-int plan_build(plan *p, const engine_settings *s, char *errstr, size_t errlen) {
+int plan_new(plan *p, const engine_settings *s, char *errstr, size_t errlen) {
     memset(p, 0, sizeof *p);
     p->n_slices = (size_t)((s->duration_ms + s->slice_ms - 1) / s->slice_ms);
     p->slices = calloc(p->n_slices ? p->n_slices : 1, sizeof *p->slices);

@@ -48,7 +48,7 @@ typedef struct plan {
     uint64_t total_orders;
 } plan;
 
-int plan_build(plan *p, const engine_settings *s, char *errstr, size_t errlen);
+int plan_new(plan *p, const engine_settings *s, char *errstr, size_t errlen);
 void plan_free(plan *p);
 
 /* Expected orders per hour at simulated time t (ms), the daily curve and the

@@ -120,7 +120,7 @@ static void slot_batch_free(gen_pool *p, ring_slot *slot) {
     slot->filler_block = NULL;
 }
 
-int gen_pool_start(const engine *e, const gen_pool_options *o, gen_pool **out,
+int gen_pool_new(const engine *e, const gen_pool_options *o, gen_pool **out,
                    char *errstr, size_t errlen) {
     *out = NULL;
     if (o->threads < 1 || o->batch_orders < 1 || o->ring_slots < 1 || o->stride < 1) {

@@ -63,7 +63,7 @@ typedef struct gen_pool_options {
 
 typedef struct gen_pool gen_pool;
 
-int gen_pool_start(const engine *e, const gen_pool_options *o, gen_pool **out,
+int gen_pool_new(const engine *e, const gen_pool_options *o, gen_pool **out,
                    char *errstr, size_t errlen);
 
 /* The next batch in sequence, waiting for it; NULL once every batch has been

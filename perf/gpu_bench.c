@@ -45,7 +45,7 @@ static int run_pool(const engine *e, const gen_pool_filler *filler, size_t threa
     };
     memset(r, 0, sizeof *r);
     double t0 = wall_now_s();
-    if (gen_pool_start(e, &o, &p, err, errlen) != 0) return -1;
+    if (gen_pool_new(e, &o, &p, err, errlen) != 0) return -1;
     const order_batch *b;
     while ((b = gen_pool_next(p)) != NULL) {
         size_t off[BATCH_COLUMNS];
@@ -145,7 +145,7 @@ int main(int argc, char **argv) {
     size_t best_batch = 0;
     for (size_t i = 0; i < n_batches; i++) {
         gpu_stage *g;
-        if (gpu_stage_open(e, threads, batches[i], 0, &g, err, sizeof err) != 0) {
+        if (gpu_stage_new(e, threads, batches[i], 0, &g, err, sizeof err) != 0) {
             printf("gpu  batch %zu: %s\n", batches[i], err);
             continue;
         }
@@ -153,7 +153,7 @@ int main(int argc, char **argv) {
         int ok = run_pool(e, gpu_stage_filler(g), threads, batches[i], total, &r, err, sizeof err) == 0 &&
                  gpu_stage_time_kernels(g, 0, batches[i], 20, &kernel_s, err, sizeof err) == 0 &&
                  gpu_stage_time_copy(g, order_batch_bytes(batches[i]), 20, &copy_bps, err, sizeof err) == 0;
-        gpu_stage_close(g);
+        gpu_stage_free(g);
         if (!ok) {
             printf("gpu  batch %zu: %s\n", batches[i], err);
             continue;

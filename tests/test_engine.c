@@ -27,7 +27,7 @@ static uint64_t run_hash(const engine *e, size_t threads, size_t batch, uint64_t
                           .count = engine_get_plan(e)->total_orders };
     gen_pool *p;
     char err[256];
-    cr_assert_eq(gen_pool_start(e, &o, &p, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(gen_pool_new(e, &o, &p, err, sizeof err), 0, "%s", err);
     uint64_t h = 1469598103934665603ull, orders = 0;
 #define H(ptr, n) do { const unsigned char *q = (const void *)(ptr); \
         for (size_t z = 0; z < (n); z++) { h ^= q[z]; h *= 1099511628211ull; } } while (0)
@@ -93,7 +93,7 @@ Test(engine, pool_gives_batches_in_order_when_released_out_of_order) {
                            .count = engine_get_plan(e)->total_orders };
     gen_pool *p;
     char err[256];
-    cr_assert_eq(gen_pool_start(e, &o, &p, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(gen_pool_new(e, &o, &p, err, sizeof err), 0, "%s", err);
     uint64_t next_id = 1;
     const order_batch *held = NULL, *b;
     while ((b = gen_pool_next(p)) != NULL) {
@@ -138,7 +138,7 @@ static void expect_pool_stops_on_filler_error(int silent, const char *expected) 
     cr_assert_gt(o.count, 2000u, "the run must outlast the failure");
     gen_pool *p;
     char err[256];
-    cr_assert_eq(gen_pool_start(e, &o, &p, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(gen_pool_new(e, &o, &p, err, sizeof err), 0, "%s", err);
     uint64_t next_id = 1;
     const order_batch *b;
     while ((b = gen_pool_next(p)) != NULL) {
@@ -174,7 +174,7 @@ Test(engine, shards_take_every_nth_order_and_together_cover_the_run) {
                                .count = count };
         gen_pool *p;
         char err[256];
-        cr_assert_eq(gen_pool_start(e, &o, &p, err, sizeof err), 0, "%s", err);
+        cr_assert_eq(gen_pool_new(e, &o, &p, err, sizeof err), 0, "%s", err);
         const order_batch *b;
         int64_t expect = (int64_t)shard + 1;
         while ((b = gen_pool_next(p)) != NULL) {

@@ -355,7 +355,7 @@ static int emulation_asked(void) {
     return v && strcmp(v, "1") == 0;
 }
 
-extern "C" int gpu_stage_open(const engine *e, size_t lanes, size_t batch_orders, unsigned flags,
+extern "C" int gpu_stage_new(const engine *e, size_t lanes, size_t batch_orders, unsigned flags,
                               gpu_stage **out, char *errstr, size_t errlen) {
     *out = NULL;
     char info[256] = "";
@@ -393,22 +393,22 @@ extern "C" int gpu_stage_open(const engine *e, size_t lanes, size_t batch_orders
         snprintf(errstr, errlen, "GPU: out of memory: %zu lanes of %zu-order batches need %.1f MiB, %.1f MiB free "
                  "(use fewer --threads or a smaller --gpu-batch-orders)", lanes, batch_orders,
                  need / 1048576.0, free_bytes / 1048576.0);
-        gpu_stage_close(g);
+        gpu_stage_free(g);
         return -1;
     }
-    if (upload_model(g, errstr, errlen) != 0) { gpu_stage_close(g); return -1; }
+    if (upload_model(g, errstr, errlen) != 0) { gpu_stage_free(g); return -1; }
     for (size_t i = 0; i < lanes; i++) {
         g->n_lanes++;
-        if (lane_open(g, &g->lanes[i], errstr, errlen) != 0) { gpu_stage_close(g); return -1; }
+        if (lane_open(g, &g->lanes[i], errstr, errlen) != 0) { gpu_stage_free(g); return -1; }
     }
     *out = g;
     return 0;
 fail:
-    gpu_stage_close(g);
+    gpu_stage_free(g);
     return -1;
 }
 
-extern "C" void gpu_stage_close(gpu_stage *g) {
+extern "C" void gpu_stage_free(gpu_stage *g) {
     if (!g) return;
     if (g->emulated) g->n_lanes = 0;
     for (size_t i = g->n_lanes; i-- > 0;) lane_close(&g->lanes[i]);

@@ -41,7 +41,7 @@ const char *gpu_stage_build_info(void);
  * device's architecture, or a build without CUDA. */
 int gpu_stage_probe(char *info, size_t infolen);
 
-/* gpu_stage_open flags. MAY_EMULATE: with SHOPSTREAM_GPU_EMULATE=1 in the
+/* gpu_stage_new flags. MAY_EMULATE: with SHOPSTREAM_GPU_EMULATE=1 in the
  * environment, open a stage that needs no GPU and fills each batch with
  * gpu_stage_emulate_fill(), in ordinary memory; tests use it to drive whole
  * runs through the stage on machines without one. */
@@ -50,9 +50,9 @@ enum { GPU_STAGE_MAY_EMULATE = 1u << 0 };
 /* Uploads e's tables and sets up lanes lanes for batches of up to
  * batch_orders orders. Errors name the cause (out of GPU memory: how much
  * it needed and how much was free). e must outlive the stage. */
-int gpu_stage_open(const engine *e, size_t lanes, size_t batch_orders, unsigned flags, gpu_stage **out,
+int gpu_stage_new(const engine *e, size_t lanes, size_t batch_orders, unsigned flags, gpu_stage **out,
                    char *errstr, size_t errlen);
-void gpu_stage_close(gpu_stage *g);
+void gpu_stage_free(gpu_stage *g);
 
 /* 1 if the stage was opened emulated (SHOPSTREAM_GPU_EMULATE=1). */
 int gpu_stage_emulated(const gpu_stage *g);

@@ -20,7 +20,7 @@ int gpu_stage_probe(char *info, size_t infolen) {
     return -1;
 }
 
-int gpu_stage_open(const engine *e, size_t lanes, size_t batch_orders, unsigned flags, gpu_stage **out,
+int gpu_stage_new(const engine *e, size_t lanes, size_t batch_orders, unsigned flags, gpu_stage **out,
                    char *errstr, size_t errlen) {
     (void)e, (void)lanes, (void)batch_orders, (void)flags;
     *out = NULL;
@@ -28,7 +28,7 @@ int gpu_stage_open(const engine *e, size_t lanes, size_t batch_orders, unsigned 
     return -1;
 }
 
-void gpu_stage_close(gpu_stage *g) { (void)g; }
+void gpu_stage_free(gpu_stage *g) { (void)g; }
 
 int gpu_stage_emulated(const gpu_stage *g) {
     (void)g;

@@ -61,7 +61,7 @@ static int tally_run(const run_config *rc, engine *e, expect_tally *tallies, siz
                            .first = 0, .stride = 1, .count = total,
                            .select = rc->shard_count > 1 ? &sel : NULL, .on_filled = tally_filled, .ctx = &job };
     gen_pool *pool;
-    if (gen_pool_start(e, &o, &pool, errstr, errlen) != 0) return -1;
+    if (gen_pool_new(e, &o, &pool, errstr, errlen) != 0) return -1;
     const order_batch *b;
     while ((b = gen_pool_next(pool)) != NULL) gen_pool_release(pool, b);
     const char *why = gen_pool_error(pool);

@@ -15,7 +15,7 @@ struct embedded_broker {
     rd_kafka_mock_cluster_t *cluster;
 };
 
-int embedded_broker_start(const char *const *topics, size_t n, int partitions,
+int embedded_broker_new(const char *const *topics, size_t n, int partitions,
                           embedded_broker **out, char *errstr, size_t errlen) {
     *out = NULL;
     char err[512];
@@ -33,14 +33,14 @@ int embedded_broker_start(const char *const *topics, size_t n, int partitions,
     b->cluster = rd_kafka_mock_cluster_new(b->host, 1);
     if (!b->cluster) {
         snprintf(errstr, errlen, "embedded broker: cannot start librdkafka's mock cluster");
-        embedded_broker_stop(b);
+        embedded_broker_free(b);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
         rd_kafka_resp_err_t e = rd_kafka_mock_topic_create(b->cluster, topics[i], partitions, 1);
         if (e) {
             snprintf(errstr, errlen, "embedded broker: topic %s: %s", topics[i], rd_kafka_err2str(e));
-            embedded_broker_stop(b);
+            embedded_broker_free(b);
             return -1;
         }
     }
@@ -52,7 +52,7 @@ const char *embedded_broker_address(const embedded_broker *b) {
     return rd_kafka_mock_cluster_bootstraps(b->cluster);
 }
 
-void embedded_broker_stop(embedded_broker *b) {
+void embedded_broker_free(embedded_broker *b) {
     if (!b) return;
     if (b->cluster) rd_kafka_mock_cluster_destroy(b->cluster);
     if (b->host) rd_kafka_destroy(b->host);

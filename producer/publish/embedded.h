@@ -14,12 +14,12 @@ typedef struct embedded_broker embedded_broker;
 
 /* Starts a one-broker mock cluster and creates topics[0..n) with the given
  * partition count. */
-int embedded_broker_start(const char *const *topics, size_t n, int partitions,
+int embedded_broker_new(const char *const *topics, size_t n, int partitions,
                           embedded_broker **out, char *errstr, size_t errlen);
 
 /* "127.0.0.1:PORT", the bootstrap address. */
 const char *embedded_broker_address(const embedded_broker *b);
 
-void embedded_broker_stop(embedded_broker *b);
+void embedded_broker_free(embedded_broker *b);
 
 #endif

@@ -134,7 +134,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return ok;
 }
 
-int metrics_start(const char *addr, metrics **out, char *errstr, size_t errlen) {
+int metrics_new(const char *addr, metrics **out, char *errstr, size_t errlen) {
     *out = NULL;
     char host[64] = "127.0.0.1";
     unsigned port = 0;
@@ -224,7 +224,7 @@ void metrics_kafka_stats(metrics *m, const char *json, size_t len) {
     json_decref(root);
 }
 
-void metrics_stop(metrics *m) {
+void metrics_free(metrics *m) {
     if (!m) return;
     MHD_stop_daemon(m->daemon);
     pthread_mutex_destroy(&m->lock);

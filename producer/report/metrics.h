@@ -18,7 +18,7 @@
 typedef struct metrics metrics;
 
 /* addr: "PORT", "ADDR:PORT" (ADDR an IPv4 address; 127.0.0.1 by default). */
-int metrics_start(const char *addr, metrics **out, char *errstr, size_t errlen);
+int metrics_new(const char *addr, metrics **out, char *errstr, size_t errlen);
 
 /* Copies the run's figures for the next scrape. */
 void metrics_publish(metrics *m, const run_totals *t, double scheduled_rate, double achieved_rate);
@@ -26,6 +26,6 @@ void metrics_publish(metrics *m, const run_totals *t, double scheduled_rate, dou
 /* Takes librdkafka's statistics JSON (the stats callback's argument). */
 void metrics_kafka_stats(metrics *m, const char *json, size_t len);
 
-void metrics_stop(metrics *m);
+void metrics_free(metrics *m);
 
 #endif

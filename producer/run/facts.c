@@ -7,7 +7,7 @@
 
 #include "base/partition.h"
 
-int facts_open(run_state *st) {
+int facts_init(run_state *st) {
     const run_config *rc = st->rc;
     if (engine_new(&rc->engine, &st->engine, st->errstr, sizeof st->errstr) != 0) return -1;
     st->planned_orders = engine_get_plan(st->engine)->total_orders;
@@ -25,7 +25,7 @@ int facts_open(run_state *st) {
         return 0;
     }
     char why[512];
-    if (gpu_stage_open(st->engine, rc->threads, rc->gpu_batch_orders, GPU_STAGE_MAY_EMULATE, &st->gpu, why,
+    if (gpu_stage_new(st->engine, rc->threads, rc->gpu_batch_orders, GPU_STAGE_MAY_EMULATE, &st->gpu, why,
                        sizeof why) != 0) {
         char msg[700];
         if (rc->engine_asked == ENGINE_GPU) snprintf(msg, sizeof msg, "gpu asked for, but %s", why);
@@ -77,7 +77,7 @@ int facts_start(run_state *st) {
             return -1;
         for (int t = 0; t < TOPIC_COUNT; t++) encoder_set_schema_id(*e, (topic_id)t, st->schema_ids[t]);
     }
-    return gen_pool_start(st->engine, &o, &st->pool, st->errstr, sizeof st->errstr);
+    return gen_pool_new(st->engine, &o, &st->pool, st->errstr, sizeof st->errstr);
 }
 
 const order_batch *facts_next(run_state *st, const msg_batch **messages) {
@@ -97,9 +97,9 @@ int facts_stop(run_state *st, int report_error) {
     return failed ? -1 : 0;
 }
 
-void facts_close(run_state *st) {
+void facts_free(run_state *st) {
     gen_pool_free(st->pool);
-    gpu_stage_close(st->gpu);
+    gpu_stage_free(st->gpu);
     for (size_t i = st->n_slot_msgs; i-- > 0;) msg_batch_free(&st->slot_msgs[i]);
     calendar_free(&st->calendar);
     free(st->slot_msgs);

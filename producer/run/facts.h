@@ -2,7 +2,7 @@
 /* facts.h - the fact stream: the engine, who fills its batches, and the
  * encoders that turn each batch into messages off the publishing thread.
  *
- * facts_open() builds the engine and, when the settled engine is the GPU,
+ * facts_init() builds the engine and, when the settled engine is the GPU,
  * opens the GPU stage, so that a GPU that cannot serve stops the run before
  * anything is published. facts_start() starts the encoders (one per
  * generator thread) and the generator pool, which fills the ring while the
@@ -17,7 +17,7 @@
 
 #include "run_state.h"
 
-int facts_open(run_state *st);
+int facts_init(run_state *st);
 int facts_start(run_state *st);
 
 /* The next batch in order and its messages, or NULL when done (or when the
@@ -29,6 +29,6 @@ void facts_release(run_state *st, const order_batch *b);
  * report_error is set (else st->errstr keeps the caller's own). */
 int facts_stop(run_state *st, int report_error);
 
-void facts_close(run_state *st);
+void facts_free(run_state *st);
 
 #endif

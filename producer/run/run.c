@@ -4,7 +4,7 @@
  *
  *   (signals            installed by main before parsing: run_install_signals)
  *   metrics             --metrics binds its port
- *   facts_open          engine (catalog, plan) and, if settled so, the GPU
+ *   facts_init          engine (catalog, plan) and, if settled so, the GPU
  *   encoder             the .avsc files, checked against the wire contract
  *   registry            avro-confluent: schemas registered
  *   sink_check_config   librdkafka properties, before any broker is touched
@@ -78,11 +78,11 @@ static void linger_metrics(run_state *st) {
 }
 
 static void run_cleanup(run_state *st) {
-    metrics_stop(st->metrics);
-    facts_close(st);
+    metrics_free(st->metrics);
+    facts_free(st);
     free(st->totals.orders_per_hour);
     sink_free(st->sink);
-    embedded_broker_stop(st->broker);
+    embedded_broker_free(st->broker);
     encoder_free(st->encoder);
     free(st->value);
 }
@@ -113,7 +113,7 @@ static int open_outputs(run_state *st) {
                        rc->engine.product_changes, st->tap ? sink_tap : NULL, st };
     if (sink_check_config(&sc, st->errstr, sizeof st->errstr) != SINK_OK) return -1;
     if (rc->sink == SINK_KAFKA && rc->brokers[0] == '\0') {
-        if (embedded_broker_start(rc->topics.list, TOPIC_COUNT, rc->partitions, &st->broker, st->errstr,
+        if (embedded_broker_new(rc->topics.list, TOPIC_COUNT, rc->partitions, &st->broker, st->errstr,
                                   sizeof st->errstr) != 0)
             return -1;
         sc.brokers = embedded_broker_address(st->broker);
@@ -183,13 +183,13 @@ int run_tapped(const run_config *rc, run_tap tap, void *tap_ctx) {
     if (rc->rate_note[0]) report_line(stderr, rc->rate_note);
 
     int code = EXIT_USAGE;
-    if (rc->metrics_addr[0] && metrics_start(rc->metrics_addr, &st.metrics, st.errstr, sizeof st.errstr) != 0) {
+    if (rc->metrics_addr[0] && metrics_new(rc->metrics_addr, &st.metrics, st.errstr, sizeof st.errstr) != 0) {
         char msg[sizeof st.errstr];
         snprintf(msg, sizeof msg, "%s", st.errstr);
         config_blame(rc, offsetof(run_config, metrics_addr), msg, st.errstr, sizeof st.errstr);
         goto fail;
     }
-    if (facts_open(&st) != 0 || open_outputs(&st) != 0) goto fail;
+    if (facts_init(&st) != 0 || open_outputs(&st) != 0) goto fail;
     code = EXIT_FAILED;
     if (start_totals(&st) != 0) goto fail;
     code = EXIT_USAGE;

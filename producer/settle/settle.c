@@ -95,7 +95,7 @@ static int settle_rate(run_config *rc, char *errstr, size_t errlen) {
     one.intensity = 1.0;
     plan p;
     char err[512];
-    if (plan_build(&p, &one, err, sizeof err) != 0) BLAME(rate_msgs_per_s, "%s", err);
+    if (plan_new(&p, &one, err, sizeof err) != 0) BLAME(rate_msgs_per_s, "%s", err);
     double orders = 0.0;
     for (size_t i = 0; i < p.n_slices; i++) orders += p.slices[i].expected;
     plan_free(&p);

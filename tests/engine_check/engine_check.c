@@ -236,7 +236,7 @@ static int check_gpu(const engine *e, const check_case *k, const char *label, to
     order_batch a;
     int rc = -1;
     if (order_batch_init(&a, k->batch) != 0) return -1;
-    if (gpu_stage_open(e, LANES, k->batch, 0, &g, err, sizeof err) != 0) {
+    if (gpu_stage_new(e, LANES, k->batch, 0, &g, err, sizeof err) != 0) {
         printf("FAIL %s: %s\n", label, err);
         goto out;
     }
@@ -249,7 +249,7 @@ static int check_gpu(const engine *e, const check_case *k, const char *label, to
         .filler = gpu_stage_filler(g), .select = k->by_partition ? &sel : NULL,
     };
     uint64_t want = k->by_partition ? engine_count_selected(e, &sel) : o.count;
-    if (gen_pool_start(e, &o, &pool, err, sizeof err) != 0) {
+    if (gen_pool_new(e, &o, &pool, err, sizeof err) != 0) {
         printf("FAIL %s: %s\n", label, err);
         goto out;
     }
@@ -280,7 +280,7 @@ static int check_gpu(const engine *e, const check_case *k, const char *label, to
     rc = 0;
 out:
     gen_pool_free(pool);
-    gpu_stage_close(g);
+    gpu_stage_free(g);
     order_batch_free(&a);
     return rc;
 }

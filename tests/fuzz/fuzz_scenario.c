@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int lines[SCENARIO_EFFECTS_MAX];
     if (scenario_file_load(path, s.products, &s.scenario, lines, err, sizeof err) == 0) {
         plan p;
-        if (plan_build(&p, &s, err, sizeof err) == 0) plan_free(&p);
+        if (plan_new(&p, &s, err, sizeof err) == 0) plan_free(&p);
     } else if (strncmp(err, path, strlen(path)) != 0) {
         abort();
     }
