@@ -39,7 +39,8 @@ typedef struct gen_pool_options {
     size_t batch_orders; /* orders per batch, >= 1 */
     size_t ring_slots;   /* batches in flight, >= 1 */
     uint64_t first;      /* orders first, first + stride, ... (count of them): */
-    uint64_t stride;     /* >= 1; shard I of N takes first = I, stride = N */
+    uint64_t stride;     /* >= 1; above 1 only in tests/engine_check's splits:
+                          * a run's shards select (below) */
     uint64_t count;
     /* Or, when select is set: batch s spans the orders [s * batch_orders,
      * (s + 1) * batch_orders) of [0, count) and holds those select owns
