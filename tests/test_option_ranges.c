@@ -125,10 +125,10 @@ Test(option_ranges, the_command_line_and_the_file_take_each_rows_default_and_ran
         for (int k = 0; k < v.n_bad; k++, refused++) {
             const char *x = v.bad[k], *got = v.got[k][0] ? v.got[k] : x;
             cr_assert_neq(by_cli(o, x, err_cli, set_cli), 0, "--%s takes %.80s", o->flag, x);
-            snprintf(want, sizeof want, "--%s: expected %s, got %s", o->flag, what, got);
+            snprintf(want, sizeof want, "--%s: expected %s, got %.100s", o->flag, what, got);
             cr_assert_str_eq(err_cli, want);
             cr_assert_neq(by_file(o, x, path, err_file, set_file), 0, "%s takes %.80s", o->path, x);
-            snprintf(want, sizeof want, "%s:1: %s: expected %s, got %s", path, o->path, what, got);
+            snprintf(want, sizeof want, "%s:1: %s: expected %s, got %.100s", path, o->path, what, got);
             cr_assert_str_eq(err_file, want);
         }
     }
