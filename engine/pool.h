@@ -49,7 +49,8 @@ typedef struct gen_pool_options {
     uint64_t first;      /* orders first, first + stride, ... (count of them); */
     uint64_t stride;     /* >= 1. Runs use 1: a shard selects its orders with
                           * select below (shard_owns, by partition), not by
-                          * stride; tools and benchmarks may use others. */
+                          * stride; only tests/engine_check's
+                          * splits use more. */
     uint64_t count;
     /* Or, when select is set: batch s spans the orders [s * batch_orders,
      * (s + 1) * batch_orders) of [0, count) and holds those select owns

@@ -27,5 +27,6 @@ late, sched, ach = s["lateness_ms"], s["scheduled_fact_messages_per_s"], s["achi
 print(f"{sys.argv[2]}  (embedded broker)")
 print(f"  orders and items: {s['orders'] + s['order_items']} in {s['wall_s']:.2f} s")
 print(f"  achieved {ach:.0f} msg/s against a schedule of {sched:.0f} msg/s: {100 * ach / sched:.2f}%")
-print(f"  lateness p50 {late['p50']:.3f} ms, p99 {late['p99']:.3f} ms, max {late['max']:.3f} ms")
+print(f"  lateness p50 {late['p50']:.3f} ms, p99 {late['p99']:.3f} ms, max {late['max']:.3f} ms; "
+      f"{s['early_handoffs']} handed over early")
 PY

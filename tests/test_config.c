@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* test_config.c - the option table, the shipped config file and the settle
- * step: the shipped file is the built-in defaults row by row, the file and
- * the command line accept the same values, and a bad value is refused with
- * its file, line and setting. */
+ * step: the shipped file is the built-in defaults row by row, and a bad
+ * value is refused with its file, line and setting. (That the file and the
+ * command line take the same values: test_option_ranges.c.) */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "options/cli.h"
 #include "options/config.h"
 #include "options/options.h"
 #include "settle/settle.h"
@@ -80,92 +79,6 @@ Test(config, values_in_the_file_reach_the_settings) {
     cr_assert_str_eq(rc.properties[0].name, "linger.ms");
     cr_assert_str_eq(rc.properties[0].value, "20");
     config_free(&rc);
-}
-
-/* The value as a config file writes it: strings quoted, numbers bare. */
-static void file_text(const option_spec *o, const char *value, char buf[512]) {
-    size_t cap = 512;
-    const char *dot = strrchr(o->path, '.');
-    int quoted = !(o->type == OPT_INT || o->type == OPT_UINT32 || o->type == OPT_UINT64 || o->type == OPT_INT64 ||
-                   o->type == OPT_SIZE || o->type == OPT_DOUBLE || o->type == OPT_BOOL);
-    const char *q = quoted ? "\"" : "";
-    if (dot) snprintf(buf, cap, "%.*s = { %.60s = %s%.64s%s; };\n", (int)(dot - o->path), o->path, dot + 1, q, value, q);
-    else snprintf(buf, cap, "%.60s = %s%.64s%s;\n", o->path, q, value, q);
-}
-
-static int cli_accepts(const option_spec *o, const char *value) {
-    static run_config rc;
-    char flag[128], err[1024];
-    snprintf(flag, sizeof flag, "--%s", o->flag);
-    char *argv[] = { "shopstream", "plan", flag, (char *)value, NULL };
-    cli_command cmd;
-    int r = cli_parse(4, argv, "/nonexistent", &cmd, &rc, err, sizeof err);
-    config_free(&rc);
-    return r == 0;
-}
-
-static int file_accepts(const option_spec *o, const char *value) {
-    static run_config rc;
-    char path[512], err[1024], text[512];
-    support_tmp_path("range.cfg", path, sizeof path);
-    file_text(o, value, text);
-    support_write_file(path, text);
-    config_defaults(&rc);
-    int r = config_load(&rc, path, err, sizeof err);
-    config_free(&rc);
-    remove(path);
-    return r == 0;
-}
-
-Test(config, the_command_line_and_the_file_accept_the_same_values) {
-    size_t compared = 0;
-    for (size_t i = 0; i < options_count; i++) {
-        const option_spec *o = &options_table[i];
-        if (!o->path || !o->flag) continue;
-        char values[8][64];
-        int n = 0;
-        switch (o->type) {
-        case OPT_INT: case OPT_UINT32: case OPT_INT64: case OPT_SIZE:
-            snprintf(values[n++], 64, "%.0f", o->min);
-            snprintf(values[n++], 64, "%.0f", o->max);
-            snprintf(values[n++], 64, "%.0f", o->min - 1);
-            snprintf(values[n++], 64, "%.0f", o->max + 1);
-            break;
-        case OPT_UINT64:
-            snprintf(values[n++], 64, "0");
-            snprintf(values[n++], 64, "-1");
-            break;
-        case OPT_DOUBLE:
-            snprintf(values[n++], 64, "%.17g", o->min);
-            snprintf(values[n++], 64, "%.17g", o->max);
-            snprintf(values[n++], 64, "%.17g", o->min - 1);
-            snprintf(values[n++], 64, "%.17g", o->max * 2 + 1);
-            break;
-        case OPT_ENUM:
-            snprintf(values[n++], 64, "%s", o->names[0]);
-            snprintf(values[n++], 64, "%s", o->names[o->n_names - 1]);
-            snprintf(values[n++], 64, "no-such-%s", o->names[0]);
-            break;
-        case OPT_DURATION:
-            snprintf(values[n++], 64, "90m");
-            snprintf(values[n++], 64, "5x");
-            break;
-        case OPT_SPEED:
-            snprintf(values[n++], 64, "realtime");
-            snprintf(values[n++], 64, "fast");
-            break;
-        default:
-            continue;
-        }
-        for (int v = 0; v < n; v++) {
-            int by_cli = cli_accepts(o, values[v]), by_file = file_accepts(o, values[v]);
-            cr_assert_eq(by_cli, by_file, "%s takes %s %s, but %s %s it", o->path, values[v],
-                         by_file ? "in a file" : "on the command line", by_file ? "--" : "the file",
-                         by_file ? "refuses" : "refuses");
-            compared++;
-        }
-    }
-    cr_assert_gt(compared, 40u, "compared only %zu values", compared);
 }
 
 Test(config, unknown_setting_is_named_with_file_and_line) {

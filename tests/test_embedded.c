@@ -57,8 +57,30 @@ Test(embedded, paced_run_holds_to_the_schedule_and_keeps_the_content) {
     json_t *fast = run_to_stats("null", "2", "4096", "max");
     cr_assert_str_eq(json_string_value(json_object_get(paced, "content_digest")),
                      json_string_value(json_object_get(fast, "content_digest")));
+    /* Never early: pacing holds every message to its time. */
+    json_t *early = json_object_get(paced, "early_handoffs");
+    cr_assert(json_is_integer(early), "a paced run reports early_handoffs");
+    cr_assert_eq(json_integer_value(early), 0, "%lld messages handed over early, up to %.3f ms before their time",
+                 (long long)json_integer_value(early),
+                 json_real_value(json_object_get(paced, "early_by_max_ms")));
+    /* The run takes the schedule's time: no less (the last messages are due
+     * at the end of the 6 hours), and no much more (the facts at no less
+     * than 75% of the scheduled rate, and startup and drain within 1.5 s:
+     * slack for a loaded machine or a sanitizer build). */
+    double span_s = json_real_value(json_object_get(paced, "simulated_hours")) * 3600.0 / 43200.0;
     double wall = json_real_value(json_object_get(paced, "wall_s"));
-    cr_assert(wall >= 0.45, "a paced run of 0.5 s finished in %.3f s", wall);
+    cr_assert(span_s > 0.49 && span_s < 0.51, "6 simulated hours at 43200x scheduled for %.3f s", span_s);
+    cr_assert(wall >= 0.98 * span_s && wall <= span_s + 1.5, "a paced run of %.3f s took %.3f s", span_s, wall);
+    double scheduled = json_real_value(json_object_get(paced, "scheduled_fact_messages_per_s")),
+           achieved = json_real_value(json_object_get(paced, "achieved_fact_messages_per_s"));
+    cr_assert(scheduled > 0 && achieved >= 0.75 * scheduled && achieved <= 1.02 * scheduled,
+              "orders and items at %.0f msg/s against a schedule of %.0f", achieved, scheduled);
+    /* Lateness: a thread switch or two, not a schedule adrift. */
+    json_t *late = json_object_get(paced, "lateness_ms");
+    double p50 = json_real_value(json_object_get(late, "p50")), p99 = json_real_value(json_object_get(late, "p99")),
+           max = json_real_value(json_object_get(late, "max"));
+    cr_assert(p50 <= p99 && p99 <= max && p50 <= 10 && p99 <= 100 && max <= 250,
+              "lateness p50 %g, p99 %g, max %g ms", p50, p99, max);
     json_decref(fast);
     json_decref(paced);
 }
@@ -120,6 +142,8 @@ Test(embedded, rate_picks_the_intensity_that_gives_that_many_messages) {
     double p50 = json_real_value(json_object_get(late, "p50")), p99 = json_real_value(json_object_get(late, "p99")),
            max = json_real_value(json_object_get(late, "max"));
     cr_assert(0 <= p50 && p50 <= p99 && p99 <= max, "lateness p50 %g, p99 %g, max %g", p50, p99, max);
+    cr_assert(json_is_integer(json_object_get(j, "early_handoffs")), "a paced run reports early_handoffs");
+    cr_assert_eq(support_stat(j, "early_handoffs"), 0u, "messages handed over before their time");
     cr_assert_gt(json_real_value(json_object_get(j, "scheduled_fact_messages_per_s")), 0);
     json_decref(j);
 }

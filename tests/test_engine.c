@@ -162,7 +162,10 @@ Test(engine, pool_names_a_silent_filler_failure) {
     expect_pool_stops_on_filler_error(1, "filling the batch at order ");
 }
 
-Test(engine, shards_take_every_nth_order_and_together_cover_the_run) {
+/* A stride (every N-th order) is the split tests/engine_check compares the
+ * GPU stage on; runs, expect and verify shard by partition instead
+ * (test_shards.c), and call the pool with stride 1. */
+Test(engine, a_stride_takes_every_nth_order_and_n_strides_cover_the_run) {
     engine_settings s;
     engine_settings_default(&s);
     s.intensity = 5;

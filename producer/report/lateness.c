@@ -17,7 +17,12 @@ static double bucket_top_us(int b) {
 }
 
 void lateness_add(lateness *l, double late_ms) {
-    if (!(late_ms > 0.0)) late_ms = 0.0;
+    if (late_ms < 0.0) {
+        l->early++;
+        if (-late_ms > l->max_early_ms) l->max_early_ms = -late_ms;
+        return;
+    }
+    if (!(late_ms > 0.0)) late_ms = 0.0; /* -0 and NaN */
     uint64_t us = (uint64_t)(late_ms * 1000.0);
     l->counts[bucket_of(us)]++;
     l->n++;

@@ -4,7 +4,12 @@
  * In paced runs every message has a scheduled wall time (from its event
  * time and the speed); lateness is the hand-off time minus that. A
  * log-linear histogram (16 steps per power of two of microseconds, so within
- * 6.25%) keeps p50, p99 and the exact maximum in fixed memory. */
+ * 6.25%) keeps p50, p99 and the exact maximum in fixed memory.
+ *
+ * A hand-off before its schedule is early, which pacing promises never
+ * happens (but on a stop signal): it is counted apart (early, and the most
+ * it was ahead in max_early_ms), not in the histogram, so n + early is every
+ * sample added and the quantiles describe the on-time and late ones only. */
 #ifndef SHOPSTREAM_LATENESS_H
 #define SHOPSTREAM_LATENESS_H
 
@@ -17,9 +22,12 @@ typedef struct lateness {
     uint64_t n;
     double max_ms;
     double sum_ms;
+    uint64_t early;      /* samples below 0: handed over before their time */
+    double max_early_ms; /* the most one of them was ahead, > 0 */
 } lateness;
 
-/* Records one message; early ones (negative) count as 0. */
+/* Records one message: 0 or more into the histogram, an early one
+ * (negative) into early and max_early_ms. */
 void lateness_add(lateness *l, double late_ms);
 
 /* How many samples were at most ms late (to bucket precision). */

@@ -39,7 +39,7 @@ typedef struct snapshot {
     unsigned long long orders, order_items;
     double scheduled_rate, achieved_rate, behind_s;
     int paced;
-    unsigned long long late_le[N_LE], late_count;
+    unsigned long long late_le[N_LE], late_count, early;
     double late_sum_s;
     /* librdkafka statistics */
     long long queue_msgs, queue_bytes, in_flight;
@@ -93,6 +93,9 @@ static int render(const snapshot *s, char *page) {
     for (size_t i = 0; i < N_LE; i++) P("shopstream_lateness_seconds_bucket{le=\"%g\"} %llu\n", le_s[i], s->late_le[i]);
     P("shopstream_lateness_seconds_bucket{le=\"+Inf\"} %llu\n", s->late_count);
     P("shopstream_lateness_seconds_sum %.6f\nshopstream_lateness_seconds_count %llu\n", s->late_sum_s, s->late_count);
+    one(page, &off, "shopstream_early_handoffs_total", "counter",
+        "Messages handed over before their scheduled time (paced runs; none but on a stop signal).",
+        (double)s->early);
     one(page, &off, "shopstream_kafka_queue_messages", "gauge", "Messages in librdkafka's local queue.",
         (double)s->queue_msgs);
     one(page, &off, "shopstream_kafka_queue_bytes", "gauge", "Bytes in librdkafka's local queue.",
@@ -188,6 +191,7 @@ void metrics_publish(metrics *m, const run_totals *t, double scheduled_rate, dou
         for (size_t i = 0; i < N_LE; i++) s->late_le[i] = lateness_count_at_most(t->late, le_s[i] * 1000.0);
         s->late_count = t->late->n;
         s->late_sum_s = t->late->sum_ms / 1000.0;
+        s->early = t->late->early;
     }
     pthread_mutex_unlock(&m->lock);
 }

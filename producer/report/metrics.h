@@ -6,8 +6,9 @@
  * Prometheus text format on each scrape. Counters per topic (produced,
  * delivered, failed, bytes), orders and order items; gauges of the scheduled
  * and achieved rate and of how far the run is behind; a histogram of pacing
- * lateness; and from librdkafka's statistics the local queue depth, the
- * messages in flight and each broker's round-trip time. */
+ * lateness and a counter of early hand-offs; and from librdkafka's
+ * statistics the local queue depth, the messages in flight and each
+ * broker's round-trip time. */
 #ifndef SHOPSTREAM_METRICS_H
 #define SHOPSTREAM_METRICS_H
 

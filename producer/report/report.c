@@ -24,9 +24,11 @@ void report_fact_rates(const run_totals *t, double *scheduled, double *achieved)
 void report_progress(FILE *out, int in_place, const run_totals *t, const char *sim_now) {
     const sink_counters *c = t->sink;
     char paced[160] = "";
-    if (t->speed > 0.0 && t->late && t->late->n)
-        snprintf(paced, sizeof paced, "  late p50 %.2f p99 %.2f max %.1f ms%s", lateness_quantile(t->late, 0.5),
-                 lateness_quantile(t->late, 0.99), t->late->max_ms, t->behind_s > 1.0 ? "  BEHIND" : "");
+    char early[40] = "";
+    if (t->late && t->late->early) snprintf(early, sizeof early, "  early %llu", (unsigned long long)t->late->early);
+    if (t->speed > 0.0 && t->late && (t->late->n || t->late->early))
+        snprintf(paced, sizeof paced, "  late p50 %.2f p99 %.2f max %.1f ms%s%s", lateness_quantile(t->late, 0.5),
+                 lateness_quantile(t->late, 0.99), t->late->max_ms, early, t->behind_s > 1.0 ? "  BEHIND" : "");
     if (t->behind_s > 1.0) {
         size_t n = strlen(paced);
         snprintf(paced + n, sizeof paced - n, " by %.1f s", t->behind_s);
@@ -83,13 +85,15 @@ void report_summary(FILE *out, const run_totals *t) {
             fprintf(out, "  delivery: %llu late (p99 %.1f s, max %.1f s behind their event time), %llu duplicates\n",
                     (unsigned long long)late, p99 / 1000.0, max / 1000.0, (unsigned long long)dups);
     }
-    if (t->speed > 0.0 && t->late && t->late->n) {
+    if (t->speed > 0.0 && t->late && (t->late->n || t->late->early)) {
         double scheduled, achieved;
         report_fact_rates(t, &scheduled, &achieved);
         fprintf(out, "  paced at %gx: orders and items %.0f msg/s against a schedule of %.0f (%.2f%%); lateness "
-                "p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", t->speed, achieved, scheduled,
+                "p50 %.3f ms, p99 %.3f ms, max %.3f ms; %llu handed over early", t->speed, achieved, scheduled,
                 scheduled > 0 ? 100.0 * achieved / scheduled : 0.0, lateness_quantile(t->late, 0.5),
-                lateness_quantile(t->late, 0.99), t->late->max_ms);
+                lateness_quantile(t->late, 0.99), t->late->max_ms, (unsigned long long)t->late->early);
+        if (t->late->early) fprintf(out, " (up to %.3f ms before their time)", t->late->max_early_ms);
+        fputc('\n', out);
     }
     if (t->engine && t->generate_s + t->encode_s > 0.0)
         fprintf(out, "  engine %s, %zu threads: %.3f s generating, %.3f s encoding (generation %.1f%% of "
@@ -147,6 +151,8 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
         fprintf(f, "  \"speed\": %g,\n", t->speed);
         fprintf(f, "  \"lateness_ms\": {\"p50\": %.4f, \"p99\": %.4f, \"max\": %.4f},\n",
                 lateness_quantile(t->late, 0.5), lateness_quantile(t->late, 0.99), t->late->max_ms);
+        fprintf(f, "  \"early_handoffs\": %llu,\n  \"early_by_max_ms\": %.4f,\n", (unsigned long long)t->late->early,
+                t->late->max_early_ms);
         fprintf(f, "  \"scheduled_fact_messages_per_s\": %.3f,\n  \"achieved_fact_messages_per_s\": %.3f,\n",
                 scheduled, achieved);
     }

@@ -4,7 +4,8 @@
  * A paced run (speed > 0) hands the fact with event time t to the sink at
  * pace0 + (t - start) / speed wall seconds, never earlier; a run that cannot
  * keep up hands it over late, says so once, and records every message's
- * lateness. While it waits it serves delivery reports, the progress line
+ * lateness (one handed over early, which only a stop signal cuts the wait
+ * short for, is counted apart: lateness.h). While it waits it serves delivery reports, the progress line
  * (every progress_interval_s) and the metrics snapshot (every 0.2 s). */
 #ifndef SHOPSTREAM_PACE_H
 #define SHOPSTREAM_PACE_H

@@ -8,7 +8,8 @@ run, and parses every page with prometheus_client's own text parser (not
 ours). Proves: the page parses; counters never decrease between scrapes;
 the final counters equal the run's --stats-json figures (per topic produced,
 delivered, failed, bytes; orders; order items); the lateness histogram
-counted every fact message; librdkafka's broker round-trip time is there.
+counted every paced message, none of them handed over early; librdkafka's
+broker round-trip time is there.
 
 Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_TEST_TMP,
 SHOPSTREAM_KAFKA_STATE. Prints 'N passed, M failed'.
@@ -84,8 +85,9 @@ def test_metrics_parse_never_decrease_and_end_equal_to_the_summary():
     # Every message paced to its time: the facts, the lives' events, and the
     # product versions after the 50 published at the start.
     versions = next(t["delivered"] for name, t in stats["topics"].items() if name.endswith("products")) - 50
-    assert last[("shopstream_lateness_seconds_count", ())] == \
+    assert last[("shopstream_lateness_seconds_count", ())] + last[("shopstream_early_handoffs_total", ())] == \
         stats["orders"] + stats["order_items"] + stats["life_events"] + versions
+    assert last[("shopstream_early_handoffs_total", ())] == stats["early_handoffs"] == 0, "handed over early"
     assert types.get("shopstream_lateness_seconds") == "histogram", types
     assert types.get("shopstream_messages_delivered") == "counter", types
     rtts = [k for k in last if k[0] == "shopstream_kafka_broker_rtt_seconds"]
