@@ -69,7 +69,7 @@ static void check_shards(const engine *e, const uint64_t *want, int string_keys,
                                .count = total, .select = &sel, .filler = with_filler ? &filler : NULL };
         gen_pool *p;
         char err[256];
-        cr_assert_eq(gen_pool_start(e, &o, &p, err, sizeof err), 0, "%s", err);
+        cr_assert_eq(gen_pool_new(e, &o, &p, err, sizeof err), 0, "%s", err);
         const order_batch *b;
         uint64_t got = 0;
         int64_t last = 0;
