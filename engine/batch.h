@@ -22,9 +22,9 @@
 #include "portable.h"
 
 typedef struct order_batch {
-    uint64_t seq;        /* position in the run's sequence of batches */
-    uint64_t first_index;/* global index of its first order */
-    size_t capacity;     /* orders it can hold */
+    uint64_t seq;         /* position in the run's sequence of batches */
+    uint64_t first_index; /* global index of its first order */
+    size_t capacity;      /* orders it can hold */
     size_t n_orders;
     size_t n_items;
 
@@ -34,7 +34,7 @@ typedef struct order_batch {
     int64_t *subtotal_cents;
     int64_t *discount_cents;
     int64_t *total_cents;
-    int64_t *campaign_id;   /* 0: none */
+    int64_t *campaign_id; /* 0: none */
     uint32_t *first_item;
     uint8_t *channel;
     uint8_t *payment_method;
@@ -47,21 +47,21 @@ typedef struct order_batch {
     int64_t *item_line_total_cents;
     uint8_t *item_quantity;
 
-    void *base;          /* the memory behind every column */
-    void *block;         /* base, when the batch owns it; else NULL */
+    void *base;  /* the memory behind every column */
+    void *block; /* base, when the batch owns it; else NULL */
 } order_batch;
 
 #define BATCH_COLUMNS 17
 #define BATCH_ORDER_COLUMNS 12 /* columns 0..11 are per order, 12..16 per item */
 
 /* Element size of each column, in column order (see order_batch_point). */
-#define BATCH_COLUMN_WIDTHS { 8, 8, 8, 8, 8, 8, 8, 4, 1, 1, 1, 1, 8, 8, 8, 8, 1 }
+#define BATCH_COLUMN_WIDTHS                                                                                            \
+    { 8, 8, 8, 8, 8, 8, 8, 4, 1, 1, 1, 1, 8, 8, 8, 8, 1 }
 
 /* Byte offsets of every column for n_orders orders and n_items items;
  * returns the bytes they span. Offsets of the order columns do not depend
  * on n_items. */
-ENGINE_HD static inline size_t order_batch_layout(size_t n_orders, size_t n_items,
-                                                  size_t off[BATCH_COLUMNS]) {
+ENGINE_HD static inline size_t order_batch_layout(size_t n_orders, size_t n_items, size_t off[BATCH_COLUMNS]) {
     const unsigned char width[BATCH_COLUMNS] = BATCH_COLUMN_WIDTHS;
     size_t at = 0;
     for (int c = 0; c < BATCH_COLUMNS; c++) {
@@ -73,8 +73,7 @@ ENGINE_HD static inline size_t order_batch_layout(size_t n_orders, size_t n_item
 }
 
 /* Points b's columns into block at the given offsets. */
-ENGINE_HD static inline void order_batch_point(order_batch *b, char *block,
-                                               const size_t off[BATCH_COLUMNS]) {
+ENGINE_HD static inline void order_batch_point(order_batch *b, char *block, const size_t off[BATCH_COLUMNS]) {
     b->order_id = (int64_t *)(void *)(block + off[0]);
     b->customer_id = (int64_t *)(void *)(block + off[1]);
     b->event_time_ms = (int64_t *)(void *)(block + off[2]);

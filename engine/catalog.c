@@ -19,19 +19,18 @@
 
 static const int64_t price_range_cents[CATEGORY_COUNT][2] = {
     { 1999, 149999 }, /* electronics */
-    {  999,  19999 }, /* fashion */
-    {  799,  49999 }, /* home */
-    {  499,   9999 }, /* beauty */
-    {  999,  29999 }, /* sports */
-    {  499,   4999 }, /* books */
-    {  599,   9999 }, /* toys */
-    {  199,   2999 }, /* grocery */
+    { 999, 19999 },   /* fashion */
+    { 799, 49999 },   /* home */
+    { 499, 9999 },    /* beauty */
+    { 999, 29999 },   /* sports */
+    { 499, 4999 },    /* books */
+    { 599, 9999 },    /* toys */
+    { 199, 2999 },    /* grocery */
 };
 
 static const char *const adjectives[] = {
-    "Aurora", "Nimbus", "Atlas", "Cedar", "Coral", "Ember", "Harbor", "Juniper", "Lumen",
-    "Maple", "Nova", "Orbit", "Pebble", "Quartz", "Rustic", "Sierra", "Tidal", "Velvet",
-    "Willow", "Zenith",
+    "Aurora", "Nimbus", "Atlas",  "Cedar",  "Coral",  "Ember",  "Harbor", "Juniper", "Lumen",  "Maple",
+    "Nova",   "Orbit",  "Pebble", "Quartz", "Rustic", "Sierra", "Tidal",  "Velvet",  "Willow", "Zenith",
 };
 
 static const char *const nouns[CATEGORY_COUNT][6] = {
@@ -46,8 +45,7 @@ static const char *const nouns[CATEGORY_COUNT][6] = {
 };
 
 static const char *const campaign_themes[] = {
-    "Spring", "Summer", "Autumn", "Winter", "Weekend", "Midnight", "Flash", "Mega",
-    "Members", "Holiday",
+    "Spring", "Summer", "Autumn", "Winter", "Weekend", "Midnight", "Flash", "Mega", "Members", "Holiday",
 };
 static const char *const campaign_kinds[] = { "Sale", "Deals", "Savings", "Event", "Markdown" };
 
@@ -92,17 +90,31 @@ static int alias_build(alias_table *t, const uint32_t *weights, size_t n, uint32
     size_t ns = 0, nl = 0;
     for (size_t i = 0; i < n; i++) {
         scaled[i] = (uint64_t)weights[i] * n;
-        if (scaled[i] < total) small[ns++] = (uint32_t)i; else large[nl++] = (uint32_t)i;
+        if (scaled[i] < total)
+            small[ns++] = (uint32_t)i;
+        else
+            large[nl++] = (uint32_t)i;
     }
     while (ns > 0 && nl > 0) {
         uint32_t sm = small[--ns], l = large[--nl];
         t->threshold[sm] = (uint64_t)(((unsigned __int128)scaled[sm] << 32) / total);
         t->alias[sm] = l;
         scaled[l] = scaled[l] + scaled[sm] - total;
-        if (scaled[l] < total) small[ns++] = l; else large[nl++] = l;
+        if (scaled[l] < total)
+            small[ns++] = l;
+        else
+            large[nl++] = l;
     }
-    while (nl > 0) { uint32_t l = large[--nl]; t->threshold[l] = UINT64_C(1) << 32; t->alias[l] = l; }
-    while (ns > 0) { uint32_t sm = small[--ns]; t->threshold[sm] = UINT64_C(1) << 32; t->alias[sm] = sm; }
+    while (nl > 0) {
+        uint32_t l = large[--nl];
+        t->threshold[l] = UINT64_C(1) << 32;
+        t->alias[l] = l;
+    }
+    while (ns > 0) {
+        uint32_t sm = small[--ns];
+        t->threshold[sm] = UINT64_C(1) << 32;
+        t->alias[sm] = sm;
+    }
     rc = 0;
 out:
     free(large);
@@ -127,12 +139,20 @@ static int build_popularity(catalog *c) {
     int rc = alias_build(&c->popularity, w, n, NULL);
     for (int k = 0; k < CATEGORY_COUNT && rc == 0; k++) {
         size_t m = 0;
-        for (size_t i = 0; i < n; i++) if (c->products[i].category == k) m++;
+        for (size_t i = 0; i < n; i++)
+            if (c->products[i].category == k) m++;
         uint32_t *item = malloc((m ? m : 1) * sizeof *item);
-        if (!item) { rc = -1; break; }
+        if (!item) {
+            rc = -1;
+            break;
+        }
         m = 0;
         for (size_t i = 0; i < n; i++)
-            if (c->products[i].category == k) { item[m] = (uint32_t)i; w[m] = c->products[i].weight; m++; }
+            if (c->products[i].category == k) {
+                item[m] = (uint32_t)i;
+                w[m] = c->products[i].weight;
+                m++;
+            }
         rc = alias_build(&c->category_popularity[k], w, m, item);
     }
     free(w);
@@ -162,7 +182,9 @@ static int build_products(catalog *c, const engine_settings *s, philox_key key) 
     for (size_t i = n - 1; i > 0; i--) {
         philox_ctr r = philox_draw(key, i, STREAM_PRODUCT_RANK, 0);
         uint32_t j = philox_below(r.v[0], (uint32_t)(i + 1));
-        uint32_t t = rank[i]; rank[i] = rank[j]; rank[j] = t;
+        uint32_t t = rank[i];
+        rank[i] = rank[j];
+        rank[j] = t;
     }
     uint32_t in_stock = (uint32_t)(s->in_stock_share * 4294967295.0);
     for (size_t i = 0; i < n; i++) {
@@ -179,8 +201,7 @@ static int build_products(catalog *c, const engine_settings *s, philox_key key) 
         if (p->weight == 0) p->weight = 1;
         p->popularity = (double)p->weight / (double)ZIPF_TOP_WEIGHT;
         p->in_stock = r.v[3] <= in_stock;
-        snprintf(p->name, sizeof p->name, "%s %s",
-                 adjectives[philox_below(r.v[2], COUNT_OF(adjectives))],
+        snprintf(p->name, sizeof p->name, "%s %s", adjectives[philox_below(r.v[2], COUNT_OF(adjectives))],
                  nouns[p->category][philox_below(r.v[2] << 8 | r.v[2] >> 24, 6)]);
     }
     free(rank);
@@ -205,11 +226,11 @@ static void build_campaigns(catalog *c, const engine_settings *s, philox_key key
         k->start_ms = s->start_ms + HOUR_MS * philox_below(r.v[2], 48);
         k->end_ms = k->start_ms + HOUR_MS * (2 + philox_below(r.v[3], 23));
         const char *target = k->target_category >= 0 ? category_names[k->target_category]
-                           : k->target_cohort >= 0 ? cohort_names[k->target_cohort] : "storewide";
+                             : k->target_cohort >= 0 ? cohort_names[k->target_cohort]
+                                                     : "storewide";
         snprintf(k->name, sizeof k->name, "%s %s (%s)",
                  campaign_themes[philox_below(r.v[2] << 16 | r.v[2] >> 16, COUNT_OF(campaign_themes))],
-                 campaign_kinds[philox_below(r.v[3] << 16 | r.v[3] >> 16, COUNT_OF(campaign_kinds))],
-                 target);
+                 campaign_kinds[philox_below(r.v[3] << 16 | r.v[3] >> 16, COUNT_OF(campaign_kinds))], target);
     }
     /* The scenario's campaigns, with its windows, after the random ones. */
     size_t next = n_random;
@@ -240,8 +261,8 @@ int catalog_new(catalog *c, const engine_settings *s, char *errstr, size_t errle
     c->products = calloc(c->n_products, sizeof *c->products);
     c->campaigns = calloc(c->n_campaigns ? c->n_campaigns : 1, sizeof *c->campaigns);
     if (!c->customers || !c->products || !c->campaigns) {
-        snprintf(errstr, errlen, "out of memory building the catalog (%u customers, %u products)",
-                 s->customers, s->products);
+        snprintf(errstr, errlen, "out of memory building the catalog (%u customers, %u products)", s->customers,
+                 s->products);
         catalog_free(c);
         return -1;
     }

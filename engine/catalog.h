@@ -39,10 +39,10 @@ typedef struct product_version {
 
 typedef struct product {
     int64_t id;
-    int64_t price_cents; /* at the run's start (version 0) */
+    int64_t price_cents;                /* at the run's start (version 0) */
     uint32_t first_version, n_versions; /* into catalog.versions */
-    uint32_t weight;     /* integer popularity weight; Zipf over a random rank */
-    double popularity;   /* weight / heaviest weight, in (0, 1] */
+    uint32_t weight;                    /* integer popularity weight; Zipf over a random rank */
+    double popularity;                  /* weight / heaviest weight, in (0, 1] */
     uint8_t category;
     bool in_stock;
     char name[CATALOG_NAME_MAX];
@@ -50,12 +50,12 @@ typedef struct product {
 
 typedef struct campaign {
     int64_t id;
-    uint32_t uptake;        /* threshold on a 32-bit uniform */
+    uint32_t uptake; /* threshold on a 32-bit uniform */
     int32_t discount_pct;
     int8_t target_category; /* -1: any */
     int8_t target_cohort;   /* -1: any */
     int64_t start_ms;
-    int64_t end_ms;         /* exclusive */
+    int64_t end_ms; /* exclusive */
     char name[CATALOG_NAME_MAX];
 } campaign;
 
@@ -65,21 +65,21 @@ typedef struct alias_table {
     size_t n;
     uint64_t *threshold;
     uint32_t *alias;
-    uint32_t *item;      /* position -> product index; NULL: the identity */
+    uint32_t *item; /* position -> product index; NULL: the identity */
 } alias_table;
 
 typedef struct catalog {
     customer *customers;
     size_t n_customers;
-    uint32_t *by_cohort[COHORT_COUNT];  /* customer indices of each cohort */
+    uint32_t *by_cohort[COHORT_COUNT]; /* customer indices of each cohort */
     size_t n_by_cohort[COHORT_COUNT];
     product *products;
     size_t n_products;
-    alias_table popularity;                   /* every product */
+    alias_table popularity; /* every product */
     alias_table category_popularity[CATEGORY_COUNT];
     product_version *versions; /* every product's, in product order, by time */
     size_t n_versions;
-    campaign *campaigns;  /* the random ones, then the scenario's */
+    campaign *campaigns; /* the random ones, then the scenario's */
     size_t n_campaigns;
     size_t n_scenario_campaigns;
 } catalog;
@@ -94,8 +94,8 @@ int catalog_new(catalog *c, const engine_settings *s, char *errstr, size_t errle
 int catalog_build_versions(catalog *c, const engine_settings *s);
 
 /* The version of p valid at t (version 0 before its first change). */
-ENGINE_HD static inline const product_version *product_version_at(const product_version *versions,
-                                                                  const product *p, int64_t t) {
+ENGINE_HD static inline const product_version *product_version_at(const product_version *versions, const product *p,
+                                                                  int64_t t) {
     const product_version *v = &versions[p->first_version];
     for (uint32_t i = 1; i < p->n_versions && versions[p->first_version + i].valid_from_ms <= t; i++)
         v = &versions[p->first_version + i];

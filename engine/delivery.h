@@ -17,8 +17,8 @@
 #include "streams.h"
 
 #define DELIVERY_STEP_ORDER 0u
-#define DELIVERY_STEP_LINE 1u   /* + line index */
-#define DELIVERY_STEP_LIFE 8u   /* + life_event.step - 1 */
+#define DELIVERY_STEP_LINE 1u /* + line index */
+#define DELIVERY_STEP_LIFE 8u /* + life_event.step - 1 */
 
 #define DELIVERY_WINDOWS_MAX 8
 

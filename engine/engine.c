@@ -57,7 +57,8 @@ static void delivery_build(delivery_model *d, const engine_settings *s) {
         const scenario_effect *fx = &s->scenario.effects[i];
         if (!(fx->kinds & EFFECT_LATE)) continue;
         delivery_window *w = &d->windows[d->n_windows++];
-        *w = (delivery_window){ .channel = fx->late_channel, .share = mix_share_threshold(fx->late_share),
+        *w = (delivery_window){ .channel = fx->late_channel,
+                                .share = mix_share_threshold(fx->late_share),
                                 .max_ms = fx->late_max_ms };
         scenario_window_ms(fx, s->start_ms, &w->start_ms, &w->end_ms);
     }
@@ -91,17 +92,22 @@ int engine_new(const engine_settings *s, engine **out, char *errstr, size_t errl
     *out = NULL;
     if (engine_settings_validate(s, errstr, errlen) != 0) return -1;
     engine *e = calloc(1, sizeof *e);
-    if (!e) { snprintf(errstr, errlen, "out of memory"); return -1; }
+    if (!e) {
+        snprintf(errstr, errlen, "out of memory");
+        return -1;
+    }
     e->settings = *s;
-    if (catalog_new(&e->catalog, s, errstr, errlen) != 0) { free(e); return -1; }
+    if (catalog_new(&e->catalog, s, errstr, errlen) != 0) {
+        free(e);
+        return -1;
+    }
     if (plan_new(&e->plan, s, errstr, errlen) != 0) {
         catalog_free(&e->catalog);
         free(e);
         return -1;
     }
     /* The order model counts in 32 bits (so does the GPU). */
-    if (e->plan.n_slices > UINT32_MAX || e->catalog.n_customers > UINT32_MAX ||
-        e->catalog.n_campaigns > UINT32_MAX) {
+    if (e->plan.n_slices > UINT32_MAX || e->catalog.n_customers > UINT32_MAX || e->catalog.n_campaigns > UINT32_MAX) {
         snprintf(errstr, errlen, "engine: %zu slices, %zu customers, %zu campaigns: at most %u of each",
                  e->plan.n_slices, e->catalog.n_customers, e->catalog.n_campaigns, UINT32_MAX);
         engine_free(e);
@@ -142,8 +148,7 @@ void engine_fill(const engine *e, uint64_t first, uint64_t stride, size_t count,
     }
 }
 
-void engine_fill_selected(const engine *e, uint64_t first, size_t span, const engine_selection *sel,
-                          order_batch *b) {
+void engine_fill_selected(const engine *e, uint64_t first, size_t span, const engine_selection *sel, order_batch *b) {
     order_batch_unpack(b);
     b->first_index = first;
     b->n_orders = 0;

@@ -23,7 +23,6 @@
 #include "plan.h"
 #include "settings.h"
 
-
 typedef struct engine engine;
 
 int engine_new(const engine_settings *s, engine **out, char *errstr, size_t errlen);
@@ -56,8 +55,7 @@ typedef struct engine_selection {
 
 /* Fills b with the orders g in [first, first + span) that sel owns, in
  * order; span must not exceed b->capacity nor run past the plan's total. */
-void engine_fill_selected(const engine *e, uint64_t first, size_t span, const engine_selection *sel,
-                          order_batch *b);
+void engine_fill_selected(const engine *e, uint64_t first, size_t span, const engine_selection *sel, order_batch *b);
 
 /* Keeps, in place and in order, the orders of b that sel owns, with their
  * items; b was filled with stride 1 from b->first_index (by a filler that

@@ -10,7 +10,7 @@
 #include "simtime.h"
 
 const char *const expect_ship_bucket_names[SHIP_BUCKET_COUNT] = { "under_12h", "12h_to_24h", "24h_to_48h",
-                                                                   "48h_or_more" };
+                                                                  "48h_or_more" };
 
 /* Floor division for times before 1970 too. */
 static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
@@ -72,8 +72,10 @@ static void add_life(expect_tally *t, const engine *e, const order_batch *b, siz
             w->shipments[ev[i].status]++;
             if (ev[i].status == SHIP_SHIPPED) {
                 int64_t took = ev[i].time_ms - o.time_ms;
-                w->time_to_ship[took < 12 * HOUR_MS ? SHIP_UNDER_12H : took < DAY_MS ? SHIP_12_24H
-                                : took < 2 * DAY_MS ? SHIP_24_48H : SHIP_48H_PLUS]++;
+                w->time_to_ship[took < 12 * HOUR_MS ? SHIP_UNDER_12H
+                                : took < DAY_MS     ? SHIP_12_24H
+                                : took < 2 * DAY_MS ? SHIP_24_48H
+                                                    : SHIP_48H_PLUS]++;
             }
         }
         add_delivery(t, d, o.g, DELIVERY_STEP_LIFE + ev[i].step - 1u, o.time_ms, b->channel[k], ev[i].time_ms, w);

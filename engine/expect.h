@@ -39,23 +39,23 @@ extern const char *const expect_ship_bucket_names[SHIP_BUCKET_COUNT];
 typedef struct expect_window {
     int64_t orders, revenue_cents, discount_cents, items, units; /* revenue: total_cents of paid orders */
     int64_t by_status[STATUS_COUNT], by_channel[CHANNEL_COUNT], by_region[REGION_COUNT];
-    int64_t by_method[PAYMENT_COUNT], failed_by_method[PAYMENT_COUNT]; /* failed: status payment_failed */
+    int64_t by_method[PAYMENT_COUNT], failed_by_method[PAYMENT_COUNT];        /* failed: status payment_failed */
     int64_t items_by_channel[CHANNEL_COUNT], units_by_channel[CHANNEL_COUNT]; /* the order's channel */
     int64_t items_by_category[CATEGORY_COUNT], units_by_category[CATEGORY_COUNT];
-    int64_t revenue_by_category[CATEGORY_COUNT]; /* line totals of paid orders */
+    int64_t revenue_by_category[CATEGORY_COUNT];                 /* line totals of paid orders */
     int64_t payments[PAY_STATUS_COUNT], retries, refunded_cents; /* retries: second attempts */
     int64_t shipments[SHIP_STATUS_COUNT], time_to_ship[SHIP_BUCKET_COUNT];
-    int64_t late, duplicates;                    /* fact messages of the window's event times */
-    int64_t dropped[EXPECT_WATERMARKS_MAX];      /* late ones released after window end + W */
+    int64_t late, duplicates;               /* fact messages of the window's event times */
+    int64_t dropped[EXPECT_WATERMARKS_MAX]; /* late ones released after window end + W */
 } expect_window;
 
 typedef struct expect_tally {
-    int64_t window_ms, origin_ms;   /* origin: the first window's start */
+    int64_t window_ms, origin_ms; /* origin: the first window's start */
     size_t n_windows;
     expect_window *windows;
     int64_t watermarks_ms[EXPECT_WATERMARKS_MAX];
     size_t n_watermarks;
-    int64_t *product_units;         /* units sold per product (index id - 1) */
+    int64_t *product_units; /* units sold per product (index id - 1) */
     size_t n_products;
     int64_t life_events;
 } expect_tally;

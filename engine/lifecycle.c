@@ -10,8 +10,8 @@
 #include "mix.h"
 #include "simtime.h"
 
-const char *const payment_status_names[PAY_STATUS_COUNT] = { "authorized", "declined", "captured", "voided",
-                                                            "expired", "refunded" };
+const char *const payment_status_names[PAY_STATUS_COUNT] = { "authorized", "declined", "captured",
+                                                             "voided",     "expired",  "refunded" };
 const char *const shipment_status_names[SHIP_STATUS_COUNT] = { "packed", "shipped", "delivered", "returned" };
 const char *const carrier_names[CARRIER_COUNT] = { "ups", "fedex", "usps", "dhl", "dpd" };
 
@@ -72,8 +72,9 @@ typedef struct life_writer {
 } life_writer;
 
 static void add(life_writer *w, int64_t t, int topic, int status, int attempt, int carrier, int64_t amount) {
-    w->out[w->n] = (life_event){ t, amount, (uint8_t)topic, (uint8_t)status, (uint8_t)attempt, (uint8_t)carrier,
-                                 (uint8_t)(w->n + 1), 0 };
+    w->out[w->n] = (life_event){
+        t, amount, (uint8_t)topic, (uint8_t)status, (uint8_t)attempt, (uint8_t)carrier, (uint8_t)(w->n + 1), 0
+    };
     w->n++;
 }
 
@@ -132,13 +133,16 @@ size_t lifecycle_of(const life_model *m, const life_order *o, life_event out[LIF
         uint32_t retried = outage ? UINT32_MAX : mix_share_threshold(1.0 / 3.0);
         uint32_t succeeds = mix_share_threshold(outage ? 0.70 : 0.50);
         if (a.v[1] >= retried) break;
-        if ((a.v[1] ^ a.v[3]) < succeeds) after_authorization(m, o, a, retry, 2, &w);
-        else add(&w, retry, LIFE_PAYMENT, PAY_DECLINED, 2, 0, 0);
+        if ((a.v[1] ^ a.v[3]) < succeeds)
+            after_authorization(m, o, a, retry, 2, &w);
+        else
+            add(&w, retry, LIFE_PAYMENT, PAY_DECLINED, 2, 0, 0);
         break;
     }
     case STATUS_CANCELLED:
         add(&w, t, LIFE_PAYMENT, PAY_AUTHORIZED, 1, 0, o->total_cents);
-        add(&w, t + philox_between(a.v[2], 10 * MINUTE_MS, 6 * HOUR_MS), LIFE_PAYMENT, PAY_VOIDED, 1, 0, o->total_cents);
+        add(&w, t + philox_between(a.v[2], 10 * MINUTE_MS, 6 * HOUR_MS), LIFE_PAYMENT, PAY_VOIDED, 1, 0,
+            o->total_cents);
         break;
     default: /* placed: never paid */
         add(&w, o->time_ms + philox_between(a.v[2], DAY_MS, 3 * DAY_MS), LIFE_PAYMENT, PAY_EXPIRED, 1, 0, 0);

@@ -41,8 +41,15 @@
 #include "streams.h"
 
 enum life_topic { LIFE_PAYMENT, LIFE_SHIPMENT };
-enum payment_status { PAY_AUTHORIZED, PAY_DECLINED, PAY_CAPTURED, PAY_VOIDED, PAY_EXPIRED, PAY_REFUNDED,
-                      PAY_STATUS_COUNT };
+enum payment_status {
+    PAY_AUTHORIZED,
+    PAY_DECLINED,
+    PAY_CAPTURED,
+    PAY_VOIDED,
+    PAY_EXPIRED,
+    PAY_REFUNDED,
+    PAY_STATUS_COUNT
+};
 enum shipment_status { SHIP_PACKED, SHIP_SHIPPED, SHIP_DELIVERED, SHIP_RETURNED, SHIP_STATUS_COUNT };
 enum carrier { CARRIER_UPS, CARRIER_FEDEX, CARRIER_USPS, CARRIER_DHL, CARRIER_DPD, CARRIER_COUNT };
 
@@ -80,10 +87,10 @@ typedef struct life_window {
 /* Everything a life depends on besides the order's row. */
 typedef struct life_model {
     philox_key key;
-    int64_t end_ms;            /* events at or after it are not emitted */
-    uint32_t retry_share;      /* paid orders whose first attempt was declined */
-    uint32_t return_share;     /* delivered orders returned (before any wave) */
-    uint32_t full_refund_share;/* returns refunded in full (else one line) */
+    int64_t end_ms;             /* events at or after it are not emitted */
+    uint32_t retry_share;       /* paid orders whose first attempt was declined */
+    uint32_t return_share;      /* delivered orders returned (before any wave) */
+    uint32_t full_refund_share; /* returns refunded in full (else one line) */
     life_window outages[LIFE_WINDOWS_MAX];
     size_t n_outages;
     life_window delays[LIFE_WINDOWS_MAX];
@@ -94,22 +101,27 @@ typedef struct life_model {
 
 /* What lifecycle_of reads of one order. */
 typedef struct life_order {
-    uint64_t g;                /* global index: order_id - 1 */
+    uint64_t g; /* global index: order_id - 1 */
     int64_t time_ms;
     int64_t total_cents;
     const int64_t *line_totals;
     unsigned n_lines;
     uint8_t payment_method;
-    uint8_t status;            /* at checkout */
-    uint8_t region;            /* the customer's */
+    uint8_t status; /* at checkout */
+    uint8_t region; /* the customer's */
 } life_order;
 
 /* What lifecycle_of reads of row k of batch b, its customer's region from
  * customers (the catalog's, indexed by customer_id - 1). */
 static inline life_order life_order_at(const order_batch *b, size_t k, const customer *customers) {
-    return (life_order){ (uint64_t)b->order_id[k] - 1, b->event_time_ms[k], b->total_cents[k],
-                         b->item_line_total_cents + b->first_item[k], b->item_count[k], b->payment_method[k],
-                         b->status[k], customers[b->customer_id[k] - 1].region };
+    return (life_order){ (uint64_t)b->order_id[k] - 1,
+                         b->event_time_ms[k],
+                         b->total_cents[k],
+                         b->item_line_total_cents + b->first_item[k],
+                         b->item_count[k],
+                         b->payment_method[k],
+                         b->status[k],
+                         customers[b->customer_id[k] - 1].region };
 }
 
 /* Writes the events of o's life before m->end_ms into out, in time order;

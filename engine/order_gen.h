@@ -67,25 +67,26 @@ ENGINE_HD static inline uint32_t order_gen_slice(const order_model *m, uint64_t 
     uint32_t lo = 0, hi = m->n_slices;
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (m->slices[mid].first <= g) lo = mid; else hi = mid;
+        if (m->slices[mid].first <= g)
+            lo = mid;
+        else
+            hi = mid;
     }
     return lo;
 }
 
 /* The campaign an order at t by this cohort may use: the scenario's first
  * (they come last in the table), then the random ones; NULL if none runs. */
-ENGINE_HD static inline const campaign *order_gen_campaign_at(const order_model *m, int64_t t,
-                                                              uint8_t cohort) {
+ENGINE_HD static inline const campaign *order_gen_campaign_at(const order_model *m, int64_t t, uint8_t cohort) {
     for (uint32_t i = m->n_campaigns; i-- > 0;) {
         const campaign *k = &m->campaigns[i];
-        if (t >= k->start_ms && t < k->end_ms && (k->target_cohort < 0 || k->target_cohort == cohort))
-            return k;
+        if (t >= k->start_ms && t < k->end_ms && (k->target_cohort < 0 || k->target_cohort == cohort)) return k;
     }
     return NULL;
 }
 
-ENGINE_HD static inline const customer *order_gen_customer(const order_model *m, const slice_effects *fx,
-                                                           philox_ctr a, philox_ctr x) {
+ENGINE_HD static inline const customer *order_gen_customer(const order_model *m, const slice_effects *fx, philox_ctr a,
+                                                           philox_ctr x) {
     if (fx->cohort && x.v[0] < fx->cohort && m->n_by_cohort[fx->cohort_id] > 0) {
         const uint32_t *ids = m->by_cohort[fx->cohort_id];
         return &m->customers[ids[philox_below(x.v[1], m->n_by_cohort[fx->cohort_id])]];
@@ -93,8 +94,7 @@ ENGINE_HD static inline const customer *order_gen_customer(const order_model *m,
     return &m->customers[philox_below(a.v[0], m->n_customers)];
 }
 
-ENGINE_HD static inline const product *order_gen_product(const order_model *m, const slice_effects *fx,
-                                                         philox_ctr q) {
+ENGINE_HD static inline const product *order_gen_product(const order_model *m, const slice_effects *fx, philox_ctr q) {
     if (fx->focus && q.v[3] < fx->focus) {
         if (fx->focus_product >= 0) return &m->products[fx->focus_product];
         int64_t j = alias_pick(&m->category_popularity[fx->focus_category], q.v[0], q.v[1]);
@@ -133,12 +133,12 @@ ENGINE_HD static inline unsigned order_gen_item_count(const order_model *m, uint
 
 /* Order g of slice sl into row k of b, its items from row item0; returns
  * the item count. */
-ENGINE_HD static inline unsigned order_gen_fill(const order_model *m, uint64_t g, const plan_slice *sl,
-                                                order_batch *b, size_t k, size_t item0) {
+ENGINE_HD static inline unsigned order_gen_fill(const order_model *m, uint64_t g, const plan_slice *sl, order_batch *b,
+                                                size_t k, size_t item0) {
     const slice_effects *fx = &sl->fx;
     philox_ctr a = ORDER_GEN_DRAW(m->key, g, STREAM_ORDER_A, 0);
     philox_ctr r = ORDER_GEN_DRAW(m->key, g, STREAM_ORDER_B, 0);
-    philox_ctr x = {{ 0, 0, 0, 0 }};
+    philox_ctr x = { { 0, 0, 0, 0 } };
     if (sl->any_fx) x = ORDER_GEN_DRAW(m->key, g, STREAM_ORDER_C, 0);
 
     const customer *cu = order_gen_customer(m, fx, a, x);

@@ -20,18 +20,22 @@
 #define PHILOX_W0 UINT32_C(0x9E3779B9)
 #define PHILOX_W1 UINT32_C(0xBB67AE85)
 
-typedef struct philox_ctr { uint32_t v[4]; } philox_ctr;
-typedef struct philox_key { uint32_t v[2]; } philox_key;
+typedef struct philox_ctr {
+    uint32_t v[4];
+} philox_ctr;
+typedef struct philox_key {
+    uint32_t v[2];
+} philox_key;
 
 ENGINE_HD static inline philox_ctr philox_round(philox_ctr c, philox_key k) {
     uint64_t p0 = (uint64_t)PHILOX_M0 * c.v[0];
     uint64_t p1 = (uint64_t)PHILOX_M1 * c.v[2];
-    philox_ctr out = {{
+    philox_ctr out = { {
         (uint32_t)(p1 >> 32) ^ c.v[1] ^ k.v[0],
         (uint32_t)p1,
         (uint32_t)(p0 >> 32) ^ c.v[3] ^ k.v[1],
         (uint32_t)p0,
-    }};
+    } };
     return out;
 }
 
@@ -46,22 +50,19 @@ ENGINE_HD static inline philox_ctr philox4x32_10(philox_ctr c, philox_key k) {
 }
 
 ENGINE_HD static inline philox_key philox_key_from_seed(uint64_t seed) {
-    philox_key k = {{ (uint32_t)seed, (uint32_t)(seed >> 32) }};
+    philox_key k = { { (uint32_t)seed, (uint32_t)(seed >> 32) } };
     return k;
 }
 
 /* The four words drawn for (index, stream): word 0-1 the 64-bit index, word 2
  * the stream (which field group or domain), word 3 a sub-index. */
-ENGINE_HD static inline philox_ctr philox_draw(philox_key k, uint64_t index,
-                                     uint32_t stream, uint32_t sub) {
-    philox_ctr c = {{ (uint32_t)index, (uint32_t)(index >> 32), stream, sub }};
+ENGINE_HD static inline philox_ctr philox_draw(philox_key k, uint64_t index, uint32_t stream, uint32_t sub) {
+    philox_ctr c = { { (uint32_t)index, (uint32_t)(index >> 32), stream, sub } };
     return philox4x32_10(c, k);
 }
 
 /* An integer uniform in [0, n) from one 32-bit word: (u * n) >> 32. */
-ENGINE_HD static inline uint32_t philox_below(uint32_t u, uint32_t n) {
-    return (uint32_t)(((uint64_t)u * n) >> 32);
-}
+ENGINE_HD static inline uint32_t philox_below(uint32_t u, uint32_t n) { return (uint32_t)(((uint64_t)u * n) >> 32); }
 
 /* An integer uniform in [lo, hi) from one 32-bit word. */
 ENGINE_HD static inline int64_t philox_between(uint32_t u, int64_t lo, int64_t hi) {

@@ -30,7 +30,11 @@ static uint64_t poisson_draw(philox_key key, uint64_t s, double lambda) {
         double u = unit_double(r.v[0], r.v[1]);
         double p = det_exp(-lambda), f = p;
         uint64_t k = 0;
-        while (u >= f && k < 1000) { k++; p *= lambda / (double)k; f += p; }
+        while (u >= f && k < 1000) {
+            k++;
+            p *= lambda / (double)k;
+            f += p;
+        }
         return k;
     }
     double z = -6.0;
@@ -117,10 +121,11 @@ int plan_new(plan *p, const engine_settings *s, char *errstr, size_t errlen) {
         sl->rate_multiplier = scenario_rate_at(s, mid);
         sl->expected = plan_rate_at(s, mid) * (double)sl->len_ms / (double)HOUR_MS;
         if (!(sl->expected <= PLAN_SLICE_MAX_ORDERS) || (double)first + sl->expected > PLAN_TOTAL_MAX_ORDERS) {
-            snprintf(errstr, errlen, "rate: the settings ask for %.3g orders in slice %zu (%.3g in all so far); "
+            snprintf(errstr, errlen,
+                     "rate: the settings ask for %.3g orders in slice %zu (%.3g in all so far); "
                      "shopstream generates at most %.0e a slice and %.0e a run: lower the base rate, intensity "
-                     "or scenario multipliers", sl->expected, i, (double)first + sl->expected,
-                     PLAN_SLICE_MAX_ORDERS, PLAN_TOTAL_MAX_ORDERS);
+                     "or scenario multipliers",
+                     sl->expected, i, (double)first + sl->expected, PLAN_SLICE_MAX_ORDERS, PLAN_TOTAL_MAX_ORDERS);
             plan_free(p);
             return -1;
         }
@@ -142,7 +147,10 @@ size_t plan_find_slice(const plan *p, uint64_t g) {
     size_t lo = 0, hi = p->n_slices; /* the last slice whose first <= g holds g */
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (p->slices[mid].first <= g) lo = mid; else hi = mid;
+        if (p->slices[mid].first <= g)
+            lo = mid;
+        else
+            hi = mid;
     }
     return lo;
 }

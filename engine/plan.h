@@ -20,26 +20,26 @@
 /* The scenario's effects in force in a slice, as integer thresholds on
  * 32-bit uniforms (0: the effect is off). */
 typedef struct slice_effects {
-    uint32_t fail;           /* payment fails: status payment_failed */
-    uint32_t fail_methods;   /* ... for these payment methods (bit per method) */
-    uint32_t focus;          /* an order line goes to the focus */
-    int32_t focus_product;   /* product index, or -1 */
-    int32_t focus_category;  /* category, or -1 */
-    uint32_t cohort;         /* the customer comes from cohort_id */
+    uint32_t fail;          /* payment fails: status payment_failed */
+    uint32_t fail_methods;  /* ... for these payment methods (bit per method) */
+    uint32_t focus;         /* an order line goes to the focus */
+    int32_t focus_product;  /* product index, or -1 */
+    int32_t focus_category; /* category, or -1 */
+    uint32_t cohort;        /* the customer comes from cohort_id */
     int32_t cohort_id;
-    uint32_t channel;        /* the order uses channel_id */
+    uint32_t channel; /* the order uses channel_id */
     int32_t channel_id;
 } slice_effects;
 
 typedef struct plan_slice {
     int64_t start_ms;
     int64_t len_ms;
-    double expected;     /* expected orders */
+    double expected;        /* expected orders */
     double rate_multiplier; /* the scenario's, at the slice's middle */
-    uint64_t count;      /* drawn orders */
-    uint64_t first;      /* global index of its first order */
+    uint64_t count;         /* drawn orders */
+    uint64_t first;         /* global index of its first order */
     slice_effects fx;
-    int any_fx;          /* some effect other than rate is on */
+    int any_fx; /* some effect other than rate is on */
 } plan_slice;
 
 typedef struct plan {

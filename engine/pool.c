@@ -19,12 +19,15 @@
 typedef struct ring_slot {
     order_batch batch;
     void *filler_block; /* the batch's memory, from the filler's alloc_block */
-    uint64_t full_seq; /* the batch it holds, or NOT_FULL */
-    uint64_t turn;     /* the next batch that may fill it */
-    int busy;          /* being filled, or held by the consumer */
+    uint64_t full_seq;  /* the batch it holds, or NOT_FULL */
+    uint64_t turn;      /* the next batch that may fill it */
+    int busy;           /* being filled, or held by the consumer */
 } ring_slot;
 
-typedef struct worker_arg { struct gen_pool *pool; size_t index; } worker_arg;
+typedef struct worker_arg {
+    struct gen_pool *pool;
+    size_t index;
+} worker_arg;
 
 struct gen_pool {
     const engine *engine;
@@ -38,13 +41,13 @@ struct gen_pool {
     uint64_t next_fill;    /* next batch number a thread takes */
     uint64_t next_take;    /* next batch the consumer takes */
     bool stop;
-    char error[256];       /* a filler's error; "" if none */
+    char error[256];         /* a filler's error; "" if none */
     double fill_s, filled_s; /* thread time filling batches, and in on_filled */
 
     ring_slot *slots;
     pthread_t *threads;
     worker_arg *args;
-    size_t n_threads;      /* started */
+    size_t n_threads; /* started */
 };
 
 static void *worker(void *arg) {
@@ -62,8 +65,7 @@ static void *worker(void *arg) {
         pthread_mutex_unlock(&p->lock);
 
         uint64_t done = seq * p->opt.batch_orders;
-        uint64_t count = p->opt.count - done < p->opt.batch_orders ? p->opt.count - done
-                                                                    : p->opt.batch_orders;
+        uint64_t count = p->opt.count - done < p->opt.batch_orders ? p->opt.count - done : p->opt.batch_orders;
         uint64_t first = p->opt.first + done * p->opt.stride;
         double t0 = wall_now_s();
         if (p->opt.filler) {
@@ -75,7 +77,8 @@ static void *worker(void *arg) {
             if (p->opt.filler->fill(p->opt.filler->ctx, index, from, step, (size_t)count, &slot->batch, err,
                                     sizeof err) != 0) {
                 pthread_mutex_lock(&p->lock);
-                if (!p->error[0] && err[0]) snprintf(p->error, sizeof p->error, "%s", err);
+                if (!p->error[0] && err[0])
+                    snprintf(p->error, sizeof p->error, "%s", err);
                 else if (!p->error[0])
                     snprintf(p->error, sizeof p->error, "filling the batch at order %llu failed",
                              (unsigned long long)first);
@@ -120,8 +123,7 @@ static void slot_batch_free(gen_pool *p, ring_slot *slot) {
     slot->filler_block = NULL;
 }
 
-int gen_pool_new(const engine *e, const gen_pool_options *o, gen_pool **out,
-                   char *errstr, size_t errlen) {
+int gen_pool_new(const engine *e, const gen_pool_options *o, gen_pool **out, char *errstr, size_t errlen) {
     *out = NULL;
     if (o->threads < 1 || o->batch_orders < 1 || o->ring_slots < 1 || o->stride < 1) {
         snprintf(errstr, errlen, "generator pool: threads, batch size, ring slots and stride must be >= 1");
@@ -129,7 +131,10 @@ int gen_pool_new(const engine *e, const gen_pool_options *o, gen_pool **out,
     }
 
     gen_pool *p = calloc(1, sizeof *p);
-    if (!p) { snprintf(errstr, errlen, "out of memory"); return -1; }
+    if (!p) {
+        snprintf(errstr, errlen, "out of memory");
+        return -1;
+    }
     p->engine = e;
     p->opt = *o;
     p->n_batches = (o->count + o->batch_orders - 1) / o->batch_orders;
@@ -174,15 +179,16 @@ const order_batch *gen_pool_next(gen_pool *p) {
     if (p->next_take < p->n_batches) {
         ring_slot *slot = &p->slots[p->next_take % p->opt.ring_slots];
         while (!p->stop && slot->full_seq != p->next_take) pthread_cond_wait(&p->filled, &p->lock);
-        if (slot->full_seq == p->next_take) { b = &slot->batch; p->next_take++; }
+        if (slot->full_seq == p->next_take) {
+            b = &slot->batch;
+            p->next_take++;
+        }
     }
     pthread_mutex_unlock(&p->lock);
     return b;
 }
 
-size_t gen_pool_slot(const gen_pool *p, const order_batch *b) {
-    return (size_t)(b->seq % p->opt.ring_slots);
-}
+size_t gen_pool_slot(const gen_pool *p, const order_batch *b) { return (size_t)(b->seq % p->opt.ring_slots); }
 
 void gen_pool_release(gen_pool *p, const order_batch *b) {
     pthread_mutex_lock(&p->lock);

@@ -35,8 +35,8 @@ typedef void (*gen_pool_filled_fn)(void *ctx, size_t thread, size_t slot, const 
  * (gen_pool_error). alloc_block/free_block give the ring's batch memory
  * (pinned memory, for a GPU); NULL: ordinary memory. */
 typedef struct gen_pool_filler {
-    int (*fill)(void *ctx, size_t thread, uint64_t first, uint64_t stride, size_t count,
-                order_batch *b, char *errstr, size_t errlen);
+    int (*fill)(void *ctx, size_t thread, uint64_t first, uint64_t stride, size_t count, order_batch *b, char *errstr,
+                size_t errlen);
     void *(*alloc_block)(void *ctx, size_t bytes);
     void (*free_block)(void *ctx, void *block);
     void *ctx;
@@ -64,8 +64,7 @@ typedef struct gen_pool_options {
 
 typedef struct gen_pool gen_pool;
 
-int gen_pool_new(const engine *e, const gen_pool_options *o, gen_pool **out,
-                   char *errstr, size_t errlen);
+int gen_pool_new(const engine *e, const gen_pool_options *o, gen_pool **out, char *errstr, size_t errlen);
 
 /* The next batch in sequence, waiting for it; NULL once every batch has been
  * taken, or after gen_pool_stop(). */

@@ -14,7 +14,10 @@
 double det_exp(double x) {
     /* x / 2^12, a Taylor series, then twelve squarings. */
     double y = x / 4096.0, term = 1.0, sum = 1.0;
-    for (int k = 1; k < 12; k++) { term *= y / k; sum += term; }
+    for (int k = 1; k < 12; k++) {
+        term *= y / k;
+        sum += term;
+    }
     for (int k = 0; k < 12; k++) sum *= sum;
     return sum;
 }
@@ -24,11 +27,20 @@ double det_log(double x) {
     if (!(x <= 1e300)) return 690.7755278982137; /* ln 1e300: infinity must not loop below */
     /* x = m 2^e with m in [1, 2): halving and doubling are exact. */
     int e = 0;
-    while (x >= 2.0) { x /= 2.0; e++; }
-    while (x < 1.0) { x *= 2.0; e--; }
+    while (x >= 2.0) {
+        x /= 2.0;
+        e++;
+    }
+    while (x < 1.0) {
+        x *= 2.0;
+        e--;
+    }
     /* ln m = 2 atanh((m - 1) / (m + 1)), |z| <= 1/3. */
     double z = (x - 1.0) / (x + 1.0), z2 = z * z, term = z, sum = 0.0;
-    for (int k = 1; k < 60; k += 2) { sum += term / k; term *= z2; }
+    for (int k = 1; k < 60; k += 2) {
+        sum += term / k;
+        term *= z2;
+    }
     return 2.0 * sum + e * 0.69314718055994530942;
 }
 
@@ -42,7 +54,6 @@ double ramp_at(const ramp *r, double f) {
     }
     return r->from;
 }
-
 
 void scenario_window_ms(const scenario_effect *e, int64_t start_ms, int64_t *from_ms, int64_t *to_ms) {
     *from_ms = start_ms + (int64_t)(e->start_h * HOUR_MS);
@@ -73,10 +84,14 @@ static const char *kind_name(unsigned bit) {
 }
 
 /* An error about effect i (and, for a contradiction, effect j). */
-#define FAIL_AT(...) do { *effect = i; snprintf(errstr, errlen, __VA_ARGS__); return -1; } while (0)
+#define FAIL_AT(...)                                                                                                   \
+    do {                                                                                                               \
+        *effect = i;                                                                                                   \
+        snprintf(errstr, errlen, __VA_ARGS__);                                                                         \
+        return -1;                                                                                                     \
+    } while (0)
 
-int scenario_check(const scenario *sc, uint32_t products, size_t *effect, size_t *other, char *errstr,
-                   size_t errlen) {
+int scenario_check(const scenario *sc, uint32_t products, size_t *effect, size_t *other, char *errstr, size_t errlen) {
     *other = SIZE_MAX;
     for (size_t i = 0; i < sc->n_effects; i++) {
         const scenario_effect *e = &sc->effects[i];
@@ -85,20 +100,27 @@ int scenario_check(const scenario *sc, uint32_t products, size_t *effect, size_t
         if (!(e->end_h > e->start_h && e->end_h <= 87600.0))
             FAIL_AT("end must be after start and at most 87600 hours, got %g", e->end_h);
         if (!e->kinds) FAIL_AT("no effect given");
-        if ((e->kinds & EFFECT_RATE) && check_ramp(&e->rate, 0.0, 1e6, "rate", errstr, errlen)) { *effect = i; return -1; }
+        if ((e->kinds & EFFECT_RATE) && check_ramp(&e->rate, 0.0, 1e6, "rate", errstr, errlen)) {
+            *effect = i;
+            return -1;
+        }
         if ((e->kinds & EFFECT_PAYMENT_FAILURE) && !(e->failure_rate >= 0.0 && e->failure_rate <= 1.0))
             FAIL_AT("payment_failure.rate must be in [0, 1], got %g", e->failure_rate);
         if (e->kinds & EFFECT_FOCUS) {
-            if (check_ramp(&e->focus_share, 0.0, 1.0, "focus.share", errstr, errlen)) { *effect = i; return -1; }
+            if (check_ramp(&e->focus_share, 0.0, 1.0, "focus.share", errstr, errlen)) {
+                *effect = i;
+                return -1;
+            }
             if (e->focus_product != 0 && (e->focus_product < 1 || e->focus_product > (int64_t)products))
-                FAIL_AT("focus.product %lld is not a product id (1..%u)",
-                     (long long)e->focus_product, products);
+                FAIL_AT("focus.product %lld is not a product id (1..%u)", (long long)e->focus_product, products);
             if ((e->focus_product == 0) == (e->focus_category < 0))
                 FAIL_AT("focus needs exactly one of product or category");
         }
-        if ((e->kinds & EFFECT_COHORT) && !(e->cohort >= 0 && e->cohort < COHORT_COUNT && e->cohort_share >= 0.0 && e->cohort_share <= 1.0))
+        if ((e->kinds & EFFECT_COHORT) &&
+            !(e->cohort >= 0 && e->cohort < COHORT_COUNT && e->cohort_share >= 0.0 && e->cohort_share <= 1.0))
             FAIL_AT("cohort needs a cohort and a share in [0, 1]");
-        if ((e->kinds & EFFECT_CHANNEL) && !(e->channel >= 0 && e->channel < CHANNEL_COUNT && e->channel_share >= 0.0 && e->channel_share <= 1.0))
+        if ((e->kinds & EFFECT_CHANNEL) &&
+            !(e->channel >= 0 && e->channel < CHANNEL_COUNT && e->channel_share >= 0.0 && e->channel_share <= 1.0))
             FAIL_AT("channel needs a channel and a share in [0, 1]");
         if (e->kinds & EFFECT_CAMPAIGN) {
             const scenario_campaign *c = &e->campaign;
@@ -150,7 +172,9 @@ int scenario_compose(scenario *into, const scenario *add, char *errstr, size_t e
     memcpy(&into->effects[into->n_effects], add->effects, add->n_effects * sizeof add->effects[0]);
     into->n_effects += add->n_effects;
     size_t n = strlen(into->name);
-    if (n == 0) snprintf(into->name, sizeof into->name, "%s", add->name);
-    else snprintf(into->name + n, sizeof into->name - n, "+%s", add->name);
+    if (n == 0)
+        snprintf(into->name, sizeof into->name, "%s", add->name);
+    else
+        snprintf(into->name + n, sizeof into->name - n, "+%s", add->name);
     return 0;
 }

@@ -50,8 +50,7 @@ enum effect_kind {
     EFFECT_LATE = 1u << 9,            /* a share of one channel's orders arrives late */
 };
 
-#define SCENARIO_STACKING \
-    (EFFECT_RATE | EFFECT_CAMPAIGN | EFFECT_CARRIER_DELAY | EFFECT_RETURN_WAVE | EFFECT_PRICE_WAR)
+#define SCENARIO_STACKING (EFFECT_RATE | EFFECT_CAMPAIGN | EFFECT_CARRIER_DELAY | EFFECT_RETURN_WAVE | EFFECT_PRICE_WAR)
 
 typedef struct scenario_campaign {
     char name[SCENARIO_TEXT_MAX];
@@ -64,27 +63,27 @@ typedef struct scenario_campaign {
 typedef struct scenario_effect {
     double start_h;
     double end_h;
-    unsigned kinds;               /* enum effect_kind bits */
+    unsigned kinds; /* enum effect_kind bits */
     ramp rate;
     double failure_rate;
-    uint32_t failure_methods;     /* bit per payment_method; 0 = every method */
-    int64_t focus_product;        /* product id, or 0 with focus_category */
-    int8_t focus_category;        /* -1 with focus_product */
+    uint32_t failure_methods; /* bit per payment_method; 0 = every method */
+    int64_t focus_product;    /* product id, or 0 with focus_category */
+    int8_t focus_category;    /* -1 with focus_product */
     ramp focus_share;
     int8_t cohort;
     double cohort_share;
     int8_t channel;
     double channel_share;
     scenario_campaign campaign;
-    int8_t delay_carrier;         /* enum carrier, or -1: every carrier */
-    int8_t delay_region;          /* enum region, or -1: every region */
-    double delay_h;               /* hours a delivery slips */
-    double return_factor;         /* x the return share */
-    int8_t war_category;          /* enum category */
-    int32_t war_cut_pct;          /* prices down by this percentage */
-    int8_t late_channel;          /* enum channel, or -1: every channel */
-    double late_share;            /* of the orders placed in the window */
-    int64_t late_max_ms;          /* released up to this long after placement */
+    int8_t delay_carrier; /* enum carrier, or -1: every carrier */
+    int8_t delay_region;  /* enum region, or -1: every region */
+    double delay_h;       /* hours a delivery slips */
+    double return_factor; /* x the return share */
+    int8_t war_category;  /* enum category */
+    int32_t war_cut_pct;  /* prices down by this percentage */
+    int8_t late_channel;  /* enum channel, or -1: every channel */
+    double late_share;    /* of the orders placed in the window */
+    int64_t late_max_ms;  /* released up to this long after placement */
 } scenario_effect;
 
 typedef struct scenario {
@@ -111,8 +110,7 @@ int scenario_validate(const scenario *sc, uint32_t products, char *errstr, size_
 /* The same checks, naming the effect by index instead of in the text:
  * *effect is the one at fault, *other the one it contradicts (SIZE_MAX if
  * none), so a caller can point at the lines that wrote them. */
-int scenario_check(const scenario *sc, uint32_t products, size_t *effect, size_t *other, char *errstr,
-                   size_t errlen);
+int scenario_check(const scenario *sc, uint32_t products, size_t *effect, size_t *other, char *errstr, size_t errlen);
 
 /* Appends the effects of add to into (composing two scenarios). */
 int scenario_compose(scenario *into, const scenario *add, char *errstr, size_t errlen);

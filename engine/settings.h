@@ -20,18 +20,18 @@
 
 typedef struct engine_settings {
     uint64_t seed;
-    int64_t start_ms;     /* simulated start, Unix epoch milliseconds */
-    int64_t duration_ms;  /* simulated span of the run */
-    int64_t slice_ms;     /* generation unit; divides an hour */
+    int64_t start_ms;    /* simulated start, Unix epoch milliseconds */
+    int64_t duration_ms; /* simulated span of the run */
+    int64_t slice_ms;    /* generation unit; divides an hour */
 
     double base_orders_per_hour; /* at intensity 1 and daily curve 1 */
     double intensity;
-    double daily_curve[24];      /* multiplier by hour of day (UTC of the simulated clock) */
+    double daily_curve[24]; /* multiplier by hour of day (UTC of the simulated clock) */
 
     uint32_t customers;
     uint32_t products;
     uint32_t campaigns;
-    double campaign_uptake;      /* share of orders in a matching campaign's window that use it */
+    double campaign_uptake; /* share of orders in a matching campaign's window that use it */
     double in_stock_share;
 
     double cohort_mix[COHORT_COUNT];
@@ -45,12 +45,12 @@ typedef struct engine_settings {
 
     scenario scenario;
 
-    int product_changes;         /* products reprice and go out of stock over the run (versions.c) */
+    int product_changes; /* products reprice and go out of stock over the run (versions.c) */
 
     /* After checkout (lifecycle.h): payments, shipments, returns. */
-    int lifecycle;               /* 0: orders end at checkout, as before */
-    double payment_retry_share;  /* paid orders whose first attempt is declined */
-    double return_share;         /* delivered orders that are returned */
+    int lifecycle;              /* 0: orders end at checkout, as before */
+    double payment_retry_share; /* paid orders whose first attempt is declined */
+    double return_share;        /* delivered orders that are returned */
 
     /* Delivery of fact messages (delivery.h): late and duplicate shares. */
     double late_share;

@@ -36,8 +36,10 @@ static uint32_t own_versions(const product *p, const engine_settings *s, philox_
         } else {
             t += philox_between(r.v[0], 6 * HOUR_MS, 6 * DAY_MS);
             if (t >= end) break;
-            if (r.v[1] < UINT32_MAX / 4) in_stock = 0;
-            else price = repriced(price, 3 + (int64_t)philox_below(r.v[2], 13), r.v[3] & 1u);
+            if (r.v[1] < UINT32_MAX / 4)
+                in_stock = 0;
+            else
+                price = repriced(price, 3 + (int64_t)philox_below(r.v[2], 13), r.v[3] & 1u);
         }
         out[n++] = (product_version){ t, price, (uint8_t)in_stock };
     }
@@ -76,15 +78,16 @@ static int64_t next_war_edge(const product *p, const engine_settings *s, int64_t
  * changes, and the price wars on its category laid over them (a version
  * where one begins or ends; the cut applies to whatever price the product
  * has then). */
-static uint32_t product_versions(const product *p, const engine_settings *s, philox_key key,
-                                 product_version *out) {
+static uint32_t product_versions(const product *p, const engine_settings *s, philox_key key, product_version *out) {
     product_version own[PRODUCT_VERSIONS_MAX];
     uint32_t n_own = own_versions(p, s, key, own), n = 0, i = 0;
     int64_t end = s->start_ms + s->duration_ms, t = s->start_ms;
     while (n < PRODUCT_VERSIONS_MAX && t < end) {
         while (i + 1 < n_own && own[i + 1].valid_from_ms <= t) i++;
-        if (out) out[n] = (product_version){ t, s->product_changes ? war_price(p, s, t, own[i].price_cents) : own[i].price_cents,
-                                               own[i].in_stock };
+        if (out)
+            out[n] =
+                (product_version){ t, s->product_changes ? war_price(p, s, t, own[i].price_cents) : own[i].price_cents,
+                                   own[i].in_stock };
         n++;
         int64_t next = i + 1 < n_own ? own[i + 1].valid_from_ms : end;
         if (s->product_changes) {

@@ -36,12 +36,17 @@ typedef struct pool_result {
 
 /* Runs count orders through a pool (the filler's, or the CPU's) and takes
  * every batch back in order, touching nothing: the rate batches land. */
-static int run_pool(const engine *e, const gen_pool_filler *filler, size_t threads, size_t batch,
-                    uint64_t count, pool_result *r, char *err, size_t errlen) {
+static int run_pool(const engine *e, const gen_pool_filler *filler, size_t threads, size_t batch, uint64_t count,
+                    pool_result *r, char *err, size_t errlen) {
     gen_pool *p;
     gen_pool_options o = {
-        .threads = threads, .batch_orders = batch, .ring_slots = 2 * threads,
-        .first = 0, .stride = 1, .count = count, .filler = filler,
+        .threads = threads,
+        .batch_orders = batch,
+        .ring_slots = 2 * threads,
+        .first = 0,
+        .stride = 1,
+        .count = count,
+        .filler = filler,
     };
     memset(r, 0, sizeof *r);
     double t0 = wall_now_s();
@@ -70,7 +75,10 @@ static int parse_batches(const char *text, size_t *out, size_t *n) {
     if (!copy) return -1;
     for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         long v = strtol(t, NULL, 10);
-        if (v < 1 || *n == MAX_BATCHES) { free(copy); return -1; }
+        if (v < 1 || *n == MAX_BATCHES) {
+            free(copy);
+            return -1;
+        }
         out[(*n)++] = (size_t)v;
     }
     free(copy);
@@ -85,10 +93,14 @@ int main(int argc, char **argv) {
     parse_batches("16384,65536,262144,1048576", batches, &n_batches);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--intensity") == 0 && v) intensity = atof(v), i++;
-        else if (strcmp(a, "--hours") == 0 && v) hours = atof(v), i++;
-        else if (strcmp(a, "--threads") == 0 && v) threads = (size_t)atol(v), i++;
-        else if (strcmp(a, "--cpu-orders") == 0 && v) cpu_orders = (uint64_t)atoll(v), i++;
+        if (strcmp(a, "--intensity") == 0 && v)
+            intensity = atof(v), i++;
+        else if (strcmp(a, "--hours") == 0 && v)
+            hours = atof(v), i++;
+        else if (strcmp(a, "--threads") == 0 && v)
+            threads = (size_t)atol(v), i++;
+        else if (strcmp(a, "--cpu-orders") == 0 && v)
+            cpu_orders = (uint64_t)atoll(v), i++;
         else if (strcmp(a, "--batches") == 0 && v) {
             if (parse_batches(v, batches, &n_batches) != 0) {
                 fprintf(stderr, "gpu_bench: --batches %s: expected sizes like 65536,262144\n", v);
@@ -120,8 +132,8 @@ int main(int argc, char **argv) {
     }
     uint64_t total = engine_get_plan(e)->total_orders;
     printf("gpu_bench: baseline scenario, %.0f h at intensity %g: %" PRIu64 " orders planned in %.2f s; "
-           "%zu host threads; GPU stage: %s\n", hours, intensity, total, wall_now_s() - t0, threads,
-           gpu_stage_build_info());
+           "%zu host threads; GPU stage: %s\n",
+           hours, intensity, total, wall_now_s() - t0, threads, gpu_stage_build_info());
 
     pool_result r;
     uint64_t n_cpu = cpu_orders < total ? cpu_orders : total;
@@ -132,7 +144,8 @@ int main(int argc, char **argv) {
     }
     double cpu_rate = (double)r.orders / r.seconds;
     printf("cpu  engine, %zu threads, batch 4096: %12" PRIu64 " orders %12" PRIu64 " items in %7.3f s: "
-           "%13.0f orders/s\n", threads, r.orders, r.items, r.seconds, cpu_rate);
+           "%13.0f orders/s\n",
+           threads, r.orders, r.items, r.seconds, cpu_rate);
 
     char info[256];
     if (gpu_stage_probe(info, sizeof info) != 0) {
@@ -164,7 +177,8 @@ int main(int argc, char **argv) {
         double bpo = (double)r.bytes / (double)r.orders;
         printf("gpu  %zu lanes, batch %8zu: %12" PRIu64 " orders %12" PRIu64 " items in %7.3f s: %13.0f orders/s "
                "(%.1fx cpu), %.2f GB/s landed, %.1f bytes/order; kernels alone %13.0f orders/s; "
-               "copy %.2f GB/s\n", threads, batches[i], r.orders, r.items, r.seconds, rate, rate / cpu_rate,
+               "copy %.2f GB/s\n",
+               threads, batches[i], r.orders, r.items, r.seconds, rate, rate / cpu_rate,
                (double)r.bytes / r.seconds / 1e9, bpo, kernel_rate, copy_bps / 1e9);
         if (rate > best) {
             best = rate, best_batch = batches[i], best_kernel = kernel_rate, best_copy = copy_bps;
@@ -177,8 +191,9 @@ int main(int argc, char **argv) {
         double bound = best_kernel < pcie ? best_kernel : pcie;
         printf("best: batch %zu, %.0f orders/s landed in host memory (target 100000000: %s); bounds: kernels "
                "%.0f orders/s, PCIe %.0f orders/s (%.2f GB/s / %.1f bytes per order); nearest limit: %s, "
-               "reached %.0f%% of it\n", best_batch, best, best >= 1e8 ? "met" : "not met", best_kernel, pcie,
-               best_copy / 1e9, bytes_per_order, limit, 100.0 * best / bound);
+               "reached %.0f%% of it\n",
+               best_batch, best, best >= 1e8 ? "met" : "not met", best_kernel, pcie, best_copy / 1e9, bytes_per_order,
+               limit, 100.0 * best / bound);
     }
     engine_free(e);
     return best > 0 ? 0 : 1;

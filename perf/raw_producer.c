@@ -40,8 +40,12 @@ typedef struct prebuilt {
 static unsigned long long delivered, failed;
 
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
-    (void)rk; (void)opaque;
-    if (m->err) failed++; else delivered++;
+    (void)rk;
+    (void)opaque;
+    if (m->err)
+        failed++;
+    else
+        delivered++;
 }
 
 static void set(rd_kafka_conf_t *conf, const char *name, const char *value) {
@@ -67,11 +71,17 @@ static void keep(void *ctx, topic_id t, const void *key, size_t key_len, const v
     capture *c = ctx;
     if (c->n == c->cap) {
         c->cap = c->cap ? 2 * c->cap : 1 << 20;
-        if (!(c->msgs = realloc(c->msgs, c->cap * sizeof *c->msgs))) { fprintf(stderr, "raw_producer: out of memory\n"); exit(1); }
+        if (!(c->msgs = realloc(c->msgs, c->cap * sizeof *c->msgs))) {
+            fprintf(stderr, "raw_producer: out of memory\n");
+            exit(1);
+        }
     }
     while (c->used + value_len > c->arena_cap) {
         c->arena_cap = c->arena_cap ? 2 * c->arena_cap : 1 << 26;
-        if (!(c->arena = realloc(c->arena, c->arena_cap))) { fprintf(stderr, "raw_producer: out of memory\n"); exit(1); }
+        if (!(c->arena = realloc(c->arena, c->arena_cap))) {
+            fprintf(stderr, "raw_producer: out of memory\n");
+            exit(1);
+        }
     }
     int64_t id = 0;
     for (size_t i = 0; i < key_len && i < 8; i++) id = (int64_t)((uint64_t)id << 8 | ((const unsigned char *)key)[i]);
@@ -84,9 +94,22 @@ static void keep(void *ctx, topic_id t, const void *key, size_t key_len, const v
  * itself (shopstream's own options, into the null sink) with a tap. */
 static prebuilt *build(const char *data_dir, const char *duration, const char *intensity, const char *partitions,
                        char **arena_out, size_t *n_out) {
-    char *argv[] = { "shopstream", "run", "--sink", "null", "-q", "--speed", "max", "--start", "2026-01-01T00:00:00Z",
-                     "--duration", (char *)duration, "--intensity", (char *)intensity, "--partitions",
-                     (char *)partitions, NULL };
+    char *argv[] = { "shopstream",
+                     "run",
+                     "--sink",
+                     "null",
+                     "-q",
+                     "--speed",
+                     "max",
+                     "--start",
+                     "2026-01-01T00:00:00Z",
+                     "--duration",
+                     (char *)duration,
+                     "--intensity",
+                     (char *)intensity,
+                     "--partitions",
+                     (char *)partitions,
+                     NULL };
     static run_config rc;
     cli_command cmd;
     settle_env env;
@@ -98,7 +121,10 @@ static prebuilt *build(const char *data_dir, const char *duration, const char *i
         exit(2);
     }
     capture c = { 0 };
-    if (run_tapped(&rc, keep, &c) != 0) { fprintf(stderr, "raw_producer: the run failed\n"); exit(1); }
+    if (run_tapped(&rc, keep, &c) != 0) {
+        fprintf(stderr, "raw_producer: the run failed\n");
+        exit(1);
+    }
     config_free(&rc);
     *arena_out = c.arena;
     *n_out = c.n;
@@ -125,10 +151,16 @@ int main(int argc, char **argv) {
         case 'm': mock = 1; break;
         case 'd': duration = optarg; break;
         case 'i': intensity = optarg; break;
-        case 'p': partitions = atoi(optarg); partitions_text = optarg; break;
+        case 'p':
+            partitions = atoi(optarg);
+            partitions_text = optarg;
+            break;
         case 'X': {
             char *eq = strchr(optarg, '=');
-            if (!eq) { fprintf(stderr, "raw_producer: -X name=value\n"); return 2; }
+            if (!eq) {
+                fprintf(stderr, "raw_producer: -X name=value\n");
+                return 2;
+            }
             *eq = '\0';
             set(conf, optarg, eq + 1);
             break;
@@ -150,19 +182,26 @@ int main(int argc, char **argv) {
     char err[512], topic_names[TOPIC_COUNT][64];
     rd_kafka_t *host = NULL;
     rd_kafka_mock_cluster_t *mc = NULL;
-    for (int t = 0; t < TOPIC_COUNT; t++) snprintf(topic_names[t], sizeof topic_names[t], "raw.%d.%s", (int)getpid(), topic_suffixes[t]);
+    for (int t = 0; t < TOPIC_COUNT; t++)
+        snprintf(topic_names[t], sizeof topic_names[t], "raw.%d.%s", (int)getpid(), topic_suffixes[t]);
     if (mock) {
         rd_kafka_conf_t *hconf = rd_kafka_conf_new();
         rd_kafka_conf_set(hconf, "log_level", "3", err, sizeof err);
         host = rd_kafka_new(RD_KAFKA_PRODUCER, hconf, err, sizeof err);
         mc = host ? rd_kafka_mock_cluster_new(host, 1) : NULL;
-        if (!mc) { fprintf(stderr, "raw_producer: mock cluster: %s\n", err); return 1; }
+        if (!mc) {
+            fprintf(stderr, "raw_producer: mock cluster: %s\n", err);
+            return 1;
+        }
         brokers = rd_kafka_mock_cluster_bootstraps(mc);
     }
     set(conf, "bootstrap.servers", brokers);
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-    if (!rk) { fprintf(stderr, "raw_producer: %s\n", err); return 1; }
+    if (!rk) {
+        fprintf(stderr, "raw_producer: %s\n", err);
+        return 1;
+    }
     admin_topic topics[TOPIC_COUNT];
     for (int t = 0; t < TOPIC_COUNT; t++) {
         topics[t] = (admin_topic){ topic_names[t], t < TOPIC_FIRST_FACT ? ADMIN_COMPACT : ADMIN_BROKER_DEFAULT };
@@ -182,16 +221,20 @@ int main(int argc, char **argv) {
         const prebuilt *m = &msgs[i];
         unsigned char key[8];
         for (int b = 0; b < 8; b++) key[b] = (unsigned char)((uint64_t)m->key_id >> (56 - 8 * b));
-        if (!facts && m->topic >= TOPIC_FIRST_FACT) { /* dimensions acknowledged before the first fact, as shopstream does */
+        if (!facts &&
+            m->topic >= TOPIC_FIRST_FACT) { /* dimensions acknowledged before the first fact, as shopstream does */
             rd_kafka_flush(rk, 60000);
             facts = 1;
         }
         for (;;) {
-            rd_kafka_resp_err_t e = rd_kafka_producev(rk, RD_KAFKA_V_RKT(rkt[m->topic]), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                                      RD_KAFKA_V_KEY(key, 8), RD_KAFKA_V_VALUE(arena + m->off, m->len),
-                                                      RD_KAFKA_V_TIMESTAMP(m->ts), RD_KAFKA_V_END);
+            rd_kafka_resp_err_t e = rd_kafka_producev(
+                rk, RD_KAFKA_V_RKT(rkt[m->topic]), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, 8),
+                RD_KAFKA_V_VALUE(arena + m->off, m->len), RD_KAFKA_V_TIMESTAMP(m->ts), RD_KAFKA_V_END);
             if (!e) break;
-            if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) { fprintf(stderr, "raw_producer: %s\n", rd_kafka_err2str(e)); return 1; }
+            if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                fprintf(stderr, "raw_producer: %s\n", rd_kafka_err2str(e));
+                return 1;
+            }
             rd_kafka_poll(rk, 5);
         }
         bytes += m->len + 8;
@@ -199,7 +242,8 @@ int main(int argc, char **argv) {
     }
     rd_kafka_flush(rk, 120000);
     double secs = wall_now_s() - t0;
-    printf("raw_producer: %llu delivered, %llu failed, %.3f s, %.0f msgs/s, %.1f MB/s (the run's %zu messages, prebuilt)\n",
+    printf("raw_producer: %llu delivered, %llu failed, %.3f s, %.0f msgs/s, %.1f MB/s (the run's %zu messages, "
+           "prebuilt)\n",
            delivered, failed, secs, (double)delivered / secs, (double)bytes / secs / 1e6, n);
     for (int t = 0; t < TOPIC_COUNT; t++) rd_kafka_topic_destroy(rkt[t]);
     rd_kafka_destroy(rk);

@@ -66,11 +66,16 @@ int main(int argc, char **argv) {
         code = EXIT_DONE;
     } else {
         env.probe_gpu = cmd == CLI_RUN;
-        if (config_settle(&rc, &env, errstr, sizeof errstr) != 0) report_line(stderr, errstr);
-        else if (cmd == CLI_RUN) code = run_command(&rc);
-        else if (cmd == CLI_EXPECT) code = expect_command(&rc);
-        else if (cmd == CLI_VERIFY) code = verify_command(&rc);
-        else code = plan_command(&rc);
+        if (config_settle(&rc, &env, errstr, sizeof errstr) != 0)
+            report_line(stderr, errstr);
+        else if (cmd == CLI_RUN)
+            code = run_command(&rc);
+        else if (cmd == CLI_EXPECT)
+            code = expect_command(&rc);
+        else if (cmd == CLI_VERIFY)
+            code = verify_command(&rc);
+        else
+            code = plan_command(&rc);
     }
     config_free(&rc);
     return code;

@@ -18,14 +18,14 @@
 
 #include "support.h"
 
-const char *const readback_topic_suffix[TOPICS] = { "customers", "products", "campaigns", "orders", "order_items",
-                                                     "payments", "shipments" };
+const char *const readback_topic_suffix[TOPICS] = { "customers",   "products", "campaigns", "orders",
+                                                    "order_items", "payments", "shipments" };
 const char *const readback_schema_file[TOPICS] = {
-    "schemas/customers.avsc", "schemas/products.avsc", "schemas/campaigns.avsc",
-    "schemas/orders.avsc", "schemas/order_items.avsc", "schemas/payments.avsc", "schemas/shipments.avsc",
+    "schemas/customers.avsc",   "schemas/products.avsc", "schemas/campaigns.avsc", "schemas/orders.avsc",
+    "schemas/order_items.avsc", "schemas/payments.avsc", "schemas/shipments.avsc",
 };
-const char *const readback_key_field[TOPICS] = { "customer_id", "product_id", "campaign_id", "order_id", "order_id",
-                                                  "order_id", "order_id" };
+const char *const readback_key_field[TOPICS] = { "customer_id", "product_id", "campaign_id", "order_id",
+                                                 "order_id",    "order_id",   "order_id" };
 
 /* ---- time ------------------------------------------------------------------ */
 
@@ -82,7 +82,7 @@ rd_kafka_t *readback_new_reader(const char *addr, const char *group, const char 
         { "enable.partition.eof", "true" },
         { "allow.auto.create.topics", "false" }, /* a missing topic is an error, not a new topic */
         { "check.crcs", "true" },
-        { "group.id", group ? group_id : NULL },  /* needed by assign(); nothing is committed */
+        { "group.id", group ? group_id : NULL }, /* needed by assign(); nothing is committed */
         { "log_level", log_level },
     };
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -106,7 +106,10 @@ void readback_close_reader(rd_kafka_t *rk) {
 
 int32_t readback_partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms, rd_kafka_resp_err_t *err) {
     rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
-    if (!rkt) { *err = rd_kafka_last_error(); return -1; }
+    if (!rkt) {
+        *err = rd_kafka_last_error();
+        return -1;
+    }
     const struct rd_kafka_metadata *md = NULL;
     *err = rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms);
     rd_kafka_topic_destroy(rkt);
@@ -117,12 +120,14 @@ int32_t readback_partition_count(rd_kafka_t *rk, const char *topic, int timeout_
     return n;
 }
 
-uint64_t readback_read_topic(rd_kafka_t *rk, const char *topic, int32_t partitions, int timeout_ms,
-                             double deadline_s, const char *low_not_0, readback_visitor visit, void *ctx,
-                             char *problem, size_t cap) {
+uint64_t readback_read_topic(rd_kafka_t *rk, const char *topic, int32_t partitions, int timeout_ms, double deadline_s,
+                             const char *low_not_0, readback_visitor visit, void *ctx, char *problem, size_t cap) {
     int64_t *high = calloc((size_t)partitions, sizeof *high);
     int *done = calloc((size_t)partitions, sizeof *done);
-    if (!high || !done) { free(high); free(done); }
+    if (!high || !done) {
+        free(high);
+        free(done);
+    }
     cr_assert(high && done, "out of memory");
     rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(partitions);
     problem[0] = '\0';
@@ -130,7 +135,8 @@ uint64_t readback_read_topic(rd_kafka_t *rk, const char *topic, int32_t partitio
     for (int32_t p = 0; p < partitions && !problem[0]; p++) {
         int64_t low = 0;
         rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(rk, topic, p, &low, &high[p], timeout_ms);
-        if (err) snprintf(problem, cap, "watermarks of partition %d: %s", (int)p, rd_kafka_err2str(err));
+        if (err)
+            snprintf(problem, cap, "watermarks of partition %d: %s", (int)p, rd_kafka_err2str(err));
         else if (low_not_0 && low != 0)
             snprintf(problem, cap, "partition %d starts at offset %" PRId64 ", not 0%s", (int)p, low, low_not_0);
         done[p] = high[p] <= low;
@@ -152,13 +158,19 @@ uint64_t readback_read_topic(rd_kafka_t *rk, const char *topic, int32_t partitio
         int32_t p = m->partition;
         int ours = m->rkt && strcmp(rd_kafka_topic_name(m->rkt), topic) == 0 && p >= 0 && p < partitions;
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            if (ours && !done[p]) { done[p] = 1; pending--; }
+            if (ours && !done[p]) {
+                done[p] = 1;
+                pending--;
+            }
         } else if (m->err) {
             snprintf(problem, cap, "partition %d: %s", (int)p, rd_kafka_message_errstr(m));
         } else if (ours && !done[p] && m->offset < high[p]) {
             visit(ctx, m, partitions);
             n++;
-            if (m->offset + 1 >= high[p]) { done[p] = 1; pending--; }
+            if (m->offset + 1 >= high[p]) {
+                done[p] = 1;
+                pending--;
+            }
         }
         rd_kafka_message_destroy(m);
     }
@@ -258,7 +270,9 @@ pid_t readback_spawn(const char *bin, const char *const *args, const char *out_p
         int o = out_path ? open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644) : n;
         int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (n < 0 || o < 0 || e < 0) _exit(127);
-        dup2(n, 0); dup2(o, 1); dup2(e, 2);
+        dup2(n, 0);
+        dup2(o, 1);
+        dup2(e, 2);
         size_t argc = 0;
         while (args[argc]) argc++;
         char **argv = calloc(argc + 2, sizeof *argv);

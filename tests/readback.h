@@ -24,8 +24,8 @@ extern const char *const readback_schema_file[TOPICS]; /* "schemas/NAME.avsc" */
 extern const char *const readback_key_field[TOPICS];   /* the field a key is made of */
 
 /* ---- time ---- */
-double readback_now_s(void);           /* CLOCK_MONOTONIC, in seconds */
-void readback_sleep_s(double s);       /* nothing when s <= 0 */
+double readback_now_s(void);     /* CLOCK_MONOTONIC, in seconds */
+void readback_sleep_s(double s); /* nothing when s <= 0 */
 
 /* ---- findings: every violation of a claim counted, the first described ---- */
 typedef struct readback_finding {
@@ -64,9 +64,8 @@ typedef void (*readback_visitor)(void *ctx, const rd_kafka_message_t *m, int32_t
  * deadline_s) stops it and is described in problem (else ""). low_not_0: when
  * not NULL, a partition whose low watermark is not 0 is a problem, "partition
  * P starts at offset O, not 0" followed by low_not_0. */
-uint64_t readback_read_topic(rd_kafka_t *rk, const char *topic, int32_t partitions, int timeout_ms,
-                             double deadline_s, const char *low_not_0, readback_visitor visit, void *ctx,
-                             char *problem, size_t cap);
+uint64_t readback_read_topic(rd_kafka_t *rk, const char *topic, int32_t partitions, int timeout_ms, double deadline_s,
+                             const char *low_not_0, readback_visitor visit, void *ctx, char *problem, size_t cap);
 
 /* 0 and *id when the key is 8 bytes, read as a big-endian id; else -1. */
 int readback_key_id(const rd_kafka_message_t *m, int64_t *id);

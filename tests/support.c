@@ -31,7 +31,10 @@ void support_run(const char *const *args, run_result *out) {
     const char *bin = getenv("SHOPSTREAM_BIN");
     memset(out, 0, sizeof *out);
     out->exit_code = -1;
-    if (!bin) { snprintf(out->stderr_text, sizeof out->stderr_text, "SHOPSTREAM_BIN is not set"); return; }
+    if (!bin) {
+        snprintf(out->stderr_text, sizeof out->stderr_text, "SHOPSTREAM_BIN is not set");
+        return;
+    }
     char err_path[512], out_path[512];
     support_tmp_path("stderr", err_path, sizeof err_path);
     support_tmp_path("stdout", out_path, sizeof out_path);
@@ -41,7 +44,9 @@ void support_run(const char *const *args, run_result *out) {
         int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int n = open("/dev/null", O_RDONLY);
         if (e < 0 || o < 0 || n < 0) _exit(127);
-        dup2(n, 0); dup2(o, 1); dup2(e, 2);
+        dup2(n, 0);
+        dup2(o, 1);
+        dup2(e, 2);
         size_t argc = 0;
         while (args[argc]) argc++;
         char **argv = calloc(argc + 2, sizeof *argv);
@@ -53,9 +58,15 @@ void support_run(const char *const *args, run_result *out) {
     int status = 0;
     if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status)) out->exit_code = WEXITSTATUS(status);
     int fd = open(err_path, O_RDONLY);
-    if (fd >= 0) { slurp(fd, out->stderr_text, sizeof out->stderr_text); close(fd); }
+    if (fd >= 0) {
+        slurp(fd, out->stderr_text, sizeof out->stderr_text);
+        close(fd);
+    }
     fd = open(out_path, O_RDONLY);
-    if (fd >= 0) { slurp(fd, out->stdout_text, sizeof out->stdout_text); close(fd); }
+    if (fd >= 0) {
+        slurp(fd, out->stdout_text, sizeof out->stdout_text);
+        close(fd);
+    }
     unlink(err_path);
     unlink(out_path);
 }
@@ -84,8 +95,8 @@ uint64_t support_stat(const json_t *stats, const char *name) {
 uint64_t support_digest(const json_t *stats, const char *name) {
     const char *hex = json_string_value(json_object_get(stats, name));
     unsigned long long v = 0;
-    cr_assert(hex && strlen(hex) == 16 && sscanf(hex, "%16llx", &v) == 1, "%s: expected 16 hex digits, got %s",
-              name, hex ? hex : "none");
+    cr_assert(hex && strlen(hex) == 16 && sscanf(hex, "%16llx", &v) == 1, "%s: expected 16 hex digits, got %s", name,
+              hex ? hex : "none");
     return (uint64_t)v;
 }
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 typedef struct run_result {
-    int exit_code;       /* -1 if it did not exit normally */
+    int exit_code; /* -1 if it did not exit normally */
     char stderr_text[16384];
     char stdout_text[16384];
 } run_result;

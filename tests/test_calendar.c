@@ -32,8 +32,8 @@ static size_t drain(calendar *c, int64_t release, uint64_t tie, int64_t *last_t,
         const pending_msg *m = calendar_peek(c);
         cr_assert_not_null(m);
         cr_assert(m->ref.release_ms > *last_t || (m->ref.release_ms == *last_t && m->ref.tie > *last_tie),
-                  "(%" PRId64 ", %" PRIu64 ") after (%" PRId64 ", %" PRIu64 ")", m->ref.release_ms, m->ref.tie,
-                  *last_t, *last_tie);
+                  "(%" PRId64 ", %" PRIu64 ") after (%" PRId64 ", %" PRIu64 ")", m->ref.release_ms, m->ref.tie, *last_t,
+                  *last_tie);
         cr_assert_eq(m->ref.value_len, m->ref.tie % 40 + 1);
         for (size_t i = 0; i < m->ref.value_len; i++) cr_assert_eq(m->value[i], (char)(m->ref.tie + i));
         *last_t = m->ref.release_ms;
@@ -75,10 +75,10 @@ Test(calendar, orders_equal_times_by_tie_and_a_bucket_reached_twice) {
     calendar c = { 0 };
     int64_t base = (int64_t)CALENDAR_BUCKET_MS * 1000, last_t = INT64_MIN;
     uint64_t last_tie = 0;
-    for (uint64_t tie = 50; tie > 0; tie--) push(&c, base + 5, tie);      /* one ms, ties reversed */
+    for (uint64_t tie = 50; tie > 0; tie--) push(&c, base + 5, tie); /* one ms, ties reversed */
     for (uint64_t tie = 100; tie > 50; tie--) push(&c, base + 3 + (int64_t)(tie % 2) * 2, tie);
     cr_assert_eq(drain(&c, base + 5, 20, &last_t, &last_tie), 25 + 19); /* all of base+3, half of base+5 */
-    push(&c, base + 5, 1000);                                      /* for the bucket being read: the soon heap */
+    push(&c, base + 5, 1000);                                           /* for the bucket being read: the soon heap */
     push(&c, base + 6, 1);
     cr_assert_eq(drain(&c, INT64_MAX, UINT64_MAX, &last_t, &last_tie), 31 + 25 + 2);
     cr_assert_eq(last_t, base + 6);

@@ -18,8 +18,8 @@ static void expect_usage_error(const char *const *args, const char *message) {
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 2, "%s: exit %d, stderr: %s", args[0], r.exit_code, r.stderr_text);
     cr_assert(strstr(r.stderr_text, message) != NULL, "expected '%s' in: %s", message, r.stderr_text);
-    cr_assert(strchr(r.stderr_text, '\n') == r.stderr_text + strlen(r.stderr_text) - 1,
-              "expected one line, got: %s", r.stderr_text);
+    cr_assert(strchr(r.stderr_text, '\n') == r.stderr_text + strlen(r.stderr_text) - 1, "expected one line, got: %s",
+              r.stderr_text);
     cr_assert(strstr(r.stderr_text, "produced") == NULL, "something was published: %s", r.stderr_text);
 }
 
@@ -28,8 +28,9 @@ Test(cli, help_lists_commands_and_options) {
     const char *args[] = { "--help", NULL };
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 0);
-    const char *must[] = { "Usage: shopstream", "run", "plan", "  expect ", "  verify ", "--brokers", "-X name=value",
-                           "--speed", "--stats-json", "--keep-broker", "--window", "--watermarks", "Exit codes" };
+    const char *must[] = { "Usage: shopstream", "run",           "plan",      "  expect ",    "  verify ",
+                           "--brokers",         "-X name=value", "--speed",   "--stats-json", "--keep-broker",
+                           "--window",          "--watermarks",  "Exit codes" };
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
         cr_assert(strstr(r.stdout_text, must[i]) != NULL, "--help lacks '%s'", must[i]);
 }
@@ -43,9 +44,12 @@ Test(cli, help_shows_every_flag_of_the_option_table_with_its_default) {
     for (size_t i = 0; i < options_count; i++) {
         const option_spec *o = &options_table[i];
         char want[128];
-        if (o->flag) snprintf(want, sizeof want, "--%s", o->flag);
-        else if (o->short_flag) snprintf(want, sizeof want, "-%c", o->short_flag);
-        else continue;
+        if (o->flag)
+            snprintf(want, sizeof want, "--%s", o->flag);
+        else if (o->short_flag)
+            snprintf(want, sizeof want, "-%c", o->short_flag);
+        else
+            continue;
         flags++;
         cr_assert(strstr(r.stdout_text, want) != NULL, "--help lacks %s", want);
     }
@@ -93,10 +97,14 @@ Test(cli, the_option_reference_has_one_line_for_every_row_of_the_option_table) {
         char prefix[160], line[4096], setting[160];
         /* The flag cell opens the line ("| `-c, --config" then " FILE`" or
          * "`"): --shard is not --shards, --help not --help-markdown. */
-        if (o->flag && o->short_flag) snprintf(prefix, sizeof prefix, "| `-%c, --%s", o->short_flag, o->flag);
-        else if (o->flag) snprintf(prefix, sizeof prefix, "| `--%s", o->flag);
-        else if (o->short_flag) snprintf(prefix, sizeof prefix, "| `-%c", o->short_flag);
-        else snprintf(prefix, sizeof prefix, "|  | `%s` |", o->path);
+        if (o->flag && o->short_flag)
+            snprintf(prefix, sizeof prefix, "| `-%c, --%s", o->short_flag, o->flag);
+        else if (o->flag)
+            snprintf(prefix, sizeof prefix, "| `--%s", o->flag);
+        else if (o->short_flag)
+            snprintf(prefix, sizeof prefix, "| `-%c", o->short_flag);
+        else
+            snprintf(prefix, sizeof prefix, "|  | `%s` |", o->path);
         int n = lines_starting(md, prefix, o->flag || o->short_flag ? " `" : " ", line, sizeof line);
         cr_assert_eq(n, 1, "docs/options.md has %d lines for row %zu (%s), expected one starting '%s'", n, i,
                      o->flag ? o->flag : o->path, prefix);
@@ -206,21 +214,28 @@ Test(cli, expect_prints_one_json_document_with_a_window_per_hour) {
  * _by_ part, then _name; dropped_by_watermark.W is dropped_watermark_Wms. */
 static void csv_column_of(const char *key, const char *name, char *buf, size_t cap) {
     const char *by = strstr(key, "_by_");
-    if (!name) snprintf(buf, cap, "%s", key);
-    else if (strcmp(key, "dropped_by_watermark") == 0) snprintf(buf, cap, "dropped_watermark_%sms", name);
-    else snprintf(buf, cap, "%.*s_%s", by ? (int)(by - key) : (int)strlen(key), key, name);
+    if (!name)
+        snprintf(buf, cap, "%s", key);
+    else if (strcmp(key, "dropped_by_watermark") == 0)
+        snprintf(buf, cap, "dropped_watermark_%sms", name);
+    else
+        snprintf(buf, cap, "%.*s_%s", by ? (int)(by - key) : (int)strlen(key), key, name);
 }
 
 #define CELLS_MAX 256
-typedef struct flat_value { char column[96], value[64], json[96]; } flat_value;
+typedef struct flat_value {
+    char column[96], value[64], json[96];
+} flat_value;
 
 /* x, the JSON value key (or key.name in a breakdown), into f. */
 static void flat_add(flat_value *f, const char *key, const char *name, const json_t *x) {
     snprintf(f->json, sizeof f->json, "%s%s%s", key, name ? "." : "", name ? name : "");
     cr_assert(json_is_integer(x) || json_is_string(x), "JSON %s: not a number or a string", f->json);
     csv_column_of(key, name, f->column, sizeof f->column);
-    if (json_is_string(x)) snprintf(f->value, sizeof f->value, "%s", json_string_value(x));
-    else snprintf(f->value, sizeof f->value, "%" JSON_INTEGER_FORMAT, json_integer_value(x));
+    if (json_is_string(x))
+        snprintf(f->value, sizeof f->value, "%s", json_string_value(x));
+    else
+        snprintf(f->value, sizeof f->value, "%" JSON_INTEGER_FORMAT, json_integer_value(x));
 }
 
 /* A JSON window's values, flattened, each under its CSV column; how many. */
@@ -230,11 +245,13 @@ static size_t flatten_window(json_t *win, flat_value *out) {
     json_t *v, *x;
     json_object_foreach(win, key, v) {
         cr_assert_lt(n, CELLS_MAX, "more than %d values in a window", CELLS_MAX);
-        if (!json_is_object(v)) flat_add(&out[n++], key, NULL, v);
-        else json_object_foreach(v, name, x) {
-            cr_assert_lt(n, CELLS_MAX, "more than %d values in a window", CELLS_MAX);
-            flat_add(&out[n++], key, name, x);
-        }
+        if (!json_is_object(v))
+            flat_add(&out[n++], key, NULL, v);
+        else
+            json_object_foreach(v, name, x) {
+                cr_assert_lt(n, CELLS_MAX, "more than %d values in a window", CELLS_MAX);
+                flat_add(&out[n++], key, name, x);
+            }
     }
     return n;
 }
@@ -251,17 +268,33 @@ static size_t split(char *text, const char *sep, char **parts) {
 }
 
 Test(cli, expect_csv_has_every_json_window_value_in_a_column_of_its_own_and_no_other_column) {
-    const char *json_args[] = { "expect", "--start", "2026-11-01T00:00:00Z", "--duration", "2h", "--top", "1",
-                                "--watermarks", "0s,1m", "--late-share", "0.05", "--late-max", "10m",
-                                "--duplicate-share", "0.05", NULL };
-    const char *csv_args[] = { "expect", "--start", "2026-11-01T00:00:00Z", "--duration", "2h", "--top", "1",
-                               "--watermarks", "0s,1m", "--late-share", "0.05", "--late-max", "10m",
-                               "--duplicate-share", "0.05", "--csv", NULL };
+    const char *json_args[] = {
+        "expect",       "--start", "2026-11-01T00:00:00Z", "--duration", "2h",         "--top", "1",
+        "--watermarks", "0s,1m",   "--late-share",         "0.05",       "--late-max", "10m",   "--duplicate-share",
+        "0.05",         NULL
+    };
+    const char *csv_args[] = { "expect",
+                               "--start",
+                               "2026-11-01T00:00:00Z",
+                               "--duration",
+                               "2h",
+                               "--top",
+                               "1",
+                               "--watermarks",
+                               "0s,1m",
+                               "--late-share",
+                               "0.05",
+                               "--late-max",
+                               "10m",
+                               "--duplicate-share",
+                               "0.05",
+                               "--csv",
+                               NULL };
     run_result js, cs;
     support_run(json_args, &js);
     support_run(csv_args, &cs);
-    cr_assert(js.exit_code == 0 && cs.exit_code == 0, "exit %d, %d: %s%s", js.exit_code, cs.exit_code,
-              js.stderr_text, cs.stderr_text);
+    cr_assert(js.exit_code == 0 && cs.exit_code == 0, "exit %d, %d: %s%s", js.exit_code, cs.exit_code, js.stderr_text,
+              cs.stderr_text);
     json_error_t err;
     json_t *doc = json_loads(js.stdout_text, 0, &err), *windows = json_object_get(doc, "windows");
     cr_assert(json_is_array(windows), "not JSON with windows (%s): %.200s", err.text, js.stdout_text);
@@ -303,8 +336,7 @@ Test(cli, expect_column_table_covers_every_counter_of_a_window_once_under_distin
         cr_assert_eq(c->offset % sizeof(int64_t), 0, "%s: not at a counter", c->key);
         for (size_t i = 0; i < c->count; i++) {
             size_t at = c->offset / sizeof(int64_t) + i;
-            cr_assert(at < COUNTERS && covered[at]++ == 0, "%s: counter %zu is past the window or taken", c->key,
-                      at);
+            cr_assert(at < COUNTERS && covered[at]++ == 0, "%s: counter %zu is past the window or taken", c->key, at);
         }
     }
     for (size_t at = 0; at < COUNTERS; at++)
@@ -313,7 +345,8 @@ Test(cli, expect_column_table_covers_every_counter_of_a_window_once_under_distin
 
 Test(cli, bad_option_values_are_usage_errors) {
     const char *speed[] = { "run", "--speed", "fast", NULL };
-    expect_usage_error(speed, "shopstream: --speed: expected max, realtime or a number of simulated seconds per second, got fast\n");
+    expect_usage_error(
+        speed, "shopstream: --speed: expected max, realtime or a number of simulated seconds per second, got fast\n");
     const char *duration[] = { "run", "--duration", "5x", NULL };
     expect_usage_error(duration, "shopstream: --duration: expected a duration such as 90m, 6h or 2d, got 5x\n");
     const char *unknown[] = { "run", "--frobnicate", NULL };
@@ -332,7 +365,8 @@ Test(cli, bad_option_values_are_usage_errors) {
 
 Test(cli, unknown_librdkafka_property_is_a_usage_error) {
     const char *args[] = { "run", "-q", "-X", "no.such.property=1", NULL };
-    expect_usage_error(args, "shopstream: -X no.such.property=***: No such configuration property: \"no.such.property\"\n");
+    expect_usage_error(args,
+                       "shopstream: -X no.such.property=***: No such configuration property: \"no.such.property\"\n");
 }
 
 Test(cli, bad_config_file_is_named_with_its_line) {
@@ -349,7 +383,8 @@ Test(cli, schema_missing_a_contract_field_is_refused) {
     char dir[512], src[512], dst[600], cmd[4096];
     support_tmp_path("schemas", dir, sizeof dir);
     support_source_path("schemas", src, sizeof src);
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp '%s'/*.avsc '%s'/ && sed -i 's/\"total_cents\"/\"grand_total\"/' '%s/orders.avsc'",
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s' && cp '%s'/*.avsc '%s'/ && sed -i 's/\"total_cents\"/\"grand_total\"/' '%s/orders.avsc'",
              dir, src, dir, dir);
     cr_assert_eq(system(cmd), 0);
     snprintf(dst, sizeof dst, "%s/orders.avsc: field 'total_cents' is missing", dir);
@@ -373,10 +408,13 @@ static void schemas_with_extra_fields(const char *tag, int n, char *dir, size_t 
     char src[512], cmd[4096];
     support_tmp_path(tag, dir, cap);
     support_source_path("schemas", src, sizeof src);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && cp '%s'/*.avsc '%s'/ && python3 -c \""
-             "import json; p='%s/orders.avsc'; s=json.load(open(p)); "
-             "s['fields'] += [{'name': 'extra_%%d' %% i, 'type': ['null', 'long'], 'default': None} for i in range(%d)]; "
-             "json.dump(s, open(p, 'w'))\"", dir, dir, src, dir, dir, n);
+    snprintf(
+        cmd, sizeof cmd,
+        "rm -rf '%s' && mkdir -p '%s' && cp '%s'/*.avsc '%s'/ && python3 -c \""
+        "import json; p='%s/orders.avsc'; s=json.load(open(p)); "
+        "s['fields'] += [{'name': 'extra_%%d' %% i, 'type': ['null', 'long'], 'default': None} for i in range(%d)]; "
+        "json.dump(s, open(p, 'w'))\"",
+        dir, dir, src, dir, dir, n);
     cr_assert_eq(system(cmd), 0, "%s", cmd);
 }
 
@@ -384,8 +422,8 @@ Test(cli, a_schema_with_thousands_of_extra_fields_runs_to_the_end_or_is_refused_
     char dir[512], stats[512];
     schemas_with_extra_fields("extra4100", 4100, dir, sizeof dir);
     support_tmp_path("extra.json", stats, sizeof stats);
-    const char *ok[] = { "run", "--sink", "null", "--duration", "1h", "--schema-dir", dir, "-q", "--stats-json", stats,
-                         NULL };
+    const char *ok[] = { "run", "--sink", "null",         "--duration", "1h", "--schema-dir",
+                         dir,   "-q",     "--stats-json", stats,        NULL };
     run_result r;
     support_run(ok, &r);
     cr_assert_eq(r.exit_code, 0, "4100 extra optional fields (values over 4 KiB): %s", r.stderr_text);

@@ -14,8 +14,7 @@
 #include "support.h"
 
 static settle_env test_env(int64_t now_ms) {
-    return (settle_env){ .data_dir = getenv("SHOPSTREAM_SOURCE_DIR"), .now_ms = now_ms, .cores = 2,
-                         .probe_gpu = 0 };
+    return (settle_env){ .data_dir = getenv("SHOPSTREAM_SOURCE_DIR"), .now_ms = now_ms, .cores = 2, .probe_gpu = 0 };
 }
 
 /* Loads text as a config file and settles it; returns the status, err filled. */

@@ -12,14 +12,16 @@
 #include "base/partition.h"
 #include "support.h"
 
-typedef struct digest_run { uint64_t digest, order_digest, orders, messages; } digest_run;
+typedef struct digest_run {
+    uint64_t digest, order_digest, orders, messages;
+} digest_run;
 
 static digest_run run_null(const char *threads, const char *batch, const char *speed, const char *shard) {
     char stats[512];
     support_tmp_path("stats", stats, sizeof stats);
-    const char *args[] = { "run", "-s", "flash_sale", "--sink", "null", "--duration", "6h", "--intensity", "20",
-                           "--threads", threads, "--batch-orders", batch, "--speed", speed, "--shard", shard,
-                           "-q", "--stats-json", stats, NULL };
+    const char *args[] = { "run",         "-s",      "flash_sale", "--sink", "null",           "--duration", "6h",
+                           "--intensity", "20",      "--threads",  threads,  "--batch-orders", batch,        "--speed",
+                           speed,         "--shard", shard,        "-q",     "--stats-json",   stats,        NULL };
     run_result r;
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 0, "exit %d: %s", r.exit_code, r.stderr_text);
@@ -35,8 +37,8 @@ Test(determinism, digest_is_the_same_for_any_thread_count_batch_size_and_speed) 
     digest_run ref = run_null("1", "4096", "max", "0/1");
     cr_assert_gt(ref.orders, 5000u);
     const char *variants[][3] = {
-        { "2", "4096", "max" }, { "8", "4096", "max" }, { "2", "1", "max" }, { "8", "333", "max" },
-        { "2", "1000", "86400" }, /* 6 simulated hours paced into 0.25 s */
+        { "2", "4096", "max" }, { "8", "4096", "max" },   { "2", "1", "max" },
+        { "8", "333", "max" },  { "2", "1000", "86400" }, /* 6 simulated hours paced into 0.25 s */
     };
     for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
         digest_run d = run_null(variants[i][0], variants[i][1], variants[i][2], "0/1");
@@ -72,15 +74,22 @@ Test(determinism, bad_shard_is_a_usage_error) {
     run_result r;
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 2);
-    cr_assert(strstr(r.stderr_text, "shopstream: --shard: expected I/N with 0 <= I < N <= 1000000 (e.g. 0/4), or auto, got 3/3\n") != NULL, "%s", r.stderr_text);
+    cr_assert(strstr(r.stderr_text,
+                     "shopstream: --shard: expected I/N with 0 <= I < N <= 1000000 (e.g. 0/4), or auto, got 3/3\n") !=
+                  NULL,
+              "%s", r.stderr_text);
 }
 
 Test(determinism, the_partitioner_is_kafkas_murmur2) {
     /* librdkafka src/rdmurmur2.c, java_murmur2_results: what the Java client computes. */
-    static const struct { const char *key; uint32_t hash; } vectors[] = {
-        { "kafka", 0xd067cf64u }, { "giberish123456789", 0x8f552b0cu }, { "1234", 0x9fc97b14u },
-        { "234", 0xe7c009cau }, { "34", 0x873930dau }, { "4", 0x5a4b5ca1u }, { "", 0x106e08d9u },
-        { "PreAmbleWillBeRemoved,ThePrePartThatIs", 0x78424f1cu },
+    static const struct {
+        const char *key;
+        uint32_t hash;
+    } vectors[] = {
+        { "kafka", 0xd067cf64u }, { "giberish123456789", 0x8f552b0cu },
+        { "1234", 0x9fc97b14u },  { "234", 0xe7c009cau },
+        { "34", 0x873930dau },    { "4", 0x5a4b5ca1u },
+        { "", 0x106e08d9u },      { "PreAmbleWillBeRemoved,ThePrePartThatIs", 0x78424f1cu },
     };
     for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++)
         cr_expect_eq(partition_murmur2(vectors[i].key, strlen(vectors[i].key)), vectors[i].hash, "%s", vectors[i].key);

@@ -17,8 +17,10 @@
 static json_t *run_to_stats(const char *sink, const char *threads, const char *batch, const char *speed) {
     char stats[512];
     support_tmp_path("stats", stats, sizeof stats);
-    const char *args[] = { "run", "--sink", sink, "--duration", "6h", "--intensity", "20", "--threads", threads,
-                           "--batch-orders", batch, "--speed", speed, "-q", "--stats-json", stats, NULL };
+    const char *args[] = { "run",         "--sink",  sink,        "--duration", "6h",
+                           "--intensity", "20",      "--threads", threads,      "--batch-orders",
+                           batch,         "--speed", speed,       "-q",         "--stats-json",
+                           stats,         NULL };
     run_result r;
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 0, "shopstream run --sink %s exited %d: %s", sink, r.exit_code, r.stderr_text);
@@ -42,9 +44,8 @@ Test(embedded, kafka_and_null_sinks_publish_the_same_content) {
     cr_assert_eq(support_stat(k, "failed"), 0u);
     uint64_t lives = support_topic_delivered(k, "shop.payments") + support_topic_delivered(k, "shop.shipments");
     cr_assert_gt(support_topic_delivered(k, "shop.payments"), support_stat(k, "orders") / 2);
-    cr_assert_eq(support_stat(k, "messages"),
-                 support_stat(k, "orders") + support_stat(k, "order_items") + lives + 15000 +
-                     support_topic_delivered(k, "shop.products") + 4);
+    cr_assert_eq(support_stat(k, "messages"), support_stat(k, "orders") + support_stat(k, "order_items") + lives +
+                                                  15000 + support_topic_delivered(k, "shop.products") + 4);
     cr_assert_gt(support_topic_delivered(k, "shop.products"), 500u, "no product changed in a day");
     cr_assert_eq(support_topic_delivered(k, "shop.customers"), 15000u);
     json_decref(n);
@@ -61,8 +62,7 @@ Test(embedded, paced_run_holds_to_the_schedule_and_keeps_the_content) {
     json_t *early = json_object_get(paced, "early_handoffs");
     cr_assert(json_is_integer(early), "a paced run reports early_handoffs");
     cr_assert_eq(json_integer_value(early), 0, "%lld messages handed over early, up to %.3f ms before their time",
-                 (long long)json_integer_value(early),
-                 json_real_value(json_object_get(paced, "early_by_max_ms")));
+                 (long long)json_integer_value(early), json_real_value(json_object_get(paced, "early_by_max_ms")));
     /* The run takes the schedule's time: no less (the last messages are due
      * at the end of the 6 hours), and no much more (the facts at no less
      * than 75% of the scheduled rate, and startup and drain within 1.5 s:
@@ -79,8 +79,8 @@ Test(embedded, paced_run_holds_to_the_schedule_and_keeps_the_content) {
     json_t *late = json_object_get(paced, "lateness_ms");
     double p50 = json_real_value(json_object_get(late, "p50")), p99 = json_real_value(json_object_get(late, "p99")),
            max = json_real_value(json_object_get(late, "max"));
-    cr_assert(p50 <= p99 && p99 <= max && p50 <= 10 && p99 <= 100 && max <= 250,
-              "lateness p50 %g, p99 %g, max %g ms", p50, p99, max);
+    cr_assert(p50 <= p99 && p99 <= max && p50 <= 10 && p99 <= 100 && max <= 250, "lateness p50 %g, p99 %g, max %g ms",
+              p50, p99, max);
     json_decref(fast);
     json_decref(paced);
 }
@@ -126,8 +126,8 @@ Test(embedded, rate_picks_the_intensity_that_gives_that_many_messages) {
      * not a timing: the same on a loaded machine. */
     char stats[512];
     support_tmp_path("stats", stats, sizeof stats);
-    const char *args[] = { "run", "--sink", "null", "--rate", "2000", "--duration", "5s", "-q",
-                            "--stats-json", stats, NULL };
+    const char *args[] = { "run", "--sink", "null",         "--rate", "2000", "--duration",
+                           "5s",  "-q",     "--stats-json", stats,    NULL };
     run_result r;
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
@@ -152,8 +152,8 @@ Test(embedded, a_run_that_cannot_keep_up_says_it_is_falling_behind) {
     /* 30 simulated days (about 30 million messages) at 10^9x: the schedule
      * asks for the whole run in 3 ms, which no machine does; more than a
      * second behind, it says so rather than stretching time. */
-    const char *args[] = { "run", "--sink", "null", "--duration", "30d", "--intensity", "60", "--speed", "1000000000",
-                           "--customers", "100", "--products", "10", NULL };
+    const char *args[] = { "run",     "--sink",     "null",        "--duration", "30d",        "--intensity", "60",
+                           "--speed", "1000000000", "--customers", "100",        "--products", "10",          NULL };
     run_result r;
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);

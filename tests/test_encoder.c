@@ -63,7 +63,7 @@ Test(encoder, direct_writer_matches_avro_c_for_every_order_and_item) {
     char schemas[512];
     support_source_path("schemas", schemas, sizeof schemas);
     compare_all("baseline", 42, schemas);
-    compare_all("black_friday", 7, schemas);     /* campaigns: the union's long branch */
+    compare_all("black_friday", 7, schemas); /* campaigns: the union's long branch */
     compare_all("payment_outage", 1234567, schemas);
     compare_all("viral_moment,payment_outage", UINT64_C(0xfedcba9876543210), schemas);
 }
@@ -72,9 +72,11 @@ Test(encoder, reordered_enum_symbols_are_still_mapped_by_name) {
     char dir[512], src[512], cmd[4096];
     support_tmp_path("schemas", dir, sizeof dir);
     support_source_path("schemas", src, sizeof src);
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp '%s'/*.avsc '%s'/ && "
-             "sed -i 's/\"web\", \"mobile_web\", \"mobile_app\"/\"mobile_app\", \"web\", \"mobile_web\"/' '%s/orders.avsc'",
-             dir, src, dir, dir);
+    snprintf(
+        cmd, sizeof cmd,
+        "mkdir -p '%s' && cp '%s'/*.avsc '%s'/ && "
+        "sed -i 's/\"web\", \"mobile_web\", \"mobile_app\"/\"mobile_app\", \"web\", \"mobile_web\"/' '%s/orders.avsc'",
+        dir, src, dir, dir);
     cr_assert_eq(system(cmd), 0);
     compare_all("baseline", 42, dir);
 }
@@ -83,7 +85,8 @@ Test(encoder, schema_with_an_extra_field_falls_back_to_avro_c) {
     char dir[512], src[512], cmd[4096];
     support_tmp_path("schemas", dir, sizeof dir);
     support_source_path("schemas", src, sizeof src);
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp '%s'/*.avsc '%s'/ && "
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s' && cp '%s'/*.avsc '%s'/ && "
              "sed -i 's/{\"name\": \"scenario\", \"type\": \"string\"}/{\"name\": \"scenario\", \"type\": \"string\"}, "
              "{\"name\": \"note\", \"type\": [\"null\", \"string\"], \"default\": null}/' '%s/orders.avsc'",
              dir, src, dir, dir);
@@ -116,7 +119,8 @@ static void edited_schema(const char *tag, const char *file, const char *python,
     char src[512], cmd[4096];
     support_tmp_path(tag, dir, cap);
     support_source_path("schemas", src, sizeof src);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && cp '%s'/*.avsc '%s'/ && python3 -c \""
+    snprintf(cmd, sizeof cmd,
+             "rm -rf '%s' && mkdir -p '%s' && cp '%s'/*.avsc '%s'/ && python3 -c \""
              "p='%s/%s'; lines=open(p).read().split('\\n'); %s; open(p,'w').write('\\n'.join(lines))\"",
              dir, dir, src, dir, dir, file, python);
     cr_assert_eq(system(cmd), 0, "%s", cmd);
@@ -141,22 +145,28 @@ static void expect_schema_refused(const char *file, const char *python, const ch
 
 Test(encoder, schemas_that_no_reader_decodes_to_the_contract_are_refused) {
     /* a union without null: "null" would be written as branch 0, an int */
-    expect_schema_refused("orders.avsc", "lines[17] = lines[17].replace('[\\\"null\\\", \\\"long\\\"], \\\"default\\\": null', '[\\\"int\\\", \\\"long\\\"], \\\"default\\\": 0')",
+    expect_schema_refused("orders.avsc",
+                          "lines[17] = lines[17].replace('[\\\"null\\\", \\\"long\\\"], \\\"default\\\": null', "
+                          "'[\\\"int\\\", \\\"long\\\"], \\\"default\\\": 0')",
                           "field 'campaign_id': expected a union of null and long, found a union without null "
                           "(readers could not tell null from a value)");
     /* ["string", Category] for a nullable enum */
-    expect_schema_refused("campaigns.avsc", "lines[9] = lines[9].replace('[\\\"null\\\", ', '[\\\"string\\\", ').replace('\\\"default\\\": null', '\\\"default\\\": \\\"\\\"')",
+    expect_schema_refused("campaigns.avsc",
+                          "lines[9] = lines[9].replace('[\\\"null\\\", ', '[\\\"string\\\", "
+                          "').replace('\\\"default\\\": null', '\\\"default\\\": \\\"\\\"')",
                           "field 'target_category': expected a union of null and an enum, found a union without "
                           "null (readers could not tell null from a value)");
     /* microseconds: readers would see 1970 */
-    expect_schema_refused("order_items.avsc", "lines[:] = [l.replace('timestamp-millis', 'timestamp-micros') for l in lines]",
+    expect_schema_refused("order_items.avsc",
+                          "lines[:] = [l.replace('timestamp-millis', 'timestamp-micros') for l in lines]",
                           "field 'event_time': expected a long with logicalType timestamp-millis (event times are "
                           "epoch milliseconds), got timestamp-micros");
     /* a duplicate field name */
     expect_schema_refused("orders.avsc", "lines.insert(18, lines[18] + ',')",
                           "field 'scenario': a second field of that name (fields 13 and 14)");
     /* a default of the wrong type */
-    expect_schema_refused("orders.avsc", "lines[17] = lines[17].replace('\\\"default\\\": null', '\\\"default\\\": \\\"none\\\"')",
+    expect_schema_refused("orders.avsc",
+                          "lines[17] = lines[17].replace('\\\"default\\\": null', '\\\"default\\\": \\\"none\\\"')",
                           "field 'campaign_id': its default does not fit its type (for a union: the first branch's)");
     /* an invalid namespace */
     expect_schema_refused("orders.avsc", "lines[3] = lines[3].replace('shopstream', 'shop-stream')",
@@ -174,8 +184,10 @@ Test(encoder, schema_with_two_same_typed_fields_swapped_is_refused_naming_the_fi
     cr_assert_neq(encoder_new(dir, "USD", "baseline", FORMAT_AVRO, &enc, err, sizeof err), 0,
                   "a schema with subtotal_cents and discount_cents swapped was taken");
     cr_assert_null(enc);
-    snprintf(want, sizeof want, "%s/orders.avsc: field 'subtotal_cents' is field 9 of the record, the wire contract "
-             "has it at 8: the contract's fields come first, in its order (extra optional fields may follow them)", dir);
+    snprintf(want, sizeof want,
+             "%s/orders.avsc: field 'subtotal_cents' is field 9 of the record, the wire contract "
+             "has it at 8: the contract's fields come first, in its order (extra optional fields may follow them)",
+             dir);
     cr_assert_str_eq(err, want);
 }
 

@@ -83,32 +83,32 @@
 #define BROKERS 3
 #define PARTITIONS_MAX 64
 #define REPLICATION 3
-#define BROKER_TIMEOUT_MS 10000  /* metadata and watermark queries */
-#define READ_DEADLINE_S 240      /* reading one topic to its end */
-#define START_DEADLINE_S 60      /* the child's facts start flowing */
-#define CHILD_DEADLINE_S 240     /* the child exits after the faults end */
+#define BROKER_TIMEOUT_MS 10000 /* metadata and watermark queries */
+#define READ_DEADLINE_S 240     /* reading one topic to its end */
+#define START_DEADLINE_S 60     /* the child's facts start flowing */
+#define CHILD_DEADLINE_S 240    /* the child exits after the faults end */
 
 typedef struct fixture {
-    rd_kafka_t *host;            /* the throwaway handle the mock cluster lives in */
+    rd_kafka_t *host; /* the throwaway handle the mock cluster lives in */
     rd_kafka_mock_cluster_t *mc;
     char bootstraps[512];
-    int partitions;              /* of every topic, and --partitions */
+    int partitions; /* of every topic, and --partitions */
     char prefix[128];
     char topic[TOPICS][256];
-    rd_kafka_t *reader;          /* watermarks during the run, read-back after it */
-    pid_t child;                 /* > 0 while a child may be running */
+    rd_kafka_t *reader; /* watermarks during the run, read-back after it */
+    pid_t child;        /* > 0 while a child may be running */
     char stderr_path[512];
     char stats_path[512];
     json_t *stats;
     /* read-back state, here so that fini frees it on a failed assertion */
-    uint8_t *order_seen;         /* [1..N]: times order id seen, saturating */
-    int32_t *item_count;         /* [1..N]: item_count of the order's value */
-    uint32_t *line_mask;         /* [1..N]: bit l-1 set when line l was seen */
-    uint32_t *order_hash;        /* [1..N]: hash of the first copy of the order */
-    uint64_t *item_base;         /* [1..N]: index of the order's line 1 in item_hash */
-    uint32_t *item_hash;         /* hash of the first copy of each (order, line) */
-    int64_t *keys;               /* a dimension topic's keys */
-    readback_decoder dec[2];     /* orders, order_items */
+    uint8_t *order_seen;     /* [1..N]: times order id seen, saturating */
+    int32_t *item_count;     /* [1..N]: item_count of the order's value */
+    uint32_t *line_mask;     /* [1..N]: bit l-1 set when line l was seen */
+    uint32_t *order_hash;    /* [1..N]: hash of the first copy of the order */
+    uint64_t *item_base;     /* [1..N]: index of the order's line 1 in item_hash */
+    uint32_t *item_hash;     /* hash of the first copy of each (order, line) */
+    int64_t *keys;           /* a dimension topic's keys */
+    readback_decoder dec[2]; /* orders, order_items */
 } fixture;
 
 static fixture F;
@@ -227,7 +227,8 @@ static void expect_child_running(const char *when) {
     int status = 0;
     if (!child_running(&status))
         cr_assert_fail("shopstream exited (status 0x%x) %s, before the fault was over: the fault did not land "
-                       "mid-run\nstderr:\n%s", status, when, child_stderr_tail());
+                       "mid-run\nstderr:\n%s",
+                       status, when, child_stderr_tail());
 }
 
 /* Waits for the child to exit; requires exit code 0 and returns the stats. */
@@ -237,14 +238,14 @@ static json_t *child_wait_success(void) {
     while (child_running(&status)) {
         if (readback_now_s() > deadline) {
             kill_child();
-            cr_assert_fail("shopstream did not finish within %d s after the fault ended\nstderr:\n%s",
-                           CHILD_DEADLINE_S, child_stderr_tail());
+            cr_assert_fail("shopstream did not finish within %d s after the fault ended\nstderr:\n%s", CHILD_DEADLINE_S,
+                           child_stderr_tail());
         }
         readback_sleep_s(0.05);
     }
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-              "shopstream run -b %s --topic-prefix %s ... %s %d, expected exit 0\nstderr:\n%s", F.bootstraps,
-              F.prefix, WIFEXITED(status) ? "exited" : "was killed by signal",
+              "shopstream run -b %s --topic-prefix %s ... %s %d, expected exit 0\nstderr:\n%s", F.bootstraps, F.prefix,
+              WIFEXITED(status) ? "exited" : "was killed by signal",
               WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), child_stderr_tail());
     F.stats = readback_read_stats(F.stats_path);
     return F.stats;
@@ -255,8 +256,8 @@ static int64_t topic_messages(int t) {
     int64_t sum = 0;
     for (int p = 0; p < F.partitions; p++) {
         int64_t low = 0, high = 0;
-        rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(F.reader, F.topic[t], p, &low, &high,
-                                                                   BROKER_TIMEOUT_MS);
+        rd_kafka_resp_err_t err =
+            rd_kafka_query_watermark_offsets(F.reader, F.topic[t], p, &low, &high, BROKER_TIMEOUT_MS);
         cr_assert_eq(err, RD_KAFKA_RESP_ERR_NO_ERROR, "watermarks of %s [%d]: %s", F.topic[t], p,
                      rd_kafka_err2str(err));
         sum += high;
@@ -273,8 +274,10 @@ static int64_t wait_for_orders(int64_t min) {
         expect_child_running("while this test waited for its orders to flow");
         int64_t n = topic_messages(T_ORDERS);
         if (n >= min) return n;
-        cr_assert(readback_now_s() < deadline, "the orders topic held %" PRId64 " messages %d s after the start, "
-                  "expected %" PRId64 "\nstderr:\n%s", n, START_DEADLINE_S, min, child_stderr_tail());
+        cr_assert(readback_now_s() < deadline,
+                  "the orders topic held %" PRId64 " messages %d s after the start, "
+                  "expected %" PRId64 "\nstderr:\n%s",
+                  n, START_DEADLINE_S, min, child_stderr_tail());
         readback_sleep_s(0.01);
     }
 }
@@ -314,7 +317,7 @@ static void visit_dimension(void *ctx, const rd_kafka_message_t *m, int32_t part
     int64_t id;
     if (readback_key_id(m, &id) != 0) {
         readback_note(&c->bad_key, "partition %d offset %" PRId64 ": a %zu-byte key", (int)m->partition, m->offset,
-             m->key_len);
+                      m->key_len);
         return;
     }
     if (c->n == c->cap) {
@@ -359,7 +362,7 @@ typedef enum copies {
 } copies;
 
 typedef struct facts_ctx {
-    uint64_t n_orders;           /* stats.orders: the ids are 1..n_orders */
+    uint64_t n_orders; /* stats.orders: the ids are 1..n_orders */
     copies allowed;
     uint64_t order_resent, item_resent;
     readback_finding order_key, order_value, order_dup, item_key, item_value, item_line, item_dup;
@@ -372,15 +375,17 @@ static void visit_order(void *ctx, const rd_kafka_message_t *m, int32_t partitio
     int32_t items;
     if (readback_key_id(m, &id) != 0 || id < 1 || (uint64_t)id > c->n_orders) {
         readback_note(&c->order_key, "partition %d offset %" PRId64 ": key is not an order id in 1..%" PRIu64,
-             (int)m->partition, m->offset, c->n_orders);
+                      (int)m->partition, m->offset, c->n_orders);
         return;
     }
     uint32_t h = message_hash(m);
     if (F.order_seen[id] > 0) {
-        if (c->allowed == RESENT_COPIES_OF_APPENDED_REQUESTS && h == F.order_hash[id]) c->order_resent++;
+        if (c->allowed == RESENT_COPIES_OF_APPENDED_REQUESTS && h == F.order_hash[id])
+            c->order_resent++;
         else
-            readback_note(&c->order_dup, "order %" PRId64 " is on the orders topic twice (again at partition %d offset %"
-                 PRId64 "%s)", id, (int)m->partition, m->offset, h == F.order_hash[id] ? "" : ", different bytes");
+            readback_note(&c->order_dup,
+                          "order %" PRId64 " is on the orders topic twice (again at partition %d offset %" PRId64 "%s)",
+                          id, (int)m->partition, m->offset, h == F.order_hash[id] ? "" : ", different bytes");
         return;
     }
     F.order_seen[id] = 1;
@@ -388,8 +393,10 @@ static void visit_order(void *ctx, const rd_kafka_message_t *m, int32_t partitio
     if (readback_decode(&F.dec[0], m->payload, m->len) != READBACK_DECODED ||
         readback_get_long(&F.dec[0].value, "order_id", &value_id) != 0 ||
         readback_get_int(&F.dec[0].value, "item_count", &items) != 0 || value_id != id || items < 1 || items > 31) {
-        readback_note(&c->order_value, "order %" PRId64 " (partition %d offset %" PRId64 "): value does not decode to that "
-             "order with an item_count in 1..31", id, (int)m->partition, m->offset);
+        readback_note(&c->order_value,
+                      "order %" PRId64 " (partition %d offset %" PRId64 "): value does not decode to that "
+                      "order with an item_count in 1..31",
+                      id, (int)m->partition, m->offset);
         return;
     }
     F.item_count[id] = items;
@@ -402,14 +409,16 @@ static void visit_item(void *ctx, const rd_kafka_message_t *m, int32_t partition
     int32_t line;
     if (readback_key_id(m, &id) != 0 || id < 1 || (uint64_t)id > c->n_orders) {
         readback_note(&c->item_key, "partition %d offset %" PRId64 ": key is not an order id in 1..%" PRIu64,
-             (int)m->partition, m->offset, c->n_orders);
+                      (int)m->partition, m->offset, c->n_orders);
         return;
     }
     if (readback_decode(&F.dec[1], m->payload, m->len) != READBACK_DECODED ||
         readback_get_long(&F.dec[1].value, "order_id", &value_id) != 0 ||
         readback_get_int(&F.dec[1].value, "line_number", &line) != 0 || value_id != id) {
-        readback_note(&c->item_value, "order %" PRId64 " (partition %d offset %" PRId64 "): value does not decode to an "
-             "item of that order", id, (int)m->partition, m->offset);
+        readback_note(&c->item_value,
+                      "order %" PRId64 " (partition %d offset %" PRId64 "): value does not decode to an "
+                      "item of that order",
+                      id, (int)m->partition, m->offset);
         return;
     }
     if (line < 1 || line > 31) {
@@ -422,11 +431,13 @@ static void visit_item(void *ctx, const rd_kafka_message_t *m, int32_t partition
     uint32_t h = message_hash(m);
     uint32_t bit = UINT32_C(1) << (line - 1);
     if (F.line_mask[id] & bit) {
-        if (c->allowed == RESENT_COPIES_OF_APPENDED_REQUESTS && slot && h == *slot) c->item_resent++;
+        if (c->allowed == RESENT_COPIES_OF_APPENDED_REQUESTS && slot && h == *slot)
+            c->item_resent++;
         else
-            readback_note(&c->item_dup, "(order %" PRId64 ", line %d) is on order_items twice (again at partition %d offset %"
-                 PRId64 "%s)", id, (int)line, (int)m->partition, m->offset,
-                 slot && h == *slot ? "" : ", different bytes");
+            readback_note(&c->item_dup,
+                          "(order %" PRId64 ", line %d) is on order_items twice (again at partition %d offset %" PRId64
+                          "%s)",
+                          id, (int)line, (int)m->partition, m->offset, slot && h == *slot ? "" : ", different bytes");
         return;
     }
     F.line_mask[id] |= bit;
@@ -446,10 +457,13 @@ static void expect_each_message_produced_once(const json_t *stats) {
     }
     cr_expect_eq(produced[T_CUSTOMERS], 500, "stats: %" PRIu64 " customers produced, not 500", produced[T_CUSTOMERS]);
     cr_expect_eq(produced[T_PRODUCTS], 50, "stats: %" PRIu64 " products produced, not 50", produced[T_PRODUCTS]);
-    cr_expect_eq(produced[T_ORDERS], support_stat(stats, "orders"), "stats: %" PRIu64 " orders produced for %"
-                 PRIu64 " orders made", produced[T_ORDERS], support_stat(stats, "orders"));
-    cr_expect_eq(produced[T_ORDER_ITEMS], support_stat(stats, "order_items"), "stats: %" PRIu64 " items produced "
-                 "for %" PRIu64 " made", produced[T_ORDER_ITEMS], support_stat(stats, "order_items"));
+    cr_expect_eq(produced[T_ORDERS], support_stat(stats, "orders"),
+                 "stats: %" PRIu64 " orders produced for %" PRIu64 " orders made", produced[T_ORDERS],
+                 support_stat(stats, "orders"));
+    cr_expect_eq(produced[T_ORDER_ITEMS], support_stat(stats, "order_items"),
+                 "stats: %" PRIu64 " items produced "
+                 "for %" PRIu64 " made",
+                 produced[T_ORDER_ITEMS], support_stat(stats, "order_items"));
     cr_expect_eq(sum, support_stat(stats, "messages"), "stats: topics produced %" PRIu64 ", messages %" PRIu64, sum,
                  support_stat(stats, "messages"));
 }
@@ -525,16 +539,20 @@ static void expect_everything_exactly_once(const json_t *stats, copies allowed) 
     for (int t = T_PAYMENTS; t <= T_SHIPMENTS; t++) {
         uint64_t n = 0, want = support_topic_delivered(stats, F.topic[t]);
         read_topic(t, visit_count, &n);
-        if (allowed == EXACTLY_ONCE) cr_expect_eq(n, want, "%s holds %" PRIu64 " messages; the run delivered %"
-                                                  PRIu64, F.topic[t], n, want);
-        else cr_expect_geq(n, want, "%s holds %" PRIu64 " messages; the run delivered %" PRIu64, F.topic[t], n, want);
+        if (allowed == EXACTLY_ONCE)
+            cr_expect_eq(n, want, "%s holds %" PRIu64 " messages; the run delivered %" PRIu64, F.topic[t], n, want);
+        else
+            cr_expect_geq(n, want, "%s holds %" PRIu64 " messages; the run delivered %" PRIu64, F.topic[t], n, want);
         read_total += want; /* re-sent copies of its own are allowed above, not counted here */
     }
-    cr_expect_eq(n_orders - c.order_resent, orders, "%s holds %" PRIu64 " messages (%" PRIu64 " of them re-sent "
-                 "copies); the run made %" PRIu64 " orders", F.topic[T_ORDERS], n_orders, c.order_resent, orders);
-    cr_expect_eq(n_items - c.item_resent, items, "%s holds %" PRIu64 " messages (%" PRIu64 " of them re-sent "
-                 "copies); the run made %" PRIu64 " order items", F.topic[T_ORDER_ITEMS], n_items, c.item_resent,
-                 items);
+    cr_expect_eq(n_orders - c.order_resent, orders,
+                 "%s holds %" PRIu64 " messages (%" PRIu64 " of them re-sent "
+                 "copies); the run made %" PRIu64 " orders",
+                 F.topic[T_ORDERS], n_orders, c.order_resent, orders);
+    cr_expect_eq(n_items - c.item_resent, items,
+                 "%s holds %" PRIu64 " messages (%" PRIu64 " of them re-sent "
+                 "copies); the run made %" PRIu64 " order items",
+                 F.topic[T_ORDER_ITEMS], n_items, c.item_resent, items);
     readback_expect_no_violation(&c.order_key);
     readback_expect_no_violation(&c.order_value);
     readback_expect_no_violation(&c.order_dup);
@@ -552,31 +570,36 @@ static void expect_everything_exactly_once(const json_t *stats, copies allowed) 
         uint32_t want = k >= 32 ? UINT32_MAX : (UINT32_C(1) << k) - 1;
         if (F.line_mask[id] != want)
             readback_note(&lines, "order %" PRIu64 " has item_count %d but lines 0x%" PRIx32 " (bit l-1 = line l)", id,
-                 (int)k, F.line_mask[id]);
+                          (int)k, F.line_mask[id]);
     }
     readback_expect_no_violation(&missing);
     readback_expect_no_violation(&lines);
     cr_expect_eq(sum_items, items, "the orders' item_counts add up to %" PRIu64 ", stats.order_items is %" PRIu64,
                  sum_items, items);
     uint64_t resent = c.order_resent + c.item_resent;
-    cr_expect_eq(read_total - resent, delivered, "read back %" PRIu64 " messages in all (%" PRIu64 " re-sent "
-                 "copies), the run delivered %" PRIu64, read_total, resent, delivered);
-    fprintf(stderr, "test_faults: %s: read back %" PRIu64 " orders and %" PRIu64 " items (%" PRIu64 " messages in "
+    cr_expect_eq(read_total - resent, delivered,
+                 "read back %" PRIu64 " messages in all (%" PRIu64 " re-sent "
+                 "copies), the run delivered %" PRIu64,
+                 read_total, resent, delivered);
+    fprintf(stderr,
+            "test_faults: %s: read back %" PRIu64 " orders and %" PRIu64 " items (%" PRIu64 " messages in "
             "all); re-sent copies of requests the mock had appended: %" PRIu64 " orders, %" PRIu64 " items\n",
             F.prefix, n_orders, n_items, read_total, c.order_resent, c.item_resent);
 }
 
 /* A paced run: N simulated hours at 3600x take about N s of wall time
  * (about 2,300 orders and 7,500 messages a simulated hour at intensity 50). */
-#define PACED_RUN(hours, ...) \
-    (const char *[]){ "--duration", hours, "--intensity", "50", "--speed", "3600", __VA_ARGS__ NULL }
+#define PACED_RUN(hours, ...)                                                                                          \
+    (const char *[]) { "--duration", hours, "--intensity", "50", "--speed", "3600", __VA_ARGS__ NULL }
 
 /* The fault must land mid-run: the orders published when it began are
  * fewer than half of the run's. */
 static void expect_fault_mid_run(int64_t at_fault, const json_t *stats, const char *fault) {
     uint64_t orders = support_stat(stats, "orders");
-    cr_assert_lt((uint64_t)at_fault, orders / 2, "%" PRId64 " of %" PRIu64 " orders were already published when %s: "
-                 "the fault did not land mid-run", at_fault, orders, fault);
+    cr_assert_lt((uint64_t)at_fault, orders / 2,
+                 "%" PRId64 " of %" PRIu64 " orders were already published when %s: "
+                 "the fault did not land mid-run",
+                 at_fault, orders, fault);
 }
 
 /* ---- the tests ------------------------------------------------------------ */
@@ -636,18 +659,12 @@ Test(faults, survives_injected_produce_errors, .timeout = 280) {
     for (int round = 0; round < 2; round++) {
         for (int32_t b = 1; b <= BROKERS; b++) {
             rd_kafka_resp_err_t e = rd_kafka_mock_broker_push_request_error_rtts(
-                F.mc, b, produce, 9,
-                RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, 0,
-                RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, 0,
-                RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, 0,
-                RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, 0,
-                RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, 0,
-                RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, 0,
-                RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, 0,
-                RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, 0,
+                F.mc, b, produce, 9, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, 0, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+                0, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, 0, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, 0,
+                RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, 0, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, 0,
+                RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, 0, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, 0,
                 RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, 0);
-            cr_assert_eq(e, RD_KAFKA_RESP_ERR_NO_ERROR, "pushing errors on broker %d: %s", (int)b,
-                         rd_kafka_err2str(e));
+            cr_assert_eq(e, RD_KAFKA_RESP_ERR_NO_ERROR, "pushing errors on broker %d: %s", (int)b, rd_kafka_err2str(e));
         }
         double deadline = readback_now_s() + 30;
         for (;;) {
@@ -772,9 +789,11 @@ Test(faults, memory_stays_bounded_while_the_broker_is_down, .timeout = 290) {
         if (rss > bound) break; /* the assertion below says so; no need to watch it grow */
         readback_sleep_s(0.1);
     }
-    fprintf(stderr, "test_faults: memory: %d VmRSS samples over 6 s with every broker down: first %ld KiB, last "
+    fprintf(stderr,
+            "test_faults: memory: %d VmRSS samples over 6 s with every broker down: first %ld KiB, last "
             "%ld KiB, max %ld KiB (%.1f MiB); bound %ld KiB (%ld MiB)%s; %" PRId64 " orders published before the "
-            "brokers went down\n", samples, first_rss, last_rss, max_rss, max_rss / 1024.0, bound, bound / 1024,
+            "brokers went down\n",
+            samples, first_rss, last_rss, max_rss, max_rss / 1024.0, bound, bound / 1024,
             asan ? ", AddressSanitizer build" : "", at_fault);
     cr_assert_leq(max_rss, bound, "shopstream's VmRSS reached %ld KiB with every broker down; the bound is %ld KiB",
                   max_rss, bound);
@@ -783,7 +802,8 @@ Test(faults, memory_stays_bounded_while_the_broker_is_down, .timeout = 290) {
     json_t *stats = child_wait_success();
     cr_assert_lt((uint64_t)at_fault, support_stat(stats, "orders") / 4,
                  "%" PRId64 " of %" PRIu64 " orders were already published when the brokers went down: too late "
-                 "for the memory bound to mean anything", at_fault, support_stat(stats, "orders"));
+                 "for the memory bound to mean anything",
+                 at_fault, support_stat(stats, "orders"));
     expect_everything_exactly_once(stats, RESENT_COPIES_OF_APPENDED_REQUESTS);
 }
 

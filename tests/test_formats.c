@@ -89,7 +89,8 @@ Test(formats, json_orders_and_items_parse_with_the_contract_names_and_add_up) {
             cr_assert_eq(json_object_size(it), 8u);
             cr_assert_eq(int_field(it, "line_number"), (json_int_t)line + 1);
             cr_assert_eq(int_field(it, "line_total_cents"),
-                         int_field(it, "quantity") * int_field(it, "unit_price_cents") - int_field(it, "discount_cents"));
+                         int_field(it, "quantity") * int_field(it, "unit_price_cents") -
+                             int_field(it, "discount_cents"));
             sub += int_field(it, "quantity") * int_field(it, "unit_price_cents");
             json_decref(it);
         }
@@ -102,8 +103,10 @@ Test(formats, json_orders_and_items_parse_with_the_contract_names_and_add_up) {
     cr_assert_eq(json_object_size(cu), 6u);
     string_field(cu, "cohort");
     json_decref(cu);
-    json_t *p = parse(buf, encoder_product(enc, &c->products[0], &c->versions[c->products[0].first_version], buf, sizeof buf));
-    cr_assert(json_is_real(json_object_get(p, "popularity")) && json_real_value(json_object_get(p, "popularity")) == c->products[0].popularity);
+    json_t *p =
+        parse(buf, encoder_product(enc, &c->products[0], &c->versions[c->products[0].first_version], buf, sizeof buf));
+    cr_assert(json_is_real(json_object_get(p, "popularity")) &&
+              json_real_value(json_object_get(p, "popularity")) == c->products[0].popularity);
     cr_assert(json_is_boolean(json_object_get(p, "in_stock")));
     json_decref(p);
     order_batch_free(&b);
@@ -117,9 +120,10 @@ Test(formats, json_strings_round_trip_quotes_backslashes_controls_and_utf8) {
     support_tmp_path("nasty", path, sizeof path);
     strcat(path, ".cfg");
     /* libconfig escapes: \" \\ \t \n \x01 */
-    support_write_file(path, "name = \"nasty\";\ntimeline = ( { start = 0; end = 24; campaign = { name = "
-                             "\"Say \\\"hi\\\" \\\\ tab\\t nl\\n ctl\\x01\\x1f caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x9b\x92\"; "
-                             "discount_pct = 10; uptake = 1.0; }; } );\n");
+    support_write_file(path,
+                       "name = \"nasty\";\ntimeline = ( { start = 0; end = 24; campaign = { name = "
+                       "\"Say \\\"hi\\\" \\\\ tab\\t nl\\n ctl\\x01\\x1f caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x9b\x92\"; "
+                       "discount_pct = 10; uptake = 1.0; }; } );\n");
     scenario sc;
     engine *e = make_engine(path, &sc);
     encoder *enc = make_encoder(FORMAT_JSON, nasty);
@@ -176,15 +180,20 @@ Test(formats, confluent_frame_is_magic_zero_and_the_id_before_the_same_avro) {
 /* ---- registry failures ------------------------------------------------- */
 
 /* A one-shot HTTP server on loopback answering every request with `reply`. */
-typedef struct fake_registry { int fd; int port; const char *reply; pthread_t thread; } fake_registry;
+typedef struct fake_registry {
+    int fd;
+    int port;
+    const char *reply;
+    pthread_t thread;
+} fake_registry;
 
 static void *serve(void *arg) {
     fake_registry *r = arg;
     char reply[2048];
     const char *blank = strstr(r->reply, "\r\n\r\n");
     /* The status line and headers as given, Content-Length counted here. */
-    snprintf(reply, sizeof reply, "%.*s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
-             (int)(blank - r->reply), r->reply, strlen(blank + 4), blank + 4);
+    snprintf(reply, sizeof reply, "%.*s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s", (int)(blank - r->reply),
+             r->reply, strlen(blank + 4), blank + 4);
     for (int served = 0; served < 10; served++) {
         int c = accept(r->fd, NULL, NULL);
         if (c < 0) break;
@@ -243,17 +252,17 @@ Test(formats, unreachable_registry_is_named_and_nothing_is_published) {
 }
 
 Test(formats, registry_errors_and_malformed_answers_stop_the_run_before_publishing) {
-    struct { const char *reply, *message; } cases[] = {
+    struct {
+        const char *reply, *message;
+    } cases[] = {
         { "HTTP/1.1 409 Conflict\r\nContent-Type: application/json\r\n\r\n"
           "{\"error_code\":409,\"message\":\"Schema being registered is incompatible xyz\"}",
           "refused the schema for shop.customers-value as incompatible: Schema being registered is incompatible xyz" },
         { "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n\r\n"
           "{\"error_code\":50001,\"message\":\"boom\"}",
           "HTTP 500 registering shop.customers-value: boom" },
-        { "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\nnot json!",
-          "answer that is not JSON" },
-        { "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"foo\": 1}",
-          "has no id" },
+        { "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\nnot json!", "answer that is not JSON" },
+        { "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"foo\": 1}", "has no id" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fake_registry fr;
@@ -288,8 +297,10 @@ Test(formats, sink_stdout_prints_one_json_message_a_line_that_jq_reads) {
     const char *bin = getenv("SHOPSTREAM_BIN");
     const char *run = "run --start 2026-01-01T00:00:00Z --duration 1h --intensity 5 --customers 300 --products 40";
     /* jq reads every line; its count of orders and of all messages are the run's */
-    snprintf(cmd, sizeof cmd, "'%s' %s --sink stdout --stats-json '%s' 2>/dev/null | "
-             "jq -s '[length, (map(select(has(\"item_count\"))) | length)] | @tsv' -r", bin, run, stats);
+    snprintf(cmd, sizeof cmd,
+             "'%s' %s --sink stdout --stats-json '%s' 2>/dev/null | "
+             "jq -s '[length, (map(select(has(\"item_count\"))) | length)] | @tsv' -r",
+             bin, run, stats);
     char *out = pipeline_output(cmd);
     json_t *s = support_read_stats(stats);
     cr_assert(s, "no stats at %s", stats);
@@ -313,9 +324,11 @@ Test(formats, sink_stdout_prints_one_json_message_a_line_that_jq_reads) {
     json_decref(s);
 
     /* topic-key-value: the topic, the key decoded, then the value */
-    snprintf(cmd, sizeof cmd, "'%s' %s --sink stdout --stdout-columns topic-key-value -q | grep -m1 '^shop.orders\t' | "
+    snprintf(cmd, sizeof cmd,
+             "'%s' %s --sink stdout --stdout-columns topic-key-value -q | grep -m1 '^shop.orders\t' | "
              "awk -F'\\t' '{ print $2 }'; '%s' %s --sink stdout --stdout-columns topic-key-value -q | "
-             "grep -m1 '^shop.orders\t' | cut -f3 | jq .order_id", bin, run, bin, run);
+             "grep -m1 '^shop.orders\t' | cut -f3 | jq .order_id",
+             bin, run, bin, run);
     out = pipeline_output(cmd);
     cr_assert_str_eq(out, "1\n1\n", "key and order_id of the first order: %s", out);
     free(out);

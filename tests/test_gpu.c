@@ -29,8 +29,9 @@ static void run_null(const char *tag, const char *const *args, const char *engin
     const char *argv[40];
     size_t n = 0;
     support_tmp_path(tag, stats, sizeof stats);
-    static const char *const base[] = { "run", "--sink", "null", "--start", "2026-01-01T00:00:00Z", "-q",
-                                        "--stats-json" };
+    static const char *const base[] = {
+        "run", "--sink", "null", "--start", "2026-01-01T00:00:00Z", "-q", "--stats-json"
+    };
     for (size_t i = 0; i < sizeof base / sizeof *base; i++) argv[n++] = base[i];
     argv[n++] = stats;
     for (size_t i = 0; args[i]; i++) argv[n++] = args[i];
@@ -77,15 +78,16 @@ static const char *const *const same_run_cases[] = {
     (const char *const[]){ "--duration", "6h", "--intensity", "50", "--gpu-batch-orders", "4096", NULL },
     (const char *const[]){ "-s", "viral_moment", "--duration", "9h", "--intensity", "30", "--threads", "3",
                            "--gpu-batch-orders", "1000", NULL },
-    (const char *const[]){ "-s", "flash_sale,payment_outage", "--duration", "6h", "--intensity", "30",
-                           "--threads", "1", "--gpu-batch-orders", "777", NULL },
+    (const char *const[]){ "-s", "flash_sale,payment_outage", "--duration", "6h", "--intensity", "30", "--threads", "1",
+                           "--gpu-batch-orders", "777", NULL },
     (const char *const[]){ "-s", "black_friday", "--duration", "12h", "--intensity", "20", "--shard", "1/3",
                            "--threads", "2", "--gpu-batch-orders", "5000", NULL },
     NULL,
 };
 
 Test(gpu, emulated_stage_runs_give_the_cpu_content_digest) {
-    if (!gpu_stage_built()) cr_skip_test("%s: configure with SHOPSTREAM_CUDA=ON to check the stage", gpu_stage_build_info());
+    if (!gpu_stage_built())
+        cr_skip_test("%s: configure with SHOPSTREAM_CUDA=ON to check the stage", gpu_stage_build_info());
     cr_assert_eq(setenv("SHOPSTREAM_GPU_EMULATE", "1", 1), 0);
     for (size_t i = 0; same_run_cases[i]; i++) expect_same_as_cpu(same_run_cases[i], "gpu-emulated");
     unsetenv("SHOPSTREAM_GPU_EMULATE");
@@ -133,8 +135,10 @@ Test(gpu, engine_auto_says_which_engine_it_took_and_why) {
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 0, "exit %d: %s", r.exit_code, r.stderr_text);
     char expected[400];
-    if (usable) snprintf(expected, sizeof expected, "shopstream: engine gpu (%s), 2 lanes", why);
-    else snprintf(expected, sizeof expected, "shopstream: engine cpu, 2 threads (--engine auto: GPU: %s)", why);
+    if (usable)
+        snprintf(expected, sizeof expected, "shopstream: engine gpu (%s), 2 lanes", why);
+    else
+        snprintf(expected, sizeof expected, "shopstream: engine cpu, 2 threads (--engine auto: GPU: %s)", why);
     cr_assert(strstr(r.stderr_text, expected) != NULL, "expected '%s' in: %s", expected, r.stderr_text);
     cr_assert(strstr(r.stderr_text, usable ? "engine gpu, 2 threads:" : "engine cpu, 2 threads:") != NULL,
               "the summary should name the engine and its time: %s", r.stderr_text);
@@ -145,7 +149,8 @@ Test(gpu, bad_engine_names_are_usage_errors_with_their_origin) {
     run_result r;
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 2, "exit %d: %s", r.exit_code, r.stderr_text);
-    cr_assert(strstr(r.stderr_text, "shopstream: --engine: expected auto, cpu or gpu, got tpu\n") != NULL, "%s", r.stderr_text);
+    cr_assert(strstr(r.stderr_text, "shopstream: --engine: expected auto, cpu or gpu, got tpu\n") != NULL, "%s",
+              r.stderr_text);
 
     char path[512];
     support_tmp_path("engine.cfg", path, sizeof path);
@@ -158,8 +163,7 @@ Test(gpu, bad_engine_names_are_usage_errors_with_their_origin) {
     snprintf(where, sizeof where, "%s:3", path);
     cr_assert(strstr(r.stderr_text, where) != NULL, "expected '%s' in: %s", where, r.stderr_text);
     cr_assert(strstr(r.stderr_text, "engine.kind") != NULL, "%s", r.stderr_text);
-    cr_assert(strstr(r.stderr_text, "engine.kind: expected auto, cpu or gpu, got tpu\n") != NULL, "%s",
-              r.stderr_text);
+    cr_assert(strstr(r.stderr_text, "engine.kind: expected auto, cpu or gpu, got tpu\n") != NULL, "%s", r.stderr_text);
 }
 
 Test(gpu, emulation_is_never_chosen_by_auto) {
@@ -172,6 +176,6 @@ Test(gpu, emulation_is_never_chosen_by_auto) {
     unsetenv("SHOPSTREAM_GPU_EMULATE");
     cr_assert_eq(r.exit_code, 0, "exit %d: %s", r.exit_code, r.stderr_text);
     cr_assert(strstr(r.stderr_text, "emulated") == NULL, "auto took the emulation: %s", r.stderr_text);
-    cr_assert(strstr(r.stderr_text, usable ? "shopstream: engine gpu (" : "shopstream: engine cpu, ") != NULL,
-              "%s", r.stderr_text);
+    cr_assert(strstr(r.stderr_text, usable ? "shopstream: engine gpu (" : "shopstream: engine cpu, ") != NULL, "%s",
+              r.stderr_text);
 }

@@ -40,15 +40,18 @@ static void file_with(const char *tag, const char *text, char *path, size_t cap)
 
 Test(hostile, an_exponential_ramp_from_almost_zero_is_refused_instead_of_hanging) {
     char path[512];
-    file_with("ramp.cfg", "timeline = ( { start = 0.0; end = 2.0;\n"
-                          "  rate = { from = 1e-308; to = 1e6; ramp = \"exponential\"; }; } );\n", path, sizeof path);
+    file_with("ramp.cfg",
+              "timeline = ( { start = 0.0; end = 2.0;\n"
+              "  rate = { from = 1e-308; to = 1e6; ramp = \"exponential\"; }; } );\n",
+              path, sizeof path);
     const char *plan[] = { "plan", "-s", path, "--duration", "2h", NULL };
     expect_refused(plan, ":1: timeline[0]: rate: an exponential ramp needs from and to of at least 1e-09");
     const char *run[] = { "run", "-s", path, "--duration", "2h", NULL };
     expect_refused(run, ":1: timeline[0]: rate: an exponential ramp needs from and to of at least 1e-09");
-    file_with("share.cfg", "timeline = ( { start = 0.0; end = 2.0; focus = { category = \"books\";\n"
-                           "  share = { from = 4.9e-324; to = 1.0; ramp = \"exponential\"; }; }; } );\n", path,
-              sizeof path);
+    file_with("share.cfg",
+              "timeline = ( { start = 0.0; end = 2.0; focus = { category = \"books\";\n"
+              "  share = { from = 4.9e-324; to = 1.0; ramp = \"exponential\"; }; }; } );\n",
+              path, sizeof path);
     const char *focus[] = { "plan", "-s", path, "--duration", "2h", NULL };
     expect_refused(focus, ":1: timeline[0]: focus.share: an exponential ramp needs from and to of at least 1e-09");
 }
@@ -57,8 +60,10 @@ Test(hostile, strings_that_are_not_utf8_or_hold_nul_are_refused_with_file_line_a
     char path[512], want[700];
     file_with("latin1.cfg", "seed = 1;\noutput = { currency = \"\xe9UR\"; };\n", path, sizeof path);
     const char *a[] = { "run", "-c", path, "--duration", "1h", NULL };
-    snprintf(want, sizeof want, "%s:2: output.currency: expected UTF-8 text of at most 15 bytes, got bytes that are "
-             "not UTF-8", path);
+    snprintf(want, sizeof want,
+             "%s:2: output.currency: expected UTF-8 text of at most 15 bytes, got bytes that are "
+             "not UTF-8",
+             path);
     expect_refused(a, want);
     file_with("nul.cfg", "output = {\n  currency = \"US\\x00D\";\n};\n", path, sizeof path);
     const char *b[] = { "run", "-c", path, "--duration", "1h", NULL };
@@ -69,8 +74,10 @@ Test(hostile, strings_that_are_not_utf8_or_hold_nul_are_refused_with_file_line_a
     const char *c[] = { "run", "-s", path, "--duration", "1h", NULL };
     snprintf(want, sizeof want, "%s:1: name: expected UTF-8 text, got bytes that are not", path);
     expect_refused(c, want);
-    file_with("campaign.cfg", "timeline = ( { start = 0.0; end = 1.0;\n"
-                              "  campaign = { name = \"\xc3\x28\"; discount_pct = 10; }; } );\n", path, sizeof path);
+    file_with("campaign.cfg",
+              "timeline = ( { start = 0.0; end = 1.0;\n"
+              "  campaign = { name = \"\xc3\x28\"; discount_pct = 10; }; } );\n",
+              path, sizeof path);
     const char *d[] = { "run", "-s", path, "--duration", "1h", NULL };
     snprintf(want, sizeof want, "%s:2: timeline[0].campaign.name: expected UTF-8 text, got bytes that are not", path);
     expect_refused(d, want);
@@ -88,10 +95,15 @@ Test(hostile, integers_are_read_as_64_bits_range_checked_and_quoted_as_written) 
     cr_assert_eq(support_stat(s, "seed"), UINT64_C(4294967338), "the seed wrapped to %llu",
                  (unsigned long long)support_stat(s, "seed"));
     json_decref(s);
-    static const struct { const char *text, *want; } cases[] = {
-        { "catalog = { customers = 4294967297; };\n", ":1: catalog.customers: expected an integer in [1, 100000000], got 4294967297" },
-        { "kafka = { partitions = 4294967302; };\n", ":1: kafka.partitions: expected an integer in [1, 10000], got 4294967302" },
-        { "catalog = { products = -4294967196; };\n", ":1: catalog.products: expected an integer in [1, 1000000], got -4294967196" },
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        { "catalog = { customers = 4294967297; };\n",
+          ":1: catalog.customers: expected an integer in [1, 100000000], got 4294967297" },
+        { "kafka = { partitions = 4294967302; };\n",
+          ":1: kafka.partitions: expected an integer in [1, 10000], got 4294967302" },
+        { "catalog = { products = -4294967196; };\n",
+          ":1: catalog.products: expected an integer in [1, 1000000], got -4294967196" },
         { "seed = 99999999999999999999;\n", ":1: expected an integer that fits 64 bits, got 99999999999999999999" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -100,11 +112,13 @@ Test(hostile, integers_are_read_as_64_bits_range_checked_and_quoted_as_written) 
         snprintf(want, sizeof want, "%s%s", path, cases[i].want);
         expect_refused(a, want);
     }
-    file_with("pct.cfg", "timeline = ( { start = 0.0; end = 1.0;\n"
-                         "  campaign = { name = \"big\"; discount_pct = 9999999999; }; } );\n", path, sizeof path);
+    file_with("pct.cfg",
+              "timeline = ( { start = 0.0; end = 1.0;\n"
+              "  campaign = { name = \"big\"; discount_pct = 9999999999; }; } );\n",
+              path, sizeof path);
     const char *p[] = { "run", "-s", path, "--duration", "1h", NULL };
-    snprintf(want, sizeof want, "%s:2: timeline[0].campaign.discount_pct: expected an integer in [0, 100], got 9999999999",
-             path);
+    snprintf(want, sizeof want,
+             "%s:2: timeline[0].campaign.discount_pct: expected an integer in [0, 100], got 9999999999", path);
     expect_refused(p, want);
 }
 
@@ -149,8 +163,9 @@ Test(hostile, libconfig_never_sees_includes_unreadable_files_or_huge_strings) {
 
 Test(hostile, wrong_types_in_scenario_files_are_refused_not_ignored) {
     char path[512], want[700];
-    file_with("ramp5.cfg", "timeline = ( { start = 0.0; end = 1.0;\n  rate = { from = 1.0; to = 2.0; ramp = 5; }; } );\n",
-              path, sizeof path);
+    file_with("ramp5.cfg",
+              "timeline = ( { start = 0.0; end = 1.0;\n  rate = { from = 1.0; to = 2.0; ramp = 5; }; } );\n", path,
+              sizeof path);
     const char *a[] = { "plan", "-s", path, NULL };
     snprintf(want, sizeof want, "%s:2: timeline[0].rate: ramp must be \"linear\" or \"exponential\"", path);
     expect_refused(a, want);
@@ -164,8 +179,10 @@ Test(hostile, composing_a_scenario_with_itself_names_both_files_and_lines) {
     char dir[512], want[2000];
     support_source_path("config/scenarios/flash_sale.cfg", dir, sizeof dir);
     const char *a[] = { "plan", "-s", "flash_sale,flash_sale", NULL };
-    snprintf(want, sizeof want, "%s:9: timeline[0]: composed into flash_sale+flash_sale, it contradicts %s:9: "
-             "timeline[0] (focus contradicts effect 1", dir, dir);
+    snprintf(want, sizeof want,
+             "%s:9: timeline[0]: composed into flash_sale+flash_sale, it contradicts %s:9: "
+             "timeline[0] (focus contradicts effect 1",
+             dir, dir);
     expect_refused(a, want);
 }
 
@@ -189,8 +206,10 @@ Test(hostile, a_closed_stderr_does_not_kill_the_run) {
     support_tmp_path("pipe.json", stats, sizeof stats);
     remove(stats);
     /* head exits after two lines; the run must go on to its end and its stats */
-    snprintf(cmd, sizeof cmd, "'%s' run --sink null --duration 48h --intensity 20 --stats-json '%s' 2>&1 | head -2 "
-             ">/dev/null", getenv("SHOPSTREAM_BIN"), stats);
+    snprintf(cmd, sizeof cmd,
+             "'%s' run --sink null --duration 48h --intensity 20 --stats-json '%s' 2>&1 | head -2 "
+             ">/dev/null",
+             getenv("SHOPSTREAM_BIN"), stats);
     cr_assert_eq(system(cmd), 0);
     json_t *s = support_read_stats(stats);
     cr_assert_not_null(s, "no stats: the run died when stderr closed");
@@ -200,9 +219,11 @@ Test(hostile, a_closed_stderr_does_not_kill_the_run) {
 
 Test(hostile, names_with_quotes_and_newlines_leave_the_json_and_the_csv_parseable) {
     char path[512], stats[512], cmd[2000];
-    file_with("quoted.cfg", "name = \"say \\\"hi\\\",\\nthen\";\n"
-                            "timeline = ( { start = 0.0; end = 2.0; campaign = { name = \"a \\\"b\\\", c\\nd\"; "
-                            "discount_pct = 5; }; } );\n", path, sizeof path);
+    file_with("quoted.cfg",
+              "name = \"say \\\"hi\\\",\\nthen\";\n"
+              "timeline = ( { start = 0.0; end = 2.0; campaign = { name = \"a \\\"b\\\", c\\nd\"; "
+              "discount_pct = 5; }; } );\n",
+              path, sizeof path);
     support_tmp_path("quoted.json", stats, sizeof stats);
     const char *a[] = { "run", "-s", path, "--sink", "null", "--duration", "3h", "-q", "--stats-json", stats, NULL };
     run_result r;
@@ -213,9 +234,11 @@ Test(hostile, names_with_quotes_and_newlines_leave_the_json_and_the_csv_parseabl
     cr_assert_str_eq(json_string_value(json_object_get(s, "scenario")), "say \"hi\",\nthen");
     json_decref(s);
     /* Python's csv module reads plan --csv back: a header and three hours */
-    snprintf(cmd, sizeof cmd, "'%s' plan --csv -s '%s' --duration 3h | python3 -c \"import csv, sys; "
+    snprintf(cmd, sizeof cmd,
+             "'%s' plan --csv -s '%s' --duration 3h | python3 -c \"import csv, sys; "
              "rows = list(csv.reader(sys.stdin)); assert len(rows) == 4 and all(len(r) == 5 for r in rows), rows; "
-             "assert 'a \\\"b\\\", c' in rows[1][4], rows[1]\"", getenv("SHOPSTREAM_BIN"), path);
+             "assert 'a \\\"b\\\", c' in rows[1][4], rows[1]\"",
+             getenv("SHOPSTREAM_BIN"), path);
     cr_assert_eq(system(cmd), 0, "plan --csv did not parse as 4 rows of 5 fields");
 }
 
@@ -226,8 +249,10 @@ Test(hostile, errors_about_brokers_and_metrics_are_one_line_blaming_their_origin
     expect_refused(dead_cfg, "shopstream: cannot reach Kafka at 127.0.0.1:1 within 1500 ms: ");
     file_with("metrics.cfg", "output = {\n  metrics = \"127.0.0.1:0\";\n};\n", path, sizeof path);
     const char *m[] = { "run", "-c", path, "--duration", "1h", NULL };
-    snprintf(want, sizeof want, "shopstream: %s:2: output.metrics: expected [ADDR:]PORT with PORT in [1, 65535], got "
-             "127.0.0.1:0\n", path);
+    snprintf(want, sizeof want,
+             "shopstream: %s:2: output.metrics: expected [ADDR:]PORT with PORT in [1, 65535], got "
+             "127.0.0.1:0\n",
+             path);
     expect_refused(m, want);
 }
 
@@ -238,8 +263,9 @@ Test(hostile, a_signal_in_the_first_moments_is_handled_not_fatal) {
      * The run is paced (realtime), so it cannot have ended by then; the
      * parent waits for the exec itself (a close-on-exec pipe), so the
      * signal cannot land in the forked child before it is shopstream. */
-    char *const argv[] = { (char *)getenv("SHOPSTREAM_BIN"), "run", "--duration", "24h", "--speed", "realtime",
-                           "-q", NULL };
+    char *const argv[] = {
+        (char *)getenv("SHOPSTREAM_BIN"), "run", "--duration", "24h", "--speed", "realtime", "-q", NULL
+    };
     for (int attempt = 0; attempt < 3; attempt++) {
         int exec_seen[2];
         cr_assert_eq(pipe2(exec_seen, O_CLOEXEC), 0);
@@ -271,14 +297,16 @@ Test(hostile, a_signal_in_the_first_moments_is_handled_not_fatal) {
 Test(hostile, json_reals_are_printed_in_their_shortest_form_that_reads_back) {
     char cmd[1200];
     /* Python's repr is the shortest text that reads back to the same double */
-    snprintf(cmd, sizeof cmd, "'%s' run --sink stdout --duration 1h -q 2>/dev/null | grep '\"popularity\"' | "
+    snprintf(cmd, sizeof cmd,
+             "'%s' run --sink stdout --duration 1h -q 2>/dev/null | grep '\"popularity\"' | "
              "python3 -c \"import sys, re, json\n"
              "n = 0\n"
              "for line in sys.stdin:\n"
              "    text = re.search(r'\\\"popularity\\\":([^,}]*)', line).group(1)\n"
              "    assert text == repr(float(text)), (text, repr(float(text)))\n"
              "    n += 1\n"
-             "assert n == 500, n\"", getenv("SHOPSTREAM_BIN"));
+             "assert n == 500, n\"",
+             getenv("SHOPSTREAM_BIN"));
     cr_assert_eq(system(cmd), 0, "a popularity was not in its shortest form (or not every product was read)");
 }
 
@@ -293,7 +321,8 @@ Test(hostile, a_metrics_port_in_use_is_one_line) {
     char port[16], want[200];
     snprintf(port, sizeof port, "%d", ntohs(sa.sin_port));
     const char *args[] = { "run", "--metrics", port, "--duration", "1h", NULL };
-    snprintf(want, sizeof want, "shopstream: --metrics: cannot listen at %s (in use, or not this host's address)\n", port);
+    snprintf(want, sizeof want, "shopstream: --metrics: cannot listen at %s (in use, or not this host's address)\n",
+             port);
     expect_refused(args, want);
     close(fd);
 }

@@ -25,35 +25,78 @@ typedef struct row_values {
 #define OK(...) snprintf(v->ok[v->n_ok++], TEXT_MAX, __VA_ARGS__)
 #define BAD(...) (v->got[v->n_bad][0] = '\0', snprintf(v->bad[v->n_bad++], TEXT_MAX, __VA_ARGS__))
 
-static void text_of(char *buf, size_t n) { memset(buf, 'x', n); buf[n] = '\0'; }
+static void text_of(char *buf, size_t n) {
+    memset(buf, 'x', n);
+    buf[n] = '\0';
+}
 
 /* The row's values; 0 for a row whose value the two cannot both be given. */
 static int values_of(const option_spec *o, const run_config *defaults, row_values *v) {
     v->n_ok = v->n_bad = 0;
     switch (o->type) {
-    case OPT_BOOL: case OPT_PROPERTY: case OPT_ARRAY: case OPT_MIX: case OPT_SHARD: case OPT_PATH: return 0;
+    case OPT_BOOL:
+    case OPT_PROPERTY:
+    case OPT_ARRAY:
+    case OPT_MIX:
+    case OPT_SHARD:
+    case OPT_PATH: return 0;
     default: break;
     }
-    if (o->def) OK("%s", o->def);
-    else options_format_value(defaults, o, v->ok[v->n_ok++], TEXT_MAX);
+    if (o->def)
+        OK("%s", o->def);
+    else
+        options_format_value(defaults, o, v->ok[v->n_ok++], TEXT_MAX);
     switch (o->type) {
-    case OPT_INT: case OPT_UINT32: case OPT_INT64: case OPT_SIZE:
-        OK("%.0f", o->min); OK("%.0f", o->max); BAD("%.0f", o->min - 1); BAD("%.0f", o->max + 1);
+    case OPT_INT:
+    case OPT_UINT32:
+    case OPT_INT64:
+    case OPT_SIZE:
+        OK("%.0f", o->min);
+        OK("%.0f", o->max);
+        BAD("%.0f", o->min - 1);
+        BAD("%.0f", o->max + 1);
         break;
     case OPT_UINT64: /* the whole range; a file holds 64-bit signed integers (see below) */
-        OK("0"); OK("9223372036854775807"); BAD("-1");
+        OK("0");
+        OK("9223372036854775807");
+        BAD("-1");
         break;
     case OPT_DOUBLE:
-        OK("%.17g", o->min); OK("%.17g", o->max); BAD("%.17g", o->min - 1); BAD("%.17g", o->max * 2 + 1);
+        OK("%.17g", o->min);
+        OK("%.17g", o->max);
+        BAD("%.17g", o->min - 1);
+        BAD("%.17g", o->max * 2 + 1);
         break;
     case OPT_ENUM:
-        OK("%s", o->names[0]); OK("%s", o->names[o->n_names - 1]); BAD("no-such-%s", o->names[0]);
+        OK("%s", o->names[0]);
+        OK("%s", o->names[o->n_names - 1]);
+        BAD("no-such-%s", o->names[0]);
         break;
-    case OPT_DURATION: OK("1ms"); OK("9.2e15ms"); BAD("0ms"); BAD("9.3e15ms"); BAD("5x"); break;
-    case OPT_SPEED: OK("max"); OK("realtime"); OK("1e-9"); OK("1e12"); BAD("0"); BAD("2e12"); BAD("fast"); break;
-    case OPT_START: OK("auto"); OK("now"); OK("2026-01-01T00:00:00Z"); BAD("yesterday"); break;
+    case OPT_DURATION:
+        OK("1ms");
+        OK("9.2e15ms");
+        BAD("0ms");
+        BAD("9.3e15ms");
+        BAD("5x");
+        break;
+    case OPT_SPEED:
+        OK("max");
+        OK("realtime");
+        OK("1e-9");
+        OK("1e12");
+        BAD("0");
+        BAD("2e12");
+        BAD("fast");
+        break;
+    case OPT_START:
+        OK("auto");
+        OK("now");
+        OK("2026-01-01T00:00:00Z");
+        BAD("yesterday");
+        break;
     case OPT_STRING:
-        OK("%s", ""); text_of(v->ok[v->n_ok++], o->size - 1);
+        OK("%s", "");
+        text_of(v->ok[v->n_ok++], o->size - 1);
         text_of(v->bad[v->n_bad], o->size);
         snprintf(v->got[v->n_bad++], 64, "%zu bytes", o->size);
         break;
@@ -68,8 +111,10 @@ static void file_text(const option_spec *o, const char *value, char *buf, size_t
     int quoted = !(o->type == OPT_INT || o->type == OPT_UINT32 || o->type == OPT_UINT64 || o->type == OPT_INT64 ||
                    o->type == OPT_SIZE || o->type == OPT_DOUBLE);
     const char *q = quoted ? "\"" : "";
-    if (dot) snprintf(buf, cap, "%.*s = { %s = %s%s%s; };\n", (int)(dot - o->path), o->path, dot + 1, q, value, q);
-    else snprintf(buf, cap, "%s = %s%s%s;\n", o->path, q, value, q);
+    if (dot)
+        snprintf(buf, cap, "%.*s = { %s = %s%s%s; };\n", (int)(dot - o->path), o->path, dot + 1, q, value, q);
+    else
+        snprintf(buf, cap, "%s = %s%s%s;\n", o->path, q, value, q);
 }
 
 /* `plan --flag value`: 0, the value as set in set; or -1, the error in err. */

@@ -6,22 +6,28 @@
 
 #include "philox.h"
 
-typedef struct kat { philox_ctr ctr; philox_key key; philox_ctr expect; } kat;
+typedef struct kat {
+    philox_ctr ctr;
+    philox_key key;
+    philox_ctr expect;
+} kat;
 
 static const kat vectors[] = {
-    { {{ 0, 0, 0, 0 }}, {{ 0, 0 }}, {{ 0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8 }} },
-    { {{ 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff }}, {{ 0xffffffff, 0xffffffff }},
-      {{ 0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd }} },
-    { {{ 0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344 }}, {{ 0xa4093822, 0x299f31d0 }},
-      {{ 0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1 }} },
+    { { { 0, 0, 0, 0 } }, { { 0, 0 } }, { { 0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8 } } },
+    { { { 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff } },
+      { { 0xffffffff, 0xffffffff } },
+      { { 0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd } } },
+    { { { 0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344 } },
+      { { 0xa4093822, 0x299f31d0 } },
+      { { 0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1 } } },
 };
 
 Test(philox, matches_random123_known_answer_vectors) {
     for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
         philox_ctr out = philox4x32_10(vectors[i].ctr, vectors[i].key);
         for (int w = 0; w < 4; w++)
-            cr_assert_eq(out.v[w], vectors[i].expect.v[w], "vector %zu word %d: got %08x, expected %08x",
-                         i, w, out.v[w], vectors[i].expect.v[w]);
+            cr_assert_eq(out.v[w], vectors[i].expect.v[w], "vector %zu word %d: got %08x, expected %08x", i, w,
+                         out.v[w], vectors[i].expect.v[w]);
     }
 }
 

@@ -75,12 +75,14 @@ Test(scenario_lives, carrier_delay_moves_ups_deliveries_to_us_east_by_36_hours_a
             int us_east = c->customers[b.customer_id[k] - 1].region == REGION_US_EAST;
             int due = d0->time_ms >= t0 + 24 * HOUR_MS && d0->time_ms < t0 + 96 * HOUR_MS;
             int64_t want = !(us_east && due) ? 0 : d0->carrier == CARRIER_UPS ? 42 * HOUR_MS : 6 * HOUR_MS;
-            cr_assert_eq(d1->time_ms - d0->time_ms, want, "order %" PRIu64 ": delivered %+" PRId64 " ms",
-                         first + k + 1, d1->time_ms - d0->time_ms);
+            cr_assert_eq(d1->time_ms - d0->time_ms, want, "order %" PRIu64 ": delivered %+" PRId64 " ms", first + k + 1,
+                         d1->time_ms - d0->time_ms);
             cr_assert_eq(d1->carrier, d0->carrier);
             for (size_t i = 0; i < (size_t)(d0 - was); i++) cr_assert_eq(now[i].time_ms, was[i].time_ms);
-            if (want == 0) kept++;
-            else moved[d0->carrier == CARRIER_UPS ? 0 : 1]++;
+            if (want == 0)
+                kept++;
+            else
+                moved[d0->carrier == CARRIER_UPS ? 0 : 1]++;
         }
     }
     cr_assert_gt(moved[0], 100, "%" PRIu64 " UPS deliveries moved", moved[0]);
@@ -209,7 +211,10 @@ Test(scenario_lives, bad_lifecycle_effects_are_refused_with_file_line_and_reason
 }
 
 Test(scenario_lives, plan_describes_each_lifecycle_effect) {
-    static const struct { const char *name; const char *text; } want[] = {
+    static const struct {
+        const char *name;
+        const char *text;
+    } want[] = {
         { "carrier_delay", "ups deliveries to us_east +36h" },
         { "price_war", "rate x1.20, electronics 40.0% of lines, electronics prices -20%" },
         { "mobile_offline", "40% of mobile_app orders late by up to 15m" },

@@ -18,7 +18,6 @@
 #include "support.h"
 #include "simtime.h"
 
-
 static engine *scenario_engine(const char *name, double intensity, int64_t hours) {
     engine_settings s;
     engine_settings_default(&s);
@@ -73,15 +72,22 @@ static void assert_share(double got, double p, double n, const char *what) {
     cr_assert(fabs(got - p) <= tol, "%s: %.4f, expected %.4f +- %.4f (n = %.0f)", what, got, p, tol, n);
 }
 
-typedef struct outage_counts { double orders, hit, failed, failed_unhit, unhit; } outage_counts;
+typedef struct outage_counts {
+    double orders, hit, failed, failed_unhit, unhit;
+} outage_counts;
 
 static void count_outage(const engine *e, const order_batch *b, size_t k, void *ctx) {
     (void)e;
     outage_counts *c = ctx;
     int hit = b->payment_method[k] != PAYMENT_BANK_TRANSFER;
     c->orders++;
-    if (hit) { c->hit++; c->failed += b->status[k] == STATUS_PAYMENT_FAILED; }
-    else { c->unhit++; c->failed_unhit += b->status[k] == STATUS_PAYMENT_FAILED; }
+    if (hit) {
+        c->hit++;
+        c->failed += b->status[k] == STATUS_PAYMENT_FAILED;
+    } else {
+        c->unhit++;
+        c->failed_unhit += b->status[k] == STATUS_PAYMENT_FAILED;
+    }
 }
 
 Test(scenarios, payment_outage_drops_orders_and_fails_most_payments_in_hours_1_to_3) {
@@ -93,8 +99,8 @@ Test(scenarios, payment_outage_drops_orders_and_fails_most_payments_in_hours_1_t
     /* The file: 0.2x orders; 85% of non-bank-transfer payments fail, on top
      * of the usual payment_failed share for the rest. */
     double base = 240.0 * 50 * (s->daily_curve[1] + s->daily_curve[2]);
-    cr_assert(fabs(in.orders - 0.2 * base) <= 5 * sqrt(0.2 * base), "outage orders %.0f, expected %.0f",
-              in.orders, 0.2 * base);
+    cr_assert(fabs(in.orders - 0.2 * base) <= 5 * sqrt(0.2 * base), "outage orders %.0f, expected %.0f", in.orders,
+              0.2 * base);
     double p_fail = 0.85 + 0.15 * s->status_mix[STATUS_PAYMENT_FAILED];
     assert_share(in.failed / in.hit, p_fail, in.hit, "failure share of card and wallet payments");
     assert_share(in.failed_unhit / in.unhit, s->status_mix[STATUS_PAYMENT_FAILED], in.unhit, "bank transfers");
@@ -105,7 +111,9 @@ Test(scenarios, payment_outage_drops_orders_and_fails_most_payments_in_hours_1_t
     engine_free(e);
 }
 
-typedef struct viral_counts { double lines, viral, orders, gen_z, app; } viral_counts;
+typedef struct viral_counts {
+    double lines, viral, orders, gen_z, app;
+} viral_counts;
 
 static void count_viral(const engine *e, const order_batch *b, size_t k, void *ctx) {
     viral_counts *c = ctx;
@@ -143,7 +151,9 @@ Test(scenarios, viral_moment_product_share_grows_as_exp_hour_over_six_hours) {
     engine_free(e);
 }
 
-typedef struct sale_counts { double orders, with_sale, discounted_lines, electronics_lines, lines; } sale_counts;
+typedef struct sale_counts {
+    double orders, with_sale, discounted_lines, electronics_lines, lines;
+} sale_counts;
 
 static void count_sale(const engine *e, const order_batch *b, size_t k, void *ctx) {
     sale_counts *c = ctx;
@@ -156,7 +166,8 @@ static void count_sale(const engine *e, const order_batch *b, size_t k, void *ct
         c->lines++;
         c->electronics_lines += elec;
         if (b->campaign_id[k] == sale->id) {
-            cr_assert_eq(b->item_discount_cents[j], elec ? b->item_quantity[j] * b->item_unit_price_cents[j] * 30 / 100 : 0);
+            cr_assert_eq(b->item_discount_cents[j],
+                         elec ? b->item_quantity[j] * b->item_unit_price_cents[j] * 30 / 100 : 0);
             c->discounted_lines += b->item_discount_cents[j] > 0;
         }
     }
@@ -230,8 +241,9 @@ Test(scenarios, bad_files_are_refused_with_file_line_and_reason) {
                    "2: timeline[0]: focus.product 9999 is not a product id");
     expect_refused("timeline = (\n  { start = 0; end = 4; cohort = { name = \"gen_q\"; share = 0.5; }; }\n);\n",
                    "2: timeline[0].cohort.name: expected one of gen_z millennial gen_x boomer");
-    expect_refused("timeline = (\n  { start = 0; end = 4; rate = { from = 0; to = 2; ramp = \"exponential\"; }; }\n);\n",
-                   "2: timeline[0]: rate: an exponential ramp needs from and to of at least 1e-09, got 0 and 2");
+    expect_refused(
+        "timeline = (\n  { start = 0; end = 4; rate = { from = 0; to = 2; ramp = \"exponential\"; }; }\n);\n",
+        "2: timeline[0]: rate: an exponential ramp needs from and to of at least 1e-09, got 0 and 2");
 }
 
 Test(scenarios, missing_scenario_names_the_file_and_lists_the_shipped_ones) {
@@ -240,7 +252,8 @@ Test(scenarios, missing_scenario_names_the_file_and_lists_the_shipped_ones) {
     scenario sc;
     cr_assert_neq(scenario_file_resolve("no_such_day", dir, 500, &sc, err, sizeof err), 0);
     cr_assert(strstr(err, "unknown scenario 'no_such_day'") && strstr(err, "no_such_day.cfg") &&
-              strstr(err, "payment_outage"), "%s", err);
+                  strstr(err, "payment_outage"),
+              "%s", err);
 }
 
 Test(scenarios, composed_scenarios_multiply_rates_and_refuse_contradictions) {
@@ -259,8 +272,8 @@ Test(scenarios, composed_scenarios_multiply_rates_and_refuse_contradictions) {
 Test(scenarios, run_generates_per_hour_what_plan_drew_within_poisson_of_expected) {
     char stats[512];
     support_tmp_path("stats", stats, sizeof stats);
-    const char *args[] = { "run", "-s", "payment_outage", "--sink", "null", "--duration", "8h", "--intensity", "20",
-                           "-q", "--stats-json", stats, NULL };
+    const char *args[] = { "run", "-s", "payment_outage", "--sink", "null", "--duration", "8h", "--intensity",
+                           "20",  "-q", "--stats-json",   stats,    NULL };
     run_result r;
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
@@ -277,8 +290,8 @@ Test(scenarios, run_generates_per_hour_what_plan_drew_within_poisson_of_expected
         uint64_t got = (uint64_t)json_integer_value(json_array_get(hours, h));
         cr_assert_eq(got, drawn, "hour %zu: run made %llu orders, plan drew %llu", h, (unsigned long long)got,
                      (unsigned long long)drawn);
-        cr_assert(fabs((double)got - expected) <= 5 * sqrt(expected) + 1, "hour %zu: %llu orders, expected %.1f",
-                  h, (unsigned long long)got, expected);
+        cr_assert(fabs((double)got - expected) <= 5 * sqrt(expected) + 1, "hour %zu: %llu orders, expected %.1f", h,
+                  (unsigned long long)got, expected);
     }
     engine_free(e);
     json_decref(j);

@@ -17,13 +17,28 @@
 /* FNV-1a over order k of b: its columns and its items'. */
 static uint64_t order_hash(const order_batch *b, size_t k) {
     uint64_t h = 1469598103934665603ull;
-#define H(ptr, n) do { const unsigned char *q = (const void *)(ptr); \
-        for (size_t z = 0; z < (n); z++) { h ^= q[z]; h *= 1099511628211ull; } } while (0)
-    H(&b->order_id[k], 8); H(&b->customer_id[k], 8); H(&b->event_time_ms[k], 8); H(&b->total_cents[k], 8);
-    H(&b->discount_cents[k], 8); H(&b->campaign_id[k], 8); H(&b->channel[k], 1); H(&b->payment_method[k], 1);
-    H(&b->status[k], 1); H(&b->item_count[k], 1);
+#define H(ptr, n)                                                                                                      \
+    do {                                                                                                               \
+        const unsigned char *q = (const void *)(ptr);                                                                  \
+        for (size_t z = 0; z < (n); z++) {                                                                             \
+            h ^= q[z];                                                                                                 \
+            h *= 1099511628211ull;                                                                                     \
+        }                                                                                                              \
+    } while (0)
+    H(&b->order_id[k], 8);
+    H(&b->customer_id[k], 8);
+    H(&b->event_time_ms[k], 8);
+    H(&b->total_cents[k], 8);
+    H(&b->discount_cents[k], 8);
+    H(&b->campaign_id[k], 8);
+    H(&b->channel[k], 1);
+    H(&b->payment_method[k], 1);
+    H(&b->status[k], 1);
+    H(&b->item_count[k], 1);
     for (size_t j = b->first_item[k]; j < b->first_item[k] + b->item_count[k]; j++) {
-        H(&b->item_product_id[j], 8); H(&b->item_quantity[j], 1); H(&b->item_unit_price_cents[j], 8);
+        H(&b->item_product_id[j], 8);
+        H(&b->item_quantity[j], 1);
+        H(&b->item_unit_price_cents[j], 8);
         H(&b->item_line_total_cents[j], 8);
     }
 #undef H
@@ -65,8 +80,14 @@ static void check_shards(const engine *e, const uint64_t *want, int string_keys,
     for (uint64_t shard = 0; shard < n; shard++) {
         shard_owner owner = { string_keys, partitions, shard, n };
         engine_selection sel = { shard_owns, &owner };
-        gen_pool_options o = { .threads = 3, .batch_orders = batch, .ring_slots = 4, .first = 0, .stride = 1,
-                               .count = total, .select = &sel, .filler = with_filler ? &filler : NULL };
+        gen_pool_options o = { .threads = 3,
+                               .batch_orders = batch,
+                               .ring_slots = 4,
+                               .first = 0,
+                               .stride = 1,
+                               .count = total,
+                               .select = &sel,
+                               .filler = with_filler ? &filler : NULL };
         gen_pool *p;
         char err[256];
         cr_assert_eq(gen_pool_new(e, &o, &p, err, sizeof err), 0, "%s", err);
@@ -93,16 +114,18 @@ static void check_shards(const engine *e, const uint64_t *want, int string_keys,
         }
         cr_assert_null(gen_pool_error(p));
         gen_pool_free(p);
-        cr_assert_eq(got, engine_count_selected(e, &sel), "shard %llu/%llu: the pool handed over %llu orders, "
-                     "engine_count_selected says %llu", (unsigned long long)shard, (unsigned long long)n,
-                     (unsigned long long)got, (unsigned long long)engine_count_selected(e, &sel));
-        if (n > 1) cr_assert(got > 0 && got < total, "shard %llu/%llu took %llu of %llu orders",
-                             (unsigned long long)shard, (unsigned long long)n, (unsigned long long)got,
-                             (unsigned long long)total);
+        cr_assert_eq(got, engine_count_selected(e, &sel),
+                     "shard %llu/%llu: the pool handed over %llu orders, "
+                     "engine_count_selected says %llu",
+                     (unsigned long long)shard, (unsigned long long)n, (unsigned long long)got,
+                     (unsigned long long)engine_count_selected(e, &sel));
+        if (n > 1)
+            cr_assert(got > 0 && got < total, "shard %llu/%llu took %llu of %llu orders", (unsigned long long)shard,
+                      (unsigned long long)n, (unsigned long long)got, (unsigned long long)total);
         handed += got;
     }
-    for (uint64_t g = 0; g < total; g++) cr_assert(taken[g], "no shard of %llu took order %llu",
-                                                   (unsigned long long)n, (unsigned long long)g + 1);
+    for (uint64_t g = 0; g < total; g++)
+        cr_assert(taken[g], "no shard of %llu took order %llu", (unsigned long long)n, (unsigned long long)g + 1);
     cr_assert_eq(handed, total);
     free(taken);
 }

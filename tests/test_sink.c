@@ -10,25 +10,33 @@
 #include "base/topics.h"
 #include "publish/sink.h"
 
-typedef struct msg { topic_id t; int64_t id; const char *value; int64_t ts; } msg;
+typedef struct msg {
+    topic_id t;
+    int64_t id;
+    const char *value;
+    int64_t ts;
+} msg;
 
-typedef struct digests { uint64_t content, order; } digests;
+typedef struct digests {
+    uint64_t content, order;
+} digests;
 
 /* The null sink's digests of msgs, published in the order given. */
 static digests publish(const msg *msgs, size_t n, int partitions, const sink_property *props, size_t n_props) {
     topic_names names;
     char err[512];
     cr_assert_eq(topic_names_make("shop.", &names, err, sizeof err), 0, "%s", err);
-    sink_config cfg = { .kind = SINK_NULL, .topics = &names, .partitions = partitions, .properties = props,
-                        .n_properties = n_props };
+    sink_config cfg = {
+        .kind = SINK_NULL, .topics = &names, .partitions = partitions, .properties = props, .n_properties = n_props
+    };
     sink *s = NULL;
     cr_assert_eq(sink_new(&cfg, &s, err, sizeof err), SINK_OK, "%s", err);
     for (size_t i = 0; i < n; i++) {
         char key[KEY_MAX];
         size_t len = partition_key(0, msgs[i].id, key);
-        cr_assert_eq(sink_produce(s, msgs[i].t, key, len, msgs[i].value, strlen(msgs[i].value), msgs[i].ts, err,
-                                  sizeof err),
-                     SINK_OK, "%s", err);
+        cr_assert_eq(
+            sink_produce(s, msgs[i].t, key, len, msgs[i].value, strlen(msgs[i].value), msgs[i].ts, err, sizeof err),
+            SINK_OK, "%s", err);
     }
     const sink_counters *c = sink_get_counters(s);
     digests d = { c->digest, c->order_digest };
@@ -72,7 +80,9 @@ Test(sink, messages_of_different_partitions_may_interleave_in_any_order) {
 
 Test(sink, a_message_in_another_partition_moves_the_order_digest) {
     /* The same messages with 6 partitions and with 5: some keys land elsewhere. */
-    msg m[] = { { TOPIC_ORDERS, 1, "a", 1 }, { TOPIC_ORDERS, 2, "b", 2 }, { TOPIC_ORDERS, 3, "c", 3 },
+    msg m[] = { { TOPIC_ORDERS, 1, "a", 1 },
+                { TOPIC_ORDERS, 2, "b", 2 },
+                { TOPIC_ORDERS, 3, "c", 3 },
                 { TOPIC_ORDERS, 4, "d", 4 } };
     digests d6 = publish(m, 4, 6, NULL, 0), d5 = publish(m, 4, 5, NULL, 0);
     cr_assert_eq(d6.content, d5.content);
@@ -80,8 +90,11 @@ Test(sink, a_message_in_another_partition_moves_the_order_digest) {
 }
 
 Test(sink, another_partitioner_moves_the_order_digest) {
-    msg m[] = { { TOPIC_ORDERS, 1, "a", 1 }, { TOPIC_ORDERS, 2, "b", 2 }, { TOPIC_ORDERS, 3, "c", 3 },
-                { TOPIC_ORDERS, 4, "d", 4 }, { TOPIC_ORDERS, 5, "e", 5 } };
+    msg m[] = { { TOPIC_ORDERS, 1, "a", 1 },
+                { TOPIC_ORDERS, 2, "b", 2 },
+                { TOPIC_ORDERS, 3, "c", 3 },
+                { TOPIC_ORDERS, 4, "d", 4 },
+                { TOPIC_ORDERS, 5, "e", 5 } };
     sink_property crc[] = { { "partitioner", "consistent_random" } };
     sink_property murmur[] = { { "partitioner", "murmur2_random" } };
     digests def = publish(m, 5, 6, NULL, 0), other = publish(m, 5, 6, crc, 1), same = publish(m, 5, 6, murmur, 1);
@@ -95,7 +108,8 @@ Test(sink, order_digests_of_disjoint_partitions_add_up) {
     ids_by_partition(6, &a, &b, &other);
     msg all[] = { { TOPIC_ORDERS, a, "a", 1 }, { TOPIC_ORDERS, other, "o", 2 }, { TOPIC_ORDERS, b, "b", 3 } };
     msg first[] = { all[0], all[2] }, second[] = { all[1] };
-    digests whole = publish(all, 3, 6, NULL, 0), d1 = publish(first, 2, 6, NULL, 0), d2 = publish(second, 1, 6, NULL, 0);
+    digests whole = publish(all, 3, 6, NULL, 0), d1 = publish(first, 2, 6, NULL, 0),
+            d2 = publish(second, 1, 6, NULL, 0);
     cr_assert_eq(d1.order + d2.order, whole.order);
     cr_assert_eq(d1.content + d2.content, whole.content);
 }

@@ -39,11 +39,11 @@ extern "C" {
 /* The draw order_gen.h makes: cuRAND's Philox4x32-10 on counter (index low,
  * index high, stream, sub) and key (seed low, seed high), exactly
  * philox_draw()'s layout. */
-static __host__ __device__ __forceinline__ philox_ctr gpu_draw(philox_key k, uint64_t index,
-                                                               uint32_t stream, uint32_t sub) {
+static __host__ __device__ __forceinline__ philox_ctr gpu_draw(philox_key k, uint64_t index, uint32_t stream,
+                                                               uint32_t sub) {
     uint4 c = make_uint4((uint32_t)index, (uint32_t)(index >> 32), stream, sub);
     uint4 r = curand_Philox4x32_10(c, make_uint2(k.v[0], k.v[1]));
-    philox_ctr out = {{ r.x, r.y, r.z, r.w }};
+    philox_ctr out = { { r.x, r.y, r.z, r.w } };
     return out;
 }
 #define ORDER_GEN_DRAW gpu_draw
@@ -62,23 +62,19 @@ enum { THREADS_PER_BLOCK = 256 };
 
 /* ---- the steps, one order each: the kernels and the host emulation ---- */
 
-static __host__ __device__ __forceinline__ void step_count(const order_model *m, uint64_t first,
-                                                           uint64_t stride, size_t k, char *block,
-                                                           const size_t *off) {
+static __host__ __device__ __forceinline__ void step_count(const order_model *m, uint64_t first, uint64_t stride,
+                                                           size_t k, char *block, const size_t *off) {
     unsigned c = order_gen_item_count(m, first + k * stride);
     ((uint32_t *)(void *)(block + off[7]))[k] = c;
     ((uint8_t *)(block + off[11]))[k] = (uint8_t)c;
 }
 
-static __host__ __device__ __forceinline__ uint32_t step_total(size_t n, const char *block,
-                                                               const size_t *off) {
-    return ((const uint32_t *)(const void *)(block + off[7]))[n - 1] +
-           ((const uint8_t *)(block + off[11]))[n - 1];
+static __host__ __device__ __forceinline__ uint32_t step_total(size_t n, const char *block, const size_t *off) {
+    return ((const uint32_t *)(const void *)(block + off[7]))[n - 1] + ((const uint8_t *)(block + off[11]))[n - 1];
 }
 
-static __host__ __device__ __forceinline__ void step_fill(const order_model *m, uint64_t first,
-                                                          uint64_t stride, size_t n, size_t k,
-                                                          uint32_t n_items, char *block) {
+static __host__ __device__ __forceinline__ void step_fill(const order_model *m, uint64_t first, uint64_t stride,
+                                                          size_t n, size_t k, uint32_t n_items, char *block) {
     size_t off[BATCH_COLUMNS];
     order_batch view;
     order_batch_layout(n, n_items, off);
@@ -88,7 +84,11 @@ static __host__ __device__ __forceinline__ void step_fill(const order_model *m, 
     order_gen_fill(m, g, &m->slices[order_gen_slice(m, g)], &view, k, item0);
 }
 
-struct count_args { uint64_t first, stride; uint32_t n; size_t off_first_item, off_item_count; };
+struct count_args {
+    uint64_t first, stride;
+    uint32_t n;
+    size_t off_first_item, off_item_count;
+};
 
 /* The model is read through a pointer to device memory: indexing a
  * by-value kernel parameter with per-thread values (a mix by cohort, say)
@@ -109,8 +109,7 @@ static __global__ void k_total(count_args a, const char *block, uint32_t *n_item
     *n_items = step_total(a.n, block, off);
 }
 
-static __global__ void k_fill(const order_model *__restrict__ m, count_args a, char *block,
-                              const uint32_t *n_items) {
+static __global__ void k_fill(const order_model *__restrict__ m, count_args a, char *block, const uint32_t *n_items) {
     size_t k = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (k >= a.n) return;
     step_fill(m, a.first, a.stride, a.n, k, *n_items, block);
@@ -118,24 +117,24 @@ static __global__ void k_fill(const order_model *__restrict__ m, count_args a, c
 
 /* ---- errors ---- */
 
-#define CUDA_TRY(call)                                                                   \
-    do {                                                                                 \
-        cudaError_t err_ = (call);                                                       \
-        if (err_ != cudaSuccess) {                                                       \
-            snprintf(errstr, errlen, "GPU: %s failed: %s (%s)", #call,                   \
-                     cudaGetErrorString(err_), cudaGetErrorName(err_));                  \
-            goto fail;                                                                   \
-        }                                                                                \
+#define CUDA_TRY(call)                                                                                                 \
+    do {                                                                                                               \
+        cudaError_t err_ = (call);                                                                                     \
+        if (err_ != cudaSuccess) {                                                                                     \
+            snprintf(errstr, errlen, "GPU: %s failed: %s (%s)", #call, cudaGetErrorString(err_),                       \
+                     cudaGetErrorName(err_));                                                                          \
+            goto fail;                                                                                                 \
+        }                                                                                                              \
     } while (0)
 
 /* ---- the stage ---- */
 
 struct gpu_lane {
     cudaStream_t stream;
-    char *d_block;        /* the batch, packed as the host copy will be */
-    uint32_t *d_items;    /* its item total */
-    uint32_t *h_items;    /* ... copied to pinned host memory */
-    void *d_scan;         /* cub's scratch */
+    char *d_block;     /* the batch, packed as the host copy will be */
+    uint32_t *d_items; /* its item total */
+    uint32_t *h_items; /* ... copied to pinned host memory */
+    void *d_scan;      /* cub's scratch */
     size_t scan_bytes;
     cudaEvent_t items_known; /* h_items holds the total */
     cudaEvent_t landed;      /* the whole batch is in host memory */
@@ -145,8 +144,8 @@ struct gpu_lane {
 enum { DEVICE_TABLES_MAX = 64 };
 
 struct gpu_stage {
-    int emulated;         /* SHOPSTREAM_GPU_EMULATE=1: the host runs the steps */
-    char description[256];/* the probe's, or the emulation's */
+    int emulated;          /* SHOPSTREAM_GPU_EMULATE=1: the host runs the steps */
+    char description[256]; /* the probe's, or the emulation's */
     int device;
     const engine *engine;
     order_model model;    /* the engine's, its pointers on the device */
@@ -163,8 +162,8 @@ extern "C" int gpu_stage_built(void) { return 1; }
 
 extern "C" const char *gpu_stage_build_info(void) {
     static char info[128];
-    snprintf(info, sizeof info, "CUDA runtime %d.%d, kernels for %s", CUDART_VERSION / 1000,
-             CUDART_VERSION % 1000 / 10, SHOPSTREAM_CUDA_ARCHITECTURES);
+    snprintf(info, sizeof info, "CUDA runtime %d.%d, kernels for %s", CUDART_VERSION / 1000, CUDART_VERSION % 1000 / 10,
+             SHOPSTREAM_CUDA_ARCHITECTURES);
     return info;
 }
 
@@ -200,7 +199,8 @@ extern "C" int gpu_stage_probe(char *info, size_t infolen) {
     cudaFuncAttributes attr;
     err = cudaFuncGetAttributes(&attr, k_fill);
     if (err == cudaErrorUnsupportedPtxVersion) {
-        snprintf(info, infolen, "%s (compute %d.%d): the NVIDIA driver (CUDA %d.%d) is too old to compile this "
+        snprintf(info, infolen,
+                 "%s (compute %d.%d): the NVIDIA driver (CUDA %d.%d) is too old to compile this "
                  "build's PTX (CUDA %d.%d); update the driver, or rebuild with -DCMAKE_CUDA_ARCHITECTURES=%d%d",
                  prop.name, prop.major, prop.minor, driver / 1000, driver % 1000 / 10, runtime / 1000,
                  runtime % 1000 / 10, prop.major, prop.minor);
@@ -208,14 +208,16 @@ extern "C" int gpu_stage_probe(char *info, size_t infolen) {
         return -1;
     }
     if (err != cudaSuccess) {
-        snprintf(info, infolen, "%s (compute %d.%d): no kernel for it in this build (%s): %s; "
-                 "rebuild with -DCMAKE_CUDA_ARCHITECTURES=%d%d", prop.name, prop.major, prop.minor,
-                 SHOPSTREAM_CUDA_ARCHITECTURES, cudaGetErrorString(err), prop.major, prop.minor);
+        snprintf(info, infolen,
+                 "%s (compute %d.%d): no kernel for it in this build (%s): %s; "
+                 "rebuild with -DCMAKE_CUDA_ARCHITECTURES=%d%d",
+                 prop.name, prop.major, prop.minor, SHOPSTREAM_CUDA_ARCHITECTURES, cudaGetErrorString(err), prop.major,
+                 prop.minor);
         cudaGetLastError();
         return -1;
     }
-    snprintf(info, infolen, "%s, compute %d.%d, %.1f GiB, driver CUDA %d.%d", prop.name, prop.major,
-             prop.minor, (double)prop.totalGlobalMem / (1 << 30), driver / 1000, driver % 1000 / 10);
+    snprintf(info, infolen, "%s, compute %d.%d, %.1f GiB, driver CUDA %d.%d", prop.name, prop.major, prop.minor,
+             (double)prop.totalGlobalMem / (1 << 30), driver / 1000, driver % 1000 / 10);
     return 0;
 }
 
@@ -235,16 +237,14 @@ fail:
     return -1;
 }
 
-static int upload_alias(gpu_stage *g, const alias_table *host, alias_table *dev, char *errstr,
-                        size_t errlen) {
+static int upload_alias(gpu_stage *g, const alias_table *host, alias_table *dev, char *errstr, size_t errlen) {
     void *p;
     *dev = *host;
     if (upload(g, host->threshold, host->n * sizeof *host->threshold, &p, errstr, errlen) != 0) return -1;
     dev->threshold = (uint64_t *)p;
     if (upload(g, host->alias, host->n * sizeof *host->alias, &p, errstr, errlen) != 0) return -1;
     dev->alias = (uint32_t *)p;
-    if (upload(g, host->item, host->item ? host->n * sizeof *host->item : 0, &p, errstr, errlen) != 0)
-        return -1;
+    if (upload(g, host->item, host->item ? host->n * sizeof *host->item : 0, &p, errstr, errlen) != 0) return -1;
     dev->item = (uint32_t *)p;
     return 0;
 }
@@ -259,8 +259,7 @@ static int upload_model(gpu_stage *g, char *errstr, size_t errlen) {
     if (upload(g, h->customers, h->n_customers * sizeof *h->customers, &p, errstr, errlen) != 0) return -1;
     d->customers = (const customer *)p;
     for (int k = 0; k < COHORT_COUNT; k++) {
-        if (upload(g, h->by_cohort[k], h->n_by_cohort[k] * sizeof *h->by_cohort[k], &p, errstr, errlen) != 0)
-            return -1;
+        if (upload(g, h->by_cohort[k], h->n_by_cohort[k] * sizeof *h->by_cohort[k], &p, errstr, errlen) != 0) return -1;
         d->by_cohort[k] = (const uint32_t *)p;
     }
     if (upload(g, h->products, c->n_products * sizeof *h->products, &p, errstr, errlen) != 0) return -1;
@@ -269,8 +268,7 @@ static int upload_model(gpu_stage *g, char *errstr, size_t errlen) {
     d->versions = (const product_version *)p;
     if (upload_alias(g, &h->popularity, &d->popularity, errstr, errlen) != 0) return -1;
     for (int k = 0; k < CATEGORY_COUNT; k++)
-        if (upload_alias(g, &h->category_popularity[k], &d->category_popularity[k], errstr, errlen) != 0)
-            return -1;
+        if (upload_alias(g, &h->category_popularity[k], &d->category_popularity[k], errstr, errlen) != 0) return -1;
     if (upload(g, h->campaigns, h->n_campaigns * sizeof *h->campaigns, &p, errstr, errlen) != 0) return -1;
     d->campaigns = (const campaign *)p;
     if (upload(g, h->slices, h->n_slices * sizeof *h->slices, &p, errstr, errlen) != 0) return -1;
@@ -288,8 +286,8 @@ fail:
 /* Device bytes of the model's tables. */
 static size_t model_bytes(const order_model *m, const catalog *c) {
     size_t n = sizeof *m + m->n_customers * sizeof *m->customers + c->n_products * sizeof *m->products +
-               c->n_versions * sizeof *m->versions +
-               m->n_campaigns * sizeof *m->campaigns + m->n_slices * sizeof *m->slices;
+               c->n_versions * sizeof *m->versions + m->n_campaigns * sizeof *m->campaigns +
+               m->n_slices * sizeof *m->slices;
     for (int k = 0; k < COHORT_COUNT; k++) n += m->n_by_cohort[k] * sizeof *m->by_cohort[k];
     for (int k = 0; k <= CATEGORY_COUNT; k++) {
         const alias_table *t = k < CATEGORY_COUNT ? &m->category_popularity[k] : &m->popularity;
@@ -300,8 +298,7 @@ static size_t model_bytes(const order_model *m, const catalog *c) {
 
 static size_t scan_scratch_bytes(size_t n) {
     size_t bytes = 0;
-    if (cub::DeviceScan::ExclusiveSum(NULL, bytes, (uint32_t *)NULL, (uint32_t *)NULL, (int)n) != cudaSuccess)
-        return 0;
+    if (cub::DeviceScan::ExclusiveSum(NULL, bytes, (uint32_t *)NULL, (uint32_t *)NULL, (int)n) != cudaSuccess) return 0;
     return bytes;
 }
 
@@ -334,8 +331,8 @@ static void lane_close(gpu_lane *l) {
     if (l->stream) cudaStreamDestroy(l->stream);
 }
 
-static int filler_fill(void *ctx, size_t thread, uint64_t first, uint64_t stride, size_t count,
-                       order_batch *b, char *errstr, size_t errlen) {
+static int filler_fill(void *ctx, size_t thread, uint64_t first, uint64_t stride, size_t count, order_batch *b,
+                       char *errstr, size_t errlen) {
     return gpu_stage_fill((gpu_stage *)ctx, thread, first, stride, count, b, errstr, errlen);
 }
 
@@ -346,8 +343,10 @@ static void *filler_alloc(void *ctx, size_t bytes) {
 }
 
 static void filler_free(void *ctx, void *block) {
-    if (((gpu_stage *)ctx)->emulated) free(block);
-    else cudaFreeHost(block);
+    if (((gpu_stage *)ctx)->emulated)
+        free(block);
+    else
+        cudaFreeHost(block);
 }
 
 static int emulation_asked(void) {
@@ -355,8 +354,8 @@ static int emulation_asked(void) {
     return v && strcmp(v, "1") == 0;
 }
 
-extern "C" int gpu_stage_new(const engine *e, size_t lanes, size_t batch_orders, unsigned flags,
-                              gpu_stage **out, char *errstr, size_t errlen) {
+extern "C" int gpu_stage_new(const engine *e, size_t lanes, size_t batch_orders, unsigned flags, gpu_stage **out,
+                             char *errstr, size_t errlen) {
     *out = NULL;
     char info[256] = "";
     int emulate = (flags & GPU_STAGE_MAY_EMULATE) && emulation_asked();
@@ -369,11 +368,18 @@ extern "C" int gpu_stage_new(const engine *e, size_t lanes, size_t batch_orders,
         return -1;
     }
     gpu_stage *g = new (std::nothrow) gpu_stage();
-    if (!g) { snprintf(errstr, errlen, "out of memory"); return -1; }
+    if (!g) {
+        snprintf(errstr, errlen, "out of memory");
+        return -1;
+    }
     g->engine = e;
     g->batch_orders = batch_orders;
     g->lanes = new (std::nothrow) gpu_lane[lanes]();
-    if (!g->lanes) { delete g; snprintf(errstr, errlen, "out of memory"); return -1; }
+    if (!g->lanes) {
+        delete g;
+        snprintf(errstr, errlen, "out of memory");
+        return -1;
+    }
     g->filler = gen_pool_filler{ filler_fill, filler_alloc, filler_free, g };
     snprintf(g->description, sizeof g->description, "%s",
              emulate ? "emulated on the host: SHOPSTREAM_GPU_EMULATE=1" : info);
@@ -390,16 +396,23 @@ extern "C" int gpu_stage_new(const engine *e, size_t lanes, size_t batch_orders,
     CUDA_TRY(cudaSetDevice(g->device));
     CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));
     if (need > free_bytes) {
-        snprintf(errstr, errlen, "GPU: out of memory: %zu lanes of %zu-order batches need %.1f MiB, %.1f MiB free "
-                 "(use fewer --threads or a smaller --gpu-batch-orders)", lanes, batch_orders,
-                 need / 1048576.0, free_bytes / 1048576.0);
+        snprintf(errstr, errlen,
+                 "GPU: out of memory: %zu lanes of %zu-order batches need %.1f MiB, %.1f MiB free "
+                 "(use fewer --threads or a smaller --gpu-batch-orders)",
+                 lanes, batch_orders, need / 1048576.0, free_bytes / 1048576.0);
         gpu_stage_free(g);
         return -1;
     }
-    if (upload_model(g, errstr, errlen) != 0) { gpu_stage_free(g); return -1; }
+    if (upload_model(g, errstr, errlen) != 0) {
+        gpu_stage_free(g);
+        return -1;
+    }
     for (size_t i = 0; i < lanes; i++) {
         g->n_lanes++;
-        if (lane_open(g, &g->lanes[i], errstr, errlen) != 0) { gpu_stage_free(g); return -1; }
+        if (lane_open(g, &g->lanes[i], errstr, errlen) != 0) {
+            gpu_stage_free(g);
+            return -1;
+        }
     }
     *out = g;
     return 0;
@@ -420,8 +433,7 @@ extern "C" void gpu_stage_free(gpu_stage *g) {
 extern "C" const gen_pool_filler *gpu_stage_filler(gpu_stage *g) { return &g->filler; }
 
 /* Launches the count, scan, total and fill of n orders on lane l. */
-static int launch(gpu_stage *g, gpu_lane *l, uint64_t first, uint64_t stride, size_t n,
-                  char *errstr, size_t errlen) {
+static int launch(gpu_stage *g, gpu_lane *l, uint64_t first, uint64_t stride, size_t n, char *errstr, size_t errlen) {
     size_t off[BATCH_COLUMNS];
     order_batch_layout(n, 0, off);
     count_args a = { first, stride, (uint32_t)n, off[7], off[11] };
@@ -442,15 +454,15 @@ fail:
     return -1;
 }
 
-extern "C" int gpu_stage_fill(gpu_stage *g, size_t lane, uint64_t first, uint64_t stride, size_t count,
-                              order_batch *b, char *errstr, size_t errlen) {
+extern "C" int gpu_stage_fill(gpu_stage *g, size_t lane, uint64_t first, uint64_t stride, size_t count, order_batch *b,
+                              char *errstr, size_t errlen) {
     b->first_index = first;
     b->n_orders = count;
     b->n_items = 0;
     if (count == 0) return 0;
     if (lane >= g->n_lanes || count > g->batch_orders || count > b->capacity) {
-        snprintf(errstr, errlen, "GPU: lane %zu of %zu, batch of %zu orders for %zu", lane, g->n_lanes,
-                 count, g->batch_orders);
+        snprintf(errstr, errlen, "GPU: lane %zu of %zu, batch of %zu orders for %zu", lane, g->n_lanes, count,
+                 g->batch_orders);
         return -1;
     }
     if (g->emulated) return gpu_stage_emulate_fill(g->engine, first, stride, count, b, errstr, errlen);
@@ -489,8 +501,8 @@ fail:
     return -1;
 }
 
-extern "C" int gpu_stage_emulate_fill(const engine *e, uint64_t first, uint64_t stride, size_t count,
-                                      order_batch *b, char *errstr, size_t errlen) {
+extern "C" int gpu_stage_emulate_fill(const engine *e, uint64_t first, uint64_t stride, size_t count, order_batch *b,
+                                      char *errstr, size_t errlen) {
     b->first_index = first;
     b->n_orders = count;
     b->n_items = 0;
@@ -527,11 +539,17 @@ extern "C" const char *gpu_stage_describe(const gpu_stage *g) { return g->descri
 
 extern "C" int gpu_stage_time_kernels(gpu_stage *g, uint64_t first, size_t count, int reps, double *seconds,
                                       char *errstr, size_t errlen) {
-    if (g->emulated) { snprintf(errstr, errlen, "GPU: emulated on the host, nothing to time"); return -1; }
+    if (g->emulated) {
+        snprintf(errstr, errlen, "GPU: emulated on the host, nothing to time");
+        return -1;
+    }
     gpu_lane *l = &g->lanes[0];
     CUDA_TRY(cudaSetDevice(g->device));
     if (count > g->batch_orders) count = g->batch_orders;
-    if (count == 0 || reps < 1) { snprintf(errstr, errlen, "GPU: nothing to time"); return -1; }
+    if (count == 0 || reps < 1) {
+        snprintf(errstr, errlen, "GPU: nothing to time");
+        return -1;
+    }
     if (launch(g, l, first, 1, count, errstr, errlen) != 0) return -1; /* warm-up */
     CUDA_TRY(cudaStreamSynchronize(l->stream));
     {
@@ -546,9 +564,12 @@ fail:
     return -1;
 }
 
-extern "C" int gpu_stage_time_copy(gpu_stage *g, size_t bytes, int reps, double *bytes_per_second,
-                                   char *errstr, size_t errlen) {
-    if (g->emulated) { snprintf(errstr, errlen, "GPU: emulated on the host, nothing to time"); return -1; }
+extern "C" int gpu_stage_time_copy(gpu_stage *g, size_t bytes, int reps, double *bytes_per_second, char *errstr,
+                                   size_t errlen) {
+    if (g->emulated) {
+        snprintf(errstr, errlen, "GPU: emulated on the host, nothing to time");
+        return -1;
+    }
     gpu_lane *l = &g->lanes[0];
     void *host = NULL;
     size_t block = order_batch_bytes(g->batch_orders);

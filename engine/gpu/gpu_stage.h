@@ -50,8 +50,8 @@ enum { GPU_STAGE_MAY_EMULATE = 1u << 0 };
 /* Uploads e's tables and sets up lanes lanes for batches of up to
  * batch_orders orders. Errors name the cause (out of GPU memory: how much
  * it needed and how much was free). e must outlive the stage. */
-int gpu_stage_new(const engine *e, size_t lanes, size_t batch_orders, unsigned flags, gpu_stage **out,
-                   char *errstr, size_t errlen);
+int gpu_stage_new(const engine *e, size_t lanes, size_t batch_orders, unsigned flags, gpu_stage **out, char *errstr,
+                  size_t errlen);
 void gpu_stage_free(gpu_stage *g);
 
 /* 1 if the stage was opened emulated (SHOPSTREAM_GPU_EMULATE=1). */
@@ -64,8 +64,8 @@ const char *gpu_stage_describe(const gpu_stage *g);
 /* Fills b (whose memory should come from the filler's alloc_block) like
  * engine_fill(e, first, stride, count, b), on lane lane; one thread per lane
  * at a time. */
-int gpu_stage_fill(gpu_stage *g, size_t lane, uint64_t first, uint64_t stride, size_t count,
-                   order_batch *b, char *errstr, size_t errlen);
+int gpu_stage_fill(gpu_stage *g, size_t lane, uint64_t first, uint64_t stride, size_t count, order_batch *b,
+                   char *errstr, size_t errlen);
 
 /* The stage as a pool filler: gpu_stage_fill on the thread's lane, and
  * pinned host memory for the ring. */
@@ -74,16 +74,15 @@ const gen_pool_filler *gpu_stage_filler(gpu_stage *g);
 /* The stage's own steps run on the host instead: the count, scan, fill and
  * packed layout, with cuRAND's Philox compiled for the host. What a GPU
  * would write, checkable without one. Needs a CUDA build, not a GPU. */
-int gpu_stage_emulate_fill(const engine *e, uint64_t first, uint64_t stride, size_t count,
-                           order_batch *b, char *errstr, size_t errlen);
+int gpu_stage_emulate_fill(const engine *e, uint64_t first, uint64_t stride, size_t count, order_batch *b, char *errstr,
+                           size_t errlen);
 
 /* For perf/: seconds for reps launches of the kernels alone over count
  * orders from first (no copy to the host), and the device-to-host bandwidth
  * into pinned memory in bytes per second. */
-int gpu_stage_time_kernels(gpu_stage *g, uint64_t first, size_t count, int reps, double *seconds,
-                           char *errstr, size_t errlen);
-int gpu_stage_time_copy(gpu_stage *g, size_t bytes, int reps, double *bytes_per_second,
-                        char *errstr, size_t errlen);
+int gpu_stage_time_kernels(gpu_stage *g, uint64_t first, size_t count, int reps, double *seconds, char *errstr,
+                           size_t errlen);
+int gpu_stage_time_copy(gpu_stage *g, size_t bytes, int reps, double *bytes_per_second, char *errstr, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -29,8 +29,8 @@ int cfgread_file(const char *path, const char *what, size_t max, char **out, siz
     } else if (!S_ISREG(st.st_mode)) {
         snprintf(errstr, errlen, "%s: cannot read the %s file: not a regular file", path, what);
     } else if ((unsigned long long)st.st_size > max) {
-        snprintf(errstr, errlen, "%s: cannot read the %s file: %lld bytes, more than the %zu it may have", path,
-                 what, (long long)st.st_size, max);
+        snprintf(errstr, errlen, "%s: cannot read the %s file: %lld bytes, more than the %zu it may have", path, what,
+                 (long long)st.st_size, max);
     } else if (!(buf = malloc(max + 2))) {
         snprintf(errstr, errlen, "%s: cannot read the %s file: out of memory", path, what);
     } else {
@@ -42,7 +42,8 @@ int cfgread_file(const char *path, const char *what, size_t max, char **out, siz
         if (n < 0) {
             snprintf(errstr, errlen, "%s: cannot read the %s file: %s", path, what, strerror(errno));
         } else if (got > max) {
-            snprintf(errstr, errlen, "%s: cannot read the %s file: more than the %zu bytes it may have", path, what, max);
+            snprintf(errstr, errlen, "%s: cannot read the %s file: more than the %zu bytes it may have", path, what,
+                     max);
         } else if (memchr(buf, '\0', got)) {
             snprintf(errstr, errlen, "%s: cannot read the %s file: it holds a NUL byte", path, what);
         } else {
@@ -65,11 +66,18 @@ static int ident_char(char c) { return isalnum((unsigned char)c) || c == '_' || 
  * does not fit 64 bits is refused here, with its line, as written. */
 static char *widen_integers(const char *in, size_t len, const char *path, char *errstr, size_t errlen) {
     char *out = malloc(2 * len + 1), *o = out;
-    if (!out) { snprintf(errstr, errlen, "%s: out of memory", path); return NULL; }
+    if (!out) {
+        snprintf(errstr, errlen, "%s: out of memory", path);
+        return NULL;
+    }
     int line = 1;
     for (size_t i = 0; i < len;) {
         char c = in[i];
-        if (c == '\n') { line++; *o++ = in[i++]; continue; }
+        if (c == '\n') {
+            line++;
+            *o++ = in[i++];
+            continue;
+        }
         if (c == '"') { /* a string, escapes and all */
             size_t start = i;
             *o++ = in[i++];
@@ -96,8 +104,10 @@ static char *widen_integers(const char *in, size_t len, const char *path, char *
             continue;
         }
         if (c == '@') { /* @include: files libconfig would read itself, unchecked */
-            snprintf(errstr, errlen, "%s:%d: @include is not supported: put the settings in this file, or pass "
-                     "the other file with -c", path, line);
+            snprintf(errstr, errlen,
+                     "%s:%d: @include is not supported: put the settings in this file, or pass "
+                     "the other file with -c",
+                     path, line);
             free(out);
             return NULL;
         }
@@ -114,9 +124,12 @@ static char *widen_integers(const char *in, size_t len, const char *path, char *
             }
             continue;
         }
-        int starts_number = isdigit((unsigned char)c) || ((c == '-' || c == '+') && i + 1 < len &&
-                                                           isdigit((unsigned char)in[i + 1]));
-        if (!starts_number || (i > 0 && ident_char(in[i - 1]))) { *o++ = in[i++]; continue; }
+        int starts_number =
+            isdigit((unsigned char)c) || ((c == '-' || c == '+') && i + 1 < len && isdigit((unsigned char)in[i + 1]));
+        if (!starts_number || (i > 0 && ident_char(in[i - 1]))) {
+            *o++ = in[i++];
+            continue;
+        }
         size_t j = i + (c == '-' || c == '+');
         int hex = in[j] == '0' && j + 1 < len && (in[j + 1] == 'x' || in[j + 1] == 'X');
         size_t k = hex ? j + 2 : j;
@@ -132,8 +145,10 @@ static char *widen_integers(const char *in, size_t len, const char *path, char *
         char literal[80];
         snprintf(literal, sizeof literal, "%.*s", (int)(k - i < 70 ? k - i : 70), in + i);
         errno = 0;
-        if (hex) (void)strtoull(literal + (j - i), NULL, 16);
-        else (void)strtoll(literal, NULL, 10);
+        if (hex)
+            (void)strtoull(literal + (j - i), NULL, 16);
+        else
+            (void)strtoll(literal, NULL, 10);
         if (errno == ERANGE || k - i > 70) {
             snprintf(errstr, errlen, "%s:%d: expected an integer that fits 64 bits, got %s", path, line, literal);
             free(out);

@@ -18,9 +18,17 @@ typedef enum sink_kind { SINK_KAFKA, SINK_NULL, SINK_STDOUT, SINK_KIND_COUNT } s
 
 /* --sink stdout: one message a line, as kcat -C prints them; which columns
  * (tab-separated) come before the value. */
-typedef enum stdout_columns { STDOUT_VALUE, STDOUT_KEY_VALUE, STDOUT_TOPIC_KEY_VALUE, STDOUT_COLUMNS_COUNT } stdout_columns;
+typedef enum stdout_columns {
+    STDOUT_VALUE,
+    STDOUT_KEY_VALUE,
+    STDOUT_TOPIC_KEY_VALUE,
+    STDOUT_COLUMNS_COUNT
+} stdout_columns;
 
 /* A librdkafka property, name=value, as -X and kafka.properties give it. */
-typedef struct sink_property { const char *name; const char *value; } sink_property;
+typedef struct sink_property {
+    const char *name;
+    const char *value;
+} sink_property;
 
 #endif

@@ -5,10 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-
-size_t partition_key_string(int64_t id, char key[KEY_MAX]) {
-    return (size_t)snprintf(key, KEY_MAX, "%" PRId64, id);
-}
+size_t partition_key_string(int64_t id, char key[KEY_MAX]) { return (size_t)snprintf(key, KEY_MAX, "%" PRId64, id); }
 
 uint32_t partition_murmur2(const void *data, size_t len) {
     const unsigned char *d = data;

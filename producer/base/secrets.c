@@ -20,8 +20,8 @@ void secrets_mask_url(const char *url, char *out, size_t cap) {
 }
 
 int secrets_property_is_secret(const char *name) {
-    static const char *const words[] = { "password", "secret", "token", "credential", "key", "oauthbearer",
-                                         "pasw", "passw", "pwd", "jaas", "sasl", "auth" };
+    static const char *const words[] = { "password", "secret", "token", "credential", "key",  "oauthbearer",
+                                         "pasw",     "passw",  "pwd",   "jaas",       "sasl", "auth" };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strcasestr(name, words[i])) return 1;
     return 0;

@@ -9,8 +9,8 @@ const char *const topic_suffixes[TOPIC_COUNT] = {
     "customers", "products", "campaigns", "orders", "order_items", "payments", "shipments",
 };
 const char *const topic_schema_files[TOPIC_COUNT] = {
-    "customers.avsc", "products.avsc", "campaigns.avsc", "orders.avsc", "order_items.avsc", "payments.avsc",
-    "shipments.avsc",
+    "customers.avsc",   "products.avsc", "campaigns.avsc", "orders.avsc",
+    "order_items.avsc", "payments.avsc", "shipments.avsc",
 };
 
 static int legal(char c) {
@@ -29,8 +29,10 @@ int topic_names_make(const char *prefix, topic_names *out, char *errstr, size_t 
             return -1;
         }
     if (strlen(prefix) + longest > TOPIC_NAME_MAX) {
-        snprintf(errstr, errlen, "expected a topic prefix of at most %zu characters (topic names are at most %d), "
-                 "got %zu", TOPIC_NAME_MAX - longest, TOPIC_NAME_MAX, strlen(prefix));
+        snprintf(errstr, errlen,
+                 "expected a topic prefix of at most %zu characters (topic names are at most %d), "
+                 "got %zu",
+                 TOPIC_NAME_MAX - longest, TOPIC_NAME_MAX, strlen(prefix));
         return -1;
     }
     for (int t = 0; t < TOPIC_COUNT; t++) {

@@ -34,12 +34,18 @@ int units_duration_ms(const char *text, int64_t *ms) {
     double v = strtod(text, &end);
     if (end == text || errno || !(v > 0.0)) return -1;
     double unit;
-    if (strcmp(end, "ms") == 0) unit = 1.0;
-    else if (strcmp(end, "s") == 0) unit = 1e3;
-    else if (strcmp(end, "m") == 0) unit = 60e3;
-    else if (strcmp(end, "h") == 0) unit = 3600e3;
-    else if (strcmp(end, "d") == 0) unit = 86400e3;
-    else return -1;
+    if (strcmp(end, "ms") == 0)
+        unit = 1.0;
+    else if (strcmp(end, "s") == 0)
+        unit = 1e3;
+    else if (strcmp(end, "m") == 0)
+        unit = 60e3;
+    else if (strcmp(end, "h") == 0)
+        unit = 3600e3;
+    else if (strcmp(end, "d") == 0)
+        unit = 86400e3;
+    else
+        return -1;
     double total = v * unit;
     if (total < 1.0 || total > 9.2e15) return -1;
     *ms = (int64_t)llround(total);
@@ -65,8 +71,8 @@ int units_time_ms(const char *text, int64_t *ms) {
         if (*rest == 'Z') rest++;
     }
     if (*rest != '\0') return -1;
-    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-        tm.tm_min > 59 || tm.tm_sec > 60)
+    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+        tm.tm_sec > 60)
         return -1;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
@@ -77,8 +83,14 @@ int units_time_ms(const char *text, int64_t *ms) {
 }
 
 int units_speed(const char *text, double *speed) {
-    if (strcmp(text, "max") == 0) { *speed = 0.0; return 0; }
-    if (strcmp(text, "realtime") == 0) { *speed = 1.0; return 0; }
+    if (strcmp(text, "max") == 0) {
+        *speed = 0.0;
+        return 0;
+    }
+    if (strcmp(text, "realtime") == 0) {
+        *speed = 1.0;
+        return 0;
+    }
     double v;
     if (units_double(text, &v) != 0 || !(v > 0.0) || v > 1e12) return -1;
     *speed = v;

@@ -57,9 +57,15 @@ static int tally_run(const run_config *rc, engine *e, expect_tally *tallies, siz
     engine_selection sel = { shard_owns, &owner };
     expect_job job = { e, tallies };
     uint64_t total = engine_get_plan(e)->total_orders;
-    gen_pool_options o = { .threads = threads, .batch_orders = rc->batch_orders, .ring_slots = 2 * threads,
-                           .first = 0, .stride = 1, .count = total,
-                           .select = rc->shard_count > 1 ? &sel : NULL, .on_filled = tally_filled, .ctx = &job };
+    gen_pool_options o = { .threads = threads,
+                           .batch_orders = rc->batch_orders,
+                           .ring_slots = 2 * threads,
+                           .first = 0,
+                           .stride = 1,
+                           .count = total,
+                           .select = rc->shard_count > 1 ? &sel : NULL,
+                           .on_filled = tally_filled,
+                           .ctx = &job };
     gen_pool *pool;
     if (gen_pool_new(e, &o, &pool, errstr, errlen) != 0) return -1;
     const order_batch *b;
@@ -104,8 +110,10 @@ int expect_command(const run_config *rc) {
         report_line(stderr, errstr);
         goto out;
     }
-    if (rc->csv) expect_out_csv(stdout, &tallies[0]);
-    else expect_out_json(stdout, rc, &tallies[0]);
+    if (rc->csv)
+        expect_out_csv(stdout, &tallies[0]);
+    else
+        expect_out_json(stdout, rc, &tallies[0]);
     code = fflush(stdout) == 0 ? EXIT_DONE : EXIT_FAILED;
 out:
     if (code == EXIT_FAILED && !tallies) report_line(stderr, "out of memory");

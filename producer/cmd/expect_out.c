@@ -10,11 +10,13 @@
 
 /* The counters of a field of expect_window. */
 #define COUNTERS(field) (sizeof((const expect_window *)0)->field / sizeof(int64_t))
-#define FIGURE(name, field, place)                                                                                   \
+#define FIGURE(name, field, place)                                                                                     \
     { .key = name, .kind = EXPECT_FIGURE, .offset = offsetof(expect_window, field), .count = 1, .csv_place = place }
-#define BREAKDOWN(name, prefix, field, name_list)                                                                    \
-    { .key = name, .csv_prefix = prefix, .kind = EXPECT_BREAKDOWN, .offset = offsetof(expect_window, field),        \
-      .count = COUNTERS(field), .names = name_list, .csv_place = CSV_IN_TABLE_ORDER }
+#define BREAKDOWN(name, prefix, field, name_list)                                                                      \
+    {                                                                                                                  \
+        .key = name, .csv_prefix = prefix, .kind = EXPECT_BREAKDOWN, .offset = offsetof(expect_window, field),         \
+        .count = COUNTERS(field), .names = name_list, .csv_place = CSV_IN_TABLE_ORDER                                  \
+    }
 
 const expect_column expect_columns[] = {
     FIGURE("orders", orders, CSV_IN_TABLE_ORDER),
@@ -39,8 +41,12 @@ const expect_column expect_columns[] = {
     BREAKDOWN("time_to_ship", "time_to_ship", time_to_ship, expect_ship_bucket_names),
     FIGURE("late", late, CSV_AT_THE_END),
     FIGURE("duplicates", duplicates, CSV_AT_THE_END),
-    { .key = "dropped_by_watermark", .csv_prefix = "dropped_watermark", .kind = EXPECT_BY_WATERMARK,
-      .offset = offsetof(expect_window, dropped), .count = COUNTERS(dropped), .csv_place = CSV_AT_THE_END },
+    { .key = "dropped_by_watermark",
+      .csv_prefix = "dropped_watermark",
+      .kind = EXPECT_BY_WATERMARK,
+      .offset = offsetof(expect_window, dropped),
+      .count = COUNTERS(dropped),
+      .csv_place = CSV_AT_THE_END },
 };
 const size_t expect_column_count = sizeof expect_columns / sizeof expect_columns[0];
 
@@ -56,8 +62,10 @@ static size_t written(const expect_column *c, const expect_tally *t) {
 /* The i-th name in c (not a figure): a breakdown's names[i], or the
  * watermark delay in ms. */
 static void name_of(const expect_column *c, const expect_tally *t, size_t i, char *buf, size_t cap) {
-    if (c->kind == EXPECT_BY_WATERMARK) snprintf(buf, cap, "%lld", (long long)t->watermarks_ms[i]);
-    else snprintf(buf, cap, "%s", c->names[i]);
+    if (c->kind == EXPECT_BY_WATERMARK)
+        snprintf(buf, cap, "%lld", (long long)t->watermarks_ms[i]);
+    else
+        snprintf(buf, cap, "%s", c->names[i]);
 }
 
 /* Every column of w, "key": n or "key": {"name": n, ...}, comma-separated. */
@@ -101,9 +109,12 @@ static void json_string(FILE *out, const char *s) {
     fputc('"', out);
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
-        else if (c < 0x20) fprintf(out, "\\u%04x", c);
-        else fputc(c, out);
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
     }
     fputc('"', out);
 }
@@ -115,8 +126,9 @@ void expect_out_json(FILE *out, const run_config *rc, const expect_tally *t) {
     units_format_time(s->start_ms + s->duration_ms, end, sizeof end);
     fputs("{\"run\": {\"scenario\": ", out);
     json_string(out, s->scenario.name);
-    fprintf(out, ", \"seed\": %llu, \"start\": \"%s\", \"end\": \"%s\", "
-                 "\"shard\": \"%llu/%llu\", \"window_ms\": %lld, \"lifecycle\": %s, \"life_events\": %lld}",
+    fprintf(out,
+            ", \"seed\": %llu, \"start\": \"%s\", \"end\": \"%s\", "
+            "\"shard\": \"%llu/%llu\", \"window_ms\": %lld, \"lifecycle\": %s, \"life_events\": %lld}",
             (unsigned long long)s->seed, start, end, (unsigned long long)rc->shard_index,
             (unsigned long long)rc->shard_count, (long long)t->window_ms, s->lifecycle ? "true" : "false",
             (long long)t->life_events);
@@ -149,8 +161,10 @@ static void csv_cells(FILE *out, const expect_column *c, const expect_tally *t, 
         } else {
             char name[32];
             name_of(c, t, i, name, sizeof name);
-            if (c->kind == EXPECT_BREAKDOWN) fprintf(out, ",%s_%s", c->csv_prefix, name);
-            else fprintf(out, ",%s_%sms", c->csv_prefix, name);
+            if (c->kind == EXPECT_BREAKDOWN)
+                fprintf(out, ",%s_%s", c->csv_prefix, name);
+            else
+                fprintf(out, ",%s_%sms", c->csv_prefix, name);
         }
     }
 }

@@ -35,12 +35,12 @@ enum expect_column_kind {
 enum expect_csv_place { CSV_IN_TABLE_ORDER, CSV_AT_THE_END };
 
 typedef struct expect_column {
-    const char *key;                /* JSON key; a figure's CSV column */
-    const char *csv_prefix;         /* a breakdown's CSV columns: csv_prefix_name */
+    const char *key;        /* JSON key; a figure's CSV column */
+    const char *csv_prefix; /* a breakdown's CSV columns: csv_prefix_name */
     enum expect_column_kind kind;
-    size_t offset;                  /* of its counters in an expect_window */
-    size_t count;                   /* counters (by watermark: the most; the tally's are written) */
-    const char *const *names;       /* a breakdown's, count of them */
+    size_t offset;            /* of its counters in an expect_window */
+    size_t count;             /* counters (by watermark: the most; the tally's are written) */
+    const char *const *names; /* a breakdown's, count of them */
     enum expect_csv_place csv_place;
 } expect_column;
 

@@ -68,13 +68,18 @@ int plan_command(const run_config *rc) {
         rows[h].drawn += p->slices[i].count;
     }
     uint64_t top = 1;
-    for (size_t h = 0; h < n_hours; h++) if (rows[h].drawn > top) top = rows[h].drawn;
+    for (size_t h = 0; h < n_hours; h++)
+        if (rows[h].drawn > top) top = rows[h].drawn;
 
-    if (csv) printf("hour,start,expected_orders,drawn_orders,effects\n");
-    else printf("# scenario %s, seed %llu, intensity %g, base %g orders/hour; bar: drawn orders (max %llu)\n",
-                s->scenario.name, (unsigned long long)s->seed, s->intensity, s->base_orders_per_hour,
-                (unsigned long long)top);
-    if (!csv) printf("%-5s %-17s %12s %10s  %-*s  %s\n", "hour", "start (UTC)", "expected", "drawn", BAR_WIDTH, "", "scenario");
+    if (csv)
+        printf("hour,start,expected_orders,drawn_orders,effects\n");
+    else
+        printf("# scenario %s, seed %llu, intensity %g, base %g orders/hour; bar: drawn orders (max %llu)\n",
+               s->scenario.name, (unsigned long long)s->seed, s->intensity, s->base_orders_per_hour,
+               (unsigned long long)top);
+    if (!csv)
+        printf("%-5s %-17s %12s %10s  %-*s  %s\n", "hour", "start (UTC)", "expected", "drawn", BAR_WIDTH, "",
+               "scenario");
     double total_expected = 0.0;
     for (size_t h = 0; h < n_hours; h++) {
         char when[40], what[1024], bar[BAR_WIDTH + 1];
@@ -91,8 +96,8 @@ int plan_command(const run_config *rc) {
         size_t len = (size_t)(rows[h].drawn * BAR_WIDTH / top);
         memset(bar, '#', len);
         bar[len] = '\0';
-        printf("%-5zu %-17s %12.1f %10llu  %-*s  %s\n", h, when, rows[h].expected,
-               (unsigned long long)rows[h].drawn, BAR_WIDTH, bar, what);
+        printf("%-5zu %-17s %12.1f %10llu  %-*s  %s\n", h, when, rows[h].expected, (unsigned long long)rows[h].drawn,
+               BAR_WIDTH, bar, what);
     }
     if (!csv)
         printf("# total: expected %.1f orders, drawn %llu\n", total_expected, (unsigned long long)p->total_orders);

@@ -50,8 +50,8 @@ static uint64_t hash_of(const verify_state *v, size_t topic, const void *key, si
 }
 
 /* run_tapped's tap: what the run publishes, and when. */
-static void note_expected(void *ctx, topic_id t, const void *key, size_t key_len, const void *value,
-                          size_t value_len, int64_t ts, int64_t release_ms) {
+static void note_expected(void *ctx, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
+                          int64_t ts, int64_t release_ms) {
     verify_state *v = ctx;
     verify_diff_expect(v->diff, t, partition_for_key(key, key_len, v->partitions),
                        hash_of(v, (size_t)t, key, key_len, value, value_len, ts), key_id(v, key, key_len), release_ms);
@@ -75,12 +75,14 @@ static void print_report(FILE *out, const verify_state *v, int all_exact) {
     fprintf(out, "{\"exact\": %s, \"topics\": {", all_exact ? "true" : "false");
     for (int t = 0; t < TOPIC_COUNT; t++) {
         const verify_topic_report *r = verify_diff_report(v->diff, (topic_id)t);
-        fprintf(out, "%s\n  \"%s\": {\"expected\": %llu, \"found\": %llu, \"missing\": %llu, \"unexpected\": %llu, "
-                     "\"extra_copies\": %llu, \"differing\": %llu, \"partitions_out_of_order\": %llu, "
-                     "\"misplaced\": %llu", t ? "," : "", v->rc->topics.name[t], (unsigned long long)r->expected,
-                (unsigned long long)r->found, (unsigned long long)r->missing, (unsigned long long)r->unexpected,
-                (unsigned long long)r->extra_copies, (unsigned long long)r->differing,
-                (unsigned long long)r->out_of_order, (unsigned long long)r->misplaced);
+        fprintf(out,
+                "%s\n  \"%s\": {\"expected\": %llu, \"found\": %llu, \"missing\": %llu, \"unexpected\": %llu, "
+                "\"extra_copies\": %llu, \"differing\": %llu, \"partitions_out_of_order\": %llu, "
+                "\"misplaced\": %llu",
+                t ? "," : "", v->rc->topics.name[t], (unsigned long long)r->expected, (unsigned long long)r->found,
+                (unsigned long long)r->missing, (unsigned long long)r->unexpected, (unsigned long long)r->extra_copies,
+                (unsigned long long)r->differing, (unsigned long long)r->out_of_order,
+                (unsigned long long)r->misplaced);
         json_ids(out, "missing_ids", r->missing_ids, r->n_missing_ids);
         json_ids(out, "unexpected_ids", r->unexpected_ids, r->n_unexpected_ids);
         fputc('}', out);
@@ -97,8 +99,10 @@ static int parse_until(const run_config *rc, int64_t *until_ms, char *errstr, si
         return 0;
     }
     char msg[200];
-    snprintf(msg, sizeof msg, "expected a time such as 2026-11-01T06:00:00Z or a duration after --start such as 6h, "
-                              "got '%.100s'", rc->verify_until);
+    snprintf(msg, sizeof msg,
+             "expected a time such as 2026-11-01T06:00:00Z or a duration after --start such as 6h, "
+             "got '%.100s'",
+             rc->verify_until);
     config_blame(rc, offsetof(run_config, verify_until), msg, errstr, errlen);
     return -1;
 }
@@ -135,11 +139,15 @@ int verify_command(const run_config *rc) {
     quiet.stats_json[0] = quiet.metrics_addr[0] = '\0';
     quiet.shard_index = 0;
     quiet.shard_count = 1;
-    if (run_tapped(&quiet, note_expected, &v) != EXIT_DONE) { code = EXIT_FAILED; goto out; }
+    if (run_tapped(&quiet, note_expected, &v) != EXIT_DONE) {
+        code = EXIT_FAILED;
+        goto out;
+    }
     int32_t partitions[TOPIC_COUNT];
     uint64_t total = 0;
-    consume_config cc = { rc->brokers, rc->properties, rc->n_properties, rc->topics.list, TOPIC_COUNT,
-                          rc->connect_timeout_ms > 0 ? rc->connect_timeout_ms : 10000, !rc->quiet };
+    consume_config cc = { rc->brokers,     rc->properties, rc->n_properties,
+                          rc->topics.list, TOPIC_COUNT,    rc->connect_timeout_ms > 0 ? rc->connect_timeout_ms : 10000,
+                          !rc->quiet };
     if (consume_all(&cc, note_found, &v, partitions, &total, errstr, sizeof errstr) != 0) {
         report_line(stderr, errstr);
         goto out;
@@ -159,12 +167,15 @@ int verify_command(const run_config *rc) {
     char line[1200];
     if (all) {
         if (until_ms == INT64_MAX)
-            snprintf(line, sizeof line, "verify: exact: %d topics hold the run's %llu messages, in order, in their "
-                     "partitions", TOPIC_COUNT, (unsigned long long)expected);
+            snprintf(line, sizeof line,
+                     "verify: exact: %d topics hold the run's %llu messages, in order, in their "
+                     "partitions",
+                     TOPIC_COUNT, (unsigned long long)expected);
         else
-            snprintf(line, sizeof line, "verify: exact up to --until %s: %d topics hold the first %llu messages of "
-                     "the run, in order, in their partitions", rc->verify_until, TOPIC_COUNT,
-                     (unsigned long long)expected);
+            snprintf(line, sizeof line,
+                     "verify: exact up to --until %s: %d topics hold the first %llu messages of "
+                     "the run, in order, in their partitions",
+                     rc->verify_until, TOPIC_COUNT, (unsigned long long)expected);
     } else {
         size_t off = (size_t)snprintf(line, sizeof line, "verify: differs: %llu messages expected, %llu found;",
                                       (unsigned long long)expected, (unsigned long long)found);
@@ -173,7 +184,8 @@ int verify_command(const run_config *rc) {
             if (verify_topic_exact(r)) continue;
             off += (size_t)snprintf(line + off, sizeof line - off,
                                     " %s: %llu missing, %llu unexpected, %llu extra copies, %llu out of order, "
-                                    "%llu misplaced;", rc->topics.name[t], (unsigned long long)r->missing,
+                                    "%llu misplaced;",
+                                    rc->topics.name[t], (unsigned long long)r->missing,
                                     (unsigned long long)r->unexpected, (unsigned long long)r->extra_copies,
                                     (unsigned long long)r->out_of_order, (unsigned long long)r->misplaced);
         }

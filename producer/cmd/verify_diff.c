@@ -7,10 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct noted { uint64_t hash; int64_t id; } noted;
+typedef struct noted {
+    uint64_t hash;
+    int64_t id;
+} noted;
 /* A partition's messages in order; release: when each is released (the
  * expected side only, for a run in progress). */
-typedef struct sequence { noted *v; int64_t *release; size_t n, cap; } sequence;
+typedef struct sequence {
+    noted *v;
+    int64_t *release;
+    size_t n, cap;
+} sequence;
 
 struct verify_diff {
     int32_t partitions;

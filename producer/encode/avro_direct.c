@@ -12,7 +12,10 @@
 
 static inline char *put_long(char *p, int64_t v) {
     uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-    while (z >= 0x80) { *p++ = (char)(z | 0x80); z >>= 7; }
+    while (z >= 0x80) {
+        *p++ = (char)(z | 0x80);
+        z >>= 7;
+    }
     *p++ = (char)z;
     return p;
 }

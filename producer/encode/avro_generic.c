@@ -9,15 +9,19 @@ static void set_enum(codec *c, int f, int code) { avro_value_set_enum(&c->field[
 static void set_opt_long(codec *c, int f, int64_t v, int present) {
     avro_value_t branch;
     avro_value_set_branch(&c->field[f], present ? c->some_branch[f] : c->null_branch[f], &branch);
-    if (present) avro_value_set_long(&branch, v);
-    else avro_value_set_null(&branch);
+    if (present)
+        avro_value_set_long(&branch, v);
+    else
+        avro_value_set_null(&branch);
 }
 
 static void set_opt_enum(codec *c, int f, int code) {
     avro_value_t branch;
     avro_value_set_branch(&c->field[f], code >= 0 ? c->some_branch[f] : c->null_branch[f], &branch);
-    if (code >= 0) avro_value_set_enum(&branch, c->symbol[f][code]);
-    else avro_value_set_null(&branch);
+    if (code >= 0)
+        avro_value_set_enum(&branch, c->symbol[f][code]);
+    else
+        avro_value_set_null(&branch);
 }
 
 static int emit(encoder *enc, codec *c, char *buf, size_t cap) {

@@ -88,7 +88,10 @@ static const field_spec shipment_fields[SHIPMENT_FIELD_COUNT] = {
     [SHIPMENT_FINAL] = { "final", F_BOOLEAN, NULL, 0 },
 };
 
-static const struct { const field_spec *fields; size_t n; } topic_fields[TOPIC_COUNT] = {
+static const struct {
+    const field_spec *fields;
+    size_t n;
+} topic_fields[TOPIC_COUNT] = {
     [TOPIC_CUSTOMERS] = { customer_fields, CUSTOMER_FIELD_COUNT },
     [TOPIC_PRODUCTS] = { product_fields, PRODUCT_FIELD_COUNT },
     [TOPIC_CAMPAIGNS] = { campaign_fields, CAMPAIGN_FIELD_COUNT },
@@ -102,7 +105,6 @@ const field_spec *codec_fields(topic_id t, size_t *n) {
     *n = topic_fields[t].n;
     return topic_fields[t].fields;
 }
-
 
 static const char *kind_name(field_kind k) {
     switch (k) {
@@ -121,17 +123,23 @@ static const char *kind_name(field_kind k) {
 
 /* Checks one field's schema against its spec and records its branches and
  * symbol mapping. */
-static int bind_field(codec *c, size_t i, const field_spec *f, avro_schema_t fs, const char *path,
-                      char *errstr, size_t errlen) {
+static int bind_field(codec *c, size_t i, const field_spec *f, avro_schema_t fs, const char *path, char *errstr,
+                      size_t errlen) {
     avro_schema_t target = fs;
     if (f->kind == F_OPT_LONG || f->kind == F_OPT_ENUM) {
         if (!is_avro_union(fs) || avro_schema_union_size(fs) != 2)
-            FAIL("%s: field '%s': expected a %s, found %s", path, f->name, kind_name(f->kind), avro_schema_type_name(fs));
+            FAIL("%s: field '%s': expected a %s, found %s", path, f->name, kind_name(f->kind),
+                 avro_schema_type_name(fs));
         int nulls = 0;
         for (int b = 0; b < 2; b++) {
             avro_schema_t bs = avro_schema_union_branch(fs, b);
-            if (is_avro_null(bs)) { c->null_branch[i] = b; nulls++; }
-            else { c->some_branch[i] = b; target = bs; }
+            if (is_avro_null(bs)) {
+                c->null_branch[i] = b;
+                nulls++;
+            } else {
+                c->some_branch[i] = b;
+                target = bs;
+            }
         }
         if (nulls != 1)
             FAIL("%s: field '%s': expected a %s, found a union %s", path, f->name, kind_name(f->kind),
@@ -139,14 +147,18 @@ static int bind_field(codec *c, size_t i, const field_spec *f, avro_schema_t fs,
     }
     int ok = 0;
     switch (f->kind) {
-    case F_LONG: case F_TIME: case F_OPT_LONG: ok = is_avro_int64(target); break;
+    case F_LONG:
+    case F_TIME:
+    case F_OPT_LONG: ok = is_avro_int64(target); break;
     case F_INT: ok = is_avro_int32(target); break;
     case F_STRING: ok = is_avro_string(target); break;
     case F_DOUBLE: ok = is_avro_double(target); break;
     case F_BOOLEAN: ok = is_avro_boolean(target); break;
-    case F_ENUM: case F_OPT_ENUM: ok = is_avro_enum(target); break;
+    case F_ENUM:
+    case F_OPT_ENUM: ok = is_avro_enum(target); break;
     }
-    if (!ok) FAIL("%s: field '%s': expected %s, found %s", path, f->name, kind_name(f->kind), avro_schema_type_name(target));
+    if (!ok)
+        FAIL("%s: field '%s': expected %s, found %s", path, f->name, kind_name(f->kind), avro_schema_type_name(target));
     for (int s = 0; s < f->n_symbols; s++) {
         int idx = avro_schema_enum_get_by_name(target, f->symbols[s]);
         if (idx < 0) FAIL("%s: field '%s': enum lacks symbol '%s'", path, f->name, f->symbols[s]);
@@ -174,7 +186,8 @@ int codec_load(codec *c, topic_id t, const char *dir, char *errstr, size_t errle
     if (checked != 0) return -1;
     int rc = avro_schema_from_json_length(json, len, &c->schema);
     if (rc != 0) FAIL("%s: invalid Avro schema: %s", path, avro_strerror());
-    if (!is_avro_record(c->schema)) FAIL("%s: expected a record schema, found %s", path, avro_schema_type_name(c->schema));
+    if (!is_avro_record(c->schema))
+        FAIL("%s: expected a record schema, found %s", path, avro_schema_type_name(c->schema));
 
     const field_spec *fields = topic_fields[t].fields;
     for (size_t i = 0; i < topic_fields[t].n; i++) {
@@ -185,8 +198,8 @@ int codec_load(codec *c, topic_id t, const char *dir, char *errstr, size_t errle
         if (!fs) FAIL("%s: field '%s' is missing (it is part of the wire contract)", path, fields[i].name);
         if (idx != (int)i)
             FAIL("%s: field '%s' is field %d of the record, the wire contract has it at %zu: the contract's fields "
-                 "come first, in its order (extra optional fields may follow them)", path, fields[i].name, idx + 1,
-                 i + 1);
+                 "come first, in its order (extra optional fields may follow them)",
+                 path, fields[i].name, idx + 1, i + 1);
         if (bind_field(c, i, &fields[i], fs, path, errstr, errlen) != 0) return -1;
     }
     /* Exactly our fields and nothing after them: the hot topics may then be
@@ -224,7 +237,8 @@ static size_t field_bound(field_kind k, size_t string_max) {
     case F_DOUBLE: return 8;
     case F_BOOLEAN: return 1;
     case F_STRING: return 10 + string_max;
-    case F_OPT_LONG: case F_OPT_ENUM: return 20;
+    case F_OPT_LONG:
+    case F_OPT_ENUM: return 20;
     default: return 10;
     }
 }
@@ -250,4 +264,3 @@ void codec_free(codec *c) {
     if (c->schema) avro_schema_decref(c->schema);
     memset(c, 0, sizeof *c);
 }
-

@@ -12,8 +12,8 @@
 #include "errors.h"
 #include "jsonenc.h"
 
-int encoder_new(const char *schema_dir, const char *currency, const char *scenario, value_format format,
-                encoder **out, char *errstr, size_t errlen) {
+int encoder_new(const char *schema_dir, const char *currency, const char *scenario, value_format format, encoder **out,
+                char *errstr, size_t errlen) {
     *out = NULL;
     encoder *enc = calloc(1, sizeof *enc);
     if (!enc) FAIL("out of memory");
@@ -36,9 +36,10 @@ int encoder_new(const char *schema_dir, const char *currency, const char *scenar
     for (int t = 0; t < TOPIC_COUNT; t++) {
         enc->codecs[t].bound = codec_value_bound(enc, (topic_id)t, &enc->codecs[t]);
         if (enc->codecs[t].bound > ENCODER_VALUE_LIMIT) {
-            snprintf(errstr, errlen, "%s/%s: a value could take %zu bytes, more than the %d a Kafka message may "
-                     "hold by default (message.max.bytes): fewer extra fields", schema_dir, topic_schema_files[t],
-                     enc->codecs[t].bound, ENCODER_VALUE_LIMIT);
+            snprintf(errstr, errlen,
+                     "%s/%s: a value could take %zu bytes, more than the %d a Kafka message may "
+                     "hold by default (message.max.bytes): fewer extra fields",
+                     schema_dir, topic_schema_files[t], enc->codecs[t].bound, ENCODER_VALUE_LIMIT);
             encoder_free(enc);
             return -1;
         }

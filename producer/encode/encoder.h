@@ -23,8 +23,8 @@
 
 typedef struct encoder encoder;
 
-int encoder_new(const char *schema_dir, const char *currency, const char *scenario, value_format format,
-                encoder **out, char *errstr, size_t errlen);
+int encoder_new(const char *schema_dir, const char *currency, const char *scenario, value_format format, encoder **out,
+                char *errstr, size_t errlen);
 
 /* The .avsc text of a topic's schema, as read (to register it). */
 const char *encoder_schema_text(const encoder *enc, topic_id t);
@@ -51,7 +51,7 @@ void encoder_force_generic(encoder *enc, int on);
 typedef struct life_record {
     int64_t order_id;
     uint8_t payment_method;
-    uint8_t region;          /* the customer's */
+    uint8_t region; /* the customer's */
     const life_event *ev;
 } life_record;
 
@@ -60,8 +60,7 @@ int encoder_customer(encoder *enc, const customer *c, char *buf, size_t cap);
 int encoder_product(encoder *enc, const product *p, const product_version *v, char *buf, size_t cap);
 int encoder_campaign(encoder *enc, const campaign *k, char *buf, size_t cap);
 int encoder_order(encoder *enc, const order_batch *b, size_t k, char *buf, size_t cap);
-int encoder_order_item(encoder *enc, const order_batch *b, size_t k, size_t line,
-                       char *buf, size_t cap);
+int encoder_order_item(encoder *enc, const order_batch *b, size_t k, size_t line, char *buf, size_t cap);
 int encoder_payment(encoder *enc, const life_record *r, char *buf, size_t cap);
 int encoder_shipment(encoder *enc, const life_record *r, char *buf, size_t cap);
 

@@ -39,11 +39,11 @@ static int reserve(msg_batch *mb, size_t room) {
 typedef struct msg_place {
     topic_id topic;
     uint64_t g;
-    unsigned step;      /* DELIVERY_STEP_* */
+    unsigned step; /* DELIVERY_STEP_* */
     int64_t ts;
     int64_t order_ms;
     int channel;
-    int future;         /* a life's event: always through the calendar */
+    int future; /* a life's event: always through the calendar */
 } msg_place;
 
 /* Appends the value the encode call wrote (len, or -1 if too big) to the
@@ -56,10 +56,12 @@ static int append(msg_batch *mb, const msg_context *cx, const msg_place *at, int
     }
     int64_t late = 0, dup = 0;
     delivery_of(cx->delivery, at->g, at->step, at->order_ms, at->channel, &late, &dup);
-    msg_ref r = { (int64_t)at->g + 1, at->ts, at->ts + late, MSG_TIE(at->g, at->step), (uint32_t)mb->used,
-                  (uint32_t)len, (uint8_t)at->topic, late ? MSG_LATE : MSG_ON_TIME };
-    if (late || at->future) mb->later[mb->n_later++] = r;
-    else mb->msgs[mb->n_msgs++] = r;
+    msg_ref r = { (int64_t)at->g + 1, at->ts,        at->ts + late,      MSG_TIE(at->g, at->step),
+                  (uint32_t)mb->used, (uint32_t)len, (uint8_t)at->topic, late ? MSG_LATE : MSG_ON_TIME };
+    if (late || at->future)
+        mb->later[mb->n_later++] = r;
+    else
+        mb->msgs[mb->n_msgs++] = r;
     if (dup) {
         r.release_ms += dup;
         r.tie |= MSG_TIE_COPY;
@@ -84,8 +86,13 @@ static int encode_life(msg_batch *mb, encoder *enc, const msg_context *cx, const
         if (reserve(mb, room) != 0) return -1;
         int len = pay ? encoder_payment(enc, &r, mb->arena + mb->used, room)
                       : encoder_shipment(enc, &r, mb->arena + mb->used, room);
-        msg_place at = { pay ? TOPIC_PAYMENTS : TOPIC_SHIPMENTS, o.g, DELIVERY_STEP_LIFE + ev[i].step - 1u,
-                         ev[i].time_ms, b->event_time_ms[k], b->channel[k], 1 };
+        msg_place at = { pay ? TOPIC_PAYMENTS : TOPIC_SHIPMENTS,
+                         o.g,
+                         DELIVERY_STEP_LIFE + ev[i].step - 1u,
+                         ev[i].time_ms,
+                         b->event_time_ms[k],
+                         b->channel[k],
+                         1 };
         if (append(mb, cx, &at, len, room) != 0) return 1;
     }
     return 0;

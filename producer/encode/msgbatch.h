@@ -32,14 +32,14 @@
 enum msg_kind { MSG_ON_TIME, MSG_LATE, MSG_DUPLICATE };
 
 typedef struct msg_ref {
-    int64_t key_id;     /* the order id */
+    int64_t key_id; /* the order id */
     int64_t timestamp_ms;
     int64_t release_ms; /* its place in the stream: timestamp_ms unless late */
     uint64_t tie;       /* MSG_TIE(g, delivery step) (| 0x80 for a copy): orders equal releases */
     uint32_t value_off; /* into the arena */
     uint32_t value_len;
     uint8_t topic;
-    uint8_t kind;       /* enum msg_kind */
+    uint8_t kind; /* enum msg_kind */
 } msg_ref;
 
 #define MSG_TIE(g, step) ((((uint64_t)(g) + (UINT64_C(1) << 24)) << 8) | (uint64_t)(step))
@@ -61,8 +61,8 @@ typedef struct msg_batch {
     size_t n_later, cap_later;
     char *arena;
     size_t used, cap_arena;
-    uint64_t life_events;  /* events of the batch's orders' lives (before the run's end) */
-    char error[256];    /* set when a batch could not be encoded */
+    uint64_t life_events; /* events of the batch's orders' lives (before the run's end) */
+    char error[256];      /* set when a batch could not be encoded */
 } msg_batch;
 
 /* Encodes every order, item and life event of b; on failure sets mb->error. */

@@ -13,7 +13,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define FAIL_SC(...) do { snprintf(errstr, errlen, __VA_ARGS__); return -1; } while (0)
+#define FAIL_SC(...)                                                                                                   \
+    do {                                                                                                               \
+        snprintf(errstr, errlen, __VA_ARGS__);                                                                         \
+        return -1;                                                                                                     \
+    } while (0)
 
 static int valid_name(const char *s) {
     if (!s || !(isalpha((unsigned char)*s) || *s == '_')) return 0;
@@ -74,8 +78,8 @@ static int check_type(const char *path, const char *where, const json_t *t, char
 static int check_named(const char *path, const char *where, const json_t *t, char *errstr, size_t errlen) {
     const char *name = json_string_value(json_object_get(t, "name"));
     if (!valid_name(name))
-        FAIL_SC("%s: %s: expected a name of letters, digits and '_' not starting with a digit, got '%.80s'", path, where,
-                name ? name : "(none)");
+        FAIL_SC("%s: %s: expected a name of letters, digits and '_' not starting with a digit, got '%.80s'", path,
+                where, name ? name : "(none)");
     const json_t *ns = json_object_get(t, "namespace");
     if (ns && (!json_is_string(ns) || !valid_namespace(json_string_value(ns))))
         FAIL_SC("%s: %s: expected a namespace of dot-separated names, got '%.80s'", path, where,
@@ -89,8 +93,8 @@ static int check_record(const char *path, const json_t *t, char *errstr, size_t 
     snprintf(record, sizeof record, "record '%.80s'", rname ? rname : "(none)");
     if (check_named(path, record, t, errstr, errlen) != 0) return -1;
     const json_t *fields = json_object_get(t, "fields");
-    if (!json_is_array(fields)) FAIL_SC("%s: record %s: expected an array of fields", path,
-                                        json_string_value(json_object_get(t, "name")));
+    if (!json_is_array(fields))
+        FAIL_SC("%s: record %s: expected an array of fields", path, json_string_value(json_object_get(t, "name")));
     size_t i, j;
     const json_t *f, *g;
     json_array_foreach(fields, i, f) {
@@ -143,8 +147,9 @@ static int check_type(const char *path, const char *where, const json_t *t, char
         if (!json_is_array(symbols) || json_array_size(symbols) == 0)
             FAIL_SC("%s: %s: an enum needs symbols", path, where);
         json_array_foreach(symbols, i, s) {
-            if (!valid_name(json_string_value(s))) FAIL_SC("%s: %s: enum symbol '%.80s' is not a name", path, where,
-                                                           json_is_string(s) ? json_string_value(s) : "?");
+            if (!valid_name(json_string_value(s)))
+                FAIL_SC("%s: %s: enum symbol '%.80s' is not a name", path, where,
+                        json_is_string(s) ? json_string_value(s) : "?");
             json_array_foreach(symbols, j, r) {
                 if (j >= i) break;
                 if (json_equal(r, s)) FAIL_SC("%s: %s: enum symbol '%s' twice", path, where, json_string_value(s));
@@ -166,9 +171,9 @@ int schema_check_json(const char *path, const json_t *schema, char *errstr, size
 const json_t *schema_check_field(const json_t *schema, const char *name) {
     size_t i;
     const json_t *f;
-    json_array_foreach(json_object_get(schema, "fields"), i, f)
-        if (json_is_string(json_object_get(f, "name")) && strcmp(json_string_value(json_object_get(f, "name")), name) == 0)
-            return f;
+    json_array_foreach(json_object_get(schema, "fields"), i,
+                       f) if (json_is_string(json_object_get(f, "name")) &&
+                              strcmp(json_string_value(json_object_get(f, "name")), name) == 0) return f;
     return NULL;
 }
 
@@ -177,7 +182,7 @@ int schema_check_millis(const char *path, const json_t *field, char *errstr, siz
     const char *logical = json_is_object(t) ? json_string_value(json_object_get(t, "logicalType")) : NULL;
     if (!logical || strcmp(logical, "timestamp-millis") != 0)
         FAIL_SC("%s: field '%s': expected a long with logicalType timestamp-millis (event times are epoch "
-                "milliseconds), got %s", path, json_string_value(json_object_get(field, "name")),
-                logical ? logical : "no logical type");
+                "milliseconds), got %s",
+                path, json_string_value(json_object_get(field, "name")), logical ? logical : "no logical type");
     return 0;
 }

@@ -22,9 +22,14 @@
 
 #define LONG_BASE 256 /* getopt's val for row i is LONG_BASE + i */
 
-
-static const struct { const char *name; cli_command cmd; } commands[] = {
-    { "run", CLI_RUN }, { "plan", CLI_PLAN }, { "expect", CLI_EXPECT }, { "verify", CLI_VERIFY },
+static const struct {
+    const char *name;
+    cli_command cmd;
+} commands[] = {
+    { "run", CLI_RUN },
+    { "plan", CLI_PLAN },
+    { "expect", CLI_EXPECT },
+    { "verify", CLI_VERIFY },
 };
 
 typedef struct getopt_tables {
@@ -44,8 +49,8 @@ static void build_getopt(getopt_tables *g) {
             if (takes_value(o)) g->short_opts[s++] = ':';
         }
         if (o->flag)
-            g->long_opts[l++] = (struct option){ o->flag, takes_value(o) ? required_argument : no_argument, NULL,
-                                                 LONG_BASE + (int)i };
+            g->long_opts[l++] =
+                (struct option){ o->flag, takes_value(o) ? required_argument : no_argument, NULL, LONG_BASE + (int)i };
     }
     g->short_opts[s] = '\0';
     g->long_opts[l] = (struct option){ NULL, 0, NULL, 0 };
@@ -94,17 +99,29 @@ static int apply(run_config *rc, const option_spec *o, const char *arg, char *er
     return 0;
 }
 
-int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run_config *rc,
-              char *errstr, size_t errlen) {
+int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run_config *rc, char *errstr,
+              size_t errlen) {
     config_defaults(rc);
     if (argc < 2) FAIL("missing command: run, plan, expect or verify (shopstream --help tells more)");
     const char *name = argv[1];
-    if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0) { *cmd = CLI_HELP; return 0; }
-    if (strcmp(name, "--help-markdown") == 0) { *cmd = CLI_HELP_MARKDOWN; return 0; }
-    if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0) { *cmd = CLI_VERSION; return 0; }
+    if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0) {
+        *cmd = CLI_HELP;
+        return 0;
+    }
+    if (strcmp(name, "--help-markdown") == 0) {
+        *cmd = CLI_HELP_MARKDOWN;
+        return 0;
+    }
+    if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0) {
+        *cmd = CLI_VERSION;
+        return 0;
+    }
     int known = 0;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(name, commands[i].name) == 0) { *cmd = commands[i].cmd; known = 1; }
+        if (strcmp(name, commands[i].name) == 0) {
+            *cmd = commands[i].cmd;
+            known = 1;
+        }
     if (!known) FAIL("unknown command '%s': expected run, plan, expect or verify", name);
 
     static getopt_tables g;
@@ -130,9 +147,18 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
         }
         const option_spec *o = row_of(opt);
         if (o == config_row) config_path = optarg;
-        if (o->offset == offsetof(run_config, want_help)) { *cmd = CLI_HELP; return 0; }
-        if (o->offset == offsetof(run_config, want_help_markdown)) { *cmd = CLI_HELP_MARKDOWN; return 0; }
-        if (o->offset == offsetof(run_config, want_version)) { *cmd = CLI_VERSION; return 0; }
+        if (o->offset == offsetof(run_config, want_help)) {
+            *cmd = CLI_HELP;
+            return 0;
+        }
+        if (o->offset == offsetof(run_config, want_help_markdown)) {
+            *cmd = CLI_HELP_MARKDOWN;
+            return 0;
+        }
+        if (o->offset == offsetof(run_config, want_version)) {
+            *cmd = CLI_VERSION;
+            return 0;
+        }
     }
     if (optind < sub_argc) FAIL("unexpected argument '%s'", sub_argv[optind]);
 

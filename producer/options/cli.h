@@ -11,15 +11,19 @@
 #include "config.h"
 
 typedef enum cli_command {
-    CLI_RUN, CLI_PLAN, CLI_EXPECT, CLI_VERIFY,
-    CLI_HELP, CLI_HELP_MARKDOWN, /* --help; --help-markdown: the option reference (optdoc.h) */
+    CLI_RUN,
+    CLI_PLAN,
+    CLI_EXPECT,
+    CLI_VERIFY,
+    CLI_HELP,
+    CLI_HELP_MARKDOWN, /* --help; --help-markdown: the option reference (optdoc.h) */
     CLI_VERSION
 } cli_command;
 
 /* Loads the config file (-c, else the default one) and applies the options
  * over it. Returns 0, or -1 with one line in errstr (a usage error). */
-int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run_config *rc,
-              char *errstr, size_t errlen);
+int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run_config *rc, char *errstr,
+              size_t errlen);
 
 void cli_usage(FILE *out);
 

@@ -44,7 +44,10 @@ int config_add_property(run_config *rc, const char *name_value, char *errstr, si
         return -1;
     }
     char *copy = strdup(name_value);
-    if (!copy) { snprintf(errstr, errlen, "out of memory"); return -1; }
+    if (!copy) {
+        snprintf(errstr, errlen, "out of memory");
+        return -1;
+    }
     copy[eq - name_value] = '\0';
     rc->property_text[rc->n_properties] = copy;
     rc->properties[rc->n_properties].name = copy;
@@ -55,7 +58,10 @@ int config_add_property(run_config *rc, const char *name_value, char *errstr, si
 
 void config_blame(const run_config *rc, size_t offset, const char *message, char *errstr, size_t errlen) {
     const option_spec *o = options_by_offset(offset);
-    if (!o) { snprintf(errstr, errlen, "%s", message); return; }
+    if (!o) {
+        snprintf(errstr, errlen, "%s", message);
+        return;
+    }
     char where[3200];
     options_origin_text(rc, o, where, sizeof where);
     snprintf(errstr, errlen, "%s: %s", where, message);

@@ -48,40 +48,43 @@ extern const char *const switch_names[2]; /* "off", "on" */
 extern const char *const stdout_columns_names[STDOUT_COLUMNS_COUNT];
 
 /* Where a value came from: a line of the config file, or its flag. */
-typedef struct config_origin { int line; int from_cli; } config_origin;
+typedef struct config_origin {
+    int line;
+    int from_cli;
+} config_origin;
 
 typedef struct run_config {
     engine_settings engine;
-    start_mode start_mode;     /* how engine.start_ms is chosen */
-    char scenario_spec[1024];  /* --scenario: names or paths, comma-separated */
-    double speed;              /* 0: max; else simulated seconds per wall second */
-    double rate_msgs_per_s;    /* > 0: choose the intensity for this average rate */
-    size_t threads;            /* 0: one per core (settled: the count) */
+    start_mode start_mode;    /* how engine.start_ms is chosen */
+    char scenario_spec[1024]; /* --scenario: names or paths, comma-separated */
+    double speed;             /* 0: max; else simulated seconds per wall second */
+    double rate_msgs_per_s;   /* > 0: choose the intensity for this average rate */
+    size_t threads;           /* 0: one per core (settled: the count) */
     size_t batch_orders;
     size_t ring_slots;
-    int engine_kind;           /* engine_kind; settled: ENGINE_CPU or ENGINE_GPU */
-    size_t gpu_batch_orders;   /* orders per batch when the GPU fills them */
-    uint64_t shard_index;      /* this process is shard shard_index of shard_count */
-    uint64_t shard_count;      /* 1: not sharded */
-    int shard_auto;            /* --shard auto: from JOB_COMPLETION_INDEX */
-    uint64_t shards_given;     /* --shards N */
-    char metrics_addr[128];    /* --metrics [ADDR:]PORT; empty: off */
-    double metrics_linger_s;   /* keep serving the final metrics this long */
+    int engine_kind;         /* engine_kind; settled: ENGINE_CPU or ENGINE_GPU */
+    size_t gpu_batch_orders; /* orders per batch when the GPU fills them */
+    uint64_t shard_index;    /* this process is shard shard_index of shard_count */
+    uint64_t shard_count;    /* 1: not sharded */
+    int shard_auto;          /* --shard auto: from JOB_COMPLETION_INDEX */
+    uint64_t shards_given;   /* --shards N */
+    char metrics_addr[128];  /* --metrics [ADDR:]PORT; empty: off */
+    double metrics_linger_s; /* keep serving the final metrics this long */
 
-    int sink;                  /* sink_kind */
-    int stdout_columns;        /* stdout_columns: what --sink stdout prints */
-    char brokers[1024];        /* empty: the embedded broker */
+    int sink;           /* sink_kind */
+    int stdout_columns; /* stdout_columns: what --sink stdout prints */
+    char brokers[1024]; /* empty: the embedded broker */
     char topic_prefix[200];
-    int partitions;            /* of every topic (created so, or checked) */
-    int replication_factor;    /* of topics shopstream creates; 0: the broker's default */
-    int key_format;            /* key_format */
+    int partitions;         /* of every topic (created so, or checked) */
+    int replication_factor; /* of topics shopstream creates; 0: the broker's default */
+    int key_format;         /* key_format */
     int connect_timeout_ms;
     char *property_text[CONFIG_PROPERTIES_MAX]; /* owned "name=value" strings */
     sink_property properties[CONFIG_PROPERTIES_MAX];
     size_t n_properties;
 
-    int format;                /* value_format, or FORMAT_AUTO before settling */
-    char registry_url[1024];   /* Confluent-compatible Schema Registry */
+    int format;              /* value_format, or FORMAT_AUTO before settling */
+    char registry_url[1024]; /* Confluent-compatible Schema Registry */
     char registry_user_info[512];
     char registry_ca[CONFIG_PATH_MAX], registry_cert[CONFIG_PATH_MAX], registry_key[CONFIG_PATH_MAX];
     int registry_timeout_ms;
@@ -89,21 +92,21 @@ typedef struct run_config {
     char schema_dir[CONFIG_PATH_MAX]; /* empty: the shipped schemas (settled) */
     char stats_json[CONFIG_PATH_MAX];
     double progress_interval_s;
-    int keep_broker;           /* keep the embedded broker up after the run */
+    int keep_broker; /* keep the embedded broker up after the run */
     int quiet;
-    int csv;                   /* plan, expect: CSV instead of the table or JSON */
-    int64_t window_ms;         /* expect: tumbling window size */
-    size_t top;                /* expect: how many top products */
-    char watermarks[128];      /* expect: watermark delays, "0s,1m,5m" */
-    char verify_until[64];     /* verify: a run in progress, up to this simulated time; empty: all of it */
+    int csv;                           /* plan, expect: CSV instead of the table or JSON */
+    int64_t window_ms;                 /* expect: tumbling window size */
+    size_t top;                        /* expect: how many top products */
+    char watermarks[128];              /* expect: watermark delays, "0s,1m,5m" */
+    char verify_until[64];             /* verify: a run in progress, up to this simulated time; empty: all of it */
     char config_path[CONFIG_PATH_MAX]; /* -c */
     int want_help, want_help_markdown, want_version;
 
     /* Set by config_settle(). */
-    topic_names topics;        /* topic_prefix + each topic's suffix */
-    int engine_asked;          /* engine_kind as given, before settling */
-    char engine_reason[512];   /* why this engine: "--engine cpu", "--engine auto: ..." */
-    char rate_note[640];       /* what --rate chose, empty without --rate */
+    topic_names topics;      /* topic_prefix + each topic's suffix */
+    int engine_asked;        /* engine_kind as given, before settling */
+    char engine_reason[512]; /* why this engine: "--engine cpu", "--engine auto: ..." */
+    char rate_note[640];     /* what --rate chose, empty without --rate */
 
     /* Where each setting came from (options_table order), for errors. */
     char source_file[CONFIG_PATH_MAX];

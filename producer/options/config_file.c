@@ -28,12 +28,14 @@ static int fail_at(loader *ld, const config_setting_t *s, const char *path, cons
 /* What libconfig holds, in words, for "expected ..., got ...". */
 static void describe(const config_setting_t *s, char *buf, size_t cap) {
     switch (config_setting_type(s)) {
-    case CONFIG_TYPE_INT: case CONFIG_TYPE_INT64: snprintf(buf, cap, "%lld", config_setting_get_int64(s)); return;
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64: snprintf(buf, cap, "%lld", config_setting_get_int64(s)); return;
     case CONFIG_TYPE_FLOAT: snprintf(buf, cap, "%.17g", config_setting_get_float(s)); return;
     case CONFIG_TYPE_STRING: snprintf(buf, cap, "\"%.100s\"", config_setting_get_string(s)); return;
     case CONFIG_TYPE_BOOL: snprintf(buf, cap, "%s", config_setting_get_bool(s) ? "true" : "false"); return;
     case CONFIG_TYPE_GROUP: snprintf(buf, cap, "a group"); return;
-    case CONFIG_TYPE_ARRAY: case CONFIG_TYPE_LIST: snprintf(buf, cap, "a list"); return;
+    case CONFIG_TYPE_ARRAY:
+    case CONFIG_TYPE_LIST: snprintf(buf, cap, "a list"); return;
     }
     snprintf(buf, cap, "nothing");
 }
@@ -57,7 +59,7 @@ static int is_number(const config_setting_t *s) {
 
 static double number_of(const config_setting_t *s) {
     return config_setting_type(s) == CONFIG_TYPE_FLOAT ? config_setting_get_float(s)
-                                                      : (double)config_setting_get_int64(s);
+                                                       : (double)config_setting_get_int64(s);
 }
 
 static int read_doubles(loader *ld, const option_spec *o, const config_setting_t *s, const char *path) {
@@ -114,13 +116,19 @@ static int read_setting(loader *ld, const option_spec *o, const config_setting_t
     char err[600];
     int t = config_setting_type(s);
     switch (o->type) {
-    case OPT_ARRAY: case OPT_MIX: return read_doubles(ld, o, s, path);
+    case OPT_ARRAY:
+    case OPT_MIX: return read_doubles(ld, o, s, path);
     case OPT_PROPERTY: return read_properties(ld, o, s, path);
     case OPT_BOOL:
         if (t != CONFIG_TYPE_BOOL) return mistyped(ld, o, s, path);
         *(int *)(void *)((char *)ld->rc + o->offset) = config_setting_get_bool(s);
         return 0;
-    case OPT_INT: case OPT_UINT32: case OPT_UINT64: case OPT_INT64: case OPT_SIZE: case OPT_DOUBLE:
+    case OPT_INT:
+    case OPT_UINT32:
+    case OPT_UINT64:
+    case OPT_INT64:
+    case OPT_SIZE:
+    case OPT_DOUBLE:
         if (!is_number(s)) return mistyped(ld, o, s, path);
         if (options_set_number(ld->rc, o, number_of(s), config_setting_get_int64(s), t != CONFIG_TYPE_FLOAT, err,
                                sizeof err) != 0)
@@ -148,8 +156,10 @@ static int walk(loader *ld, const config_setting_t *group, const char *prefix) {
     for (int i = 0; i < config_setting_length(group); i++) {
         const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
         char path[128];
-        if (*prefix) snprintf(path, sizeof path, "%.60s.%.60s", prefix, config_setting_name(s));
-        else snprintf(path, sizeof path, "%.100s", config_setting_name(s));
+        if (*prefix)
+            snprintf(path, sizeof path, "%.60s.%.60s", prefix, config_setting_name(s));
+        else
+            snprintf(path, sizeof path, "%.100s", config_setting_name(s));
         const option_spec *o = options_by_path(path);
         if (o) {
             if (read_setting(ld, o, s, path) != 0) return -1;

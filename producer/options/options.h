@@ -27,23 +27,23 @@
 #include "config.h"
 
 typedef enum option_type {
-    OPT_BOOL,       /* int: true/false in a file; a flag without a value on the CLI */
-    OPT_INT,        /* int */
-    OPT_UINT32,     /* uint32_t */
-    OPT_UINT64,     /* uint64_t, the whole range when min == max == 0 */
-    OPT_INT64,      /* int64_t */
-    OPT_SIZE,       /* size_t */
-    OPT_DOUBLE,     /* double */
-    OPT_STRING,     /* char[size] */
-    OPT_DURATION,   /* int64_t ms: "90m", "6h", "2d" */
-    OPT_START,      /* start_mode and engine.start_ms: auto, now, ISO-8601 */
-    OPT_SPEED,      /* double: max (0), realtime (1), N */
-    OPT_ENUM,       /* int: one of names[0..n_names) */
-    OPT_ARRAY,      /* double[n_names]: [ x, y, ... ] */
-    OPT_MIX,        /* double[n_names] by name: { name = share; ... } */
-    OPT_PROPERTY,   /* librdkafka "name=value", repeatable (-X; kafka.properties) */
-    OPT_SHARD,      /* "I/N" or "auto" */
-    OPT_PATH,       /* char[size], a path: the CLI's -c */
+    OPT_BOOL,     /* int: true/false in a file; a flag without a value on the CLI */
+    OPT_INT,      /* int */
+    OPT_UINT32,   /* uint32_t */
+    OPT_UINT64,   /* uint64_t, the whole range when min == max == 0 */
+    OPT_INT64,    /* int64_t */
+    OPT_SIZE,     /* size_t */
+    OPT_DOUBLE,   /* double */
+    OPT_STRING,   /* char[size] */
+    OPT_DURATION, /* int64_t ms: "90m", "6h", "2d" */
+    OPT_START,    /* start_mode and engine.start_ms: auto, now, ISO-8601 */
+    OPT_SPEED,    /* double: max (0), realtime (1), N */
+    OPT_ENUM,     /* int: one of names[0..n_names) */
+    OPT_ARRAY,    /* double[n_names]: [ x, y, ... ] */
+    OPT_MIX,      /* double[n_names] by name: { name = share; ... } */
+    OPT_PROPERTY, /* librdkafka "name=value", repeatable (-X; kafka.properties) */
+    OPT_SHARD,    /* "I/N" or "auto" */
+    OPT_PATH,     /* char[size], a path: the CLI's -c */
 } option_type;
 
 /* What a row is for beyond setting a field. */
@@ -52,17 +52,17 @@ enum option_flags {
 };
 
 typedef struct option_spec {
-    const char *path;          /* in a config file; NULL: command line only */
-    const char *flag;          /* long option without "--"; NULL: file only */
-    char short_flag;           /* 0: none */
+    const char *path; /* in a config file; NULL: command line only */
+    const char *flag; /* long option without "--"; NULL: file only */
+    char short_flag;  /* 0: none */
     option_type type;
-    size_t offset, size;       /* the field in run_config */
-    const char *const *names;  /* OPT_ENUM, OPT_MIX: the names; OPT_ARRAY: NULL */
-    int n_names;               /* OPT_ENUM, OPT_MIX, OPT_ARRAY: how many */
-    double min, max;           /* numbers: the accepted range */
-    const char *def;           /* the default, as text; NULL: engine_settings_default()'s */
-    const char *metavar;       /* the CLI value's name in --help */
-    const char *help;          /* one line; --help, docs/options.md and config/shopstream.cfg */
+    size_t offset, size;      /* the field in run_config */
+    const char *const *names; /* OPT_ENUM, OPT_MIX: the names; OPT_ARRAY: NULL */
+    int n_names;              /* OPT_ENUM, OPT_MIX, OPT_ARRAY: how many */
+    double min, max;          /* numbers: the accepted range */
+    const char *def;          /* the default, as text; NULL: engine_settings_default()'s */
+    const char *metavar;      /* the CLI value's name in --help */
+    const char *help;         /* one line; --help, docs/options.md and config/shopstream.cfg */
     unsigned flags;
 } option_spec;
 

@@ -30,7 +30,8 @@
 static int ramp_value(scenario_reader *rd, const config_setting_t *s, const char *path, ramp *out) {
     if (!config_setting_is_group(s)) {
         out->kind = RAMP_CONSTANT;
-        if (scenario_read_number(rd, s, path, &out->from) != 0) return scenario_read_fail(rd, s, path, "expected a number or { from; to; ramp; }");
+        if (scenario_read_number(rd, s, path, &out->from) != 0)
+            return scenario_read_fail(rd, s, path, "expected a number or { from; to; ramp; }");
         out->to = out->from;
         return 0;
     }
@@ -39,14 +40,18 @@ static int ramp_value(scenario_reader *rd, const config_setting_t *s, const char
     const config_setting_t *from = config_setting_get_member(s, "from"), *to = config_setting_get_member(s, "to");
     const char *kind = NULL;
     if (!from || !to) return scenario_read_fail(rd, s, path, "a ramp needs from and to");
-    if (scenario_read_number(rd, from, path, &out->from) != 0 || scenario_read_number(rd, to, path, &out->to) != 0) return -1;
+    if (scenario_read_number(rd, from, path, &out->from) != 0 || scenario_read_number(rd, to, path, &out->to) != 0)
+        return -1;
     out->kind = RAMP_LINEAR;
     const config_setting_t *k = config_setting_get_member(s, "ramp");
     if (k) {
         kind = config_setting_type(k) == CONFIG_TYPE_STRING ? config_setting_get_string(k) : "";
-        if (strcmp(kind, "linear") == 0) out->kind = RAMP_LINEAR;
-        else if (strcmp(kind, "exponential") == 0) out->kind = RAMP_EXPONENTIAL;
-        else return scenario_read_fail(rd, k, path, "ramp must be \"linear\" or \"exponential\"");
+        if (strcmp(kind, "linear") == 0)
+            out->kind = RAMP_LINEAR;
+        else if (strcmp(kind, "exponential") == 0)
+            out->kind = RAMP_EXPONENTIAL;
+        else
+            return scenario_read_fail(rd, k, path, "ramp must be \"linear\" or \"exponential\"");
     }
     return 0;
 }
@@ -69,7 +74,9 @@ static int read_payment_failure(scenario_reader *rd, const config_setting_t *g, 
         for (int i = 0; i < config_setting_length(methods); i++) {
             const char *m = config_setting_get_string_elem(methods, (unsigned)i);
             int k = m ? domain_lookup(payment_method_names, PAYMENT_COUNT, m) : -1;
-            if (k < 0) return scenario_read_fail(rd, methods, sub, "expected card, paypal, apple_pay, google_pay or bank_transfer");
+            if (k < 0)
+                return scenario_read_fail(rd, methods, sub,
+                                          "expected card, paypal, apple_pay, google_pay or bank_transfer");
             e->failure_methods |= 1u << k;
         }
     }
@@ -86,10 +93,12 @@ static int read_focus(scenario_reader *rd, const config_setting_t *g, const char
     const config_setting_t *p = config_setting_get_member(g, "product");
     if (p) {
         int t = config_setting_type(p);
-        if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) return scenario_read_fail(rd, p, path, "focus.product: expected a product id");
+        if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
+            return scenario_read_fail(rd, p, path, "focus.product: expected a product id");
         e->focus_product = config_setting_get_int64(p);
     }
-    if (scenario_read_name(rd, g, "category", path, category_names, CATEGORY_COUNT, &e->focus_category, 0) != 0) return -1;
+    if (scenario_read_name(rd, g, "category", path, category_names, CATEGORY_COUNT, &e->focus_category, 0) != 0)
+        return -1;
     const config_setting_t *share = config_setting_get_member(g, "share");
     char sub[160];
     snprintf(sub, sizeof sub, "%.100s.share", path);
@@ -129,7 +138,8 @@ static int read_campaign(scenario_reader *rd, const config_setting_t *g, const c
     if (scenario_read_percent(rd, g, "discount_pct", path, 0, 100, &v) != 0) return -1;
     c->discount_pct = (int)v;
     c->target_category = c->target_cohort = -1;
-    if (scenario_read_name(rd, g, "category", path, category_names, CATEGORY_COUNT, &c->target_category, 0) != 0) return -1;
+    if (scenario_read_name(rd, g, "category", path, category_names, CATEGORY_COUNT, &c->target_category, 0) != 0)
+        return -1;
     if (scenario_read_name(rd, g, "cohort", path, cohort_names, COHORT_COUNT, &c->target_cohort, 0) != 0) return -1;
     c->uptake = 0.5;
     const config_setting_t *u = config_setting_get_member(g, "uptake");
@@ -141,9 +151,9 @@ static int read_campaign(scenario_reader *rd, const config_setting_t *g, const c
 
 static int read_entry(scenario_reader *rd, const config_setting_t *g, int index, const char *scenario_name,
                       scenario_effect *e) {
-    static const char *const members[] = { "start", "end", "rate", "payment_failure", "focus", "cohort",
-                                           "channel", "campaign", "carrier_delay", "return_wave", "price_war",
-                                           "late", NULL };
+    static const char *const members[] = { "start",     "end",     "rate",     "payment_failure", "focus",
+                                           "cohort",    "channel", "campaign", "carrier_delay",   "return_wave",
+                                           "price_war", "late",    NULL };
     char path[64], sub[160];
     snprintf(path, sizeof path, "timeline[%d]", index);
     if (!config_setting_is_group(g)) return scenario_read_fail(rd, g, path, "expected { start; end; effects... }");
@@ -181,15 +191,18 @@ static int read_entry(scenario_reader *rd, const config_setting_t *g, int index,
     static const struct {
         const char *name;
         int (*read)(scenario_reader *, const config_setting_t *, const char *, scenario_effect *);
-    } lives[] = { { "carrier_delay", scenario_read_carrier_delay }, { "return_wave", scenario_read_return_wave },
-                  { "price_war", scenario_read_price_war }, { "late", scenario_read_late } };
+    } lives[] = { { "carrier_delay", scenario_read_carrier_delay },
+                  { "return_wave", scenario_read_return_wave },
+                  { "price_war", scenario_read_price_war },
+                  { "late", scenario_read_late } };
     for (size_t k = 0; k < sizeof lives / sizeof lives[0]; k++) {
         snprintf(sub, sizeof sub, "%.100s.%s", path, lives[k].name);
         if ((s = config_setting_get_member(g, lives[k].name)) && lives[k].read(rd, s, sub, e) != 0) return -1;
     }
     if (!e->kinds)
-        return scenario_read_fail(rd, g, path, "no effect: give rate, payment_failure, focus, cohort, channel, campaign, "
-                                 "carrier_delay, return_wave, price_war or late");
+        return scenario_read_fail(rd, g, path,
+                                  "no effect: give rate, payment_failure, focus, cohort, channel, campaign, "
+                                  "carrier_delay, return_wave, price_war or late");
     return 0;
 }
 
@@ -200,8 +213,8 @@ static void base_name(const char *path, char *out, size_t cap) {
     if (dot && strcmp(dot, ".cfg") == 0) *dot = '\0';
 }
 
-int scenario_file_load(const char *path, uint32_t products, scenario *sc, int lines[SCENARIO_EFFECTS_MAX],
-                       char *errstr, size_t errlen) {
+int scenario_file_load(const char *path, uint32_t products, scenario *sc, int lines[SCENARIO_EFFECTS_MAX], char *errstr,
+                       size_t errlen) {
     memset(sc, 0, sizeof *sc);
     config_t cfg;
     config_init(&cfg);
@@ -218,7 +231,10 @@ int scenario_file_load(const char *path, uint32_t products, scenario *sc, int li
     const char *text;
     if (name) {
         if (!(text = scenario_read_string(&rd, name, "name"))) goto out;
-        if (strlen(text) >= sizeof sc->name) { scenario_read_fail(&rd, name, "name", "longer than 63 bytes"); goto out; }
+        if (strlen(text) >= sizeof sc->name) {
+            scenario_read_fail(&rd, name, "name", "longer than 63 bytes");
+            goto out;
+        }
         snprintf(sc->name, sizeof sc->name, "%s", text);
     } else {
         base_name(path, sc->name, sizeof sc->name);
@@ -227,8 +243,14 @@ int scenario_file_load(const char *path, uint32_t products, scenario *sc, int li
     if (description && !scenario_read_string(&rd, description, "description")) goto out;
     const config_setting_t *tl = config_lookup(&cfg, "timeline");
     if (tl) {
-        if (!config_setting_is_list(tl)) { scenario_read_fail(&rd, tl, "timeline", "expected a list ( { ... }, { ... } )"); goto out; }
-        if (config_setting_length(tl) > SCENARIO_EFFECTS_MAX) { scenario_read_fail(&rd, tl, "timeline", "more than 32 entries"); goto out; }
+        if (!config_setting_is_list(tl)) {
+            scenario_read_fail(&rd, tl, "timeline", "expected a list ( { ... }, { ... } )");
+            goto out;
+        }
+        if (config_setting_length(tl) > SCENARIO_EFFECTS_MAX) {
+            scenario_read_fail(&rd, tl, "timeline", "more than 32 entries");
+            goto out;
+        }
         for (int i = 0; i < config_setting_length(tl); i++) {
             const config_setting_t *g = config_setting_get_elem(tl, (unsigned)i);
             if (read_entry(&rd, g, i, sc->name, &sc->effects[i]) != 0) goto out;

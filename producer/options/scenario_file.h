@@ -19,13 +19,13 @@
  * contradictory composition) that the caller blames on where the spec came
  * from. */
 #define SCENARIO_FILE_BAD_SPEC (-2)
-int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t products, scenario *sc,
-                          char *errstr, size_t errlen);
+int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t products, scenario *sc, char *errstr,
+                          size_t errlen);
 
 /* Reads one file into sc (name from the file's `name`, else its base name);
  * lines[i] is the line of timeline entry i. */
-int scenario_file_load(const char *path, uint32_t products, scenario *sc, int lines[SCENARIO_EFFECTS_MAX],
-                       char *errstr, size_t errlen);
+int scenario_file_load(const char *path, uint32_t products, scenario *sc, int lines[SCENARIO_EFFECTS_MAX], char *errstr,
+                       size_t errlen);
 
 /* A short human description of effect e, for `shopstream plan`. */
 void scenario_file_describe(const scenario_effect *e, double fraction, char *buf, size_t cap);

@@ -37,7 +37,8 @@ int scenario_read_price_war(scenario_reader *rd, const config_setting_t *g, cons
     static const char *const members[] = { "category", "cut_pct", NULL };
     if (!config_setting_is_group(g)) return scenario_read_fail(rd, g, path, "expected { category; cut_pct; }");
     if (scenario_read_only_members(rd, g, path, members) != 0) return -1;
-    if (scenario_read_name(rd, g, "category", path, category_names, CATEGORY_COUNT, &e->war_category, 1) != 0) return -1;
+    if (scenario_read_name(rd, g, "category", path, category_names, CATEGORY_COUNT, &e->war_category, 1) != 0)
+        return -1;
     long long v;
     if (scenario_read_percent(rd, g, "cut_pct", path, 1, 90, &v) != 0) return -1;
     e->war_cut_pct = (int32_t)v;

@@ -18,20 +18,30 @@ int scenario_read_fail(scenario_reader *rd, const config_setting_t *s, const cha
 
 int scenario_read_number(scenario_reader *rd, const config_setting_t *s, const char *path, double *out) {
     int t = config_setting_type(s);
-    if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) *out = (double)config_setting_get_int64(s);
-    else if (t == CONFIG_TYPE_FLOAT) *out = config_setting_get_float(s);
-    else return scenario_read_fail(rd, s, path, "expected a number");
+    if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)
+        *out = (double)config_setting_get_int64(s);
+    else if (t == CONFIG_TYPE_FLOAT)
+        *out = config_setting_get_float(s);
+    else
+        return scenario_read_fail(rd, s, path, "expected a number");
     return 0;
 }
 
 const char *scenario_read_string(scenario_reader *rd, const config_setting_t *s, const char *path) {
     const char *text = config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : NULL;
-    if (!text) { scenario_read_fail(rd, s, path, "expected a string"); return NULL; }
-    if (!cfgread_utf8(text)) { scenario_read_fail(rd, s, path, "expected UTF-8 text, got bytes that are not"); return NULL; }
+    if (!text) {
+        scenario_read_fail(rd, s, path, "expected a string");
+        return NULL;
+    }
+    if (!cfgread_utf8(text)) {
+        scenario_read_fail(rd, s, path, "expected UTF-8 text, got bytes that are not");
+        return NULL;
+    }
     return text;
 }
 
-int scenario_read_only_members(scenario_reader *rd, const config_setting_t *g, const char *path, const char *const *allowed) {
+int scenario_read_only_members(scenario_reader *rd, const config_setting_t *g, const char *path,
+                               const char *const *allowed) {
     for (int i = 0; i < config_setting_length(g); i++) {
         const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
         int ok = 0;
@@ -55,7 +65,7 @@ int scenario_read_number_member(scenario_reader *rd, const config_setting_t *g, 
 }
 
 int scenario_read_name(scenario_reader *rd, const config_setting_t *g, const char *member, const char *path,
-                   const char *const *names, int n, int8_t *out, int required) {
+                       const char *const *names, int n, int8_t *out, int required) {
     const config_setting_t *s = config_setting_get_member(g, member);
     char sub[160];
     snprintf(sub, sizeof sub, "%.100s.%s", path, member);
@@ -88,8 +98,10 @@ int scenario_read_percent(scenario_reader *rd, const config_setting_t *g, const 
     int t = config_setting_type(pct), integer = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
     long long v = integer ? config_setting_get_int64(pct) : 0;
     if (!integer || v < lo || v > hi) {
-        if (integer) snprintf(msg, sizeof msg, "expected an integer in [%lld, %lld], got %lld", lo, hi, v);
-        else snprintf(msg, sizeof msg, "expected an integer in [%lld, %lld]", lo, hi);
+        if (integer)
+            snprintf(msg, sizeof msg, "expected an integer in [%lld, %lld], got %lld", lo, hi, v);
+        else
+            snprintf(msg, sizeof msg, "expected an integer in [%lld, %lld]", lo, hi);
         return scenario_read_fail(rd, pct, sub, msg);
     }
     *out = v;

@@ -26,8 +26,8 @@ static void available(const char *dir, char *buf, size_t cap) {
     closedir(d);
 }
 
-int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t products, scenario *sc,
-                          char *errstr, size_t errlen) {
+int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t products, scenario *sc, char *errstr,
+                          size_t errlen) {
     memset(sc, 0, sizeof *sc);
     char copy[1024];
     snprintf(copy, sizeof copy, "%s", spec);
@@ -41,8 +41,10 @@ int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t produ
         char path[4096], dir[4096];
         snprintf(dir, sizeof dir, "%.3900s/config/scenarios", data_dir);
         size_t n = strlen(part);
-        if (strchr(part, '/') || (n > 4 && strcmp(part + n - 4, ".cfg") == 0)) snprintf(path, sizeof path, "%s", part);
-        else snprintf(path, sizeof path, "%.3900s/%.150s.cfg", dir, part);
+        if (strchr(part, '/') || (n > 4 && strcmp(part + n - 4, ".cfg") == 0))
+            snprintf(path, sizeof path, "%s", part);
+        else
+            snprintf(path, sizeof path, "%.3900s/%.150s.cfg", dir, part);
         struct stat st;
         if (stat(path, &st) != 0) { /* (not opened here: a FIFO would block) */
             char list[1024];
@@ -63,16 +65,21 @@ int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t produ
         }
         parts++;
     }
-    if (parts == 0) { snprintf(errstr, errlen, "expected a scenario name, got none"); return SCENARIO_FILE_BAD_SPEC; }
+    if (parts == 0) {
+        snprintf(errstr, errlen, "expected a scenario name, got none");
+        return SCENARIO_FILE_BAD_SPEC;
+    }
     char err[512];
     size_t at, other;
     if (parts > 1 && scenario_check(sc, products, &at, &other, err, sizeof err) != 0) {
         if (other == SIZE_MAX)
-            snprintf(errstr, errlen, "%.1000s:%d: timeline[%zu]: in %s: %s", files[at], lines[at], entry[at], sc->name, err);
+            snprintf(errstr, errlen, "%.1000s:%d: timeline[%zu]: in %s: %s", files[at], lines[at], entry[at], sc->name,
+                     err);
         else
-            snprintf(errstr, errlen, "%.1000s:%d: timeline[%zu]: composed into %s, it contradicts %.1000s:%d: "
-                     "timeline[%zu] (%s)", files[at], lines[at], entry[at], sc->name, files[other], lines[other],
-                     entry[other], err);
+            snprintf(errstr, errlen,
+                     "%.1000s:%d: timeline[%zu]: composed into %s, it contradicts %.1000s:%d: "
+                     "timeline[%zu] (%s)",
+                     files[at], lines[at], entry[at], sc->name, files[other], lines[other], entry[other], err);
         return -1;
     }
     return 0;
@@ -81,16 +88,25 @@ int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t produ
 void scenario_file_describe(const scenario_effect *e, double f, char *buf, size_t cap) {
     size_t off = 0;
     buf[0] = '\0';
-#define ADD(...) do { if (off < cap) off += (size_t)snprintf(buf + off, cap - off, __VA_ARGS__); } while (0)
+#define ADD(...)                                                                                                       \
+    do {                                                                                                               \
+        if (off < cap) off += (size_t)snprintf(buf + off, cap - off, __VA_ARGS__);                                     \
+    } while (0)
     if (e->kinds & EFFECT_RATE) ADD("%srate x%.2f", off ? ", " : "", ramp_at(&e->rate, f));
     if (e->kinds & EFFECT_PAYMENT_FAILURE) ADD("%s%.0f%% payments fail", off ? ", " : "", e->failure_rate * 100);
     if (e->kinds & EFFECT_FOCUS) {
-        if (e->focus_product) ADD("%sproduct %lld %.1f%% of lines", off ? ", " : "", (long long)e->focus_product, ramp_at(&e->focus_share, f) * 100);
-        else ADD("%s%s %.1f%% of lines", off ? ", " : "", category_names[e->focus_category], ramp_at(&e->focus_share, f) * 100);
+        if (e->focus_product)
+            ADD("%sproduct %lld %.1f%% of lines", off ? ", " : "", (long long)e->focus_product,
+                ramp_at(&e->focus_share, f) * 100);
+        else
+            ADD("%s%s %.1f%% of lines", off ? ", " : "", category_names[e->focus_category],
+                ramp_at(&e->focus_share, f) * 100);
     }
     if (e->kinds & EFFECT_COHORT) ADD("%s%s %.0f%%", off ? ", " : "", cohort_names[e->cohort], e->cohort_share * 100);
-    if (e->kinds & EFFECT_CHANNEL) ADD("%s%s %.0f%%", off ? ", " : "", channel_names[e->channel], e->channel_share * 100);
-    if (e->kinds & EFFECT_CAMPAIGN) ADD("%scampaign '%s' -%d%%", off ? ", " : "", e->campaign.name, e->campaign.discount_pct);
+    if (e->kinds & EFFECT_CHANNEL)
+        ADD("%s%s %.0f%%", off ? ", " : "", channel_names[e->channel], e->channel_share * 100);
+    if (e->kinds & EFFECT_CAMPAIGN)
+        ADD("%scampaign '%s' -%d%%", off ? ", " : "", e->campaign.name, e->campaign.discount_pct);
     if (e->kinds & EFFECT_CARRIER_DELAY)
         ADD("%s%s deliveries%s%s +%gh", off ? ", " : "", e->delay_carrier < 0 ? "all" : carrier_names[e->delay_carrier],
             e->delay_region < 0 ? "" : " to ", e->delay_region < 0 ? "" : region_names[e->delay_region], e->delay_h);

@@ -34,8 +34,8 @@ static int create_missing(rd_kafka_t *rk, const admin_topic *topics, size_t n, c
     int rc = -1;
     for (size_t i = 0; i < n && n_create < 16; i++) {
         if (counts[i] != 0) continue;
-        rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(topics[i].name, partitions, replication > 0 ? replication : -1,
-                                                        err, sizeof err);
+        rd_kafka_NewTopic_t *nt =
+            rd_kafka_NewTopic_new(topics[i].name, partitions, replication > 0 ? replication : -1, err, sizeof err);
         if (!nt) {
             snprintf(errstr, errlen, "topic %s: %s", topics[i].name, err);
             goto out;
@@ -83,11 +83,15 @@ out:
 int admin_ensure_topics(rd_kafka_t *rk, const admin_topic *topics, size_t n, int partitions, int replication,
                         int timeout_ms, char *errstr, size_t errlen) {
     int counts[16];
-    if (n > 16) { snprintf(errstr, errlen, "too many topics"); return -1; }
+    if (n > 16) {
+        snprintf(errstr, errlen, "too many topics");
+        return -1;
+    }
     if (partition_counts(rk, topics, n, counts, timeout_ms, errstr, errlen) != 0) return -1;
     for (size_t i = 0; i < n; i++)
         if (counts[i] != 0 && counts[i] != partitions) {
-            snprintf(errstr, errlen, "topic %s exists with %d partitions, not %d: pass --partitions %d to use it "
+            snprintf(errstr, errlen,
+                     "topic %s exists with %d partitions, not %d: pass --partitions %d to use it "
                      "(orders and order_items must match for joins), or another --topic-prefix",
                      topics[i].name, counts[i], partitions, counts[i]);
             return -1;

@@ -154,8 +154,10 @@ static int advance(calendar *c, int64_t limit) {
         c->now_head = 0;
         *b = (calendar_bucket){ 0 };
         spent.n = spent.used = 0;
-        if (c->n_spares < CALENDAR_SPARES) c->spares[c->n_spares++] = spent;
-        else bucket_free(&spent);
+        if (c->n_spares < CALENDAR_SPARES)
+            c->spares[c->n_spares++] = spent;
+        else
+            bucket_free(&spent);
         c->in_ring -= c->now.n;
         if (sort_bucket(c, &c->now, c->cur) != 0) return -1;
     }
@@ -207,8 +209,10 @@ void calendar_pop(calendar *c) {
         break;
     case SOON:
         c->soon.nodes[0] = c->soon.nodes[--c->soon.n];
-        if (c->soon.n) sift_down(c->soon.nodes, c->soon.n, 0);
-        else c->soon.used = 0;
+        if (c->soon.n)
+            sift_down(c->soon.nodes, c->soon.n, 0);
+        else
+            c->soon.used = 0;
         break;
     default:
         free(c->far[0].at.msg);

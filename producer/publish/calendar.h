@@ -33,12 +33,12 @@
 
 #include "encode/msgbatch.h"
 
-#define CALENDAR_BUCKET_MS 65536  /* about a minute */
-#define CALENDAR_BUCKETS 65536    /* x CALENDAR_BUCKET_MS: 49.7 days ahead */
-#define CALENDAR_SPARES 4         /* spent buckets' buffers kept for reuse */
+#define CALENDAR_BUCKET_MS 65536 /* about a minute */
+#define CALENDAR_BUCKETS 65536   /* x CALENDAR_BUCKET_MS: 49.7 days ahead */
+#define CALENDAR_SPARES 4        /* spent buckets' buffers kept for reuse */
 
 typedef struct pending_msg {
-    msg_ref ref;   /* value_off unused: the value follows */
+    msg_ref ref; /* value_off unused: the value follows */
     char value[];
 } pending_msg;
 
@@ -47,7 +47,10 @@ typedef struct pending_msg {
 typedef struct calendar_node {
     int64_t release_ms;
     uint64_t tie;
-    union { size_t off; pending_msg *msg; } at;
+    union {
+        size_t off;
+        pending_msg *msg;
+    } at;
 } calendar_node;
 
 /* Messages and their bytes, appended. */
@@ -59,20 +62,20 @@ typedef struct calendar_bucket {
 } calendar_bucket;
 
 typedef struct calendar {
-    calendar_bucket *ring;  /* CALENDAR_BUCKETS, allocated on the first push */
-    calendar_bucket now;    /* the current bucket, sorted; its next message at now_head */
+    calendar_bucket *ring; /* CALENDAR_BUCKETS, allocated on the first push */
+    calendar_bucket now;   /* the current bucket, sorted; its next message at now_head */
     size_t now_head;
     calendar_bucket soon;   /* pushed for the current bucket or before: a heap */
     calendar_node *scratch; /* the radix sort's second array */
     size_t scratch_cap;
-    int64_t cur;            /* the current bucket's number (release_ms / CALENDAR_BUCKET_MS) */
-    size_t in_ring;         /* messages in ring buckets */
-    calendar_node *far;     /* beyond the ring: a heap of their own copies */
+    int64_t cur;        /* the current bucket's number (release_ms / CALENDAR_BUCKET_MS) */
+    size_t in_ring;     /* messages in ring buckets */
+    calendar_node *far; /* beyond the ring: a heap of their own copies */
     size_t n_far, far_cap;
     calendar_bucket spares[CALENDAR_SPARES]; /* empty, with their capacity */
     size_t n_spares;
-    size_t n;               /* messages held, everywhere */
-    size_t peak;            /* the most messages it held at once */
+    size_t n;    /* messages held, everywhere */
+    size_t peak; /* the most messages it held at once */
     size_t bytes, peak_bytes;
 } calendar;
 

@@ -19,8 +19,10 @@ static rd_kafka_t *open_consumer(const consume_config *cfg, char *errstr, size_t
     char err[512], group[64];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     snprintf(group, sizeof group, "shopstream-verify-%ld", (long)getpid());
-    const char *settings[][2] = { { "bootstrap.servers", cfg->brokers }, { "group.id", group },
-                                  { "enable.auto.commit", "false" }, { "enable.auto.offset.store", "false" },
+    const char *settings[][2] = { { "bootstrap.servers", cfg->brokers },
+                                  { "group.id", group },
+                                  { "enable.auto.commit", "false" },
+                                  { "enable.auto.offset.store", "false" },
                                   { "enable.partition.eof", "false" } };
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
         if (rd_kafka_conf_set(conf, settings[i][0], settings[i][1], err, sizeof err) != RD_KAFKA_CONF_OK) {
@@ -79,8 +81,10 @@ static int assign_all(rd_kafka_t *rk, const consume_config *cfg, int32_t *partit
         }
     }
     rd_kafka_resp_err_t e = rd_kafka_assign(rk, list);
-    if (e) snprintf(errstr, errlen, "assigning partitions: %s", rd_kafka_err2str(e));
-    else rc = 0;
+    if (e)
+        snprintf(errstr, errlen, "assigning partitions: %s", rd_kafka_err2str(e));
+    else
+        rc = 0;
 out:
     rd_kafka_topic_partition_list_destroy(list);
     return rc;
@@ -92,8 +96,8 @@ static size_t topic_index(const consume_config *cfg, const char *name) {
     return SIZE_MAX;
 }
 
-int consume_all(const consume_config *cfg, consume_fn fn, void *ctx, int32_t *partitions, uint64_t *total,
-                char *errstr, size_t errlen) {
+int consume_all(const consume_config *cfg, consume_fn fn, void *ctx, int32_t *partitions, uint64_t *total, char *errstr,
+                size_t errlen) {
     enum { MAX_P = 1024 };
     int64_t *hi = calloc(cfg->n_topics * MAX_P, sizeof *hi);
     rd_kafka_t *rk = hi ? open_consumer(cfg, errstr, errlen) : NULL;

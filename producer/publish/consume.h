@@ -24,15 +24,15 @@ typedef struct consume_config {
     size_t n_properties;
     const char *const *topics;
     size_t n_topics;
-    int timeout_ms;   /* connecting, and the longest wait for a next message */
-    int progress;     /* a line on stderr every 2 s */
+    int timeout_ms; /* connecting, and the longest wait for a next message */
+    int progress;   /* a line on stderr every 2 s */
 } consume_config;
 
 /* Reads every topic to its high watermark. *partitions: each topic's
  * partition count (an array of n_topics); *total: the messages there were
  * to read. 0, or -1 with one line in errstr (a missing topic, a broker that
  * does not answer, a read that stalls). */
-int consume_all(const consume_config *cfg, consume_fn fn, void *ctx, int32_t *partitions, uint64_t *total,
-                char *errstr, size_t errlen);
+int consume_all(const consume_config *cfg, consume_fn fn, void *ctx, int32_t *partitions, uint64_t *total, char *errstr,
+                size_t errlen);
 
 #endif

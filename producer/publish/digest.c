@@ -9,8 +9,10 @@
 #define K3 UINT64_C(0x94D049BB133111EB)
 
 static inline uint64_t mix64(uint64_t x) {
-    x ^= x >> 30; x *= K2;
-    x ^= x >> 27; x *= K3;
+    x ^= x >> 30;
+    x *= K2;
+    x ^= x >> 27;
+    x *= K3;
     return x ^ (x >> 31);
 }
 
@@ -34,15 +36,15 @@ static inline uint64_t absorb(uint64_t h, const void *data, size_t len) {
 
 uint64_t digest_topic(const char *topic) { return absorb(K3, topic, strlen(topic)); }
 
-uint64_t digest_message_in(uint64_t topic_state, const void *key, size_t key_len, const void *value,
-                           size_t value_len, int64_t timestamp_ms) {
+uint64_t digest_message_in(uint64_t topic_state, const void *key, size_t key_len, const void *value, size_t value_len,
+                           int64_t timestamp_ms) {
     uint64_t h = absorb(topic_state, key, key_len);
     h = absorb(h, value, value_len);
     return mix64(h ^ (uint64_t)timestamp_ms);
 }
 
-uint64_t digest_message(const char *topic, const void *key, size_t key_len,
-                        const void *value, size_t value_len, int64_t timestamp_ms) {
+uint64_t digest_message(const char *topic, const void *key, size_t key_len, const void *value, size_t value_len,
+                        int64_t timestamp_ms) {
     return digest_message_in(digest_topic(topic), key, key_len, value, value_len, timestamp_ms);
 }
 

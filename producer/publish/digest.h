@@ -13,14 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-uint64_t digest_message(const char *topic, const void *key, size_t key_len,
-                        const void *value, size_t value_len, int64_t timestamp_ms);
+uint64_t digest_message(const char *topic, const void *key, size_t key_len, const void *value, size_t value_len,
+                        int64_t timestamp_ms);
 
 /* The same in two steps, for a sink that hashes many messages of a topic:
  * digest_message(topic, ...) == digest_message_in(digest_topic(topic), ...). */
 uint64_t digest_topic(const char *topic);
-uint64_t digest_message_in(uint64_t topic_state, const void *key, size_t key_len, const void *value,
-                           size_t value_len, int64_t timestamp_ms);
+uint64_t digest_message_in(uint64_t topic_state, const void *key, size_t key_len, const void *value, size_t value_len,
+                           int64_t timestamp_ms);
 
 /* order_digest: a partition's messages chained in the order it got them,
  * from a start that names the topic and the partition; the sink sums the

@@ -15,12 +15,15 @@ struct embedded_broker {
     rd_kafka_mock_cluster_t *cluster;
 };
 
-int embedded_broker_new(const char *const *topics, size_t n, int partitions,
-                          embedded_broker **out, char *errstr, size_t errlen) {
+int embedded_broker_new(const char *const *topics, size_t n, int partitions, embedded_broker **out, char *errstr,
+                        size_t errlen) {
     *out = NULL;
     char err[512];
     embedded_broker *b = calloc(1, sizeof *b);
-    if (!b) { snprintf(errstr, errlen, "out of memory"); return -1; }
+    if (!b) {
+        snprintf(errstr, errlen, "out of memory");
+        return -1;
+    }
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);
     b->host = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
@@ -48,9 +51,7 @@ int embedded_broker_new(const char *const *topics, size_t n, int partitions,
     return 0;
 }
 
-const char *embedded_broker_address(const embedded_broker *b) {
-    return rd_kafka_mock_cluster_bootstraps(b->cluster);
-}
+const char *embedded_broker_address(const embedded_broker *b) { return rd_kafka_mock_cluster_bootstraps(b->cluster); }
 
 void embedded_broker_free(embedded_broker *b) {
     if (!b) return;

@@ -14,8 +14,8 @@ typedef struct embedded_broker embedded_broker;
 
 /* Starts a one-broker mock cluster and creates topics[0..n) with the given
  * partition count. */
-int embedded_broker_new(const char *const *topics, size_t n, int partitions,
-                          embedded_broker **out, char *errstr, size_t errlen);
+int embedded_broker_new(const char *const *topics, size_t n, int partitions, embedded_broker **out, char *errstr,
+                        size_t errlen);
 
 /* "127.0.0.1:PORT", the bootstrap address. */
 const char *embedded_broker_address(const embedded_broker *b);

@@ -38,8 +38,10 @@ rd_kafka_conf_t *kafka_conf_new(const sink_config *cfg, const char *brokers, cha
             /* The value only when it cannot be a secret (an unknown name may
              * be a mistyped secret one). */
             int known = !strstr(err, "No such configuration property");
-            if (known && !secrets_property_is_secret(p->name)) snprintf(errstr, errlen, "-X %s=%s: %s", p->name, p->value, err);
-            else snprintf(errstr, errlen, "-X %s=***: %s", p->name, err);
+            if (known && !secrets_property_is_secret(p->name))
+                snprintf(errstr, errlen, "-X %s=%s: %s", p->name, p->value, err);
+            else
+                snprintf(errstr, errlen, "-X %s=***: %s", p->name, err);
             rd_kafka_conf_destroy(conf);
             return NULL;
         }
@@ -76,7 +78,8 @@ kafka_partitioner_fn kafka_conf_partitioner(const sink_config *cfg) {
 const char *kafka_conf_scram_hint(const sink_config *cfg, const char *why) {
     int scram = 0;
     for (size_t i = 0; i < cfg->n_properties; i++)
-        if (strncmp(cfg->properties[i].name, "sasl.mechanism", 14) == 0 && strcasestr(cfg->properties[i].value, "SCRAM"))
+        if (strncmp(cfg->properties[i].name, "sasl.mechanism", 14) == 0 &&
+            strcasestr(cfg->properties[i].value, "SCRAM"))
             scram = 1;
     if (!scram || rd_kafka_version() >= 0x020601ff || !strcasestr(why, "authentication")) return "";
     return "; note: this librdkafka's SASL/SCRAM is refused by Kafka 4 even with the right password, "

@@ -13,12 +13,19 @@
 
 #define ANSWER_MAX (1 << 20)
 
-typedef struct answer { char *data; size_t len; int too_big; } answer;
+typedef struct answer {
+    char *data;
+    size_t len;
+    int too_big;
+} answer;
 
 static size_t on_body(char *ptr, size_t size, size_t n, void *userdata) {
     answer *a = userdata;
     size_t add = size * n;
-    if (a->len + add > ANSWER_MAX) { a->too_big = 1; return 0; }
+    if (a->len + add > ANSWER_MAX) {
+        a->too_big = 1;
+        return 0;
+    }
     char *grown = realloc(a->data, a->len + add + 1);
     if (!grown) return 0;
     memcpy(grown + a->len, ptr, add);
@@ -37,8 +44,8 @@ static const char *error_message(json_t *body) {
     return json_is_string(m) ? json_string_value(m) : NULL;
 }
 
-int registry_register(const registry_config *cfg, const char *subject, const char *schema_json,
-                      int32_t *id, char *errstr, size_t errlen) {
+int registry_register(const registry_config *cfg, const char *subject, const char *schema_json, int32_t *id,
+                      char *errstr, size_t errlen) {
     pthread_once(&curl_once, curl_init);
     char url[2048];
     size_t base = strlen(cfg->url);
@@ -89,8 +96,8 @@ int registry_register(const registry_config *cfg, const char *subject, const cha
     } else if (ans.too_big) {
         snprintf(errstr, errlen, "schema registry at %s: answer over %d bytes", shown, ANSWER_MAX);
     } else if (!(answer_json = json_loadb(ans.data ? ans.data : "", ans.len, 0, &jerr))) {
-        snprintf(errstr, errlen, "schema registry at %s: HTTP %ld with an answer that is not JSON (%.80s)",
-                 shown, status, ans.data ? ans.data : "");
+        snprintf(errstr, errlen, "schema registry at %s: HTTP %ld with an answer that is not JSON (%.80s)", shown,
+                 status, ans.data ? ans.data : "");
     } else if (status == 409) {
         const char *m = error_message(answer_json);
         snprintf(errstr, errlen, "schema registry refused the schema for %s as incompatible: %s", subject,

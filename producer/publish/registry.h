@@ -14,9 +14,9 @@
 #include <stdint.h>
 
 typedef struct registry_config {
-    const char *url;        /* e.g. http://127.0.0.1:8081 or .../apis/ccompat/v7 */
-    const char *user_info;  /* "user:password", or NULL */
-    int timeout_ms;         /* per request, connect included */
+    const char *url;           /* e.g. http://127.0.0.1:8081 or .../apis/ccompat/v7 */
+    const char *user_info;     /* "user:password", or NULL */
+    int timeout_ms;            /* per request, connect included */
     const char *ca_location;   /* https: a PEM file of CAs to trust instead of the system's; NULL or "": the system's */
     const char *cert_location; /* https with client certificates: a PEM certificate, and its key */
     const char *key_location;
@@ -26,7 +26,7 @@ typedef struct registry_config {
  * Returns 0, or -1 with one line in errstr (unreachable, refused as
  * incompatible, an HTTP error, or an answer that is not what the API says).
  * Errors show the URL with its userinfo masked, never the password. */
-int registry_register(const registry_config *cfg, const char *subject, const char *schema_json,
-                      int32_t *id, char *errstr, size_t errlen);
+int registry_register(const registry_config *cfg, const char *subject, const char *schema_json, int32_t *id,
+                      char *errstr, size_t errlen);
 
 #endif

@@ -113,7 +113,8 @@ const char *sink_topic_name(const sink *s, topic_id t) { return s->topic_name[t]
 sink_err sink_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
                       int64_t timestamp_ms, char *errstr, size_t errlen) {
     if (timestamp_ms < 0 || timestamp_ms >= SINK_TIMESTAMP_LIMIT) {
-        snprintf(errstr, errlen, "%s: timestamp %lld is outside [0, 2^59) ms", s->topic_name[t], (long long)timestamp_ms);
+        snprintf(errstr, errlen, "%s: timestamp %lld is outside [0, 2^59) ms", s->topic_name[t],
+                 (long long)timestamp_ms);
         return SINK_ERR_FATAL;
     }
     return s->ops->produce(s, t, key, key_len, value, value_len, timestamp_ms, errstr, errlen);

@@ -65,7 +65,7 @@ typedef struct sink_topic_counters {
     uint64_t produced;
     uint64_t delivered;
     uint64_t failed;
-    uint64_t bytes;    /* key + value bytes delivered */
+    uint64_t bytes; /* key + value bytes delivered */
 } sink_topic_counters;
 
 typedef struct sink_counters {
@@ -91,9 +91,8 @@ const char *sink_topic_name(const sink *s, topic_id t);
 
 /* Hands one message over, waiting while the local queue is full (polling
  * for delivery reports meanwhile). */
-sink_err sink_produce(sink *s, topic_id t, const void *key, size_t key_len,
-                      const void *value, size_t value_len, int64_t timestamp_ms,
-                      char *errstr, size_t errlen);
+sink_err sink_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
+                      int64_t timestamp_ms, char *errstr, size_t errlen);
 
 /* Serves delivery reports for up to timeout_ms. */
 void sink_poll(sink *s, int timeout_ms);

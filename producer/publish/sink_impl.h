@@ -53,8 +53,8 @@ struct sink {
     /* The order digest: one chain per (topic, partition), in the order the
      * partition received its messages (digest.h). */
     int32_t partitions;
-    uint64_t *chain;                 /* [topic * partitions + partition] */
-    unsigned char *chain_started;    /* the same index: 1 once a message came */
+    uint64_t *chain;                  /* [topic * partitions + partition] */
+    unsigned char *chain_started;     /* the same index: 1 once a message came */
     kafka_partitioner_fn partitioner; /* the null and stdout sinks': the Kafka sink's, by name */
     uint64_t partitioner_state;       /* partitioner=random: its own xorshift */
 

@@ -25,8 +25,8 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
         s->counters.topic[t].failed++;
         s->counters.failed++;
         if (!s->counters.first_error[0])
-            snprintf(s->counters.first_error, sizeof s->counters.first_error, "%.120s: %.120s",
-                     s->topic_name[t], rd_kafka_err2str(m->err));
+            snprintf(s->counters.first_error, sizeof s->counters.first_error, "%.120s: %.120s", s->topic_name[t],
+                     rd_kafka_err2str(m->err));
         return;
     }
     sink_count_delivered(s, t, m->partition, m->key, m->key_len, m->payload, m->len, ts);
@@ -154,14 +154,14 @@ static int kafka_fatal(sink *s, char *errstr, size_t errlen) {
     return 1;
 }
 
-static sink_err kafka_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value,
-                              size_t value_len, int64_t timestamp_ms, char *errstr, size_t errlen) {
+static sink_err kafka_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
+                              int64_t timestamp_ms, char *errstr, size_t errlen) {
     void *opaque = (void *)(uintptr_t)((uint64_t)timestamp_ms << OPAQUE_TOPIC_BITS | t);
     for (;;) {
-        rd_kafka_resp_err_t err = rd_kafka_producev(
-            s->rk, RD_KAFKA_V_RKT(s->rkt[t]), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_KEY((void *)key, key_len), RD_KAFKA_V_VALUE((void *)value, value_len),
-            RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+        rd_kafka_resp_err_t err =
+            rd_kafka_producev(s->rk, RD_KAFKA_V_RKT(s->rkt[t]), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                              RD_KAFKA_V_KEY((void *)key, key_len), RD_KAFKA_V_VALUE((void *)value, value_len),
+                              RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
         if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
             /* Backpressure: wait for deliveries; the engine waits on us. A

@@ -18,8 +18,8 @@ sink_err sink_null_hand_off(sink *s, topic_id t, const void *key, size_t key_len
     return SINK_OK;
 }
 
-static sink_err null_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value,
-                             size_t value_len, int64_t timestamp_ms, char *errstr, size_t errlen) {
+static sink_err null_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
+                             int64_t timestamp_ms, char *errstr, size_t errlen) {
     (void)errstr, (void)errlen;
     return sink_null_hand_off(s, t, key, key_len, value, value_len, timestamp_ms);
 }

@@ -24,9 +24,14 @@
 static void label_value(const char *in, char *out, size_t cap) {
     size_t o = 0;
     for (; *in && o + 3 < cap; in++) {
-        if (*in == '\\' || *in == '"') { out[o++] = '\\'; out[o++] = *in; }
-        else if (*in == '\n') { out[o++] = '\\'; out[o++] = 'n'; }
-        else out[o++] = *in;
+        if (*in == '\\' || *in == '"') {
+            out[o++] = '\\';
+            out[o++] = *in;
+        } else if (*in == '\n') {
+            out[o++] = '\\';
+            out[o++] = 'n';
+        } else
+            out[o++] = *in;
     }
     out[o] = '\0';
 }
@@ -55,7 +60,10 @@ struct metrics {
     snapshot snap;
 };
 
-#define P(...) do { if (off < PAGE_MAX) off += snprintf(page + off, PAGE_MAX - (size_t)off, __VA_ARGS__); } while (0)
+#define P(...)                                                                                                         \
+    do {                                                                                                               \
+        if (off < PAGE_MAX) off += snprintf(page + off, PAGE_MAX - (size_t)off, __VA_ARGS__);                          \
+    } while (0)
 
 /* One unlabelled sample with its HELP and TYPE lines. */
 static void one(char *page, int *off_p, const char *name, const char *type, const char *help, double value) {
@@ -70,7 +78,8 @@ static int render(const snapshot *s, char *page) {
     static const char *const help[] = { "Messages handed to the producer", "Messages the broker acknowledged",
                                         "Messages whose delivery failed", "Key and value bytes delivered" };
     for (int w = 0; w < 4; w++) {
-        P("# HELP shopstream_messages_%s_total %s.\n# TYPE shopstream_messages_%s_total counter\n", what[w], help[w], what[w]);
+        P("# HELP shopstream_messages_%s_total %s.\n# TYPE shopstream_messages_%s_total counter\n", what[w], help[w],
+          what[w]);
         for (int t = 0; t < TOPIC_COUNT; t++) {
             const sink_topic_counters *c = &s->sink.topic[t];
             unsigned long long v = w == 0 ? c->produced : w == 1 ? c->delivered : w == 2 ? c->failed : c->bytes;
@@ -94,8 +103,7 @@ static int render(const snapshot *s, char *page) {
     P("shopstream_lateness_seconds_bucket{le=\"+Inf\"} %llu\n", s->late_count);
     P("shopstream_lateness_seconds_sum %.6f\nshopstream_lateness_seconds_count %llu\n", s->late_sum_s, s->late_count);
     one(page, &off, "shopstream_early_handoffs_total", "counter",
-        "Messages handed over before their scheduled time (paced runs; none but on a stop signal).",
-        (double)s->early);
+        "Messages handed over before their scheduled time (paced runs; none but on a stop signal).", (double)s->early);
     one(page, &off, "shopstream_kafka_queue_messages", "gauge", "Messages in librdkafka's local queue.",
         (double)s->queue_msgs);
     one(page, &off, "shopstream_kafka_queue_bytes", "gauge", "Bytes in librdkafka's local queue.",
@@ -114,7 +122,10 @@ static int render(const snapshot *s, char *page) {
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **state) {
-    (void)version; (void)upload; (void)upload_size; (void)state;
+    (void)version;
+    (void)upload;
+    (void)upload_size;
+    (void)state;
     metrics *m = cls;
     struct MHD_Response *r;
     unsigned status = MHD_HTTP_OK;
@@ -144,7 +155,10 @@ int metrics_new(const char *addr, metrics **out, char *errstr, size_t errlen) {
     const char *colon = strrchr(addr, ':');
     char extra;
     if (colon) {
-        if ((size_t)(colon - addr) >= sizeof host) { snprintf(errstr, errlen, "expected [ADDR:]PORT with an IPv4 ADDR, got %.100s", addr); return -1; }
+        if ((size_t)(colon - addr) >= sizeof host) {
+            snprintf(errstr, errlen, "expected [ADDR:]PORT with an IPv4 ADDR, got %.100s", addr);
+            return -1;
+        }
         memcpy(host, addr, (size_t)(colon - addr));
         host[colon - addr] = '\0';
     }
@@ -158,14 +172,17 @@ int metrics_new(const char *addr, metrics **out, char *errstr, size_t errlen) {
         return -1;
     }
     metrics *m = calloc(1, sizeof *m);
-    if (!m) { snprintf(errstr, errlen, "out of memory"); return -1; }
+    if (!m) {
+        snprintf(errstr, errlen, "out of memory");
+        return -1;
+    }
     if (pthread_mutex_init(&m->lock, NULL) != 0) {
         free(m);
         snprintf(errstr, errlen, "%.100s: cannot initialise its lock", addr);
         return -1;
     }
-    m->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, m,
-                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_END);
+    m->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, m, MHD_OPTION_SOCK_ADDR,
+                                 (struct sockaddr *)&sa, MHD_OPTION_END);
     if (!m->daemon) {
         snprintf(errstr, errlen, "cannot listen at %.100s (in use, or not this host's address)", addr);
         pthread_mutex_destroy(&m->lock);

@@ -34,36 +34,40 @@ void report_progress(FILE *out, int in_place, const run_totals *t, const char *s
         snprintf(paced + n, sizeof paced - n, " by %.1f s", t->behind_s);
     }
     fprintf(out, "%sshopstream: %s  orders %llu/%llu  messages %llu delivered %llu failed %llu  %.0f msg/s%s%s",
-            in_place ? "\r" : "", sim_now, (unsigned long long)t->orders,
-            (unsigned long long)t->planned_orders, (unsigned long long)c->produced,
-            (unsigned long long)c->delivered, (unsigned long long)c->failed,
+            in_place ? "\r" : "", sim_now, (unsigned long long)t->orders, (unsigned long long)t->planned_orders,
+            (unsigned long long)c->produced, (unsigned long long)c->delivered, (unsigned long long)c->failed,
             per_s(c->delivered, t->wall_s), paced, in_place ? "\033[K" : "\n");
     fflush(out);
 }
 
 void report_progress_end(FILE *out, int in_place) {
-    if (in_place) { fputs("\n", out); fflush(out); }
+    if (in_place) {
+        fputs("\n", out);
+        fflush(out);
+    }
 }
 
 void report_summary(FILE *out, const run_totals *t) {
     const sink_counters *c = t->sink;
     char span[48];
-    if (t->sim_ms < 3600000) snprintf(span, sizeof span, "%.1f simulated minutes", (double)t->sim_ms / 6e4);
-    else snprintf(span, sizeof span, "%.1f simulated hours", (double)t->sim_ms / 3.6e6);
+    if (t->sim_ms < 3600000)
+        snprintf(span, sizeof span, "%.1f simulated minutes", (double)t->sim_ms / 6e4);
+    else
+        snprintf(span, sizeof span, "%.1f simulated hours", (double)t->sim_ms / 3.6e6);
     fprintf(out, "shopstream: %s: scenario %s, seed %llu, %s in %.2f s wall, sink %s%s%s\n",
-            t->interrupted ? "interrupted" : t->complete ? "done" : "stopped",
+            t->interrupted ? "interrupted"
+            : t->complete  ? "done"
+                           : "stopped",
             t->scenario, (unsigned long long)t->seed, span, t->wall_s, t->sink_name,
             t->brokers && *t->brokers ? " at " : "", t->brokers ? t->brokers : "");
     for (int i = 0; i < TOPIC_COUNT; i++) {
         const sink_topic_counters *tc = &c->topic[i];
         fprintf(out, "  %-24s produced %10llu  delivered %10llu  failed %llu\n", t->topic_names[i],
-                (unsigned long long)tc->produced, (unsigned long long)tc->delivered,
-                (unsigned long long)tc->failed);
+                (unsigned long long)tc->produced, (unsigned long long)tc->delivered, (unsigned long long)tc->failed);
     }
     fprintf(out, "  orders %llu (%.0f/s), order items %llu, messages %llu (%.0f/s), %.1f MB\n",
-            (unsigned long long)t->orders, per_s(t->orders, t->wall_s),
-            (unsigned long long)t->order_items, (unsigned long long)c->produced,
-            per_s(c->produced, t->wall_s), (double)c->bytes / 1e6);
+            (unsigned long long)t->orders, per_s(t->orders, t->wall_s), (unsigned long long)t->order_items,
+            (unsigned long long)c->produced, per_s(c->produced, t->wall_s), (double)c->bytes / 1e6);
     fprintf(out, "  delivered %llu, failed %llu, undelivered %llu, content_digest %016llx, order_digest %016llx\n",
             (unsigned long long)c->delivered, (unsigned long long)c->failed,
             (unsigned long long)(c->produced - c->delivered - c->failed), (unsigned long long)c->digest,
@@ -79,8 +83,10 @@ void report_summary(FILE *out, const run_totals *t) {
                 p99 = lateness_quantile(&d->disorder[i], 0.99);
             if (d->disorder[i].max_ms > max) max = d->disorder[i].max_ms;
         }
-        fprintf(out, "  lives: %llu payment and shipment events; at most %zu messages (%.1f MB) waited for their "
-                "time\n", (unsigned long long)d->life_events, d->pending_peak, (double)d->pending_peak_bytes / 1e6);
+        fprintf(out,
+                "  lives: %llu payment and shipment events; at most %zu messages (%.1f MB) waited for their "
+                "time\n",
+                (unsigned long long)d->life_events, d->pending_peak, (double)d->pending_peak_bytes / 1e6);
         if (late || dups)
             fprintf(out, "  delivery: %llu late (p99 %.1f s, max %.1f s behind their event time), %llu duplicates\n",
                     (unsigned long long)late, p99 / 1000.0, max / 1000.0, (unsigned long long)dups);
@@ -88,16 +94,20 @@ void report_summary(FILE *out, const run_totals *t) {
     if (t->speed > 0.0 && t->late && (t->late->n || t->late->early)) {
         double scheduled, achieved;
         report_fact_rates(t, &scheduled, &achieved);
-        fprintf(out, "  paced at %gx: orders and items %.0f msg/s against a schedule of %.0f (%.2f%%); lateness "
-                "p50 %.3f ms, p99 %.3f ms, max %.3f ms; %llu handed over early", t->speed, achieved, scheduled,
-                scheduled > 0 ? 100.0 * achieved / scheduled : 0.0, lateness_quantile(t->late, 0.5),
-                lateness_quantile(t->late, 0.99), t->late->max_ms, (unsigned long long)t->late->early);
+        fprintf(out,
+                "  paced at %gx: orders and items %.0f msg/s against a schedule of %.0f (%.2f%%); lateness "
+                "p50 %.3f ms, p99 %.3f ms, max %.3f ms; %llu handed over early",
+                t->speed, achieved, scheduled, scheduled > 0 ? 100.0 * achieved / scheduled : 0.0,
+                lateness_quantile(t->late, 0.5), lateness_quantile(t->late, 0.99), t->late->max_ms,
+                (unsigned long long)t->late->early);
         if (t->late->early) fprintf(out, " (up to %.3f ms before their time)", t->late->max_early_ms);
         fputc('\n', out);
     }
     if (t->engine && t->generate_s + t->encode_s > 0.0)
-        fprintf(out, "  engine %s, %zu threads: %.3f s generating, %.3f s encoding (generation %.1f%% of "
-                "their time)\n", t->engine, t->threads, t->generate_s, t->encode_s,
+        fprintf(out,
+                "  engine %s, %zu threads: %.3f s generating, %.3f s encoding (generation %.1f%% of "
+                "their time)\n",
+                t->engine, t->threads, t->generate_s, t->encode_s,
                 100.0 * t->generate_s / (t->generate_s + t->encode_s));
     if (c->first_error[0]) fprintf(out, "  first delivery error: %s\n", c->first_error);
     fflush(out);
@@ -134,8 +144,8 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
     fprintf(f, "  \"orders\": %llu,\n  \"order_items\": %llu,\n", (unsigned long long)t->orders,
             (unsigned long long)t->order_items);
     fprintf(f, "  \"messages\": %llu,\n  \"delivered\": %llu,\n  \"failed\": %llu,\n  \"bytes\": %llu,\n",
-            (unsigned long long)c->produced, (unsigned long long)c->delivered,
-            (unsigned long long)c->failed, (unsigned long long)c->bytes);
+            (unsigned long long)c->produced, (unsigned long long)c->delivered, (unsigned long long)c->failed,
+            (unsigned long long)c->bytes);
     fprintf(f, "  \"simulated_hours\": %.6f,\n  \"wall_s\": %.6f,\n", (double)t->sim_ms / 3.6e6, t->wall_s);
     fprintf(f, "  \"orders_per_s\": %.3f,\n  \"messages_per_s\": %.3f,\n", per_s(t->orders, t->wall_s),
             per_s(c->produced, t->wall_s));
@@ -153,8 +163,8 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
                 lateness_quantile(t->late, 0.5), lateness_quantile(t->late, 0.99), t->late->max_ms);
         fprintf(f, "  \"early_handoffs\": %llu,\n  \"early_by_max_ms\": %.4f,\n", (unsigned long long)t->late->early,
                 t->late->max_early_ms);
-        fprintf(f, "  \"scheduled_fact_messages_per_s\": %.3f,\n  \"achieved_fact_messages_per_s\": %.3f,\n",
-                scheduled, achieved);
+        fprintf(f, "  \"scheduled_fact_messages_per_s\": %.3f,\n  \"achieved_fact_messages_per_s\": %.3f,\n", scheduled,
+                achieved);
     }
     const delivery_totals *d = t->delivery;
     if (d)
@@ -166,14 +176,15 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
         fprintf(f, "%s\n    ", i ? "," : "");
         json_string(f, t->topic_names[i]);
         fprintf(f, ": {\"produced\": %llu, \"delivered\": %llu, \"failed\": %llu, \"bytes\": %llu",
-                (unsigned long long)tc->produced,
-                (unsigned long long)tc->delivered, (unsigned long long)tc->failed,
+                (unsigned long long)tc->produced, (unsigned long long)tc->delivered, (unsigned long long)tc->failed,
                 (unsigned long long)tc->bytes);
         if (d) {
             const lateness *l = &d->disorder[i];
-            fprintf(f, ", \"late\": %llu, \"duplicates\": %llu, \"late_by_ms\": {\"p50\": %.3f, \"p99\": %.3f, "
-                    "\"max\": %.3f}", (unsigned long long)d->late[i], (unsigned long long)d->duplicates[i],
-                    lateness_quantile(l, 0.5), lateness_quantile(l, 0.99), l->max_ms);
+            fprintf(f,
+                    ", \"late\": %llu, \"duplicates\": %llu, \"late_by_ms\": {\"p50\": %.3f, \"p99\": %.3f, "
+                    "\"max\": %.3f}",
+                    (unsigned long long)d->late[i], (unsigned long long)d->duplicates[i], lateness_quantile(l, 0.5),
+                    lateness_quantile(l, 0.99), l->max_ms);
         }
         fprintf(f, "}");
     }
@@ -188,11 +199,16 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
 void report_line(FILE *out, const char *message) {
     fputs("shopstream: ", out);
     for (const unsigned char *p = (const unsigned char *)message; *p; p++) {
-        if (*p == '\n') fputs("\\n", out);
-        else if (*p == '\r') fputs("\\r", out);
-        else if (*p == '\t') fputs("\\t", out);
-        else if (*p < 0x20 || *p == 0x7f) fprintf(out, "\\x%02x", *p);
-        else fputc(*p, out);
+        if (*p == '\n')
+            fputs("\\n", out);
+        else if (*p == '\r')
+            fputs("\\r", out);
+        else if (*p == '\t')
+            fputs("\\t", out);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(out, "\\x%02x", *p);
+        else
+            fputc(*p, out);
     }
     fputc('\n', out);
 }

@@ -21,8 +21,8 @@ typedef struct delivery_totals {
     uint64_t late[TOPIC_COUNT];
     uint64_t duplicates[TOPIC_COUNT];
     struct lateness disorder[TOPIC_COUNT];
-    uint64_t life_events;          /* lifecycle events published */
-    size_t pending_peak;           /* the most messages the calendar held */
+    uint64_t life_events; /* lifecycle events published */
+    size_t pending_peak;  /* the most messages the calendar held */
     size_t pending_peak_bytes;
 } delivery_totals;
 
@@ -30,27 +30,27 @@ typedef struct run_totals {
     const sink_counters *sink;
     const char *const *topic_names; /* TOPIC_COUNT names */
     const char *scenario;
-    const char *sink_name;          /* "kafka" or "null" */
+    const char *sink_name; /* "kafka" or "null" */
     const char *brokers;
     uint64_t seed;
-    uint64_t orders;                /* handed to the sink */
+    uint64_t orders; /* handed to the sink */
     uint64_t order_items;
-    uint64_t planned_orders;        /* this shard's share of the plan */
+    uint64_t planned_orders; /* this shard's share of the plan */
     uint64_t shard_index, shard_count;
-    uint64_t *orders_per_hour;      /* by simulated hour from the start */
+    uint64_t *orders_per_hour; /* by simulated hour from the start */
     size_t n_hours;
-    int64_t sim_ms;                 /* simulated time covered */
+    int64_t sim_ms; /* simulated time covered */
     double wall_s;
-    int complete;                   /* every planned order was handed over */
-    double speed;                   /* 0: max */
-    const struct lateness *late;    /* paced runs */
-    double behind_s;                /* how far the latest message was behind its schedule */
-    double facts_wall_s;            /* wall time from the first fact's schedule to the last hand-off */
+    int complete;                /* every planned order was handed over */
+    double speed;                /* 0: max */
+    const struct lateness *late; /* paced runs */
+    double behind_s;             /* how far the latest message was behind its schedule */
+    double facts_wall_s;         /* wall time from the first fact's schedule to the last hand-off */
     int interrupted;
-    const char *engine;             /* "cpu" or "gpu": who generated */
-    size_t threads;                 /* generator (and encoder) threads */
-    double generate_s;              /* thread seconds generating batches */
-    double encode_s;                /* thread seconds encoding them */
+    const char *engine; /* "cpu" or "gpu": who generated */
+    size_t threads;     /* generator (and encoder) threads */
+    double generate_s;  /* thread seconds generating batches */
+    double encode_s;    /* thread seconds encoding them */
     const delivery_totals *delivery;
 } run_totals;
 

@@ -26,10 +26,12 @@ int facts_init(run_state *st) {
     }
     char why[512];
     if (gpu_stage_new(st->engine, rc->threads, rc->gpu_batch_orders, GPU_STAGE_MAY_EMULATE, &st->gpu, why,
-                       sizeof why) != 0) {
+                      sizeof why) != 0) {
         char msg[700];
-        if (rc->engine_asked == ENGINE_GPU) snprintf(msg, sizeof msg, "gpu asked for, but %s", why);
-        else snprintf(msg, sizeof msg, "gpu chosen (%.150s), but %.500s", rc->engine_reason, why);
+        if (rc->engine_asked == ENGINE_GPU)
+            snprintf(msg, sizeof msg, "gpu asked for, but %s", why);
+        else
+            snprintf(msg, sizeof msg, "gpu chosen (%.150s), but %.500s", rc->engine_reason, why);
         config_blame(rc, offsetof(run_config, engine_kind), msg, st->errstr, sizeof st->errstr);
         return -1;
     }
@@ -72,8 +74,8 @@ int facts_start(run_state *st) {
     st->n_slot_msgs = o.ring_slots;
     for (; st->n_thread_encoders < o.threads; st->n_thread_encoders++) {
         encoder **e = &st->thread_encoders[st->n_thread_encoders];
-        if (encoder_new(rc->schema_dir, rc->currency, rc->engine.scenario.name, (value_format)rc->format, e,
-                        st->errstr, sizeof st->errstr) != 0)
+        if (encoder_new(rc->schema_dir, rc->currency, rc->engine.scenario.name, (value_format)rc->format, e, st->errstr,
+                        sizeof st->errstr) != 0)
             return -1;
         for (int t = 0; t < TOPIC_COUNT; t++) encoder_set_schema_id(*e, (topic_id)t, st->schema_ids[t]);
     }

@@ -46,14 +46,16 @@ void pace_until(run_state *st, int64_t t) {
         double wait = due - wall_now_s();
         if (wait < -1.0 && !st->behind_warned && !st->rc->quiet) {
             st->behind_warned = 1;
-            fprintf(stderr, "%sshopstream: falling behind the schedule by %.1f s at speed %g: the machine or "
+            fprintf(stderr,
+                    "%sshopstream: falling behind the schedule by %.1f s at speed %g: the machine or "
                     "the broker cannot keep up (lateness is in the progress line and the summary)\n",
                     st->in_place ? "\n" : "", -wait, speed);
         }
         st->totals.behind_s = wait < 0.0 ? -wait : 0.0;
         if (wait <= 0.0 || *st->stop) return;
         int ms = wait > 0.1 ? 100 : (int)(wait * 1000.0);
-        if (st->rc->sink == SINK_KAFKA && ms > 0) sink_poll(st->sink, ms);
+        if (st->rc->sink == SINK_KAFKA && ms > 0)
+            sink_poll(st->sink, ms);
         else {
             struct timespec ts = { 0, (long)(wait > 0.1 ? 1e8 : wait * 1e9) };
             nanosleep(&ts, NULL);

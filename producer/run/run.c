@@ -57,8 +57,7 @@ void run_install_signals(void) {
 static void kafka_stats(void *opaque, const char *json, size_t len) { metrics_kafka_stats(opaque, json, len); }
 
 static void keep_broker_up(run_state *st) {
-    fprintf(stderr, "shopstream: embedded broker stays up at %s until Ctrl-C\n",
-            embedded_broker_address(st->broker));
+    fprintf(stderr, "shopstream: embedded broker stays up at %s until Ctrl-C\n", embedded_broker_address(st->broker));
     run_stop_signal = 0;
     while (!run_stop_signal) {
         struct timespec ts = { 0, 200000000 };
@@ -104,17 +103,32 @@ static int open_outputs(run_state *st) {
     for (int t = 0; t < TOPIC_FIRST_FACT; t++)
         if (encoder_value_bound(st->encoder, (topic_id)t) > st->value_cap)
             st->value_cap = encoder_value_bound(st->encoder, (topic_id)t);
-    if (!(st->value = malloc(st->value_cap))) { snprintf(st->errstr, sizeof st->errstr, "out of memory"); return -1; }
+    if (!(st->value = malloc(st->value_cap))) {
+        snprintf(st->errstr, sizeof st->errstr, "out of memory");
+        return -1;
+    }
     if (publish_register_schemas(st) != 0) return -1;
-    sink_config sc = { (sink_kind)rc->sink, rc->brokers, &rc->topics, rc->properties, rc->n_properties,
-                       rc->connect_timeout_ms, rc->partitions, rc->replication_factor,
-                       encoder_frame_length((value_format)rc->format), st->metrics ? kafka_stats : NULL, st->metrics,
-                       &run_stop_signal, (stdout_columns)rc->stdout_columns, rc->key_format == KEY_BINARY,
-                       rc->engine.product_changes, st->tap ? sink_tap : NULL, st };
+    sink_config sc = { (sink_kind)rc->sink,
+                       rc->brokers,
+                       &rc->topics,
+                       rc->properties,
+                       rc->n_properties,
+                       rc->connect_timeout_ms,
+                       rc->partitions,
+                       rc->replication_factor,
+                       encoder_frame_length((value_format)rc->format),
+                       st->metrics ? kafka_stats : NULL,
+                       st->metrics,
+                       &run_stop_signal,
+                       (stdout_columns)rc->stdout_columns,
+                       rc->key_format == KEY_BINARY,
+                       rc->engine.product_changes,
+                       st->tap ? sink_tap : NULL,
+                       st };
     if (sink_check_config(&sc, st->errstr, sizeof st->errstr) != SINK_OK) return -1;
     if (rc->sink == SINK_KAFKA && rc->brokers[0] == '\0') {
         if (embedded_broker_new(rc->topics.list, TOPIC_COUNT, rc->partitions, &st->broker, st->errstr,
-                                  sizeof st->errstr) != 0)
+                                sizeof st->errstr) != 0)
             return -1;
         sc.brokers = embedded_broker_address(st->broker);
         fprintf(stderr, "shopstream: embedded broker at %s (watch: kcat -b %s -t %s -C)\n", sc.brokers, sc.brokers,
@@ -127,17 +141,27 @@ static int open_outputs(run_state *st) {
 static int start_totals(run_state *st) {
     const run_config *rc = st->rc;
     st->totals = (run_totals){
-        .sink = sink_get_counters(st->sink), .topic_names = rc->topics.list,
-        .scenario = rc->engine.scenario.name, .sink_name = sink_kind_names[rc->sink],
-        .brokers = rc->sink == SINK_KAFKA ? st->brokers : NULL, .seed = rc->engine.seed,
+        .sink = sink_get_counters(st->sink),
+        .topic_names = rc->topics.list,
+        .scenario = rc->engine.scenario.name,
+        .sink_name = sink_kind_names[rc->sink],
+        .brokers = rc->sink == SINK_KAFKA ? st->brokers : NULL,
+        .seed = rc->engine.seed,
         .planned_orders = st->planned_orders,
-        .engine = st->engine_name, .threads = rc->threads,
-        .shard_index = rc->shard_index, .shard_count = rc->shard_count,
+        .engine = st->engine_name,
+        .threads = rc->threads,
+        .shard_index = rc->shard_index,
+        .shard_count = rc->shard_count,
         .n_hours = (size_t)((rc->engine.duration_ms + HOUR_MS - 1) / HOUR_MS),
-        .late = &st->late, .speed = rc->speed, .delivery = &st->delivered,
+        .late = &st->late,
+        .speed = rc->speed,
+        .delivery = &st->delivered,
     };
     st->totals.orders_per_hour = calloc(st->totals.n_hours, sizeof *st->totals.orders_per_hour);
-    if (!st->totals.orders_per_hour) { snprintf(st->errstr, sizeof st->errstr, "out of memory"); return -1; }
+    if (!st->totals.orders_per_hour) {
+        snprintf(st->errstr, sizeof st->errstr, "out of memory");
+        return -1;
+    }
     st->t0 = wall_now_s();
     st->sim_now_ms = rc->engine.start_ms;
     return 0;

@@ -27,10 +27,10 @@
 #include "publish/sink.h"
 #include "base/topics.h"
 
-#define FLUSH_TIMEOUT_MS 30000  /* how long the final flush waits for delivery reports */
+#define FLUSH_TIMEOUT_MS 30000 /* how long the final flush waits for delivery reports */
 
 typedef struct run_state {
-    const run_config *rc;      /* settled: read only */
+    const run_config *rc; /* settled: read only */
     engine *engine;
     gpu_stage *gpu;            /* the GPU fills the batches; NULL: the CPU */
     const char *engine_name;   /* "cpu", "gpu" or "gpu-emulated" */
@@ -38,18 +38,18 @@ typedef struct run_state {
     encoder *encoder;          /* the publishing thread's: dimensions, schema texts */
     encoder **thread_encoders; /* one per generator thread */
     size_t n_thread_encoders;
-    msg_batch *slot_msgs;      /* one per ring slot */
-    msg_context msg_cx;        /* what encoding reads beyond a batch (lives, delivery) */
-    calendar calendar;         /* messages waiting for their place in the stream */
+    msg_batch *slot_msgs; /* one per ring slot */
+    msg_context msg_cx;   /* what encoding reads beyond a batch (lives, delivery) */
+    calendar calendar;    /* messages waiting for their place in the stream */
     size_t n_slot_msgs;
     gen_pool *pool;
-    shard_owner owner;         /* sharded runs: which orders are this shard's */
+    shard_owner owner; /* sharded runs: which orders are this shard's */
     engine_selection selection;
-    uint64_t planned_orders;   /* this shard's share of the plan */
+    uint64_t planned_orders; /* this shard's share of the plan */
     embedded_broker *broker;
     sink *sink;
-    const char *brokers;       /* -b, or the embedded broker's address */
-    metrics *metrics;          /* --metrics */
+    const char *brokers;             /* -b, or the embedded broker's address */
+    metrics *metrics;                /* --metrics */
     int32_t schema_ids[TOPIC_COUNT]; /* avro-confluent */
     run_totals totals;
     delivery_totals delivered; /* what delivery.h injected, by topic */
@@ -57,15 +57,15 @@ typedef struct run_state {
     size_t value_cap;          /* ... in the encoder's bound for them */
 
     /* Timing (pace.c). */
-    double t0;                 /* wall clock at the start */
-    double pace0;              /* wall clock when the first fact was due */
-    double due;                /* scheduled wall time of the message being handed over */
+    double t0;    /* wall clock at the start */
+    double pace0; /* wall clock when the first fact was due */
+    double due;   /* scheduled wall time of the message being handed over */
     double next_progress, next_metrics;
-    int behind_warned;         /* said once that the run fell behind its schedule */
-    lateness late;             /* paced runs: hand-off time - scheduled time */
-    int in_place;              /* progress line rewritten on a terminal */
+    int behind_warned; /* said once that the run fell behind its schedule */
+    lateness late;     /* paced runs: hand-off time - scheduled time */
+    int in_place;      /* progress line rewritten on a terminal */
     int64_t sim_now_ms;
-    uint64_t polls;            /* messages handed over, for polling every 1024 */
+    uint64_t polls; /* messages handed over, for polling every 1024 */
     void (*tap)(void *ctx, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
                 int64_t timestamp_ms, int64_t release_ms); /* run_tapped's tap (verify), or NULL */
     void *tap_ctx;

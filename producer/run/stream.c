@@ -24,8 +24,8 @@ static int publish_message(run_state *st, topic_id t, int64_t key_id, const char
 int publish_register_schemas(run_state *st) {
     const run_config *rc = st->rc;
     if (rc->format != FORMAT_AVRO_CONFLUENT) return 0;
-    registry_config reg = { rc->registry_url, rc->registry_user_info, rc->registry_timeout_ms, rc->registry_ca,
-                            rc->registry_cert, rc->registry_key };
+    registry_config reg = { rc->registry_url, rc->registry_user_info, rc->registry_timeout_ms,
+                            rc->registry_ca,  rc->registry_cert,      rc->registry_key };
     for (int t = 0; t < TOPIC_COUNT; t++) {
         char subject[TOPIC_NAME_MAX + 16];
         snprintf(subject, sizeof subject, "%s-value", rc->topics.name[t]);
@@ -37,9 +37,9 @@ int publish_register_schemas(run_state *st) {
     char shown[1100];
     secrets_mask_url(rc->registry_url, shown, sizeof shown);
     if (!rc->quiet)
-        fprintf(stderr, "shopstream: registered value schemas at %s: %s-value id %d, %s-value id %d, ...\n",
-                shown, rc->topics.name[TOPIC_ORDERS], st->schema_ids[TOPIC_ORDERS],
-                rc->topics.name[TOPIC_ORDER_ITEMS], st->schema_ids[TOPIC_ORDER_ITEMS]);
+        fprintf(stderr, "shopstream: registered value schemas at %s: %s-value id %d, %s-value id %d, ...\n", shown,
+                rc->topics.name[TOPIC_ORDERS], st->schema_ids[TOPIC_ORDERS], rc->topics.name[TOPIC_ORDER_ITEMS],
+                st->schema_ids[TOPIC_ORDER_ITEMS]);
     return 0;
 }
 
@@ -92,15 +92,19 @@ int publish_dimensions(run_state *st) {
     int64_t ts = st->rc->engine.start_ms;
     for (size_t i = 0; i < c->n_customers && !*st->stop; i++)
         if (publish_record(st, TOPIC_CUSTOMERS, c->customers[i].id,
-                           encoder_customer(st->encoder, &c->customers[i], st->value, st->value_cap), ts)) return -1;
+                           encoder_customer(st->encoder, &c->customers[i], st->value, st->value_cap), ts))
+            return -1;
     for (size_t i = 0; i < c->n_products && !*st->stop; i++)
         if (publish_record(st, TOPIC_PRODUCTS, c->products[i].id,
                            encoder_product(st->encoder, &c->products[i], &c->versions[c->products[i].first_version],
-                                           st->value, st->value_cap), ts)) return -1;
+                                           st->value, st->value_cap),
+                           ts))
+            return -1;
     if (schedule_versions(st, c) != 0) return -1;
     for (size_t i = 0; i < c->n_campaigns && !*st->stop; i++)
         if (publish_record(st, TOPIC_CAMPAIGNS, c->campaigns[i].id,
-                           encoder_campaign(st->encoder, &c->campaigns[i], st->value, st->value_cap), ts)) return -1;
+                           encoder_campaign(st->encoder, &c->campaigns[i], st->value, st->value_cap), ts))
+            return -1;
     /* Facts only after every dimension record is acknowledged. */
     if (publish_drain(st, FLUSH_TIMEOUT_MS) != 0 && !*st->stop) {
         const char *why = sink_get_counters(st->sink)->first_error;
@@ -169,8 +173,7 @@ static int publish_batch(run_state *st, const msg_batch *mb) {
     }
     for (size_t i = 0; i < mb->n_later; i++)
         if (calendar_push(&st->calendar, &mb->later[i], mb->arena) != 0) {
-            snprintf(st->errstr, sizeof st->errstr, "out of memory: %zu messages wait for their time",
-                     st->calendar.n);
+            snprintf(st->errstr, sizeof st->errstr, "out of memory: %zu messages wait for their time", st->calendar.n);
             return -1;
         }
     for (size_t m = 0; m < mb->n_msgs && !*st->stop; m++) {

@@ -17,9 +17,13 @@
 #include "simtime.h"
 #include "base/units.h"
 
-
-#define BLAME(field, ...) do { char msg_[900]; snprintf(msg_, sizeof msg_, __VA_ARGS__); \
-    config_blame(rc, offsetof(run_config, field), msg_, errstr, errlen); return -1; } while (0)
+#define BLAME(field, ...)                                                                                              \
+    do {                                                                                                               \
+        char msg_[900];                                                                                                \
+        snprintf(msg_, sizeof msg_, __VA_ARGS__);                                                                      \
+        config_blame(rc, offsetof(run_config, field), msg_, errstr, errlen);                                           \
+        return -1;                                                                                                     \
+    } while (0)
 
 void settle_env_here(settle_env *env, const char *data_dir) {
     struct timespec now;
@@ -41,7 +45,8 @@ static int settle_shard(run_config *rc, const settle_env *env, char *errstr, siz
     if (!rc->shard_auto) return 0;
     const char *index = env->job_index, *count = env->shards_env;
     uint64_t i, n = rc->shards_given;
-    if (!index || !*index) BLAME(shard_index, "auto: JOB_COMPLETION_INDEX is not set (a Kubernetes Indexed Job sets it)");
+    if (!index || !*index)
+        BLAME(shard_index, "auto: JOB_COMPLETION_INDEX is not set (a Kubernetes Indexed Job sets it)");
     if (units_uint64(index, 0, 999999, &i) != 0)
         BLAME(shard_index, "auto: JOB_COMPLETION_INDEX=%.40s is not a whole number", index);
     if (!n) {
@@ -61,7 +66,8 @@ static int settle_shard(run_config *rc, const settle_env *env, char *errstr, siz
  * with nothing to write. */
 static int check_shards(run_config *rc, char *errstr, size_t errlen) {
     if (rc->shard_count > (uint64_t)rc->partitions)
-        BLAME(shard_index, "%llu shards for %d partitions: each shard writes the partitions p with p mod %llu == "
+        BLAME(shard_index,
+              "%llu shards for %d partitions: each shard writes the partitions p with p mod %llu == "
               "its index, so at most one shard per partition (raise --partitions or run fewer shards)",
               (unsigned long long)rc->shard_count, rc->partitions, (unsigned long long)rc->shard_count);
     return 0;
@@ -81,7 +87,10 @@ static int settle_scenario(run_config *rc, const settle_env *env, char *errstr, 
     int r = scenario_file_resolve(rc->scenario_spec, env->data_dir, rc->engine.products, &rc->engine.scenario, err,
                                   sizeof err);
     if (r == SCENARIO_FILE_BAD_SPEC) BLAME(scenario_spec, "%.850s", err);
-    if (r != 0) { snprintf(errstr, errlen, "%s", err); return -1; }
+    if (r != 0) {
+        snprintf(errstr, errlen, "%s", err);
+        return -1;
+    }
     return 0;
 }
 
@@ -100,7 +109,10 @@ static int settle_rate(run_config *rc, char *errstr, size_t errlen) {
     for (size_t i = 0; i < p.n_slices; i++) orders += p.slices[i].expected;
     plan_free(&p);
     double items = 0.0, weight = 0.0;
-    for (int i = 0; i < ITEMS_MAX; i++) { items += (i + 1) * one.items_mix[i]; weight += one.items_mix[i]; }
+    for (int i = 0; i < ITEMS_MAX; i++) {
+        items += (i + 1) * one.items_mix[i];
+        weight += one.items_mix[i];
+    }
     double per_order = 1.0 + items / weight;
     double wall_s = (double)one.duration_ms / 1000.0 / rc->speed;
     if (orders <= 0.0) BLAME(rate_msgs_per_s, "scenario %s expects no orders at all", one.scenario.name);
@@ -108,8 +120,8 @@ static int settle_rate(run_config *rc, char *errstr, size_t errlen) {
     snprintf(rc->rate_note, sizeof rc->rate_note,
              "--rate %g msg/s: intensity %g at speed %g%s (scenario %s: %.2f orders over %.0f s at intensity 1, "
              "%.3f messages per order); the rate follows the daily curve and the scenario around that average",
-             rc->rate_msgs_per_s, rc->engine.intensity, rc->speed, paced_by_rate ? " (--rate paces: realtime, not max)" : "",
-             one.scenario.name, orders, wall_s, per_order);
+             rc->rate_msgs_per_s, rc->engine.intensity, rc->speed,
+             paced_by_rate ? " (--rate paces: realtime, not max)" : "", one.scenario.name, orders, wall_s, per_order);
     return 0;
 }
 
@@ -138,7 +150,8 @@ static void settle_engine(run_config *rc, const settle_env *env) {
     }
     snprintf(rc->engine_reason, sizeof rc->engine_reason, "%s", why);
     rc->engine_kind = gpu ? ENGINE_GPU : ENGINE_CPU;
-    if (!rc->threads) rc->threads = gpu ? 2 * env->cores : rc->engine.lifecycle && env->cores > 1 ? env->cores - 1 : env->cores;
+    if (!rc->threads)
+        rc->threads = gpu ? 2 * env->cores : rc->engine.lifecycle && env->cores > 1 ? env->cores - 1 : env->cores;
     if (gpu && rc->ring_slots < 2 * rc->threads)
         rc->ring_slots = 2 * rc->threads < RING_SLOTS_MAX ? 2 * rc->threads : RING_SLOTS_MAX;
 }
@@ -148,20 +161,41 @@ static void settle_engine(run_config *rc, const settle_env *env) {
 static int writable_file(const char *path, char *why, size_t cap) {
     struct stat st;
     if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) { snprintf(why, cap, "Is a directory"); return 0; }
-        if (!S_ISREG(st.st_mode)) { snprintf(why, cap, "not a regular file"); return 0; }
-        if (access(path, W_OK) != 0) { snprintf(why, cap, "%s", strerror(errno)); return 0; }
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(why, cap, "Is a directory");
+            return 0;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            snprintf(why, cap, "not a regular file");
+            return 0;
+        }
+        if (access(path, W_OK) != 0) {
+            snprintf(why, cap, "%s", strerror(errno));
+            return 0;
+        }
         return 1;
     }
-    if (errno != ENOENT) { snprintf(why, cap, "%s", strerror(errno)); return 0; }
+    if (errno != ENOENT) {
+        snprintf(why, cap, "%s", strerror(errno));
+        return 0;
+    }
     char dir[CONFIG_PATH_MAX];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
-    if (!slash) snprintf(dir, sizeof dir, ".");
-    else if (slash == dir) dir[1] = '\0';
-    else *slash = '\0';
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) { snprintf(why, cap, "no directory %.500s", dir); return 0; }
-    if (access(dir, W_OK) != 0) { snprintf(why, cap, "cannot write in %.500s: %s", dir, strerror(errno)); return 0; }
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(why, cap, "no directory %.500s", dir);
+        return 0;
+    }
+    if (access(dir, W_OK) != 0) {
+        snprintf(why, cap, "cannot write in %.500s: %s", dir, strerror(errno));
+        return 0;
+    }
     return 1;
 }
 
@@ -192,7 +226,7 @@ static int check_engine(run_config *rc, char *errstr, size_t errlen) {
     char msg[600];
     if (engine_settings_check(&rc->engine, &field, msg, sizeof msg) == 0) return 0;
     size_t at = field == offsetof(engine_settings, scenario) ? offsetof(run_config, scenario_spec)
-                                                              : offsetof(run_config, engine) + field;
+                                                             : offsetof(run_config, engine) + field;
     config_blame(rc, at, msg, errstr, errlen);
     return -1;
 }

@@ -37,7 +37,9 @@ typedef struct check_case {
 /* A stand-in for the producer's test of a shard's orders (there: Kafka's
  * murmur2 of the key, modulo 6 partitions, modulo the shard count): a pure
  * function of the order that takes about a third of them, unevenly. */
-typedef struct partition_shard { uint64_t shard, shards; } partition_shard;
+typedef struct partition_shard {
+    uint64_t shard, shards;
+} partition_shard;
 
 static int shard_owns(void *ctx, uint64_t g) {
     const partition_shard *p = ctx;
@@ -124,42 +126,75 @@ static int scenario_named(const char *name, scenario *sc) {
     return -1;
 }
 
-static const char *const scenario_names[] = { "baseline", "payment_outage", "viral_moment", "flash_sale",
-                                              "mixed" };
+static const char *const scenario_names[] = { "baseline", "payment_outage", "viral_moment", "flash_sale", "mixed" };
 #define N_SCENARIOS (sizeof scenario_names / sizeof *scenario_names)
 
 /* ---- comparison ---- */
 
 static const char *const column_names[BATCH_COLUMNS] = {
-    "order_id", "customer_id", "event_time_ms", "subtotal_cents", "discount_cents", "total_cents",
-    "campaign_id", "first_item", "channel", "payment_method", "status", "item_count",
-    "item_product_id", "item_unit_price_cents", "item_discount_cents", "item_line_total_cents",
+    "order_id",
+    "customer_id",
+    "event_time_ms",
+    "subtotal_cents",
+    "discount_cents",
+    "total_cents",
+    "campaign_id",
+    "first_item",
+    "channel",
+    "payment_method",
+    "status",
+    "item_count",
+    "item_product_id",
+    "item_unit_price_cents",
+    "item_discount_cents",
+    "item_line_total_cents",
     "item_quantity",
 };
 static const size_t column_width[BATCH_COLUMNS] = BATCH_COLUMN_WIDTHS;
 
 static const void *column(const order_batch *b, int c) {
     const void *cols[BATCH_COLUMNS] = {
-        b->order_id, b->customer_id, b->event_time_ms, b->subtotal_cents, b->discount_cents,
-        b->total_cents, b->campaign_id, b->first_item, b->channel, b->payment_method, b->status,
-        b->item_count, b->item_product_id, b->item_unit_price_cents, b->item_discount_cents,
-        b->item_line_total_cents, b->item_quantity,
+        b->order_id,
+        b->customer_id,
+        b->event_time_ms,
+        b->subtotal_cents,
+        b->discount_cents,
+        b->total_cents,
+        b->campaign_id,
+        b->first_item,
+        b->channel,
+        b->payment_method,
+        b->status,
+        b->item_count,
+        b->item_product_id,
+        b->item_unit_price_cents,
+        b->item_discount_cents,
+        b->item_line_total_cents,
+        b->item_quantity,
     };
     return cols[c];
 }
 
 static int64_t value_at(const void *col, size_t width, size_t row) {
     const unsigned char *p = (const unsigned char *)col + row * width;
-    if (width == 8) { int64_t v; memcpy(&v, p, 8); return v; }
-    if (width == 4) { uint32_t v; memcpy(&v, p, 4); return v; }
+    if (width == 8) {
+        int64_t v;
+        memcpy(&v, p, 8);
+        return v;
+    }
+    if (width == 4) {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        return v;
+    }
     return *p;
 }
 
 /* 0 if b equals the CPU's a in counts and every byte of every column. */
 static int compare(const order_batch *a, const order_batch *b, const char *what, const char *label) {
     if (a->n_orders != b->n_orders || a->n_items != b->n_items) {
-        printf("FAIL %s: %s batch at order %" PRIu64 ": cpu %zu orders %zu items, %s %zu orders %zu items\n",
-               label, what, a->first_index, a->n_orders, a->n_items, what, b->n_orders, b->n_items);
+        printf("FAIL %s: %s batch at order %" PRIu64 ": cpu %zu orders %zu items, %s %zu orders %zu items\n", label,
+               what, a->first_index, a->n_orders, a->n_items, what, b->n_orders, b->n_items);
         return -1;
     }
     for (int c = 0; c < BATCH_COLUMNS; c++) {
@@ -168,9 +203,9 @@ static int compare(const order_batch *a, const order_batch *b, const char *what,
         if (memcmp(ca, cb, rows * w) == 0) continue;
         size_t r = 0;
         while (memcmp((const char *)ca + r * w, (const char *)cb + r * w, w) == 0) r++;
-        printf("FAIL %s: %s differs in %s, row %zu of the batch at order %" PRIu64 ": cpu %" PRId64
-               ", %s %" PRId64 "\n", label, what, column_names[c], r, a->first_index,
-               value_at(ca, w, r), what, value_at(cb, w, r));
+        printf("FAIL %s: %s differs in %s, row %zu of the batch at order %" PRIu64 ": cpu %" PRId64 ", %s %" PRId64
+               "\n",
+               label, what, column_names[c], r, a->first_index, value_at(ca, w, r), what, value_at(cb, w, r));
         return -1;
     }
     return 0;
@@ -178,7 +213,9 @@ static int compare(const order_batch *a, const order_batch *b, const char *what,
 
 /* ---- one case ---- */
 
-typedef struct totals { uint64_t orders, items; } totals;
+typedef struct totals {
+    uint64_t orders, items;
+} totals;
 
 static void settings_for(const check_case *k, engine_settings *s) {
     engine_settings_default(s);
@@ -200,7 +237,10 @@ static int check_emulated(const engine *e, const check_case *k, const char *labe
     char err[512];
     int rc = -1;
     if (order_batch_init(&a, k->batch) != 0) return -1;
-    if (order_batch_init(&b, k->batch) != 0) { order_batch_free(&a); return -1; }
+    if (order_batch_init(&b, k->batch) != 0) {
+        order_batch_free(&a);
+        return -1;
+    }
     partition_shard ps = { k->shard, k->shards };
     engine_selection sel = { shard_owns, &ps };
     uint64_t count = k->by_partition ? engine_get_plan(e)->total_orders : shard_count(e, k);
@@ -208,8 +248,10 @@ static int check_emulated(const engine *e, const check_case *k, const char *labe
         size_t n = (size_t)(count - done < k->batch ? count - done : k->batch);
         uint64_t first = k->by_partition ? done : k->shard + done * k->shards;
         uint64_t stride = k->by_partition ? 1 : k->shards;
-        if (k->by_partition) engine_fill_selected(e, first, n, &sel, &a);
-        else engine_fill(e, first, stride, n, &a);
+        if (k->by_partition)
+            engine_fill_selected(e, first, n, &sel, &a);
+        else
+            engine_fill(e, first, stride, n, &a);
         if (gpu_stage_emulate_fill(e, first, stride, n, &b, err, sizeof err) != 0) {
             printf("FAIL %s: %s\n", label, err);
             goto out;
@@ -243,10 +285,14 @@ static int check_gpu(const engine *e, const check_case *k, const char *label, to
     partition_shard ps = { k->shard, k->shards };
     engine_selection sel = { shard_owns, &ps };
     gen_pool_options o = {
-        .threads = LANES, .batch_orders = k->batch, .ring_slots = 2 * LANES,
-        .first = k->by_partition ? 0 : k->shard, .stride = k->by_partition ? 1 : k->shards,
+        .threads = LANES,
+        .batch_orders = k->batch,
+        .ring_slots = 2 * LANES,
+        .first = k->by_partition ? 0 : k->shard,
+        .stride = k->by_partition ? 1 : k->shards,
         .count = k->by_partition ? engine_get_plan(e)->total_orders : shard_count(e, k),
-        .filler = gpu_stage_filler(g), .select = k->by_partition ? &sel : NULL,
+        .filler = gpu_stage_filler(g),
+        .select = k->by_partition ? &sel : NULL,
     };
     uint64_t want = k->by_partition ? engine_count_selected(e, &sel) : o.count;
     if (gen_pool_new(e, &o, &pool, err, sizeof err) != 0) {
@@ -286,23 +332,34 @@ out:
 }
 
 static void usage(FILE *f) {
-    fprintf(f, "usage: engine_check [--emulate | --gpu]\n"
-               "  Compares the CPU engine's batches with the GPU stage's, byte for byte, over\n"
-               "  %zu scenarios, 2 seeds, batch sizes 1, 777, 4096 and 65536 and shard splits 1/1, 2/3\n"
-               "  (every third order) and 1/3 by partition (a selection, as a run's shards take;\n"
-               "  one-order batches for the first scenario only).\n"
-               "  --emulate  only the stage's steps run on the host (needs a CUDA build, no GPU)\n"
-               "  --gpu      only the GPU (exit 77, skipped, where none is usable)\n"
-               "  exit 0 identical, 1 a difference or an error, 2 usage, 77 skipped\n", N_SCENARIOS);
+    fprintf(f,
+            "usage: engine_check [--emulate | --gpu]\n"
+            "  Compares the CPU engine's batches with the GPU stage's, byte for byte, over\n"
+            "  %zu scenarios, 2 seeds, batch sizes 1, 777, 4096 and 65536 and shard splits 1/1, 2/3\n"
+            "  (every third order) and 1/3 by partition (a selection, as a run's shards take;\n"
+            "  one-order batches for the first scenario only).\n"
+            "  --emulate  only the stage's steps run on the host (needs a CUDA build, no GPU)\n"
+            "  --gpu      only the GPU (exit 77, skipped, where none is usable)\n"
+            "  exit 0 identical, 1 a difference or an error, 2 usage, 77 skipped\n",
+            N_SCENARIOS);
 }
 
 int main(int argc, char **argv) {
     int want_emulate = 1, want_gpu = 1, need_gpu = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--emulate") == 0) want_gpu = 0;
-        else if (strcmp(argv[i], "--gpu") == 0) { want_emulate = 0; need_gpu = 1; }
-        else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) { usage(stdout); return 0; }
-        else { fprintf(stderr, "engine_check: unknown argument %s\n", argv[i]); usage(stderr); return 2; }
+        if (strcmp(argv[i], "--emulate") == 0)
+            want_gpu = 0;
+        else if (strcmp(argv[i], "--gpu") == 0) {
+            want_emulate = 0;
+            need_gpu = 1;
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "engine_check: unknown argument %s\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
     }
     printf("engine_check: GPU stage: %s\n", gpu_stage_build_info());
     if (!gpu_stage_built()) {
@@ -326,8 +383,8 @@ int main(int argc, char **argv) {
         for (size_t ei = 0; ei < 2; ei++)
             for (size_t bi = 0; bi < 4; bi++)
                 for (size_t hi = 0; hi < 3; hi++) {
-                    check_case k = { scenario_names[si], seeds[ei], batches[bi], splits[hi][0], splits[hi][1],
-                                     (int)splits[hi][2] };
+                    check_case k = { scenario_names[si], seeds[ei],     batches[bi],
+                                     splits[hi][0],      splits[hi][1], (int)splits[hi][2] };
                     /* One-order batches are slow to emulate and prove little
                      * more past the first scenario. */
                     if (k.batch == 1 && si > 0) continue;
@@ -353,12 +410,16 @@ int main(int argc, char **argv) {
                     if (!bad)
                         printf("ok   %-56s %8" PRIu64 " orders %8" PRIu64 " items: cpu = %s\n", label,
                                want_emulate ? te.orders : tg.orders, want_emulate ? te.items : tg.items,
-                               want_emulate && want_gpu ? "emulated = gpu" : want_emulate ? "emulated" : "gpu");
+                               want_emulate && want_gpu ? "emulated = gpu"
+                               : want_emulate           ? "emulated"
+                                                        : "gpu");
                     failed += bad;
                     cases++;
                     engine_free(e);
                 }
-    printf("engine_check: %d of %d cases byte-identical in all %d columns (%s)\n", cases - failed, cases,
-           BATCH_COLUMNS, want_emulate && want_gpu ? "emulated and gpu" : want_emulate ? "emulated" : "gpu");
+    printf("engine_check: %d of %d cases byte-identical in all %d columns (%s)\n", cases - failed, cases, BATCH_COLUMNS,
+           want_emulate && want_gpu ? "emulated and gpu"
+           : want_emulate           ? "emulated"
+                                    : "gpu");
     return failed ? 1 : 0;
 }

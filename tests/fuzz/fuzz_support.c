@@ -11,7 +11,10 @@
 int fuzz_as_file(const uint8_t *data, size_t size, char *path, size_t cap) {
     int fd = memfd_create("fuzz-input", MFD_CLOEXEC);
     if (fd < 0) return -1;
-    if (size && write(fd, data, size) != (ssize_t)size) { close(fd); return -1; }
+    if (size && write(fd, data, size) != (ssize_t)size) {
+        close(fd);
+        return -1;
+    }
     snprintf(path, cap, "/proc/self/fd/%d", fd);
     return fd;
 }

@@ -18,8 +18,24 @@
 #include "support.h"
 
 static const char *const values[] = {
-    "", "-1", "0", "4294967297", "4294967338", "9223372036854775808", "18446744073709551616", "-4294967196",
-    "nan", "inf", "-inf", "1e400", "lots", "12abc", "0x10", "1.5.2", " 7", "7 ",
+    "",
+    "-1",
+    "0",
+    "4294967297",
+    "4294967338",
+    "9223372036854775808",
+    "18446744073709551616",
+    "-4294967196",
+    "nan",
+    "inf",
+    "-inf",
+    "1e400",
+    "lots",
+    "12abc",
+    "0x10",
+    "1.5.2",
+    " 7",
+    "7 ",
 };
 #define N_VALUES (sizeof values / sizeof values[0])
 
@@ -40,7 +56,12 @@ static void broker_address(char *buf, size_t cap) {
 static int matrix_row(const option_spec *o) {
     if (o->flags & OPTF_CLI_ONLY_ACTION) return 0;
     switch (o->type) {
-    case OPT_STRING: case OPT_PATH: case OPT_PROPERTY: case OPT_ARRAY: case OPT_MIX: case OPT_BOOL: return 0;
+    case OPT_STRING:
+    case OPT_PATH:
+    case OPT_PROPERTY:
+    case OPT_ARRAY:
+    case OPT_MIX:
+    case OPT_BOOL: return 0;
     default: return 1;
     }
 }
@@ -82,8 +103,8 @@ Test(bad_input_matrix, every_option_and_setting_refuses_bad_values_in_one_line_a
             if (o->flag) { /* on the command line */
                 char flag[100];
                 snprintf(flag, sizeof flag, "--%s", o->flag);
-                const char *args[] = { "run", "-b", brokers, "--topic-prefix", prefix, "--duration", "1h", flag,
-                                       values[v], NULL };
+                const char *args[] = { "run",        "-b", brokers, "--topic-prefix", prefix,
+                                       "--duration", "1h", flag,    values[v],        NULL };
                 support_run(args, &r);
                 snprintf(who, sizeof who, "%s '%s'", flag, values[v]);
                 snprintf(origin, sizeof origin, "shopstream: %s: ", flag);
@@ -99,17 +120,19 @@ Test(bad_input_matrix, every_option_and_setting_refuses_bad_values_in_one_line_a
                     if (dot)
                         snprintf(text, sizeof text, "\n%.*s = {\n  %s = %s%s%s;\n};\n", (int)(dot - o->path), o->path,
                                  dot + 1, q, values[v], q);
-                    else snprintf(text, sizeof text, "\n%s = %s%s%s;\n", o->path, q, values[v], q);
+                    else
+                        snprintf(text, sizeof text, "\n%s = %s%s%s;\n", o->path, q, values[v], q);
                     if (strchr(o->path, '.') != strrchr(o->path, '.')) continue; /* mix.channel.x: groups, not here */
                     support_write_file(cfg, text);
-                    const char *args[] = { "run", "-c", cfg, "-b", brokers, "--topic-prefix", prefix, "--duration",
-                                           "1h", NULL };
+                    const char *args[] = { "run",  "-c",         cfg,  "-b", brokers, "--topic-prefix",
+                                           prefix, "--duration", "1h", NULL };
                     support_run(args, &r);
                     snprintf(who, sizeof who, "%s = %s%s%s", o->path, q, values[v], q);
                     /* a syntax error names the line only; anything else the setting too */
                     if (r.exit_code == 2 && strstr(r.stderr_text, "syntax error"))
                         snprintf(origin, sizeof origin, "%s:", cfg);
-                    else snprintf(origin, sizeof origin, "%s:%d: %s", cfg, dot ? 3 : 2, o->path);
+                    else
+                        snprintf(origin, sizeof origin, "%s:%d: %s", cfg, dot ? 3 : 2, o->path);
                     if (strstr(r.stderr_text, "fits 64 bits")) snprintf(origin, sizeof origin, "%s:", cfg);
                     expect_one_line_naming(&r, who, origin);
                     refused++;

@@ -53,7 +53,7 @@
 #define RUN_CUSTOMERS 1000
 #define RUN_PRODUCTS 100
 #define MESSAGE_TIMEOUT "message.timeout.ms=120000" /* longer than the outage */
-#define KILL_AFTER_S 5.0        /* after the child starts, once orders are on the broker */
+#define KILL_AFTER_S 5.0                            /* after the child starts, once orders are on the broker */
 #define ORDERS_SEEN_DEADLINE_S 60.0
 #define RESTART_AFTER_S 8.0     /* after the kill */
 #define CHILD_DEADLINE_S 300.0  /* after the child starts: run + outage + message.timeout.ms */
@@ -65,25 +65,25 @@
 /* ---- what teardown must undo ----------------------------------------------- */
 
 static struct {
-    char state[512];   /* the private broker's state dir; "" before it exists */
-    char script[512];  /* scripts/kafka-broker.sh */
-    pid_t child;       /* shopstream, 0 when not running */
-    pid_t guardian;    /* 0 when none */
-    int guardian_fd;   /* write end of the guardian's pipe, -1 when none */
-    int reached_end;   /* the test body ran to its end */
-    int failed;        /* a CHECK failed */
-    json_t *stats;     /* the run's --stats-json */
+    char state[512];  /* the private broker's state dir; "" before it exists */
+    char script[512]; /* scripts/kafka-broker.sh */
+    pid_t child;      /* shopstream, 0 when not running */
+    pid_t guardian;   /* 0 when none */
+    int guardian_fd;  /* write end of the guardian's pipe, -1 when none */
+    int reached_end;  /* the test body ran to its end */
+    int failed;       /* a CHECK failed */
+    json_t *stats;    /* the run's --stats-json */
     rd_kafka_t *reader;
 } g = { .guardian_fd = -1 };
 
 static void free_reads(void);
 
 /* cr_expect that also remembers the failure (to keep the state dir). */
-#define CHECK(cond, ...)                     \
-    do {                                     \
-        int ok_ = !!(cond);                  \
-        if (!ok_) g.failed = 1;              \
-        cr_expect(ok_, __VA_ARGS__);         \
+#define CHECK(cond, ...)                                                                                               \
+    do {                                                                                                               \
+        int ok_ = !!(cond);                                                                                            \
+        if (!ok_) g.failed = 1;                                                                                        \
+        cr_expect(ok_, __VA_ARGS__);                                                                                   \
     } while (0)
 
 /* Runs argv[0] with stdout and stderr into log (or /dev/null); its exit
@@ -97,7 +97,9 @@ static int run_command(char *const argv[], const char *log) {
         int n = open("/dev/null", O_RDONLY);
         int o = open(log ? log : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (n < 0 || o < 0) _exit(127);
-        dup2(n, 0); dup2(o, 1); dup2(o, 2);
+        dup2(n, 0);
+        dup2(o, 1);
+        dup2(o, 2);
         execv(argv[0], argv);
         _exit(127);
     }
@@ -238,7 +240,8 @@ static pid_t kill_broker(void) {
     FILE *f = fopen(path, "r");
     size_t n = f ? fread(cmdline, 1, sizeof cmdline - 1, f) : 0;
     if (f) fclose(f);
-    for (size_t i = 0; i < n; i++) if (cmdline[i] == '\0') cmdline[i] = ' ';
+    for (size_t i = 0; i < n; i++)
+        if (cmdline[i] == '\0') cmdline[i] = ' ';
     cmdline[n] = '\0';
     cr_assert_not_null(strstr(cmdline, "kafka.Kafka"), "pid %d is not the broker (cmdline '%s')", (int)pid, cmdline);
     cr_assert_eq(kill(pid, SIGKILL), 0, "kill -9 %d: %s", (int)pid, strerror(errno));
@@ -258,7 +261,10 @@ static void start_child(const char *const *args, const char *out_path, const cha
 static int child_exited(int *status) {
     if (g.child <= 0) return 1;
     pid_t r = waitpid(g.child, status, WNOHANG);
-    if (r == g.child) { g.child = 0; return 1; }
+    if (r == g.child) {
+        g.child = 0;
+        return 1;
+    }
     return 0;
 }
 
@@ -278,8 +284,10 @@ static int64_t messages_on_broker(const char *addr, const char *topic) {
     int64_t total = parts > 0 ? 0 : -1;
     for (int32_t p = 0; p < parts && total >= 0; p++) {
         int64_t low = 0, high = 0;
-        if (rd_kafka_query_watermark_offsets(rk, topic, p, &low, &high, 2000)) total = -1;
-        else total += high;
+        if (rd_kafka_query_watermark_offsets(rk, topic, p, &low, &high, 2000))
+            total = -1;
+        else
+            total += high;
     }
     rd_kafka_destroy(rk);
     return total;
@@ -326,15 +334,21 @@ static void absorb(void *ctx, const rd_kafka_message_t *m, int32_t partitions) {
         (t != T_ORDER_ITEMS || readback_get_int(&d->value, "line_number", &line) == 0)) {
         if (readback_key_id(m, &key) != 0 || key != id) {
             if (tr->key_not_id++ == 0 && tr->bad_value == 0)
-                snprintf(tr->first_bad, sizeof tr->first_bad, "%s [%d] @%lld: %s %" PRId64 " has a %zu-byte key that "
-                         "is not its 8-byte big-endian id", topic, (int)m->partition, (long long)m->offset,
-                         readback_key_field[t], id, m->key_len);
+                snprintf(tr->first_bad, sizeof tr->first_bad,
+                         "%s [%d] @%lld: %s %" PRId64 " has a %zu-byte key that "
+                         "is not its 8-byte big-endian id",
+                         topic, (int)m->partition, (long long)m->offset, readback_key_field[t], id, m->key_len);
         }
     } else {
         if (tr->bad_value++ == 0 && tr->key_not_id == 0)
-            snprintf(tr->first_bad, sizeof tr->first_bad, "%s [%d] @%lld: a %zu-byte value that is not one %s record"
-                     " with %s: %s", topic, (int)m->partition, (long long)m->offset, m->len, readback_schema_file[t],
-                     readback_key_field[t], rc ? avro_strerror() : leftover ? "bytes left over" : "field missing");
+            snprintf(tr->first_bad, sizeof tr->first_bad,
+                     "%s [%d] @%lld: a %zu-byte value that is not one %s record"
+                     " with %s: %s",
+                     topic, (int)m->partition, (long long)m->offset, m->len, readback_schema_file[t],
+                     readback_key_field[t],
+                     rc         ? avro_strerror()
+                     : leftover ? "bytes left over"
+                                : "field missing");
         return;
     }
     if (tr->n == tr->cap) {
@@ -409,14 +423,15 @@ Test(broker_kill, killed_broker_restarts_and_every_message_is_delivered_exactly_
     snprintf(customers, sizeof customers, "%d", RUN_CUSTOMERS);
     snprintf(products, sizeof products, "%d", RUN_PRODUCTS);
     const char *args[] = {
-        "run", "-b", addr, "--topic-prefix", prefix, "--duration", RUN_DURATION, "--intensity", "60",
-        "--customers", customers, "--products", products, "--speed", "90", "-q", "--stats-json", stats_path,
-        "-X", MESSAGE_TIMEOUT, NULL,
+        "run",         "-b", addr,           "--topic-prefix", prefix,       "--duration",    RUN_DURATION,
+        "--intensity", "60", "--customers",  customers,        "--products", products,        "--speed",
+        "90",          "-q", "--stats-json", stats_path,       "-X",         MESSAGE_TIMEOUT, NULL,
     };
     char cmdline[1024];
-    snprintf(cmdline, sizeof cmdline, "shopstream run -b %s --topic-prefix %s --duration %s --intensity 60 "
-             "--customers %s --products %s --speed 90 -q --stats-json %s -X %s", addr, prefix, RUN_DURATION,
-             customers, products, stats_path, MESSAGE_TIMEOUT);
+    snprintf(cmdline, sizeof cmdline,
+             "shopstream run -b %s --topic-prefix %s --duration %s --intensity 60 "
+             "--customers %s --products %s --speed 90 -q --stats-json %s -X %s",
+             addr, prefix, RUN_DURATION, customers, products, stats_path, MESSAGE_TIMEOUT);
     char orders_topic[128];
     snprintf(orders_topic, sizeof orders_topic, "%sorders", prefix);
     double t0 = readback_now_s();
@@ -433,7 +448,8 @@ Test(broker_kill, killed_broker_restarts_and_every_message_is_delivered_exactly_
             cr_assert_fail("%s\nexited (status 0x%x) after %.1f s, before the broker was killed\nstderr:\n%s", cmdline,
                            status, readback_now_s() - t0, err_tail);
         }
-        if (readback_now_s() - t0 >= KILL_AFTER_S && (orders_before_kill = messages_on_broker(addr, orders_topic)) > 0) break;
+        if (readback_now_s() - t0 >= KILL_AFTER_S && (orders_before_kill = messages_on_broker(addr, orders_topic)) > 0)
+            break;
         if (readback_now_s() - t0 > ORDERS_SEEN_DEADLINE_S)
             cr_assert_fail("no message on %s after %.0f s of %s", orders_topic, ORDERS_SEEN_DEADLINE_S, cmdline);
         readback_sleep_s(0.25);
@@ -452,8 +468,8 @@ Test(broker_kill, killed_broker_restarts_and_every_message_is_delivered_exactly_
             g.child = 0;
             read_tail(err_path, err_tail, sizeof err_tail);
             cr_assert_fail("%s\nstill running %.0f s after it started (the broker was killed at %.1f s and answered "
-                           "again at %.1f s); killed it\nstderr:\n%s", cmdline, CHILD_DEADLINE_S, t_kill - t0,
-                           t_restart + restart_s - t0, err_tail);
+                           "again at %.1f s); killed it\nstderr:\n%s",
+                           cmdline, CHILD_DEADLINE_S, t_kill - t0, t_restart + restart_s - t0, err_tail);
         }
         readback_sleep_s(0.1);
     }
@@ -465,9 +481,10 @@ Test(broker_kill, killed_broker_restarts_and_every_message_is_delivered_exactly_
                                 : "";
     int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     if (exit_code != 0) g.failed = 1;
-    cr_assert_eq(exit_code, 0, "%s\nexited %d (status 0x%x) after %.1f s; the broker was killed at %.1f s and "
-                 "answered again at %.1f s%s\nstderr:\n%s", cmdline, exit_code, status, run_s, t_kill - t0,
-                 t_restart + restart_s - t0, known_bug, err_tail);
+    cr_assert_eq(exit_code, 0,
+                 "%s\nexited %d (status 0x%x) after %.1f s; the broker was killed at %.1f s and "
+                 "answered again at %.1f s%s\nstderr:\n%s",
+                 cmdline, exit_code, status, run_s, t_kill - t0, t_restart + restart_s - t0, known_bug, err_tail);
     json_t *stats = g.stats = support_read_stats(stats_path);
     if (!stats) g.failed = 1;
     cr_assert_not_null(stats, "the run's --stats-json file %s is missing or not JSON", stats_path);
@@ -478,8 +495,10 @@ Test(broker_kill, killed_broker_restarts_and_every_message_is_delivered_exactly_
     CHECK(s_delivered == s_messages, "stats: delivered %" PRIu64 " != messages %" PRIu64, s_delivered, s_messages);
     CHECK(s_failed == 0, "stats: failed %" PRIu64 "\nstderr:\n%s", s_failed, err_tail);
     CHECK(s_orders > 0 && s_items > 0, "stats: %" PRIu64 " orders, %" PRIu64 " order_items", s_orders, s_items);
-    CHECK((uint64_t)orders_before_kill < s_orders, "the crash was not mid-run: %" PRId64 " orders were on the broker "
-          "before the kill, the run published %" PRIu64, orders_before_kill, s_orders);
+    CHECK((uint64_t)orders_before_kill < s_orders,
+          "the crash was not mid-run: %" PRId64 " orders were on the broker "
+          "before the kill, the run published %" PRIu64,
+          orders_before_kill, s_orders);
 
     /* 5. Read everything back from the restarted broker. */
     for (int t = 0; t < TOPICS; t++) readback_decoder_open(&decoders[t], readback_schema_file[t]);
@@ -492,8 +511,9 @@ Test(broker_kill, killed_broker_restarts_and_every_message_is_delivered_exactly_
         uint64_t delivered = support_topic_delivered(stats, topic);
         CHECK(read[t] == delivered, "%s: %" PRIu64 " messages on the broker, the run reports %" PRIu64 " delivered",
               topic, read[t], delivered);
-        CHECK(reads[t].bad_value == 0 && reads[t].key_not_id == 0, "%s: %" PRIu64 " undecodable value(s), %" PRIu64
-              " key(s) not the id; the first: %s", topic, reads[t].bad_value, reads[t].key_not_id, reads[t].first_bad);
+        CHECK(reads[t].bad_value == 0 && reads[t].key_not_id == 0,
+              "%s: %" PRIu64 " undecodable value(s), %" PRIu64 " key(s) not the id; the first: %s", topic,
+              reads[t].bad_value, reads[t].key_not_id, reads[t].first_bad);
     }
     readback_close_reader(rk);
     g.reader = NULL;
@@ -507,18 +527,23 @@ Test(broker_kill, killed_broker_restarts_and_every_message_is_delivered_exactly_
     int64_t first_outside = 0, first_missing = 0, expect = 1;
     for (size_t i = 0; i < o->n; i++) {
         int64_t id = o->recs[i].id;
-        if (id < 1 || (uint64_t)id > s_orders) { if (outside++ == 0) first_outside = id; continue; }
-        for (; expect < id; expect++) if (missing++ == 0) first_missing = expect;
+        if (id < 1 || (uint64_t)id > s_orders) {
+            if (outside++ == 0) first_outside = id;
+            continue;
+        }
+        for (; expect < id; expect++)
+            if (missing++ == 0) first_missing = expect;
         if (expect == id) expect++;
     }
-    for (; expect >= 1 && (uint64_t)expect <= s_orders; expect++) if (missing++ == 0) first_missing = expect;
+    for (; expect >= 1 && (uint64_t)expect <= s_orders; expect++)
+        if (missing++ == 0) first_missing = expect;
     CHECK(read[T_ORDERS] == s_orders, "orders: %" PRIu64 " messages read back, the run reports %" PRIu64 " orders",
           read[T_ORDERS], s_orders);
     CHECK(repeats == 0, "orders: %" PRIu64 " duplicate(s), the first order_id %" PRId64, repeats, first_repeat);
     CHECK(missing == 0, "orders: %" PRIu64 " order_id(s) of 1..%" PRIu64 " missing, the first %" PRId64, missing,
           s_orders, first_missing);
-    CHECK(outside == 0, "orders: %" PRIu64 " order_id(s) outside 1..%" PRIu64 ", the first %" PRId64, outside,
-          s_orders, first_outside);
+    CHECK(outside == 0, "orders: %" PRIu64 " order_id(s) outside 1..%" PRIu64 ", the first %" PRId64, outside, s_orders,
+          first_outside);
 
     /* order_items: exactly stats.order_items, no (order_id, line_number) twice. */
     topic_read *it = &reads[T_ORDER_ITEMS];
@@ -540,19 +565,24 @@ Test(broker_kill, killed_broker_restarts_and_every_message_is_delivered_exactly_
           s_orders, first_orphan);
 
     /* customers (and products): exactly as many distinct ids as asked for. */
-    const struct { int t; uint64_t want; } dims[] = { { T_CUSTOMERS, RUN_CUSTOMERS }, { T_PRODUCTS, RUN_PRODUCTS } };
+    const struct {
+        int t;
+        uint64_t want;
+    } dims[] = { { T_CUSTOMERS, RUN_CUSTOMERS }, { T_PRODUCTS, RUN_PRODUCTS } };
     for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++) {
         topic_read *d = &reads[dims[i].t];
         size_t n = distinct_ids(d, &repeats, &first_repeat);
-        CHECK(read[dims[i].t] == dims[i].want && n == dims[i].want && repeats == 0, "%s%s: %" PRIu64 " messages, %zu "
+        CHECK(read[dims[i].t] == dims[i].want && n == dims[i].want && repeats == 0,
+              "%s%s: %" PRIu64 " messages, %zu "
               "distinct ids, %" PRIu64 " repeated (the first %" PRId64 "); expected exactly %" PRIu64 " distinct",
               prefix, readback_topic_suffix[dims[i].t], read[dims[i].t], n, repeats, first_repeat, dims[i].want);
     }
 
-    fprintf(stderr, "test_broker_kill: broker started in %.1f s; run of %.1f s: broker pid %d killed at %.1f s "
+    fprintf(stderr,
+            "test_broker_kill: broker started in %.1f s; run of %.1f s: broker pid %d killed at %.1f s "
             "with %" PRId64 " of %" PRIu64 " orders on it, restarted at %.1f s, answering after %.1f s; read back "
-            "%" PRIu64 " orders (%zu distinct), %" PRIu64 " order_items, %" PRIu64 " customers\n", broker_start_s,
-            run_s, (int)killed, t_kill - t0, orders_before_kill, s_orders, t_restart - t0, restart_s,
+            "%" PRIu64 " orders (%zu distinct), %" PRIu64 " order_items, %" PRIu64 " customers\n",
+            broker_start_s, run_s, (int)killed, t_kill - t0, orders_before_kill, s_orders, t_restart - t0, restart_s,
             read[T_ORDERS], distinct, read[T_ORDER_ITEMS], read[T_CUSTOMERS]);
 
     if (!g.failed) {

@@ -44,10 +44,10 @@
 
 #define RUN_CUSTOMERS "2000"
 #define RUN_PRODUCTS "200"
-#define RUN_DURATION_MS INT64_C(10800000)   /* --duration 3h */
+#define RUN_DURATION_MS INT64_C(10800000) /* --duration 3h */
 #define DAY_MS INT64_C(86400000)
-#define BROKER_TIMEOUT_MS 10000             /* metadata and watermark queries */
-#define READ_DEADLINE_S 120                 /* reading one topic to its end */
+#define BROKER_TIMEOUT_MS 10000 /* metadata and watermark queries */
+#define READ_DEADLINE_S 120     /* reading one topic to its end */
 
 /* The fixture's broker: "host:port" from $SHOPSTREAM_KAFKA_STATE/bootstrap. */
 static void fixture_broker_address(char *addr, size_t cap) {
@@ -60,7 +60,8 @@ static void fixture_broker_address(char *addr, size_t cap) {
     FILE *f = fopen(path, "r");
     if (!f)
         cr_assert_fail("cannot read the broker address from %s: %s (did the kafka_broker_start fixture run "
-                       "and succeed?)", path, strerror(errno));
+                       "and succeed?)",
+                       path, strerror(errno));
     char line[256] = "";
     char *got = fgets(line, sizeof line, f);
     fclose(f);
@@ -106,12 +107,33 @@ static void iso8601_utc(int64_t ms, char *buf, size_t cap) {
 static void run_three_busy_hours(const char *addr, const char *prefix, const char *start, const char *sink,
                                  const char *stats_path, run_result *r) {
     const char *args[] = {
-        "run", "-b", addr, "--topic-prefix", prefix, "--start", start, "--duration", "3h", "--intensity", "20",
-        "--customers", RUN_CUSTOMERS, "--products", RUN_PRODUCTS, "--speed", "max", "-q",
-        "--stats-json", stats_path, "--sink", sink,
+        "run",
+        "-b",
+        addr,
+        "--topic-prefix",
+        prefix,
+        "--start",
+        start,
+        "--duration",
+        "3h",
+        "--intensity",
+        "20",
+        "--customers",
+        RUN_CUSTOMERS,
+        "--products",
+        RUN_PRODUCTS,
+        "--speed",
+        "max",
+        "-q",
+        "--stats-json",
+        stats_path,
+        "--sink",
+        sink,
         /* one record per product, as the dimension checks here expect;
          * readback_lifecycle.py reads product versions back */
-        "--product-changes", "off", NULL,
+        "--product-changes",
+        "off",
+        NULL,
     };
     support_run(args, r);
     cr_assert_eq(r->exit_code, 0,
@@ -157,7 +179,10 @@ static void key_as_text(const rd_kafka_message_t *m, char *buf, size_t cap) {
     const unsigned char *k = m->key;
     size_t n = 0;
     buf[0] = '\0';
-    if (!k) { snprintf(buf, cap, "(null)"); return; }
+    if (!k) {
+        snprintf(buf, cap, "(null)");
+        return;
+    }
     for (size_t i = 0; i < m->key_len && n + 3 < cap; i++) n += (size_t)snprintf(buf + n, cap - n, "%02x", k[i]);
 }
 
@@ -243,20 +268,19 @@ typedef struct id_list {
 } id_list;
 
 typedef struct readback {
-    int current;                    /* the topic being read */
+    int current; /* the topic being read */
     readback_decoder decoder[TOPICS];
-    int64_t *last_ts[TOPICS];       /* per partition, facts only */
+    int64_t *last_ts[TOPICS]; /* per partition, facts only */
     int32_t partitions[TOPICS];
-    id_list dimension[3];           /* customers, products, campaigns ids */
+    id_list dimension[3]; /* customers, products, campaigns ids */
     order_rec *orders;
     size_t n_orders, cap_orders;
     item_rec *items;
     size_t n_items, cap_items;
     readback_finding value_is_one_record, key_is_big_endian_id, partition_is_java_murmur2, timestamp_is_event_time,
-        timestamps_never_decrease, dimension_ids_unique, references_exist, order_ids_dense,
-        item_belongs_to_an_order, item_count_matches, line_numbers_run_1_to_n, line_total_is_qty_price_less_discount,
-        subtotal_is_sum_of_lines, discount_is_sum_of_lines, total_is_subtotal_less_discount,
-        item_time_is_order_time;
+        timestamps_never_decrease, dimension_ids_unique, references_exist, order_ids_dense, item_belongs_to_an_order,
+        item_count_matches, line_numbers_run_1_to_n, line_total_is_qty_price_less_discount, subtotal_is_sum_of_lines,
+        discount_is_sum_of_lines, total_is_subtotal_less_discount, item_time_is_order_time;
 } readback;
 
 static void readback_init(readback *rb) {
@@ -268,7 +292,8 @@ static void readback_init(readback *rb) {
     rb->timestamp_is_event_time.claim = "every fact's Kafka timestamp is a CreateTime equal to its event_time";
     rb->timestamps_never_decrease.claim = "fact timestamps never decrease within a partition, in offset order";
     rb->dimension_ids_unique.claim = "each dimension id is published once";
-    rb->references_exist.claim = "every customer_id, product_id and campaign_id referenced exists in its dimension topic";
+    rb->references_exist.claim =
+        "every customer_id, product_id and campaign_id referenced exists in its dimension topic";
     rb->order_ids_dense.claim = "order_ids are 1..N, each once";
     rb->item_belongs_to_an_order.claim = "every order_item belongs to a published order";
     rb->item_count_matches.claim = "each order has item_count order_items";
@@ -312,13 +337,15 @@ static void absorb_message(void *ctx, const rd_kafka_message_t *m, int32_t parti
         char got[64];
         key_as_text(m, got, sizeof got);
         readback_note(&rb->key_is_big_endian_id, "%s [%d] @%lld: %s %" PRId64 " has key %s (%zu bytes)", topic, (int)p,
-             off, readback_key_field[t], id, got, m->key_len);
+                      off, readback_key_field[t], id, got, m->key_len);
     }
     if (m->key) {
         int32_t expect = java_partition_for_key(m->key, m->key_len, partitions);
         if (expect != p)
-            readback_note(&rb->partition_is_java_murmur2, "%s @%lld: %s %" PRId64 " is in partition %d of %d, Java's "
-                 "partitioner picks %d", topic, off, readback_key_field[t], id, (int)p, (int)partitions, (int)expect);
+            readback_note(&rb->partition_is_java_murmur2,
+                          "%s @%lld: %s %" PRId64 " is in partition %d of %d, Java's "
+                          "partitioner picks %d",
+                          topic, off, readback_key_field[t], id, (int)p, (int)partitions, (int)expect);
     }
 
     if (t < T_ORDERS) {
@@ -332,10 +359,12 @@ static void absorb_message(void *ctx, const rd_kafka_message_t *m, int32_t parti
     rd_kafka_timestamp_type_t tstype;
     int64_t ts = rd_kafka_message_timestamp(m, &tstype);
     if (tstype != RD_KAFKA_TIMESTAMP_CREATE_TIME || ts != event_time)
-        readback_note(&rb->timestamp_is_event_time, "%s [%d] @%lld: timestamp %" PRId64 " (%s), event_time %" PRId64, topic,
-             (int)p, off, ts, tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME ? "CreateTime"
-                              : tstype == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? "LogAppendTime" : "no type",
-             event_time);
+        readback_note(&rb->timestamp_is_event_time, "%s [%d] @%lld: timestamp %" PRId64 " (%s), event_time %" PRId64,
+                      topic, (int)p, off, ts,
+                      tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? "CreateTime"
+                      : tstype == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? "LogAppendTime"
+                                                                     : "no type",
+                      event_time);
     if (!rb->last_ts[t]) {
         rb->partitions[t] = partitions;
         rb->last_ts[t] = malloc((size_t)partitions * sizeof *rb->last_ts[t]);
@@ -344,8 +373,8 @@ static void absorb_message(void *ctx, const rd_kafka_message_t *m, int32_t parti
     }
     if (p < rb->partitions[t]) {
         if (ts < rb->last_ts[t][p])
-            readback_note(&rb->timestamps_never_decrease, "%s [%d] @%lld: timestamp %" PRId64 " after %" PRId64, topic, (int)p,
-                 off, ts, rb->last_ts[t][p]);
+            readback_note(&rb->timestamps_never_decrease, "%s [%d] @%lld: timestamp %" PRId64 " after %" PRId64, topic,
+                          (int)p, off, ts, rb->last_ts[t][p]);
         rb->last_ts[t][p] = ts;
     }
 
@@ -397,71 +426,79 @@ static void check_across_topics(readback *rb) {
         id_list *l = &rb->dimension[d];
         qsort(l->ids, l->n, sizeof *l->ids, readback_compare_int64);
         for (size_t i = 1; i < l->n; i++)
-            if (l->ids[i] == l->ids[i - 1]) readback_note(&rb->dimension_ids_unique, "%s %" PRId64 " twice", dim_name[d], l->ids[i]);
+            if (l->ids[i] == l->ids[i - 1])
+                readback_note(&rb->dimension_ids_unique, "%s %" PRId64 " twice", dim_name[d], l->ids[i]);
     }
 
     qsort(rb->orders, rb->n_orders, sizeof *rb->orders, compare_orders_by_id);
     qsort(rb->items, rb->n_items, sizeof *rb->items, compare_items_by_order_and_line);
     for (size_t i = 0; i < rb->n_orders; i++)
         if (rb->orders[i].order_id != (int64_t)i + 1)
-            readback_note(&rb->order_ids_dense, "the %zu-th smallest order_id is %" PRId64, i + 1, rb->orders[i].order_id);
+            readback_note(&rb->order_ids_dense, "the %zu-th smallest order_id is %" PRId64, i + 1,
+                          rb->orders[i].order_id);
 
     size_t j = 0;
     for (size_t i = 0; i < rb->n_orders; i++) {
         const order_rec *o = &rb->orders[i];
         if (!id_exists(&rb->dimension[0], o->customer_id))
             readback_note(&rb->references_exist, "order %" PRId64 ": customer_id %" PRId64 " is not in customers",
-                 o->order_id, o->customer_id);
+                          o->order_id, o->customer_id);
         if (o->has_campaign && !id_exists(&rb->dimension[2], o->campaign_id))
             readback_note(&rb->references_exist, "order %" PRId64 ": campaign_id %" PRId64 " is not in campaigns",
-                 o->order_id, o->campaign_id);
+                          o->order_id, o->campaign_id);
         for (; j < rb->n_items && rb->items[j].order_id < o->order_id; j++)
             readback_note(&rb->item_belongs_to_an_order, "order_item of order %" PRId64 " line %d: no such order",
-                 rb->items[j].order_id, (int)rb->items[j].line_number);
+                          rb->items[j].order_id, (int)rb->items[j].line_number);
         int64_t gross = 0, discount = 0;
         int32_t lines = 0;
         for (; j < rb->n_items && rb->items[j].order_id == o->order_id; j++) {
             const item_rec *it = &rb->items[j];
             lines++;
             if (it->line_number != lines)
-                readback_note(&rb->line_numbers_run_1_to_n, "order %" PRId64 ": its line %d is numbered %d", o->order_id,
-                     (int)lines, (int)it->line_number);
+                readback_note(&rb->line_numbers_run_1_to_n, "order %" PRId64 ": its line %d is numbered %d",
+                              o->order_id, (int)lines, (int)it->line_number);
             if (it->line_total != (int64_t)it->quantity * it->unit_price - it->discount)
-                readback_note(&rb->line_total_is_qty_price_less_discount, "order %" PRId64 " line %d: %d x %" PRId64
-                     " - %" PRId64 " != %" PRId64, o->order_id, (int)it->line_number, (int)it->quantity,
-                     it->unit_price, it->discount, it->line_total);
+                readback_note(&rb->line_total_is_qty_price_less_discount,
+                              "order %" PRId64 " line %d: %d x %" PRId64 " - %" PRId64 " != %" PRId64, o->order_id,
+                              (int)it->line_number, (int)it->quantity, it->unit_price, it->discount, it->line_total);
             if (it->event_time != o->event_time)
-                readback_note(&rb->item_time_is_order_time, "order %" PRId64 " line %d: event_time %" PRId64
-                     ", its order's %" PRId64, o->order_id, (int)it->line_number, it->event_time, o->event_time);
+                readback_note(&rb->item_time_is_order_time,
+                              "order %" PRId64 " line %d: event_time %" PRId64 ", its order's %" PRId64, o->order_id,
+                              (int)it->line_number, it->event_time, o->event_time);
             if (!id_exists(&rb->dimension[1], it->product_id))
-                readback_note(&rb->references_exist, "order %" PRId64 " line %d: product_id %" PRId64
-                     " is not in products", o->order_id, (int)it->line_number, it->product_id);
+                readback_note(&rb->references_exist,
+                              "order %" PRId64 " line %d: product_id %" PRId64 " is not in products", o->order_id,
+                              (int)it->line_number, it->product_id);
             gross += (int64_t)it->quantity * it->unit_price;
             discount += it->discount;
         }
         if (lines != o->item_count)
             readback_note(&rb->item_count_matches, "order %" PRId64 ": item_count %d, %d order_items", o->order_id,
-                 (int)o->item_count, (int)lines);
+                          (int)o->item_count, (int)lines);
         if (o->subtotal != gross)
-            readback_note(&rb->subtotal_is_sum_of_lines, "order %" PRId64 ": subtotal_cents %" PRId64 ", lines sum to %"
-                 PRId64, o->order_id, o->subtotal, gross);
+            readback_note(&rb->subtotal_is_sum_of_lines,
+                          "order %" PRId64 ": subtotal_cents %" PRId64 ", lines sum to %" PRId64, o->order_id,
+                          o->subtotal, gross);
         if (o->discount != discount)
-            readback_note(&rb->discount_is_sum_of_lines, "order %" PRId64 ": discount_cents %" PRId64 ", lines sum to %"
-                 PRId64, o->order_id, o->discount, discount);
+            readback_note(&rb->discount_is_sum_of_lines,
+                          "order %" PRId64 ": discount_cents %" PRId64 ", lines sum to %" PRId64, o->order_id,
+                          o->discount, discount);
         if (o->total != o->subtotal - o->discount)
-            readback_note(&rb->total_is_subtotal_less_discount, "order %" PRId64 ": %" PRId64 " - %" PRId64 " != %" PRId64,
-                 o->order_id, o->subtotal, o->discount, o->total);
+            readback_note(&rb->total_is_subtotal_less_discount,
+                          "order %" PRId64 ": %" PRId64 " - %" PRId64 " != %" PRId64, o->order_id, o->subtotal,
+                          o->discount, o->total);
     }
     for (; j < rb->n_items; j++)
         readback_note(&rb->item_belongs_to_an_order, "order_item of order %" PRId64 " line %d: no such order",
-             rb->items[j].order_id, (int)rb->items[j].line_number);
+                      rb->items[j].order_id, (int)rb->items[j].line_number);
 
     const readback_finding *all[] = {
-        &rb->value_is_one_record, &rb->key_is_big_endian_id, &rb->partition_is_java_murmur2,
-        &rb->timestamp_is_event_time, &rb->timestamps_never_decrease, &rb->dimension_ids_unique,
-        &rb->references_exist, &rb->order_ids_dense, &rb->item_belongs_to_an_order, &rb->item_count_matches,
-        &rb->line_numbers_run_1_to_n, &rb->line_total_is_qty_price_less_discount, &rb->subtotal_is_sum_of_lines,
-        &rb->discount_is_sum_of_lines, &rb->total_is_subtotal_less_discount, &rb->item_time_is_order_time,
+        &rb->value_is_one_record,      &rb->key_is_big_endian_id,      &rb->partition_is_java_murmur2,
+        &rb->timestamp_is_event_time,  &rb->timestamps_never_decrease, &rb->dimension_ids_unique,
+        &rb->references_exist,         &rb->order_ids_dense,           &rb->item_belongs_to_an_order,
+        &rb->item_count_matches,       &rb->line_numbers_run_1_to_n,   &rb->line_total_is_qty_price_less_discount,
+        &rb->subtotal_is_sum_of_lines, &rb->discount_is_sum_of_lines,  &rb->total_is_subtotal_less_discount,
+        &rb->item_time_is_order_time,
     };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) readback_expect_no_violation(all[i]);
 }
@@ -504,7 +541,8 @@ Test(real_broker, published_counts_content_and_order_hold_when_read_back) {
     cr_expect_eq((uint64_t)rb->n_orders, support_stat(stats, "orders"),
                  "%zu orders read back, the run reports %" PRIu64, rb->n_orders, support_stat(stats, "orders"));
     cr_expect_eq((uint64_t)rb->n_items, support_stat(stats, "order_items"),
-                 "%zu order_items read back, the run reports %" PRIu64, rb->n_items, support_stat(stats, "order_items"));
+                 "%zu order_items read back, the run reports %" PRIu64, rb->n_items,
+                 support_stat(stats, "order_items"));
     check_across_topics(rb);
 
     readback_free(rb);
@@ -533,8 +571,7 @@ Test(real_broker, kafka_and_null_sink_publish_the_same_content_digest) {
     const char *nd = json_string_value(json_object_get(n, "content_digest"));
     cr_expect(kd && *kd, "the kafka run's stats have no content_digest");
     cr_expect(nd && *nd, "the null run's stats have no content_digest");
-    if (kd && nd)
-        cr_expect_str_eq(kd, nd, "content_digest differs: kafka sink %s, null sink %s", kd, nd);
+    if (kd && nd) cr_expect_str_eq(kd, nd, "content_digest differs: kafka sink %s, null sink %s", kd, nd);
     const char *ko = json_string_value(json_object_get(k, "order_digest"));
     const char *no = json_string_value(json_object_get(n, "order_digest"));
     cr_expect(ko && no && strcmp(ko, no) == 0,
@@ -575,18 +612,18 @@ Test(real_broker, unreachable_broker_is_a_usage_error_and_publishes_nothing) {
 
     /* Port 1 on loopback: nothing listens, every connect is refused. */
     const char *args[] = {
-        "run", "-c", cfg, "-b", "127.0.0.1:1", "--topic-prefix", prefix, "--duration", "1h",
-        "--speed", "max", "-q", "--stats-json", stats_path, NULL,
+        "run", "-c",      cfg,   "-b", "127.0.0.1:1",  "--topic-prefix", prefix, "--duration",
+        "1h",  "--speed", "max", "-q", "--stats-json", stats_path,       NULL,
     };
     run_result r;
     double t0 = readback_now_s();
     support_run(args, &r);
     double took = readback_now_s() - t0;
 
-    cr_expect_eq(r.exit_code, 2, "exit %d against an unreachable broker, expected 2 (usage)\nstderr:\n%s",
-                 r.exit_code, r.stderr_text);
-    cr_expect_not_null(strstr(r.stderr_text, "cannot reach Kafka"),
-                       "stderr does not say 'cannot reach Kafka':\n%s", r.stderr_text);
+    cr_expect_eq(r.exit_code, 2, "exit %d against an unreachable broker, expected 2 (usage)\nstderr:\n%s", r.exit_code,
+                 r.stderr_text);
+    cr_expect_not_null(strstr(r.stderr_text, "cannot reach Kafka"), "stderr does not say 'cannot reach Kafka':\n%s",
+                       r.stderr_text);
     cr_expect_not_null(strstr(r.stderr_text, "127.0.0.1:1"), "stderr does not name the brokers:\n%s", r.stderr_text);
     cr_expect_lt(took, 15.0, "giving up took %.1f s with connect_timeout_ms = 2000", took);
     json_t *stats = support_read_stats(stats_path);
@@ -627,15 +664,18 @@ static void kcat_read_topic(const char *addr, const char *topic, int64_t lo, int
         if ((size_t)part >= seen) {
             last_ts = readback_grow(last_ts, &cap_ts, (size_t)part + 1, sizeof *last_ts);
             last_off = readback_grow(last_off, &cap_off, (size_t)part + 1, sizeof *last_off);
-            for (size_t i = seen; i <= (size_t)part; i++) { last_ts[i] = INT64_MIN; last_off[i] = -1; }
+            for (size_t i = seen; i <= (size_t)part; i++) {
+                last_ts[i] = INT64_MIN;
+                last_off[i] = -1;
+            }
             seen = (size_t)part + 1;
         }
         if (ts < last_ts[part] || off <= last_off[part])
-            readback_note(&v->in_order, "%s [%d] @%lld: timestamp %lld after %" PRId64 " at @%" PRId64, topic, part, off,
-                 ts, last_ts[part], last_off[part]);
+            readback_note(&v->in_order, "%s [%d] @%lld: timestamp %lld after %" PRId64 " at @%" PRId64, topic, part,
+                          off, ts, last_ts[part], last_off[part]);
         if (ts < lo || ts >= hi)
-            readback_note(&v->in_window, "%s [%d] @%lld: timestamp %lld outside [%" PRId64 ", %" PRId64 ")", topic, part, off,
-                 ts, lo, hi);
+            readback_note(&v->in_window, "%s [%d] @%lld: timestamp %lld outside [%" PRId64 ", %" PRId64 ")", topic,
+                          part, off, ts, lo, hi);
         last_ts[part] = ts;
         last_off[part] = off;
     }
@@ -684,13 +724,21 @@ Test(real_broker, kcat_counts_and_timestamps_match_the_summary) {
 
 Test(readback_tools, java_murmur2_matches_kafka_reference_vectors) {
     /* librdkafka src/rdmurmur2.c, java_murmur2_results: what the Java client computes. */
-    static const struct { const char *key; uint32_t hash; } vectors[] = {
-        { "kafka", 0xd067cf64u }, { "giberish123456789", 0x8f552b0cu }, { "1234", 0x9fc97b14u },
-        { "234", 0xe7c009cau }, { "34", 0x873930dau }, { "4", 0x5a4b5ca1u },
+    static const struct {
+        const char *key;
+        uint32_t hash;
+    } vectors[] = {
+        { "kafka", 0xd067cf64u },
+        { "giberish123456789", 0x8f552b0cu },
+        { "1234", 0x9fc97b14u },
+        { "234", 0xe7c009cau },
+        { "34", 0x873930dau },
+        { "4", 0x5a4b5ca1u },
         { "PreAmbleWillBeRemoved,ThePrePartThatIs", 0x78424f1cu },
         { "reAmbleWillBeRemoved,ThePrePartThatIs", 0x4a62b377u },
         { "eAmbleWillBeRemoved,ThePrePartThatIs", 0xe0e4e09eu },
-        { "AmbleWillBeRemoved,ThePrePartThatIs", 0x62b8b43fu }, { "", 0x106e08d9u },
+        { "AmbleWillBeRemoved,ThePrePartThatIs", 0x62b8b43fu },
+        { "", 0x106e08d9u },
     };
     for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
         uint32_t h = java_murmur2((const unsigned char *)vectors[i].key, strlen(vectors[i].key));
