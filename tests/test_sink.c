@@ -95,8 +95,8 @@ Test(sink, another_partitioner_moves_the_order_digest) {
                 { TOPIC_ORDERS, 3, "c", 3 },
                 { TOPIC_ORDERS, 4, "d", 4 },
                 { TOPIC_ORDERS, 5, "e", 5 } };
-    sink_property crc[] = { { "partitioner", "consistent_random" } };
-    sink_property murmur[] = { { "partitioner", "murmur2_random" } };
+    sink_property crc[] = { { "partitioner", "consistent_random", NULL, 0 } };
+    sink_property murmur[] = { { "partitioner", "murmur2_random", NULL, 0 } };
     digests def = publish(m, 5, 6, NULL, 0), other = publish(m, 5, 6, crc, 1), same = publish(m, 5, 6, murmur, 1);
     cr_assert_eq(def.content, other.content);
     cr_assert_neq(def.order, other.order, "consistent_random places keys elsewhere than murmur2_random");

@@ -60,6 +60,22 @@ int cfgread_file(const char *path, const char *what, size_t max, char **out, siz
 
 static int ident_char(char c) { return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-' || c == '*'; }
 
+/* The name of the setting a value at in[at] belongs to: the identifier
+ * before the nearest '=' or ':' back from it within its statement (through
+ * an array's or list's opening bracket); 0 if there is none. */
+static int setting_before(const char *in, size_t at, char *name, size_t cap) {
+    size_t i = at;
+    while (i > 0 && !strchr("=:;{}()", in[i - 1])) i--;
+    if (i == 0 || (in[i - 1] != '=' && in[i - 1] != ':')) return 0;
+    i--;
+    while (i > 0 && isspace((unsigned char)in[i - 1])) i--;
+    size_t end = i;
+    while (i > 0 && ident_char(in[i - 1])) i--;
+    if (i == end) return 0;
+    snprintf(name, cap, "%.*s", (int)(end - i < 60 ? end - i : 60), in + i);
+    return 1;
+}
+
 /* libconfig 1.5 reads an integer without an L suffix as 32 bits and wraps
  * it silently (4294967338 becomes 42). Every integer literal outside
  * strings and comments gets an L, so all are read as 64 bits; one that
@@ -150,7 +166,12 @@ static char *widen_integers(const char *in, size_t len, const char *path, char *
         else
             (void)strtoll(literal, NULL, 10);
         if (errno == ERANGE || k - i > 70) {
-            snprintf(errstr, errlen, "%s:%d: expected an integer that fits 64 bits, got %s", path, line, literal);
+            char name[64];
+            if (setting_before(in, i, name, sizeof name))
+                snprintf(errstr, errlen, "%s:%d: %s: expected an integer that fits 64 bits, got %s", path, line, name,
+                         literal);
+            else
+                snprintf(errstr, errlen, "%s:%d: expected an integer that fits 64 bits, got %s", path, line, literal);
             free(out);
             return NULL;
         }

@@ -25,10 +25,14 @@ typedef enum stdout_columns {
     STDOUT_COLUMNS_COUNT
 } stdout_columns;
 
-/* A librdkafka property, name=value, as -X and kafka.properties give it. */
+/* A librdkafka property, name=value, as -X and kafka.properties give it;
+ * file and line say where a config file set it (file NULL: -X), so an
+ * error names the origin the user wrote. */
 typedef struct sink_property {
     const char *name;
     const char *value;
+    const char *file;
+    int line;
 } sink_property;
 
 #endif

@@ -80,6 +80,7 @@ typedef struct run_config {
     int key_format;         /* key_format */
     int connect_timeout_ms;
     char *property_text[CONFIG_PROPERTIES_MAX]; /* owned "name=value" strings */
+    char properties_file[CONFIG_PATH_MAX];      /* the config file kafka.properties came from */
     sink_property properties[CONFIG_PROPERTIES_MAX];
     size_t n_properties;
 

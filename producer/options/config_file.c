@@ -108,6 +108,11 @@ static int read_properties(loader *ld, const option_spec *o, const config_settin
         if (config_setting_type(e) != CONFIG_TYPE_STRING) return mistyped(ld, o, e, path);
         if (options_set_text(ld->rc, o, config_setting_get_string(e), err, sizeof err) != 0)
             return fail_at(ld, e, path, err);
+        /* librdkafka checks it later: its error names this line, not -X. */
+        sink_property *p = &ld->rc->properties[ld->rc->n_properties - 1];
+        snprintf(ld->rc->properties_file, sizeof ld->rc->properties_file, "%s", ld->file);
+        p->file = ld->rc->properties_file;
+        p->line = config_setting_source_line(e);
     }
     return 0;
 }

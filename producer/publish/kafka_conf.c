@@ -9,16 +9,16 @@
 
 /* shopstream's producer defaults; config kafka.properties and -X override. */
 static const sink_property producer_defaults[] = {
-    { "enable.idempotence", "true" },
-    { "allow.auto.create.topics", "false" }, /* admin.c creates them as we need them */
-    { "acks", "all" },
-    { "partitioner", "murmur2_random" },
-    { "compression.type", "lz4" },
-    { "linger.ms", "5" },
-    { "batch.num.messages", "10000" },
-    { "queue.buffering.max.messages", "200000" },
-    { "queue.buffering.max.kbytes", "65536" },
-    { "message.timeout.ms", "60000" },
+    { "enable.idempotence", "true", NULL, 0 },
+    { "allow.auto.create.topics", "false", NULL, 0 }, /* admin.c creates them as we need them */
+    { "acks", "all", NULL, 0 },
+    { "partitioner", "murmur2_random", NULL, 0 },
+    { "compression.type", "lz4", NULL, 0 },
+    { "linger.ms", "5", NULL, 0 },
+    { "batch.num.messages", "10000", NULL, 0 },
+    { "queue.buffering.max.messages", "200000", NULL, 0 },
+    { "queue.buffering.max.kbytes", "65536", NULL, 0 },
+    { "message.timeout.ms", "60000", NULL, 0 },
 };
 #define N_DEFAULTS (sizeof producer_defaults / sizeof producer_defaults[0])
 
@@ -38,10 +38,11 @@ rd_kafka_conf_t *kafka_conf_new(const sink_config *cfg, const char *brokers, cha
             /* The value only when it cannot be a secret (an unknown name may
              * be a mistyped secret one). */
             int known = !strstr(err, "No such configuration property");
-            if (known && !secrets_property_is_secret(p->name))
-                snprintf(errstr, errlen, "-X %s=%s: %s", p->name, p->value, err);
+            const char *value = known && !secrets_property_is_secret(p->name) ? p->value : "***";
+            if (p->file)
+                snprintf(errstr, errlen, "%s:%d: kafka.properties: %s=%s: %s", p->file, p->line, p->name, value, err);
             else
-                snprintf(errstr, errlen, "-X %s=***: %s", p->name, err);
+                snprintf(errstr, errlen, "-X %s=%s: %s", p->name, value, err);
             rd_kafka_conf_destroy(conf);
             return NULL;
         }

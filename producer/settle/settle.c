@@ -221,12 +221,23 @@ static int settle_format(run_config *rc, char *errstr, size_t errlen) {
 }
 
 /* The engine's checks, blamed on the setting at fault as its user wrote it. */
-static int check_engine(run_config *rc, char *errstr, size_t errlen) {
+/* The engine's own check, its complaint blamed on the setting the user
+ * wrote: the scenario's on --scenario, and an intensity that --rate chose
+ * on --rate, not on the intensity line it overrode. */
+static int check_engine(run_config *rc, int intensity_from_rate, char *errstr, size_t errlen) {
     size_t field;
     char msg[600];
     if (engine_settings_check(&rc->engine, &field, msg, sizeof msg) == 0) return 0;
     size_t at = field == offsetof(engine_settings, scenario) ? offsetof(run_config, scenario_spec)
                                                              : offsetof(run_config, engine) + field;
+    if (intensity_from_rate && field == offsetof(engine_settings, intensity)) {
+        char why[700];
+        snprintf(why, sizeof why,
+                 "expected a rate the scenario reaches at an intensity in [0, 1e9], got %g (intensity %g)",
+                 rc->rate_msgs_per_s, rc->engine.intensity);
+        config_blame(rc, offsetof(run_config, rate_msgs_per_s), why, errstr, errlen);
+        return -1;
+    }
     config_blame(rc, at, msg, errstr, errlen);
     return -1;
 }
@@ -236,8 +247,9 @@ int config_settle(run_config *rc, const settle_env *env, char *errstr, size_t er
     settle_start(rc, env);
     if (settle_scenario(rc, env, errstr, errlen) != 0) return -1;
     if (settle_format(rc, errstr, errlen) != 0) return -1;
-    if (check_engine(rc, errstr, errlen) != 0) return -1;
-    if (settle_rate(rc, errstr, errlen) != 0 || check_engine(rc, errstr, errlen) != 0) return -1;
+    if (check_engine(rc, 0, errstr, errlen) != 0) return -1;
+    if (settle_rate(rc, errstr, errlen) != 0 || check_engine(rc, rc->rate_msgs_per_s > 0.0, errstr, errlen) != 0)
+        return -1;
     if (settle_outputs(rc, env, errstr, errlen) != 0) return -1;
     settle_engine(rc, env);
     return 0;
