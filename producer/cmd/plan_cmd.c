@@ -51,6 +51,7 @@ int plan_command(const run_config *rc) {
     engine *e;
     char errstr[1024];
     if (rc->rate_note[0]) report_line(stderr, rc->rate_note);
+    if (rc->scenario_note[0]) report_line(stderr, rc->scenario_note);
     if (engine_new(&rc->engine, &e, errstr, sizeof errstr) != 0) {
         report_line(stderr, errstr);
         return EXIT_USAGE;

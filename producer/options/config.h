@@ -108,6 +108,7 @@ typedef struct run_config {
     int engine_asked;        /* engine_kind as given, before settling */
     char engine_reason[512]; /* why this engine: "--engine cpu", "--engine auto: ..." */
     char rate_note[640];     /* what --rate chose, empty without --rate */
+    char scenario_note[640]; /* scenario entries that cannot take effect in this run, or empty */
 
     /* Where each setting came from (options_table order), for errors. */
     char source_file[CONFIG_PATH_MAX];

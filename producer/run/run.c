@@ -205,6 +205,7 @@ int run_tapped(const run_config *rc, run_tap tap, void *tap_ctx) {
     st.signals = &run_signal_count;
     st.in_place = isatty(STDERR_FILENO);
     if (rc->rate_note[0]) report_line(stderr, rc->rate_note);
+    if (rc->scenario_note[0]) report_line(stderr, rc->scenario_note);
 
     int code = EXIT_USAGE;
     if (rc->metrics_addr[0] && metrics_new(rc->metrics_addr, &st.metrics, st.errstr, sizeof st.errstr) != 0) {

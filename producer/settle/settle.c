@@ -221,6 +221,35 @@ static int settle_format(run_config *rc, char *errstr, size_t errlen) {
 }
 
 /* The engine's checks, blamed on the setting at fault as its user wrote it. */
+/* Settings that contradict the scenario are refused, blamed on the setting:
+ * a price_war with product changes off (no price would be cut while plan
+ * says it is), effects after checkout (carrier_delay, return_wave) with the
+ * lifecycle off. Entries whose window lies wholly past the run are noted,
+ * not refused (a scenario file serves runs of any length). */
+static int check_scenario_fits(run_config *rc, char *errstr, size_t errlen) {
+    const scenario *sc = &rc->engine.scenario;
+    unsigned kinds = 0;
+    for (size_t i = 0; i < sc->n_effects; i++) kinds |= sc->effects[i].kinds;
+    if ((kinds & EFFECT_PRICE_WAR) && !rc->engine.product_changes)
+        BLAME(engine.product_changes,
+              "expected on for scenario %s, whose price_war cuts prices as product versions, got off", sc->name);
+    unsigned after = kinds & (EFFECT_CARRIER_DELAY | EFFECT_RETURN_WAVE);
+    if (after && !rc->engine.lifecycle)
+        BLAME(engine.lifecycle, "expected on for scenario %s, whose %s acts after checkout, got off", sc->name,
+              after & EFFECT_CARRIER_DELAY ? "carrier_delay" : "return_wave");
+    double run_h = (double)rc->engine.duration_ms / 3600000.0;
+    size_t past = 0, first = 0;
+    for (size_t i = 0; i < sc->n_effects; i++)
+        if (sc->effects[i].start_h >= run_h && past++ == 0) first = i;
+    rc->scenario_note[0] = '\0';
+    if (past)
+        snprintf(rc->scenario_note, sizeof rc->scenario_note,
+                 "warning: scenario %s: %zu of its %zu timeline entries start after the run's %g hours (the first, "
+                 "entry %zu, at hour %g) and cannot take effect",
+                 sc->name, past, sc->n_effects, run_h, first, sc->effects[first].start_h);
+    return 0;
+}
+
 /* The engine's own check, its complaint blamed on the setting the user
  * wrote: the scenario's on --scenario, and an intensity that --rate chose
  * on --rate, not on the intensity line it overrode. */
@@ -247,7 +276,7 @@ int config_settle(run_config *rc, const settle_env *env, char *errstr, size_t er
     settle_start(rc, env);
     if (settle_scenario(rc, env, errstr, errlen) != 0) return -1;
     if (settle_format(rc, errstr, errlen) != 0) return -1;
-    if (check_engine(rc, 0, errstr, errlen) != 0) return -1;
+    if (check_engine(rc, 0, errstr, errlen) != 0 || check_scenario_fits(rc, errstr, errlen) != 0) return -1;
     if (settle_rate(rc, errstr, errlen) != 0 || check_engine(rc, rc->rate_msgs_per_s > 0.0, errstr, errlen) != 0)
         return -1;
     if (settle_outputs(rc, env, errstr, errlen) != 0) return -1;
