@@ -131,8 +131,8 @@ Test(embedded, rate_picks_the_intensity_that_gives_that_many_messages) {
     run_result r;
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
-    cr_assert(strstr(r.stderr_text, "--rate 2000 msg/s: intensity") != NULL, "it did not say which intensity: %s",
-              r.stderr_text);
+    cr_assert(strstr(r.stderr_text, "--rate 2000 order and order-item msg/s: intensity") != NULL,
+              "it did not say which intensity: %s", r.stderr_text);
     json_t *j = support_read_stats(stats);
     cr_assert_not_null(j);
     double facts = (double)(support_stat(j, "orders") + support_stat(j, "order_items"));

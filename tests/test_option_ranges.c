@@ -196,7 +196,7 @@ Test(option_ranges, seeds_from_2_to_the_63_are_taken_on_the_command_line_only) {
     cr_assert_eq(by_cli(o, "18446744073709551615", err, set), 0, "%s", err);
     cr_assert_str_eq(set, "18446744073709551615");
     cr_assert_neq(by_file(o, "9223372036854775808", path, err, set), 0);
-    snprintf(want, sizeof want, "%s:1: expected an integer that fits 64 bits, got 9223372036854775808", path);
+    snprintf(want, sizeof want, "%s:1: seed: expected an integer that fits 64 bits, got 9223372036854775808", path);
     cr_assert_str_eq(err, want);
     cr_assert_neq(by_cli(o, "18446744073709551616", err, set), 0);
     cr_assert_str_eq(err, "--seed: expected an integer in [0, 18446744073709551615], got 18446744073709551616");

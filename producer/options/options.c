@@ -40,8 +40,9 @@ const option_spec options_table[] = {
     { "speed", "speed", 0, OPT_SPEED, AT(speed), NO_NAMES, NO_RANGE, "max", "S",
       "max, realtime, or N simulated seconds per wall second", 0 },
     { "rate.messages_per_s", "rate", 0, OPT_DOUBLE, AT(rate_msgs_per_s), NO_NAMES, 0, 1e12, "0", "R",
-      "pick the intensity that averages R messages/s (orders and items) at the\n"
-      "speed (realtime unless paced otherwise); 0: off",
+      "pick the intensity that averages R order and order-item messages/s at\n"
+      "the speed (realtime unless paced otherwise); payments, shipments, product\n"
+      "versions and late or duplicate copies come on top; 0: off",
       0 },
     { "kafka.brokers", "brokers", 'b', OPT_STRING, AT(brokers), NO_NAMES, NO_RANGE, "", "LIST",
       "Kafka bootstrap servers; empty: an embedded broker", 0 },

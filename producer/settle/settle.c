@@ -118,8 +118,10 @@ static int settle_rate(run_config *rc, char *errstr, size_t errlen) {
     if (orders <= 0.0) BLAME(rate_msgs_per_s, "scenario %s expects no orders at all", one.scenario.name);
     rc->engine.intensity = rc->rate_msgs_per_s * wall_s / (orders * per_order);
     snprintf(rc->rate_note, sizeof rc->rate_note,
-             "--rate %g msg/s: intensity %g at speed %g%s (scenario %s: %.2f orders over %.0f s at intensity 1, "
-             "%.3f messages per order); the rate follows the daily curve and the scenario around that average",
+             "--rate %g order and order-item msg/s: intensity %g at speed %g%s (scenario %s: %.2f orders over %.0f s "
+             "at intensity 1, %.3f messages per order); the rate follows the daily curve and the scenario around "
+             "that average; payments, shipments, product versions and late or duplicate copies come on top (the "
+             "summary counts every message)",
              rc->rate_msgs_per_s, rc->engine.intensity, rc->speed,
              paced_by_rate ? " (--rate paces: realtime, not max)" : "", one.scenario.name, orders, wall_s, per_order);
     return 0;
