@@ -58,3 +58,27 @@ Test(bounded, every_order_late_holds_what_the_late_window_needs_however_long_the
     cr_assert_lt(short_peak, short_msgs / 5, "held %llu of %llu messages: not drained by time",
                  (unsigned long long)short_peak, (unsigned long long)short_msgs);
 }
+
+Test(bounded, a_slow_shop_keeps_allocated_about_what_it_holds_and_says_so) {
+    /* 60 days at 0.05: ~12 orders an hour, each life's events spread over
+     * ~33,000 minute buckets. Before, each bucket took 22 KB whatever it
+     * held (280 MB resident for 2.3 MB held), and the summary said 2.3 MB. */
+    char stats[512];
+    support_tmp_path("slow", stats, sizeof stats);
+    const char *args[] = { "run",          "--sink", "null",    "--duration",           "60d",
+                           "--intensity",  "0.05",   "--start", "2026-01-01T00:00:00Z", "-q",
+                           "--stats-json", stats,    NULL };
+    run_result r;
+    support_run(args, &r);
+    cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
+    json_t *j = support_read_stats(stats);
+    cr_assert_not_null(j);
+    uint64_t held = support_stat(j, "pending_peak_bytes"), allocated = support_stat(j, "pending_peak_allocated_bytes");
+    json_decref(j);
+    cr_assert_gt(held, 1000000u, "an order's life waits in the calendar");
+    cr_assert_geq(allocated, held, "the calendar must say what it keeps allocated (%llu) for %llu bytes held",
+                  (unsigned long long)allocated, (unsigned long long)held);
+    /* the ring's 3 MB of bucket heads, and buckets at most a few times what they hold */
+    cr_assert_lt(allocated, 4 * held + 4000000, "%llu bytes allocated for %llu held", (unsigned long long)allocated,
+                 (unsigned long long)held);
+}

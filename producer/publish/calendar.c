@@ -56,16 +56,29 @@ static int grow(void **p, size_t *cap, size_t need, size_t unit, size_t first) {
     return 0;
 }
 
+/* What a bucket keeps allocated. */
+static size_t footprint(const calendar_bucket *b) { return b->cap * sizeof *b->nodes + b->bytes_cap; }
+
+/* Counts a change of what the calendar keeps allocated. */
+static void allocated(calendar *c, size_t before, size_t after) {
+    c->alloc += after - before; /* mod 2^64: a shrink subtracts */
+    if (c->alloc > c->peak_alloc) c->peak_alloc = c->alloc;
+}
+
 static void bucket_free(calendar_bucket *b) {
     free(b->nodes);
     free(b->bytes);
 }
 
-/* Appends a copy of r to bucket b (not ordered). */
-static int bucket_append(calendar_bucket *b, const msg_ref *r, const char *arena, size_t size) {
-    if (grow((void **)&b->nodes, &b->cap, b->n + 1, sizeof *b->nodes, 256) != 0 ||
-        grow((void **)&b->bytes, &b->bytes_cap, b->used + size, 1, 16384) != 0)
-        return -1;
+/* Appends a copy of r to bucket b (not ordered). A bucket starts small and
+ * doubles: ~33,000 buckets hold an order's life of 25 days, most of them a
+ * few messages at a low rate. */
+static int bucket_append(calendar *c, calendar_bucket *b, const msg_ref *r, const char *arena, size_t size) {
+    size_t before = footprint(b);
+    int failed = grow((void **)&b->nodes, &b->cap, b->n + 1, sizeof *b->nodes, CALENDAR_FIRST_NODES) != 0 ||
+                 grow((void **)&b->bytes, &b->bytes_cap, b->used + size, 1, CALENDAR_FIRST_BYTES) != 0;
+    allocated(c, before, footprint(b));
+    if (failed) return -1;
     pending_msg *m = (pending_msg *)(void *)(b->bytes + b->used);
     m->ref = *r;
     memcpy(m->value, arena + r->value_off, r->value_len);
@@ -75,9 +88,12 @@ static int bucket_append(calendar_bucket *b, const msg_ref *r, const char *arena
 }
 
 static int far_push(calendar *c, const msg_ref *r, const char *arena, size_t size) {
-    if (grow((void **)&c->far, &c->far_cap, c->n_far + 1, sizeof *c->far, 64) != 0) return -1;
-    pending_msg *m = malloc(size);
+    size_t before = c->far_cap * sizeof *c->far;
+    int failed = grow((void **)&c->far, &c->far_cap, c->n_far + 1, sizeof *c->far, 64) != 0;
+    allocated(c, before, c->far_cap * sizeof *c->far);
+    pending_msg *m = failed ? NULL : malloc(size);
     if (!m) return -1;
+    allocated(c, 0, size);
     m->ref = *r;
     memcpy(m->value, arena + r->value_off, r->value_len);
     c->far[c->n_far] = (calendar_node){ r->release_ms, r->tie, { .msg = m } };
@@ -90,15 +106,16 @@ int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
     size_t size = copy_size(r);
     if (!c->ring) {
         if (!(c->ring = calloc(CALENDAR_BUCKETS, sizeof *c->ring))) return -1;
+        allocated(c, 0, CALENDAR_BUCKETS * sizeof *c->ring);
         c->cur = b;
     }
     if (b <= c->cur) {
-        if (bucket_append(&c->soon, r, arena, size) != 0) return -1;
+        if (bucket_append(c, &c->soon, r, arena, size) != 0) return -1;
         sift_up(c->soon.nodes, c->soon.n - 1);
     } else if (b - c->cur < CALENDAR_BUCKETS) {
         calendar_bucket *slot = &c->ring[b & RING_MASK];
         if (slot->cap == 0 && c->n_spares) *slot = c->spares[--c->n_spares];
-        if (bucket_append(slot, r, arena, size) != 0) return -1;
+        if (bucket_append(c, slot, r, arena, size) != 0) return -1;
         c->in_ring++;
     } else if (far_push(c, r, arena, size) != 0) {
         return -1;
@@ -114,7 +131,10 @@ int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
  * the 16 bits of time within the bucket, stable, then each run of equal
  * times by tie. -1 when out of memory. */
 static int sort_bucket(calendar *c, calendar_bucket *b, int64_t bn) {
-    if (grow((void **)&c->scratch, &c->scratch_cap, b->n, sizeof *c->scratch, 256) != 0) return -1;
+    size_t before = c->scratch_cap * sizeof *c->scratch;
+    int failed = grow((void **)&c->scratch, &c->scratch_cap, b->n, sizeof *c->scratch, 256) != 0;
+    allocated(c, before, c->scratch_cap * sizeof *c->scratch);
+    if (failed) return -1;
     int64_t base = bn * CALENDAR_BUCKET_MS;
     calendar_node *from = b->nodes, *to = c->scratch;
     for (int shift = 0; shift < 16; shift += 8) {
@@ -154,10 +174,12 @@ static int advance(calendar *c, int64_t limit) {
         c->now_head = 0;
         *b = (calendar_bucket){ 0 };
         spent.n = spent.used = 0;
-        if (c->n_spares < CALENDAR_SPARES)
+        if (c->n_spares < CALENDAR_SPARES) {
             c->spares[c->n_spares++] = spent;
-        else
+        } else {
+            allocated(c, footprint(&spent), 0);
             bucket_free(&spent);
+        }
         c->in_ring -= c->now.n;
         if (sort_bucket(c, &c->now, c->cur) != 0) return -1;
     }
@@ -215,6 +237,7 @@ void calendar_pop(calendar *c) {
             c->soon.used = 0;
         break;
     default:
+        allocated(c, copy_size(&c->far[0].at.msg->ref), 0);
         free(c->far[0].at.msg);
         c->far[0] = c->far[--c->n_far];
         if (c->n_far) sift_down(c->far, c->n_far, 0);

@@ -24,7 +24,8 @@
  *
  * Its size is what bounded memory costs here: the events of every order
  * whose life is still going on, plus the late and duplicate copies not yet
- * due; calendar_peak reports the most it held. */
+ * due; peak and peak_bytes report the most it held, peak_alloc the most it
+ * kept allocated for it (what is resident). */
 #ifndef SHOPSTREAM_CALENDAR_H
 #define SHOPSTREAM_CALENDAR_H
 
@@ -36,6 +37,8 @@
 #define CALENDAR_BUCKET_MS 65536 /* about a minute */
 #define CALENDAR_BUCKETS 65536   /* x CALENDAR_BUCKET_MS: 49.7 days ahead */
 #define CALENDAR_SPARES 4        /* spent buckets' buffers kept for reuse */
+#define CALENDAR_FIRST_NODES 2   /* a bucket's first nodes, doubled as it fills */
+#define CALENDAR_FIRST_BYTES 128 /* and its first bytes */
 
 typedef struct pending_msg {
     msg_ref ref; /* value_off unused: the value follows */
@@ -74,9 +77,10 @@ typedef struct calendar {
     size_t n_far, far_cap;
     calendar_bucket spares[CALENDAR_SPARES]; /* empty, with their capacity */
     size_t n_spares;
-    size_t n;    /* messages held, everywhere */
-    size_t peak; /* the most messages it held at once */
-    size_t bytes, peak_bytes;
+    size_t n;                 /* messages held, everywhere */
+    size_t peak;              /* the most messages it held at once */
+    size_t bytes, peak_bytes; /* the messages' bytes */
+    size_t alloc, peak_alloc; /* what the calendar keeps allocated: buckets, the ring, the far heap */
 } calendar;
 
 /* A copy of r (its value at arena + r->value_off) into c; -1 when out of memory. */

@@ -84,9 +84,10 @@ void report_summary(FILE *out, const run_totals *t) {
             if (d->disorder[i].max_ms > max) max = d->disorder[i].max_ms;
         }
         fprintf(out,
-                "  lives: %llu payment and shipment events; at most %zu messages (%.1f MB) waited for their "
-                "time\n",
-                (unsigned long long)d->life_events, d->pending_peak, (double)d->pending_peak_bytes / 1e6);
+                "  lives: %llu payment and shipment events; at most %zu messages (%.1f MB, in %.1f MB allocated) "
+                "waited for their time\n",
+                (unsigned long long)d->life_events, d->pending_peak, (double)d->pending_peak_bytes / 1e6,
+                (double)d->pending_peak_allocated / 1e6);
         if (late || dups)
             fprintf(out, "  delivery: %llu late (p99 %.1f s, max %.1f s behind their event time), %llu duplicates\n",
                     (unsigned long long)late, p99 / 1000.0, max / 1000.0, (unsigned long long)dups);
@@ -168,8 +169,10 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
     }
     const delivery_totals *d = t->delivery;
     if (d)
-        fprintf(f, "  \"life_events\": %llu,\n  \"pending_peak\": %zu,\n  \"pending_peak_bytes\": %zu,\n",
-                (unsigned long long)d->life_events, d->pending_peak, d->pending_peak_bytes);
+        fprintf(f,
+                "  \"life_events\": %llu,\n  \"pending_peak\": %zu,\n  \"pending_peak_bytes\": %zu,\n"
+                "  \"pending_peak_allocated_bytes\": %zu,\n",
+                (unsigned long long)d->life_events, d->pending_peak, d->pending_peak_bytes, d->pending_peak_allocated);
     fprintf(f, "  \"topics\": {");
     for (int i = 0; i < TOPIC_COUNT; i++) {
         const sink_topic_counters *tc = &c->topic[i];

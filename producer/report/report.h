@@ -24,6 +24,7 @@ typedef struct delivery_totals {
     uint64_t life_events; /* lifecycle events published */
     size_t pending_peak;  /* the most messages the calendar held */
     size_t pending_peak_bytes;
+    size_t pending_peak_allocated; /* the most the calendar kept allocated: its resident memory */
 } delivery_totals;
 
 typedef struct run_totals {

@@ -213,6 +213,7 @@ int publish_facts(run_state *st) {
     if (rc == 0 && publish_due(st, INT64_MAX, UINT64_MAX) < 0) rc = -1;
     st->delivered.pending_peak = st->calendar.peak;
     st->delivered.pending_peak_bytes = st->calendar.peak_bytes;
+    st->delivered.pending_peak_allocated = st->calendar.peak_alloc;
     int pool_rc = facts_stop(st, rc == 0);
     return rc != 0 ? rc : pool_rc;
 }
