@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/output.h"
 #include "cmd/commands.h"
 #include "options/cli.h"
 #include "options/optdoc.h"
@@ -56,14 +57,16 @@ int main(int argc, char **argv) {
     settle_env_here(&env, data_dir);
     if (cli_parse(argc, argv, data_dir, &cmd, &rc, errstr, sizeof errstr) != 0) {
         report_line(stderr, errstr);
-    } else if (cmd == CLI_HELP) {
-        cli_usage(stdout);
+    } else if (cmd == CLI_HELP || cmd == CLI_HELP_MARKDOWN || cmd == CLI_VERSION) {
         code = EXIT_DONE;
-    } else if (cmd == CLI_HELP_MARKDOWN) {
-        code = options_markdown(stdout) == 0 && fflush(stdout) == 0 && !ferror(stdout) ? EXIT_DONE : EXIT_FAILED;
-    } else if (cmd == CLI_VERSION) {
-        version_command(stdout);
-        code = EXIT_DONE;
+        if (cmd == CLI_HELP)
+            cli_usage(stdout);
+        else if (cmd == CLI_VERSION)
+            version_command(stdout);
+        else if (options_markdown(stdout) != 0)
+            snprintf(errstr, sizeof errstr, "out of memory"), code = EXIT_FAILED;
+        if (code == EXIT_DONE && output_check(stdout, "stdout", errstr, sizeof errstr) != 0) code = EXIT_FAILED;
+        if (code != EXIT_DONE) report_line(stderr, errstr);
     } else {
         env.probe_gpu = cmd == CLI_RUN;
         if (config_settle(&rc, &env, errstr, sizeof errstr) != 0)

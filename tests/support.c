@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,7 +29,9 @@ void support_write_file(const char *path, const char *text) {
     cr_assert_eq(fclose(f), 0, "cannot write %s", path);
 }
 
-void support_run(const char *const *args, run_result *out) {
+void support_run(const char *const *args, run_result *out) { support_run_out(args, -1, 0, out); }
+
+void support_run_out(const char *const *args, int stdout_fd, long file_size_limit, run_result *out) {
     const char *bin = getenv("SHOPSTREAM_BIN");
     memset(out, 0, sizeof *out);
     out->exit_code = -1;
@@ -41,12 +45,17 @@ void support_run(const char *const *args, run_result *out) {
     pid_t pid = fork();
     if (pid == 0) {
         int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int o = stdout_fd >= 0 ? stdout_fd : open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int n = open("/dev/null", O_RDONLY);
         if (e < 0 || o < 0 || n < 0) _exit(127);
         dup2(n, 0);
         dup2(o, 1);
         dup2(e, 2);
+        if (file_size_limit > 0) {
+            struct rlimit lim = { (rlim_t)file_size_limit, (rlim_t)file_size_limit };
+            signal(SIGXFSZ, SIG_IGN); /* ignored across exec: a write past the limit fails with EFBIG */
+            if (setrlimit(RLIMIT_FSIZE, &lim) != 0) _exit(127);
+        }
         size_t argc = 0;
         while (args[argc]) argc++;
         char **argv = calloc(argc + 2, sizeof *argv);
@@ -62,7 +71,7 @@ void support_run(const char *const *args, run_result *out) {
         slurp(fd, out->stderr_text, sizeof out->stderr_text);
         close(fd);
     }
-    fd = open(out_path, O_RDONLY);
+    fd = stdout_fd >= 0 ? -1 : open(out_path, O_RDONLY);
     if (fd >= 0) {
         slurp(fd, out->stdout_text, sizeof out->stdout_text);
         close(fd);

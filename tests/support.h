@@ -17,6 +17,12 @@ typedef struct run_result {
 /* Runs $SHOPSTREAM_BIN with argv (NULL-terminated, without argv[0]). */
 void support_run(const char *const *args, run_result *out);
 
+/* support_run with the program's stdout on stdout_fd instead (its text is
+ * not kept), and when file_size_limit > 0 every file it writes limited to
+ * that many bytes (RLIMIT_FSIZE, SIGXFSZ ignored: a write past the limit
+ * fails with EFBIG, "File too large"). */
+void support_run_out(const char *const *args, int stdout_fd, long file_size_limit, run_result *out);
+
 /* A fresh path under $SHOPSTREAM_TEST_TMP for this process: tag + pid. */
 void support_tmp_path(const char *tag, char *buf, size_t cap);
 

@@ -14,6 +14,7 @@
 #include "report/report.h"
 #include "commands.h"
 #include "expect_out.h"
+#include "base/output.h"
 #include "base/partition.h"
 #include "base/units.h"
 
@@ -114,7 +115,11 @@ int expect_command(const run_config *rc) {
         expect_out_csv(stdout, &tallies[0]);
     else
         expect_out_json(stdout, rc, &tallies[0]);
-    code = fflush(stdout) == 0 ? EXIT_DONE : EXIT_FAILED;
+    code = EXIT_DONE;
+    if (output_check(stdout, "stdout", errstr, sizeof errstr) != 0) {
+        report_line(stderr, errstr);
+        code = EXIT_FAILED;
+    }
 out:
     if (code == EXIT_FAILED && !tallies) report_line(stderr, "out of memory");
     for (size_t i = 0; i < ready; i++) expect_tally_free(&tallies[i]);

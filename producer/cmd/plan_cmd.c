@@ -12,6 +12,7 @@
 #include "report/report.h"
 #include "commands.h"
 #include "options/scenario_file.h"
+#include "base/output.h"
 #include "base/units.h"
 #include "simtime.h"
 
@@ -102,6 +103,11 @@ int plan_command(const run_config *rc) {
     }
     if (!csv)
         printf("# total: expected %.1f orders, drawn %llu\n", total_expected, (unsigned long long)p->total_orders);
+    int code = EXIT_DONE;
+    if (output_check(stdout, "stdout", errstr, sizeof errstr) != 0) {
+        report_line(stderr, errstr);
+        code = EXIT_FAILED;
+    }
     engine_free(e);
-    return EXIT_DONE;
+    return code;
 }

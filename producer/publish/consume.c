@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* consume.c - every partition read back to its high watermark (see consume.h). */
+/* consume.c - every partition read back to its end (see consume.h). */
 #include "consume.h"
 
 #include <librdkafka/rdkafka.h>
@@ -19,11 +19,12 @@ static rd_kafka_t *open_consumer(const consume_config *cfg, char *errstr, size_t
     char err[512], group[64];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     snprintf(group, sizeof group, "shopstream-verify-%ld", (long)getpid());
+    /* Set after the -X properties: how the reader knows a partition's end. */
+    const char *pinned[][2] = { { "isolation.level", "read_committed" }, { "enable.partition.eof", "true" } };
     const char *settings[][2] = { { "bootstrap.servers", cfg->brokers },
                                   { "group.id", group },
                                   { "enable.auto.commit", "false" },
-                                  { "enable.auto.offset.store", "false" },
-                                  { "enable.partition.eof", "false" } };
+                                  { "enable.auto.offset.store", "false" } };
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
         if (rd_kafka_conf_set(conf, settings[i][0], settings[i][1], err, sizeof err) != RD_KAFKA_CONF_OK) {
             snprintf(errstr, errlen, "%s: %s", settings[i][0], err);
@@ -32,6 +33,12 @@ static rd_kafka_t *open_consumer(const consume_config *cfg, char *errstr, size_t
         }
     for (size_t i = 0; i < cfg->n_properties; i++) /* producer-only names are refused here: skip them */
         rd_kafka_conf_set(conf, cfg->properties[i].name, cfg->properties[i].value, err, sizeof err);
+    for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++)
+        if (rd_kafka_conf_set(conf, pinned[i][0], pinned[i][1], err, sizeof err) != RD_KAFKA_CONF_OK) {
+            snprintf(errstr, errlen, "%s: %s", pinned[i][0], err);
+            rd_kafka_conf_destroy(conf);
+            return NULL;
+        }
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
     if (!rk) {
         snprintf(errstr, errlen, "a Kafka consumer: %s", err);
@@ -40,8 +47,10 @@ static rd_kafka_t *open_consumer(const consume_config *cfg, char *errstr, size_t
     return rk;
 }
 
-/* The partitions with messages, assigned from their low offsets; their high
- * watermarks in hi[topic * max_p + p]. */
+/* The partitions with offsets, assigned from their low offsets; their high
+ * watermarks in hi[topic * max_p + p]; *total: the offsets between (an
+ * upper bound of the messages: transaction markers and aborted records
+ * take offsets no read_committed consumer receives). */
 static int assign_all(rd_kafka_t *rk, const consume_config *cfg, int32_t *partitions, int64_t *hi, int32_t max_p,
                       uint64_t *total, size_t *open, char *errstr, size_t errlen) {
     rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(64);
@@ -96,14 +105,22 @@ static size_t topic_index(const consume_config *cfg, const char *name) {
     return SIZE_MAX;
 }
 
+/* Partition (ti, p) read to its end: 1 the first time, 0 after. */
+static int close_partition(unsigned char *done, size_t i) {
+    if (done[i]) return 0;
+    done[i] = 1;
+    return 1;
+}
+
 int consume_all(const consume_config *cfg, consume_fn fn, void *ctx, int32_t *partitions, uint64_t *total, char *errstr,
                 size_t errlen) {
     enum { MAX_P = 1024 };
     int64_t *hi = calloc(cfg->n_topics * MAX_P, sizeof *hi);
-    rd_kafka_t *rk = hi ? open_consumer(cfg, errstr, errlen) : NULL;
+    unsigned char *done = calloc(cfg->n_topics * MAX_P, 1);
+    rd_kafka_t *rk = hi && done ? open_consumer(cfg, errstr, errlen) : NULL;
     int rc = -1;
     size_t open = 0;
-    if (!hi) snprintf(errstr, errlen, "out of memory");
+    if (!hi || !done) snprintf(errstr, errlen, "out of memory");
     if (!rk || assign_all(rk, cfg, partitions, hi, MAX_P, total, &open, errstr, errlen) != 0) goto out;
     uint64_t read = 0;
     double last = now_s(), shown = last;
@@ -111,30 +128,36 @@ int consume_all(const consume_config *cfg, consume_fn fn, void *ctx, int32_t *pa
         rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 200);
         double t = now_s();
         if (cfg->progress && t - shown >= 2.0) {
-            fprintf(stderr, "shopstream: verify: read %llu of %llu messages\n", (unsigned long long)read,
+            fprintf(stderr, "shopstream: verify: read %llu messages of at most %llu\n", (unsigned long long)read,
                     (unsigned long long)*total);
             shown = t;
         }
         if (!m) {
             if (t - last > cfg->timeout_ms / 1000.0) {
-                snprintf(errstr, errlen, "reading back: no message for %d ms with %llu of %llu read", cfg->timeout_ms,
-                         (unsigned long long)read, (unsigned long long)*total);
+                snprintf(errstr, errlen, "reading back: no message for %d ms with %llu of at most %llu read",
+                         cfg->timeout_ms, (unsigned long long)read, (unsigned long long)*total);
                 goto out;
             }
             continue;
         }
         last = t;
-        if (m->err) {
+        size_t ti = m->rkt ? topic_index(cfg, rd_kafka_topic_name(m->rkt)) : SIZE_MAX;
+        size_t i = ti * MAX_P + (size_t)m->partition;
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            /* Its last stable offset: all a consumer may see (the high
+             * watermark may count a commit marker it never receives). */
+            if (ti != SIZE_MAX && m->partition >= 0 && m->partition < MAX_P) open -= close_partition(done, i);
+        } else if (m->err) {
             snprintf(errstr, errlen, "reading back: %s", rd_kafka_message_errstr(m));
             rd_kafka_message_destroy(m);
             goto out;
-        }
-        size_t ti = topic_index(cfg, rd_kafka_topic_name(m->rkt));
-        if (ti != SIZE_MAX && m->offset < hi[ti * MAX_P + (size_t)m->partition]) {
+        } else if (ti != SIZE_MAX && m->offset < hi[i] && !done[i]) {
             rd_kafka_timestamp_type_t type;
             fn(ctx, ti, m->partition, m->key, m->key_len, m->payload, m->len, rd_kafka_message_timestamp(m, &type));
             read++;
-            if (m->offset + 1 >= hi[ti * MAX_P + (size_t)m->partition]) open--;
+            if (m->offset + 1 >= hi[i]) open -= close_partition(done, i);
+        } else if (ti != SIZE_MAX && m->offset >= hi[i]) {
+            open -= close_partition(done, i); /* past where it ended when reading began */
         }
         rd_kafka_message_destroy(m);
     }
@@ -145,5 +168,6 @@ out:
         rd_kafka_destroy(rk);
     }
     free(hi);
+    free(done);
     return rc;
 }

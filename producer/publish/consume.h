@@ -1,12 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* consume.h - reading topics back from Kafka, as `shopstream verify` does:
- * every partition of every topic, from its first offset to the high
- * watermark it had when reading began, with a librdkafka consumer that
- * commits nothing (a group id of its own, no offsets stored).
+ * every partition of every topic, from its first offset to its end, with a
+ * librdkafka consumer that commits nothing (a group id of its own, no
+ * offsets stored).
+ *
+ * What a consumer sees (isolation.level=read_committed): records of
+ * aborted transactions and transaction markers are skipped, and a
+ * partition ends at its last stable offset, where librdkafka reports
+ * PARTITION_EOF, or at the high watermark it had when reading began,
+ * whichever comes first. The high watermark alone is not an end: a topic
+ * written in transactions (an exactly-once Flink, Kafka Streams or
+ * MirrorMaker job) ends in a commit marker, whose offset it counts and no
+ * consumer receives.
  *
  * Messages are handed to the callback as they arrive: in offset order
  * within a partition, partitions interleaved. The -X properties of the run
- * apply (security settings); producer-only ones are ignored by librdkafka. */
+ * apply (security settings); producer-only ones are ignored by librdkafka,
+ * and isolation.level and enable.partition.eof are set after them. */
 #ifndef SHOPSTREAM_CONSUME_H
 #define SHOPSTREAM_CONSUME_H
 
@@ -28,10 +38,11 @@ typedef struct consume_config {
     int progress;   /* a line on stderr every 2 s */
 } consume_config;
 
-/* Reads every topic to its high watermark. *partitions: each topic's
- * partition count (an array of n_topics); *total: the messages there were
- * to read. 0, or -1 with one line in errstr (a missing topic, a broker that
- * does not answer, a read that stalls). */
+/* Reads every topic to its end. *partitions: each topic's partition count
+ * (an array of n_topics); *total: the offsets there were to read (at least
+ * the messages read: markers and aborted records take offsets too). 0, or
+ * -1 with one line in errstr (a missing topic, a broker that does not
+ * answer, a read that stalls). */
 int consume_all(const consume_config *cfg, consume_fn fn, void *ctx, int32_t *partitions, uint64_t *total, char *errstr,
                 size_t errlen);
 

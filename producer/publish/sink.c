@@ -73,16 +73,24 @@ void sink_count_produced(sink *s, topic_id t) {
     s->counters.produced++;
 }
 
+uint64_t sink_message_hash(const sink *s, topic_id t, const void *key, size_t key_len, const void *value,
+                           size_t value_len, int64_t timestamp_ms) {
+    return digest_message_in(s->topic_digest[t], key, key_len, (const char *)value + s->digest_skip,
+                             value_len - s->digest_skip, timestamp_ms);
+}
+
 void sink_count_delivered(sink *s, topic_id t, int32_t partition, const void *key, size_t key_len, const void *value,
                           size_t value_len, int64_t timestamp_ms) {
+    sink_count_hashed(s, t, partition, key_len + value_len,
+                      sink_message_hash(s, t, key, key_len, value, value_len, timestamp_ms));
+}
+
+void sink_count_hashed(sink *s, topic_id t, int32_t partition, size_t bytes, uint64_t h) {
     sink_topic_counters *tc = &s->counters.topic[t];
-    size_t bytes = key_len + value_len;
     tc->delivered++;
     tc->bytes += bytes;
     s->counters.delivered++;
     s->counters.bytes += bytes;
-    uint64_t h = digest_message_in(s->topic_digest[t], key, key_len, (const char *)value + s->digest_skip,
-                                   value_len - s->digest_skip, timestamp_ms);
     s->counters.digest += h;
     /* The partitions exist with exactly this count (admin.c checks), so a
      * reported partition is in range; the modulo only keeps memory safe. */
@@ -94,6 +102,13 @@ void sink_count_delivered(sink *s, topic_id t, int32_t partition, const void *ke
     }
     s->chain[i] = digest_chain_next(s->chain[i], h);
     s->counters.order_digest += s->chain[i] - before;
+}
+
+void sink_count_failed(sink *s, topic_id t, const char *why) {
+    s->counters.topic[t].failed++;
+    s->counters.failed++;
+    if (!s->counters.first_error[0])
+        snprintf(s->counters.first_error, sizeof s->counters.first_error, "%.120s: %.120s", s->topic_name[t], why);
 }
 
 int32_t sink_partition_of(sink *s, const void *key, size_t key_len) {

@@ -6,8 +6,9 @@
  * given; every message ends in a delivery report that counts it and digests
  * it in the partition the broker wrote it to. The null sink (sink_null.c)
  * counts and digests at hand-off, for benchmarks and checks; the stdout sink
- * (sink_stdout.c) does the same and writes each message as a line (a JSON
- * value, after its topic and decoded key if asked), for previews with jq.
+ * (sink_stdout.c) writes each message as a line (a JSON value, after its
+ * topic and decoded key if asked), for previews with jq, and counts and
+ * digests it once the whole line was written.
  * Both compute each message's partition with the partitioner the Kafka sink
  * would use (kafka_conf.h), so the two digests are the same for all three:
  *   content_digest  the sum of the messages' hashes: blind to order and

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* sink_impl.h - what the three sinks share, private to publish/: the sink
  * object, each kind's operations, and the one place a delivered message is
- * counted and digested (sink_count_delivered).
+ * counted and digested (sink_count_delivered, or its two steps).
  *
  * Each kind is a file: sink_kafka.c (librdkafka), sink_null.c (nothing,
  * for benchmarks and verify's tap) and sink_stdout.c (a line a message);
@@ -58,9 +58,15 @@ struct sink {
     kafka_partitioner_fn partitioner; /* the null and stdout sinks': the Kafka sink's, by name */
     uint64_t partitioner_state;       /* partitioner=random: its own xorshift */
 
-    /* --sink stdout */
+    /* --sink stdout (sink_stdout.c): lines wait in out until written with
+     * write(2); each is counted delivered once all its bytes were written. */
     stdout_columns columns;
     int binary_keys;
+    char *out;                 /* the lines not yet written */
+    size_t out_len, out_cap;   /* bytes in out, and its size */
+    struct stdout_line *lines; /* each line in out: where it ends, what counting it takes */
+    size_t n_lines, lines_cap; /* lines in out, and the array's size */
+    int out_errno;             /* the write error that ended the output; 0: none */
 
     /* --sink kafka */
     rd_kafka_t *rk;
@@ -79,13 +85,19 @@ void sink_count_produced(sink *s, topic_id t);
 void sink_count_delivered(sink *s, topic_id t, int32_t partition, const void *key, size_t key_len, const void *value,
                           size_t value_len, int64_t timestamp_ms);
 
+/* sink_count_delivered in two steps, for a sink that learns a message is
+ * delivered after its bytes are gone (stdout): its hash, taken at hand-off,
+ * and the count, with bytes = key_len + value_len. */
+uint64_t sink_message_hash(const sink *s, topic_id t, const void *key, size_t key_len, const void *value,
+                           size_t value_len, int64_t timestamp_ms);
+void sink_count_hashed(sink *s, topic_id t, int32_t partition, size_t bytes, uint64_t h);
+
+/* One message that will never be delivered; the first reason is kept
+ * (counters.first_error, "topic: why"). */
+void sink_count_failed(sink *s, topic_id t, const char *why);
+
 /* The null and stdout sinks: the partition the Kafka sink's partitioner
  * gives this key. */
 int32_t sink_partition_of(sink *s, const void *key, size_t key_len);
-
-/* The null sink's hand-off, which the stdout sink shares once its line is
- * written: produced, delivered in its partition, and tapped. */
-sink_err sink_null_hand_off(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
-                            int64_t timestamp_ms);
 
 #endif

@@ -22,11 +22,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     topic_id t = (topic_id)(packed & OPAQUE_TOPIC_MASK);
     int64_t ts = (int64_t)(packed >> OPAQUE_TOPIC_BITS);
     if (m->err) {
-        s->counters.topic[t].failed++;
-        s->counters.failed++;
-        if (!s->counters.first_error[0])
-            snprintf(s->counters.first_error, sizeof s->counters.first_error, "%.120s: %.120s", s->topic_name[t],
-                     rd_kafka_err2str(m->err));
+        sink_count_failed(s, t, rd_kafka_err2str(m->err));
         return;
     }
     sink_count_delivered(s, t, m->partition, m->key, m->key_len, m->payload, m->len, ts);

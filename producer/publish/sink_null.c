@@ -9,19 +9,13 @@ static sink_err null_open(sink *s, const sink_config *cfg, char *errstr, size_t 
     return SINK_OK;
 }
 
-/* Also the stdout sink's, after it wrote the line. */
-sink_err sink_null_hand_off(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
-                            int64_t timestamp_ms) {
+static sink_err null_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
+                             int64_t timestamp_ms, char *errstr, size_t errlen) {
+    (void)errstr, (void)errlen;
     sink_count_produced(s, t);
     sink_count_delivered(s, t, sink_partition_of(s, key, key_len), key, key_len, value, value_len, timestamp_ms);
     if (s->tap) s->tap(s->tap_ctx, t, key, key_len, value, value_len, timestamp_ms);
     return SINK_OK;
-}
-
-static sink_err null_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
-                             int64_t timestamp_ms, char *errstr, size_t errlen) {
-    (void)errstr, (void)errlen;
-    return sink_null_hand_off(s, t, key, key_len, value, value_len, timestamp_ms);
 }
 
 static void null_poll(sink *s, int timeout_ms) { (void)s, (void)timeout_ms; }

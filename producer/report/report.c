@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lateness.h"
+#include "base/output.h"
 #include "base/topics.h"
 #include "encode/jsonenc.h"
 
@@ -192,11 +193,9 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
         fprintf(f, "}");
     }
     fprintf(f, "\n  }\n}\n");
-    if (fclose(f) != 0) {
-        snprintf(errstr, errlen, "--stats-json %s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    char name[1100];
+    snprintf(name, sizeof name, "--stats-json %.1000s", path);
+    return output_close(f, name, errstr, errlen);
 }
 
 void report_line(FILE *out, const char *message) {

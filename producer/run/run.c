@@ -182,7 +182,10 @@ static int stream(run_state *st) {
     st->totals.sim_ms = st->totals.complete ? rc->engine.duration_ms : st->sim_now_ms - rc->engine.start_ms;
     if (!rc->quiet) report_progress_end(stderr, st->in_place);
     if (!st->tap) report_summary(stderr, &st->totals);
-    if (sink_fatal(st->sink, st->errstr, sizeof st->errstr)) report_line(stderr, st->errstr);
+    char fatal[sizeof st->errstr]; /* said once: not again when it was the run's error */
+    int said = rc_pub != 0 && !run_stop_signal;
+    if (sink_fatal(st->sink, fatal, sizeof fatal) && !(said && strcmp(fatal, st->errstr) == 0))
+        report_line(stderr, fatal);
 
     int code = drained != 0 || rc_pub != 0 ? EXIT_FAILED : st->totals.interrupted ? EXIT_INTERRUPTED : EXIT_DONE;
     if (code == EXIT_DONE && !st->totals.complete) code = EXIT_FAILED; /* orders missing, whatever the cause */

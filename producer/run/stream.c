@@ -107,6 +107,7 @@ int publish_dimensions(run_state *st) {
             return -1;
     /* Facts only after every dimension record is acknowledged. */
     if (publish_drain(st, FLUSH_TIMEOUT_MS) != 0 && !*st->stop) {
+        if (sink_fatal(st->sink, st->errstr, sizeof st->errstr)) return -1; /* the sink's own line says why */
         const char *why = sink_get_counters(st->sink)->first_error;
         snprintf(st->errstr, sizeof st->errstr, "dimension topics were not fully delivered: %s",
                  why[0] ? why : "timed out");

@@ -14,6 +14,13 @@
   misplaced (and missing from its own), and a copy in which two orders of a
   partition swapped places reports that partition out of order, nothing
   missing or unexpected;
+- a copy of the run written in transactions (as an exactly-once Flink,
+  Kafka Streams or MirrorMaker job writes one: every partition ends in a
+  commit marker), with an aborted transaction of extra copies in the middle
+  of the orders, verifies exact: read as a read_committed consumer reads
+  it, to each partition's last stable offset, the aborted records unseen;
+- verify's JSON report to a full stdout (/dev/full): the verdict, then
+  "shopstream: stdout: No space left on device", exit 1;
 - verifying a longer run than was published reports the missing orders by
   id, exit 1; a topic that does not exist is a usage error, exit 2;
 - a run still in progress (paced, 30 simulated minutes a second) verifies
@@ -53,8 +60,8 @@ def publish(name, *extra):
         return prefix, json.load(f)
 
 
-def verify(prefix, *extra):
-    p = shopstream("verify", "-b", BROKERS, "--topic-prefix", prefix, "-q", *RUN, *extra)
+def verify(prefix, *extra, timeout=300):
+    p = shopstream("verify", "-b", BROKERS, "--topic-prefix", prefix, "-q", *RUN, *extra, timeout=timeout)
     lines = p.stderr.strip().split("\n")
     return p.returncode, lines, json.loads(p.stdout) if p.stdout.strip() else None
 
@@ -156,6 +163,67 @@ def test_a_record_in_another_partition_is_misplaced_and_a_swapped_pair_out_of_or
     assert r["misplaced"] == 0 and r["found"] == r["expected"], r
     assert "orders: 0 missing, 0 unexpected, 0 extra copies, 1 out of order, 0 misplaced" in lines[-1], lines
     print(f"  {lines[-1][:170]}...")
+
+
+def copy_in_transactions(src, dst, aborted_orders):
+    """Every topic of the run at prefix src copied to prefix dst by a
+    transactional producer (confluent-kafka), one committed transaction per
+    topic; the orders in two, with a transaction between them that writes
+    copies of the first aborted_orders orders and is aborted."""
+    from confluent_kafka import Producer
+    from confluent_kafka.admin import AdminClient, NewTopic
+    admin = AdminClient({"bootstrap.servers": BROKERS})
+    for f in admin.create_topics([NewTopic(dst + t, 6, 1) for t in pysupport.TOPICS]).values():
+        f.result(30)
+    prod = Producer({"bootstrap.servers": BROKERS, "transactional.id": f"verify-copy-{os.getpid()}"})
+    prod.init_transactions(30)
+
+    def transaction(msgs, commit=True):
+        prod.begin_transaction()
+        for m in msgs:
+            prod.produce(dst + m.topic()[len(src):], key=m.key(), value=m.value(), timestamp=m.timestamp()[1],
+                         partition=m.partition())
+            prod.poll(0)
+        assert prod.flush(30) == 0  # in the log before the end: an abort purges what is still queued
+        if commit:
+            prod.commit_transaction(30)
+        else:
+            prod.abort_transaction(30)
+
+    for t in pysupport.TOPICS:
+        msgs = sorted(pysupport.read_topic(BROKERS, src + t, f"verify-{os.getpid()}"),
+                      key=lambda m: (m.partition(), m.offset()))
+        if t != "orders":
+            transaction(msgs)
+            continue
+        half = len(msgs) // 2
+        transaction(msgs[:half])
+        transaction(msgs[:aborted_orders], commit=False)
+        transaction(msgs[half:])
+
+
+def test_a_copy_written_in_transactions_verifies_exact_its_aborted_records_unseen():
+    src, stats = publish("txsource")
+    dst = f"verify.transactional.{os.getpid()}."
+    copy_in_transactions(src, dst, aborted_orders=5)
+    code, lines, report = verify(dst, timeout=120)
+    assert code == 0, lines
+    assert lines[-1].startswith("shopstream: verify: exact: 7 topics hold the run's "), lines
+    for t in pysupport.TOPICS:
+        r = report["topics"][dst + t]
+        assert r["expected"] == r["found"] == stats["topics"][src + t]["delivered"], (t, r)
+    print(f"  {lines[-1]}")
+
+
+def test_a_report_that_cannot_be_written_fails_after_the_verdict():
+    prefix, _ = publish("fullstdout")
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([BIN, "verify", "-b", BROKERS, "--topic-prefix", prefix, "-q", *RUN], stdout=full,
+                           stderr=subprocess.PIPE, text=True, timeout=300)
+    lines = p.stderr.strip().split("\n")
+    assert p.returncode == 1, lines
+    assert len(lines) == 2 and lines[0].startswith("shopstream: verify: exact: "), lines
+    assert lines[1] == "shopstream: stdout: No space left on device", lines
 
 
 def test_a_longer_run_than_was_published_reports_the_missing_orders_by_id():
