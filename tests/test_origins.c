@@ -58,7 +58,7 @@ Test(origins, an_integer_past_64_bits_names_its_setting) {
     char path[512], want[1200];
     config_with("big.cfg", "seed = 1;\nkafka = {\n  partitions = 99999999999999999999999;\n};\n", path, sizeof path);
     const char *file[] = { "plan", "-c", path, NULL };
-    snprintf(want, sizeof want, "%s:3: partitions: expected an integer that fits 64 bits, got 99999999999999999999999",
-             path);
+    snprintf(want, sizeof want,
+             "%s:3: kafka.partitions: expected an integer that fits 64 bits, got 99999999999999999999999", path);
     refused_with(file, want);
 }

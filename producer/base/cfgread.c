@@ -87,10 +87,23 @@ static char *widen_integers(const char *in, size_t len, const char *path, char *
         return NULL;
     }
     int line = 1;
+    char groups[256] = ""; /* the groups the text is in, "kafka." */
+    size_t group_len[16], depth = 0;
     for (size_t i = 0; i < len;) {
         char c = in[i];
         if (c == '\n') {
             line++;
+            *o++ = in[i++];
+            continue;
+        }
+        if (c == '{' || c == '}') { /* a group opens (named by its setting, if any) or closes */
+            char name[64];
+            if (c == '}' && depth > 0) groups[group_len[--depth]] = '\0';
+            if (c == '{' && depth < 16) {
+                size_t at = strlen(groups);
+                group_len[depth++] = at;
+                if (setting_before(in, i, name, sizeof name)) snprintf(groups + at, sizeof groups - at, "%s.", name);
+            }
             *o++ = in[i++];
             continue;
         }
@@ -168,8 +181,8 @@ static char *widen_integers(const char *in, size_t len, const char *path, char *
         if (errno == ERANGE || k - i > 70) {
             char name[64];
             if (setting_before(in, i, name, sizeof name))
-                snprintf(errstr, errlen, "%s:%d: %s: expected an integer that fits 64 bits, got %s", path, line, name,
-                         literal);
+                snprintf(errstr, errlen, "%s:%d: %s%s: expected an integer that fits 64 bits, got %s", path, line,
+                         groups, name, literal);
             else
                 snprintf(errstr, errlen, "%s:%d: expected an integer that fits 64 bits, got %s", path, line, literal);
             free(out);
