@@ -11,6 +11,7 @@
 # failed'.
 import datetime
 import os
+import threading
 import traceback
 
 TOPICS = ["customers", "products", "campaigns", "orders", "order_items", "payments", "shipments"]
@@ -251,13 +252,25 @@ def high_watermarks(conf, topics):
         c.close()
 
 
+_ports_given = set()
+_ports_lock = threading.Lock()
+
+
 def free_port():
+    """A port free on 127.0.0.1 now, and never one this process handed out
+    before: tests that start runs in parallel threads pick their ports
+    first, and the kernel may offer a port just closed again (two runs then
+    met at one --metrics port)."""
     import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    with _ports_lock:
+        while True:
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+            s.close()
+            if port not in _ports_given:
+                _ports_given.add(port)
+                return port
 
 
 class Run:

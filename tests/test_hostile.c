@@ -104,7 +104,8 @@ Test(hostile, integers_are_read_as_64_bits_range_checked_and_quoted_as_written) 
           ":1: kafka.partitions: expected an integer in [1, 10000], got 4294967302" },
         { "catalog = { products = -4294967196; };\n",
           ":1: catalog.products: expected an integer in [1, 1000000], got -4294967196" },
-        { "seed = 99999999999999999999;\n", ":1: seed: expected an integer that fits 64 bits, got 99999999999999999999" },
+        { "seed = 99999999999999999999;\n",
+          ":1: seed: expected an integer that fits 64 bits, got 99999999999999999999" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         file_with("int.cfg", cases[i].text, path, sizeof path);
