@@ -57,6 +57,11 @@ int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t produ
         int one_lines[SCENARIO_EFFECTS_MAX];
         size_t before = sc->n_effects;
         if (scenario_file_load(path, products, &one, one_lines, errstr, errlen) != 0) return -1;
+        if (before + one.n_effects > SCENARIO_EFFECTS_MAX) { /* each entry acts: none may be left out */
+            snprintf(errstr, errlen, "expected at most %d timeline entries in all, got %zu (%.1000s adds %zu to %zu)",
+                     SCENARIO_EFFECTS_MAX, before + one.n_effects, path, one.n_effects, before);
+            return SCENARIO_FILE_BAD_SPEC;
+        }
         if (scenario_compose(sc, &one, errstr, errlen) != 0) return -1;
         for (size_t i = 0; i < one.n_effects; i++) {
             snprintf(files[before + i], sizeof files[0], "%s", path);
