@@ -361,3 +361,42 @@ Test(scenario_lives, more_than_32_entries_in_all_composed_are_refused_naming_the
     snprintf(want, sizeof want, "%s:1: timeline: expected at most 32 entries, got 33", a);
     cr_assert_str_eq(err, want);
 }
+
+Test(scenario_lives, thirty_two_price_wars_on_one_category_each_cut_and_restore_every_price_of_it) {
+    char path[512], text[8192], err[1024];
+    support_tmp_path("wars", path, sizeof path);
+    strcat(path, ".cfg");
+    size_t off = (size_t)snprintf(text, sizeof text, "timeline = (\n");
+    for (int i = 0; i < SCENARIO_EFFECTS_MAX; i++) /* hours [2 + 2i, 3 + 2i) */
+        off +=
+            (size_t)snprintf(text + off, sizeof text - off,
+                             "  { start = %d.0; end = %d.0; price_war = { category = \"toys\"; cut_pct = 10; }; }%s\n",
+                             2 + 2 * i, 3 + 2 * i, i + 1 < SCENARIO_EFFECTS_MAX ? "," : "");
+    snprintf(text + off, sizeof text - off, ");\n");
+    support_write_file(path, text);
+    engine_settings s;
+    engine_settings_default(&s);
+    s.duration_ms = 72 * HOUR_MS;
+    cr_assert_eq(scenario_file_resolve(path, ".", s.products, &s.scenario, err, sizeof err), 0, "%s", err);
+    engine *e = NULL;
+    cr_assert_eq(engine_new(&s, &e, err, sizeof err), 0, "%s", err);
+    const catalog *c = engine_get_catalog(e);
+    size_t toys = 0;
+    for (size_t i = 0; i < c->n_products; i++) {
+        const product *p = &c->products[i];
+        if (p->category != CATEGORY_TOYS) continue;
+        toys++;
+        for (int w = 0; w < SCENARIO_EFFECTS_MAX; w++) {
+            int64_t begins = s.start_ms + (2 + 2 * w) * HOUR_MS, ends = begins + HOUR_MS;
+            const product_version *in = product_version_at(c->versions, p, begins);
+            const product_version *before = product_version_at(c->versions, p, begins - 1);
+            const product_version *after = product_version_at(c->versions, p, ends);
+            cr_assert_eq(in->valid_from_ms, begins, "product %" PRId64 ": war %d never began", p->id, w + 1);
+            cr_assert_leq(in->price_cents, before->price_cents, "product %" PRId64 ": war %d raised a price", p->id,
+                          w + 1);
+            cr_assert_eq(after->valid_from_ms, ends, "product %" PRId64 ": war %d never ended", p->id, w + 1);
+        }
+    }
+    cr_assert_gt(toys, 0);
+    engine_free(e);
+}
