@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,7 +28,9 @@ void support_write_file(const char *path, const char *text) {
     cr_assert_eq(fclose(f), 0, "cannot write %s", path);
 }
 
-void support_run(const char *const *args, run_result *out) {
+void support_run(const char *const *args, run_result *out) { support_run_in_memory(args, 0, out); }
+
+void support_run_in_memory(const char *const *args, size_t address_space, run_result *out) {
     const char *bin = getenv("SHOPSTREAM_BIN");
     memset(out, 0, sizeof *out);
     out->exit_code = -1;
@@ -44,6 +47,8 @@ void support_run(const char *const *args, run_result *out) {
         int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int n = open("/dev/null", O_RDONLY);
         if (e < 0 || o < 0 || n < 0) _exit(127);
+        struct rlimit limit = { address_space, address_space };
+        if (address_space && setrlimit(RLIMIT_AS, &limit) != 0) _exit(127);
         dup2(n, 0);
         dup2(o, 1);
         dup2(e, 2);

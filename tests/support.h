@@ -17,6 +17,10 @@ typedef struct run_result {
 /* Runs $SHOPSTREAM_BIN with argv (NULL-terminated, without argv[0]). */
 void support_run(const char *const *args, run_result *out);
 
+/* The same in at most address_space bytes of memory (RLIMIT_AS; 0: no
+ * limit), for a program that runs out of it. */
+void support_run_in_memory(const char *const *args, size_t address_space, run_result *out);
+
 /* A fresh path under $SHOPSTREAM_TEST_TMP for this process: tag + pid. */
 void support_tmp_path(const char *tag, char *buf, size_t cap);
 
