@@ -431,6 +431,62 @@ Test(cli, unknown_librdkafka_property_is_a_usage_error) {
                        "shopstream: -X no.such.property=***: No such configuration property: \"no.such.property\"\n");
 }
 
+/* verify: options that cannot describe a run it can rebuild and check,
+ * refused in one line before anything is rebuilt or read (no broker at
+ * 127.0.0.1:1 is ever asked). */
+Test(cli, verify_refuses_options_that_cannot_describe_a_checkable_run) {
+#define VERIFY(...)                                                                                                    \
+    { "verify", "-b", "127.0.0.1:1", "--duration", "1h", __VA_ARGS__, NULL }
+    const char *now[] = VERIFY("--start", "now");
+    expect_usage_error(
+        now,
+        "shopstream: --start: expected a fixed time or auto for verify (a run at now cannot be rebuilt), got now\n");
+    const char *null_sink[] = VERIFY("--sink", "null");
+    expect_usage_error(null_sink,
+                       "shopstream: --sink: expected kafka for verify (it reads the run back from Kafka), got null\n");
+    const char *shard[] = VERIFY("--shard", "1/3");
+    expect_usage_error(
+        shard,
+        "shopstream: --shard: expected no shard for verify (the shards of a run are verified together), got 1/3\n");
+    const char *bogus[] = VERIFY("-X", "security.protocol=bogus");
+    expect_usage_error(bogus, "shopstream: -X security.protocol=bogus: Invalid value \"bogus\" for configuration "
+                              "property \"security.protocol\"\n");
+    const char *unknown[] = VERIFY("-X", "linger.ms=5", "-X", "sasl.pasword=SECRET");
+    expect_usage_error(unknown, "shopstream: -X sasl.pasword=***: No such configuration property: \"sasl.pasword\"\n");
+    const char *random[] = VERIFY("-X", "partitioner=random");
+    expect_usage_error(random, "shopstream: -X partitioner=random: expected murmur2_random or murmur2 for verify (it "
+                               "puts each key where Kafka's default partitioner does), got random\n");
+    char path[512], want[700];
+    support_tmp_path("verify.cfg", path, sizeof path);
+    support_write_file(path, "seed = 7;\nkafka = { sink = \"stdout\"; };\n");
+    const char *from_file[] = VERIFY("-c", path);
+    snprintf(want, sizeof want,
+             "shopstream: %s:2: kafka.sink: expected kafka for verify (it reads the run back from Kafka), got stdout\n",
+             path);
+    expect_usage_error(from_file, want);
+    remove(path);
+#undef VERIFY
+}
+
+/* ... and takes --until 0s (nothing due yet): past the option checks, to
+ * the broker, which is not there (a 100 ms connect timeout). */
+Test(cli, verify_takes_until_zero_in_any_unit) {
+    char path[512];
+    support_tmp_path("until.cfg", path, sizeof path);
+    support_write_file(path, "kafka = { connect_timeout_ms = 100; };\n");
+    const char *units[] = { "0s", "0m", " 0h " };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        run_result r;
+        const char *args[] = { "verify", "-c", path,         "-b", "127.0.0.1:1", "--duration", "1h", "--customers",
+                               "10",     "-q", "--products", "5",  "--until",     units[i],     NULL };
+        support_run(args, &r);
+        cr_assert_eq(r.exit_code, 2, "--until '%s': exit %d: %s", units[i], r.exit_code, r.stderr_text);
+        cr_assert(strstr(r.stderr_text, "--until") == NULL, "--until '%s' refused: %s", units[i], r.stderr_text);
+        cr_assert(strstr(r.stderr_text, "shopstream: topic shop.customers: ") != NULL, "%s", r.stderr_text);
+    }
+    remove(path);
+}
+
 Test(cli, bad_config_file_is_named_with_its_line) {
     char path[512];
     support_tmp_path("badcfg", path, sizeof path);

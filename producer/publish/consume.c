@@ -9,13 +9,24 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kafka_conf.h"
+
 static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static rd_kafka_t *open_consumer(const consume_config *cfg, char *errstr, size_t errlen) {
+/* librdkafka's log, less the warnings that a producer property of the run
+ * (verify takes its -X) is ignored by this consumer: expected, not news. */
+static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
+    if (strcmp(fac, "CONFWARN") == 0 && strstr(buf, "is a producer property")) return;
+    rd_kafka_log_print(rk, level, fac, buf);
+}
+
+/* The consumer's settings, then the run's properties; NULL with errstr set
+ * ("-X name=value: why", as the producer says it) if one is refused. */
+static rd_kafka_conf_t *consumer_conf(const consume_config *cfg, char *errstr, size_t errlen) {
     char err[512], group[64];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     snprintf(group, sizeof group, "shopstream-verify-%ld", (long)getpid());
@@ -30,11 +41,29 @@ static rd_kafka_t *open_consumer(const consume_config *cfg, char *errstr, size_t
             rd_kafka_conf_destroy(conf);
             return NULL;
         }
-    for (size_t i = 0; i < cfg->n_properties; i++) /* producer-only names are refused here: skip them */
-        rd_kafka_conf_set(conf, cfg->properties[i].name, cfg->properties[i].value, err, sizeof err);
+    if (kafka_conf_apply(conf, cfg->properties, cfg->n_properties, errstr, errlen) != 0) {
+        rd_kafka_conf_destroy(conf);
+        return NULL;
+    }
+    rd_kafka_conf_set_log_cb(conf, on_log);
+    return conf;
+}
+
+int consume_check_config(const consume_config *cfg, char *errstr, size_t errlen) {
+    rd_kafka_conf_t *conf = consumer_conf(cfg, errstr, errlen);
+    if (!conf) return -1;
+    rd_kafka_conf_destroy(conf);
+    return 0;
+}
+
+static rd_kafka_t *open_consumer(const consume_config *cfg, char *errstr, size_t errlen) {
+    char err[512];
+    rd_kafka_conf_t *conf = consumer_conf(cfg, errstr, errlen);
+    if (!conf) return NULL;
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
     if (!rk) {
         snprintf(errstr, errlen, "a Kafka consumer: %s", err);
+        rd_kafka_conf_destroy(conf); /* rd_kafka_new takes it only on success */
         return NULL;
     }
     return rk;
@@ -62,7 +91,8 @@ static int assign_all(rd_kafka_t *rk, const consume_config *cfg, int32_t *partit
         partitions[t] = md->topics[0].partition_cnt;
         rd_kafka_metadata_destroy(md);
         if (partitions[t] > max_p) {
-            snprintf(errstr, errlen, "topic %s has %d partitions, more than %d", cfg->topics[t], partitions[t], max_p);
+            snprintf(errstr, errlen, "topic %s: expected at most %d partitions, got %d", cfg->topics[t], max_p,
+                     partitions[t]);
             goto out;
         }
         for (int32_t p = 0; p < partitions[t]; p++) {
@@ -98,13 +128,13 @@ static size_t topic_index(const consume_config *cfg, const char *name) {
 
 int consume_all(const consume_config *cfg, consume_fn fn, void *ctx, int32_t *partitions, uint64_t *total, char *errstr,
                 size_t errlen) {
-    enum { MAX_P = 1024 };
-    int64_t *hi = calloc(cfg->n_topics * MAX_P, sizeof *hi);
+    const int32_t max_p = cfg->max_partitions > 0 ? cfg->max_partitions : 1;
+    int64_t *hi = calloc(cfg->n_topics * (size_t)max_p, sizeof *hi);
     rd_kafka_t *rk = hi ? open_consumer(cfg, errstr, errlen) : NULL;
     int rc = -1;
     size_t open = 0;
     if (!hi) snprintf(errstr, errlen, "out of memory");
-    if (!rk || assign_all(rk, cfg, partitions, hi, MAX_P, total, &open, errstr, errlen) != 0) goto out;
+    if (!rk || assign_all(rk, cfg, partitions, hi, max_p, total, &open, errstr, errlen) != 0) goto out;
     uint64_t read = 0;
     double last = now_s(), shown = last;
     while (open > 0) {
@@ -130,11 +160,11 @@ int consume_all(const consume_config *cfg, consume_fn fn, void *ctx, int32_t *pa
             goto out;
         }
         size_t ti = topic_index(cfg, rd_kafka_topic_name(m->rkt));
-        if (ti != SIZE_MAX && m->offset < hi[ti * MAX_P + (size_t)m->partition]) {
+        if (ti != SIZE_MAX && m->offset < hi[ti * (size_t)max_p + (size_t)m->partition]) {
             rd_kafka_timestamp_type_t type;
             fn(ctx, ti, m->partition, m->key, m->key_len, m->payload, m->len, rd_kafka_message_timestamp(m, &type));
             read++;
-            if (m->offset + 1 >= hi[ti * MAX_P + (size_t)m->partition]) open--;
+            if (m->offset + 1 >= hi[ti * (size_t)max_p + (size_t)m->partition]) open--;
         }
         rd_kafka_message_destroy(m);
     }
