@@ -34,8 +34,11 @@ typedef struct product_version {
     uint8_t in_stock;
 } product_version;
 
-/* At most this many versions per product and run (versions.c). */
+/* At most this many changes of its own per product and run (versions.c);
+ * a scenario's price wars add a version where each begins and ends, so
+ * with them up to PRODUCT_VERSIONS_WITH_WARS_MAX: every war acts. */
 #define PRODUCT_VERSIONS_MAX 64
+#define PRODUCT_VERSIONS_WITH_WARS_MAX (PRODUCT_VERSIONS_MAX + 2 * SCENARIO_EFFECTS_MAX)
 
 typedef struct product {
     int64_t id;

@@ -14,13 +14,15 @@
 #include <stdint.h>
 
 #include "philox.h"
+#include "scenario.h"
 #include "streams.h"
 
 #define DELIVERY_STEP_ORDER 0u
 #define DELIVERY_STEP_LINE 1u /* + line index */
 #define DELIVERY_STEP_LIFE 8u /* + life_event.step - 1 */
 
-#define DELIVERY_WINDOWS_MAX 8
+/* One late window per scenario entry at most: room for them all. */
+#define DELIVERY_WINDOWS_MAX SCENARIO_EFFECTS_MAX
 
 /* A scenario's late window: a share of the orders placed in [start_ms,
  * end_ms) through channel (-1: any) reach the shop late, with their lines,

@@ -20,7 +20,10 @@ struct engine {
 };
 
 /* The lifecycle's model: the shares, and the scenario's payment outages,
- * carrier delays and return waves. */
+ * carrier delays and return waves, every one of them (a scenario has at
+ * most LIFE_WINDOWS_MAX entries, so the lists cannot overflow). */
+_Static_assert(LIFE_WINDOWS_MAX >= SCENARIO_EFFECTS_MAX, "a life window per scenario entry");
+_Static_assert(DELIVERY_WINDOWS_MAX >= SCENARIO_EFFECTS_MAX, "a late window per scenario entry");
 static void life_build(life_model *m, const engine_settings *s) {
     life_model_init(m, s->seed, s->start_ms + s->duration_ms);
     m->retry_share = mix_share_threshold(s->payment_retry_share);
@@ -29,31 +32,31 @@ static void life_build(life_model *m, const engine_settings *s) {
         const scenario_effect *fx = &s->scenario.effects[i];
         life_window w = { 0 };
         scenario_window_ms(fx, s->start_ms, &w.start_ms, &w.end_ms);
-        if ((fx->kinds & EFFECT_PAYMENT_FAILURE) && m->n_outages < LIFE_WINDOWS_MAX) {
+        if (fx->kinds & EFFECT_PAYMENT_FAILURE) {
             w.methods = fx->failure_methods;
             m->outages[m->n_outages++] = w;
         }
-        if ((fx->kinds & EFFECT_CARRIER_DELAY) && m->n_delays < LIFE_WINDOWS_MAX) {
+        if (fx->kinds & EFFECT_CARRIER_DELAY) {
             w.carrier = fx->delay_carrier;
             w.region = fx->delay_region;
             w.extra_ms = (int64_t)(fx->delay_h * HOUR_MS);
             m->delays[m->n_delays++] = w;
         }
-        if ((fx->kinds & EFFECT_RETURN_WAVE) && m->n_waves < LIFE_WINDOWS_MAX) {
+        if (fx->kinds & EFFECT_RETURN_WAVE) {
             w.factor = fx->return_factor;
             m->waves[m->n_waves++] = w;
         }
     }
 }
 
-/* Late and duplicate delivery: the settings, and the scenario's late windows. */
+/* Late and duplicate delivery: the settings, and every late window of the scenario. */
 static void delivery_build(delivery_model *d, const engine_settings *s) {
     *d = (delivery_model){ .key = philox_key_from_seed(s->seed) };
     d->late_share = mix_share_threshold(s->late_share);
     d->late_max_ms = s->late_max_ms;
     d->duplicate_share = mix_share_threshold(s->duplicate_share);
     d->duplicate_max_ms = s->duplicate_max_ms;
-    for (size_t i = 0; i < s->scenario.n_effects && d->n_windows < DELIVERY_WINDOWS_MAX; i++) {
+    for (size_t i = 0; i < s->scenario.n_effects; i++) {
         const scenario_effect *fx = &s->scenario.effects[i];
         if (!(fx->kinds & EFFECT_LATE)) continue;
         delivery_window *w = &d->windows[d->n_windows++];

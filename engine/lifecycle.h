@@ -38,6 +38,7 @@
 #include "domain.h"
 #include "philox.h"
 #include "portable.h"
+#include "scenario.h"
 #include "streams.h"
 
 enum life_topic { LIFE_PAYMENT, LIFE_SHIPMENT };
@@ -58,7 +59,10 @@ extern const char *const shipment_status_names[SHIP_STATUS_COUNT];
 extern const char *const carrier_names[CARRIER_COUNT];
 
 #define LIFE_EVENTS_MAX 10
-#define LIFE_WINDOWS_MAX 8
+/* Every entry of a scenario (SCENARIO_EFFECTS_MAX, composed ones too) may
+ * carry an outage, a carrier delay and a return wave: each list holds them
+ * all, so none is dropped. */
+#define LIFE_WINDOWS_MAX SCENARIO_EFFECTS_MAX
 
 typedef struct life_event {
     int64_t time_ms;

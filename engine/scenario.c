@@ -93,6 +93,10 @@ static const char *kind_name(unsigned bit) {
 
 int scenario_check(const scenario *sc, uint32_t products, size_t *effect, size_t *other, char *errstr, size_t errlen) {
     *other = SIZE_MAX;
+    if (sc->n_effects > SCENARIO_EFFECTS_MAX) { /* (files and compositions never get here: they count first) */
+        size_t i = SCENARIO_EFFECTS_MAX - 1;
+        FAIL_AT("expected at most %d entries, got %zu", SCENARIO_EFFECTS_MAX, sc->n_effects);
+    }
     for (size_t i = 0; i < sc->n_effects; i++) {
         const scenario_effect *e = &sc->effects[i];
         if (!(e->start_h >= 0.0 && e->start_h < 87600.0))

@@ -5,7 +5,9 @@
  * the gap since the last one, whether it is a stock-out (a quarter of
  * them, while in stock) or a repricing, and by how much or how long.
  * A scenario's price_war cuts the prices of one category for its window.
- * Versions at or after the run's end are not made. */
+ * Versions at or after the run's end are not made. At most
+ * PRODUCT_VERSIONS_MAX changes of a product's own, then one version more
+ * at each edge of a war: every war acts, however many changes came first. */
 #include <stdlib.h>
 
 #include "catalog.h"
@@ -82,7 +84,7 @@ static uint32_t product_versions(const product *p, const engine_settings *s, phi
     product_version own[PRODUCT_VERSIONS_MAX];
     uint32_t n_own = own_versions(p, s, key, own), n = 0, i = 0;
     int64_t end = s->start_ms + s->duration_ms, t = s->start_ms;
-    while (n < PRODUCT_VERSIONS_MAX && t < end) {
+    while (n < PRODUCT_VERSIONS_WITH_WARS_MAX && t < end) {
         while (i + 1 < n_own && own[i + 1].valid_from_ms <= t) i++;
         if (out)
             out[n] =

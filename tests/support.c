@@ -29,9 +29,18 @@ void support_write_file(const char *path, const char *text) {
     cr_assert_eq(fclose(f), 0, "cannot write %s", path);
 }
 
-void support_run(const char *const *args, run_result *out) { support_run_out(args, -1, 0, out); }
+void support_run(const char *const *args, run_result *out) { support_run_with(args, -1, 0, 0, out); }
 
 void support_run_out(const char *const *args, int stdout_fd, long file_size_limit, run_result *out) {
+    support_run_with(args, stdout_fd, file_size_limit, 0, out);
+}
+
+void support_run_in_memory(const char *const *args, size_t address_space, run_result *out) {
+    support_run_with(args, -1, 0, address_space, out);
+}
+
+void support_run_with(const char *const *args, int stdout_fd, long file_size_limit, size_t address_space,
+                      run_result *out) {
     const char *bin = getenv("SHOPSTREAM_BIN");
     memset(out, 0, sizeof *out);
     out->exit_code = -1;
@@ -48,6 +57,8 @@ void support_run_out(const char *const *args, int stdout_fd, long file_size_limi
         int o = stdout_fd >= 0 ? stdout_fd : open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int n = open("/dev/null", O_RDONLY);
         if (e < 0 || o < 0 || n < 0) _exit(127);
+        struct rlimit limit = { address_space, address_space };
+        if (address_space && setrlimit(RLIMIT_AS, &limit) != 0) _exit(127);
         dup2(n, 0);
         dup2(o, 1);
         dup2(e, 2);

@@ -22,6 +22,14 @@ void support_run(const char *const *args, run_result *out);
  * that many bytes (RLIMIT_FSIZE, SIGXFSZ ignored: a write past the limit
  * fails with EFBIG, "File too large"). */
 void support_run_out(const char *const *args, int stdout_fd, long file_size_limit, run_result *out);
+/* The same in at most address_space bytes of memory (RLIMIT_AS; 0: no
+ * limit), for a program that runs out of it. */
+void support_run_in_memory(const char *const *args, size_t address_space, run_result *out);
+
+/* All of the above: stdout_fd (-1: kept as text), file_size_limit (0: none),
+ * address_space (0: none). */
+void support_run_with(const char *const *args, int stdout_fd, long file_size_limit, size_t address_space,
+                      run_result *out);
 
 /* A fresh path under $SHOPSTREAM_TEST_TMP for this process: tag + pid. */
 void support_tmp_path(const char *tag, char *buf, size_t cap);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "cmd/expect_out.h"
 #include "options/optdoc.h"
@@ -193,6 +194,67 @@ Test(cli, expect_refuses_bad_windows_and_watermarks_in_one_line) {
                                "in the run, got 1 ms\n");
     const char *top[] = { "expect", "--top", "5000", NULL };
     expect_usage_error(top, "shopstream: --top: expected an integer in [0, 1000], got 5000\n");
+    const char *same[] = { "expect", "--watermarks", "0s,1m,60s", NULL };
+    expect_usage_error(same, "shopstream: --watermarks: expected distinct delays, got 1m and 60s, both 60000 ms\n");
+    const char *zeros[] = { "expect", "--watermarks", "0s,0d", NULL };
+    expect_usage_error(zeros, "shopstream: --watermarks: expected distinct delays, got 0s and 0d, both 0 ms\n");
+    const char *empty[] = { "expect", "--watermarks", "0s,,1m", NULL };
+    expect_usage_error(empty, "shopstream: --watermarks: expected up to 8 durations such as 0s,1m,5m, got '0s,,1m'\n");
+    const char *negative[] = { "expect", "--watermarks", "-0s", NULL };
+    expect_usage_error(negative, "shopstream: --watermarks: expected up to 8 durations such as 0s,1m,5m, got '-0s'\n");
+}
+
+Test(cli, expect_takes_zero_watermarks_in_any_unit_and_blanks_around_each) {
+    static const struct {
+        const char *marks, *keys;
+    } cases[] = {
+        { "0m", "{\"0\": " },
+        { "0h,1d", "{\"0\": 0, \"86400000\": " },
+        { " 0d , 90s\t", "{\"0\": 0, \"90000\": " },
+        { "0", "{\"0\": " },
+        { "", "{}" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_result r;
+        const char *args[] = { "expect",       "--start", "2026-11-01T00:00:00Z", "--duration", "1h",
+                               "--customers",  "50",      "--products",           "20",         "--watermarks",
+                               cases[i].marks, NULL };
+        support_run(args, &r);
+        cr_assert_eq(r.exit_code, 0, "--watermarks '%s': exit %d: %s", cases[i].marks, r.exit_code, r.stderr_text);
+        char want[200];
+        snprintf(want, sizeof want, "\"dropped_by_watermark\": %s", cases[i].keys);
+        cr_assert(strstr(r.stdout_text, want) != NULL, "--watermarks '%s': no %s in %.300s", cases[i].marks, want,
+                  r.stdout_text);
+    }
+}
+
+Test(cli, expect_out_of_memory_or_unable_to_write_is_one_line_and_exit_1) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    cr_skip_test("a sanitizer reserves more address space than the limit leaves");
+#endif
+    /* 8 tallies of 900002 one-millisecond windows, over 600 MiB each, in 1 GiB */
+    run_result r;
+    const char *args[] = { "expect", "--duration",  "15m", "--window",   "1ms", "--threads",
+                           "8",      "--customers", "10",  "--products", "5",   NULL };
+    support_run_in_memory(args, (size_t)1 << 30, &r);
+    cr_assert_eq(r.exit_code, 1, "exit %d: %s", r.exit_code, r.stderr_text);
+    cr_assert_str_eq(r.stderr_text, "shopstream: expect: out of memory for 8 tallies (one per thread) of up to 900002 "
+                                    "windows and 5 products, 4614 MiB\n");
+    cr_assert_str_eq(r.stdout_text, "");
+    char err[512], cmd[1200];
+    support_tmp_path("full.err", err, sizeof err);
+    snprintf(cmd, sizeof cmd, "'%s' expect --duration 1h --customers 10 --products 5 >/dev/full 2>'%s'",
+             getenv("SHOPSTREAM_BIN"), err);
+    int status = system(cmd);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "expect into /dev/full: status %d", status);
+    FILE *f = fopen(err, "r");
+    char line[300] = "";
+    cr_assert_not_null(f);
+    size_t n = fread(line, 1, sizeof line - 1, f);
+    line[n] = '\0';
+    fclose(f);
+    remove(err);
+    cr_assert_str_eq(line, "shopstream: stdout: No space left on device\n");
 }
 
 Test(cli, expect_prints_one_json_document_with_a_window_per_hour) {
@@ -367,6 +429,62 @@ Test(cli, unknown_librdkafka_property_is_a_usage_error) {
     const char *args[] = { "run", "-q", "-X", "no.such.property=1", NULL };
     expect_usage_error(args,
                        "shopstream: -X no.such.property=***: No such configuration property: \"no.such.property\"\n");
+}
+
+/* verify: options that cannot describe a run it can rebuild and check,
+ * refused in one line before anything is rebuilt or read (no broker at
+ * 127.0.0.1:1 is ever asked). */
+Test(cli, verify_refuses_options_that_cannot_describe_a_checkable_run) {
+#define VERIFY(...)                                                                                                    \
+    { "verify", "-b", "127.0.0.1:1", "--duration", "1h", __VA_ARGS__, NULL }
+    const char *now[] = VERIFY("--start", "now");
+    expect_usage_error(
+        now,
+        "shopstream: --start: expected a fixed time or auto for verify (a run at now cannot be rebuilt), got now\n");
+    const char *null_sink[] = VERIFY("--sink", "null");
+    expect_usage_error(null_sink,
+                       "shopstream: --sink: expected kafka for verify (it reads the run back from Kafka), got null\n");
+    const char *shard[] = VERIFY("--shard", "1/3");
+    expect_usage_error(
+        shard,
+        "shopstream: --shard: expected no shard for verify (the shards of a run are verified together), got 1/3\n");
+    const char *bogus[] = VERIFY("-X", "security.protocol=bogus");
+    expect_usage_error(bogus, "shopstream: -X security.protocol=bogus: Invalid value \"bogus\" for configuration "
+                              "property \"security.protocol\"\n");
+    const char *unknown[] = VERIFY("-X", "linger.ms=5", "-X", "sasl.pasword=SECRET");
+    expect_usage_error(unknown, "shopstream: -X sasl.pasword=***: No such configuration property: \"sasl.pasword\"\n");
+    const char *random[] = VERIFY("-X", "partitioner=random");
+    expect_usage_error(random, "shopstream: -X partitioner=random: expected murmur2_random or murmur2 for verify (it "
+                               "puts each key where Kafka's default partitioner does), got random\n");
+    char path[512], want[700];
+    support_tmp_path("verify.cfg", path, sizeof path);
+    support_write_file(path, "seed = 7;\nkafka = { sink = \"stdout\"; };\n");
+    const char *from_file[] = VERIFY("-c", path);
+    snprintf(want, sizeof want,
+             "shopstream: %s:2: kafka.sink: expected kafka for verify (it reads the run back from Kafka), got stdout\n",
+             path);
+    expect_usage_error(from_file, want);
+    remove(path);
+#undef VERIFY
+}
+
+/* ... and takes --until 0s (nothing due yet): past the option checks, to
+ * the broker, which is not there (a 100 ms connect timeout). */
+Test(cli, verify_takes_until_zero_in_any_unit) {
+    char path[512];
+    support_tmp_path("until.cfg", path, sizeof path);
+    support_write_file(path, "kafka = { connect_timeout_ms = 100; };\n");
+    const char *units[] = { "0s", "0m", " 0h " };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        run_result r;
+        const char *args[] = { "verify", "-c", path,         "-b", "127.0.0.1:1", "--duration", "1h", "--customers",
+                               "10",     "-q", "--products", "5",  "--until",     units[i],     NULL };
+        support_run(args, &r);
+        cr_assert_eq(r.exit_code, 2, "--until '%s': exit %d: %s", units[i], r.exit_code, r.stderr_text);
+        cr_assert(strstr(r.stderr_text, "--until") == NULL, "--until '%s' refused: %s", units[i], r.stderr_text);
+        cr_assert(strstr(r.stderr_text, "shopstream: topic shop.customers: ") != NULL, "%s", r.stderr_text);
+    }
+    remove(path);
 }
 
 Test(cli, bad_config_file_is_named_with_its_line) {

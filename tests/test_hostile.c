@@ -187,6 +187,33 @@ Test(hostile, composing_a_scenario_with_itself_names_both_files_and_lines) {
     expect_refused(a, want);
 }
 
+/* n entries of rate 1 (they stack, so any number may overlap). */
+static void entries_file(const char *tag, int n, char *path, size_t cap) {
+    char text[4096];
+    size_t off = (size_t)snprintf(text, sizeof text, "timeline = (\n");
+    for (int i = 0; i < n; i++)
+        off += (size_t)snprintf(text + off, sizeof text - off, "  { start = 0.0; end = 1.0; rate = 1.0; }%s\n",
+                                i + 1 < n ? "," : "");
+    snprintf(text + off, sizeof text - off, ");\n");
+    file_with(tag, text, path, cap);
+}
+
+Test(hostile, scenarios_composed_past_32_entries_are_refused_on_the_flag_not_cut_short) {
+    char a[512], b[512], spec[1100], want[1400];
+    entries_file("twenty.cfg", 20, a, sizeof a);
+    entries_file("thirteen.cfg", 13, b, sizeof b);
+    snprintf(spec, sizeof spec, "%s,%s", a, b);
+    const char *args[] = { "plan", "--duration", "2h", "-s", spec, NULL };
+    snprintf(want, sizeof want,
+             "shopstream: --scenario: expected at most 32 timeline entries in all, got 33 (%s adds 13 to 20)\n", b);
+    expect_refused(args, want);
+    entries_file("twelve.cfg", 12, b, sizeof b); /* 32: every one taken */
+    snprintf(spec, sizeof spec, "%s,%s", a, b);
+    run_result r;
+    support_run(args, &r);
+    cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
+}
+
 Test(hostile, no_secret_is_echoed_by_errors) {
     run_result r;
     const char *x[] = { "run", "-X", "sasl.pasword=SECRET123", NULL };

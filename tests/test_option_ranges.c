@@ -202,3 +202,66 @@ Test(option_ranges, seeds_from_2_to_the_63_are_taken_on_the_command_line_only) {
     cr_assert_str_eq(err, "--seed: expected an integer in [0, 18446744073709551615], got 18446744073709551616");
     remove(path);
 }
+
+/* Blanks: a typed value (a number, a duration, a time, a speed, a name, a
+ * shard) is read without the blanks around it, on the command line and in a
+ * file alike; blanks inside are never skipped; text is taken as written. */
+static int is_text(option_type t) {
+    return t == OPT_STRING || t == OPT_PATH || t == OPT_PROPERTY || t == OPT_ARRAY || t == OPT_MIX;
+}
+
+Test(option_ranges, typed_values_are_read_without_the_blanks_around_them_by_both_and_text_as_written) {
+    static run_config defaults;
+    static row_values v;
+    static char set[TEXT_MAX], set_padded[TEXT_MAX], padded[TEXT_MAX + 8];
+    char path[512], err[1024], what[320], want[1400];
+    support_tmp_path("blanks.cfg", path, sizeof path);
+    config_defaults(&defaults);
+    size_t checked = 0;
+    for (size_t i = 0; i < options_count; i++) {
+        const option_spec *o = &options_table[i];
+        if (!o->flag || o->type == OPT_BOOL || is_text(o->type) || (o->flags & OPTF_CLI_ONLY_ACTION)) continue;
+        if (o->type == OPT_SHARD) {
+            v.n_ok = 1;
+            snprintf(v.ok[0], TEXT_MAX, "1/4");
+        } else if (!values_of(o, &defaults, &v)) {
+            continue;
+        }
+        for (int k = 0; k < v.n_ok; k++) {
+            snprintf(padded, sizeof padded, " \t%s \n", v.ok[k]);
+            if (by_cli(o, v.ok[k], err, set) != 0) continue; /* (the seed's range, not --shards') */
+            checked++;
+            cr_assert_eq(by_cli(o, padded, err, set_padded), 0, "--%s refuses '%s': %s", o->flag, padded, err);
+            cr_assert_str_eq(set_padded, set, "--%s '%s' set %s, not %s", o->flag, padded, set_padded, set);
+            int quoted = o->path && !(o->type == OPT_INT || o->type == OPT_UINT32 || o->type == OPT_UINT64 ||
+                                      o->type == OPT_INT64 || o->type == OPT_SIZE || o->type == OPT_DOUBLE);
+            if (!quoted) continue;
+            cr_assert_eq(by_file(o, padded, path, err, set_padded), 0, "%s refuses '%s': %s", o->path, padded, err);
+            cr_assert_str_eq(set_padded, set, "%s = '%s' set %s, not %s", o->path, padded, set_padded, set);
+        }
+    }
+    cr_assert_gt(checked, 60u, "only %zu values checked", checked);
+    /* A refusal quotes the value without them; blanks inside are refused. */
+    static const struct {
+        const char *flag, *value, *got;
+    } bad[] = {
+        { "duration", " 5x ", "5x" },
+        { "duration", "6 h", "6 h" },
+        { "seed", " -1", "-1" }, /* (strtoull once read it as 2^64 - 1) */
+        { "partitions", "1 0", "1 0" },
+        { "start", "2026-01-01T00: 00:00Z", "2026-01-01T00: 00:00Z" },
+        { "start", "2026-01-01  00:00:00", "2026-01-01  00:00:00" },
+        { "sink", " no such ", "no such" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const option_spec *o = options_by_flag(bad[i].flag);
+        cr_assert_neq(by_cli(o, bad[i].value, err, set), 0, "--%s takes '%s'", bad[i].flag, bad[i].value);
+        options_expectation(o, what, sizeof what);
+        snprintf(want, sizeof want, "--%s: expected %s, got %s", bad[i].flag, what, bad[i].got);
+        cr_assert_str_eq(err, want);
+    }
+    /* Text is as written (a topic prefix, a path, a password may hold them). */
+    cr_assert_eq(by_cli(options_by_flag("topic-prefix"), " shop. ", err, set), 0, "%s", err);
+    cr_assert_str_eq(set, " shop. ");
+    remove(path);
+}

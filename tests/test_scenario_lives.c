@@ -232,3 +232,171 @@ Test(scenario_lives, plan_describes_each_lifecycle_effect) {
     scenario_file_describe(&sc.effects[sc.n_effects - 1], 0.5, text, sizeof text);
     cr_assert_str_eq(text, "returns x2.50");
 }
+
+/* ---- every entry acts: 32 of them, composed from two files --------------- */
+
+/* Entry i of the 32 is active for hours [48 + 4i, 52 + 4i): payment outage,
+ * carrier delay of 1 + i % 5 hours, no returns, half the orders late. */
+#define EVERY_FIRST_H 48
+#define EVERY_WIDTH_H 4
+#define EVERY_ENTRIES SCENARIO_EFFECTS_MAX
+
+static void write_entries(const char *path, int from, int to) {
+    char text[16384];
+    size_t off = (size_t)snprintf(text, sizeof text, "timeline = (\n");
+    for (int i = from; i < to; i++)
+        off += (size_t)snprintf(text + off, sizeof text - off,
+                                "  { start = %d.0; end = %d.0; payment_failure = { rate = 0.3; };\n"
+                                "    carrier_delay = { hours = %d.0; }; return_wave = { factor = 0.0; };\n"
+                                "    late = { share = 0.5; max = \"1m\"; }; }%s\n",
+                                EVERY_FIRST_H + EVERY_WIDTH_H * i, EVERY_FIRST_H + EVERY_WIDTH_H * (i + 1), 1 + i % 5,
+                                i + 1 < to ? "," : "");
+    snprintf(text + off, sizeof text - off, ");\n");
+    support_write_file(path, text);
+}
+
+/* The entry whose window holds t, or -1. */
+static int entry_at(int64_t t0, int64_t t) {
+    int64_t h = t - t0 - EVERY_FIRST_H * HOUR_MS;
+    return h >= 0 && h < EVERY_ENTRIES * EVERY_WIDTH_H * HOUR_MS ? (int)(h / (EVERY_WIDTH_H * HOUR_MS)) : -1;
+}
+
+static engine *entries_engine(const scenario *sc, int with_delays) {
+    engine_settings s;
+    engine_settings_default(&s);
+    s.duration_ms = (EVERY_FIRST_H + EVERY_WIDTH_H * EVERY_ENTRIES + 16) * HOUR_MS;
+    s.scenario = *sc;
+    for (size_t i = 0; !with_delays && i < s.scenario.n_effects; i++)
+        s.scenario.effects[i].kinds &= ~(unsigned)EFFECT_CARRIER_DELAY;
+    char err[1024];
+    engine *e = NULL;
+    cr_assert_eq(engine_new(&s, &e, err, sizeof err), 0, "%s", err);
+    return e;
+}
+
+Test(scenario_lives, every_one_of_32_composed_entries_acts_outages_delays_return_waves_and_late_windows) {
+    char a[512], b[512], spec[1100], err[1024];
+    support_tmp_path("first16", a, sizeof a);
+    support_tmp_path("last16", b, sizeof b);
+    strcat(a, ".cfg");
+    strcat(b, ".cfg");
+    write_entries(a, 0, EVERY_ENTRIES / 2);
+    write_entries(b, EVERY_ENTRIES / 2, EVERY_ENTRIES);
+    snprintf(spec, sizeof spec, "%s,%s", a, b);
+    scenario sc;
+    cr_assert_eq(scenario_file_resolve(spec, ".", 500, &sc, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(sc.n_effects, (size_t)EVERY_ENTRIES);
+    engine *e = entries_engine(&sc, 1), *calm = entries_engine(&sc, 0);
+    const delivery_model *d = engine_get_delivery(e);
+    int64_t t0 = engine_get_settings(e)->start_ms;
+    uint64_t total = engine_get_plan(e)->total_orders;
+    cr_assert_eq(total, engine_get_plan(calm)->total_orders, "carrier delays changed the orders");
+    uint64_t delayed[EVERY_ENTRIES] = { 0 }, retried[EVERY_ENTRIES] = { 0 }, late[EVERY_ENTRIES] = { 0 };
+    uint64_t returned_outside = 0;
+    order_batch batch;
+    cr_assert_eq(order_batch_init(&batch, 4096), 0);
+    for (uint64_t first = 0; first < total; first += 4096) {
+        size_t n = total - first < 4096 ? (size_t)(total - first) : 4096;
+        engine_fill(e, first, 1, n, &batch);
+        for (size_t k = 0; k < n; k++) {
+            uint64_t g = first + k;
+            int64_t t = batch.event_time_ms[k], late_ms, dup_ms;
+            int placed = entry_at(t0, t);
+            /* late: only orders placed in a window, by at most its 1m */
+            delivery_of(d, g, DELIVERY_STEP_ORDER, t, batch.channel[k], &late_ms, &dup_ms);
+            cr_assert(placed >= 0 || late_ms == 0, "order %" PRIu64 ": late outside every window", g + 1);
+            cr_assert_leq(late_ms, MINUTE_MS);
+            if (placed >= 0 && late_ms > 0) late[placed]++;
+            life_event was[LIFE_EVENTS_MAX], now[LIFE_EVENTS_MAX];
+            size_t n_was = life_of(calm, &batch, k, was), n_now = life_of(e, &batch, k, now);
+            /* outages: a payment failed in one is retried once it is over */
+            if (placed >= 0 && batch.status[k] == STATUS_PAYMENT_FAILED) {
+                cr_assert_geq(n_now, 2, "order %" PRIu64 ": failed in outage %d, never retried", g + 1, placed + 1);
+                int64_t over = t0 + (EVERY_FIRST_H + EVERY_WIDTH_H * (placed + 1)) * HOUR_MS;
+                cr_assert_geq(now[1].time_ms, over, "order %" PRIu64 ": retried inside outage %d", g + 1, placed + 1);
+                retried[placed]++;
+            }
+            /* delays: by the hours of the window the delivery fell due in */
+            const life_event *d0 = find(was, n_was, LIFE_SHIPMENT, SHIP_DELIVERED);
+            const life_event *d1 = find(now, n_now, LIFE_SHIPMENT, SHIP_DELIVERED);
+            if (!d0) continue;
+            int due = entry_at(t0, d0->time_ms);
+            int64_t want = due < 0 ? 0 : (1 + due % 5) * HOUR_MS;
+            cr_assert_eq(d1->time_ms - d0->time_ms, want,
+                         "order %" PRIu64 ": due in entry %d, delivered %+" PRId64 " ms", g + 1, due + 1,
+                         d1->time_ms - d0->time_ms);
+            if (due >= 0) delayed[due]++;
+            /* return waves of factor 0: nothing delivered in a window comes back */
+            int back = find(now, n_now, LIFE_SHIPMENT, SHIP_RETURNED) != NULL;
+            cr_assert(!(back && entry_at(t0, d1->time_ms) >= 0), "order %" PRIu64 ": returned from a wave of 0", g + 1);
+            returned_outside += back;
+        }
+    }
+    for (int i = 0; i < EVERY_ENTRIES; i++) {
+        cr_assert_gt(late[i], 0, "entry %d: no order late", i + 1);
+        cr_assert_gt(retried[i], 0, "entry %d: no payment retried after its outage", i + 1);
+        cr_assert_gt(delayed[i], 0, "entry %d: no delivery delayed", i + 1);
+    }
+    cr_assert_gt(returned_outside, 0);
+    order_batch_free(&batch);
+    engine_free(e);
+    engine_free(calm);
+}
+
+Test(scenario_lives, more_than_32_entries_in_all_composed_are_refused_naming_the_file_that_overflows) {
+    char a[512], b[512], spec[1100], err[1024], want[1200];
+    support_tmp_path("first20", a, sizeof a);
+    support_tmp_path("next13", b, sizeof b);
+    strcat(a, ".cfg");
+    strcat(b, ".cfg");
+    write_entries(a, 0, 20);
+    write_entries(b, 20, 33);
+    snprintf(spec, sizeof spec, "%s,%s", a, b);
+    scenario sc;
+    cr_assert_eq(scenario_file_resolve(spec, ".", 500, &sc, err, sizeof err), SCENARIO_FILE_BAD_SPEC);
+    snprintf(want, sizeof want, "expected at most 32 timeline entries in all, got 33 (%s adds 13 to 20)", b);
+    cr_assert_str_eq(err, want);
+    write_entries(a, 0, 33);
+    cr_assert_eq(scenario_file_resolve(a, ".", 500, &sc, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s:1: timeline: expected at most 32 entries, got 33", a);
+    cr_assert_str_eq(err, want);
+}
+
+Test(scenario_lives, thirty_two_price_wars_on_one_category_each_cut_and_restore_every_price_of_it) {
+    char path[512], text[8192], err[1024];
+    support_tmp_path("wars", path, sizeof path);
+    strcat(path, ".cfg");
+    size_t off = (size_t)snprintf(text, sizeof text, "timeline = (\n");
+    for (int i = 0; i < SCENARIO_EFFECTS_MAX; i++) /* hours [2 + 2i, 3 + 2i) */
+        off +=
+            (size_t)snprintf(text + off, sizeof text - off,
+                             "  { start = %d.0; end = %d.0; price_war = { category = \"toys\"; cut_pct = 10; }; }%s\n",
+                             2 + 2 * i, 3 + 2 * i, i + 1 < SCENARIO_EFFECTS_MAX ? "," : "");
+    snprintf(text + off, sizeof text - off, ");\n");
+    support_write_file(path, text);
+    engine_settings s;
+    engine_settings_default(&s);
+    s.duration_ms = 72 * HOUR_MS;
+    cr_assert_eq(scenario_file_resolve(path, ".", s.products, &s.scenario, err, sizeof err), 0, "%s", err);
+    engine *e = NULL;
+    cr_assert_eq(engine_new(&s, &e, err, sizeof err), 0, "%s", err);
+    const catalog *c = engine_get_catalog(e);
+    size_t toys = 0;
+    for (size_t i = 0; i < c->n_products; i++) {
+        const product *p = &c->products[i];
+        if (p->category != CATEGORY_TOYS) continue;
+        toys++;
+        for (int w = 0; w < SCENARIO_EFFECTS_MAX; w++) {
+            int64_t begins = s.start_ms + (2 + 2 * w) * HOUR_MS, ends = begins + HOUR_MS;
+            const product_version *in = product_version_at(c->versions, p, begins);
+            const product_version *before = product_version_at(c->versions, p, begins - 1);
+            const product_version *after = product_version_at(c->versions, p, ends);
+            cr_assert_eq(in->valid_from_ms, begins, "product %" PRId64 ": war %d never began", p->id, w + 1);
+            cr_assert_leq(in->price_cents, before->price_cents, "product %" PRId64 ": war %d raised a price", p->id,
+                          w + 1);
+            cr_assert_eq(after->valid_from_ms, ends, "product %" PRId64 ": war %d never ended", p->id, w + 1);
+        }
+    }
+    cr_assert_gt(toys, 0);
+    engine_free(e);
+}

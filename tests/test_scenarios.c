@@ -263,6 +263,8 @@ Test(scenarios, composed_scenarios_multiply_rates_and_refuse_contradictions) {
     cr_assert_eq(scenario_file_resolve("payment_outage,flash_sale", dir, 500, &sc, err, sizeof err), 0, "%s", err);
     cr_assert_str_eq(sc.name, "payment_outage+flash_sale");
     cr_assert_eq(sc.n_effects, 4u);
+    cr_assert_eq(scenario_file_resolve(" payment_outage ,\tflash_sale ", dir, 500, &sc, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(sc.name, "payment_outage+flash_sale");
     cr_assert_neq(scenario_file_resolve("payment_outage,payment_outage", dir, 500, &sc, err, sizeof err), 0);
     cr_assert(strstr(err, "contradict") != NULL, "%s", err);
 }

@@ -2,6 +2,7 @@
 /* units.c - durations, times, speeds and numbers from text (see units.h). */
 #include "units.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,7 +10,19 @@
 #include <string.h>
 #include <time.h>
 
+const char *units_trim(const char *text, char *buf, size_t cap) {
+    while (isspace((unsigned char)*text)) text++;
+    size_t n = strlen(text);
+    while (n > 0 && isspace((unsigned char)text[n - 1])) n--;
+    if (n >= cap) return NULL;
+    memcpy(buf, text, n);
+    buf[n] = '\0';
+    return buf;
+}
+
 int units_double(const char *text, double *out) {
+    char buf[UNITS_TEXT_MAX];
+    if (!(text = units_trim(text, buf, sizeof buf))) return -1;
     char *end;
     errno = 0;
     double v = strtod(text, &end);
@@ -19,6 +32,8 @@ int units_double(const char *text, double *out) {
 }
 
 int units_uint64(const char *text, uint64_t min, uint64_t max, uint64_t *out) {
+    char buf[UNITS_TEXT_MAX];
+    if (!(text = units_trim(text, buf, sizeof buf))) return -1;
     char *end;
     if (*text == '-' || *text == '\0') return -1;
     errno = 0;
@@ -28,11 +43,19 @@ int units_uint64(const char *text, uint64_t min, uint64_t max, uint64_t *out) {
     return 0;
 }
 
-int units_duration_ms(const char *text, int64_t *ms) {
+/* A duration; zero_ok: 0 in any unit too. */
+static int duration_ms(const char *text, int zero_ok, int64_t *ms) {
+    char buf[UNITS_TEXT_MAX];
+    if (!(text = units_trim(text, buf, sizeof buf))) return -1;
+    if (zero_ok && strcmp(text, "0") == 0) {
+        *ms = 0;
+        return 0;
+    }
     char *end;
     errno = 0;
     double v = strtod(text, &end);
-    if (end == text || errno || !(v > 0.0)) return -1;
+    int zero = zero_ok && v == 0.0 && *text != '-';
+    if (end == text || errno || !(v > 0.0 || zero)) return -1;
     double unit;
     if (strcmp(end, "ms") == 0)
         unit = 1.0;
@@ -47,12 +70,22 @@ int units_duration_ms(const char *text, int64_t *ms) {
     else
         return -1;
     double total = v * unit;
-    if (total < 1.0 || total > 9.2e15) return -1;
+    if ((total < 1.0 && !zero) || total > 9.2e15) return -1;
     *ms = (int64_t)llround(total);
     return 0;
 }
 
+int units_duration_ms(const char *text, int64_t *ms) { return duration_ms(text, 0, ms); }
+
+int units_delay_ms(const char *text, int64_t *ms) { return duration_ms(text, 1, ms); }
+
 int units_time_ms(const char *text, int64_t *ms) {
+    char buf[UNITS_TEXT_MAX];
+    if (!(text = units_trim(text, buf, sizeof buf))) return -1;
+    /* Digits where sscanf would also take blanks or a sign: none but the
+     * one space that may part the date from the time. */
+    for (const char *c = text; *c; c++)
+        if (*c == '+' || (isspace((unsigned char)*c) && !(*c == ' ' && c - text == 10))) return -1;
     struct tm tm;
     memset(&tm, 0, sizeof tm);
     int millis = 0, n = 0;
@@ -83,6 +116,8 @@ int units_time_ms(const char *text, int64_t *ms) {
 }
 
 int units_speed(const char *text, double *speed) {
+    char buf[UNITS_TEXT_MAX];
+    if (!(text = units_trim(text, buf, sizeof buf))) return -1;
     if (strcmp(text, "max") == 0) {
         *speed = 0.0;
         return 0;

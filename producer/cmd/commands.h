@@ -23,7 +23,9 @@ int plan_command(const run_config *rc);
 int verify_command(const run_config *rc);
 
 /* `shopstream expect`: the run's answers (expect.h), as JSON or CSV on
- * stdout; EXIT_DONE, or EXIT_USAGE with one line on stderr. */
+ * stdout; EXIT_DONE, EXIT_USAGE with one line on stderr for bad options,
+ * or EXIT_FAILED with one line when it runs out of memory or cannot write
+ * its output (as verify). */
 int expect_command(const run_config *rc);
 
 /* "shopstream VERSION" and the options this build has. */

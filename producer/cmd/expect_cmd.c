@@ -4,6 +4,8 @@
  * threads: each keeps a tally of the batches it filled, and the tallies are
  * summed at the end. Printed as one JSON document (field names documented
  * in the README) or, with --csv, one row per window (expect_out.h). */
+#include <ctype.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,24 +33,58 @@ static void tally_filled(void *ctx, size_t thread, size_t slot, const order_batc
     expect_add_batch(&job->tallies[thread], job->engine, b);
 }
 
-/* "0s,1m,5m" into ms; -1 with an error naming --watermarks. */
+static int watermarks_fail(const run_config *rc, const char *msg, char *errstr, size_t errlen) {
+    config_blame(rc, offsetof(run_config, watermarks), msg, errstr, errlen);
+    return -1;
+}
+
+/* "0s,1m,5m" into ms: each a delay (0 in any unit, blanks around it left
+ * out), at most EXPECT_WATERMARKS_MAX, no two the same (1m and 60s would
+ * be one key twice in the JSON); -1 with an error naming --watermarks. */
 static int parse_watermarks(const run_config *rc, int64_t *out, size_t *n, char *errstr, size_t errlen) {
-    char copy[sizeof rc->watermarks], *save = NULL;
+    char copy[sizeof rc->watermarks], msg[400];
+    const char *items[sizeof rc->watermarks];
+    size_t count = 0;
     snprintf(copy, sizeof copy, "%s", rc->watermarks);
     *n = 0;
-    for (char *part = strtok_r(copy, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
-        int64_t ms = 0;
-        int zero = strcmp(part, "0") == 0 || strcmp(part, "0s") == 0 || strcmp(part, "0ms") == 0;
-        if (*n == EXPECT_WATERMARKS_MAX || (!zero && units_duration_ms(part, &ms) != 0)) {
-            char msg[300];
+    const char *c = copy;
+    while (isspace((unsigned char)*c)) c++;
+    if (!*c) return 0; /* "": no watermark */
+    for (char *part = copy, *comma;; part = comma + 1) {
+        comma = strchr(part, ',');
+        if (comma) *comma = '\0';
+        items[count++] = part;
+        if (!comma) break;
+    }
+    for (size_t i = 0; i < count; i++) {
+        int64_t ms;
+        if (count > EXPECT_WATERMARKS_MAX || units_delay_ms(items[i], &ms) != 0) {
             snprintf(msg, sizeof msg, "expected up to %d durations such as 0s,1m,5m, got '%.200s'",
                      EXPECT_WATERMARKS_MAX, rc->watermarks);
-            config_blame(rc, offsetof(run_config, watermarks), msg, errstr, errlen);
-            return -1;
+            return watermarks_fail(rc, msg, errstr, errlen);
         }
+        for (size_t j = 0; j < i; j++)
+            if (out[j] == ms) {
+                char a[UNITS_TEXT_MAX], b[UNITS_TEXT_MAX];
+                snprintf(msg, sizeof msg, "expected distinct delays, got %.60s and %.60s, both %lld ms",
+                         units_trim(items[j], a, sizeof a), units_trim(items[i], b, sizeof b), (long long)ms);
+                return watermarks_fail(rc, msg, errstr, errlen);
+            }
         out[(*n)++] = ms;
     }
     return 0;
+}
+
+/* "expect: out of memory ...": what the tallies of the run would take. */
+static void out_of_memory(const run_config *rc, const engine *e, size_t threads, char *errstr, size_t errlen) {
+    int64_t windows = rc->engine.duration_ms / rc->window_ms + 2; /* at most, with the edges */
+    size_t products = engine_get_catalog(e)->n_products;
+    double mib = (double)threads * ((double)windows * sizeof(expect_window) + (double)products * sizeof(int64_t)) /
+                 (1024.0 * 1024.0);
+    snprintf(errstr, errlen,
+             "expect: out of memory for %zu tallies (one per thread) of up to %lld windows and %zu products, "
+             "%.0f MiB",
+             threads, (long long)windows, products, mib);
 }
 
 /* Fills tallies[0] with the whole run (or shard), using rc->threads threads. */
@@ -100,13 +136,20 @@ int expect_command(const run_config *rc) {
         report_line(stderr, errstr);
         return EXIT_USAGE;
     }
+    /* A tally per thread; out of memory (or an output that cannot be
+     * written) is a failure, exit 1 with one line, like verify's. */
     size_t threads = rc->threads ? rc->threads : 1;
     expect_tally *tallies = calloc(threads, sizeof *tallies);
     int code = EXIT_FAILED;
     size_t ready = 0;
-    if (!tallies) goto out;
-    for (; ready < threads; ready++)
-        if (expect_tally_init(&tallies[ready], e, rc->window_ms, watermarks, n_watermarks) != 0) goto out;
+    while (tallies && ready < threads &&
+           expect_tally_init(&tallies[ready], e, rc->window_ms, watermarks, n_watermarks) == 0)
+        ready++;
+    if (ready < threads) {
+        out_of_memory(rc, e, threads, errstr, sizeof errstr);
+        report_line(stderr, errstr);
+        goto out;
+    }
     if (tally_run(rc, e, tallies, threads, errstr, sizeof errstr) != 0) {
         report_line(stderr, errstr);
         goto out;
@@ -121,7 +164,6 @@ int expect_command(const run_config *rc) {
         code = EXIT_FAILED;
     }
 out:
-    if (code == EXIT_FAILED && !tallies) report_line(stderr, "out of memory");
     for (size_t i = 0; i < ready; i++) expect_tally_free(&tallies[i]);
     free(tallies);
     engine_free(e);

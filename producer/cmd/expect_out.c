@@ -4,7 +4,6 @@
 #include "expect_out.h"
 
 #include <stdint.h>
-#include <stdlib.h>
 
 #include "base/units.h"
 
@@ -88,19 +87,24 @@ static void json_window(FILE *out, const expect_tally *t, const expect_window *w
     }
 }
 
-/* The top n products by units sold (ties: the lower id first). */
+/* The top n products by units sold (ties: the lower id first): each pick
+ * the best after the one before in that order, so nothing is allocated
+ * (no list can be cut short by a lack of memory). */
 static void json_top(FILE *out, const expect_tally *t, size_t n) {
     fputs(", \"top_products\": [", out);
-    char *taken = calloc(t->n_products ? t->n_products : 1, 1);
-    for (size_t k = 0; k < n && k < t->n_products && taken; k++) {
+    size_t prev = SIZE_MAX;
+    for (size_t k = 0; k < n && k < t->n_products; k++) {
         size_t best = SIZE_MAX;
-        for (size_t p = 0; p < t->n_products; p++)
-            if (!taken[p] && (best == SIZE_MAX || t->product_units[p] > t->product_units[best])) best = p;
-        taken[best] = 1;
+        for (size_t p = 0; p < t->n_products; p++) {
+            int64_t u = t->product_units[p];
+            if (prev != SIZE_MAX && (u > t->product_units[prev] || (u == t->product_units[prev] && p <= prev)))
+                continue; /* at or before the previous pick */
+            if (best == SIZE_MAX || u > t->product_units[best]) best = p;
+        }
         fprintf(out, "%s{\"product_id\": %zu, \"units\": %lld}", k ? ", " : "", best + 1,
                 (long long)t->product_units[best]);
+        prev = best;
     }
-    free(taken);
     fputc(']', out);
 }
 

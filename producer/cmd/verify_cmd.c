@@ -10,7 +10,10 @@
  * with no --shard: each partition has one writer, so together the shards
  * publish what one process does. A run still in progress (--until T): each
  * partition must hold a prefix of the run's, at least every message
- * released before simulated time T.
+ * released before simulated time T (0 or more after --start). Options that
+ * cannot describe a run verify can rebuild (--start now, another sink,
+ * --shard, another partitioner, a -X librdkafka refuses) are refused before
+ * anything is rebuilt or read (check_options).
  *
  * Memory: 16 bytes per message of the run, twice. */
 #include <stdio.h>
@@ -25,6 +28,7 @@
 #include "verify_diff.h"
 #include "base/output.h"
 #include "base/units.h"
+#include "options/options.h"
 
 typedef struct verify_state {
     const run_config *rc;
@@ -91,11 +95,12 @@ static void print_report(FILE *out, const verify_state *v, int all_exact) {
     fputs("\n}}\n", out);
 }
 
-/* --until: ISO-8601 UTC, or a duration after --start. */
+/* --until: ISO-8601 UTC, or a duration after --start (0 or more: --until
+ * 0s asks for nothing yet, only that every partition holds a prefix). */
 static int parse_until(const run_config *rc, int64_t *until_ms, char *errstr, size_t errlen) {
     int64_t ms;
     if (units_time_ms(rc->verify_until, until_ms) == 0) return 0;
-    if (units_duration_ms(rc->verify_until, &ms) == 0) {
+    if (units_delay_ms(rc->verify_until, &ms) == 0) {
         *until_ms = rc->engine.start_ms + ms;
         return 0;
     }
@@ -108,6 +113,50 @@ static int parse_until(const run_config *rc, int64_t *until_ms, char *errstr, si
     return -1;
 }
 
+#define REFUSE(field, ...)                                                                                             \
+    do {                                                                                                               \
+        char msg_[400];                                                                                                \
+        snprintf(msg_, sizeof msg_, __VA_ARGS__);                                                                      \
+        config_blame(rc, offsetof(run_config, field), msg_, errstr, errlen);                                           \
+        return -1;                                                                                                     \
+    } while (0)
+
+/* The options verify takes are the run's. Refused, before anything is
+ * rebuilt or read, those that cannot describe a run it can check: --start
+ * now (the wall clock of a run cannot be rebuilt; auto is the latest UTC
+ * midnight with the run in the past, the same all day, so a run is
+ * verified with it the day it began), a --sink other than kafka (nothing
+ * was published to read back), --shard (the shards of a run are verified
+ * together, as one run), a partitioner other than Kafka's default (verify
+ * places each key as it does; random places none), a -X librdkafka
+ * refuses (as the producer refuses it). Options that do not change what
+ * the run publishes (--speed, --threads, --engine, --metrics, ...) are
+ * taken and have no effect; --rate is kept, with the --speed it reads:
+ * together they choose the intensity. */
+static int check_options(const run_config *rc, const consume_config *cc, char *errstr, size_t errlen) {
+    if (!rc->brokers[0]) REFUSE(brokers, "expected the brokers the run published to");
+    if (rc->start_mode == START_NOW)
+        REFUSE(engine.start_ms, "expected a fixed time or auto for verify (a run at now cannot be rebuilt), got now");
+    if (rc->sink != SINK_KAFKA)
+        REFUSE(sink, "expected kafka for verify (it reads the run back from Kafka), got %s", sink_kind_names[rc->sink]);
+    if (rc->shard_auto || rc->shard_count != 1) {
+        char shard[64];
+        options_format_value(rc, options_by_offset(offsetof(run_config, shard_index)), shard, sizeof shard);
+        REFUSE(shard_index, "expected no shard for verify (the shards of a run are verified together), got %s", shard);
+    }
+    const char *partitioner = "murmur2_random";
+    for (size_t i = 0; i < rc->n_properties; i++)
+        if (strcmp(rc->properties[i].name, "partitioner") == 0) partitioner = rc->properties[i].value;
+    if (strcmp(partitioner, "murmur2_random") != 0 && strcmp(partitioner, "murmur2") != 0) {
+        snprintf(errstr, errlen,
+                 "-X partitioner=%.100s: expected murmur2_random or murmur2 for verify (it puts each key where "
+                 "Kafka's default partitioner does), got %.100s",
+                 partitioner, partitioner);
+        return -1;
+    }
+    return consume_check_config(cc, errstr, errlen);
+}
+
 int verify_command(const run_config *rc) {
     static verify_state v;
     memset(&v, 0, sizeof v);
@@ -116,14 +165,14 @@ int verify_command(const run_config *rc) {
     for (int t = 0; t < TOPIC_COUNT; t++) v.topic_digest[t] = digest_topic(rc->topics.name[t]);
     char errstr[1024];
     int code = EXIT_USAGE;
-    if (!rc->brokers[0]) {
-        config_blame(rc, offsetof(run_config, brokers), "expected the brokers the run published to", errstr,
-                     sizeof errstr);
-        report_line(stderr, errstr);
-        return EXIT_USAGE;
-    }
+    const option_spec *partitions_row = options_by_offset(offsetof(run_config, partitions));
+    consume_config cc = { rc->brokers,      rc->properties,
+                          rc->n_properties, rc->topics.list,
+                          TOPIC_COUNT,      rc->connect_timeout_ms > 0 ? rc->connect_timeout_ms : 10000,
+                          !rc->quiet,       (int32_t)partitions_row->max };
     int64_t until_ms = INT64_MAX;
-    if (rc->verify_until[0] && parse_until(rc, &until_ms, errstr, sizeof errstr) != 0) {
+    if (check_options(rc, &cc, errstr, sizeof errstr) != 0 ||
+        (rc->verify_until[0] && parse_until(rc, &until_ms, errstr, sizeof errstr) != 0)) {
         report_line(stderr, errstr);
         goto out;
     }
@@ -138,17 +187,12 @@ int verify_command(const run_config *rc) {
     quiet.quiet = 1;
     quiet.speed = 0.0;
     quiet.stats_json[0] = quiet.metrics_addr[0] = '\0';
-    quiet.shard_index = 0;
-    quiet.shard_count = 1;
     if (run_tapped(&quiet, note_expected, &v) != EXIT_DONE) {
         code = EXIT_FAILED;
         goto out;
     }
     int32_t partitions[TOPIC_COUNT];
     uint64_t total = 0;
-    consume_config cc = { rc->brokers,     rc->properties, rc->n_properties,
-                          rc->topics.list, TOPIC_COUNT,    rc->connect_timeout_ms > 0 ? rc->connect_timeout_ms : 10000,
-                          !rc->quiet };
     if (consume_all(&cc, note_found, &v, partitions, &total, errstr, sizeof errstr) != 0) {
         report_line(stderr, errstr);
         goto out;
@@ -191,6 +235,12 @@ int verify_command(const run_config *rc) {
                                     rc->topics.name[t], (unsigned long long)r->missing,
                                     (unsigned long long)r->unexpected, (unsigned long long)r->extra_copies,
                                     (unsigned long long)r->out_of_order, (unsigned long long)r->misplaced);
+        }
+        if (rc->start_mode == START_AUTO && off < sizeof line) { /* the likeliest cause when all is missing */
+            char start[40];
+            units_format_time(rc->engine.start_ms, start, sizeof start);
+            snprintf(line + off, sizeof line - off,
+                     " (--start auto rebuilt the run from %s: a run begun another day needs its own --start)", start);
         }
     }
     fprintf(stderr, "shopstream: %s\n", line);

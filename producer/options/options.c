@@ -4,10 +4,12 @@
  * The rows are in --help's order (and docs/options.md's, within each config
  * group). A row with a path is read from config files (and must appear in
  * config/shopstream.cfg with its default: tests check); a row with a flag is
- * a command-line option. */
+ * a command-line option. Below the table: finding a row, and where a
+ * row's value came from (for errors). */
 #include "options.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "domain.h"
@@ -233,3 +235,25 @@ const option_spec *options_by_offset(size_t offset) {
 }
 
 size_t options_index(const option_spec *o) { return (size_t)(o - options_table); }
+
+/* ---- where a value came from ------------------------------------------- */
+
+void options_note_origin(run_config *rc, const option_spec *o, const char *file, int line) {
+    config_origin *g = &rc->origins[options_index(o)];
+    g->from_cli = file == NULL;
+    g->line = line;
+}
+
+void options_origin_text(const run_config *rc, const option_spec *o, char *buf, size_t cap) {
+    const config_origin *g = &rc->origins[options_index(o)];
+    if (g->from_cli) {
+        if (o->flag)
+            snprintf(buf, cap, "--%s", o->flag);
+        else
+            snprintf(buf, cap, "-%c", o->short_flag);
+    } else if (g->line > 0) {
+        snprintf(buf, cap, "%.3000s:%d: %s", rc->source_file, g->line, o->path);
+    } else {
+        snprintf(buf, cap, "%s", o->path ? o->path : o->flag);
+    }
+}

@@ -3,7 +3,9 @@
  * words for errors, and formatting (see options.h).
  *
  * The command line and config files reach a field through the same
- * functions here, so both accept exactly the same values. */
+ * functions here, so both accept exactly the same values; a number, a
+ * duration, a time, a speed, a name or a shard without the blanks around
+ * it (units.h), text as written. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -126,8 +128,17 @@ static int set_shard(run_config *rc, const char *text) {
     return 0;
 }
 
+/* Types whose values are words or numbers, read without the blanks around
+ * them (units.h); text, paths and properties are taken as written. */
+static int is_typed(option_type t) {
+    return t != OPT_STRING && t != OPT_PATH && t != OPT_PROPERTY && t != OPT_ARRAY && t != OPT_MIX;
+}
+
 int options_set_text(run_config *rc, const option_spec *o, const char *text, char *errstr, size_t errlen) {
-    char got[128];
+    char got[128], value[UNITS_TEXT_MAX];
+    snprintf(got, sizeof got, "%.100s", text ? text : "");
+    if (text && is_typed(o->type) && !(text = units_trim(text, value, sizeof value)))
+        return expected(o, got, errstr, errlen);
     snprintf(got, sizeof got, "%.100s", text ? text : "");
     void *f = field_of(rc, o);
     double d;
@@ -285,26 +296,4 @@ void options_format_value(const run_config *rc, const option_spec *o, char *buf,
         return;
     }
     snprintf(buf, cap, "?");
-}
-
-/* ---- where a value came from ------------------------------------------- */
-
-void options_note_origin(run_config *rc, const option_spec *o, const char *file, int line) {
-    config_origin *g = &rc->origins[options_index(o)];
-    g->from_cli = file == NULL;
-    g->line = line;
-}
-
-void options_origin_text(const run_config *rc, const option_spec *o, char *buf, size_t cap) {
-    const config_origin *g = &rc->origins[options_index(o)];
-    if (g->from_cli) {
-        if (o->flag)
-            snprintf(buf, cap, "--%s", o->flag);
-        else
-            snprintf(buf, cap, "-%c", o->short_flag);
-    } else if (g->line > 0) {
-        snprintf(buf, cap, "%.3000s:%d: %s", rc->source_file, g->line, o->path);
-    } else {
-        snprintf(buf, cap, "%s", o->path ? o->path : o->flag);
-    }
 }

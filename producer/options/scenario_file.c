@@ -248,7 +248,10 @@ int scenario_file_load(const char *path, uint32_t products, scenario *sc, int li
             goto out;
         }
         if (config_setting_length(tl) > SCENARIO_EFFECTS_MAX) {
-            scenario_read_fail(&rd, tl, "timeline", "more than 32 entries");
+            char msg[80];
+            snprintf(msg, sizeof msg, "expected at most %d entries, got %d", SCENARIO_EFFECTS_MAX,
+                     config_setting_length(tl));
+            scenario_read_fail(&rd, tl, "timeline", msg);
             goto out;
         }
         for (int i = 0; i < config_setting_length(tl); i++) {

@@ -3,8 +3,10 @@
  *
  * `--scenario NAME` reads config/scenarios/NAME.cfg, `--scenario path.cfg`
  * that file, and `--scenario a,b` composes several (their rate multipliers
- * multiply; other effects that overlap in time must not contradict). Every
- * error names the file, line and setting, before anything is published. */
+ * multiply; other effects that overlap in time must not contradict). At
+ * most SCENARIO_EFFECTS_MAX (32) timeline entries, in one file or all the
+ * composed ones. Every error names the file, line and setting, before
+ * anything is published. */
 #ifndef SHOPSTREAM_SCENARIO_FILE_H
 #define SHOPSTREAM_SCENARIO_FILE_H
 
@@ -15,9 +17,10 @@
 
 /* Fills sc from spec; products bounds focus.product ids. Returns 0; -1
  * with an error that names a scenario file and its line; or
- * SCENARIO_FILE_BAD_SPEC with one about the spec itself (an unknown name, a
- * contradictory composition) that the caller blames on where the spec came
- * from. */
+ * SCENARIO_FILE_BAD_SPEC with one about the spec itself (an unknown name,
+ * more than SCENARIO_EFFECTS_MAX entries in all) that the caller blames on
+ * where the spec came from. Every entry of every file acts in the run (the
+ * engine keeps them all): a composition that would not fit is refused. */
 #define SCENARIO_FILE_BAD_SPEC (-2)
 int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t products, scenario *sc, char *errstr,
                           size_t errlen);

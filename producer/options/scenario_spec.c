@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* scenario_spec.c - `--scenario a,b`: finding each scenario's file,
- * composing them, and describing an effect for `plan` (see scenario_file.h). */
+ * composing them, and describing an effect for `plan` (see scenario_file.h).
+ * Each name or path of the list is read without the blanks around it, as
+ * every typed value is (units.h). */
 #include <dirent.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include "domain.h"
+#include "base/units.h"
 #include "lifecycle.h"
 #include "scenario_file.h"
 
@@ -37,8 +40,10 @@ int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t produ
     static char files[SCENARIO_EFFECTS_MAX][4096];
     int lines[SCENARIO_EFFECTS_MAX] = { 0 };
     size_t entry[SCENARIO_EFFECTS_MAX] = { 0 };
-    for (char *part = strtok_r(copy, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
-        char path[4096], dir[4096];
+    for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char path[4096], dir[4096], name[sizeof copy];
+        const char *part = units_trim(item, name, sizeof name); /* (fits: a part of copy) */
+        if (!*part) continue;
         snprintf(dir, sizeof dir, "%.3900s/config/scenarios", data_dir);
         size_t n = strlen(part);
         if (strchr(part, '/') || (n > 4 && strcmp(part + n - 4, ".cfg") == 0))
@@ -57,6 +62,11 @@ int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t produ
         int one_lines[SCENARIO_EFFECTS_MAX];
         size_t before = sc->n_effects;
         if (scenario_file_load(path, products, &one, one_lines, errstr, errlen) != 0) return -1;
+        if (before + one.n_effects > SCENARIO_EFFECTS_MAX) { /* each entry acts: none may be left out */
+            snprintf(errstr, errlen, "expected at most %d timeline entries in all, got %zu (%.1000s adds %zu to %zu)",
+                     SCENARIO_EFFECTS_MAX, before + one.n_effects, path, one.n_effects, before);
+            return SCENARIO_FILE_BAD_SPEC;
+        }
         if (scenario_compose(sc, &one, errstr, errlen) != 0) return -1;
         for (size_t i = 0; i < one.n_effects; i++) {
             snprintf(files[before + i], sizeof files[0], "%s", path);

@@ -9,39 +9,68 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kafka_conf.h"
+
 static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static rd_kafka_t *open_consumer(const consume_config *cfg, char *errstr, size_t errlen) {
+/* librdkafka's log, less the warnings that a producer property of the run
+ * (verify takes its -X) is ignored by this consumer: expected, not news. */
+static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
+    if (strcmp(fac, "CONFWARN") == 0 && strstr(buf, "is a producer property")) return;
+    rd_kafka_log_print(rk, level, fac, buf);
+}
+
+/* The consumer's settings, then the run's properties; NULL with errstr set
+ * ("-X name=value: why", as the producer says it) if one is refused. */
+static rd_kafka_conf_t *consumer_conf(const consume_config *cfg, char *errstr, size_t errlen) {
     char err[512], group[64];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     snprintf(group, sizeof group, "shopstream-verify-%ld", (long)getpid());
-    /* Set after the -X properties: how the reader knows a partition's end. */
-    const char *pinned[][2] = { { "isolation.level", "read_committed" }, { "enable.partition.eof", "true" } };
     const char *settings[][2] = { { "bootstrap.servers", cfg->brokers },
                                   { "group.id", group },
                                   { "enable.auto.commit", "false" },
                                   { "enable.auto.offset.store", "false" } };
+    /* Set after the -X properties: how the reader knows a partition's end. */
+    const char *pinned[][2] = { { "isolation.level", "read_committed" }, { "enable.partition.eof", "true" } };
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
         if (rd_kafka_conf_set(conf, settings[i][0], settings[i][1], err, sizeof err) != RD_KAFKA_CONF_OK) {
             snprintf(errstr, errlen, "%s: %s", settings[i][0], err);
             rd_kafka_conf_destroy(conf);
             return NULL;
         }
-    for (size_t i = 0; i < cfg->n_properties; i++) /* producer-only names are refused here: skip them */
-        rd_kafka_conf_set(conf, cfg->properties[i].name, cfg->properties[i].value, err, sizeof err);
+    if (kafka_conf_apply(conf, cfg->properties, cfg->n_properties, errstr, errlen) != 0) {
+        rd_kafka_conf_destroy(conf);
+        return NULL;
+    }
     for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++)
         if (rd_kafka_conf_set(conf, pinned[i][0], pinned[i][1], err, sizeof err) != RD_KAFKA_CONF_OK) {
             snprintf(errstr, errlen, "%s: %s", pinned[i][0], err);
             rd_kafka_conf_destroy(conf);
             return NULL;
         }
+    rd_kafka_conf_set_log_cb(conf, on_log);
+    return conf;
+}
+
+int consume_check_config(const consume_config *cfg, char *errstr, size_t errlen) {
+    rd_kafka_conf_t *conf = consumer_conf(cfg, errstr, errlen);
+    if (!conf) return -1;
+    rd_kafka_conf_destroy(conf);
+    return 0;
+}
+
+static rd_kafka_t *open_consumer(const consume_config *cfg, char *errstr, size_t errlen) {
+    char err[512];
+    rd_kafka_conf_t *conf = consumer_conf(cfg, errstr, errlen);
+    if (!conf) return NULL;
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
     if (!rk) {
         snprintf(errstr, errlen, "a Kafka consumer: %s", err);
+        rd_kafka_conf_destroy(conf); /* rd_kafka_new takes it only on success */
         return NULL;
     }
     return rk;
@@ -71,7 +100,8 @@ static int assign_all(rd_kafka_t *rk, const consume_config *cfg, int32_t *partit
         partitions[t] = md->topics[0].partition_cnt;
         rd_kafka_metadata_destroy(md);
         if (partitions[t] > max_p) {
-            snprintf(errstr, errlen, "topic %s has %d partitions, more than %d", cfg->topics[t], partitions[t], max_p);
+            snprintf(errstr, errlen, "topic %s: expected at most %d partitions, got %d", cfg->topics[t], max_p,
+                     partitions[t]);
             goto out;
         }
         for (int32_t p = 0; p < partitions[t]; p++) {
@@ -114,14 +144,14 @@ static int close_partition(unsigned char *done, size_t i) {
 
 int consume_all(const consume_config *cfg, consume_fn fn, void *ctx, int32_t *partitions, uint64_t *total, char *errstr,
                 size_t errlen) {
-    enum { MAX_P = 1024 };
-    int64_t *hi = calloc(cfg->n_topics * MAX_P, sizeof *hi);
-    unsigned char *done = calloc(cfg->n_topics * MAX_P, 1);
+    const int32_t max_p = cfg->max_partitions > 0 ? cfg->max_partitions : 1;
+    int64_t *hi = calloc(cfg->n_topics * (size_t)max_p, sizeof *hi);
+    unsigned char *done = calloc(cfg->n_topics * (size_t)max_p, 1);
     rd_kafka_t *rk = hi && done ? open_consumer(cfg, errstr, errlen) : NULL;
     int rc = -1;
     size_t open = 0;
     if (!hi || !done) snprintf(errstr, errlen, "out of memory");
-    if (!rk || assign_all(rk, cfg, partitions, hi, MAX_P, total, &open, errstr, errlen) != 0) goto out;
+    if (!rk || assign_all(rk, cfg, partitions, hi, max_p, total, &open, errstr, errlen) != 0) goto out;
     uint64_t read = 0;
     double last = now_s(), shown = last;
     while (open > 0) {
@@ -142,11 +172,11 @@ int consume_all(const consume_config *cfg, consume_fn fn, void *ctx, int32_t *pa
         }
         last = t;
         size_t ti = m->rkt ? topic_index(cfg, rd_kafka_topic_name(m->rkt)) : SIZE_MAX;
-        size_t i = ti * MAX_P + (size_t)m->partition;
+        size_t i = ti * (size_t)max_p + (size_t)m->partition;
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
             /* Its last stable offset: all a consumer may see (the high
              * watermark may count a commit marker it never receives). */
-            if (ti != SIZE_MAX && m->partition >= 0 && m->partition < MAX_P) open -= close_partition(done, i);
+            if (ti != SIZE_MAX && m->partition >= 0 && m->partition < max_p) open -= close_partition(done, i);
         } else if (m->err) {
             snprintf(errstr, errlen, "reading back: %s", rd_kafka_message_errstr(m));
             rd_kafka_message_destroy(m);

@@ -15,8 +15,10 @@
  *
  * Messages are handed to the callback as they arrive: in offset order
  * within a partition, partitions interleaved. The -X properties of the run
- * apply (security settings); producer-only ones are ignored by librdkafka,
- * and isolation.level and enable.partition.eof are set after them. */
+ * apply (security settings): one librdkafka refuses (an unknown name, a
+ * value it cannot take) is an error, as it is for the producer;
+ * producer-only ones are ignored by librdkafka, without its warning; and
+ * isolation.level and enable.partition.eof are set after them. */
 #ifndef SHOPSTREAM_CONSUME_H
 #define SHOPSTREAM_CONSUME_H
 
@@ -34,9 +36,14 @@ typedef struct consume_config {
     size_t n_properties;
     const char *const *topics;
     size_t n_topics;
-    int timeout_ms; /* connecting, and the longest wait for a next message */
-    int progress;   /* a line on stderr every 2 s */
+    int timeout_ms;         /* connecting, and the longest wait for a next message */
+    int progress;           /* a line on stderr every 2 s */
+    int32_t max_partitions; /* a topic with more is an error (verify: --partitions' maximum) */
 } consume_config;
+
+/* Whether librdkafka takes the consumer's settings and properties: 0, or -1
+ * with "-X name=value: why" in errstr. Touches no broker. */
+int consume_check_config(const consume_config *cfg, char *errstr, size_t errlen);
 
 /* Reads every topic to its end. *partitions: each topic's partition count
  * (an array of n_topics); *total: the offsets there were to read (at least

@@ -32,8 +32,17 @@ rd_kafka_conf_t *kafka_conf_new(const sink_config *cfg, const char *brokers, cha
     }
     for (size_t i = 0; i < N_DEFAULTS; i++)
         rd_kafka_conf_set(conf, producer_defaults[i].name, producer_defaults[i].value, err, sizeof err);
-    for (size_t i = 0; i < cfg->n_properties; i++) {
-        const sink_property *p = &cfg->properties[i];
+    if (kafka_conf_apply(conf, cfg->properties, cfg->n_properties, errstr, errlen) != 0) {
+        rd_kafka_conf_destroy(conf);
+        return NULL;
+    }
+    return conf;
+}
+
+int kafka_conf_apply(rd_kafka_conf_t *conf, const sink_property *properties, size_t n, char *errstr, size_t errlen) {
+    char err[512];
+    for (size_t i = 0; i < n; i++) {
+        const sink_property *p = &properties[i];
         if (rd_kafka_conf_set(conf, p->name, p->value, err, sizeof err) != RD_KAFKA_CONF_OK) {
             /* The value only when it cannot be a secret (an unknown name may
              * be a mistyped secret one). */
@@ -43,11 +52,10 @@ rd_kafka_conf_t *kafka_conf_new(const sink_config *cfg, const char *brokers, cha
                 snprintf(errstr, errlen, "%s:%d: kafka.properties: %s=%s: %s", p->file, p->line, p->name, value, err);
             else
                 snprintf(errstr, errlen, "-X %s=%s: %s", p->name, value, err);
-            rd_kafka_conf_destroy(conf);
-            return NULL;
+            return -1;
         }
     }
-    return conf;
+    return 0;
 }
 
 static const struct {

@@ -3,7 +3,8 @@
  * (idempotent, acks=all, murmur2_random, lz4), then the user's properties
  * (config kafka.properties, then -X) in order; and the partitioner those
  * settings choose, which the null and stdout sinks apply themselves so that
- * their order digest is the Kafka sink's. No state, no locks. */
+ * their order digest is the Kafka sink's; and the user's properties alone,
+ * for verify's consumer. No state, no locks. */
 #ifndef SHOPSTREAM_KAFKA_CONF_H
 #define SHOPSTREAM_KAFKA_CONF_H
 
@@ -20,6 +21,12 @@ typedef int32_t (*kafka_partitioner_fn)(const rd_kafka_topic_t *rkt, const void 
  * NULL with errstr set ("-X name=value: why", the value masked when it may
  * be a secret) if one is refused. */
 rd_kafka_conf_t *kafka_conf_new(const sink_config *cfg, const char *brokers, char *errstr, size_t errlen);
+
+/* Sets properties on conf in order (a consumer's too: librdkafka keeps one
+ * set of names for both, and ignores the other kind's at rd_kafka_new).
+ * 0, or -1 with "-X name=value: why" (masked as above) at the first one
+ * refused: an unknown name or a value librdkafka cannot take. */
+int kafka_conf_apply(rd_kafka_conf_t *conf, const sink_property *properties, size_t n, char *errstr, size_t errlen);
 
 /* The partitioner the settings name (the last `partitioner` wins) as
  * librdkafka's function; NULL for `random`, which hashes no key. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* fuzz_units.c - durations, times, speeds and numbers from any text: a
- * value in range or a refusal, and a time that formats and reads back. */
+/* fuzz_units.c - durations, delays, times, speeds and numbers from any
+ * text: a value in range or a refusal, a delay that is a duration or 0, and
+ * a time that formats and reads back. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int64_t ms;
     double d;
     uint64_t u;
-    if (units_duration_ms(s, &ms) == 0 && ms < 1) abort();
+    int64_t delay;
+    int duration_ok = units_duration_ms(s, &ms) == 0;
+    if (duration_ok && ms < 1) abort();
+    /* a delay: a duration, or 0 */
+    if (units_delay_ms(s, &delay) == 0 ? delay < 0 || (duration_ok && delay != ms) || (!duration_ok && delay != 0)
+                                       : duration_ok)
+        abort();
     if (units_time_ms(s, &ms) == 0 && ms >= 0 && ms < INT64_C(253402300800000)) {
         char back[64];
         int64_t again;

@@ -24,7 +24,15 @@
 - verifying a longer run than was published reports the missing orders by
   id, exit 1; a topic that does not exist is a usage error, exit 2;
 - a run still in progress (paced, 30 simulated minutes a second) verifies
-  exact --until a time it has passed, while it runs, and not --until its end.
+  exact --until a time it has passed, while it runs, and not --until its end;
+  --until 0s (nothing due yet) verifies a finished run exact;
+- a topic of more than 1024 partitions (1030; --partitions goes to 10000)
+  is read back;
+- the run's producer -X are taken (and librdkafka's warning that a consumer
+  ignores them is not printed); a -X librdkafka refuses is a usage error,
+  exit 2, in one line;
+- a run verified with --start auto another day differs, and the summary
+  line says which start auto rebuilt.
 
 Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_TEST_TMP,
 SHOPSTREAM_KAFKA_STATE, SHOPSTREAM_REGISTRY_STATE. Prints 'N passed, M
@@ -270,6 +278,63 @@ def test_until_must_be_a_time_or_a_duration():
     p = shopstream("verify", "-b", BROKERS, "--until", "soon")
     assert p.returncode == 2 and p.stderr == ("shopstream: --until: expected a time such as 2026-11-01T06:00:00Z or "
                                               "a duration after --start such as 6h, got 'soon'\n"), p.stderr
+
+
+def test_until_zero_asks_for_nothing_yet_and_a_finished_run_is_exact_up_to_it():
+    prefix, _ = publish("zero")
+    for until in ("0s", "0m", " 0h "):
+        code, lines, report = verify(prefix, "--until", until)
+        assert code == 0 and report["exact"], (until, lines)
+        assert len(lines) == 1 and lines[0].startswith(f"shopstream: verify: exact up to --until {until}: "), lines
+
+
+def test_a_topic_of_more_than_1024_partitions_is_read_back():
+    """1030 partitions (--partitions goes to 10000) for the first topic
+    verify reads, customers, created and made ready here: verify reads it
+    and goes on to the next, which does not exist. (Seven topics of 1030
+    partitions are more than a test broker on a shared machine readies in
+    time for the run's first delivery.)"""
+    from confluent_kafka import Consumer, KafkaException, TopicPartition
+    from confluent_kafka.admin import AdminClient, NewTopic
+    import time
+    prefix = f"verify.wide.{os.getpid()}."
+    admin = AdminClient({"bootstrap.servers": BROKERS})
+    for f in admin.create_topics([NewTopic(prefix + "customers", 1030, 1)]).values():
+        f.result(60)
+    reader = Consumer({"bootstrap.servers": BROKERS, "group.id": f"verify-wide-{os.getpid()}"})
+    deadline = time.time() + 240
+    for p in range(1030):  # every partition led and answering
+        while True:
+            try:
+                reader.get_watermark_offsets(TopicPartition(prefix + "customers", p), timeout=10)
+                break
+            except KafkaException:
+                assert time.time() < deadline, f"partition {p} of the 1030 never got ready"
+                time.sleep(0.5)
+    reader.close()
+    p = shopstream("verify", "-b", BROKERS, "-q", "--topic-prefix", prefix, "--partitions", "1030", *RUN)
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.startswith(f"shopstream: topic {prefix}products: "), p.stderr
+    assert p.stderr.count("\n") == 1, p.stderr
+
+
+def test_the_runs_producer_properties_are_taken_and_one_librdkafka_refuses_is_a_usage_error():
+    props = ["-X", "linger.ms=20", "-X", "acks=all", "-X", "enable.idempotence=true"]
+    prefix, _ = publish("props", *props)
+    code, lines, report = verify(prefix, *props)
+    assert code == 0 and report["exact"] and len(lines) == 1, lines
+    p = shopstream("verify", "-b", BROKERS, "--topic-prefix", prefix, *RUN, "-X", "security.protocol=bogus")
+    assert p.returncode == 2 and p.stdout == "", (p.returncode, p.stdout[:200])
+    assert p.stderr == ('shopstream: -X security.protocol=bogus: Invalid value "bogus" for configuration property '
+                        '"security.protocol"\n'), p.stderr
+
+
+def test_a_run_verified_with_start_auto_on_another_day_differs_and_says_which_start_it_rebuilt():
+    prefix, _ = publish("auto")  # --start 2026-11-01T00:00:00Z; auto is a later midnight
+    code, lines, report = verify(prefix, "--start", "auto")
+    assert code == 1 and not report["exact"], lines
+    assert lines[-1].endswith("T00:00:00.000Z: a run begun another day needs its own --start)"), lines
+    assert "(--start auto rebuilt the run from " in lines[-1], lines
 
 
 if __name__ == "__main__":
