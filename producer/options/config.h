@@ -79,6 +79,7 @@ typedef struct run_config {
     int replication_factor; /* of topics shopstream creates; 0: the broker's default */
     int key_format;         /* key_format */
     int connect_timeout_ms;
+    int allow_data_loss;                        /* topics that would delete records of the run: warn, not refuse */
     char *property_text[CONFIG_PROPERTIES_MAX]; /* owned "name=value" strings */
     sink_property properties[CONFIG_PROPERTIES_MAX];
     size_t n_properties;
