@@ -13,7 +13,7 @@ by default; the fixture keeps records for ever, log.retention.ms=-1).
   creates for that start keep 30 days and more (DescribeConfigs);
 - a --start two days ahead at --speed max: refused before the first
   message, naming message.timestamp.after.max.ms; `--start now --speed
-  realtime --duration 10s` still publishes;
+  realtime` still publishes, for 10 s, and for 2 h (stopped after 8 s);
 - an existing products topic that compacts: refused while products change,
   accepted with --product-changes off;
 - verify on topics whose log start offset moved (DeleteRecords) reports
@@ -26,6 +26,7 @@ import datetime
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -191,6 +192,18 @@ def test_start_now_paced_in_real_time_still_publishes():
         s = json.load(f)
     assert s["orders"] > 0 and s["failed"] == 0, s
     assert held(prefix)["orders"] == s["topics"][prefix + "orders"]["delivered"]
+
+    # Two hours, past the broker's hour ahead: each record is written when its
+    # time comes, so it is taken; stopped after a few seconds (exit 3).
+    prefix = prefix_of("live2h")
+    child = subprocess.Popen([BIN, "run", "-b", BROKERS, "--topic-prefix", prefix, "--start", "now", "--speed",
+                              "realtime", "--duration", "2h", "--intensity", "300", "--customers", "200",
+                              "--products", "30", "-q"], stderr=subprocess.PIPE, text=True)
+    time.sleep(8)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 3, (child.returncode, err)
+    assert held(prefix)["orders"] > 0, err
 
 
 def test_a_compacting_products_topic_is_refused_while_products_change_and_taken_without():
