@@ -49,6 +49,16 @@ static inline int delivery_active(const delivery_model *d) {
     return d->late_share || d->duplicate_share || d->n_windows;
 }
 
+/* The longest a message is handed over after its event time: the larger
+ * of the late shares' and windows' maxima, then a copy up to
+ * duplicate_max_ms after that (delivery_of's bounds). */
+static inline int64_t delivery_longest_ms(const delivery_model *d) {
+    int64_t late = d->late_share ? d->late_max_ms : 0;
+    for (size_t i = 0; i < d->n_windows; i++)
+        if (d->windows[i].share && d->windows[i].max_ms > late) late = d->windows[i].max_ms;
+    return late + (d->duplicate_share ? d->duplicate_max_ms : 0);
+}
+
 /* The lateness a late window gives order g's messages (0: none). */
 static inline int64_t delivery_offline(const delivery_model *d, uint64_t g, int64_t order_ms, int channel) {
     for (size_t i = 0; i < d->n_windows; i++) {

@@ -204,10 +204,11 @@ int main(int argc, char **argv) {
     }
     admin_topic topics[TOPIC_COUNT];
     for (int t = 0; t < TOPIC_COUNT; t++) {
-        topics[t] = (admin_topic){ topic_names[t], t < TOPIC_FIRST_FACT ? ADMIN_COMPACT : ADMIN_BROKER_DEFAULT };
+        topics[t] =
+            (admin_topic){ topic_names[t], t < TOPIC_FIRST_FACT ? ADMIN_COMPACT : ADMIN_RETAIN_RUN, { NULL, 0 } };
         if (mc) rd_kafka_mock_topic_create(mc, topic_names[t], partitions, 1);
     }
-    if (admin_ensure_topics(rk, topics, TOPIC_COUNT, partitions, 0, 30000, err, sizeof err)) {
+    if (admin_ensure_topics(rk, topics, TOPIC_COUNT, partitions, 0, NULL, 30000, err, sizeof err)) {
         fprintf(stderr, "raw_producer: %s\n", err);
         return 1;
     }

@@ -110,3 +110,39 @@ Test(verify_diff, a_run_in_progress_missing_a_message_released_before_until_diff
     cr_assert_eq(orders(d)->missing_ids[0], 3);
     verify_diff_free(d);
 }
+
+Test(verify_diff, records_before_a_partitions_log_start_count_as_deleted_by_the_broker_not_missing) {
+    verify_diff *d = run_of(6, INT64_MAX);
+    verify_diff_log_start(d, TOPIC_ORDERS, 1, 2); /* retention or DeleteRecords took offsets 0 and 1 */
+    for (int64_t id = 3; id <= 6; id++) found(d, id);
+    cr_assert_not(verify_diff_compare(d, all_p), "a topic the broker deleted records of is not exact");
+    cr_assert_eq(orders(d)->deleted_by_broker, 2);
+    cr_assert_eq(orders(d)->missing, 0);
+    cr_assert_eq(orders(d)->expected, 6);
+    cr_assert_eq(orders(d)->found, 4);
+    cr_assert_eq(orders(d)->unexpected + orders(d)->extra_copies + orders(d)->out_of_order, 0);
+    verify_diff_free(d);
+}
+
+Test(verify_diff, a_record_lost_after_the_log_start_is_still_missing) {
+    verify_diff *d = run_of(6, INT64_MAX);
+    verify_diff_log_start(d, TOPIC_ORDERS, 1, 2);
+    found(d, 3), found(d, 5), found(d, 6);
+    cr_assert_not(verify_diff_compare(d, all_p));
+    cr_assert_eq(orders(d)->deleted_by_broker, 2);
+    cr_assert_eq(orders(d)->missing, 1);
+    cr_assert_eq(orders(d)->missing_ids[0], 4);
+    verify_diff_free(d);
+}
+
+Test(verify_diff, a_run_in_progress_counts_deleted_records_within_its_prefix) {
+    /* released at 1..6 ms; until 4 ms: 1..3 required; the broker deleted 1 and 2. */
+    verify_diff *d = run_of(6, 4);
+    verify_diff_log_start(d, TOPIC_ORDERS, 1, 2);
+    found(d, 3), found(d, 4);
+    cr_assert_not(verify_diff_compare(d, all_p));
+    cr_assert_eq(orders(d)->deleted_by_broker, 2);
+    cr_assert_eq(orders(d)->missing, 0);
+    cr_assert_eq(orders(d)->expected, 4);
+    verify_diff_free(d);
+}

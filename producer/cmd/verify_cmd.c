@@ -13,7 +13,9 @@
  * released before simulated time T (0 or more after --start). Options that
  * cannot describe a run verify can rebuild (--start now, another sink,
  * --shard, another partitioner, a -X librdkafka refuses) are refused before
- * anything is rebuilt or read (check_options).
+ * anything is rebuilt or read (check_options). Records the broker deleted
+ * from the start of a partition (its log start offset moved: retention, or
+ * DeleteRecords) are counted apart from missing ones: deleted_by_broker.
  *
  * Memory: 16 bytes per message of the run, twice. */
 #include <stdio.h>
@@ -70,6 +72,12 @@ static void note_found(void *ctx, size_t t, int32_t p, const void *key, size_t k
                       hash_of(v, t, key, key_len, value, value_len, ts), key_id(v, key, key_len));
 }
 
+/* consume.h's log start callback: records the broker deleted. */
+static void note_start(void *ctx, size_t t, int32_t p, int64_t log_start) {
+    verify_state *v = ctx;
+    verify_diff_log_start(v->diff, (topic_id)t, p, log_start);
+}
+
 static void json_ids(FILE *out, const char *key, const int64_t *ids, size_t n) {
     fprintf(out, ", \"%s\": [", key);
     for (size_t i = 0; i < n; i++) fprintf(out, "%s%lld", i ? ", " : "", (long long)ids[i]);
@@ -81,11 +89,12 @@ static void print_report(FILE *out, const verify_state *v, int all_exact) {
     for (int t = 0; t < TOPIC_COUNT; t++) {
         const verify_topic_report *r = verify_diff_report(v->diff, (topic_id)t);
         fprintf(out,
-                "%s\n  \"%s\": {\"expected\": %llu, \"found\": %llu, \"missing\": %llu, \"unexpected\": %llu, "
-                "\"extra_copies\": %llu, \"differing\": %llu, \"partitions_out_of_order\": %llu, "
-                "\"misplaced\": %llu",
+                "%s\n  \"%s\": {\"expected\": %llu, \"found\": %llu, \"missing\": %llu, "
+                "\"deleted_by_broker\": %llu, \"unexpected\": %llu, \"extra_copies\": %llu, \"differing\": %llu, "
+                "\"partitions_out_of_order\": %llu, \"misplaced\": %llu",
                 t ? "," : "", v->rc->topics.name[t], (unsigned long long)r->expected, (unsigned long long)r->found,
-                (unsigned long long)r->missing, (unsigned long long)r->unexpected, (unsigned long long)r->extra_copies,
+                (unsigned long long)r->missing, (unsigned long long)r->deleted_by_broker,
+                (unsigned long long)r->unexpected, (unsigned long long)r->extra_copies,
                 (unsigned long long)r->differing, (unsigned long long)r->out_of_order,
                 (unsigned long long)r->misplaced);
         json_ids(out, "missing_ids", r->missing_ids, r->n_missing_ids);
@@ -166,10 +175,15 @@ int verify_command(const run_config *rc) {
     char errstr[1024];
     int code = EXIT_USAGE;
     const option_spec *partitions_row = options_by_offset(offsetof(run_config, partitions));
-    consume_config cc = { rc->brokers,      rc->properties,
-                          rc->n_properties, rc->topics.list,
-                          TOPIC_COUNT,      rc->connect_timeout_ms > 0 ? rc->connect_timeout_ms : 10000,
-                          !rc->quiet,       (int32_t)partitions_row->max };
+    consume_config cc = { .brokers = rc->brokers,
+                          .properties = rc->properties,
+                          .n_properties = rc->n_properties,
+                          .topics = rc->topics.list,
+                          .n_topics = TOPIC_COUNT,
+                          .timeout_ms = rc->connect_timeout_ms > 0 ? rc->connect_timeout_ms : 10000,
+                          .progress = !rc->quiet,
+                          .max_partitions = (int32_t)partitions_row->max,
+                          .on_start = note_start };
     int64_t until_ms = INT64_MAX;
     if (check_options(rc, &cc, errstr, sizeof errstr) != 0 ||
         (rc->verify_until[0] && parse_until(rc, &until_ms, errstr, sizeof errstr) != 0)) {
@@ -229,12 +243,13 @@ int verify_command(const run_config *rc) {
         for (int t = 0; t < TOPIC_COUNT && off < sizeof line; t++) {
             const verify_topic_report *r = verify_diff_report(v.diff, (topic_id)t);
             if (verify_topic_exact(r)) continue;
-            off += (size_t)snprintf(line + off, sizeof line - off,
-                                    " %s: %llu missing, %llu unexpected, %llu extra copies, %llu out of order, "
-                                    "%llu misplaced;",
-                                    rc->topics.name[t], (unsigned long long)r->missing,
-                                    (unsigned long long)r->unexpected, (unsigned long long)r->extra_copies,
-                                    (unsigned long long)r->out_of_order, (unsigned long long)r->misplaced);
+            off +=
+                (size_t)snprintf(line + off, sizeof line - off,
+                                 " %s: %llu missing, %llu unexpected, %llu extra copies, %llu out of order, "
+                                 "%llu misplaced, %llu deleted by the broker;",
+                                 rc->topics.name[t], (unsigned long long)r->missing, (unsigned long long)r->unexpected,
+                                 (unsigned long long)r->extra_copies, (unsigned long long)r->out_of_order,
+                                 (unsigned long long)r->misplaced, (unsigned long long)r->deleted_by_broker);
         }
         if (rc->start_mode == START_AUTO && off < sizeof line) { /* the likeliest cause when all is missing */
             char start[40];

@@ -23,6 +23,7 @@ struct verify_diff {
     int32_t partitions;
     int64_t until_ms;
     sequence *expected, *found; /* [topic * partitions + p] */
+    int64_t *log_start;         /* the same index: each partition's first offset */
     verify_topic_report report[TOPIC_COUNT];
     int oom;
 };
@@ -36,8 +37,9 @@ int verify_diff_new(int32_t partitions, int64_t until_ms, verify_diff **out, cha
         d->until_ms = until_ms;
         d->expected = calloc(cells, sizeof *d->expected);
         d->found = calloc(cells, sizeof *d->found);
+        d->log_start = calloc(cells, sizeof *d->log_start);
     }
-    if (!d || !d->expected || !d->found) {
+    if (!d || !d->expected || !d->found || !d->log_start) {
         verify_diff_free(d);
         snprintf(errstr, errlen, "out of memory");
         return -1;
@@ -56,6 +58,7 @@ void verify_diff_free(verify_diff *d) {
     }
     free(d->expected);
     free(d->found);
+    free(d->log_start);
     free(d);
 }
 
@@ -79,6 +82,10 @@ static void note(verify_diff *d, sequence *s, uint64_t hash, int64_t id, const i
 void verify_diff_expect(verify_diff *d, topic_id t, int32_t p, uint64_t hash, int64_t id, int64_t release_ms) {
     if (p < 0 || p >= d->partitions) return; /* the run's partitioner gives p < partitions */
     note(d, &d->expected[(size_t)t * (size_t)d->partitions + (size_t)p], hash, id, &release_ms);
+}
+
+void verify_diff_log_start(verify_diff *d, topic_id t, int32_t p, int64_t log_start) {
+    if (p >= 0 && p < d->partitions) d->log_start[(size_t)t * (size_t)d->partitions + (size_t)p] = log_start;
 }
 
 void verify_diff_found(verify_diff *d, topic_id t, int32_t p, int32_t key_p, uint64_t hash, int64_t id) {
@@ -176,7 +183,14 @@ int verify_diff_compare(verify_diff *d, const int32_t topic_partitions[TOPIC_COU
         for (int32_t p = 0; p < d->partitions; p++) {
             size_t cell = (size_t)t * (size_t)d->partitions + (size_t)p;
             sequence want = d->expected[cell];
-            want.n = in_progress_prefix(&want, d->found[cell].n, d->until_ms);
+            /* The broker deleted the partition's first records: the run's first ones. */
+            size_t gone = d->log_start[cell] > 0 ? (size_t)d->log_start[cell] : 0;
+            want.n = in_progress_prefix(&want, d->found[cell].n + gone, d->until_ms);
+            if (gone > want.n) gone = want.n;
+            d->report[t].deleted_by_broker += gone;
+            d->report[t].expected += gone;
+            want.v += gone;
+            want.n -= gone;
             compare(&want, &d->found[cell], &d->report[t]);
         }
         if (topic_partitions[t] != d->partitions) d->report[t].misplaced++;
@@ -188,6 +202,6 @@ int verify_diff_compare(verify_diff *d, const int32_t topic_partitions[TOPIC_COU
 const verify_topic_report *verify_diff_report(const verify_diff *d, topic_id t) { return &d->report[t]; }
 
 int verify_topic_exact(const verify_topic_report *r) {
-    return r->missing == 0 && r->unexpected == 0 && r->extra_copies == 0 && r->out_of_order == 0 && r->misplaced == 0 &&
-           r->expected == r->found;
+    return r->missing == 0 && r->deleted_by_broker == 0 && r->unexpected == 0 && r->extra_copies == 0 &&
+           r->out_of_order == 0 && r->misplaced == 0 && r->expected == r->found;
 }

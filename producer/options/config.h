@@ -79,6 +79,7 @@ typedef struct run_config {
     int replication_factor; /* of topics shopstream creates; 0: the broker's default */
     int key_format;         /* key_format */
     int connect_timeout_ms;
+    int allow_data_loss;                        /* topics that would delete records of the run: warn, not refuse */
     char *property_text[CONFIG_PROPERTIES_MAX]; /* owned "name=value" strings */
     char properties_file[CONFIG_PATH_MAX];      /* the config file kafka.properties came from */
     sink_property properties[CONFIG_PROPERTIES_MAX];

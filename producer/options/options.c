@@ -89,6 +89,10 @@ const option_spec options_table[] = {
       NO_RANGE, "binary", "F", "binary (8-byte big-endian id) or string (decimal)", 0 },
     { "kafka.connect_timeout_ms", NULL, 0, OPT_INT, AT(connect_timeout_ms), NO_NAMES, 100, 600000, "10000", NULL,
       "how long to try reaching the brokers before giving up", 0 },
+    { "kafka.allow_data_loss", "allow-data-loss", 0, OPT_BOOL, AT(allow_data_loss), NO_NAMES, NO_RANGE, "false", NULL,
+      "publish even where a topic's retention or compaction would delete\n"
+      "records of the run (a warning line instead of exit 2)",
+      0 },
     { "engine.threads", "threads", 0, OPT_SIZE, AT(threads), NO_NAMES, 0, 1024, "0", "N",
       "generator threads; 0: one per core, less one for the publisher when\n"
       "orders have lives (two per core with the GPU)",

@@ -80,8 +80,8 @@ static rd_kafka_t *open_consumer(const consume_config *cfg, char *errstr, size_t
  * watermarks in hi[topic * max_p + p]; *total: the offsets between (an
  * upper bound of the messages: transaction markers and aborted records
  * take offsets no read_committed consumer receives). */
-static int assign_all(rd_kafka_t *rk, const consume_config *cfg, int32_t *partitions, int64_t *hi, int32_t max_p,
-                      uint64_t *total, size_t *open, char *errstr, size_t errlen) {
+static int assign_all(rd_kafka_t *rk, const consume_config *cfg, void *ctx, int32_t *partitions, int64_t *hi,
+                      int32_t max_p, uint64_t *total, size_t *open, char *errstr, size_t errlen) {
     rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(64);
     int rc = -1;
     *total = 0;
@@ -112,6 +112,7 @@ static int assign_all(rd_kafka_t *rk, const consume_config *cfg, int32_t *partit
                 goto out;
             }
             hi[t * (size_t)max_p + (size_t)p] = high;
+            if (cfg->on_start) cfg->on_start(ctx, t, p, lo);
             if (high > lo) {
                 rd_kafka_topic_partition_list_add(list, cfg->topics[t], p)->offset = lo;
                 *total += (uint64_t)(high - lo);
@@ -151,7 +152,7 @@ int consume_all(const consume_config *cfg, consume_fn fn, void *ctx, int32_t *pa
     int rc = -1;
     size_t open = 0;
     if (!hi || !done) snprintf(errstr, errlen, "out of memory");
-    if (!rk || assign_all(rk, cfg, partitions, hi, max_p, total, &open, errstr, errlen) != 0) goto out;
+    if (!rk || assign_all(rk, cfg, ctx, partitions, hi, max_p, total, &open, errstr, errlen) != 0) goto out;
     uint64_t read = 0;
     double last = now_s(), shown = last;
     while (open > 0) {

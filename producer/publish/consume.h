@@ -14,11 +14,14 @@
  * consumer receives.
  *
  * Messages are handed to the callback as they arrive: in offset order
- * within a partition, partitions interleaved. The -X properties of the run
- * apply (security settings): one librdkafka refuses (an unknown name, a
- * value it cannot take) is an error, as it is for the producer;
- * producer-only ones are ignored by librdkafka, without its warning; and
- * isolation.level and enable.partition.eof are set after them. */
+ * within a partition, partitions interleaved. Before them, each partition's
+ * log start offset (its low watermark): above 0, the broker deleted that
+ * many records from its start (retention, or DeleteRecords) on a topic
+ * whose offsets count from 0. The -X properties of the run apply (security
+ * settings): one librdkafka refuses (an unknown name, a value it cannot
+ * take) is an error, as it is for the producer; producer-only ones are
+ * ignored by librdkafka, without its warning; and isolation.level and
+ * enable.partition.eof are set after them. */
 #ifndef SHOPSTREAM_CONSUME_H
 #define SHOPSTREAM_CONSUME_H
 
@@ -30,15 +33,19 @@
 typedef void (*consume_fn)(void *ctx, size_t topic, int32_t partition, const void *key, size_t key_len,
                            const void *value, size_t value_len, int64_t timestamp_ms);
 
+/* Partition p of topic starts at offset log_start. */
+typedef void (*consume_start_fn)(void *ctx, size_t topic, int32_t partition, int64_t log_start);
+
 typedef struct consume_config {
     const char *brokers;
     const sink_property *properties;
     size_t n_properties;
     const char *const *topics;
     size_t n_topics;
-    int timeout_ms;         /* connecting, and the longest wait for a next message */
-    int progress;           /* a line on stderr every 2 s */
-    int32_t max_partitions; /* a topic with more is an error (verify: --partitions' maximum) */
+    int timeout_ms;            /* connecting, and the longest wait for a next message */
+    int progress;              /* a line on stderr every 2 s */
+    int32_t max_partitions;    /* a topic with more is an error (verify: --partitions' maximum) */
+    consume_start_fn on_start; /* NULL: not told */
 } consume_config;
 
 /* Whether librdkafka takes the consumer's settings and properties: 0, or -1

@@ -30,12 +30,14 @@
 
 #include "base/kinds.h"
 #include "base/topics.h"
+#include "topic_limits.h"
 
 typedef enum sink_err {
     SINK_OK = 0,
     SINK_ERR_CONFIG,  /* a bad property: usage error */
     SINK_ERR_CONNECT, /* the brokers cannot be reached */
-    SINK_ERR_TOPICS,  /* topics cannot be created, or exist with another partition count */
+    SINK_ERR_TOPICS,  /* topics cannot be created, exist with another partition count, or would
+                       * delete or refuse the run's records (admin.h) */
     SINK_ERR_FATAL,   /* the producer cannot go on (e.g. a fatal idempotence error) */
     SINK_ERR_STOPPED, /* *stop was set while waiting for room in a full queue */
 } sink_err;
@@ -56,6 +58,9 @@ typedef struct sink_config {
     stdout_columns columns;      /* --sink stdout */
     int binary_keys;             /* keys are 8-byte big-endian ids: stdout prints them in decimal */
     int versioned_products;      /* products carry versions: their topic keeps them all */
+    topic_window window;         /* the run's records in time: topics are checked to keep and take them */
+    int allow_data_loss;         /* a retention or compaction that loses records: a warning, not a refusal */
+    int embedded_broker;         /* the brokers are the embedded one: its topics have no limits to check */
     /* The null sink hands each message to tap too, when set (verify). */
     void (*tap)(void *ctx, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
                 int64_t timestamp_ms);

@@ -97,11 +97,16 @@ static sink_err kafka_connect(sink *s, const sink_config *cfg, char *errstr, siz
     return SINK_OK;
 }
 
-/* Fact topics keep the broker's retention; dimensions compact, except
- * products while they carry versions (a temporal join needs them all). */
-static admin_retention topic_policy(const sink_config *cfg, topic_id t) {
-    if (t >= TOPIC_FIRST_FACT) return ADMIN_BROKER_DEFAULT;
-    return t == TOPIC_PRODUCTS && cfg->versioned_products ? ADMIN_KEEP_ALL : ADMIN_COMPACT;
+/* Fact topics keep the run (admin.h); dimensions compact, except products
+ * while they carry versions (a temporal join needs them all). */
+static admin_topic topic_policy(const sink *s, const sink_config *cfg, topic_id t) {
+    admin_topic a = { s->topic_name[t], ADMIN_COMPACT, { NULL, t < TOPIC_FIRST_FACT } };
+    if (t >= TOPIC_FIRST_FACT) a.retention = ADMIN_RETAIN_RUN;
+    if (t == TOPIC_ORDER_ITEMS || t == TOPIC_PAYMENTS || t == TOPIC_SHIPMENTS)
+        a.use.keys_shared = "an order's items, payments and shipments share its key";
+    if (t == TOPIC_PRODUCTS && cfg->versioned_products)
+        a = (admin_topic){ a.name, ADMIN_KEEP_ALL, { "a product's versions share its key (--product-changes on)", 0 } };
+    return a;
 }
 
 static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t errlen) {
@@ -127,9 +132,10 @@ static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t
     sink_err rc = kafka_connect(s, cfg, errstr, errlen);
     if (rc != SINK_OK) return rc;
     admin_topic topics[TOPIC_COUNT];
-    for (int t = 0; t < TOPIC_COUNT; t++) topics[t] = (admin_topic){ s->topic_name[t], topic_policy(cfg, (topic_id)t) };
+    for (int t = 0; t < TOPIC_COUNT; t++) topics[t] = topic_policy(s, cfg, (topic_id)t);
+    admin_limits limits = { cfg->window, cfg->allow_data_loss };
     if (admin_ensure_topics(s->rk, topics, TOPIC_COUNT, cfg->partitions, cfg->replication_factor,
-                            cfg->connect_timeout_ms, errstr, errlen) != 0)
+                            cfg->embedded_broker ? NULL : &limits, cfg->connect_timeout_ms, errstr, errlen) != 0)
         return SINK_ERR_TOPICS;
     for (int t = 0; t < TOPIC_COUNT; t++) {
         s->rkt[t] = rd_kafka_topic_new(s->rk, s->topic_name[t], NULL);

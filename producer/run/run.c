@@ -9,7 +9,8 @@
  *   registry            avro-confluent: schemas registered
  *   sink_check_config   librdkafka properties, before any broker is touched
  *   embedded broker     when no -b is given
- *   sink_new            producer connected, topics ready
+ *   sink_new            producer connected, topics ready: made or checked to keep
+ *                       and take the run's timestamps (publish/admin.h)
  *   facts_start         encoders and generator pool (the ring allocated)
  *   dimensions          customers, products, campaigns, acknowledged first
  *   facts               batches in order, paced
@@ -108,29 +109,37 @@ static int open_outputs(run_state *st) {
         return -1;
     }
     if (publish_register_schemas(st) != 0) return -1;
-    sink_config sc = { (sink_kind)rc->sink,
-                       rc->brokers,
-                       &rc->topics,
-                       rc->properties,
-                       rc->n_properties,
-                       rc->connect_timeout_ms,
-                       rc->partitions,
-                       rc->replication_factor,
-                       encoder_frame_length((value_format)rc->format),
-                       st->metrics ? kafka_stats : NULL,
-                       st->metrics,
-                       &run_stop_signal,
-                       (stdout_columns)rc->stdout_columns,
-                       rc->key_format == KEY_BINARY,
-                       rc->engine.product_changes,
-                       st->tap ? sink_tap : NULL,
-                       st };
+    sink_config sc = {
+        .kind = (sink_kind)rc->sink,
+        .brokers = rc->brokers,
+        .topics = &rc->topics,
+        .properties = rc->properties,
+        .n_properties = rc->n_properties,
+        .connect_timeout_ms = rc->connect_timeout_ms,
+        .partitions = rc->partitions,
+        .replication_factor = rc->replication_factor,
+        .digest_skip = encoder_frame_length((value_format)rc->format),
+        .on_stats = st->metrics ? kafka_stats : NULL,
+        .stats_opaque = st->metrics,
+        .stop = &run_stop_signal,
+        .columns = (stdout_columns)rc->stdout_columns,
+        .binary_keys = rc->key_format == KEY_BINARY,
+        .versioned_products = rc->engine.product_changes,
+        /* Every timestamp lies in [start, end): lives and product versions
+         * stop before the end; late and duplicate copies keep theirs. */
+        .window = { rc->engine.start_ms, rc->engine.start_ms + rc->engine.duration_ms - 1,
+                    delivery_longest_ms(engine_get_delivery(st->engine)), rc->speed },
+        .allow_data_loss = rc->allow_data_loss,
+        .tap = st->tap ? sink_tap : NULL,
+        .tap_ctx = st,
+    };
     if (sink_check_config(&sc, st->errstr, sizeof st->errstr) != SINK_OK) return -1;
     if (rc->sink == SINK_KAFKA && rc->brokers[0] == '\0') {
         if (embedded_broker_new(rc->topics.list, TOPIC_COUNT, rc->partitions, &st->broker, st->errstr,
                                 sizeof st->errstr) != 0)
             return -1;
         sc.brokers = embedded_broker_address(st->broker);
+        sc.embedded_broker = 1;
         fprintf(stderr, "shopstream: embedded broker at %s (watch: kcat -b %s -t %s -C)\n", sc.brokers, sc.brokers,
                 rc->topics.name[TOPIC_ORDERS]);
     }
