@@ -79,38 +79,56 @@ int units_duration_ms(const char *text, int64_t *ms) { return duration_ms(text, 
 
 int units_delay_ms(const char *text, int64_t *ms) { return duration_ms(text, 1, ms); }
 
+/* n digits at text, as a number; -1 if any is not a digit. */
+static int digits_at(const char *text, int n) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (text[i] < '0' || text[i] > '9') return -1;
+        v = v * 10 + (text[i] - '0');
+    }
+    return v;
+}
+
+static int days_in_month(int year, int month) {
+    static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+/* YYYY-MM-DD, then optionally T (or one space) HH:MM:SS[.fraction] and Z:
+ * every field its exact digits, a day the month has, a time that exists,
+ * and a time of day in UTC only (Z), not a local time without an offset. */
 int units_time_ms(const char *text, int64_t *ms) {
     char buf[UNITS_TEXT_MAX];
     if (!(text = units_trim(text, buf, sizeof buf))) return -1;
-    /* Digits where sscanf would also take blanks or a sign: none but the
-     * one space that may part the date from the time. */
-    for (const char *c = text; *c; c++)
-        if (*c == '+' || (isspace((unsigned char)*c) && !(*c == ' ' && c - text == 10))) return -1;
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    int millis = 0, n = 0;
-    if (sscanf(text, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3) return -1;
-    const char *rest = text + n;
+    size_t len = strlen(text);
+    if (len < 10 || text[4] != '-' || text[7] != '-') return -1;
+    int year = digits_at(text, 4), month = digits_at(text + 5, 2), day = digits_at(text + 8, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return -1;
+    int hour = 0, minute = 0, second = 0, millis = 0;
+    const char *rest = text + 10;
     if (*rest == 'T' || *rest == ' ') {
-        int m = 0;
-        if (sscanf(rest + 1, "%2d:%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &m) != 3) return -1;
-        rest += 1 + m;
+        rest++;
+        if (strlen(rest) < 9 || rest[2] != ':' || rest[5] != ':') return -1;
+        hour = digits_at(rest, 2), minute = digits_at(rest + 3, 2), second = digits_at(rest + 6, 2);
+        if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return -1;
+        rest += 8;
         if (*rest == '.') {
-            int digits = 0;
-            for (rest++; *rest >= '0' && *rest <= '9'; rest++, digits++)
-                if (digits < 3) millis = millis * 10 + (*rest - '0');
-            for (; digits < 3; digits++) millis *= 10;
+            int n = 0;
+            for (rest++; *rest >= '0' && *rest <= '9'; rest++, n++)
+                if (n < 3) millis = millis * 10 + (*rest - '0');
+            if (n == 0) return -1;
+            for (; n < 3; n++) millis *= 10;
         }
-        if (*rest == 'Z') rest++;
+        if (*rest++ != 'Z') return -1;
     }
     if (*rest != '\0') return -1;
-    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-        tm.tm_sec > 60)
-        return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = year - 1900, tm.tm_mon = month - 1, tm.tm_mday = day;
+    tm.tm_hour = hour, tm.tm_min = minute, tm.tm_sec = second;
     time_t t = timegm(&tm);
-    if (t == (time_t)-1) return -1;
+    if (t == (time_t)-1 && !(year == 1969 && month == 12 && day == 31)) return -1;
     *ms = (int64_t)t * 1000 + millis;
     return 0;
 }
