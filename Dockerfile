@@ -20,7 +20,7 @@ FROM debian:12.13 AS build
 
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      gcc libc6-dev make cmake ninja-build pkg-config dpkg-dev \
+      gcc libc6-dev make cmake ninja-build pkg-config dpkg-dev g++ \
       libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev \
       libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev \
  && rm -rf /var/lib/apt/lists/*

@@ -69,7 +69,7 @@ if [[ -e $prefix && ! -f $stamp ]]; then
 fi
 
 # What the build needs (scripts/setup.sh installs it; the Dockerfile too).
-for tool in dpkg-source dpkg-buildflags cc make pkg-config; do
+for tool in dpkg-source dpkg-buildflags cc c++ make pkg-config; do
   command -v "$tool" >/dev/null 2>&1 || die "no $tool: run scripts/setup.sh (it installs librdkafka's build dependencies)"
 done
 for pc in libssl libsasl2 libcurl zlib libzstd liblz4; do

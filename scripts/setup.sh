@@ -28,10 +28,12 @@ set -euo pipefail
 
 build_pkgs=(gcc make cmake ninja-build pkg-config libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev kcat)
 # What scripts/librdkafka.sh needs to fetch and build librdkafka's C library:
-# dpkg-dev (dpkg-source, dpkg-buildflags) and, of its debian/control's
-# Build-Depends, those the C library uses (not rapidjson-dev, python3,
-# debhelper: the C++ library's tests and Debian's packaging).
-rdkafka_build_pkgs=(dpkg-dev libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev libcurl4-openssl-dev)
+# dpkg-dev (dpkg-source, dpkg-buildflags), g++ (upstream's ./configure
+# refuses to run without a C++ compiler, though only the C library is
+# built) and, of its debian/control's Build-Depends, those the C library
+# uses (not rapidjson-dev, python3, debhelper: the C++ library's tests, the
+# shared library's linker script and Debian's packaging).
+rdkafka_build_pkgs=(dpkg-dev g++ libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev libcurl4-openssl-dev)
 test_pkgs=(libcriterion-dev python3-venv docker-compose jq openssl clang-format-14)
 docker_pkgs=(docker.io debootstrap docker-compose)
 fuzz_pkgs=(clang-14 libclang-rt-14-dev)
