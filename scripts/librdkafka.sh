@@ -61,9 +61,15 @@ die() { echo "librdkafka: $*" >&2; exit 1; }
 # which Debian source package it was (known only after fetching).
 stamp=$prefix/.shopstream-librdkafka
 want="librdkafka $rdkafka_version from Debian $rdkafka_suite's source package; configure ${configure_opts[*]}"
-if [[ -f $stamp && "$(head -n 1 "$stamp")" == "$want" && -f $prefix/lib/librdkafka.a ]]; then
-  exit 0
-fi
+built() { [[ -f $stamp && "$(head -n 1 "$stamp")" == "$want" && -f $prefix/lib/librdkafka.a ]]; }
+built && exit 0
+# One build at a time (two commands set up at once): the second waits, then
+# finds the first one's.
+parent=$(dirname "$prefix")
+mkdir -p "$parent"
+exec 9>"$prefix.lock"
+flock 9
+built && exit 0
 if [[ -e $prefix && ! -f $stamp ]]; then
   die "$prefix exists but is not a librdkafka build of ours: remove it, or set SHOPSTREAM_RDKAFKA_PREFIX"
 fi
@@ -99,8 +105,6 @@ read -r uri keyring < <(
 
 echo "librdkafka: building librdkafka $rdkafka_version from Debian $rdkafka_suite's source package into $prefix" >&2
 t0=$SECONDS
-parent=$(dirname "$prefix")
-mkdir -p "$parent"
 work=$(mktemp -d "${TMPDIR:-/tmp}/shopstream-librdkafka.XXXXXX")
 new=$prefix.new.$$
 trap 'rm -rf "$work" "$new"' EXIT
