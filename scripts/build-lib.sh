@@ -10,9 +10,12 @@
 # arguments, and a fingerprint of the toolchain that CMake's cache would
 # otherwise remember from the first configure (the C compiler, cmake, and the
 # CUDA compiler that CMake's SHOPSTREAM_CUDA would find: an nvcc on the PATH,
-# $CUDACXX, or scripts/setup.sh --cuda's install and its pins). A tree first
+# $CUDACXX, or scripts/setup.sh --cuda's install and its pins; and the
+# librdkafka that producer/CMakeLists.txt links: scripts/librdkafka.sh's
+# build and its stamp, or none, then Debian's 2.0.2). A tree first
 # configured before CUDA was installed, with CMAKE_CUDA_COMPILER-NOTFOUND in
-# its cache, is so configured afresh once CUDA is there, and a tree that
+# its cache, is so configured afresh once CUDA is there (a tree that linked
+# Debian's librdkafka 2.0.2, once scripts/setup.sh has built 2.8.0), and a tree that
 # another command or an older script configured with other options (no
 # stamp, or another one) too.
 #
@@ -31,6 +34,13 @@ toolchain_fingerprint() {
     echo "setup.sh --cuda: $cuda_dir $(cat "$cuda_dir/.shopstream-cuda" 2>/dev/null)"
   else
     echo "setup.sh --cuda: none at $cuda_dir"
+  fi
+  local rdkafka
+  rdkafka=$(scripts/librdkafka.sh --prefix)
+  if [[ -f $rdkafka/.shopstream-librdkafka ]]; then
+    echo "librdkafka: $rdkafka $(cat "$rdkafka/.shopstream-librdkafka")"
+  else
+    echo "librdkafka: none at $rdkafka"
   fi
 }
 

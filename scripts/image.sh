@@ -18,7 +18,10 @@
 #   3. the same run as the Kubernetes Job runs the image: uid 10001, a
 #      read-only root filesystem, every capability dropped, no privilege
 #      escalation, the config and scenario mounted read-only at /etc/shopstream
-#      and passed with -c and -s: the same content_digest again.
+#      and passed with -c and -s: the same content_digest again;
+#   4. --version: the image names the same librdkafka as the host build
+#      (2.8.0 from Debian's source package, linked statically: the build
+#      stage builds it with scripts/librdkafka.sh, as scripts/setup.sh does).
 # Prints each check and 'image: N passed, M failed'; exits 1 on any failure
 # (an engine that cannot be had is a failure, never a skip).
 set -euo pipefail
@@ -120,6 +123,15 @@ got=$(digest_of "$work/k8s.out")
 check "docker run --user 10001:10001 --read-only --cap-drop ALL --security-opt no-new-privileges: exit 0" \
   test "$rc" -eq 0
 check "  content_digest and order_digest ${got:-none} equal the host build's $host" test "$got" = "$host"
+
+# 4. The librdkafka linked in: the host build's.
+kafka_client() { "$@" --version 2>&1 | sed -n 's/^ *Kafka client: //p'; }
+host_rk=$(kafka_client build-demo/producer/shopstream)
+image_rk=$(kafka_client docker run --rm --network none "$image")
+echo "image: host build's Kafka client: $host_rk"
+check "docker run $image --version: Kafka client ${image_rk:-none}, the host build's" \
+  test -n "$image_rk" -a "$image_rk" = "$host_rk"
+check "  librdkafka linked statically (not Debian 12's 2.0.2)" grep -q "linked statically" <<<"$image_rk"
 
 echo "image: $image is $((size / 1000000)) MB, built in $build_s s"
 echo "image: $passed passed, $failed failed"

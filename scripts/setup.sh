@@ -2,7 +2,13 @@
 # SPDX-License-Identifier: Apache-2.0
 # setup.sh - installs what shopstream needs and is missing, from Debian's packages.
 #
-#   scripts/setup.sh          the build and run dependencies
+#   scripts/setup.sh          the build and run dependencies, and librdkafka
+#                             2.8.0 built from Debian's own source package
+#                             (trixie's) into ~/.cache/shopstream/librdkafka-2.8.0
+#                             by scripts/librdkafka.sh, unless its stamp says it
+#                             is there: Debian 12's librdkafka is 2.0.2, whose
+#                             SASL/SCRAM Kafka 4 refuses (fixed in 2.6.1).
+#                             CMake links it statically (producer/CMakeLists.txt).
 #   scripts/setup.sh --test   also what the tests need (Criterion, jansson, kcat, clang-format 14,
 #                             a JDK and Maven for the real Kafka broker)
 #   scripts/setup.sh --cuda   also a CUDA 13 compiler for the GPU stage, unless
@@ -20,7 +26,14 @@
 # Options combine: scripts/setup.sh --test --cuda.
 set -euo pipefail
 
-build_pkgs=(gcc make cmake ninja-build pkg-config librdkafka-dev libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev kcat)
+build_pkgs=(gcc make cmake ninja-build pkg-config libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev kcat)
+# What scripts/librdkafka.sh needs to fetch and build librdkafka's C library:
+# dpkg-dev (dpkg-source, dpkg-buildflags), g++ (upstream's ./configure
+# refuses to run without a C++ compiler, though only the C library is
+# built) and, of its debian/control's Build-Depends, those the C library
+# uses (not rapidjson-dev, python3, debhelper: the C++ library's tests, the
+# shared library's linker script and Debian's packaging).
+rdkafka_build_pkgs=(dpkg-dev g++ libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev libcurl4-openssl-dev)
 test_pkgs=(libcriterion-dev python3-venv docker-compose jq openssl clang-format-14)
 docker_pkgs=(docker.io debootstrap docker-compose)
 fuzz_pkgs=(clang-14 libclang-rt-14-dev)
@@ -44,7 +57,7 @@ for arg in "$@"; do
   esac
 done
 
-want=("${build_pkgs[@]}")
+want=("${build_pkgs[@]}" "${rdkafka_build_pkgs[@]}")
 if [[ $want_test -eq 1 ]]; then
   want+=("${test_pkgs[@]}")
   command -v java >/dev/null 2>&1 || want+=(default-jdk-headless)
@@ -85,6 +98,7 @@ for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
+  "$(dirname "$0")/librdkafka.sh"
   [[ $want_cuda -eq 1 ]] && install_cuda
   exit 0
 fi
@@ -98,5 +112,6 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+"$(dirname "$0")/librdkafka.sh"
 [[ $want_cuda -eq 1 ]] && install_cuda
 exit 0

@@ -16,9 +16,15 @@
 #      SHOPSTREAM_CUDA=AUTO now finds CUDA). Needs that install
 #      (scripts/test.sh makes it; SHOPSTREAM_CUDA=OFF runs have none): skipped
 #      without it, saying so;
-#   3. the same arguments and toolchain again: the cache is kept.
+#   3. the same arguments and toolchain again: the cache is kept;
+#   4. librdkafka: a tree configured while scripts/librdkafka.sh's build was
+#      not there (CMake then links the system's librdkafka, or finds none),
+#      then once it is (scripts/setup.sh has run): configure_tree configures
+#      it afresh and it links that build statically. Needs that build
+#      (scripts/setup.sh makes it): skipped without it, saying so.
 #
-# Engine-only trees (no Kafka libraries needed), in a temporary folder.
+# Engine-only trees (no Kafka libraries needed) for 1-3, a tree without the
+# tests for 4, in a temporary folder.
 # Prints each check and 'N passed, M failed'; exit 1 on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -72,6 +78,25 @@ if [[ -x $real_cuda/nvidia/cu13/bin/nvcc ]] && ! command -v nvcc >/dev/null; the
     grep -q "GPU stage ON" "$t/.shopstream-configure.log"
 else
   echo "skip  the CUDA case: no scripts/setup.sh --cuda install at $real_cuda (or an nvcc on the PATH)"
+fi
+
+# 4. librdkafka: scripts/librdkafka.sh's build made after the first configure
+real_rdkafka=$(scripts/librdkafka.sh --prefix)
+if [[ -f $real_rdkafka/.shopstream-librdkafka && -f $real_rdkafka/lib/librdkafka.a ]]; then
+  t=$work/rdkafka
+  export SHOPSTREAM_RDKAFKA_PREFIX=$work/rdkafka-install   # not there yet
+  configure_tree "$t" -DSHOPSTREAM_TESTS=OFF -DSHOPSTREAM_CUDA=OFF 2>/dev/null
+  not_linked() { [[ -f $1/CMakeCache.txt ]] && ! grep -q "shopstream: librdkafka .*, static$" "$1/.shopstream-configure.log"; }
+  check "without scripts/librdkafka.sh's build: not linked ($(grep -m1 -o 'librdkafka [0-9.]*' "$t/.shopstream-configure.log" || echo 'no librdkafka found'))" \
+    not_linked "$t"
+  ln -s "$real_rdkafka" "$SHOPSTREAM_RDKAFKA_PREFIX"   # "scripts/setup.sh" has run
+  configure_tree "$t" -DSHOPSTREAM_TESTS=OFF -DSHOPSTREAM_CUDA=OFF 2>"$work/err"
+  check "once it is there: configure_tree configures the tree afresh" grep -q "configuring it afresh" "$work/err"
+  check "  and links it statically ($(grep -o 'librdkafka [0-9.]* from .*' "$t/.shopstream-configure.log"))" \
+    grep -q "shopstream: librdkafka .*, static$" "$t/.shopstream-configure.log"
+  unset SHOPSTREAM_RDKAFKA_PREFIX
+else
+  echo "skip  the librdkafka case: no scripts/setup.sh build at $real_rdkafka"
 fi
 
 echo "build_trees: $passed passed, $failed failed"

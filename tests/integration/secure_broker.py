@@ -193,27 +193,20 @@ def test_sasl_ssl_plain_with_the_password_in_a_config_file_publishes_and_reads_b
     check_published_and_read_back("sasl_plain_password_in_config_file")
 
 
-def test_sasl_ssl_scram_sha512_publishes_and_reads_back_or_names_the_librdkafka_that_cannot():
+def test_sasl_ssl_scram_sha512_publishes_and_reads_back():
+    # Kafka 4.x refuses the SCRAM of librdkafka before 2.6.1 even with the
+    # right password (its client-final-message repeats the client nonce:
+    # confluentinc/librdkafka#4895). Debian 12's librdkafka is 2.0.2;
+    # scripts/setup.sh builds 2.8.0 from Debian's source package
+    # (scripts/librdkafka.sh) and CMake links it. A build against 2.0.2 fails
+    # here, saying so: SCRAM must publish and read back for real.
     name = "sasl_scram_sha512"
     v = librdkafka_version()
-    if RUNS[name].rc != 0 and v and v < (2, 6, 1):
-        # Debian 12's librdkafka 2.0.2 repeats the client nonce in its SCRAM
-        # client-final-message, which Kafka 4.x refuses as invalid credentials
-        # (confluentinc/librdkafka#4895, fixed in 2.6.1). The broker and user
-        # are fine (a client we did not write logs in); shopstream must say
-        # so in its one line, at once, and publish nothing.
-        bootstrap, props, _ = SETUP[name]
-        from confluent_kafka.admin import AdminClient
-        md = AdminClient({"bootstrap.servers": bootstrap, **props}).list_topics(timeout=10)
-        assert len(md.brokers) >= 1, "confluent-kafka could not log in either: the broker's SCRAM user is wrong"
-        r = RUNS[name]
-        assert r.rc == 2, r.describe()
-        assert "librdkafka 2.6.1 fixed it (issue 4895)" in r.stderr, r.describe()
-        assert len(r.stderr_lines()) == 1, r.describe()
-        assert r.wall_s < 10, f"{name}: took {r.wall_s:.1f} s to give up: {r.describe()}"
-        print(f"  {name}: librdkafka {'.'.join(map(str, v))} cannot do SCRAM with Kafka 4: named in one line, "
-              f"exit 2 after {r.wall_s:.1f} s")
-        return
+    assert v and v >= (2, 6, 1), (
+        f"{name}: shopstream --version names librdkafka {'.'.join(map(str, v)) if v else '?'}: Kafka 4 refuses "
+        "its SASL/SCRAM even with the right password (confluentinc/librdkafka#4895, fixed in 2.6.1); "
+        "scripts/setup.sh builds librdkafka 2.8.0 from Debian's source package and CMake links it "
+        f"(this build configured without it?). The run: {RUNS[name].describe()}")
     check_published_and_read_back(name)
 
 
