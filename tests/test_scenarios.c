@@ -237,6 +237,9 @@ Test(scenarios, bad_files_are_refused_with_file_line_and_reason) {
     expect_refused("timeline = (\n  { start = 0; end = 4; payment_failure = { rate = 0.5; }; },\n"
                    "  { start = 3; end = 5; payment_failure = { rate = 0.9; }; }\n);\n",
                    "3: timeline[1]: payment_failure contradicts effect 1");
+    expect_refused("timeline = (\n  { start = 0; end = 4; payment_failure = { rate = 0.5; methods = [ ]; }; }\n);\n",
+                   "2: timeline[0].payment_failure.methods: expected at least one payment method (leave methods out "
+                   "for all of them), got an empty array");
     expect_refused("timeline = (\n  { start = 0; end = 4; focus = { product = 9999; share = 0.5; }; }\n);\n",
                    "2: timeline[0]: focus.product 9999 is not a product id");
     expect_refused("timeline = (\n  { start = 0; end = 4; cohort = { name = \"gen_q\"; share = 0.5; }; }\n);\n",

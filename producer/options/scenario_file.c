@@ -71,6 +71,10 @@ static int read_payment_failure(scenario_reader *rd, const config_setting_t *g, 
         snprintf(sub, sizeof sub, "%.100s.methods", path);
         if (!config_setting_is_array(methods) && !config_setting_is_list(methods))
             return scenario_read_fail(rd, methods, sub, "expected an array of payment methods");
+        if (config_setting_length(methods) == 0) /* not "all": leaving methods out says that */
+            return scenario_read_fail(rd, methods, sub,
+                                      "expected at least one payment method (leave methods out for all of them), "
+                                      "got an empty array");
         for (int i = 0; i < config_setting_length(methods); i++) {
             const char *m = config_setting_get_string_elem(methods, (unsigned)i);
             int k = m ? domain_lookup(payment_method_names, PAYMENT_COUNT, m) : -1;
