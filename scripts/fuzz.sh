@@ -67,9 +67,10 @@ for t in "${targets[@]}"; do
     echo "fuzz.sh: $t: $runs executions${FUZZ_SEED:+ (seed $FUZZ_SEED)}, nothing found"
   else
     echo "fuzz.sh: $t: FOUND something after $runs executions (exit $rc); the input is under $tree/crashes/:"
-    grep -E "ERROR|SUMMARY|runtime error|Timeout|Abort" "$log" | head -n 8 | sed 's/^/    /'
+    grep -E "ERROR|SUMMARY|runtime error|Timeout|Abort" "$log" | head -n 8 | sed 's/^/    /' || true
+    [[ $runs -gt 0 ]] || tail -n 3 "$log" | sed 's/^/    /' # it did not start: libFuzzer says why
     # Where it happened: the first stack of the report (a leak's allocation).
-    grep -m 12 -E "^ +#[0-9]+ " "$log" | sed 's/^ */    /'
+    grep -m 12 -E "^ +#[0-9]+ " "$log" | sed 's/^ */    /'  || true
     echo "    (the whole report: $log; replay: $tree/tests/fuzz/$t $tree/crashes/$t-*)"
     failed+=("$t")
   fi
