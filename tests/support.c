@@ -29,6 +29,15 @@ void support_write_file(const char *path, const char *text) {
     cr_assert_eq(fclose(f), 0, "cannot write %s", path);
 }
 
+void support_refused_with(const char *const *args, const char *want) {
+    run_result r;
+    support_run(args, &r);
+    cr_assert_eq(r.exit_code, 2, "exit %d: %s", r.exit_code, r.stderr_text);
+    char line[1200];
+    snprintf(line, sizeof line, "shopstream: %s\n", want);
+    cr_assert_str_eq(r.stderr_text, line);
+}
+
 void support_run(const char *const *args, run_result *out) { support_run_with(args, -1, 0, 0, out); }
 
 void support_run_out(const char *const *args, int stdout_fd, long file_size_limit, run_result *out) {

@@ -17,6 +17,10 @@ typedef struct run_result {
 /* Runs $SHOPSTREAM_BIN with argv (NULL-terminated, without argv[0]). */
 void support_run(const char *const *args, run_result *out);
 
+/* Runs shopstream with args; fails the test unless it exits 2 with exactly
+ * one line on stderr, "shopstream: " + want. */
+void support_refused_with(const char *const *args, const char *want);
+
 /* support_run with the program's stdout on stdout_fd instead (its text is
  * not kept), and when file_size_limit > 0 every file it writes limited to
  * that many bytes (RLIMIT_FSIZE, SIGXFSZ ignored: a write past the limit

@@ -9,19 +9,11 @@
 
 #include "support.h"
 
-static void refused_with(const char *const *args, const char *want) {
-    run_result r;
-    support_run(args, &r);
-    cr_assert_eq(r.exit_code, 2, "exit %d: %s", r.exit_code, r.stderr_text);
-    char line[1200];
-    snprintf(line, sizeof line, "shopstream: %s\n", want);
-    cr_assert_str_eq(r.stderr_text, line);
-}
-
 Test(contradictions, a_price_war_with_product_changes_off_is_refused_on_the_flag_or_the_line) {
     const char *cli[] = { "plan", "-s", "price_war", "--product-changes", "off", NULL };
-    refused_with(cli, "--product-changes: expected on for scenario price_war, whose price_war cuts prices as product "
-                      "versions, got off");
+    support_refused_with(
+        cli, "--product-changes: expected on for scenario price_war, whose price_war cuts prices as product "
+             "versions, got off");
     char path[512], want[1200];
     support_tmp_path("pc.cfg", path, sizeof path);
     support_write_file(path, "scenario = \"price_war\";\ncatalog = {\n  product_changes = \"off\";\n};\n");
@@ -30,16 +22,18 @@ Test(contradictions, a_price_war_with_product_changes_off_is_refused_on_the_flag
              "%s:3: catalog.product_changes: expected on for scenario price_war, whose price_war cuts prices as "
              "product versions, got off",
              path);
-    refused_with(file, want);
+    support_refused_with(file, want);
 }
 
 Test(contradictions, effects_after_checkout_with_the_lifecycle_off_are_refused) {
     const char *delay[] = { "plan", "-s", "carrier_delay", "--lifecycle", "off", NULL };
-    refused_with(delay, "--lifecycle: expected on for scenario carrier_delay, whose carrier_delay acts after checkout, "
-                        "got off");
+    support_refused_with(
+        delay, "--lifecycle: expected on for scenario carrier_delay, whose carrier_delay acts after checkout, "
+               "got off");
     const char *wave[] = { "expect", "-s", "black_friday", "--lifecycle", "off", NULL };
-    refused_with(wave, "--lifecycle: expected on for scenario black_friday, whose return_wave acts after checkout, "
-                       "got off");
+    support_refused_with(wave,
+                         "--lifecycle: expected on for scenario black_friday, whose return_wave acts after checkout, "
+                         "got off");
 }
 
 Test(contradictions, entries_past_the_end_of_the_run_are_named_in_a_warning_and_the_run_goes_on) {

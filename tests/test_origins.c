@@ -11,16 +11,6 @@
 
 #include "support.h"
 
-/* Runs shopstream with args; wants exit 2 and exactly want (one line). */
-static void refused_with(const char *const *args, const char *want) {
-    run_result r;
-    support_run(args, &r);
-    cr_assert_eq(r.exit_code, 2, "exit %d: %s", r.exit_code, r.stderr_text);
-    char line[1200];
-    snprintf(line, sizeof line, "shopstream: %s\n", want);
-    cr_assert_str_eq(r.stderr_text, line);
-}
-
 /* A config file holding text; its path in path. */
 static void config_with(const char *tag, const char *text, char *path, size_t cap) {
     support_tmp_path(tag, path, cap);
@@ -29,8 +19,8 @@ static void config_with(const char *tag, const char *text, char *path, size_t ca
 
 Test(origins, an_intensity_that_rate_chose_is_blamed_on_the_rate_as_written) {
     const char *cli[] = { "plan", "--rate", "1e12", NULL };
-    refused_with(cli, "--rate: expected a rate the scenario reaches at an intensity in [0, 1e9], got 1e+12 "
-                      "(intensity 4.80769e+12)");
+    support_refused_with(cli, "--rate: expected a rate the scenario reaches at an intensity in [0, 1e9], got 1e+12 "
+                              "(intensity 4.80769e+12)");
     char path[512], want[1200];
     config_with("rate.cfg", "\nrate = { messages_per_s = 1e12; };\n", path, sizeof path);
     const char *file[] = { "plan", "-c", path, NULL };
@@ -38,7 +28,7 @@ Test(origins, an_intensity_that_rate_chose_is_blamed_on_the_rate_as_written) {
              "%s:2: rate.messages_per_s: expected a rate the scenario reaches at an intensity in [0, 1e9], "
              "got 1e+12 (intensity 4.80769e+12)",
              path);
-    refused_with(file, want);
+    support_refused_with(file, want);
 }
 
 Test(origins, a_librdkafka_property_from_a_config_file_is_named_by_its_line_not_as_x) {
@@ -48,10 +38,11 @@ Test(origins, a_librdkafka_property_from_a_config_file_is_named_by_its_line_not_
     const char *file[] = { "run", "-c", path, "--duration", "1h", NULL };
     snprintf(want, sizeof want,
              "%s:3: kafka.properties: bogus.prop=***: No such configuration property: \"bogus.prop\"", path);
-    refused_with(file, want);
+    support_refused_with(file, want);
     const char *cli[] = { "run", "-c", path, "-X", "batch.num.messages=many", "--duration", "1h", NULL };
     config_with("props.cfg", "kafka = { properties = [ ]; };\n", path, sizeof path);
-    refused_with(cli, "-X batch.num.messages=many: Invalid value for configuration property \"batch.num.messages\"");
+    support_refused_with(cli,
+                         "-X batch.num.messages=many: Invalid value for configuration property \"batch.num.messages\"");
 }
 
 Test(origins, an_integer_past_64_bits_names_its_setting) {
@@ -60,5 +51,5 @@ Test(origins, an_integer_past_64_bits_names_its_setting) {
     const char *file[] = { "plan", "-c", path, NULL };
     snprintf(want, sizeof want,
              "%s:3: kafka.partitions: expected an integer that fits 64 bits, got 99999999999999999999999", path);
-    refused_with(file, want);
+    support_refused_with(file, want);
 }
