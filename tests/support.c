@@ -85,7 +85,10 @@ void support_run_with(const char *const *args, int stdout_fd, long file_size_lim
         _exit(127);
     }
     int status = 0;
-    if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status)) out->exit_code = WEXITSTATUS(status);
+    struct rusage usage;
+    memset(&usage, 0, sizeof usage);
+    if (pid > 0 && wait4(pid, &status, 0, &usage) == pid && WIFEXITED(status)) out->exit_code = WEXITSTATUS(status);
+    out->max_rss_kb = usage.ru_maxrss;
     int fd = open(err_path, O_RDONLY);
     if (fd >= 0) {
         slurp(fd, out->stderr_text, sizeof out->stderr_text);

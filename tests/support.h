@@ -12,6 +12,7 @@ typedef struct run_result {
     int exit_code; /* -1 if it did not exit normally */
     char stderr_text[16384];
     char stdout_text[16384];
+    long max_rss_kb; /* the program's peak resident memory (getrusage's ru_maxrss) */
 } run_result;
 
 /* Runs $SHOPSTREAM_BIN with argv (NULL-terminated, without argv[0]). */
