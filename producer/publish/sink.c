@@ -93,8 +93,9 @@ void sink_count_hashed(sink *s, topic_id t, int32_t partition, size_t bytes, uin
     s->counters.bytes += bytes;
     s->counters.digest += h;
     /* The partitions exist with exactly this count (admin.c checks), so a
-     * reported partition is in range; the modulo only keeps memory safe. */
-    size_t i = (size_t)t * (size_t)s->partitions + (uint32_t)partition % (uint32_t)s->partitions;
+     * reported partition is in range; the check only keeps memory safe. */
+    uint32_t p = (uint32_t)partition < (uint32_t)s->partitions ? (uint32_t)partition : 0;
+    size_t i = (size_t)t * (size_t)s->partitions + p;
     uint64_t before = s->chain_started[i] ? s->chain[i] : 0;
     if (!s->chain_started[i]) {
         s->chain[i] = digest_chain_start(s->topic_digest[t], partition);
