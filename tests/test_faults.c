@@ -742,7 +742,7 @@ static int maps_libasan(pid_t pid) {
  *
  * What the child may hold then, by design:
  *   - librdkafka's queue: at most queue.buffering.max.messages = 200,000
- *     messages and queue.buffering.max.kbytes = 64 MiB of them (sink.c).
+ *     messages and queue.buffering.max.kbytes = 64 MiB of them (kafka_conf.c).
  *     This run's messages average about 32 bytes (key + Avro value), so the
  *     message cap binds first: 200,000 x (32 bytes + librdkafka's
  *     rd_kafka_msg_t and malloc overhead, about 200 bytes) = about 45 MiB;

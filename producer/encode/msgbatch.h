@@ -43,7 +43,7 @@ typedef struct msg_ref {
 } msg_ref;
 
 #define MSG_TIE(g, step) ((((uint64_t)(g) + (UINT64_C(1) << 24)) << 8) | (uint64_t)(step))
-/* Product versions (publish.c) tie by their index in catalog.versions, below
+/* Product versions (run/stream.c) tie by their index in catalog.versions, below
  * every fact's tie: a version valid from t comes before the facts at t. */
 #define MSG_TIE_COPY 0x80u
 

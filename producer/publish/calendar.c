@@ -45,12 +45,20 @@ static void sift_down(calendar_node *h, size_t n, size_t i) {
     h[i] = node;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t unit, size_t first) {
+/* Counts a change of what the calendar keeps allocated. */
+static void allocated(calendar *c, size_t before, size_t after) {
+    c->alloc += after - before; /* mod 2^64: a shrink subtracts */
+    if (c->alloc > c->peak_alloc) c->peak_alloc = c->alloc;
+}
+
+/* Grows *p to hold need units (first, then doubling), counted in c->alloc. */
+static int grow(calendar *c, void **p, size_t *cap, size_t need, size_t unit, size_t first) {
     if (need <= *cap) return 0;
     size_t cap2 = *cap ? *cap : first;
     while (cap2 < need) cap2 *= 2;
     void *q = realloc(*p, cap2 * unit);
     if (!q) return -1;
+    allocated(c, *cap * unit, cap2 * unit);
     *p = q;
     *cap = cap2;
     return 0;
@@ -58,12 +66,6 @@ static int grow(void **p, size_t *cap, size_t need, size_t unit, size_t first) {
 
 /* What a bucket keeps allocated. */
 static size_t footprint(const calendar_bucket *b) { return b->cap * sizeof *b->nodes + b->bytes_cap; }
-
-/* Counts a change of what the calendar keeps allocated. */
-static void allocated(calendar *c, size_t before, size_t after) {
-    c->alloc += after - before; /* mod 2^64: a shrink subtracts */
-    if (c->alloc > c->peak_alloc) c->peak_alloc = c->alloc;
-}
 
 static void bucket_free(calendar_bucket *b) {
     free(b->nodes);
@@ -74,11 +76,9 @@ static void bucket_free(calendar_bucket *b) {
  * doubles: ~33,000 buckets hold an order's life of 25 days, most of them a
  * few messages at a low rate. */
 static int bucket_append(calendar *c, calendar_bucket *b, const msg_ref *r, const char *arena, size_t size) {
-    size_t before = footprint(b);
-    int failed = grow((void **)&b->nodes, &b->cap, b->n + 1, sizeof *b->nodes, CALENDAR_FIRST_NODES) != 0 ||
-                 grow((void **)&b->bytes, &b->bytes_cap, b->used + size, 1, CALENDAR_FIRST_BYTES) != 0;
-    allocated(c, before, footprint(b));
-    if (failed) return -1;
+    if (grow(c, (void **)&b->nodes, &b->cap, b->n + 1, sizeof *b->nodes, CALENDAR_FIRST_NODES) != 0 ||
+        grow(c, (void **)&b->bytes, &b->bytes_cap, b->used + size, 1, CALENDAR_FIRST_BYTES) != 0)
+        return -1;
     pending_msg *m = (pending_msg *)(void *)(b->bytes + b->used);
     m->ref = *r;
     memcpy(m->value, arena + r->value_off, r->value_len);
@@ -88,10 +88,8 @@ static int bucket_append(calendar *c, calendar_bucket *b, const msg_ref *r, cons
 }
 
 static int far_push(calendar *c, const msg_ref *r, const char *arena, size_t size) {
-    size_t before = c->far_cap * sizeof *c->far;
-    int failed = grow((void **)&c->far, &c->far_cap, c->n_far + 1, sizeof *c->far, 64) != 0;
-    allocated(c, before, c->far_cap * sizeof *c->far);
-    pending_msg *m = failed ? NULL : malloc(size);
+    if (grow(c, (void **)&c->far, &c->far_cap, c->n_far + 1, sizeof *c->far, 64) != 0) return -1;
+    pending_msg *m = malloc(size);
     if (!m) return -1;
     allocated(c, 0, size);
     m->ref = *r;
@@ -131,10 +129,7 @@ int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
  * the 16 bits of time within the bucket, stable, then each run of equal
  * times by tie. -1 when out of memory. */
 static int sort_bucket(calendar *c, calendar_bucket *b, int64_t bn) {
-    size_t before = c->scratch_cap * sizeof *c->scratch;
-    int failed = grow((void **)&c->scratch, &c->scratch_cap, b->n, sizeof *c->scratch, 256) != 0;
-    allocated(c, before, c->scratch_cap * sizeof *c->scratch);
-    if (failed) return -1;
+    if (grow(c, (void **)&c->scratch, &c->scratch_cap, b->n, sizeof *c->scratch, 256) != 0) return -1;
     int64_t base = bn * CALENDAR_BUCKET_MS;
     calendar_node *from = b->nodes, *to = c->scratch;
     for (int shift = 0; shift < 16; shift += 8) {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* publish.c - registry, dimensions and facts to the sink (see publish.h). */
+/* stream.c - registry, dimensions and facts to the sink (see stream.h). */
 #include "stream.h"
 
 #include <stdio.h>
