@@ -24,6 +24,7 @@
 
 #include "publish/consume.h"
 #include "publish/digest.h"
+#include "publish/kafka_conf.h"
 #include "base/partition.h"
 #include "report/report.h"
 #include "commands.h"
@@ -153,9 +154,7 @@ static int check_options(const run_config *rc, const consume_config *cc, char *e
         options_format_value(rc, options_by_offset(offsetof(run_config, shard_index)), shard, sizeof shard);
         REFUSE(shard_index, "expected no shard for verify (the shards of a run are verified together), got %s", shard);
     }
-    const char *partitioner = "murmur2_random";
-    for (size_t i = 0; i < rc->n_properties; i++)
-        if (strcmp(rc->properties[i].name, "partitioner") == 0) partitioner = rc->properties[i].value;
+    const char *partitioner = kafka_conf_partitioner_name(rc->properties, rc->n_properties);
     if (strcmp(partitioner, "murmur2_random") != 0 && strcmp(partitioner, "murmur2") != 0) {
         snprintf(errstr, errlen,
                  "-X partitioner=%.100s: expected murmur2_random or murmur2 for verify (it puts each key where "

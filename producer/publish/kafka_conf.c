@@ -71,12 +71,17 @@ static const struct {
     { "random", NULL },
 };
 
-kafka_partitioner_fn kafka_conf_partitioner(const sink_config *cfg) {
+const char *kafka_conf_partitioner_name(const sink_property *properties, size_t n) {
     const char *name = NULL;
     for (size_t i = 0; i < N_DEFAULTS; i++)
         if (strcmp(producer_defaults[i].name, "partitioner") == 0) name = producer_defaults[i].value;
-    for (size_t i = 0; i < cfg->n_properties; i++)
-        if (strcmp(cfg->properties[i].name, "partitioner") == 0) name = cfg->properties[i].value;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(properties[i].name, "partitioner") == 0) name = properties[i].value;
+    return name;
+}
+
+kafka_partitioner_fn kafka_conf_partitioner(const sink_config *cfg) {
+    const char *name = kafka_conf_partitioner_name(cfg->properties, cfg->n_properties);
     for (size_t i = 0; name && i < sizeof partitioners / sizeof partitioners[0]; i++)
         if (strcmp(partitioners[i].name, name) == 0) return partitioners[i].fn;
     /* Another name: kafka_conf_new refuses it for the Kafka sink; the null

@@ -28,8 +28,12 @@ rd_kafka_conf_t *kafka_conf_new(const sink_config *cfg, const char *brokers, cha
  * refused: an unknown name or a value librdkafka cannot take. */
 int kafka_conf_apply(rd_kafka_conf_t *conf, const sink_property *properties, size_t n, char *errstr, size_t errlen);
 
-/* The partitioner the settings name (the last `partitioner` wins) as
- * librdkafka's function; NULL for `random`, which hashes no key. */
+/* The partitioner's name: shopstream's default, unless a property names
+ * another (the last `partitioner` wins). */
+const char *kafka_conf_partitioner_name(const sink_property *properties, size_t n);
+
+/* That partitioner as librdkafka's function; NULL for `random`, which
+ * hashes no key. */
 kafka_partitioner_fn kafka_conf_partitioner(const sink_config *cfg);
 
 /* A note to add to a connection error when SASL/SCRAM was refused by a
