@@ -4,6 +4,8 @@
  * the run: a run twice as long with every order late holds as much. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "support.h"
 
@@ -84,4 +86,77 @@ Test(bounded, a_slow_shop_keeps_allocated_about_what_it_holds_and_says_so) {
     /* and what is resident follows: the figure is not the only thing that shrank (280 MB before) */
     fprintf(stderr, "slow shop: %ld KB resident at most\n", r.max_rss_kb);
     cr_assert_lt(r.max_rss_kb, 150000, "%ld KB resident for %llu bytes held", r.max_rss_kb, (unsigned long long)held);
+}
+
+/* A shop whose lives and late copies wait for days, with --hold-mb mb and
+ * the spill in dir: its stats. */
+static json_t *held_run(const char *mb, const char *dir, run_result *r) {
+    char stats[512];
+    support_tmp_path("hold", stats, sizeof stats);
+    const char *args[] = { "run",
+                           "--sink",
+                           "null",
+                           "--duration",
+                           "2d",
+                           "--intensity",
+                           "20",
+                           "--late-share",
+                           "0.2",
+                           "--late-max",
+                           "1h",
+                           "--start",
+                           "2026-01-01T00:00:00Z",
+                           "--hold-mb",
+                           mb,
+                           "--spill-dir",
+                           dir,
+                           "-q",
+                           "--stats-json",
+                           stats,
+                           NULL };
+    support_run(args, r);
+    cr_assert_eq(r->exit_code, 0, "%s", r->stderr_text);
+    json_t *j = support_read_stats(stats);
+    cr_assert_not_null(j);
+    return j;
+}
+
+Test(bounded, a_far_future_beyond_hold_mb_spills_to_disk_and_the_run_publishes_the_same_bytes_in_the_same_order) {
+    const char *dir = getenv("SHOPSTREAM_TEST_TMP") ? getenv("SHOPSTREAM_TEST_TMP") : "/tmp";
+    run_result kept, spilled;
+    json_t *k = held_run("1048576", dir, &kept), *s = held_run("0", dir, &spilled);
+    cr_assert_eq(support_stat(k, "pending_peak_spilled_bytes"), 0u, "nothing spills under 1 TB");
+    cr_assert_gt(support_stat(s, "pending_peak_spilled_bytes"), 5000000u, "the days ahead go to disk at --hold-mb 0");
+    cr_assert_eq(support_digest(s, "content_digest"), support_digest(k, "content_digest"));
+    cr_assert_eq(support_digest(s, "order_digest"), support_digest(k, "order_digest"), "the stream's order changed");
+    cr_assert_lt(support_stat(s, "pending_peak_allocated_bytes"), support_stat(k, "pending_peak_allocated_bytes") / 2,
+                 "what the calendar keeps in memory must shrink when it spills");
+    json_decref(k);
+    json_decref(s);
+}
+
+Test(bounded, a_spill_directory_that_cannot_hold_a_file_is_refused_before_anything_is_published) {
+    const char *args[] = { "run", "--sink", "null", "--duration", "1h", "--spill-dir", "/nonexistent-spill", NULL };
+    support_refused_with(args, "--spill-dir: expected a directory a temporary file can be made in, got "
+                               "/nonexistent-spill (No such file or directory)");
+}
+
+Test(bounded, a_spill_file_that_cannot_grow_ends_the_run_with_exit_1_naming_the_directory_and_why) {
+    const char *dir = getenv("SHOPSTREAM_TEST_TMP") ? getenv("SHOPSTREAM_TEST_TMP") : "/tmp";
+    const char *args[] = { "run",        "--sink",  "null",
+                           "--duration", "2d",      "--intensity",
+                           "20",         "--start", "2026-01-01T00:00:00Z",
+                           "--hold-mb",  "0",       "--spill-dir",
+                           dir,          "-q",      NULL };
+    run_result r;
+    support_run_out(args, -1, 1 << 20, &r); /* files of 1 MB at most: the spill's writes fail with EFBIG */
+    cr_assert_eq(r.exit_code, 1, "exit %d: %s", r.exit_code, r.stderr_text);
+    char want[1200];
+    snprintf(want, sizeof want, "\nshopstream: --spill-dir: %s: ", dir); /* after the engine line */
+    const char *line = strstr(r.stderr_text, want);
+    cr_assert_not_null(line, "%s", r.stderr_text);
+    line += strlen(want);
+    line += strspn(line, "0123456789");
+    const char *why = " messages spilled for later, and the file failed: File too large\n";
+    cr_assert(strncmp(line, why, strlen(why)) == 0, "%s", r.stderr_text);
 }

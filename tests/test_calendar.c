@@ -84,3 +84,50 @@ Test(calendar, orders_equal_times_by_tie_and_a_bucket_reached_twice) {
     cr_assert_eq(last_t, base + 6);
     calendar_free(&c);
 }
+
+/* The first test's stream, with jumps of days now and then (stretches in
+ * which only spilled messages wait); what each drain handed back, counted
+ * into popped_at. With s, the calendar spills beyond hold bytes. */
+static void stream_through(spill *s, size_t hold, size_t *popped_at, size_t steps) {
+    calendar c = { 0 };
+    if (s) calendar_spill_to(&c, s, hold);
+    uint64_t seed = 11, tie = 0;
+    int64_t t = 1767225600000, last_t = INT64_MIN;
+    uint64_t last_tie = 0;
+    for (size_t step = 0; step < steps; step++) {
+        t += (int64_t)(next(&seed) % 5000) + (step % 2000 == 1999 ? 3 * 86400000 : 0);
+        for (int k = 0; k < 4; k++) {
+            uint64_t r = next(&seed);
+            int64_t ahead = k == 0 ? 0 : r % 100 == 0 ? (int64_t)(60 + r % 30) * 86400000 : (int64_t)(r % 1209600000);
+            push(&c, t + ahead, ++tie);
+        }
+        popped_at[step] = drain(&c, t, tie, &last_t, &last_tie);
+    }
+    popped_at[steps] = drain(&c, INT64_MAX, UINT64_MAX, &last_t, &last_tie);
+    cr_assert_eq(c.n, 0);
+    cr_assert_eq(c.spilled, 0, "%zu messages left in the spill", c.spilled);
+    calendar_free(&c);
+}
+
+Test(calendar, spilling_the_far_future_to_disk_hands_back_the_same_messages_at_the_same_steps, .timeout = 60) {
+    enum { STEPS = 12000 };
+    static size_t kept[STEPS + 1], spilled[STEPS + 1];
+    stream_through(NULL, 0, kept, STEPS);
+    spill s;
+    char why[256];
+    cr_assert_eq(spill_open(&s, "/tmp", why, sizeof why), 0, "%s", why);
+    stream_through(&s, 0, spilled, STEPS); /* hold 0: everything beyond the horizon goes to disk */
+    cr_assert_gt(s.peak_bytes, 100000u, "the stream must have spilled (%zu bytes)", s.peak_bytes);
+    cr_assert_eq(s.bytes, 0);
+    for (size_t i = 0; i <= STEPS; i++)
+        cr_assert_eq(spilled[i], kept[i], "step %zu: %zu messages due, %zu without a spill", i, spilled[i], kept[i]);
+    spill_close(&s);
+}
+
+Test(calendar, a_spill_directory_that_cannot_hold_a_file_is_refused_with_its_reason) {
+    spill s;
+    char why[256];
+    cr_assert_eq(spill_open(&s, "/nonexistent-dir", why, sizeof why), -1);
+    cr_assert_str_eq(why, "/nonexistent-dir (No such file or directory)");
+    spill_close(&s);
+}

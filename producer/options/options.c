@@ -131,6 +131,15 @@ const option_spec options_table[] = {
       "N", "orders per batch when the GPU generates", 0 },
     { "engine.ring_slots", NULL, 0, OPT_SIZE, AT(ring_slots), NO_NAMES, 1, RING_SLOTS_MAX, "8", NULL,
       "batches in flight between the generators and the producer", 0 },
+    { "engine.hold_mb", "hold-mb", 0, OPT_SIZE, AT(hold_mb), NO_NAMES, 0, 1048576, "256", "MB",
+      "memory for messages made but not yet due (an order's later life, late\n"
+      "and duplicate copies); beyond it, what falls due more than ~35 simulated\n"
+      "minutes ahead goes to a temporary file in --spill-dir",
+      0 },
+    { "engine.spill_dir", "spill-dir", 0, OPT_STRING, AT(spill_dir), NO_NAMES, NO_RANGE, "", "DIR",
+      "where --hold-mb spills to: an unnamed file, gone when the run ends;\n"
+      "empty: $TMPDIR, else /tmp (checked before publishing)",
+      0 },
     { "engine.slice_ms", NULL, 0, OPT_INT64, AT(engine.slice_ms), NO_NAMES, 1, 3600000, NULL, NULL,
       "generation unit in simulated ms; must divide an hour", 0 },
     { "catalog.customers", "customers", 0, OPT_UINT32, AT(engine.customers), NO_NAMES, 1, 100000000, NULL, "N",

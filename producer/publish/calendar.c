@@ -1,54 +1,39 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* calendar.c - a bucket queue of encoded messages by stream key (see
  * calendar.h): ring buckets appended to, the current one sorted, a heap for
- * what comes in for it late and one for what lies beyond the ring. */
+ * what comes in for it late and one for what lies beyond the ring, and past
+ * `hold` the far future's segments in the spill (spill.h), read back into
+ * the ring as their time nears. */
 #include "calendar.h"
+#include "calendar_order.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RING_MASK (CALENDAR_BUCKETS - 1)
-
-static int less(const calendar_node *a, const calendar_node *b) {
-    return a->release_ms < b->release_ms || (a->release_ms == b->release_ms && a->tie < b->tie);
-}
 
 /* Bucket number of t, rounding down (times before 1970 too). */
 static int64_t bucket_of(int64_t t) {
     return t >= 0 ? t / CALENDAR_BUCKET_MS : -((-t + CALENDAR_BUCKET_MS - 1) / CALENDAR_BUCKET_MS);
 }
 
+/* Spill segment of bucket b, rounding down, and its slot in the spill. */
+static int64_t segment_of(int64_t b) {
+    return b >= 0 ? b / CALENDAR_SEGMENT_BUCKETS : -((-b + CALENDAR_SEGMENT_BUCKETS - 1) / CALENDAR_SEGMENT_BUCKETS);
+}
+static size_t slot_of(int64_t segment) { return (size_t)((uint64_t)segment & (SPILL_SEGMENTS - 1)); }
+
 /* The bytes a copy of r takes, rounded up to 8 so that copies stay aligned. */
 static size_t copy_size(const msg_ref *r) { return (sizeof(pending_msg) + r->value_len + 7) & ~(size_t)7; }
 
-static void sift_up(calendar_node *h, size_t i) {
-    calendar_node node = h[i];
-    while (i > 0) {
-        size_t parent = (i - 1) / 2;
-        if (!less(&node, &h[parent])) break;
-        h[i] = h[parent];
-        i = parent;
-    }
-    h[i] = node;
-}
-
-static void sift_down(calendar_node *h, size_t n, size_t i) {
-    calendar_node node = h[i];
-    for (;;) {
-        size_t child = 2 * i + 1;
-        if (child >= n) break;
-        if (child + 1 < n && less(&h[child + 1], &h[child])) child++;
-        if (!less(&h[child], &node)) break;
-        h[i] = h[child];
-        i = child;
-    }
-    h[i] = node;
-}
+/* What the calendar keeps allocated, its spill's buffers too. */
+static size_t total_alloc(const calendar *c) { return c->alloc + (c->spill ? c->spill->alloc : 0); }
 
 /* Counts a change of what the calendar keeps allocated. */
 static void allocated(calendar *c, size_t before, size_t after) {
     c->alloc += after - before; /* mod 2^64: a shrink subtracts */
-    if (c->alloc > c->peak_alloc) c->peak_alloc = c->alloc;
+    if (total_alloc(c) > c->peak_alloc) c->peak_alloc = total_alloc(c);
 }
 
 /* Grows *p to hold need units (first, then doubling), counted in c->alloc. */
@@ -72,16 +57,16 @@ static void bucket_free(calendar_bucket *b) {
     free(b->bytes);
 }
 
-/* Appends a copy of r to bucket b (not ordered). A bucket starts small and
- * doubles: ~33,000 buckets hold an order's life of 25 days, most of them a
- * few messages at a low rate. */
-static int bucket_append(calendar *c, calendar_bucket *b, const msg_ref *r, const char *arena, size_t size) {
+/* Appends a copy of r (its bytes at value) to bucket b (not ordered). A
+ * bucket starts small and doubles: ~33,000 buckets hold an order's life of
+ * 25 days, most of them a few messages at a low rate. */
+static int bucket_append(calendar *c, calendar_bucket *b, const msg_ref *r, const char *value, size_t size) {
     if (grow(c, (void **)&b->nodes, &b->cap, b->n + 1, sizeof *b->nodes, CALENDAR_FIRST_NODES) != 0 ||
         grow(c, (void **)&b->bytes, &b->bytes_cap, b->used + size, 1, CALENDAR_FIRST_BYTES) != 0)
         return -1;
     pending_msg *m = (pending_msg *)(void *)(b->bytes + b->used);
     m->ref = *r;
-    memcpy(m->value, arena + r->value_off, r->value_len);
+    memcpy(m->value, value, r->value_len);
     b->nodes[b->n++] = (calendar_node){ r->release_ms, r->tie, { .off = b->used } };
     b->used += size;
     return 0;
@@ -95,8 +80,68 @@ static int far_push(calendar *c, const msg_ref *r, const char *arena, size_t siz
     m->ref = *r;
     memcpy(m->value, arena + r->value_off, r->value_len);
     c->far[c->n_far] = (calendar_node){ r->release_ms, r->tie, { .msg = m } };
-    sift_up(c->far, c->n_far++);
+    calendar_sift_up(c->far, c->n_far++);
     return 0;
+}
+
+/* A copy of r into the ring's bucket b. */
+static int ring_push(calendar *c, int64_t b, const msg_ref *r, const char *value, size_t size) {
+    calendar_bucket *slot = &c->ring[b & RING_MASK];
+    if (slot->cap == 0 && c->n_spares) *slot = c->spares[--c->n_spares];
+    if (bucket_append(c, slot, r, value, size) != 0) return -1;
+    c->in_ring++;
+    return 0;
+}
+
+/* A copy of r appended to the spill segment of bucket b. */
+static int spill_push(calendar *c, int64_t b, const msg_ref *r, const char *value, size_t size) {
+    char *at = spill_append(c->spill, slot_of(segment_of(b)), size);
+    if (!at) {
+        c->spill_errno = errno;
+        return -1;
+    }
+    pending_msg *m = (pending_msg *)(void *)at;
+    m->ref = *r;
+    memcpy(m->value, value, r->value_len);
+    memset(m->value + r->value_len, 0, size - sizeof *m - r->value_len); /* the padding, written too */
+    c->spilled++;
+    allocated(c, 0, 0); /* the spill's buffers may have grown */
+    return 0;
+}
+
+/* Back into the ring: a run of whole spilled copies. */
+static int take_back(void *ctx, const char *bytes, size_t len) {
+    calendar *c = ctx;
+    for (size_t at = 0; at < len;) {
+        const pending_msg *m = (const pending_msg *)(const void *)(bytes + at);
+        size_t size = copy_size(&m->ref);
+        if (ring_push(c, bucket_of(m->ref.release_ms), &m->ref, m->value, size) != 0) return -1;
+        c->spilled--;
+        at += size;
+    }
+    return 0;
+}
+
+/* Every spill segment whose first bucket is within the hot horizon of cur,
+ * back into the ring. */
+static int load_due(calendar *c) {
+    if (!c->spill) return 0;
+    int64_t horizon = segment_of(c->cur + CALENDAR_HOT_BUCKETS);
+    if (c->spilled == 0 && c->loaded < horizon) c->loaded = horizon; /* nothing to read on the way */
+    while (c->loaded < horizon) {
+        c->loaded++;
+        errno = ENOMEM;
+        if (spill_take(c->spill, slot_of(c->loaded), take_back, c) != 0) {
+            c->spill_errno = errno;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void calendar_spill_to(calendar *c, spill *s, size_t hold) {
+    c->spill = s;
+    c->hold = hold;
 }
 
 int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
@@ -106,15 +151,15 @@ int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
         if (!(c->ring = calloc(CALENDAR_BUCKETS, sizeof *c->ring))) return -1;
         allocated(c, 0, CALENDAR_BUCKETS * sizeof *c->ring);
         c->cur = b;
+        c->loaded = segment_of(b + CALENDAR_HOT_BUCKETS);
     }
+    const char *value = arena + r->value_off;
     if (b <= c->cur) {
-        if (bucket_append(c, &c->soon, r, arena, size) != 0) return -1;
-        sift_up(c->soon.nodes, c->soon.n - 1);
+        if (bucket_append(c, &c->soon, r, value, size) != 0) return -1;
+        calendar_sift_up(c->soon.nodes, c->soon.n - 1);
     } else if (b - c->cur < CALENDAR_BUCKETS) {
-        calendar_bucket *slot = &c->ring[b & RING_MASK];
-        if (slot->cap == 0 && c->n_spares) *slot = c->spares[--c->n_spares];
-        if (bucket_append(c, slot, r, arena, size) != 0) return -1;
-        c->in_ring++;
+        int cold = c->spill && segment_of(b) > c->loaded && total_alloc(c) > c->hold;
+        if ((cold ? spill_push : ring_push)(c, b, r, value, size) != 0) return -1;
     } else if (far_push(c, r, arena, size) != 0) {
         return -1;
     }
@@ -125,43 +170,25 @@ int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
     return 0;
 }
 
-/* Sorts bucket b (number bn) by (release_ms, tie): two counting passes on
- * the 16 bits of time within the bucket, stable, then each run of equal
- * times by tie. -1 when out of memory. */
+/* Sorts bucket b (number bn) by (release_ms, tie). -1 when out of memory. */
 static int sort_bucket(calendar *c, calendar_bucket *b, int64_t bn) {
     if (grow(c, (void **)&c->scratch, &c->scratch_cap, b->n, sizeof *c->scratch, 256) != 0) return -1;
-    int64_t base = bn * CALENDAR_BUCKET_MS;
-    calendar_node *from = b->nodes, *to = c->scratch;
-    for (int shift = 0; shift < 16; shift += 8) {
-        size_t count[257] = { 0 };
-        for (size_t i = 0; i < b->n; i++) count[((from[i].release_ms - base) >> shift & 0xff) + 1]++;
-        for (int k = 0; k < 256; k++) count[k + 1] += count[k];
-        for (size_t i = 0; i < b->n; i++) to[count[(from[i].release_ms - base) >> shift & 0xff]++] = from[i];
-        calendar_node *t = from;
-        from = to;
-        to = t;
-    }
-    /* two passes: the sorted nodes are back in b->nodes */
-    for (size_t i = 1; i < b->n; i++) {
-        calendar_node x = b->nodes[i];
-        size_t j = i;
-        while (j > 0 && b->nodes[j - 1].release_ms == x.release_ms && b->nodes[j - 1].tie > x.tie) {
-            b->nodes[j] = b->nodes[j - 1];
-            j--;
-        }
-        b->nodes[j] = x;
-    }
+    calendar_sort_nodes(b->nodes, b->n, c->scratch, bn * CALENDAR_BUCKET_MS);
     return 0;
 }
 
 /* With the current bucket spent: the next one that holds messages, up to
- * bucket limit, becomes current. -1 when out of memory. */
+ * bucket limit, becomes current, spill segments coming back on the way.
+ * -1 when out of memory or a segment could not be read back. */
 static int advance(calendar *c, int64_t limit) {
-    if (c->in_ring == 0) { /* nothing between: jump (nothing in the ring to keep ahead of cur) */
-        if (limit > c->cur) c->cur = limit;
-        return 0;
-    }
-    while (c->now_head == c->now.n && c->in_ring && c->cur < limit) {
+    for (;;) {
+        if (load_due(c) != 0) return -1;
+        if (c->now_head < c->now.n || c->cur >= limit) return 0;
+        if (c->in_ring == 0) { /* nothing in the ring: jump, but not past the next spill segment's return */
+            int64_t next = c->spilled ? (c->loaded + 1) * CALENDAR_SEGMENT_BUCKETS - CALENDAR_HOT_BUCKETS : limit;
+            c->cur = next < limit ? next : limit;
+            continue;
+        }
         calendar_bucket *b = &c->ring[++c->cur & RING_MASK];
         if (b->n == 0) continue;
         calendar_bucket spent = c->now; /* its buffers are kept for a bucket to come, or freed */
@@ -178,7 +205,6 @@ static int advance(calendar *c, int64_t limit) {
         c->in_ring -= c->now.n;
         if (sort_bucket(c, &c->now, c->cur) != 0) return -1;
     }
-    return 0;
 }
 
 enum { NONE, NOW, SOON, FAR };
@@ -188,8 +214,8 @@ static int earliest(const calendar *c) {
     const calendar_node *best = NULL;
     int which = NONE;
     if (c->now_head < c->now.n) best = &c->now.nodes[c->now_head], which = NOW;
-    if (c->soon.n && (!best || less(&c->soon.nodes[0], best))) best = &c->soon.nodes[0], which = SOON;
-    if (c->n_far && (!best || less(&c->far[0], best))) which = FAR;
+    if (c->soon.n && (!best || calendar_less(&c->soon.nodes[0], best))) best = &c->soon.nodes[0], which = SOON;
+    if (c->n_far && (!best || calendar_less(&c->far[0], best))) which = FAR;
     return which;
 }
 
@@ -227,7 +253,7 @@ void calendar_pop(calendar *c) {
     case SOON:
         c->soon.nodes[0] = c->soon.nodes[--c->soon.n];
         if (c->soon.n)
-            sift_down(c->soon.nodes, c->soon.n, 0);
+            calendar_sift_down(c->soon.nodes, c->soon.n, 0);
         else
             c->soon.used = 0;
         break;
@@ -235,7 +261,7 @@ void calendar_pop(calendar *c) {
         allocated(c, copy_size(&c->far[0].at.msg->ref), 0);
         free(c->far[0].at.msg);
         c->far[0] = c->far[--c->n_far];
-        if (c->n_far) sift_down(c->far, c->n_far, 0);
+        if (c->n_far) calendar_sift_down(c->far, c->n_far, 0);
         break;
     }
 }

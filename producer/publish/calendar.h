@@ -25,7 +25,17 @@
  * Its size is what bounded memory costs here: the events of every order
  * whose life is still going on, plus the late and duplicate copies not yet
  * due; peak and peak_bytes report the most it held, peak_alloc the most it
- * kept allocated for it (what is resident). */
+ * kept allocated for it (what is resident).
+ *
+ * That grows with rate x an order's life (25 days), so with a spill
+ * (calendar_spill_to) the far future goes to disk: while what the calendar
+ * keeps allocated exceeds `hold`, a message due beyond the hot horizon
+ * (CALENDAR_HOT_BUCKETS after cur) is appended to its spill segment
+ * (CALENDAR_SEGMENT_BUCKETS buckets) instead of its ring bucket, and each
+ * segment comes back into the ring, whole, when its first bucket enters the
+ * horizon; the order messages are handed back in is the same.
+ * Invariant: every spilled message's segment is after `loaded`, and
+ * (loaded + 1) * CALENDAR_SEGMENT_BUCKETS > cur + CALENDAR_HOT_BUCKETS. */
 #ifndef SHOPSTREAM_CALENDAR_H
 #define SHOPSTREAM_CALENDAR_H
 
@@ -33,12 +43,18 @@
 #include <stdint.h>
 
 #include "encode/msgbatch.h"
+#include "spill.h"
 
-#define CALENDAR_BUCKET_MS 65536 /* about a minute */
-#define CALENDAR_BUCKETS 65536   /* x CALENDAR_BUCKET_MS: 49.7 days ahead */
-#define CALENDAR_SPARES 4        /* spent buckets' buffers kept for reuse */
-#define CALENDAR_FIRST_NODES 2   /* a bucket's first nodes, doubled as it fills */
-#define CALENDAR_FIRST_BYTES 128 /* and its first bytes */
+#define CALENDAR_BUCKET_MS 65536    /* about a minute */
+#define CALENDAR_BUCKETS 65536      /* x CALENDAR_BUCKET_MS: 49.7 days ahead */
+#define CALENDAR_SPARES 4           /* spent buckets' buffers kept for reuse */
+#define CALENDAR_FIRST_NODES 2      /* a bucket's first nodes, doubled as it fills */
+#define CALENDAR_FIRST_BYTES 128    /* and its first bytes */
+#define CALENDAR_SEGMENT_BUCKETS 16 /* a spill segment: ~17.5 simulated minutes */
+#define CALENDAR_HOT_BUCKETS 32     /* never spilled: what falls due within ~35 minutes */
+
+_Static_assert(CALENDAR_BUCKETS / CALENDAR_SEGMENT_BUCKETS == SPILL_SEGMENTS, "a spill slot per ring segment");
+_Static_assert(CALENDAR_HOT_BUCKETS >= CALENDAR_SEGMENT_BUCKETS, "a segment comes back before its first bucket");
 
 typedef struct pending_msg {
     msg_ref ref; /* value_off unused: the value follows */
@@ -80,15 +96,27 @@ typedef struct calendar {
     size_t n;                 /* messages held, everywhere */
     size_t peak;              /* the most messages it held at once */
     size_t bytes, peak_bytes; /* the messages' bytes */
-    size_t alloc, peak_alloc; /* what the calendar keeps allocated: buckets, the ring, the far heap */
+    size_t alloc, peak_alloc; /* what the calendar keeps allocated: buckets, the ring, the far heap
+                                 (peak_alloc: and the spill's buffers) */
+    spill *spill;             /* where the far future may go; NULL: nowhere */
+    size_t hold;              /* spill while what is allocated exceeds it */
+    int64_t loaded;           /* spill segments up to this one are back in the ring */
+    size_t spilled;           /* messages in the spill */
+    int spill_errno;          /* why the spill failed, when it did (0: it did not) */
 } calendar;
 
-/* A copy of r (its value at arena + r->value_off) into c; -1 when out of memory. */
+/* From now on, c may keep what falls due beyond its horizon in s (opened,
+ * owned by the caller, outliving c's use) while it keeps more than hold
+ * bytes allocated. Before the first push. */
+void calendar_spill_to(calendar *c, spill *s, size_t hold);
+
+/* A copy of r (its value at arena + r->value_off) into c; -1 when out of
+ * memory or the spill failed (spill_errno says why). */
 int calendar_push(calendar *c, const msg_ref *r, const char *arena);
 
 /* Whether the earliest message comes before (release_ms, tie): 1 or 0;
  * moves to the next bucket when the current one is spent and it may hold
- * one (-1: out of memory sorting it). */
+ * one (-1: out of memory sorting it, or a spill segment not read back). */
 int calendar_before(calendar *c, int64_t release_ms, uint64_t tie);
 
 /* The earliest message, after calendar_before said there is one before

@@ -84,11 +84,11 @@ void report_summary(FILE *out, const run_totals *t) {
                 p99 = lateness_quantile(&d->disorder[i], 0.99);
             if (d->disorder[i].max_ms > max) max = d->disorder[i].max_ms;
         }
-        fprintf(out,
-                "  lives: %llu payment and shipment events; at most %zu messages (%.1f MB, in %.1f MB allocated) "
-                "waited for their time\n",
+        fprintf(out, "  lives: %llu payment and shipment events; at most %zu messages (%.1f MB, in %.1f MB allocated",
                 (unsigned long long)d->life_events, d->pending_peak, (double)d->pending_peak_bytes / 1e6,
                 (double)d->pending_peak_allocated / 1e6);
+        if (d->pending_peak_spilled) fprintf(out, ", %.1f MB spilled at most", (double)d->pending_peak_spilled / 1e6);
+        fprintf(out, ") waited for their time\n");
         if (late || dups)
             fprintf(out, "  delivery: %llu late (p99 %.1f s, max %.1f s behind their event time), %llu duplicates\n",
                     (unsigned long long)late, p99 / 1000.0, max / 1000.0, (unsigned long long)dups);
@@ -172,8 +172,9 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
     if (d)
         fprintf(f,
                 "  \"life_events\": %llu,\n  \"pending_peak\": %zu,\n  \"pending_peak_bytes\": %zu,\n"
-                "  \"pending_peak_allocated_bytes\": %zu,\n",
-                (unsigned long long)d->life_events, d->pending_peak, d->pending_peak_bytes, d->pending_peak_allocated);
+                "  \"pending_peak_allocated_bytes\": %zu,\n  \"pending_peak_spilled_bytes\": %zu,\n",
+                (unsigned long long)d->life_events, d->pending_peak, d->pending_peak_bytes, d->pending_peak_allocated,
+                d->pending_peak_spilled);
     fprintf(f, "  \"topics\": {");
     for (int i = 0; i < TOPIC_COUNT; i++) {
         const sink_topic_counters *tc = &c->topic[i];

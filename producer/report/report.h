@@ -25,6 +25,7 @@ typedef struct delivery_totals {
     size_t pending_peak;  /* the most messages the calendar held */
     size_t pending_peak_bytes;
     size_t pending_peak_allocated; /* the most the calendar kept allocated: its resident memory */
+    size_t pending_peak_spilled;   /* the most it kept in its spill file (--hold-mb) */
 } delivery_totals;
 
 typedef struct run_totals {

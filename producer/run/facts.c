@@ -71,6 +71,13 @@ int facts_start(run_state *st) {
         snprintf(st->errstr, sizeof st->errstr, "out of memory");
         return -1;
     }
+    if (spill_open(&st->spill, rc->spill_dir, st->errstr, sizeof st->errstr) != 0) {
+        char msg[sizeof st->errstr + 64];
+        snprintf(msg, sizeof msg, "expected a directory a temporary file can be made in, got %s", st->errstr);
+        config_blame(rc, offsetof(run_config, spill_dir), msg, st->errstr, sizeof st->errstr);
+        return -1;
+    }
+    calendar_spill_to(&st->calendar, &st->spill, rc->hold_mb << 20);
     st->n_slot_msgs = o.ring_slots;
     for (; st->n_thread_encoders < o.threads; st->n_thread_encoders++) {
         encoder **e = &st->thread_encoders[st->n_thread_encoders];
@@ -104,6 +111,7 @@ void facts_free(run_state *st) {
     gpu_stage_free(st->gpu);
     for (size_t i = st->n_slot_msgs; i-- > 0;) msg_batch_free(&st->slot_msgs[i]);
     calendar_free(&st->calendar);
+    spill_close(&st->spill);
     free(st->slot_msgs);
     for (size_t i = st->n_thread_encoders; i-- > 0;) encoder_free(st->thread_encoders[i]);
     free(st->thread_encoders);

@@ -41,6 +41,7 @@ typedef struct run_state {
     msg_batch *slot_msgs; /* one per ring slot */
     msg_context msg_cx;   /* what encoding reads beyond a batch (lives, delivery) */
     calendar calendar;    /* messages waiting for their place in the stream */
+    spill spill;          /* the calendar's far future, when it outgrows --hold-mb */
     size_t n_slot_msgs;
     gen_pool *pool;
     shard_owner owner; /* sharded runs: which orders are this shard's */

@@ -2,7 +2,9 @@
 /* stream.c - registry, dimensions and facts to the sink (see stream.h). */
 #include "stream.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "facts.h"
 #include "pace.h"
@@ -19,6 +21,20 @@ static int publish_message(run_state *st, topic_id t, int64_t key_id, const char
     sink_err e = sink_produce(st->sink, t, key, klen, value, len, ts, st->errstr, sizeof st->errstr);
     if (e == SINK_ERR_STOPPED) return 0;
     return e == SINK_OK ? 1 : -1;
+}
+
+/* Why the calendar refused: its spill file, or memory. Always -1. */
+static int calendar_failed(run_state *st) {
+    int e = st->calendar.spill_errno;
+    if (e && e != ENOMEM) {
+        char msg[1400];
+        snprintf(msg, sizeof msg, "%.1100s: %zu messages spilled for later, and the file failed: %s", st->rc->spill_dir,
+                 st->calendar.spilled, strerror(e));
+        config_blame(st->rc, offsetof(run_config, spill_dir), msg, st->errstr, sizeof st->errstr);
+    } else {
+        snprintf(st->errstr, sizeof st->errstr, "out of memory: %zu messages wait for their time", st->calendar.n);
+    }
+    return -1;
 }
 
 int publish_register_schemas(run_state *st) {
@@ -77,10 +93,7 @@ static int schedule_versions(run_state *st, const catalog *c) {
                 return -1;
             }
             msg_ref r = { p->id, v->valid_from_ms, v->valid_from_ms, k, 0, (uint32_t)len, TOPIC_PRODUCTS, MSG_ON_TIME };
-            if (calendar_push(&st->calendar, &r, st->value) != 0) {
-                snprintf(st->errstr, sizeof st->errstr, "out of memory for %zu product versions", c->n_versions);
-                return -1;
-            }
+            if (calendar_push(&st->calendar, &r, st->value) != 0) return calendar_failed(st);
         }
     }
     return 0;
@@ -157,10 +170,7 @@ static int publish_due(run_state *st, int64_t release_ms, uint64_t tie) {
         calendar_pop(&st->calendar);
         if (sent <= 0) return sent;
     }
-    if (due < 0) {
-        snprintf(st->errstr, sizeof st->errstr, "out of memory: %zu messages wait for their time", st->calendar.n);
-        return -1;
-    }
+    if (due < 0) return calendar_failed(st);
     return 1;
 }
 
@@ -173,10 +183,7 @@ static int publish_batch(run_state *st, const msg_batch *mb) {
         return -1;
     }
     for (size_t i = 0; i < mb->n_later; i++)
-        if (calendar_push(&st->calendar, &mb->later[i], mb->arena) != 0) {
-            snprintf(st->errstr, sizeof st->errstr, "out of memory: %zu messages wait for their time", st->calendar.n);
-            return -1;
-        }
+        if (calendar_push(&st->calendar, &mb->later[i], mb->arena) != 0) return calendar_failed(st);
     for (size_t m = 0; m < mb->n_msgs && !*st->stop; m++) {
         const msg_ref *r = &mb->msgs[m];
         int sent = publish_due(st, r->release_ms, r->tie);
@@ -215,6 +222,7 @@ int publish_facts(run_state *st) {
     st->delivered.pending_peak = st->calendar.peak;
     st->delivered.pending_peak_bytes = st->calendar.peak_bytes;
     st->delivered.pending_peak_allocated = st->calendar.peak_alloc;
+    st->delivered.pending_peak_spilled = st->spill.peak_bytes;
     int pool_rc = facts_stop(st, rc == 0);
     return rc != 0 ? rc : pool_rc;
 }

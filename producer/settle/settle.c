@@ -35,6 +35,7 @@ void settle_env_here(settle_env *env, const char *data_dir) {
         .cores = cores > 0 ? (size_t)cores : 1,
         .job_index = getenv("JOB_COMPLETION_INDEX"),
         .shards_env = getenv("SHOPSTREAM_SHARDS"),
+        .tmp_dir = getenv("TMPDIR"),
         .probe_gpu = 1,
     };
 }
@@ -207,6 +208,9 @@ static int settle_outputs(run_config *rc, const settle_env *env, char *errstr, s
     if (topic_names_make(rc->topic_prefix, &rc->topics, why, sizeof why) != 0) BLAME(topic_prefix, "%s", why);
     if (rc->stats_json[0] && !writable_file(rc->stats_json, why, sizeof why))
         BLAME(stats_json, "cannot write %.300s: %.500s", rc->stats_json, why);
+    if (!rc->spill_dir[0])
+        snprintf(rc->spill_dir, sizeof rc->spill_dir, "%.4000s", env->tmp_dir && *env->tmp_dir ? env->tmp_dir : "/tmp");
+    /* run opens its spill file there before publishing (run/facts.c): that is the check */
     return 0;
 }
 

@@ -27,6 +27,7 @@ typedef struct settle_env {
     size_t cores;           /* for the thread defaults */
     const char *job_index;  /* JOB_COMPLETION_INDEX, or NULL */
     const char *shards_env; /* SHOPSTREAM_SHARDS, or NULL */
+    const char *tmp_dir;    /* TMPDIR, or NULL */
     int probe_gpu;          /* 0: never probe (plan needs no engine choice) */
 } settle_env;
 

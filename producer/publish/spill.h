@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* spill.h - the calendar's far future on disk: records kept in time
+ * segments of an unnamed temporary file, handed back a segment at a time.
+ *
+ * The calendar (calendar.h) holds what a run has made but not yet
+ * published: at a high rate, an order's life of up to 25 days is most of
+ * it. What falls due beyond a short horizon it may put here instead, by
+ * segment (a stretch of simulated time, SPILL_SEGMENTS of them in a ring),
+ * and take each segment back when its time nears: an external bucket queue.
+ *
+ * A record is opaque bytes (the calendar writes its pending_msg copies);
+ * a segment's records come back in the order they were put, in runs of
+ * whole records. Each segment gathers its records in a buffer that doubles
+ * up to SPILL_CHUNK bytes and is then appended to the file as one chunk;
+ * taking a segment reads its chunks back and frees their space in the
+ * file (a hole punched, where the file system can), so the disk used
+ * follows what is spilled, not what passed through.
+ *
+ * The file is opened with O_TMPFILE (else created and unlinked at once): it
+ * has no name, and nothing is left behind however the process ends.
+ * The publishing thread's own (not locked). */
+#ifndef SHOPSTREAM_SPILL_H
+#define SHOPSTREAM_SPILL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SPILL_SEGMENTS 4096     /* segments live at once: the ring */
+#define SPILL_CHUNK 32768       /* a segment's buffer is written out at this size */
+#define SPILL_FIRST_BUFFER 1024 /* and starts at this one */
+
+typedef struct spill_chunk {
+    uint64_t off;
+    size_t len;
+} spill_chunk;
+
+typedef struct spill_segment {
+    char *buf; /* records not yet written */
+    size_t used, cap;
+    spill_chunk *chunks; /* records written, in order */
+    size_t n_chunks, cap_chunks;
+} spill_segment;
+
+typedef struct spill {
+    int fd;              /* the unnamed file, when open */
+    int open;            /* 1: fd is open (a zeroed spill is not) */
+    char dir[1024];      /* where it is, for errors */
+    uint64_t end;        /* where the next chunk goes */
+    spill_segment *segs; /* SPILL_SEGMENTS, allocated on the first record */
+    char *scratch;       /* a chunk read back */
+    size_t scratch_cap;
+    size_t bytes, peak_bytes; /* the records' bytes, in buffers and on disk */
+    size_t alloc;             /* buffers and chunk lists: memory the spill takes */
+} spill;
+
+/* A temporary file in dir; errstr says why not ("DIR: <reason>"). */
+int spill_open(spill *s, const char *dir, char *errstr, size_t errlen);
+
+/* Room for a record of size bytes at the end of segment slot (< SPILL_SEGMENTS),
+ * which the caller fills at once; NULL when out of memory or the file cannot
+ * be written (errno says which). */
+char *spill_append(spill *s, size_t slot, size_t size);
+
+/* Hands back segment slot's records to take(ctx, bytes, len), a run of
+ * whole records at a time, in the order they were put, and empties it.
+ * -1: a read failed (errno) or take returned nonzero. */
+int spill_take(spill *s, size_t slot, int (*take)(void *ctx, const char *bytes, size_t len), void *ctx);
+
+/* Closes the file (its space goes with it) and frees the buffers; a zeroed
+ * spill is fine. */
+void spill_close(spill *s);
+
+#endif
