@@ -64,14 +64,14 @@ typedef struct run_config {
     size_t ring_slots;
     size_t hold_mb;                  /* the calendar spills beyond this many MB allocated */
     char spill_dir[CONFIG_PATH_MAX]; /* where (settled: $TMPDIR or /tmp when empty) */
-    int engine_kind;         /* engine_kind; settled: ENGINE_CPU or ENGINE_GPU */
-    size_t gpu_batch_orders; /* orders per batch when the GPU fills them */
-    uint64_t shard_index;    /* this process is shard shard_index of shard_count */
-    uint64_t shard_count;    /* 1: not sharded */
-    int shard_auto;          /* --shard auto: from JOB_COMPLETION_INDEX */
-    uint64_t shards_given;   /* --shards N */
-    char metrics_addr[128];  /* --metrics [ADDR:]PORT; empty: off */
-    double metrics_linger_s; /* keep serving the final metrics this long */
+    int engine_kind;                 /* engine_kind; settled: ENGINE_CPU or ENGINE_GPU */
+    size_t gpu_batch_orders;         /* orders per batch when the GPU fills them */
+    uint64_t shard_index;            /* this process is shard shard_index of shard_count */
+    uint64_t shard_count;            /* 1: not sharded */
+    int shard_auto;                  /* --shard auto: from JOB_COMPLETION_INDEX */
+    uint64_t shards_given;           /* --shards N */
+    char metrics_addr[128];          /* --metrics [ADDR:]PORT; empty: off */
+    double metrics_linger_s;         /* keep serving the final metrics this long */
 
     int sink;           /* sink_kind */
     int stdout_columns; /* stdout_columns: what --sink stdout prints */
