@@ -9,6 +9,14 @@
 
 int facts_init(run_state *st) {
     const run_config *rc = st->rc;
+    /* the calendar's spill file first: before the sink makes a topic */
+    if (spill_open(&st->spill, rc->spill_dir, st->errstr, sizeof st->errstr) != 0) {
+        char msg[sizeof st->errstr + 64];
+        snprintf(msg, sizeof msg, "expected a directory a temporary file can be made in, got %s", st->errstr);
+        config_blame(rc, offsetof(run_config, spill_dir), msg, st->errstr, sizeof st->errstr);
+        return -1;
+    }
+    calendar_spill_to(&st->calendar, &st->spill, rc->hold_mb << 20);
     if (engine_new(&rc->engine, &st->engine, st->errstr, sizeof st->errstr) != 0) return -1;
     st->planned_orders = engine_get_plan(st->engine)->total_orders;
     if (rc->shard_count > 1) {
@@ -71,13 +79,6 @@ int facts_start(run_state *st) {
         snprintf(st->errstr, sizeof st->errstr, "out of memory");
         return -1;
     }
-    if (spill_open(&st->spill, rc->spill_dir, st->errstr, sizeof st->errstr) != 0) {
-        char msg[sizeof st->errstr + 64];
-        snprintf(msg, sizeof msg, "expected a directory a temporary file can be made in, got %s", st->errstr);
-        config_blame(rc, offsetof(run_config, spill_dir), msg, st->errstr, sizeof st->errstr);
-        return -1;
-    }
-    calendar_spill_to(&st->calendar, &st->spill, rc->hold_mb << 20);
     st->n_slot_msgs = o.ring_slots;
     for (; st->n_thread_encoders < o.threads; st->n_thread_encoders++) {
         encoder **e = &st->thread_encoders[st->n_thread_encoders];

@@ -2,9 +2,10 @@
 /* facts.h - the fact stream: the engine, who fills its batches, and the
  * encoders that turn each batch into messages off the publishing thread.
  *
- * facts_init() builds the engine and, when the settled engine is the GPU,
- * opens the GPU stage, so that a GPU that cannot serve stops the run before
- * anything is published. facts_start() starts the encoders (one per
+ * facts_init() opens the calendar's spill file in --spill-dir, builds the
+ * engine and, when the settled engine is the GPU, opens the GPU stage, so
+ * that a directory or a GPU that cannot serve stops the run before anything
+ * is published. facts_start() starts the encoders (one per
  * generator thread) and the generator pool, which fills the ring while the
  * dimensions go out. facts_next() then hands over batches in order with
  * their encoded messages, until this shard's orders are done.

@@ -4,7 +4,8 @@
  *
  *   (signals            installed by main before parsing: run_install_signals)
  *   metrics             --metrics binds its port
- *   facts_init          engine (catalog, plan) and, if settled so, the GPU
+ *   facts_init          the calendar's spill file (--spill-dir), engine
+ *                       (catalog, plan) and, if settled so, the GPU
  *   encoder             the .avsc files, checked against the wire contract
  *   registry            avro-confluent: schemas registered
  *   sink_check_config   librdkafka properties, before any broker is touched
