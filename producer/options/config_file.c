@@ -128,9 +128,16 @@ static int read_setting(loader *ld, const option_spec *o, const config_setting_t
         if (t != CONFIG_TYPE_BOOL) return mistyped(ld, o, s, path);
         *(int *)(void *)((char *)ld->rc + o->offset) = config_setting_get_bool(s);
         return 0;
+    case OPT_UINT64:
+        /* a file's integers are signed 64-bit: from 2^63 up (a seed), in quotes */
+        if (t == CONFIG_TYPE_STRING) {
+            if (options_set_text(ld->rc, o, config_setting_get_string(s), err, sizeof err) != 0)
+                return fail_at(ld, s, path, err);
+            return 0;
+        }
+        /* fall through */
     case OPT_INT:
     case OPT_UINT32:
-    case OPT_UINT64:
     case OPT_INT64:
     case OPT_SIZE:
     case OPT_DOUBLE:
