@@ -14,6 +14,7 @@
 #include "gpu_stage.h"
 #include "options/options.h"
 #include "options/scenario_file.h"
+#include "partners.h"
 #include "simtime.h"
 #include "base/units.h"
 
@@ -274,6 +275,7 @@ static int check_engine(run_config *rc, int intensity_from_rate, char *errstr, s
 }
 
 int config_settle(run_config *rc, const settle_env *env, char *errstr, size_t errlen) {
+    if (settle_partners(rc, env->command, errstr, errlen) != 0) return -1;
     if (settle_shard(rc, env, errstr, errlen) != 0 || check_shards(rc, errstr, errlen) != 0) return -1;
     settle_start(rc, env);
     if (settle_scenario(rc, env, errstr, errlen) != 0) return -1;

@@ -28,6 +28,7 @@ typedef struct settle_env {
     const char *job_index;  /* JOB_COMPLETION_INDEX, or NULL */
     const char *shards_env; /* SHOPSTREAM_SHARDS, or NULL */
     int probe_gpu;          /* 0: never probe (plan needs no engine choice) */
+    int command;            /* cli_command: the command the settings are for (partners.h) */
 } settle_env;
 
 /* The environment of this process: the clock, the cores, the variables. */
