@@ -98,9 +98,9 @@ static const struct clash {
 static const struct reserved {
     const char *name, *expected;
 } reserved[] = {
-    { "bootstrap.servers", "the brokers in --brokers (kafka.brokers), which sets this property" },
-    { "isolation.level", "none: verify reads with read_committed, whatever a property says" },
-    { "enable.partition.eof", "none: verify needs it on to find each partition's end" },
+    { "bootstrap.servers", "the brokers in --brokers (kafka.brokers), which set this property" },
+    { "isolation.level", "none: verify reads read_committed and sets it over any property" },
+    { "enable.partition.eof", "none: verify sets it on to find each partition's end" },
 };
 
 static const char *const command_names[] = { "run", "plan", "expect", "verify" };
@@ -209,10 +209,10 @@ static int check_properties(const run_config *rc, char *errstr, size_t errlen) {
             const sink_property *p = &rc->properties[i];
             if (strcmp(p->name, reserved[r].name) != 0) continue;
             if (p->file)
-                snprintf(errstr, errlen, "%.3000s:%d: kafka.properties: %s: expected %s, got it as a property", p->file,
-                         p->line, p->name, reserved[r].expected);
+                snprintf(errstr, errlen, "%.3000s:%d: kafka.properties: %s: expected %s, got %.200s", p->file, p->line,
+                         p->name, reserved[r].expected, p->value);
             else
-                snprintf(errstr, errlen, "-X %s: expected %s, got it as a property", p->name, reserved[r].expected);
+                snprintf(errstr, errlen, "-X %s: expected %s, got %.200s", p->name, reserved[r].expected, p->value);
             return -1;
         }
     return 0;
