@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clip.h"
 #include "options/cli.h"
 #include "options/options.h"
 
@@ -140,11 +141,11 @@ static int written(const run_config *rc, const option_spec *o) { return set_by_u
 /* Where o was set, as errors name it ("-X" for the first property). */
 static void where(const run_config *rc, const option_spec *o, char *buf, size_t cap) {
     if (o->type == OPT_PROPERTY && rc->n_properties && !rc->properties[0].file) {
-        snprintf(buf, cap, "-X %.200s", rc->properties[0].name);
+        snprintf(buf, cap, "-X %s", CLIP(rc->properties[0].name));
         return;
     }
     if (o->type == OPT_PROPERTY && rc->n_properties) {
-        snprintf(buf, cap, "%.3000s:%d: %s", rc->properties[0].file, rc->properties[0].line, o->path);
+        snprintf(buf, cap, "%s:%d: %s", CLIP(rc->properties[0].file), rc->properties[0].line, o->path);
         return;
     }
     options_origin_text(rc, o, buf, cap);
@@ -153,17 +154,18 @@ static void where(const run_config *rc, const option_spec *o, char *buf, size_t 
 /* A partner's value and where it came from: "--sink null",
  * "f.cfg:3: kafka.sink null", "--late-share 0 (the default)", "no --metrics". */
 static void state(const run_config *rc, const option_spec *o, char *buf, size_t cap) {
-    char value[160], at[3200];
+    static char value[CONFIG_PATH_MAX + 64];
+    char at[3200];
     options_format_value(rc, o, value, sizeof value);
     if (written(rc, o)) {
         where(rc, o, at, sizeof at);
-        snprintf(buf, cap, "%s %s", at, value);
+        snprintf(buf, cap, "%s %s", at, CLIP(value));
     } else {
         const char *dashes = o->flag ? "--" : "", *name = o->flag ? o->flag : o->path;
         if (!value[0])
             snprintf(buf, cap, "no %s%s", dashes, name);
         else
-            snprintf(buf, cap, "%s%s %s (the default)", dashes, name, value);
+            snprintf(buf, cap, "%s%s %s (the default)", dashes, name, CLIP(value));
     }
 }
 
@@ -209,10 +211,10 @@ static int check_properties(const run_config *rc, char *errstr, size_t errlen) {
             const sink_property *p = &rc->properties[i];
             if (strcmp(p->name, reserved[r].name) != 0) continue;
             if (p->file)
-                snprintf(errstr, errlen, "%.3000s:%d: kafka.properties: %s: expected %s, got %.200s", p->file, p->line,
-                         p->name, reserved[r].expected, p->value);
+                snprintf(errstr, errlen, "%s:%d: kafka.properties: %s: expected %s, got %s", CLIP(p->file), p->line,
+                         p->name, reserved[r].expected, CLIP(p->value));
             else
-                snprintf(errstr, errlen, "-X %s: expected %s, got %.200s", p->name, reserved[r].expected, p->value);
+                snprintf(errstr, errlen, "-X %s: expected %s, got %s", p->name, reserved[r].expected, CLIP(p->value));
             return -1;
         }
     return 0;

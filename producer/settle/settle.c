@@ -16,6 +16,7 @@
 #include "options/scenario_file.h"
 #include "partners.h"
 #include "simtime.h"
+#include "base/clip.h"
 #include "base/units.h"
 
 #define BLAME(field, ...)                                                                                              \
@@ -192,11 +193,11 @@ static int writable_file(const char *path, char *why, size_t cap) {
     else
         *slash = '\0';
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(why, cap, "no directory %.500s", dir);
+        snprintf(why, cap, "no directory %s", CLIP(dir));
         return 0;
     }
     if (access(dir, W_OK) != 0) {
-        snprintf(why, cap, "cannot write in %.500s: %s", dir, strerror(errno));
+        snprintf(why, cap, "cannot write in %s: %s", CLIP(dir), strerror(errno));
         return 0;
     }
     return 1;
@@ -207,7 +208,7 @@ static int settle_outputs(run_config *rc, const settle_env *env, char *errstr, s
     char why[600];
     if (topic_names_make(rc->topic_prefix, &rc->topics, why, sizeof why) != 0) BLAME(topic_prefix, "%s", why);
     if (rc->stats_json[0] && !writable_file(rc->stats_json, why, sizeof why))
-        BLAME(stats_json, "cannot write %.300s: %.500s", rc->stats_json, why);
+        BLAME(stats_json, "cannot write %s: %s", CLIP(rc->stats_json), why);
     return 0;
 }
 
