@@ -13,6 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/cfgread.h"
+#include "base/clip.h"
+
 #include "support.h"
 
 #define LONG_DIR 3700 /* a path near PATH_MAX, in 250-byte components */
@@ -127,4 +130,18 @@ Test(long_values, every_error_line_keeps_its_reason_whatever_the_length_of_the_v
         { { "plan", flag, NULL }, "--fff", ": unknown option or missing value (shopstream --help lists them)\n" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) keeps_its_reason(&cases[i]);
+}
+
+Test(long_values, a_value_is_shortened_in_the_middle_between_whole_utf8_characters) {
+    static char text[1000];
+    text[0] = '\0';
+    for (int i = 0; i < 150; i++) strcat(text, "\xc3\xa9"); /* é, two bytes each */
+    strcat(text, "!");
+    clip_buf c;
+    const char *s = clip_text(&c, text);
+    cr_assert_leq(strlen(s), CLIP_MAX);
+    cr_assert(strstr(s, "..."), "%s", s);
+    cr_assert(cfgread_utf8(s), "not UTF-8 after clipping: %s", s);
+    cr_assert_eq(s[strlen(s) - 1], '!', "%s", s);
+    cr_assert_str_eq(clip_text(&c, "short"), "short");
 }
