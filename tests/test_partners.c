@@ -83,6 +83,9 @@ Test(partners, a_setting_given_without_the_partner_it_needs_is_refused_naming_bo
           "--allow-data-loss: expected --sink kafka, the sink that checks topics, got --sink stdout" },
         { { "run", "--sink", "null", "--engine", "cpu", "--gpu-batch-orders", "5", NULL },
           "--gpu-batch-orders: expected --engine auto or gpu, the engines that may use the GPU, got --engine cpu" },
+        { { "run", "--sink", "null", "--engine", "gpu", "--batch-orders", "512", NULL },
+          "--batch-orders: expected --engine auto or cpu, the engines that may fill batches on the CPU, got --engine "
+          "gpu" },
         { { "run", "--sink", "null", "--lifecycle", "off", "--return-share", "0.1", NULL },
           "--return-share: expected --lifecycle on, the lives that hold returns, got --lifecycle off" },
         { { "run", "--sink", "null", "--csv", NULL },
@@ -114,6 +117,20 @@ Test(partners, a_setting_given_without_the_partner_it_needs_is_refused_naming_bo
              "--schema-registry",
              path);
     refused(ca, want);
+    config_with("uptake.cfg", "catalog = {\n  campaigns = 0;\n  campaign_uptake = 0.5;\n};\n", path, sizeof path);
+    const char *uptake[] = { "plan", "-c", path, NULL };
+    snprintf(want, sizeof want,
+             "%s:3: catalog.campaign_uptake: expected catalog.campaigns above 0, the campaigns it applies to (a "
+             "scenario's have their own), got %s:2: catalog.campaigns 0",
+             path, path);
+    refused(uptake, want);
+    config_with("quiet.cfg", "output = {\n  quiet = true;\n  progress_interval_s = 5.0;\n};\n", path, sizeof path);
+    const char *quiet[] = { "run", "-c", path, "--sink", "null", NULL };
+    snprintf(want, sizeof want,
+             "%s:3: output.progress_interval_s: expected no --quiet, the progress lines it spaces, got %s:2: "
+             "output.quiet true",
+             path, path);
+    refused(quiet, want);
     config_with("sink.cfg", "kafka = {\n  sink = \"null\";\n};\n", path, sizeof path);
     const char *brokers[] = { "run", "-c", path, "-b", "127.0.0.1:1", NULL };
     snprintf(want, sizeof want,

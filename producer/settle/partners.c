@@ -29,6 +29,9 @@ WHEN(format_registers, rc->format == FORMAT_AVRO_CONFLUENT || rc->format == FORM
 WHEN(shard_auto, rc->shard_auto)
 WHEN(embedded_broker, rc->brokers[0] == '\0')
 WHEN(engine_may_use_gpu, rc->engine_kind != ENGINE_CPU)
+WHEN(engine_may_use_cpu, rc->engine_kind != ENGINE_GPU || command == CLI_EXPECT) /* expect tallies on the CPU */
+WHEN(random_campaigns, rc->engine.campaigns > 0)
+WHEN(progress_shown, !rc->quiet)
 WHEN(lifecycle_on, rc->engine.lifecycle)
 WHEN(speed_max, rc->speed <= 0.0)
 
@@ -70,6 +73,11 @@ static const struct need {
     { "kafka.allow_data_loss", "kafka.sink", sink_kafka, 0, "--sink kafka, the sink that checks topics" },
     { "engine.gpu_batch_orders", "engine.kind", engine_may_use_gpu, 0,
       "--engine auto or gpu, the engines that may use the GPU" },
+    { "engine.batch_orders", "engine.kind", engine_may_use_cpu, 0,
+      "--engine auto or cpu, the engines that may fill batches on the CPU" },
+    { "catalog.campaign_uptake", "catalog.campaigns", random_campaigns, 0,
+      "catalog.campaigns above 0, the campaigns it applies to (a scenario's have their own)" },
+    { "output.progress_interval_s", "output.quiet", progress_shown, 0, "no --quiet, the progress lines it spaces" },
     { "lifecycle.payment_retry_share", "lifecycle.enabled", lifecycle_on, 0,
       "--lifecycle on, the lives that hold payments" },
     { "lifecycle.return_share", "lifecycle.enabled", lifecycle_on, 0, "--lifecycle on, the lives that hold returns" },
