@@ -101,7 +101,8 @@ Test(long_values, every_error_line_keeps_its_reason_whatever_the_length_of_the_v
           "expected an integer in [1, 10000], got \"x\"\n" },
         { { "plan", "-c", late, NULL },
           "/late.cfg:2: late.max: ",
-          "expected a late share above 0 (--late-share) for it to bound, got --late-share 0 (the default)\n" },
+          "expected a late share above 0 (--late-share) for it to bound (a scenario's late entries have their own "
+          "max), got --late-share 0 (the default)\n" },
         { { "plan", "-c", missing, NULL },
           "/missing.cfg: ",
           "cannot read the config file: No such file or directory\n" },

@@ -50,8 +50,13 @@ typedef struct refusal {
 Test(partners, a_setting_given_without_the_partner_it_needs_is_refused_naming_both) {
     static const refusal cases[] = {
         { { "run", "--late-max", "5m", NULL },
-          "--late-max: expected a late share above 0 (--late-share) for it to bound, got --late-share 0 (the "
+          "--late-max: expected a late share above 0 (--late-share) for it to bound (a scenario's late entries have "
+          "their own max), got --late-share 0 (the "
           "default)" },
+        /* mobile_offline's late entry has its own max: --late-max would not touch it */
+        { { "plan", "-s", "mobile_offline", "--late-max", "5m", NULL },
+          "--late-max: expected a late share above 0 (--late-share) for it to bound (a scenario's late entries have "
+          "their own max), got --late-share 0 (the default)" },
         { { "run", "--duplicate-max", "5m", "--late-share", "0.1", NULL },
           "--duplicate-max: expected a duplicate share above 0 (--duplicate-share) for it to bound, got "
           "--duplicate-share 0 (the default)" },
@@ -106,7 +111,8 @@ Test(partners, a_setting_given_without_the_partner_it_needs_is_refused_naming_bo
     config_with("late.cfg", "seed = 7;\nlate = { max = \"5m\"; };\n", path, sizeof path);
     const char *late[] = { "run", "-c", path, "--sink", "null", NULL };
     snprintf(want, sizeof want,
-             "%s:2: late.max: expected a late share above 0 (--late-share) for it to bound, got --late-share 0 (the "
+             "%s:2: late.max: expected a late share above 0 (--late-share) for it to bound (a scenario's late entries "
+             "have their own max), got --late-share 0 (the "
              "default)",
              path);
     refused(late, want);

@@ -45,7 +45,8 @@ static const struct need {
     unsigned commands;
     const char *expected;
 } needs[] = {
-    { "late.max", "late.share", late_share_on, 0, "a late share above 0 (--late-share) for it to bound" },
+    { "late.max", "late.share", late_share_on, 0,
+      "a late share above 0 (--late-share) for it to bound (a scenario's late entries have their own max)" },
     { "duplicates.max", "duplicates.share", duplicate_share_on, 0,
       "a duplicate share above 0 (--duplicate-share) for it to bound" },
     { "output.stdout_columns", "kafka.sink", sink_stdout, 0, "--sink stdout, the sink that prints columns" },
