@@ -200,6 +200,11 @@ Test(partners, two_settings_that_set_the_same_thing_are_refused_naming_both_orig
     support_run(intensity, &r);
     cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
     cr_assert(strstr(r.stdout_text, "# scenario baseline, seed 42, intensity 3, "), "%s", r.stdout_text);
+    /* --rate 0 is off: no clash with the intensity. */
+    const char *off[] = { "plan", "--rate", "0", "--intensity", "2", "--duration", "1h", NULL };
+    support_run(off, &r);
+    cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
+    cr_assert(strstr(r.stdout_text, "# scenario baseline, seed 42, intensity 2, "), "%s", r.stdout_text);
     /* The same flag twice: the last one wins, as in any command line. */
     const char *twice[] = { "plan", "--intensity", "2", "--intensity", "3", "--duration", "1h", NULL };
     support_run(twice, &r);

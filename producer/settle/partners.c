@@ -89,8 +89,9 @@ static const struct need {
     { "until", NULL, NULL, ON(CLI_VERIFY), "verify, the command that reads it" },
 };
 
-/* Two settings that decide the same thing; clash NULL: whenever both are
- * given. why follows "<a's origin>: " and names b by %s. */
+/* Two settings that decide the same thing: a set to other than its default
+ * (--rate 0 is off), b written at all (--speed max, --intensity 1); clash
+ * NULL: whenever both are. why follows "<a's origin>: " and names b by %s. */
 static const struct clash {
     const char *a, *b;
     int (*clash)(const run_config *rc, int command);
@@ -199,7 +200,7 @@ static int check_need(const run_config *rc, const struct need *n, int command, c
 
 static int check_clash(run_config *rc, const struct clash *c, int command, char *errstr, size_t errlen) {
     const option_spec *a = row(c->a), *b = row(c->b);
-    if (!written(rc, a) || !written(rc, b) || (c->clash && !c->clash(rc, command))) return 0;
+    if (!given(rc, a) || !written(rc, b) || (c->clash && !c->clash(rc, command))) return 0;
     if (from_cli(rc, a) != from_cli(rc, b)) {
         /* The flag wins over the file, as over its own setting there. */
         const option_spec *loser = from_cli(rc, a) ? b : a;
