@@ -15,11 +15,13 @@
  * And -X properties that would replace what a dedicated setting or verify
  * sets (bootstrap.servers is --brokers) are refused.
  *
- * "Given" is what the user set: a flag (whatever its value), or a line of
- * the config file whose value is not the default (the shipped
- * config/shopstream.cfg, and copies of it, hold every default: those lines
- * are not a choice). A file's setting whose partner a flag switched off is
- * taken: the command line may switch off what the file configures.
+ * "Given" is a value the user set other than its default, by a flag or a
+ * line of the config file (the shipped config/shopstream.cfg, and copies of
+ * it, hold every default: those lines are not a choice; --late-max 10m alone
+ * changes nothing). In a clash the second setting counts when written at
+ * all: --speed max is the default, yet written beside --rate it asks for
+ * what --rate cannot give. A file's setting whose partner a flag switched
+ * off is taken: the command line may switch off what the file configures.
  *
  * Runs in config_settle() before anything is derived, so every check sees
  * the values as written. */
