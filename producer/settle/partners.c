@@ -119,7 +119,7 @@ static const char *const command_names[] = { "run", "plan", "expect", "verify" }
 static const option_spec *row(const char *name) {
     const option_spec *o = options_by_path(name);
     if (!o) o = options_by_flag(name);
-    if (!o) abort(); /* a rule names a row that is not in the table (tests check) */
+    if (!o) abort(); /* a rule names no row: every settle walks every rule, so every test aborts */
     return o;
 }
 
