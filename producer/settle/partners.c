@@ -180,14 +180,13 @@ static void state(const run_config *rc, const option_spec *o, char *buf, size_t 
 }
 
 static int check_need(const run_config *rc, const struct need *n, int command, char *errstr, size_t errlen) {
-    const option_spec *o = row(n->setting);
+    const option_spec *o = row(n->setting), *p = n->partner ? row(n->partner) : NULL;
     if (!given(rc, o)) return 0;
     char at[3200], got[3400];
     if (!n->partner) {
         if (n->commands & ON(command)) return 0;
         snprintf(got, sizeof got, "%s", command_names[command]);
     } else {
-        const option_spec *p = row(n->partner);
         if (n->met(rc, command)) return 0;
         /* A flag may switch off what the config file set up. */
         if (!from_cli(rc, o) && from_cli(rc, p)) return 0;
