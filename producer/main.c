@@ -69,6 +69,7 @@ int main(int argc, char **argv) {
         if (code != EXIT_DONE) report_line(stderr, errstr);
     } else {
         env.probe_gpu = cmd == CLI_RUN;
+        env.command = cmd;
         if (config_settle(&rc, &env, errstr, sizeof errstr) != 0)
             report_line(stderr, errstr);
         else if (cmd == CLI_RUN)

@@ -54,14 +54,21 @@ static void run_null(const char *tag, const char *const *args, const char *engin
 
 /* The same run by the CPU and by the stage (--engine gpu, emulated or
  * not, as gpu_kind says): equal digests, counts, and a run that did
- * something. */
+ * something. --gpu-batch-orders goes to the stage only (refused beside
+ * --engine cpu, which would ignore it). */
 static void expect_same_as_cpu(const char *const *args, const char *gpu_kind) {
     const char *cpu[24], *gpu[24];
-    size_t n = 0;
+    size_t n = 0, k = 2;
     cpu[0] = "--engine", cpu[1] = "cpu";
     gpu[0] = "--engine", gpu[1] = "gpu";
-    for (; args[n]; n++) cpu[n + 2] = gpu[n + 2] = args[n];
-    cpu[n + 2] = gpu[n + 2] = NULL;
+    for (; args[n]; n++) {
+        gpu[n + 2] = args[n];
+        if (strcmp(args[n], "--gpu-batch-orders") == 0 && args[n + 1])
+            gpu[n + 3] = args[n + 1], n++;
+        else
+            cpu[k++] = args[n];
+    }
+    cpu[k] = gpu[n + 2] = NULL;
     run_figures c, g;
     run_null("cpu", cpu, "cpu", &c);
     run_null("gpu", gpu, gpu_kind, &g);

@@ -11,28 +11,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clip.h"
+
 int cfgread_file(const char *path, const char *what, size_t max, char **out, size_t *len, char *errstr, size_t errlen) {
     *out = NULL;
     /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(errstr, errlen, "%s: cannot read the %s file: %s", path, what, strerror(errno));
+        snprintf(errstr, errlen, "%s: cannot read the %s file: %s", CLIP(path), what, strerror(errno));
         return -1;
     }
     struct stat st;
     int rc = -1;
     char *buf = NULL;
     if (fstat(fd, &st) != 0) {
-        snprintf(errstr, errlen, "%s: cannot read the %s file: %s", path, what, strerror(errno));
+        snprintf(errstr, errlen, "%s: cannot read the %s file: %s", CLIP(path), what, strerror(errno));
     } else if (S_ISDIR(st.st_mode)) {
-        snprintf(errstr, errlen, "%s: cannot read the %s file: Is a directory", path, what);
+        snprintf(errstr, errlen, "%s: cannot read the %s file: Is a directory", CLIP(path), what);
     } else if (!S_ISREG(st.st_mode)) {
-        snprintf(errstr, errlen, "%s: cannot read the %s file: not a regular file", path, what);
+        snprintf(errstr, errlen, "%s: cannot read the %s file: not a regular file", CLIP(path), what);
     } else if ((unsigned long long)st.st_size > max) {
-        snprintf(errstr, errlen, "%s: cannot read the %s file: %lld bytes, more than the %zu it may have", path, what,
-                 (long long)st.st_size, max);
+        snprintf(errstr, errlen, "%s: cannot read the %s file: %lld bytes, more than the %zu it may have", CLIP(path),
+                 what, (long long)st.st_size, max);
     } else if (!(buf = malloc(max + 2))) {
-        snprintf(errstr, errlen, "%s: cannot read the %s file: out of memory", path, what);
+        snprintf(errstr, errlen, "%s: cannot read the %s file: out of memory", CLIP(path), what);
     } else {
         /* Up to max + 1 bytes whatever the size says (procfs files say 0). */
         size_t got = 0;
@@ -40,12 +42,12 @@ int cfgread_file(const char *path, const char *what, size_t max, char **out, siz
         while (got <= max && (n = read(fd, buf + got, max + 1 - got)) > 0) got += (size_t)n;
         buf[got] = '\0';
         if (n < 0) {
-            snprintf(errstr, errlen, "%s: cannot read the %s file: %s", path, what, strerror(errno));
+            snprintf(errstr, errlen, "%s: cannot read the %s file: %s", CLIP(path), what, strerror(errno));
         } else if (got > max) {
-            snprintf(errstr, errlen, "%s: cannot read the %s file: more than the %zu bytes it may have", path, what,
-                     max);
+            snprintf(errstr, errlen, "%s: cannot read the %s file: more than the %zu bytes it may have", CLIP(path),
+                     what, max);
         } else if (memchr(buf, '\0', got)) {
-            snprintf(errstr, errlen, "%s: cannot read the %s file: it holds a NUL byte", path, what);
+            snprintf(errstr, errlen, "%s: cannot read the %s file: it holds a NUL byte", CLIP(path), what);
         } else {
             *out = buf;
             *len = got;
@@ -83,7 +85,7 @@ static int setting_before(const char *in, size_t at, char *name, size_t cap) {
 static char *widen_integers(const char *in, size_t len, const char *path, char *errstr, size_t errlen) {
     char *out = malloc(2 * len + 1), *o = out;
     if (!out) {
-        snprintf(errstr, errlen, "%s: out of memory", path);
+        snprintf(errstr, errlen, "%s: out of memory", CLIP(path));
         return NULL;
     }
     int line = 1;
@@ -114,7 +116,8 @@ static char *widen_integers(const char *in, size_t len, const char *path, char *
                 if (in[i] == '\\' && i + 1 < len) {
                     /* \x00 would end the string where libconfig stores it */
                     if (in[i + 1] == 'x' && i + 3 < len && in[i + 2] == '0' && in[i + 3] == '0') {
-                        snprintf(errstr, errlen, "%s:%d: expected a string without NUL bytes, got \\x00", path, line);
+                        snprintf(errstr, errlen, "%s:%d: expected a string without NUL bytes, got \\x00", CLIP(path),
+                                 line);
                         free(out);
                         return NULL;
                     }
@@ -124,7 +127,7 @@ static char *widen_integers(const char *in, size_t len, const char *path, char *
                 *o++ = in[i++];
             }
             if (i - start > CFGREAD_MAX_STRING) {
-                snprintf(errstr, errlen, "%s:%d: expected a string of at most %d bytes, got %zu", path, line,
+                snprintf(errstr, errlen, "%s:%d: expected a string of at most %d bytes, got %zu", CLIP(path), line,
                          CFGREAD_MAX_STRING, i - start - 1);
                 free(out);
                 return NULL;
@@ -136,7 +139,7 @@ static char *widen_integers(const char *in, size_t len, const char *path, char *
             snprintf(errstr, errlen,
                      "%s:%d: @include is not supported: put the settings in this file, or pass "
                      "the other file with -c",
-                     path, line);
+                     CLIP(path), line);
             free(out);
             return NULL;
         }
@@ -181,10 +184,11 @@ static char *widen_integers(const char *in, size_t len, const char *path, char *
         if (errno == ERANGE || k - i > 70) {
             char name[64];
             if (setting_before(in, i, name, sizeof name))
-                snprintf(errstr, errlen, "%s:%d: %s%s: expected an integer that fits 64 bits, got %s", path, line,
+                snprintf(errstr, errlen, "%s:%d: %s%s: expected an integer that fits 64 bits, got %s", CLIP(path), line,
                          groups, name, literal);
             else
-                snprintf(errstr, errlen, "%s:%d: expected an integer that fits 64 bits, got %s", path, line, literal);
+                snprintf(errstr, errlen, "%s:%d: expected an integer that fits 64 bits, got %s", CLIP(path), line,
+                         literal);
             free(out);
             return NULL;
         }
@@ -208,7 +212,7 @@ int cfgread_load(config_t *cfg, const char *path, const char *what, char *errstr
     free(text);
     if (ok) return 0;
     const char *file = config_error_file(cfg);
-    snprintf(errstr, errlen, "%s:%d: %s", file ? file : path, config_error_line(cfg), config_error_text(cfg));
+    snprintf(errstr, errlen, "%s:%d: %s", CLIP(file ? file : path), config_error_line(cfg), config_error_text(cfg));
     return -1;
 }
 
@@ -232,6 +236,6 @@ int cfgread_utf8(const char *s) {
 
 int cfgread_fail(char *errstr, size_t errlen, const char *file, const config_setting_t *s, const char *path,
                  const char *msg) {
-    snprintf(errstr, errlen, "%s:%d: %s: %s", file, config_setting_source_line(s), path, msg);
+    snprintf(errstr, errlen, "%s:%d: %s: %s", CLIP(file), config_setting_source_line(s), path, msg);
     return -1;
 }

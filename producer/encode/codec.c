@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/cfgread.h"
+#include "base/clip.h"
 #include "domain.h"
 #include "errors.h"
 #include "lifecycle.h"
@@ -168,11 +169,13 @@ static int bind_field(codec *c, size_t i, const field_spec *f, avro_schema_t fs,
 }
 
 int codec_load(codec *c, topic_id t, const char *dir, char *errstr, size_t errlen) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, topic_schema_files[t]);
+    char full[4096];
+    snprintf(full, sizeof full, "%s/%s", dir, topic_schema_files[t]);
+    clip_buf shown;
+    const char *path = clip_text(&shown, full); /* for errors (clip.h) */
     size_t len = 0;
     char *json = NULL;
-    if (cfgread_file(path, "schema", SCHEMA_MAX_BYTES, &json, &len, errstr, errlen) != 0) return -1;
+    if (cfgread_file(full, "schema", SCHEMA_MAX_BYTES, &json, &len, errstr, errlen) != 0) return -1;
     c->text = json;
     json_error_t jerr;
     json_t *doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);

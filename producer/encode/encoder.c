@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clip.h"
 #include "codec.h"
 #include "errors.h"
 #include "jsonenc.h"
@@ -39,7 +40,7 @@ int encoder_new(const char *schema_dir, const char *currency, const char *scenar
             snprintf(errstr, errlen,
                      "%s/%s: a value could take %zu bytes, more than the %d a Kafka message may "
                      "hold by default (message.max.bytes): fewer extra fields",
-                     schema_dir, topic_schema_files[t], enc->codecs[t].bound, ENCODER_VALUE_LIMIT);
+                     CLIP(schema_dir), topic_schema_files[t], enc->codecs[t].bound, ENCODER_VALUE_LIMIT);
             encoder_free(enc);
             return -1;
         }

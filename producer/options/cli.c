@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/clip.h"
 #include "errors.h"
 #include "gpu_stage.h"
 #include "optdoc.h"
@@ -122,7 +123,7 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
             *cmd = commands[i].cmd;
             known = 1;
         }
-    if (!known) FAIL("unknown command '%s': expected run, plan, expect or verify", name);
+    if (!known) FAIL("unknown command '%s': expected run, plan, expect or verify", CLIP(name));
 
     static getopt_tables g;
     build_getopt(&g);
@@ -143,7 +144,7 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
         if (opt == '?' || opt == ':') {
             if (optopt > 0 && optopt < LONG_BASE)
                 FAIL("option -%c: %s", optopt, options_by_short((char)optopt) ? "needs a value" : "unknown option");
-            FAIL("%s: unknown option or missing value (shopstream --help lists them)", sub_argv[optind - 1]);
+            FAIL("%s: unknown option or missing value (shopstream --help lists them)", CLIP(sub_argv[optind - 1]));
         }
         const option_spec *o = row_of(opt);
         if (o == config_row) config_path = optarg;
@@ -160,7 +161,7 @@ int cli_parse(int argc, char **argv, const char *data_dir, cli_command *cmd, run
             return 0;
         }
     }
-    if (optind < sub_argc) FAIL("unexpected argument '%s'", sub_argv[optind]);
+    if (optind < sub_argc) FAIL("unexpected argument '%s'", CLIP(sub_argv[optind]));
 
     char default_path[CONFIG_PATH_MAX];
     if (!config_path) {

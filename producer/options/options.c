@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "domain.h"
+#include "base/clip.h"
 
 #define AT(field) offsetof(run_config, field), sizeof(((run_config *)0)->field)
 #define NAMES(table, n) (table), (n)
@@ -265,7 +266,7 @@ void options_origin_text(const run_config *rc, const option_spec *o, char *buf, 
         else
             snprintf(buf, cap, "-%c", o->short_flag);
     } else if (g->line > 0) {
-        snprintf(buf, cap, "%.3000s:%d: %s", rc->source_file, g->line, o->path);
+        snprintf(buf, cap, "%s:%d: %s", CLIP(rc->source_file), g->line, o->path);
     } else {
         snprintf(buf, cap, "%s", o->path ? o->path : o->flag);
     }

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "domain.h"
+#include "base/clip.h"
 #include "base/cfgread.h"
 #include "scenario_read.h"
 
@@ -268,7 +269,7 @@ int scenario_file_load(const char *path, uint32_t products, scenario *sc, int li
     char err[512];
     size_t at, other;
     if (scenario_check(sc, products, &at, &other, err, sizeof err) != 0) {
-        snprintf(errstr, errlen, "%s:%d: timeline[%zu]: %s", path, lines[at], at, err);
+        snprintf(errstr, errlen, "%s:%d: timeline[%zu]: %s", CLIP(path), lines[at], at, err);
         goto out;
     }
     rc = 0;

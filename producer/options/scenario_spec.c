@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "domain.h"
+#include "base/clip.h"
 #include "base/units.h"
 #include "lifecycle.h"
 #include "scenario_file.h"
@@ -54,7 +55,7 @@ int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t produ
         if (stat(path, &st) != 0) { /* (not opened here: a FIFO would block) */
             char list[1024];
             available(dir, list, sizeof list);
-            snprintf(errstr, errlen, "unknown scenario '%s': no file %s (available: %s)", part, path,
+            snprintf(errstr, errlen, "unknown scenario '%s': no file %s (available: %s)", CLIP(part), CLIP(path),
                      list[0] ? list : "none");
             return SCENARIO_FILE_BAD_SPEC;
         }
@@ -63,8 +64,8 @@ int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t produ
         size_t before = sc->n_effects;
         if (scenario_file_load(path, products, &one, one_lines, errstr, errlen) != 0) return -1;
         if (before + one.n_effects > SCENARIO_EFFECTS_MAX) { /* each entry acts: none may be left out */
-            snprintf(errstr, errlen, "expected at most %d timeline entries in all, got %zu (%.1000s adds %zu to %zu)",
-                     SCENARIO_EFFECTS_MAX, before + one.n_effects, path, one.n_effects, before);
+            snprintf(errstr, errlen, "expected at most %d timeline entries in all, got %zu (%s adds %zu to %zu)",
+                     SCENARIO_EFFECTS_MAX, before + one.n_effects, CLIP(path), one.n_effects, before);
             return SCENARIO_FILE_BAD_SPEC;
         }
         if (scenario_compose(sc, &one, errstr, errlen) != 0) return -1;
@@ -83,13 +84,14 @@ int scenario_file_resolve(const char *spec, const char *data_dir, uint32_t produ
     size_t at, other;
     if (parts > 1 && scenario_check(sc, products, &at, &other, err, sizeof err) != 0) {
         if (other == SIZE_MAX)
-            snprintf(errstr, errlen, "%.1000s:%d: timeline[%zu]: in %s: %s", files[at], lines[at], entry[at], sc->name,
+            snprintf(errstr, errlen, "%s:%d: timeline[%zu]: in %s: %s", CLIP(files[at]), lines[at], entry[at], sc->name,
                      err);
         else
             snprintf(errstr, errlen,
-                     "%.1000s:%d: timeline[%zu]: composed into %s, it contradicts %.1000s:%d: "
+                     "%s:%d: timeline[%zu]: composed into %s, it contradicts %s:%d: "
                      "timeline[%zu] (%s)",
-                     files[at], lines[at], entry[at], sc->name, files[other], lines[other], entry[other], err);
+                     CLIP(files[at]), lines[at], entry[at], sc->name, CLIP(files[other]), lines[other], entry[other],
+                     err);
         return -1;
     }
     return 0;

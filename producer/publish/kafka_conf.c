@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/clip.h"
 #include "base/secrets.h"
 
 /* shopstream's producer defaults; config kafka.properties and -X override. */
@@ -26,7 +27,7 @@ rd_kafka_conf_t *kafka_conf_new(const sink_config *cfg, const char *brokers, cha
     char err[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (brokers && rd_kafka_conf_set(conf, "bootstrap.servers", brokers, err, sizeof err) != RD_KAFKA_CONF_OK) {
-        snprintf(errstr, errlen, "-b %s: %s", brokers, err);
+        snprintf(errstr, errlen, "-b %s: %s", CLIP(brokers), err);
         rd_kafka_conf_destroy(conf);
         return NULL;
     }
@@ -49,9 +50,10 @@ int kafka_conf_apply(rd_kafka_conf_t *conf, const sink_property *properties, siz
             int known = !strstr(err, "No such configuration property");
             const char *value = known && !secrets_property_is_secret(p->name) ? p->value : "***";
             if (p->file)
-                snprintf(errstr, errlen, "%s:%d: kafka.properties: %s=%s: %s", p->file, p->line, p->name, value, err);
+                snprintf(errstr, errlen, "%s:%d: kafka.properties: %s=%s: %s", CLIP(p->file), p->line, CLIP(p->name),
+                         CLIP(value), err);
             else
-                snprintf(errstr, errlen, "-X %s=%s: %s", p->name, value, err);
+                snprintf(errstr, errlen, "-X %s=%s: %s", CLIP(p->name), CLIP(value), err);
             return -1;
         }
     }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clip.h"
 #include "base/secrets.h"
 
 #define ANSWER_MAX (1 << 20)
@@ -91,12 +92,12 @@ int registry_register(const registry_config *cfg, const char *subject, const cha
     json_error_t jerr;
     json_t *answer_json = NULL;
     if (rc != CURLE_OK) {
-        snprintf(errstr, errlen, "cannot reach the schema registry at %s: %s", shown,
+        snprintf(errstr, errlen, "cannot reach the schema registry at %s: %s", CLIP(shown),
                  curl_err[0] ? curl_err : curl_easy_strerror(rc));
     } else if (ans.too_big) {
-        snprintf(errstr, errlen, "schema registry at %s: answer over %d bytes", shown, ANSWER_MAX);
+        snprintf(errstr, errlen, "schema registry at %s: answer over %d bytes", CLIP(shown), ANSWER_MAX);
     } else if (!(answer_json = json_loadb(ans.data ? ans.data : "", ans.len, 0, &jerr))) {
-        snprintf(errstr, errlen, "schema registry at %s: HTTP %ld with an answer that is not JSON (%.80s)", shown,
+        snprintf(errstr, errlen, "schema registry at %s: HTTP %ld with an answer that is not JSON (%.80s)", CLIP(shown),
                  status, ans.data ? ans.data : "");
     } else if (status == 409) {
         const char *m = error_message(answer_json);
@@ -104,12 +105,12 @@ int registry_register(const registry_config *cfg, const char *subject, const cha
                  m ? m : "(no message)");
     } else if (status < 200 || status >= 300) {
         const char *m = error_message(answer_json);
-        snprintf(errstr, errlen, "schema registry at %s: HTTP %ld registering %s: %s", shown, status, subject,
+        snprintf(errstr, errlen, "schema registry at %s: HTTP %ld registering %s: %s", CLIP(shown), status, subject,
                  m ? m : "(no message)");
     } else {
         json_t *jid = json_object_get(answer_json, "id");
         if (!json_is_integer(jid) || json_integer_value(jid) < 0 || json_integer_value(jid) > INT32_MAX) {
-            snprintf(errstr, errlen, "schema registry at %s: the answer for %s has no id: %.80s", shown, subject,
+            snprintf(errstr, errlen, "schema registry at %s: the answer for %s has no id: %.80s", CLIP(shown), subject,
                      ans.data);
         } else {
             *id = (int32_t)json_integer_value(jid);

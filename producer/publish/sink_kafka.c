@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/clip.h"
 #include "admin.h"
 #include "sink_impl.h"
 
@@ -87,7 +88,7 @@ static sink_err kafka_connect(sink *s, const sink_config *cfg, char *errstr, siz
     }
     if (merr) {
         last_log(s, why, sizeof why);
-        snprintf(errstr, errlen, "cannot reach Kafka at %s within %d ms: %s%s%s%s%s", cfg->brokers,
+        snprintf(errstr, errlen, "cannot reach Kafka at %s within %d ms: %s%s%s%s%s", CLIP(cfg->brokers),
                  cfg->connect_timeout_ms, rd_kafka_err2str(merr), why[0] ? " (" : "", why, why[0] ? ")" : "",
                  kafka_conf_scram_hint(cfg, why));
         return SINK_ERR_CONNECT;

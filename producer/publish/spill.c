@@ -2,6 +2,8 @@
 /* spill.c - time segments of records in an unnamed file (see spill.h). */
 #include "spill.h"
 
+#include "base/clip.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,7 +24,7 @@ int spill_open(spill *s, const char *dir, char *errstr, size_t errlen) {
         if (s->fd >= 0) unlink(path);
     }
     if (s->fd < 0) {
-        snprintf(errstr, errlen, "%.600s (%s)", dir, strerror(errno));
+        snprintf(errstr, errlen, "%s (%s)", CLIP(dir), strerror(errno));
         return -1;
     }
     s->open = 1;

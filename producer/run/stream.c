@@ -8,6 +8,7 @@
 
 #include "facts.h"
 #include "pace.h"
+#include "base/clip.h"
 #include "base/partition.h"
 #include "publish/registry.h"
 #include "base/secrets.h"
@@ -28,8 +29,8 @@ static int calendar_failed(run_state *st) {
     int e = st->calendar.spill_errno;
     if (e && e != ENOMEM) {
         char msg[1400];
-        snprintf(msg, sizeof msg, "%.1100s: %zu messages spilled for later, and the file failed: %s", st->rc->spill_dir,
-                 st->calendar.spilled, strerror(e));
+        snprintf(msg, sizeof msg, "%s: %zu messages spilled for later, and the file failed: %s",
+                 CLIP(st->rc->spill_dir), st->calendar.spilled, strerror(e));
         config_blame(st->rc, offsetof(run_config, spill_dir), msg, st->errstr, sizeof st->errstr);
     } else {
         snprintf(st->errstr, sizeof st->errstr, "out of memory: %zu messages wait for their time", st->calendar.n);

@@ -14,7 +14,9 @@
 #include "gpu_stage.h"
 #include "options/options.h"
 #include "options/scenario_file.h"
+#include "partners.h"
 #include "simtime.h"
+#include "base/clip.h"
 #include "base/units.h"
 
 #define BLAME(field, ...)                                                                                              \
@@ -192,11 +194,11 @@ static int writable_file(const char *path, char *why, size_t cap) {
     else
         *slash = '\0';
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(why, cap, "no directory %.500s", dir);
+        snprintf(why, cap, "no directory %s", CLIP(dir));
         return 0;
     }
     if (access(dir, W_OK) != 0) {
-        snprintf(why, cap, "cannot write in %.500s: %s", dir, strerror(errno));
+        snprintf(why, cap, "cannot write in %s: %s", CLIP(dir), strerror(errno));
         return 0;
     }
     return 1;
@@ -207,7 +209,7 @@ static int settle_outputs(run_config *rc, const settle_env *env, char *errstr, s
     char why[600];
     if (topic_names_make(rc->topic_prefix, &rc->topics, why, sizeof why) != 0) BLAME(topic_prefix, "%s", why);
     if (rc->stats_json[0] && !writable_file(rc->stats_json, why, sizeof why))
-        BLAME(stats_json, "cannot write %.300s: %.500s", rc->stats_json, why);
+        BLAME(stats_json, "cannot write %s: %s", CLIP(rc->stats_json), why);
     if (!rc->spill_dir[0])
         snprintf(rc->spill_dir, sizeof rc->spill_dir, "%.4000s", env->tmp_dir && *env->tmp_dir ? env->tmp_dir : "/tmp");
     /* run opens its spill file there before publishing (run/facts.c): that is the check */
@@ -278,6 +280,7 @@ static int check_engine(run_config *rc, int intensity_from_rate, char *errstr, s
 }
 
 int config_settle(run_config *rc, const settle_env *env, char *errstr, size_t errlen) {
+    if (settle_partners(rc, env->command, errstr, errlen) != 0) return -1;
     if (settle_shard(rc, env, errstr, errlen) != 0 || check_shards(rc, errstr, errlen) != 0) return -1;
     settle_start(rc, env);
     if (settle_scenario(rc, env, errstr, errlen) != 0) return -1;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* settle.h - the one step between parsing and running.
  *
- * config_settle() resolves, once and before any command, everything in a
+ * config_settle() first refuses settings that would be silently ignored
+ * or overridden (partners.h: for the command in settle_env), then resolves,
+ * once and before any command, everything in a
  * run_config that depends on more than the text the user gave: the shard
  * (--shard auto, from the environment), the start time (from the clock),
  * the scenario (its files), --rate (the intensity it needs), the format (a
@@ -29,6 +31,7 @@ typedef struct settle_env {
     const char *shards_env; /* SHOPSTREAM_SHARDS, or NULL */
     const char *tmp_dir;    /* TMPDIR, or NULL */
     int probe_gpu;          /* 0: never probe (plan needs no engine choice) */
+    int command;            /* cli_command: the command the settings are for (partners.h) */
 } settle_env;
 
 /* The environment of this process: the clock, the cores, the variables. */

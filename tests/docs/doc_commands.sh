@@ -28,10 +28,13 @@
 #               is still parsed and range-checked where it stands):
 #               - always: --speed 1000000 --metrics-linger 0 -q, and a free
 #                 port for --metrics if the command serves metrics;
+#               - -k dropped (it keeps the embedded broker up until Ctrl-C);
 #               - a command that names no service (no -b, -r, -X, and no -c
-#                 file with brokers or a registry URL): --sink null; exit 0;
+#                 file with brokers or a registry URL): --sink null (unless it
+#                 asks for --sink stdout, which needs none); exit 0;
 #               - otherwise: -b 127.0.0.1:1 (nothing listens there) and
-#                 --schema-registry '' (with --format avro where the command
+#                 --schema-registry '' (and --schema-registry-ca '' if it
+#                 names one; with --format avro where the command
 #                 asked for avro-confluent, or auto with a registry). The run then opens the schemas,
 #                 checks every -X property with librdkafka, loads the TLS
 #                 files they name, and stops at the connection: exit 2 with
@@ -39,7 +42,8 @@
 #                 0, for a sink that needs no broker). Kafka's connect timeout
 #                 is cut to 200 ms (kafka.connect_timeout_ms in a copy of
 #                 config/shopstream.cfg, used as SHOPSTREAM_DATA_DIR).
-#   verify   1. as run's step 1; 2. verify against -b 127.0.0.1:1 as above: it
+#   verify   1. as run's step 1, less --until (verify's own: plan refuses it);
+#            2. verify against -b 127.0.0.1:1 as above: it
 #               builds the whole run (its options, --until) into the null
 #               sink, then stops at reading back: exit 2 with "topic ...:"
 #               from the consumer passes.
@@ -310,10 +314,14 @@ offline_extras() { # COMMAND ARGS...
     grep -Eq '^[[:space:]]*url[[:space:]]*=[[:space:]]*"[^"]' "$file" && service=1 && registry=1
   fi
   format=$(last_value "" --format "$@")
-  if [[ $service == 0 && $cmd == run ]]; then
+  if [[ $service == 0 && $cmd == run && $(last_value "" --sink "$@") == stdout ]]; then
+    : # the stdout sink needs no service (and --stdout-columns needs it)
+  elif [[ $service == 0 && $cmd == run ]]; then
     extras+=(--sink null)
   elif [[ $service == 1 ]]; then
     extras+=(-b 127.0.0.1:1 --schema-registry '')
+    # a registry's CA means nothing without the registry (refused alone)
+    has_flag "" --schema-registry-ca "$@" && extras+=(--schema-registry-ca '')
     # auto picks avro-confluent with a registry, json with --sink stdout
     if [[ $format == avro-confluent ]] ||
       [[ ( -z $format || $format == auto ) && $registry == 1 &&
@@ -323,8 +331,25 @@ offline_extras() { # COMMAND ARGS...
   fi
 }
 
-# step_run ARGS (after `run`): the run, offline.
+# without FLAG ARGS...: ARGS less FLAG and its value (into $kept).
+without() {
+  local flag=$1 i
+  shift
+  local -a v=("$@")
+  kept=()
+  for ((i = 0; i < ${#v[@]}; i++)); do
+    if [[ ${v[i]} == "$flag" ]]; then i=$((i + 1)); continue; fi
+    [[ ${v[i]} == "$flag="* ]] || kept+=("${v[i]}")
+  done
+}
+
+# step_run ARGS (after `run`): the run, offline; without -k (it would keep
+# the embedded broker up until Ctrl-C, and needs --sink kafka).
 step_run() {
+  local -a args=()
+  local a
+  for a in "$@"; do [[ $a == -k || $a == --keep-broker ]] || args+=("$a"); done
+  set -- "${args[@]}"
   offline_extras run "$@"
   if [[ $service == 0 ]]; then
     invoke "$src" run "$@" "${extras[@]}"
@@ -387,7 +412,7 @@ while IFS=$'\t' read -r where text args; do
       note="as written"
       step_exact "${argv[@]}" && good=1 ;;
     run) step_plan "${rest[@]}" && step_run "${rest[@]}" && good=1 ;;
-    verify) step_plan "${rest[@]}" && step_verify "${rest[@]}" && good=1 ;;
+    verify) without --until "${rest[@]}" && step_plan "${kept[@]}" && step_verify "${rest[@]}" && good=1 ;;
     *) why="not a shopstream command: '$cmd'" ;;
   esac
   if [[ $good == 1 ]]; then

@@ -41,7 +41,9 @@ REGISTRY = pysupport.read_state("readback_formats", "SHOPSTREAM_REGISTRY_STATE",
 def shopstream(*args, expect=0):
     """Runs shopstream run ... and returns (stats dict or None, stderr)."""
     stats = os.path.join(TMP, f"rb-stats-{os.getpid()}-{len(args)}-{abs(hash(args))}.json")
-    cmd = [BIN, "run", "-b", BROKERS, "--start", START, "--duration", "2h", "--intensity", "20",
+    # the null sink takes no brokers (refused beside it)
+    brokers = [] if "null" in args else ["-b", BROKERS]
+    cmd = [BIN, "run", *brokers, "--start", START, "--duration", "2h", "--intensity", "20",
            "--customers", "300", "--products", "60", "-q", "--stats-json", stats, *args]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     if p.returncode != expect:
