@@ -61,7 +61,9 @@ const option_spec options_table[] = {
       0 },
     { "format", "format", 0, OPT_ENUM, AT(format), NAMES(format_option_names, FORMAT_COUNT + 1), NO_RANGE, "auto", "F",
       "avro, avro-confluent (Confluent's framing, with a schema registry),\n"
-      "json, or auto: avro-confluent when a registry is given, else avro",
+      "json, protobuf (raw, as Flink reads it), protobuf-confluent,\n"
+      "json-schema-confluent (registered: schemas/*.proto, *.schema.json),\n"
+      "or auto: avro-confluent when a registry is given, else avro",
       0 },
     { "schema_registry.url", "schema-registry", 'r', OPT_STRING, AT(registry_url), NO_NAMES, NO_RANGE, "", "URL",
       "a Confluent-compatible Schema Registry; each topic's schema is\n"
