@@ -333,3 +333,32 @@ Test(formats, sink_stdout_prints_one_json_message_a_line_that_jq_reads) {
     cr_assert_str_eq(out, "1\n1\n", "key and order_id of the first order: %s", out);
     free(out);
 }
+
+Test(formats, sink_stdout_prints_each_protobuf_value_in_base64_on_a_line) {
+    char stats[512], null_stats[512], cmd[2400];
+    support_tmp_path("stdout-pb.json", stats, sizeof stats);
+    support_tmp_path("null-pb.json", null_stats, sizeof null_stats);
+    const char *bin = getenv("SHOPSTREAM_BIN");
+    const char *run = "run --start 2026-01-01T00:00:00Z --duration 1h --intensity 5 --customers 300 --products 40";
+    /* every line decodes; the first is customer 1: field 1 (tag 0x08), 1 */
+    snprintf(cmd, sizeof cmd,
+             "'%s' %s --sink stdout --format protobuf --stats-json '%s' 2>/dev/null | python3 -c \""
+             "import base64, sys\n"
+             "vs = [base64.b64decode(l, validate=True) for l in sys.stdin.read().splitlines()]\n"
+             "print(len(vs), vs[0][:2].hex())\"",
+             bin, run, stats);
+    char *out = pipeline_output(cmd);
+    json_t *s = support_read_stats(stats), *n = NULL;
+    cr_assert(s, "no stats at %s", stats);
+    snprintf(cmd, sizeof cmd, "'%s' %s --sink null --format protobuf -q --stats-json '%s'", bin, run, null_stats);
+    cr_assert_eq(system(cmd), 0);
+    n = support_read_stats(null_stats);
+    char want[128];
+    snprintf(want, sizeof want, "%llu 0801\n", (unsigned long long)support_stat(s, "messages"));
+    cr_assert_str_eq(out, want, "decoded %s, the run says %s", out, want);
+    cr_assert_str_eq(json_string_value(json_object_get(s, "content_digest")),
+                     json_string_value(json_object_get(n, "content_digest")));
+    json_decref(n);
+    json_decref(s);
+    free(out);
+}

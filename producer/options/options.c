@@ -52,7 +52,8 @@ const option_spec options_table[] = {
       "any librdkafka property, as in kcat (repeatable)", 0 },
     { "kafka.sink", "sink", 0, OPT_ENUM, AT(sink), NAMES(sink_kind_names, SINK_KIND_COUNT), NO_RANGE, "kafka", "K",
       "kafka; null: generate and encode, publish nothing; stdout: one JSON\n"
-      "message a line, as kcat prints them (for jq; progress stays on stderr)",
+      "message a line, as kcat prints them (for jq; progress stays on stderr;\n"
+      "protobuf in base64)",
       0 },
     { "output.stdout_columns", "stdout-columns", 0, OPT_ENUM, AT(stdout_columns),
       NAMES(stdout_columns_names, STDOUT_COLUMNS_COUNT), NO_RANGE, "value", "C",
