@@ -14,8 +14,10 @@ each value is validated against schemas/*.schema.json too. Proves: subjects
 every topic decodes (the frame: magic 0, the subject's id, message indexes
 [0] as the one byte 0), the invariants of docs/design.md#the-wire-contract
 hold, the enum values map to the contract's symbols, content_digest leaves
-the frame out (protobuf-confluent = protobuf), and a planted value with a
-wrong message index or schema id is caught.
+the frame out (protobuf-confluent = protobuf), the run verifies exact, a
+schema the registry refuses as incompatible stops the run before anything
+is published (exit 2), and a planted value with a wrong message index or
+schema id is caught.
 
 Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_SOURCE_DIR,
 SHOPSTREAM_TEST_TMP, SHOPSTREAM_KAFKA_STATE, SHOPSTREAM_REGISTRY_STATE.
@@ -209,6 +211,44 @@ def test_a_protobuf_confluent_run_verifies_exact():
                         "protobuf-confluent", "-r", REGISTRY, "-s", "black_friday"],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0 and json.loads(p.stdout)["exact"] is True, p.stderr
+
+
+def registry_put(path, body):
+    req = urllib.request.Request(REGISTRY.rstrip("/") + path, data=json.dumps(body).encode(), method="PUT",
+                                 headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def edited_schema_dir(tag, file, old, new):
+    d = os.path.join(TMP, f"pb-schemas-{tag}-{os.getpid()}")
+    shutil.rmtree(d, ignore_errors=True)
+    shutil.copytree(os.path.join(SRC, "schemas"), d)
+    path = os.path.join(d, file)
+    with open(path) as f:
+        text = f.read()
+    assert old in text, f"{file}: no {old!r}"
+    with open(path, "w") as f:
+        f.write(text.replace(old, new))
+    return d
+
+
+def test_a_schema_the_registry_refuses_stops_the_run_before_publishing():
+    # Changes the contract check lets through but BACKWARD does not: another
+    # package (every enum type renamed) and a JSON Schema that admits fewer values.
+    cases = [("protobuf-confluent", "orders.proto", "package shopstream;", "package shopstream2;"),
+             ("json-schema-confluent", "orders.schema.json", '"required": [', '"maxProperties": 3, "required": [')]
+    for fmt, file, old, new in cases:
+        prefix = f"rf.{fmt}.{os.getpid()}."
+        first, _ = shopstream("--topic-prefix", prefix, "--format", fmt, "-r", REGISTRY, "--duration", "1h")
+        registry_put(f"/config/{prefix}orders-value", {"compatibility": "BACKWARD"})
+        d = edited_schema_dir(fmt, file, old, new)
+        _, err = shopstream("--topic-prefix", prefix, "--format", fmt, "-r", REGISTRY, "--duration", "1h",
+                            "--schema-dir", d, expect=2)
+        assert "refused the schema" in err and "incompatible" in err.lower(), err
+        for s in TOPICS:
+            n = len(pysupport.read_topic(BROKERS, prefix + s, f"rf-{os.getpid()}", missing_ok=True))
+            assert n == first["topics"][prefix + s]["delivered"], f"{fmt} {s}: {n} messages after a refused run"
 
 
 def planted_topic(prefix, source, edit):
