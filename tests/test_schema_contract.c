@@ -125,3 +125,38 @@ Test(schema_contract, a_proto_or_json_schema_that_breaks_the_contract_is_refused
                    "s/\"target_cohort\": \\{\"oneOf\": \\[\\{\"type\": \"null\"\\}, /\"target_cohort\": {\"oneOf\": [/",
                    "field 'target_cohort'");
 }
+
+/* Every prefix of each shipped .proto and .schema.json (a file cut short)
+ * is read without a crash and refused in one line naming the file, unless
+ * it holds the whole message or object (its last brace). */
+Test(schema_contract, files_cut_short_anywhere_are_refused_in_one_line_naming_the_file) {
+    char dir[512], path[1024], err[2048];
+    support_source_path("schemas", dir, sizeof dir);
+    static schema_desc d;
+    for (int t = 0; t < TOPIC_COUNT; t++) {
+        for (int json = 0; json < 2; json++) {
+            const char *avsc = topic_schema_files[t];
+            snprintf(path, sizeof path, "%s/%.*s%s", dir, (int)(strlen(avsc) - 5), avsc,
+                     json ? ".schema.json" : ".proto");
+            char *text = NULL;
+            size_t len = 0;
+            cr_assert_eq(cfgread_file(path, "schema", 1 << 20, &text, &len, err, sizeof err), 0, "%s", err);
+            size_t last_brace = (size_t)(strrchr(text, '}') - text);
+            for (size_t cut = 0; cut < len; cut++) {
+                char saved = text[cut];
+                text[cut] = '\0';
+                err[0] = '\0';
+                int rc = json ? schema_desc_json(path, text, cut, &d, err, sizeof err)
+                              : schema_desc_proto(path, text, &d, err, sizeof err);
+                if (rc == 0) rc = schema_desc_check(path, &d, (topic_id)t, err, sizeof err);
+                if (rc != 0)
+                    cr_assert(strncmp(err, path, strlen(path)) == 0 && !strchr(err, '\n'), "%s cut at %zu: %s", path,
+                              cut, err);
+                else
+                    cr_assert_gt(cut, last_brace, "%s cut at %zu (before its last brace) was taken", path, cut);
+                text[cut] = saved;
+            }
+            free(text);
+        }
+    }
+}
