@@ -110,34 +110,42 @@ static int framed(int len, size_t frame) { return len < 0 ? -1 : len + (int)fram
 /* Which writer a format takes: Avro, protobuf or JSON. */
 #define IS_JSON(enc) ((enc)->format == FORMAT_JSON || (enc)->format == FORMAT_JSON_SCHEMA_CONFLUENT)
 #define IS_PROTO(enc) ((enc)->format == FORMAT_PROTOBUF || (enc)->format == FORMAT_PROTOBUF_CONFLUENT)
-#define FRAME(enc, t, buf, cap)                                                                                        \
-    size_t f = frame_length((enc)->format);                                                                            \
-    if (cap < f) return -1;                                                                                            \
-    frame_put(buf, (enc)->format, (enc)->schema_id[t])
+
+/* The format's frame for topic t at buf, its length in *f; -1 if cap is less. */
+static int put_frame(const encoder *enc, topic_id t, char *buf, size_t cap, size_t *f) {
+    *f = frame_length(enc->format);
+    if (cap < *f) return -1;
+    frame_put(buf, enc->format, enc->schema_id[t]);
+    return 0;
+}
 
 int encoder_customer(encoder *enc, const customer *c, char *buf, size_t cap) {
-    FRAME(enc, TOPIC_CUSTOMERS, buf, cap);
+    size_t f;
+    if (put_frame(enc, TOPIC_CUSTOMERS, buf, cap, &f) != 0) return -1;
     if (IS_JSON(enc)) return framed(jsonenc_customer(c, buf + f, cap - f), f);
     if (IS_PROTO(enc)) return framed(pbc_customer(enc, c, buf + f, cap - f), f);
     return framed(avro_generic_customer(enc, c, buf + f, cap - f), f);
 }
 
 int encoder_product(encoder *enc, const product *p, const product_version *v, char *buf, size_t cap) {
-    FRAME(enc, TOPIC_PRODUCTS, buf, cap);
+    size_t f;
+    if (put_frame(enc, TOPIC_PRODUCTS, buf, cap, &f) != 0) return -1;
     if (IS_JSON(enc)) return framed(jsonenc_product(p, v, buf + f, cap - f), f);
     if (IS_PROTO(enc)) return framed(pbc_product(enc, p, v, buf + f, cap - f), f);
     return framed(avro_generic_product(enc, p, v, buf + f, cap - f), f);
 }
 
 int encoder_campaign(encoder *enc, const campaign *k, char *buf, size_t cap) {
-    FRAME(enc, TOPIC_CAMPAIGNS, buf, cap);
+    size_t f;
+    if (put_frame(enc, TOPIC_CAMPAIGNS, buf, cap, &f) != 0) return -1;
     if (IS_JSON(enc)) return framed(jsonenc_campaign(k, buf + f, cap - f), f);
     if (IS_PROTO(enc)) return framed(pbc_campaign(enc, k, buf + f, cap - f), f);
     return framed(avro_generic_campaign(enc, k, buf + f, cap - f), f);
 }
 
 int encoder_order(encoder *enc, const order_batch *b, size_t k, char *buf, size_t cap) {
-    FRAME(enc, TOPIC_ORDERS, buf, cap);
+    size_t f;
+    if (put_frame(enc, TOPIC_ORDERS, buf, cap, &f) != 0) return -1;
     if (IS_JSON(enc)) return framed(jsonenc_order(b, k, enc->currency, enc->scenario, buf + f, cap - f), f);
     if (IS_PROTO(enc))
         return framed(pb_direct(enc, TOPIC_ORDERS, cap - f) ? pb_direct_order(enc, b, k, buf + f)
@@ -147,7 +155,8 @@ int encoder_order(encoder *enc, const order_batch *b, size_t k, char *buf, size_
 }
 
 int encoder_order_item(encoder *enc, const order_batch *b, size_t k, size_t line, char *buf, size_t cap) {
-    FRAME(enc, TOPIC_ORDER_ITEMS, buf, cap);
+    size_t f;
+    if (put_frame(enc, TOPIC_ORDER_ITEMS, buf, cap, &f) != 0) return -1;
     if (IS_JSON(enc)) return framed(jsonenc_order_item(b, k, line, buf + f, cap - f), f);
     if (IS_PROTO(enc))
         return framed(pb_direct(enc, TOPIC_ORDER_ITEMS, cap - f) ? pb_direct_order_item(b, k, line, buf + f)
@@ -157,7 +166,8 @@ int encoder_order_item(encoder *enc, const order_batch *b, size_t k, size_t line
 }
 
 int encoder_payment(encoder *enc, const life_record *r, char *buf, size_t cap) {
-    FRAME(enc, TOPIC_PAYMENTS, buf, cap);
+    size_t f;
+    if (put_frame(enc, TOPIC_PAYMENTS, buf, cap, &f) != 0) return -1;
     if (IS_JSON(enc)) return framed(jsonenc_payment(r, enc->currency, buf + f, cap - f), f);
     if (IS_PROTO(enc))
         return framed(pb_direct(enc, TOPIC_PAYMENTS, cap - f) ? pb_direct_payment(enc, r, buf + f)
@@ -169,7 +179,8 @@ int encoder_payment(encoder *enc, const life_record *r, char *buf, size_t cap) {
 }
 
 int encoder_shipment(encoder *enc, const life_record *r, char *buf, size_t cap) {
-    FRAME(enc, TOPIC_SHIPMENTS, buf, cap);
+    size_t f;
+    if (put_frame(enc, TOPIC_SHIPMENTS, buf, cap, &f) != 0) return -1;
     if (IS_JSON(enc)) return framed(jsonenc_shipment(r, buf + f, cap - f), f);
     if (IS_PROTO(enc))
         return framed(pb_direct(enc, TOPIC_SHIPMENTS, cap - f) ? pb_direct_shipment(enc, r, buf + f)
