@@ -203,14 +203,23 @@ def test_json_schema_confluent_values_validate_through_the_registry_and_hold_the
     pysupport.check_invariants(data, [stats])
     plain, _ = shopstream("--topic-prefix", prefix, "--format", "json", "--sink", "null", "-s", "black_friday")
     assert plain["content_digest"] == stats["content_digest"], "content_digest must leave the 5-byte frame out"
+    code, err = verify(prefix, "--format", "json-schema-confluent", "-r", REGISTRY, "-s", "black_friday")
+    assert code == 0, err
+
+
+def verify(prefix, *args):
+    """shopstream verify of the run under prefix: (exit code, stderr), exact required for 0."""
+    p = subprocess.run([BIN, "verify", "-b", BROKERS, "--topic-prefix", prefix, "-q", *RUN, *args],
+                       capture_output=True, text=True, timeout=300)
+    if p.returncode == 0:
+        assert json.loads(p.stdout)["exact"] is True, p.stdout[:500]
+    return p.returncode, p.stderr
 
 
 def test_a_protobuf_confluent_run_verifies_exact():
     prefix, _, _ = STATE["pb"]
-    p = subprocess.run([BIN, "verify", "-b", BROKERS, "--topic-prefix", prefix, "-q", *RUN, "--format",
-                        "protobuf-confluent", "-r", REGISTRY, "-s", "black_friday"],
-                       capture_output=True, text=True, timeout=300)
-    assert p.returncode == 0 and json.loads(p.stdout)["exact"] is True, p.stderr
+    code, err = verify(prefix, "--format", "protobuf-confluent", "-r", REGISTRY, "-s", "black_friday")
+    assert code == 0, err
 
 
 def registry_put(path, body):
