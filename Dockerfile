@@ -23,6 +23,7 @@ RUN apt-get update \
       gcc libc6-dev make cmake ninja-build pkg-config dpkg-dev g++ \
       libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev \
       libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev \
+      libprotobuf-c-dev protobuf-c-compiler \
  && rm -rf /var/lib/apt/lists/*
 
 # librdkafka first, from the script alone: Docker's build cache keeps this
@@ -51,13 +52,13 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 FROM debian:12.13-slim
 
 LABEL org.opencontainers.image.title="shopstream" \
-      org.opencontainers.image.description="Synthetic e-commerce traffic for Apache Kafka, as Avro" \
+      org.opencontainers.image.description="Synthetic e-commerce traffic for Apache Kafka, as Avro, Protobuf or JSON" \
       org.opencontainers.image.version="0.1.0"
 
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libssl3 libsasl2-2 zlib1g libzstd1 liblz4-1 \
-      libavro23 libconfig9 libcurl4 libjansson4 libmicrohttpd12 ca-certificates \
+      libavro23 libconfig9 libcurl4 libjansson4 libmicrohttpd12 libprotobuf-c1 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 shopstream \
  && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/shopstream --create-home \

@@ -3,13 +3,16 @@
 # python-env.sh - the Python the integration tests read topics back with.
 #
 # A virtual environment in the cache with confluent-kafka (its own bundled
-# librdkafka, and the Schema Registry client and Avro deserializer, hence
-# the [avro,schemaregistry] extras), prometheus-client (its text parser
-# reads --metrics) and PyYAML (the deployment manifests), made on first use.
+# librdkafka, and the Schema Registry client and the Avro, Protobuf and JSON
+# Schema deserializers, hence the [avro,schemaregistry,protobuf,json]
+# extras), grpcio-tools (protoc, for Python classes of schemas/*.proto),
+# jsonschema (validates against schemas/*.schema.json), prometheus-client
+# (its text parser reads --metrics) and PyYAML (the deployment manifests),
+# made on first use.
 # Prints the path of its python on stdout.
 set -euo pipefail
 cache=${SHOPSTREAM_CACHE:-$HOME/.cache/shopstream}
-venv=$cache/pyenv-2
+venv=$cache/pyenv-3
 if [[ ! -f $venv/.complete ]]; then
   mkdir -p "$cache"
   exec 9>"$cache/pyenv.lock"
@@ -17,8 +20,8 @@ if [[ ! -f $venv/.complete ]]; then
   if [[ ! -f $venv/.complete ]]; then
     rm -rf "$venv"
     python3 -m venv "$venv" >&2
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "confluent-kafka[avro,schemaregistry]==2.16.1" \
-      "prometheus-client==0.21.1" "PyYAML==6.0.2" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "confluent-kafka[avro,schemaregistry,protobuf,json]==2.16.1" \
+      "grpcio-tools==1.85.1" "jsonschema==4.26.0" "prometheus-client==0.21.1" "PyYAML==6.0.2" >&2
     touch "$venv/.complete"
   fi
 fi

@@ -3,7 +3,7 @@
  * published (content_digest) and each partition's order (order_digest) are
  * the same for 1, 2 and 8 threads, for any batch size, at full speed and
  * paced, and N shards' digests add up to the whole run's while their orders
- * add up to its orders. */
+ * add up to its orders; for protobuf values too. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,12 +16,14 @@ typedef struct digest_run {
     uint64_t digest, order_digest, orders, messages;
 } digest_run;
 
-static digest_run run_null(const char *threads, const char *batch, const char *speed, const char *shard) {
+static digest_run run_null_as(const char *format, const char *threads, const char *batch, const char *speed,
+                              const char *shard) {
     char stats[512];
     support_tmp_path("stats", stats, sizeof stats);
-    const char *args[] = { "run",         "-s",      "flash_sale", "--sink", "null",           "--duration", "6h",
-                           "--intensity", "20",      "--threads",  threads,  "--batch-orders", batch,        "--speed",
-                           speed,         "--shard", shard,        "-q",     "--stats-json",   stats,        NULL };
+    const char *args[] = { "run",  "-s",          "flash_sale",   "--sink",    "null",  "--duration",
+                           "6h",   "--intensity", "20",           "--threads", threads, "--batch-orders",
+                           batch,  "--speed",     speed,          "--shard",   shard,   "--format",
+                           format, "-q",          "--stats-json", stats,       NULL };
     run_result r;
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 0, "exit %d: %s", r.exit_code, r.stderr_text);
@@ -31,6 +33,10 @@ static digest_run run_null(const char *threads, const char *batch, const char *s
                      support_stat(j, "messages") };
     json_decref(j);
     return d;
+}
+
+static digest_run run_null(const char *threads, const char *batch, const char *speed, const char *shard) {
+    return run_null_as("auto", threads, batch, speed, shard);
 }
 
 Test(determinism, digest_is_the_same_for_any_thread_count_batch_size_and_speed) {
@@ -67,6 +73,28 @@ Test(determinism, shard_digests_add_up_to_the_whole_run) {
     cr_assert_eq(messages, whole.messages, "dimension records must be published by one shard only");
     cr_assert_eq(sum, whole.digest, "shard digests do not combine to the run's");
     cr_assert_eq(order_sum, whole.order_digest, "shard order digests do not combine to the run's");
+}
+
+Test(determinism, a_protobuf_run_is_the_same_for_any_thread_count_and_its_shards_add_up_to_it) {
+    digest_run whole = run_null_as("protobuf", "1", "4096", "max", "0/1");
+    digest_run threads = run_null_as("protobuf", "8", "333", "max", "0/1");
+    digest_run avro = run_null_as("avro", "1", "4096", "max", "0/1");
+    cr_assert_eq(threads.digest, whole.digest, "--threads 8 changed the protobuf content");
+    cr_assert_eq(threads.order_digest, whole.order_digest);
+    cr_assert_neq(whole.digest, avro.digest, "protobuf and avro values cannot digest alike");
+    cr_assert_eq(whole.orders, avro.orders);
+    uint64_t sum = 0, order_sum = 0, messages = 0;
+    for (int i = 0; i < 3; i++) {
+        char shard[16];
+        snprintf(shard, sizeof shard, "%d/3", i);
+        digest_run d = run_null_as("protobuf", "2", "512", "max", shard);
+        sum += d.digest;
+        order_sum += d.order_digest;
+        messages += d.messages;
+    }
+    cr_assert_eq(messages, whole.messages);
+    cr_assert_eq(sum, whole.digest, "protobuf shard digests do not combine to the run's");
+    cr_assert_eq(order_sum, whole.order_digest);
 }
 
 Test(determinism, bad_shard_is_a_usage_error) {

@@ -14,19 +14,36 @@
 #include "readback.h"
 #include "support.h"
 
-static json_t *run_to_stats(const char *sink, const char *threads, const char *batch, const char *speed) {
+static json_t *run_to_stats_as(const char *format, const char *sink, const char *threads, const char *batch,
+                               const char *speed) {
     char stats[512];
     support_tmp_path("stats", stats, sizeof stats);
-    const char *args[] = { "run",         "--sink",  sink,        "--duration", "6h",
-                           "--intensity", "20",      "--threads", threads,      "--batch-orders",
-                           batch,         "--speed", speed,       "-q",         "--stats-json",
-                           stats,         NULL };
+    const char *args[] = { "run",      "--sink",         sink,          "--duration", "6h",
+                           "--format", format,           "--intensity", "20",         "--threads",
+                           threads,    "--batch-orders", batch,         "--speed",    speed,
+                           "-q",       "--stats-json",   stats,         NULL };
     run_result r;
     support_run(args, &r);
     cr_assert_eq(r.exit_code, 0, "shopstream run --sink %s exited %d: %s", sink, r.exit_code, r.stderr_text);
     json_t *j = support_read_stats(stats);
     cr_assert_not_null(j, "no stats JSON at %s", stats);
     return j;
+}
+
+static json_t *run_to_stats(const char *sink, const char *threads, const char *batch, const char *speed) {
+    return run_to_stats_as("auto", sink, threads, batch, speed);
+}
+
+Test(embedded, a_protobuf_run_publishes_to_the_broker_what_the_null_sink_encodes) {
+    json_t *k = run_to_stats_as("protobuf", "kafka", "2", "4096", "max");
+    json_t *n = run_to_stats_as("protobuf", "null", "1", "100", "max");
+    cr_assert_eq(support_digest(k, "content_digest"), support_digest(n, "content_digest"));
+    cr_assert_eq(support_digest(k, "order_digest"), support_digest(n, "order_digest"));
+    cr_assert_gt(support_stat(k, "orders"), 1000u);
+    cr_assert_eq(support_stat(k, "messages"), support_stat(k, "delivered"));
+    cr_assert_eq(support_stat(k, "failed"), 0u);
+    json_decref(n);
+    json_decref(k);
 }
 
 Test(embedded, kafka_and_null_sinks_publish_the_same_content) {

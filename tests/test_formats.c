@@ -185,6 +185,7 @@ typedef struct fake_registry {
     int port;
     const char *reply;
     pthread_t thread;
+    char first[8192]; /* the first request, as read */
 } fake_registry;
 
 static void *serve(void *arg) {
@@ -198,8 +199,8 @@ static void *serve(void *arg) {
         int c = accept(r->fd, NULL, NULL);
         if (c < 0) break;
         char req[8192];
-        ssize_t got = read(c, req, sizeof req); /* headers and the small body arrive together here */
-        (void)got;
+        ssize_t got = read(c, req, sizeof req - 1); /* headers and the small body arrive together here */
+        if (served == 0 && got > 0) memcpy(r->first, req, (size_t)got), r->first[got] = '\0';
         ssize_t w = write(c, reply, strlen(reply));
         (void)w;
         close(c);
@@ -209,6 +210,7 @@ static void *serve(void *arg) {
 
 static void fake_start(fake_registry *r, const char *reply) {
     r->reply = reply;
+    r->first[0] = '\0';
     r->fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     cr_assert_eq(bind(r->fd, (struct sockaddr *)&a, sizeof a), 0);
@@ -332,4 +334,71 @@ Test(formats, sink_stdout_prints_one_json_message_a_line_that_jq_reads) {
     out = pipeline_output(cmd);
     cr_assert_str_eq(out, "1\n1\n", "key and order_id of the first order: %s", out);
     free(out);
+}
+
+Test(formats, sink_stdout_prints_each_protobuf_value_in_base64_on_a_line) {
+    char stats[512], null_stats[512], cmd[2400];
+    support_tmp_path("stdout-pb.json", stats, sizeof stats);
+    support_tmp_path("null-pb.json", null_stats, sizeof null_stats);
+    const char *bin = getenv("SHOPSTREAM_BIN");
+    const char *run = "run --start 2026-01-01T00:00:00Z --duration 1h --intensity 5 --customers 300 --products 40";
+    /* every line decodes; the first is customer 1: field 1 (tag 0x08), 1 */
+    snprintf(cmd, sizeof cmd,
+             "'%s' %s --sink stdout --format protobuf --stats-json '%s' 2>/dev/null | python3 -c \""
+             "import base64, sys\n"
+             "vs = [base64.b64decode(l, validate=True) for l in sys.stdin.read().splitlines()]\n"
+             "print(len(vs), vs[0][:2].hex())\"",
+             bin, run, stats);
+    char *out = pipeline_output(cmd);
+    json_t *s = support_read_stats(stats), *n = NULL;
+    cr_assert(s, "no stats at %s", stats);
+    snprintf(cmd, sizeof cmd, "'%s' %s --sink null --format protobuf -q --stats-json '%s'", bin, run, null_stats);
+    cr_assert_eq(system(cmd), 0);
+    n = support_read_stats(null_stats);
+    char want[128];
+    snprintf(want, sizeof want, "%llu 0801\n", (unsigned long long)support_stat(s, "messages"));
+    cr_assert_str_eq(out, want, "decoded %s, the run says %s", out, want);
+    cr_assert_str_eq(json_string_value(json_object_get(s, "content_digest")),
+                     json_string_value(json_object_get(n, "content_digest")));
+    json_decref(n);
+    json_decref(s);
+    free(out);
+}
+
+Test(formats, json_schema_confluent_registers_its_schema_as_json_and_stdout_shows_the_json_after_the_frame) {
+    fake_registry fr;
+    fake_start(&fr, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"id\": 7}");
+    char cmd[2400], stats[512];
+    support_tmp_path("stdout-jsc.json", stats, sizeof stats);
+    snprintf(cmd, sizeof cmd,
+             "'%s' run --start 2026-01-01T00:00:00Z --duration 1h --intensity 5 --customers 300 --products 40 "
+             "--format json-schema-confluent -r http://127.0.0.1:%d --sink stdout --stats-json '%s' 2>/dev/null | "
+             "jq -s length",
+             getenv("SHOPSTREAM_BIN"), fr.port, stats);
+    char *out = pipeline_output(cmd);
+    fake_stop(&fr);
+    json_t *s = support_read_stats(stats);
+    char want[32];
+    snprintf(want, sizeof want, "%llu\n", (unsigned long long)support_stat(s, "messages"));
+    cr_assert_str_eq(out, want, "jq read %s values, the run says %s", out, want);
+    cr_assert(strstr(fr.first, "POST ") == fr.first && strstr(fr.first, "/subjects/shop.customers-value/versions"),
+              "%s", fr.first);
+    cr_assert(strstr(fr.first, "\"schemaType\":\"JSON\"") && strstr(fr.first, "draft-07"), "%s", fr.first);
+    json_decref(s);
+    free(out);
+}
+
+Test(formats, protobuf_confluent_registers_the_proto_file_as_protobuf) {
+    fake_registry fr;
+    fake_start(&fr, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"id\": 7}");
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", fr.port);
+    const char *args[] = { "run", "--sink", "null", "--duration", "1h", "--format", "protobuf-confluent",
+                           "-r",  url,      NULL };
+    run_result r;
+    support_run(args, &r);
+    fake_stop(&fr);
+    cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
+    cr_assert(strstr(fr.first, "\"schemaType\":\"PROTOBUF\"") && strstr(fr.first, "message Customer {"), "%s",
+              fr.first);
 }

@@ -65,10 +65,11 @@ Test(partners, a_setting_given_without_the_partner_it_needs_is_refused_naming_bo
         { { "run", "--sink", "null", "--metrics-linger", "5", NULL },
           "--metrics-linger: expected --metrics, the serving it prolongs, got no --metrics" },
         { { "run", "--sink", "null", "-r", "http://127.0.0.1:1", "--format", "json", NULL },
-          "--schema-registry: expected --format avro-confluent or auto, the format that registers schemas, got "
-          "--format json" },
+          "--schema-registry: expected --format avro-confluent, protobuf-confluent, json-schema-confluent or auto, the "
+          "formats that register schemas, got --format json" },
         { { "run", "--sink", "stdout", "-r", "http://127.0.0.1:1", NULL },
-          "--schema-registry: expected --sink kafka or null, the sinks that write Avro, got --sink stdout" },
+          "--schema-registry: expected --sink kafka or null, or --sink stdout with a format that registers "
+          "(protobuf-confluent, json-schema-confluent), got --sink stdout" },
         { { "run", "--sink", "null", "--schema-registry-ca", "ca.pem", NULL },
           "--schema-registry-ca: expected a schema registry (--schema-registry) to trust, got no --schema-registry" },
         { { "run", "--sink", "null", "--shards", "3", NULL },

@@ -10,8 +10,25 @@
 typedef enum key_format { KEY_BINARY, KEY_STRING, KEY_FORMAT_COUNT } key_format;
 
 /* avro: Avro binary; avro-confluent: the same behind Confluent's 5-byte
- * frame (magic 0, schema id big-endian); json: one JSON object. */
-typedef enum value_format { FORMAT_AVRO, FORMAT_AVRO_CONFLUENT, FORMAT_JSON, FORMAT_COUNT } value_format;
+ * frame (magic 0, schema id big-endian); json: one JSON object; protobuf:
+ * protobuf binary, unframed (as Flink's protobuf format reads it);
+ * protobuf-confluent: the same behind the 5-byte frame and Confluent's
+ * message indexes ([0]: the one byte 0); json-schema-confluent: the JSON
+ * behind the 5-byte frame. */
+typedef enum value_format {
+    FORMAT_AVRO,
+    FORMAT_AVRO_CONFLUENT,
+    FORMAT_JSON,
+    FORMAT_PROTOBUF,
+    FORMAT_PROTOBUF_CONFLUENT,
+    FORMAT_JSON_SCHEMA_CONFLUENT,
+    FORMAT_COUNT
+} value_format;
+
+/* The formats whose values a schema registry's id frames. */
+static inline int value_format_registered(value_format f) {
+    return f == FORMAT_AVRO_CONFLUENT || f == FORMAT_PROTOBUF_CONFLUENT || f == FORMAT_JSON_SCHEMA_CONFLUENT;
+}
 
 /* Where encoded messages go: Kafka, nowhere (benchmarks), or standard output. */
 typedef enum sink_kind { SINK_KAFKA, SINK_NULL, SINK_STDOUT, SINK_KIND_COUNT } sink_kind;

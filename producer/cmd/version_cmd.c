@@ -13,7 +13,8 @@
 void version_command(FILE *out) {
     fprintf(out, "shopstream %s\n", SHOPSTREAM_VERSION);
     fprintf(out, "  GPU stage: %s (%s)\n", gpu_stage_built() ? "yes" : "no", gpu_stage_build_info());
-    fprintf(out, "  formats: avro, avro-confluent (Schema Registry client: libcurl), json\n");
+    fprintf(out, "  formats: avro, avro-confluent, json, protobuf (protobuf-c), protobuf-confluent, "
+                 "json-schema-confluent (Schema Registry client: libcurl)\n");
     fprintf(out, "  metrics: Prometheus text at --metrics (libmicrohttpd)\n");
     fprintf(out, "  Kafka client: librdkafka %s (%s); embedded broker: librdkafka's mock cluster\n",
             sink_library_version(), SHOPSTREAM_RDKAFKA_ORIGIN);

@@ -12,6 +12,7 @@
 #include "base/clip.h"
 #include "domain.h"
 #include "errors.h"
+#include "frame.h"
 #include "lifecycle.h"
 #include "schema_check.h"
 
@@ -254,7 +255,12 @@ size_t codec_value_bound(const encoder *enc, topic_id t, const codec *c) {
     size_t bound = 5; /* Confluent's frame */
     for (size_t i = 0; i < n; i++) bound += field_bound(topic_fields[t].fields[i].kind, strings);
     bound += 10 * (avro_schema_record_size(c->schema) - n);
-    if (enc->format == FORMAT_JSON) bound = 1024 + 6 * strings + 48 * n;
+    if (enc->format == FORMAT_JSON || enc->format == FORMAT_JSON_SCHEMA_CONFLUENT)
+        bound = frame_length(enc->format) + 1024 + 6 * strings + 48 * n;
+    if (enc->format == FORMAT_PROTOBUF || enc->format == FORMAT_PROTOBUF_CONFLUENT) { /* a one-byte tag a field */
+        bound = 6;
+        for (size_t i = 0; i < n; i++) bound += 1 + field_bound(topic_fields[t].fields[i].kind, strings);
+    }
     return bound;
 }
 
@@ -262,6 +268,7 @@ size_t encoder_value_bound(const encoder *enc, topic_id t) { return enc->codecs[
 
 void codec_free(codec *c) {
     free(c->text);
+    free(c->format_text);
     if (c->has_value) avro_value_decref(&c->value);
     if (c->iface) avro_value_iface_decref(c->iface);
     if (c->schema) avro_schema_decref(c->schema);

@@ -127,18 +127,20 @@ typedef struct codec {
     avro_value_iface_t *iface;
     avro_value_t value;
     int has_value;
-    avro_value_t field[FIELDS_MAX];      /* by the topic's field enum */
-    int null_branch[FIELDS_MAX];         /* unions: the null branch */
-    int some_branch[FIELDS_MAX];         /* unions: the other one */
-    int symbol[FIELDS_MAX][SYMBOLS_MAX]; /* engine code -> schema symbol index */
-    int exact;                           /* exactly the contract's fields, nothing after them */
-    size_t bound;                        /* the most bytes a value can take, frame included */
-    char *text;                          /* the .avsc as read, for a schema registry */
+    avro_value_t field[FIELDS_MAX];         /* by the topic's field enum */
+    int null_branch[FIELDS_MAX];            /* unions: the null branch */
+    int some_branch[FIELDS_MAX];            /* unions: the other one */
+    int symbol[FIELDS_MAX][SYMBOLS_MAX];    /* engine code -> schema symbol index */
+    int exact;                              /* exactly the contract's fields, nothing after them */
+    size_t bound;                           /* the most bytes a value can take, frame included */
+    char *text;                             /* the .avsc as read, for a schema registry */
+    char *format_text;                      /* protobuf, json-schema: the .proto or .schema.json as read */
+    int pb_symbol[FIELDS_MAX][SYMBOLS_MAX]; /* protobuf: engine code -> the .proto's enum number */
 } codec;
 
 struct encoder {
     value_format format;
-    int32_t schema_id[TOPIC_COUNT]; /* avro-confluent: the registry's ids */
+    int32_t schema_id[TOPIC_COUNT]; /* registered formats: the registry's ids */
     codec codecs[TOPIC_COUNT];
     avro_writer_t writer;
     char *currency;
@@ -171,5 +173,28 @@ int avro_direct_order(const encoder *enc, const order_batch *b, size_t k, char *
 int avro_direct_order_item(const order_batch *b, size_t k, size_t line, char *buf);
 int avro_direct_payment(const encoder *enc, const life_record *r, char *buf);
 int avro_direct_shipment(const encoder *enc, const life_record *r, char *buf);
+
+/* protobuf.c: the .proto or .schema.json of topic t for the protobuf and
+ * json-schema formats, read into c->format_text and checked against the
+ * contract (schema_desc.h); the protobuf enum numbers into c->pb_symbol. */
+int codec_load_format(codec *c, topic_id t, const char *dir, value_format format, char *errstr, size_t errlen);
+
+/* protobuf.c: every topic through protobuf-c's generated code (the
+ * reference). Each returns the value's length, or -1 when cap is too small. */
+int pbc_customer(const encoder *enc, const customer *c, char *buf, size_t cap);
+int pbc_product(const encoder *enc, const product *p, const product_version *v, char *buf, size_t cap);
+int pbc_campaign(const encoder *enc, const campaign *k, char *buf, size_t cap);
+int pbc_order(const encoder *enc, const order_batch *b, size_t k, char *buf, size_t cap);
+int pbc_order_item(const order_batch *b, size_t k, size_t line, char *buf, size_t cap);
+int pbc_payment(const encoder *enc, const life_record *r, char *buf, size_t cap);
+int pbc_shipment(const encoder *enc, const life_record *r, char *buf, size_t cap);
+
+/* pb_direct.c: the fact topics as protobuf straight from the batch, the
+ * bytes protobuf-c writes (test_protobuf proves it); buf must hold the
+ * topic's bound. */
+int pb_direct_order(const encoder *enc, const order_batch *b, size_t k, char *buf);
+int pb_direct_order_item(const order_batch *b, size_t k, size_t line, char *buf);
+int pb_direct_payment(const encoder *enc, const life_record *r, char *buf);
+int pb_direct_shipment(const encoder *enc, const life_record *r, char *buf);
 
 #endif

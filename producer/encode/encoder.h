@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* encoder.h - Avro values for each topic, through avro-c and the .avsc files.
+/* encoder.h - each topic's values in the run's format: Avro (avro-c and
+ * the .avsc files), protobuf (protobuf-c's code generated from the .proto
+ * files, read again at start and checked), or JSON (the .schema.json files
+ * checked at start for json-schema-confluent), framed for a registry.
  *
  * encoder_new() reads the .avsc files at run time, checks that each holds the
  * fields docs/design.md#the-wire-contract names, with the types the engine writes, and maps the
@@ -26,10 +29,11 @@ typedef struct encoder encoder;
 int encoder_new(const char *schema_dir, const char *currency, const char *scenario, value_format format, encoder **out,
                 char *errstr, size_t errlen);
 
-/* The .avsc text of a topic's schema, as read (to register it). */
+/* The text of a topic's schema in the run's format, as read (to register
+ * it): the .avsc, .proto or .schema.json. */
 const char *encoder_schema_text(const encoder *enc, topic_id t);
 
-/* avro-confluent: the registry's id for a topic's schema, put in the frame. */
+/* Registered formats: the registry's id for a topic's schema, put in the frame. */
 void encoder_set_schema_id(encoder *enc, topic_id t, int32_t id);
 
 /* The most bytes a value of topic t can take in this encoder's format and
@@ -38,13 +42,15 @@ void encoder_set_schema_id(encoder *enc, topic_id t, int32_t id);
 size_t encoder_value_bound(const encoder *enc, topic_id t);
 #define ENCODER_VALUE_LIMIT 1000000
 
-/* Bytes of frame before the Avro in a value of this format (5 or 0). */
+/* Bytes of frame before the payload in a value of this format (frame.h:
+ * 0, 5, or 6 for protobuf-confluent). */
 size_t encoder_frame_length(value_format format);
 void encoder_free(encoder *enc);
 
 /* Orders and items are written directly (not through avro-c's generic
- * values) when their schema holds exactly the contract's fields in order;
- * on = 1 makes every value go through avro-c, the reference. */
+ * values) when their schema holds exactly the contract's fields in order,
+ * and so are the fact topics as protobuf; on = 1 makes every value go
+ * through avro-c or protobuf-c, the references. */
 void encoder_force_generic(encoder *enc, int on);
 
 /* One event of an order's life with what its record repeats of the order. */

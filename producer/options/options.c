@@ -53,7 +53,8 @@ const option_spec options_table[] = {
       "any librdkafka property, as in kcat (repeatable)", 0 },
     { "kafka.sink", "sink", 0, OPT_ENUM, AT(sink), NAMES(sink_kind_names, SINK_KIND_COUNT), NO_RANGE, "kafka", "K",
       "kafka; null: generate and encode, publish nothing; stdout: one JSON\n"
-      "message a line, as kcat prints them (for jq; progress stays on stderr)",
+      "message a line, as kcat prints them (for jq; progress stays on stderr;\n"
+      "protobuf in base64)",
       0 },
     { "output.stdout_columns", "stdout-columns", 0, OPT_ENUM, AT(stdout_columns),
       NAMES(stdout_columns_names, STDOUT_COLUMNS_COUNT), NO_RANGE, "value", "C",
@@ -62,7 +63,9 @@ const option_spec options_table[] = {
       0 },
     { "format", "format", 0, OPT_ENUM, AT(format), NAMES(format_option_names, FORMAT_COUNT + 1), NO_RANGE, "auto", "F",
       "avro, avro-confluent (Confluent's framing, with a schema registry),\n"
-      "json, or auto: avro-confluent when a registry is given, else avro",
+      "json, protobuf (raw, as Flink reads it), protobuf-confluent,\n"
+      "json-schema-confluent (registered: schemas/*.proto, *.schema.json),\n"
+      "or auto: avro-confluent when a registry is given, else avro",
       0 },
     { "schema_registry.url", "schema-registry", 'r', OPT_STRING, AT(registry_url), NO_NAMES, NO_RANGE, "", "URL",
       "a Confluent-compatible Schema Registry; each topic's schema is\n"

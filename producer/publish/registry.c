@@ -45,15 +45,16 @@ static const char *error_message(json_t *body) {
     return json_is_string(m) ? json_string_value(m) : NULL;
 }
 
-int registry_register(const registry_config *cfg, const char *subject, const char *schema_json, int32_t *id,
-                      char *errstr, size_t errlen) {
+int registry_register(const registry_config *cfg, const char *subject, const char *schema_type, const char *schema,
+                      int32_t *id, char *errstr, size_t errlen) {
     pthread_once(&curl_once, curl_init);
     char url[2048];
     size_t base = strlen(cfg->url);
     while (base > 0 && cfg->url[base - 1] == '/') base--;
     snprintf(url, sizeof url, "%.*s/subjects/%s/versions", (int)base, cfg->url, subject);
 
-    json_t *req = json_pack("{s:s}", "schema", schema_json);
+    json_t *req = schema_type ? json_pack("{s:s,s:s}", "schemaType", schema_type, "schema", schema)
+                              : json_pack("{s:s}", "schema", schema);
     char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
     json_decref(req);
     CURL *curl = curl_easy_init();

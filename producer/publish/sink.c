@@ -29,6 +29,8 @@ sink_err sink_new(const sink_config *cfg, sink **out, char *errstr, size_t errle
     s->kind = cfg->kind;
     s->columns = cfg->columns;
     s->binary_keys = cfg->binary_keys;
+    s->stdout_skip = cfg->stdout_skip;
+    s->stdout_base64 = cfg->stdout_base64;
     s->digest_skip = cfg->digest_skip;
     s->tap = cfg->tap;
     s->tap_ctx = cfg->tap_ctx;

@@ -57,6 +57,8 @@ typedef struct sink_config {
     volatile sig_atomic_t *stop; /* non-zero: stop waiting for queue room (a signal) */
     stdout_columns columns;      /* --sink stdout */
     int binary_keys;             /* keys are 8-byte big-endian ids: stdout prints them in decimal */
+    size_t stdout_skip;          /* --sink stdout: leading value bytes not printed (json-schema-confluent's frame) */
+    int stdout_base64;           /* --sink stdout: values printed in base64 (protobuf: binary) */
     int versioned_products;      /* products carry versions: their topic keeps them all */
     topic_window window;         /* the run's records in time: topics are checked to keep and take them */
     int allow_data_loss;         /* a retention or compaction that loses records: a warning, not a refusal */

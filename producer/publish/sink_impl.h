@@ -62,6 +62,8 @@ struct sink {
      * write(2); each is counted delivered once all its bytes were written. */
     stdout_columns columns;
     int binary_keys;
+    size_t stdout_skip;        /* value bytes not printed */
+    int stdout_base64;         /* values printed in base64 */
     char *out;                 /* the lines not yet written */
     size_t out_len, out_cap;   /* bytes in out, and its size */
     struct stdout_line *lines; /* each line in out: where it ends, what counting it takes */

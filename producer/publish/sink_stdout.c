@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* sink_stdout.c - the stdout sink: each message a line, [topic TAB] [key
  * TAB] value, for previews with jq; counted and digested as the null sink
- * does, but only once the whole line was written.
+ * does, but only once the whole line was written. A JSON value is printed
+ * as it is (json-schema-confluent's: after its 5-byte frame, which the
+ * registry's id printed at registration stands for); a protobuf value, a
+ * binary, in base64 (frame included), so that a line is one message.
  *
  * Lines are gathered in a buffer of 1 MiB (or one line, when a line is
  * longer) and written with write(2) when the next one does not fit, and at
@@ -90,6 +93,20 @@ static void put(sink *s, const void *bytes, size_t n) {
     s->out_len += n;
 }
 
+/* RFC 4648 base64 of n bytes, padded: 4 characters for each 3 bytes. */
+static void put_base64(sink *s, const unsigned char *b, size_t n) {
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *o = s->out + s->out_len;
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)b[i] << 16 | (i + 1 < n ? (uint32_t)b[i + 1] << 8 : 0) | (i + 2 < n ? b[i + 2] : 0);
+        *o++ = digits[v >> 18 & 63];
+        *o++ = digits[v >> 12 & 63];
+        *o++ = i + 1 < n ? digits[v >> 6 & 63] : '=';
+        *o++ = i + 2 < n ? digits[v & 63] : '=';
+    }
+    s->out_len = (size_t)(o - s->out);
+}
+
 /* An 8-byte big-endian key as its id in decimal, into text; its length. */
 static size_t decimal_key(const void *key, char *text) {
     const unsigned char *k = key;
@@ -107,10 +124,15 @@ static sink_err stdout_produce(sink *s, topic_id t, const void *key, size_t key_
     size_t shown_len = key_len;
     if (s->columns != STDOUT_VALUE && s->binary_keys && key_len == 8) shown = id, shown_len = decimal_key(key, id);
     size_t key_cols = s->columns != STDOUT_VALUE ? shown_len + 1 : 0;
-    if (!s->out_errno && make_room(s, topic_len + key_cols + value_len + 1) == 0) {
+    size_t skip = value_len < s->stdout_skip ? value_len : s->stdout_skip, printed = value_len - skip;
+    size_t value_cols = s->stdout_base64 ? (printed + 2) / 3 * 4 : printed;
+    if (!s->out_errno && make_room(s, topic_len + key_cols + value_cols + 1) == 0) {
         if (topic_len) put(s, topic, topic_len - 1), put(s, "\t", 1);
         if (key_cols) put(s, shown, shown_len), put(s, "\t", 1);
-        put(s, value, value_len);
+        if (s->stdout_base64)
+            put_base64(s, (const unsigned char *)value + skip, printed);
+        else
+            put(s, (const char *)value + skip, printed);
         put(s, "\n", 1);
         int32_t p = sink_partition_of(s, key, key_len);
         s->lines[s->n_lines++] =

@@ -7,7 +7,7 @@
  *   facts_init          the calendar's spill file (--spill-dir), engine
  *                       (catalog, plan) and, if settled so, the GPU
  *   encoder             the .avsc files, checked against the wire contract
- *   registry            avro-confluent: schemas registered
+ *   registry            the registered formats: schemas registered
  *   sink_check_config   librdkafka properties, before any broker is touched
  *   embedded broker     when no -b is given
  *   sink_new            producer connected, topics ready: made or checked to keep
@@ -125,6 +125,9 @@ static int open_outputs(run_state *st) {
         .stop = &run_stop_signal,
         .columns = (stdout_columns)rc->stdout_columns,
         .binary_keys = rc->key_format == KEY_BINARY,
+        .stdout_skip =
+            rc->format == FORMAT_JSON_SCHEMA_CONFLUENT ? encoder_frame_length(FORMAT_JSON_SCHEMA_CONFLUENT) : 0,
+        .stdout_base64 = rc->format == FORMAT_PROTOBUF || rc->format == FORMAT_PROTOBUF_CONFLUENT,
         .versioned_products = rc->engine.product_changes,
         /* Every timestamp lies in [start, end): lives and product versions
          * stop before the end; late and duplicate copies keep theirs. */

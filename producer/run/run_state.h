@@ -51,7 +51,7 @@ typedef struct run_state {
     sink *sink;
     const char *brokers;             /* -b, or the embedded broker's address */
     metrics *metrics;                /* --metrics */
-    int32_t schema_ids[TOPIC_COUNT]; /* avro-confluent */
+    int32_t schema_ids[TOPIC_COUNT]; /* the registered formats */
     run_totals totals;
     delivery_totals delivered; /* what delivery.h injected, by topic */
     char *value;               /* a dimension record's encoded value ... */

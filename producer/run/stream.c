@@ -40,13 +40,16 @@ static int calendar_failed(run_state *st) {
 
 int publish_register_schemas(run_state *st) {
     const run_config *rc = st->rc;
-    if (rc->format != FORMAT_AVRO_CONFLUENT) return 0;
+    if (!value_format_registered((value_format)rc->format)) return 0;
+    const char *type = rc->format == FORMAT_PROTOBUF_CONFLUENT      ? "PROTOBUF"
+                       : rc->format == FORMAT_JSON_SCHEMA_CONFLUENT ? "JSON"
+                                                                    : NULL;
     registry_config reg = { rc->registry_url, rc->registry_user_info, rc->registry_timeout_ms,
                             rc->registry_ca,  rc->registry_cert,      rc->registry_key };
     for (int t = 0; t < TOPIC_COUNT; t++) {
         char subject[TOPIC_NAME_MAX + 16];
         snprintf(subject, sizeof subject, "%s-value", rc->topics.name[t]);
-        if (registry_register(&reg, subject, encoder_schema_text(st->encoder, (topic_id)t), &st->schema_ids[t],
+        if (registry_register(&reg, subject, type, encoder_schema_text(st->encoder, (topic_id)t), &st->schema_ids[t],
                               st->errstr, sizeof st->errstr) != 0)
             return -1;
         encoder_set_schema_id(st->encoder, (topic_id)t, st->schema_ids[t]);

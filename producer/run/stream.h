@@ -11,7 +11,8 @@
 
 #include "run_state.h"
 
-/* avro-confluent: each topic's schema under "<topic>-value", before
+/* The registered formats (avro-confluent, protobuf-confluent,
+ * json-schema-confluent): each topic's schema under "<topic>-value", before
  * anything is published; the ids frame every value. */
 int publish_register_schemas(run_state *st);
 

@@ -22,10 +22,10 @@ WHEN(duplicate_share_on, rc->engine.duplicate_share > 0.0)
 WHEN(sink_kafka, rc->sink == SINK_KAFKA)
 WHEN(sink_kafka_or_verify, rc->sink == SINK_KAFKA || command == CLI_VERIFY) /* verify refuses others itself */
 WHEN(sink_stdout, rc->sink == SINK_STDOUT)
-WHEN(sink_encodes_avro, rc->sink != SINK_STDOUT)
+WHEN(sink_registers, rc->sink != SINK_STDOUT || value_format_registered((value_format)rc->format))
 WHEN(metrics_on, rc->metrics_addr[0] != '\0')
 WHEN(registry_on, rc->registry_url[0] != '\0')
-WHEN(format_registers, rc->format == FORMAT_AVRO_CONFLUENT || rc->format == FORMAT_AUTO)
+WHEN(format_registers, rc->format == FORMAT_AUTO || value_format_registered((value_format)rc->format))
 WHEN(shard_auto, rc->shard_auto)
 WHEN(embedded_broker, rc->brokers[0] == '\0')
 WHEN(engine_may_use_gpu, rc->engine_kind != ENGINE_CPU)
@@ -52,8 +52,11 @@ static const struct need {
     { "output.stdout_columns", "kafka.sink", sink_stdout, 0, "--sink stdout, the sink that prints columns" },
     { "output.metrics_linger_s", "output.metrics", metrics_on, 0, "--metrics, the serving it prolongs" },
     { "schema_registry.url", "format", format_registers, 0,
-      "--format avro-confluent or auto, the format that registers schemas" },
-    { "schema_registry.url", "kafka.sink", sink_encodes_avro, 0, "--sink kafka or null, the sinks that write Avro" },
+      "--format avro-confluent, protobuf-confluent, json-schema-confluent or auto, the formats that register "
+      "schemas" },
+    { "schema_registry.url", "kafka.sink", sink_registers, 0,
+      "--sink kafka or null, or --sink stdout with a format that registers (protobuf-confluent, "
+      "json-schema-confluent)" },
     { "schema_registry.basic_auth_user_info", "schema_registry.url", registry_on, 0,
       "a schema registry (--schema-registry) to log in to" },
     { "schema_registry.ssl_ca_location", "schema_registry.url", registry_on, 0,

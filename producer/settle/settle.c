@@ -216,15 +216,18 @@ static int settle_outputs(run_config *rc, const settle_env *env, char *errstr, s
     return 0;
 }
 
-/* A registry makes avro-confluent the default; avro-confluent needs one. */
+/* A registry makes avro-confluent the default; the registered formats
+ * (avro-confluent, protobuf-confluent, json-schema-confluent) need one. */
 static int settle_format(run_config *rc, char *errstr, size_t errlen) {
     if (rc->format == FORMAT_AUTO && rc->sink == SINK_STDOUT) rc->format = FORMAT_JSON;
     if (rc->format == FORMAT_AUTO) rc->format = rc->registry_url[0] ? FORMAT_AVRO_CONFLUENT : FORMAT_AVRO;
-    if (rc->sink == SINK_STDOUT && rc->format != FORMAT_JSON)
-        BLAME(format, "--sink stdout writes one JSON value a line: expected json (or auto), got %s",
+    if (rc->sink == SINK_STDOUT && (rc->format == FORMAT_AVRO || rc->format == FORMAT_AVRO_CONFLUENT))
+        BLAME(format,
+              "--sink stdout writes one value a line: expected json, json-schema-confluent, protobuf or "
+              "protobuf-confluent (in base64), or auto, got %s",
               value_format_names[rc->format]);
-    if (rc->format == FORMAT_AVRO_CONFLUENT && !rc->registry_url[0])
-        BLAME(format, "avro-confluent needs a schema registry (--schema-registry URL)");
+    if (value_format_registered((value_format)rc->format) && !rc->registry_url[0])
+        BLAME(format, "%s needs a schema registry (--schema-registry URL)", value_format_names[rc->format]);
     return 0;
 }
 

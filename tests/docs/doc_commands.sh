@@ -35,7 +35,8 @@
 #               - otherwise: -b 127.0.0.1:1 (nothing listens there) and
 #                 --schema-registry '' (and --schema-registry-ca '' if it
 #                 names one; with --format avro where the command
-#                 asked for avro-confluent, or auto with a registry). The run then opens the schemas,
+#                 asked for avro-confluent, or auto with a registry; protobuf
+#                 for protobuf-confluent, json for json-schema-confluent). The run then opens the schemas,
 #                 checks every -X property with librdkafka, loads the TLS
 #                 files they name, and stops at the connection: exit 2 with
 #                 "cannot reach Kafka at 127.0.0.1:1" is what passes (or exit
@@ -327,6 +328,10 @@ offline_extras() { # COMMAND ARGS...
       [[ ( -z $format || $format == auto ) && $registry == 1 &&
         $(last_value "" --sink "$@") != stdout ]]; then
       extras+=(--format avro)
+    elif [[ $format == protobuf-confluent ]]; then
+      extras+=(--format protobuf)
+    elif [[ $format == json-schema-confluent ]]; then
+      extras+=(--format json)
     fi
   fi
 }

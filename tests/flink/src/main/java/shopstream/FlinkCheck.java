@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // FlinkCheck - Apache Flink SQL over a shopstream run, as a stream job would
 // compute it: an embedded MiniCluster (parallelism 2) reads the run's topics
-// from Kafka (JSON values, bounded at the offsets they end at now), with
+// from Kafka (JSON values, or raw protobuf through Flink's protobuf format and
+// the classes protoc makes of schemas/*.proto; bounded at the offsets they end
+// at now), with
 // event-time watermarks on every fact, and answers four queries:
 //
 //   orders     tumbling 1 h windows of orders: count, revenue (paid), discounts
@@ -18,7 +20,7 @@
 // so each line is a final figure. tests/integration/flink_expect.py compares
 // them with `shopstream expect`.
 //
-// Usage: FlinkCheck BOOTSTRAP TOPIC_PREFIX
+// Usage: FlinkCheck BOOTSTRAP TOPIC_PREFIX [json|protobuf]
 package shopstream;
 
 import java.time.ZoneOffset;
@@ -58,12 +60,30 @@ public final class FlinkCheck {
           + "WHERE status = 'delivered' GROUP BY window_start, window_end" },
     };
 
-    private static String source(String name, String columns, String time, String bootstrap, String topic) {
-        return "CREATE TABLE " + name + " (" + columns + ", ts AS TO_TIMESTAMP_LTZ(" + time + ", 3), "
+    private static String source(String name, String columns, String time, String bootstrap, String topic,
+                                 String format) {
+        String options = format.equals("protobuf")
+            ? "'format' = 'protobuf', 'protobuf.message-class-name' = 'shopstream.proto." + MESSAGES.get(name) + "'"
+            : "'format' = 'json', 'json.fail-on-missing-field' = 'true'";
+        return "CREATE TABLE " + name + (format.equals("protobuf") ? "_pb" : "") + " (" + columns
+            + ", ts AS TO_TIMESTAMP_LTZ(" + time + ", 3), "
             + "WATERMARK FOR ts AS ts) WITH ('connector' = 'kafka', 'topic' = '" + topic + "', "
             + "'properties.bootstrap.servers' = '" + bootstrap + "', 'properties.group.id' = 'flink-check', "
-            + "'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset', "
-            + "'format' = 'json', 'json.fail-on-missing-field' = 'true')";
+            + "'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset', " + options + ")";
+    }
+
+    private static final Map<String, String> MESSAGES = Map.of("orders", "Order", "order_items", "OrderItem",
+        "shipments", "Shipment", "products", "Product");
+
+    /** protobuf: the view of a source under its JSON name, each enum column
+     *  (an enum value's name, e.g. ORDER_STATUS_PAID) as the contract's symbol
+     *  (paid): the name less its prefix, in lower case (schemas/*.proto). */
+    private static String symbols(String name, String columns, String... enumPrefixes) {
+        String select = columns;
+        for (int i = 0; i < enumPrefixes.length; i += 2)
+            select = select.replace(enumPrefixes[i], "LOWER(SUBSTRING(" + enumPrefixes[i] + " FROM "
+                + (enumPrefixes[i + 1].length() + 2) + ")) AS " + enumPrefixes[i]);
+        return "CREATE VIEW " + name + " AS SELECT " + select + ", ts FROM " + name + "_pb";
     }
 
     /** A window start as epoch milliseconds (the session is in UTC). */
@@ -74,24 +94,33 @@ public final class FlinkCheck {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: FlinkCheck BOOTSTRAP TOPIC_PREFIX");
+        if (args.length != 2 && !(args.length == 3 && args[2].matches("json|protobuf"))) {
+            System.err.println("usage: FlinkCheck BOOTSTRAP TOPIC_PREFIX [json|protobuf]");
             System.exit(2);
         }
-        String bootstrap = args[0], prefix = args[1];
+        String bootstrap = args[0], prefix = args[1], format = args.length == 3 ? args[2] : "json";
         TableEnvironment env = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
         env.getConfig().set("table.local-time-zone", "UTC");
         env.getConfig().set("parallelism.default", "2");
-        env.executeSql(source("orders", "order_id BIGINT, customer_id BIGINT, event_time BIGINT, channel STRING, "
-            + "payment_method STRING, status STRING, total_cents BIGINT, discount_cents BIGINT", "event_time",
-            bootstrap, prefix + "orders"));
-        env.executeSql(source("order_items", "order_id BIGINT, product_id BIGINT, quantity INT, "
-            + "unit_price_cents BIGINT, line_total_cents BIGINT, event_time BIGINT", "event_time", bootstrap,
-            prefix + "order_items"));
-        env.executeSql(source("shipments", "order_id BIGINT, event_time BIGINT, status STRING, carrier STRING",
-            "event_time", bootstrap, prefix + "shipments"));
-        env.executeSql(source("products", "product_id BIGINT, category STRING, price_cents BIGINT, "
-            + "in_stock BOOLEAN, valid_from BIGINT", "valid_from", bootstrap, prefix + "products"));
+        String orders = "order_id BIGINT, customer_id BIGINT, event_time BIGINT, channel STRING, "
+            + "payment_method STRING, status STRING, total_cents BIGINT, discount_cents BIGINT";
+        String items = "order_id BIGINT, product_id BIGINT, quantity INT, unit_price_cents BIGINT, "
+            + "line_total_cents BIGINT, event_time BIGINT";
+        String shipments = "order_id BIGINT, event_time BIGINT, status STRING, carrier STRING";
+        String products = "product_id BIGINT, category STRING, price_cents BIGINT, in_stock BOOLEAN, valid_from BIGINT";
+        env.executeSql(source("orders", orders, "event_time", bootstrap, prefix + "orders", format));
+        env.executeSql(source("order_items", items, "event_time", bootstrap, prefix + "order_items", format));
+        env.executeSql(source("shipments", shipments, "event_time", bootstrap, prefix + "shipments", format));
+        env.executeSql(source("products", products, "valid_from", bootstrap, prefix + "products", format));
+        if (format.equals("protobuf")) {
+            String names = " BIGINT| INT| STRING| BOOLEAN";
+            env.executeSql(symbols("orders", orders.replaceAll(names, ""), "channel", "CHANNEL", "payment_method",
+                "PAYMENT_METHOD", "status", "ORDER_STATUS"));
+            env.executeSql(symbols("order_items", items.replaceAll(names, "")));
+            env.executeSql(symbols("shipments", shipments.replaceAll(names, ""), "status", "SHIPMENT_STATUS",
+                "carrier", "CARRIER"));
+            env.executeSql(symbols("products", products.replaceAll(names, ""), "category", "CATEGORY"));
+        }
         // The latest version per product as of each time: Flink's versioned
         // view of an append-only changelog (deduplication on event time).
         env.executeSql("CREATE VIEW product_versions AS SELECT product_id, category, price_cents, in_stock, ts FROM "
