@@ -58,6 +58,8 @@ typedef struct run_config {
     start_mode start_mode;    /* how engine.start_ms is chosen */
     char scenario_spec[1024]; /* --scenario: names or paths, comma-separated */
     double speed;             /* 0: max; else simulated seconds per wall second */
+    char slice_from[64];      /* --from: ISO-8601 UTC or a duration after start; empty: the start */
+    char slice_to[64];        /* --to: the same; empty: the end (and after) */
     double rate_msgs_per_s;   /* > 0: choose the intensity for this average rate */
     size_t threads;           /* 0: one per core (settled: the count) */
     size_t batch_orders;
@@ -112,6 +114,8 @@ typedef struct run_config {
     char engine_reason[512]; /* why this engine: "--engine cpu", "--engine auto: ..." */
     char rate_note[640];     /* what --rate chose, empty without --rate */
     char scenario_note[640]; /* scenario entries that cannot take effect in this run, or empty */
+    int64_t from_ms;         /* the slice: facts released in [from_ms, to_ms) (settle_slice.c); */
+    int64_t to_ms;           /* INT64_MIN and INT64_MAX when not sliced */
 
     /* Where each setting came from (options_table order), for errors. */
     char source_file[CONFIG_PATH_MAX];

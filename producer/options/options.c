@@ -39,6 +39,15 @@ const option_spec options_table[] = {
       "simulated start: auto (the latest UTC midnight with the whole run in\n"
       "the past), now (live), or ISO-8601 UTC such as 2026-01-01T00:00:00Z",
       0 },
+    { "from", "from", 0, OPT_STRING, AT(slice_from), NO_NAMES, NO_RANGE, "", "T",
+      "publish only the slice of the run from T (ISO-8601 UTC, or a duration\n"
+      "after --start): its facts released at or after T, the dimensions as they\n"
+      "stand at T first; the run itself (orders, bytes) unchanged; empty: the start",
+      0 },
+    { "to", "to", 0, OPT_STRING, AT(slice_to), NO_NAMES, NO_RANGE, "", "T",
+      "... and released before T; empty (or the run's end): to the end, with\n"
+      "what the run releases after its last order (lives, late copies)",
+      0 },
     { "speed", "speed", 0, OPT_SPEED, AT(speed), NO_NAMES, NO_RANGE, "max", "S",
       "max, realtime, or N simulated seconds per wall second", 0 },
     { "rate.messages_per_s", "rate", 0, OPT_DOUBLE, AT(rate_msgs_per_s), NO_NAMES, 0, 1e12, "0", "R",

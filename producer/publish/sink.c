@@ -89,6 +89,7 @@ void sink_count_hashed(sink *s, topic_id t, int32_t partition, size_t bytes, uin
     sink_topic_counters *tc = &s->counters.topic[t];
     tc->delivered++;
     tc->bytes += bytes;
+    tc->digest += h;
     s->counters.delivered++;
     s->counters.bytes += bytes;
     s->counters.digest += h;

@@ -71,7 +71,8 @@ typedef struct sink_topic_counters {
     uint64_t produced;
     uint64_t delivered;
     uint64_t failed;
-    uint64_t bytes; /* key + value bytes delivered */
+    uint64_t bytes;  /* key + value bytes delivered */
+    uint64_t digest; /* the topic's part of content_digest: slices add up topic by topic */
 } sink_topic_counters;
 
 typedef struct sink_counters {

@@ -180,9 +180,11 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
         const sink_topic_counters *tc = &c->topic[i];
         fprintf(f, "%s\n    ", i ? "," : "");
         json_string(f, t->topic_names[i]);
-        fprintf(f, ": {\"produced\": %llu, \"delivered\": %llu, \"failed\": %llu, \"bytes\": %llu",
+        fprintf(f,
+                ": {\"produced\": %llu, \"delivered\": %llu, \"failed\": %llu, \"bytes\": %llu, "
+                "\"content_digest\": \"%016llx\"",
                 (unsigned long long)tc->produced, (unsigned long long)tc->delivered, (unsigned long long)tc->failed,
-                (unsigned long long)tc->bytes);
+                (unsigned long long)tc->bytes, (unsigned long long)tc->digest);
         if (d) {
             const lateness *l = &d->disorder[i];
             fprintf(f,

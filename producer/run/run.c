@@ -31,6 +31,7 @@
 #include "facts.h"
 #include "pace.h"
 #include "stream.h"
+#include "settle/slice.h"
 #include "simtime.h"
 
 /* The last signal asking the run to stop, and how many came: a second one
@@ -173,7 +174,7 @@ static int start_totals(run_state *st) {
         return -1;
     }
     st->t0 = wall_now_s();
-    st->sim_now_ms = rc->engine.start_ms;
+    st->sim_now_ms = slice_origin_ms(rc);
     return 0;
 }
 
@@ -188,8 +189,13 @@ static int stream(run_state *st) {
     st->totals.interrupted = run_stop_signal != 0;
     int drained = publish_drain(st, FLUSH_TIMEOUT_MS);
     st->totals.wall_s = wall_now_s() - st->t0;
-    st->totals.complete = rc_pub == 0 && st->totals.orders == st->totals.planned_orders;
-    st->totals.sim_ms = st->totals.complete ? rc->engine.duration_ms : st->sim_now_ms - rc->engine.start_ms;
+    /* A slice's orders are those whose message it releases: complete when
+     * every fact of it was handed over (its planned count is an estimate). */
+    st->totals.complete =
+        rc_pub == 0 && (slice_active(rc) ? st->facts_done : st->totals.orders == st->totals.planned_orders);
+    int64_t end = rc->engine.start_ms + rc->engine.duration_ms;
+    st->totals.sim_ms = st->totals.complete ? (rc->to_ms < end ? rc->to_ms : end) - slice_origin_ms(rc)
+                                            : st->sim_now_ms - slice_origin_ms(rc);
     if (!rc->quiet) report_progress_end(stderr, st->in_place);
     if (!st->tap) report_summary(stderr, &st->totals);
     char fatal[sizeof st->errstr]; /* said once: not again when it was the run's error */
