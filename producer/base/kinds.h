@@ -13,8 +13,17 @@ typedef enum key_format { KEY_BINARY, KEY_STRING, KEY_FORMAT_COUNT } key_format;
  * frame (magic 0, schema id big-endian); json: one JSON object. */
 typedef enum value_format { FORMAT_AVRO, FORMAT_AVRO_CONFLUENT, FORMAT_JSON, FORMAT_COUNT } value_format;
 
-/* Where encoded messages go: Kafka, nowhere (benchmarks), or standard output. */
-typedef enum sink_kind { SINK_KAFKA, SINK_NULL, SINK_STDOUT, SINK_KIND_COUNT } sink_kind;
+/* Where encoded messages go: Kafka, nowhere (benchmarks), standard output,
+ * or files (a table per topic, in partitions by event date). */
+typedef enum sink_kind { SINK_KAFKA, SINK_NULL, SINK_STDOUT, SINK_FILES, SINK_KIND_COUNT } sink_kind;
+
+/* --sink files: JSON lines (a JSON value a line), Avro object container
+ * files, or Parquet (refused until its writer exists). */
+typedef enum file_format { FILE_JSONL, FILE_AVRO, FILE_PARQUET, FILE_FORMAT_COUNT } file_format;
+
+/* --file-codec: auto (the format's default: deflate for Avro, none for JSON
+ * lines), none, deflate, snappy (refused until written). */
+typedef enum file_codec { CODEC_AUTO, CODEC_NONE, CODEC_DEFLATE, CODEC_SNAPPY, FILE_CODEC_COUNT } file_codec;
 
 /* --sink stdout: one message a line, as kcat -C prints them; which columns
  * (tab-separated) come before the value. */

@@ -44,6 +44,8 @@ extern const char *const value_format_names[FORMAT_COUNT];
 #define FORMAT_AUTO FORMAT_COUNT
 extern const char *const format_option_names[FORMAT_COUNT + 1];
 extern const char *const sink_kind_names[SINK_KIND_COUNT];
+extern const char *const file_format_names[FILE_FORMAT_COUNT];
+extern const char *const file_codec_names[FILE_CODEC_COUNT];
 extern const char *const switch_names[2]; /* "off", "on" */
 extern const char *const stdout_columns_names[STDOUT_COLUMNS_COUNT];
 
@@ -75,9 +77,13 @@ typedef struct run_config {
     char metrics_addr[128];          /* --metrics [ADDR:]PORT; empty: off */
     double metrics_linger_s;         /* keep serving the final metrics this long */
 
-    int sink;           /* sink_kind */
-    int stdout_columns; /* stdout_columns: what --sink stdout prints */
-    char brokers[1024]; /* empty: the embedded broker */
+    int sink;                      /* sink_kind */
+    int stdout_columns;            /* stdout_columns: what --sink stdout prints */
+    char out_dir[CONFIG_PATH_MAX]; /* --sink files: the directory of tables */
+    int file_format;               /* file_format */
+    int file_codec;                /* file_codec; settled: never CODEC_AUTO */
+    size_t file_roll_mb;           /* a file is closed and the next begun past this size */
+    char brokers[1024];            /* empty: the embedded broker */
     char topic_prefix[200];
     int partitions;         /* of every topic (created so, or checked) */
     int replication_factor; /* of topics shopstream creates; 0: the broker's default */

@@ -61,8 +61,22 @@ const option_spec options_table[] = {
       "any librdkafka property, as in kcat (repeatable)", 0 },
     { "kafka.sink", "sink", 0, OPT_ENUM, AT(sink), NAMES(sink_kind_names, SINK_KIND_COUNT), NO_RANGE, "kafka", "K",
       "kafka; null: generate and encode, publish nothing; stdout: one JSON\n"
-      "message a line, as kcat prints them (for jq; progress stays on stderr)",
+      "message a line, as kcat prints them (for jq; progress stays on stderr);\n"
+      "files: every topic a table of files under --out",
       0 },
+    { "files.out", "out", 0, OPT_STRING, AT(out_dir), NO_NAMES, NO_RANGE, "", "DIR",
+      "--sink files: the directory, existing and writable, where each topic\n"
+      "is a table: DIR/<table>/date=YYYY-MM-DD/part-<shard>-<n>.<ext>",
+      0 },
+    { "files.format", "file-format", 0, OPT_ENUM, AT(file_format), NAMES(file_format_names, FILE_FORMAT_COUNT),
+      NO_RANGE, "jsonl", "F",
+      "--sink files: jsonl (a JSON value a line), avro (object container\n"
+      "files), or parquet (not written yet: refused)",
+      0 },
+    { "files.codec", "file-codec", 0, OPT_ENUM, AT(file_codec), NAMES(file_codec_names, FILE_CODEC_COUNT), NO_RANGE,
+      "auto", "C", "--sink files: auto (avro: deflate; jsonl: none), none, deflate (avro)", 0 },
+    { "files.roll_mb", "file-roll-mb", 0, OPT_SIZE, AT(file_roll_mb), NO_NAMES, 1, 1048576, "128", "MB",
+      "--sink files: a file is closed and the next begun past this size", 0 },
     { "output.stdout_columns", "stdout-columns", 0, OPT_ENUM, AT(stdout_columns),
       NAMES(stdout_columns_names, STDOUT_COLUMNS_COUNT), NO_RANGE, "value", "C",
       "--sink stdout: value, key-value or topic-key-value (tab-separated,\n"

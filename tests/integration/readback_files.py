@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""readback_files.py - `--sink files` read back by readers we did not write.
+
+Writes one run (a payment outage over 30 h: lives, product versions, 5% of
+fact messages late by up to 10 minutes, 2% doubled) twice, as JSON lines and
+as Avro container files (deflate), then:
+
+- DuckDB reads each table's JSON lines with read_json(hive_partitioning =
+  true): as many rows as the run's --stats-json says the topic got, and every
+  order's date partition is its event time's UTC date;
+- fastavro reads each table's Avro files: the same counts, avro.codec
+  deflate, and the same orders as the JSON lines;
+- per 1 h window, the distinct orders and the revenue (total_cents of paid
+  orders) DuckDB computes from the files equal `shopstream expect`'s.
+
+Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_TEST_TMP. Prints
+'N passed, M failed'; non-zero on failure. Needs no broker.
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import duckdb
+import fastavro
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pysupport import TOPICS  # noqa: E402
+
+BIN = os.environ["SHOPSTREAM_BIN"]
+TMP = os.environ.get("SHOPSTREAM_TEST_TMP", "/tmp")
+RUN = ["-s", "payment_outage", "--start", "2026-03-02T00:00:00Z", "--duration", "30h", "--intensity", "5",
+       "--late-share", "0.05", "--duplicate-share", "0.02"]
+HOUR = 3600000
+failed = passed = 0
+
+
+def check(ok, what):
+    global failed, passed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def write(fmt):
+    out = tempfile.mkdtemp(prefix=f"files-{fmt}-", dir=TMP)
+    stats = os.path.join(out + ".stats.json")
+    subprocess.run([BIN, "run", *RUN, "--sink", "files", "--out", out, "--file-format", fmt, "-q",
+                    "--stats-json", stats], check=True)
+    with open(stats) as f:
+        return out, json.load(f)
+
+
+def delivered(stats, table):
+    return stats["topics"]["shop." + table]["delivered"]
+
+
+def main():
+    jdir, jstats = write("jsonl")
+    adir, astats = write("avro")
+    check(jstats["content_digest"] != astats["content_digest"], "the two formats hold other bytes")
+    db = duckdb.connect()
+    for t in TOPICS:
+        check(os.path.exists(os.path.join(jdir, t, "_SUCCESS")), f"{t}: no _SUCCESS")
+        files = glob.glob(os.path.join(jdir, t, "date=*", "*.jsonl"))
+        rows = db.sql(f"select count(*) from read_json('{jdir}/{t}/*/*.jsonl', hive_partitioning = true)").fetchone()[0] if files else 0
+        check(rows == delivered(jstats, t), f"{t}: DuckDB reads {rows} rows, the run published {delivered(jstats, t)}")
+        n, codecs = 0, set()
+        for p in glob.glob(os.path.join(adir, t, "date=*", "*.avro")):
+            with open(p, "rb") as f:
+                r = fastavro.reader(f)
+                codecs.add(r.codec)
+                n += sum(1 for _ in r)
+        check(n == delivered(astats, t), f"{t}: fastavro reads {n} records, the run published {delivered(astats, t)}")
+        check(codecs <= {"deflate"}, f"{t}: codecs {codecs}")
+    orders = f"read_json('{jdir}/orders/*/*.jsonl', hive_partitioning = true)"
+    wrong = db.sql(f"select count(*) from {orders} where date <> cast(make_timestamp(event_time * 1000) as date)").fetchone()[0]
+    check(wrong == 0, f"{wrong} orders in another date's partition than their event time's")
+    avro_orders = set()
+    for p in glob.glob(os.path.join(adir, "orders", "date=*", "*.avro")):
+        with open(p, "rb") as f:
+            avro_orders |= {(r["order_id"], r["total_cents"], r["status"]) for r in fastavro.reader(f)}
+    json_orders = set(db.sql(f"select order_id, total_cents, status from {orders}").fetchall())
+    check(avro_orders == json_orders, "the Avro files hold other orders than the JSON lines")
+    # per window: distinct orders and revenue, from the files and from expect
+    got = {w: (n, rev) for w, n, rev in db.sql(
+        f"select event_time // {HOUR} * {HOUR} as w, count(*), coalesce(sum(total_cents) filter (status = 'paid'), 0) "
+        f"from (select distinct order_id, event_time, total_cents, status from {orders}) group by w").fetchall()}
+    want = json.loads(subprocess.run([BIN, "expect", *RUN, "--window", "1h"], check=True, capture_output=True,
+                                     text=True).stdout)
+    expected = {w["window_start_ms"]: (w["orders"], w["revenue_cents"]) for w in want["windows"] if w["orders"]}
+    check(len(expected) >= 30, f"only {len(expected)} windows with orders")
+    check(got == expected, "per-window orders and revenue differ from expect: " +
+          str(sorted(set(got.items()) ^ set(expected.items()))[:4]))
+    print(f"readback_files: {len(expected)} windows equal, {sum(n for n, _ in got.values())} orders; "
+          f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
