@@ -5,13 +5,13 @@
 # A virtual environment in the cache with confluent-kafka (its own bundled
 # librdkafka, and the Schema Registry client and Avro deserializer, hence
 # the [avro,schemaregistry] extras), prometheus-client (its text parser
-# reads --metrics), PyYAML (the deployment manifests), and DuckDB and
-# fastavro (--sink files: the directory read back), made on first use. The
+# reads --metrics), PyYAML (the deployment manifests), and DuckDB, fastavro
+# and pyarrow (--sink files: the directory read back), made on first use. The
 # name changes with the list, so a cache made for another list is not used.
 # Prints the path of its python on stdout.
 set -euo pipefail
 cache=${SHOPSTREAM_CACHE:-$HOME/.cache/shopstream}
-venv=$cache/pyenv-files-1
+venv=$cache/pyenv-files-2
 if [[ ! -f $venv/.complete ]]; then
   mkdir -p "$cache"
   exec 9>"$cache/pyenv.lock"
@@ -20,7 +20,7 @@ if [[ ! -f $venv/.complete ]]; then
     rm -rf "$venv"
     python3 -m venv "$venv" >&2
     "$venv/bin/pip" install --quiet --disable-pip-version-check "confluent-kafka[avro,schemaregistry]==2.16.1" \
-      "prometheus-client==0.21.1" "PyYAML==6.0.2" "duckdb==1.5.6" "fastavro==1.13.1" >&2
+      "prometheus-client==0.21.1" "PyYAML==6.0.2" "duckdb==1.5.6" "fastavro==1.13.1" "pyarrow==26.0.1" >&2
     touch "$venv/.complete"
   fi
 fi

@@ -202,19 +202,26 @@ Test(files, every_message_is_a_line_of_its_table_in_its_event_dates_partition_th
     json_decref(s1), json_decref(s8), json_decref(null);
 }
 
-Test(files, avro_container_files_are_the_same_bytes_with_1_thread_or_8) {
+/* Avro container files and Parquet files: the same bytes with 1 thread or
+ * 8, and the digests of the run (they hold the avro format's values). */
+static void same_bytes_with_1_or_8_threads(const char *format) {
     static tree_file one[4096], eight[4096];
     char d1[512], d8[512];
-    fresh_dir("avro1", d1, sizeof d1);
-    fresh_dir("avro8", d8, sizeof d8);
-    json_decref(run_files(d1, "avro", "1", "128"));
-    json_decref(run_files(d8, "avro", "8", "128"));
+    fresh_dir(format, d1, sizeof d1);
+    fresh_dir(format, d8, sizeof d8);
+    json_decref(run_files(d1, format, "1", "128"));
+    json_decref(run_files(d8, format, "8", "128"));
     size_t n1 = list_tree(d1, one, 4096), n8 = list_tree(d8, eight, 4096);
     cr_assert_eq(n1, n8);
     cr_assert_gt(n1, (size_t)N_TABLES);
     for (size_t i = 0; i < n1; i++)
-        cr_assert(strcmp(one[i].path, eight[i].path) == 0 && one[i].hash == eight[i].hash, "%s differs", one[i].path);
+        cr_assert(strcmp(one[i].path, eight[i].path) == 0 && one[i].hash == eight[i].hash, "%s: %s differs", format,
+                  one[i].path);
 }
+
+Test(files, avro_container_files_are_the_same_bytes_with_1_thread_or_8) { same_bytes_with_1_or_8_threads("avro"); }
+
+Test(files, parquet_files_are_the_same_bytes_with_1_thread_or_8) { same_bytes_with_1_or_8_threads("parquet"); }
 
 /* args refused: exit 2, one line holding want, and dir as it was. */
 static void refused(const char *const *args, const char *want, const char *dir) {
@@ -246,9 +253,15 @@ Test(files, bad_input_is_refused_with_one_line_and_nothing_written) {
             "--out: expected an existing directory, got '/nonexistent/shop': No such file or directory", NULL);
     refused(RUN("--sink", "files", "--out", plain), "--out: expected a directory, got", used);
     refused(RUN("--sink", "files", "--out", empty, "--file-codec", "lz9"),
-            "--file-codec: expected auto, none, deflate or snappy, got lz9", empty);
-    refused(RUN("--sink", "files", "--out", empty, "--file-format", "parquet"),
-            "--file-format: expected jsonl or avro (the Parquet writer is not written yet), got parquet", empty);
+            "--file-codec: expected auto, none, deflate, zstd or snappy, got lz9", empty);
+    refused(RUN("--sink", "files", "--out", empty, "--file-format", "avro", "--file-codec", "zstd"),
+            "--file-codec: expected deflate or none (or auto) for --file-format avro, got zstd", empty);
+    refused(RUN("--sink", "files", "--out", empty, "--file-codec", "snappy"),
+            "--file-codec: expected zstd or none (or auto) for --file-format parquet, got snappy (the snappy codec is "
+            "not written yet)",
+            empty);
+    refused(RUN("--sink", "files", "--out", empty, "--file-format", "jsonl", "--format", "avro"),
+            "--format: --sink files --file-format jsonl holds json values: expected json (or auto), got avro", empty);
     refused(RUN("--sink", "files", "--out", empty, "--from", "2h"),
             "--from: expected a time in [start, end) of the run, got '2h'", empty);
     refused(RUN("--sink", "files", "--out", empty, "--from", "1h", "--to", "30m"),

@@ -18,12 +18,20 @@ typedef enum value_format { FORMAT_AVRO, FORMAT_AVRO_CONFLUENT, FORMAT_JSON, FOR
 typedef enum sink_kind { SINK_KAFKA, SINK_NULL, SINK_STDOUT, SINK_FILES, SINK_KIND_COUNT } sink_kind;
 
 /* --sink files: JSON lines (a JSON value a line), Avro object container
- * files, or Parquet (refused until its writer exists). */
+ * files, or Parquet. */
 typedef enum file_format { FILE_JSONL, FILE_AVRO, FILE_PARQUET, FILE_FORMAT_COUNT } file_format;
 
-/* --file-codec: auto (the format's default: deflate for Avro, none for JSON
- * lines), none, deflate, snappy (refused until written). */
-typedef enum file_codec { CODEC_AUTO, CODEC_NONE, CODEC_DEFLATE, CODEC_SNAPPY, FILE_CODEC_COUNT } file_codec;
+/* --file-codec: auto (the format's default: zstd for Parquet, deflate for
+ * Avro, none for JSON lines), none, deflate (Avro), zstd (Parquet), snappy
+ * (refused until written). */
+typedef enum file_codec {
+    CODEC_AUTO,
+    CODEC_NONE,
+    CODEC_DEFLATE,
+    CODEC_ZSTD,
+    CODEC_SNAPPY,
+    FILE_CODEC_COUNT
+} file_codec;
 
 /* --sink stdout: one message a line, as kcat -C prints them; which columns
  * (tab-separated) come before the value. */

@@ -69,14 +69,21 @@ const option_spec options_table[] = {
       "is a table: DIR/<table>/date=YYYY-MM-DD/part-<shard>-<n>.<ext>",
       0 },
     { "files.format", "file-format", 0, OPT_ENUM, AT(file_format), NAMES(file_format_names, FILE_FORMAT_COUNT),
-      NO_RANGE, "jsonl", "F",
-      "--sink files: jsonl (a JSON value a line), avro (object container\n"
-      "files), or parquet (not written yet: refused)",
+      NO_RANGE, "parquet", "F",
+      "--sink files: parquet, avro (object container files) or jsonl (a JSON\n"
+      "value a line)",
       0 },
     { "files.codec", "file-codec", 0, OPT_ENUM, AT(file_codec), NAMES(file_codec_names, FILE_CODEC_COUNT), NO_RANGE,
-      "auto", "C", "--sink files: auto (avro: deflate; jsonl: none), none, deflate (avro)", 0 },
+      "auto", "C",
+      "--sink files: auto (parquet: zstd; avro: deflate; jsonl: none), none,\n"
+      "zstd (parquet), deflate (avro)",
+      0 },
     { "files.roll_mb", "file-roll-mb", 0, OPT_SIZE, AT(file_roll_mb), NO_NAMES, 1, 1048576, "128", "MB",
       "--sink files: a file is closed and the next begun past this size", 0 },
+    { "files.row_group_mb", "file-row-group-mb", 0, OPT_SIZE, AT(file_row_group_mb), NO_NAMES, 1, 4096, "16", "MB",
+      "--file-format parquet: a row group is written past this many MB of\n"
+      "values (what a writer holds per open file)",
+      0 },
     { "output.stdout_columns", "stdout-columns", 0, OPT_ENUM, AT(stdout_columns),
       NAMES(stdout_columns_names, STDOUT_COLUMNS_COUNT), NO_RANGE, "value", "C",
       "--sink stdout: value, key-value or topic-key-value (tab-separated,\n"

@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "parquet.h"
+
 struct file_writer {
     int fd;
     file_format format;
@@ -22,7 +24,8 @@ struct file_writer {
     size_t packed_cap;
     z_stream z;
     int z_ready;
-    uint64_t written; /* bytes in the file so far */
+    parquet_writer *parquet; /* --file-format parquet: the columns, not buf */
+    uint64_t written;        /* bytes in the file so far */
     char path[4096];
 };
 
@@ -115,8 +118,12 @@ static int flush_buf(file_writer *w, char *errstr, size_t errlen) {
     return 0;
 }
 
+static int parquet_put(void *ctx, const void *data, size_t n, char *errstr, size_t errlen) {
+    return write_all(ctx, data, n, errstr, errlen);
+}
+
 int file_writer_new(const char *path, file_format format, file_codec codec, const char *schema_text, uint64_t tag,
-                    file_writer **out, char *errstr, size_t errlen) {
+                    size_t row_group_bytes, file_writer **out, char *errstr, size_t errlen) {
     *out = NULL;
     file_writer *w = calloc(1, sizeof *w);
     if (!w || !(w->buf = malloc(FILE_BLOCK_BYTES))) {
@@ -148,7 +155,9 @@ int file_writer_new(const char *path, file_format format, file_codec codec, cons
         file_writer_free(w);
         return -1;
     }
-    if (format == FILE_AVRO && avro_header(w, schema_text, errstr, errlen) != 0) {
+    if ((format == FILE_AVRO && avro_header(w, schema_text, errstr, errlen) != 0) ||
+        (format == FILE_PARQUET &&
+         parquet_writer_new(schema_text, codec, row_group_bytes, parquet_put, w, &w->parquet, errstr, errlen) != 0)) {
         file_writer_free(w);
         return -1;
     }
@@ -157,6 +166,7 @@ int file_writer_new(const char *path, file_format format, file_codec codec, cons
 }
 
 int file_writer_append(file_writer *w, const void *value, size_t value_len, char *errstr, size_t errlen) {
+    if (w->parquet) return parquet_writer_append(w->parquet, value, value_len, errstr, errlen);
     size_t need = value_len + (w->format == FILE_JSONL);
     if (need > FILE_BLOCK_BYTES) {
         snprintf(errstr, errlen, "%.3000s: a record of %zu bytes outgrew the block", w->path, value_len);
@@ -170,10 +180,12 @@ int file_writer_append(file_writer *w, const void *value, size_t value_len, char
     return 0;
 }
 
-uint64_t file_writer_size(const file_writer *w) { return w->written + w->len; }
+uint64_t file_writer_size(const file_writer *w) {
+    return w->written + (w->parquet ? parquet_writer_buffered(w->parquet) : w->len);
+}
 
 int file_writer_close(file_writer *w, char *errstr, size_t errlen) {
-    int rc = flush_buf(w, errstr, errlen);
+    int rc = w->parquet ? parquet_writer_finish(w->parquet, errstr, errlen) : flush_buf(w, errstr, errlen);
     if (close(w->fd) != 0 && rc == 0) {
         snprintf(errstr, errlen, "%.3000s: %s", w->path, strerror(errno));
         rc = -1;
@@ -187,6 +199,7 @@ void file_writer_free(file_writer *w) {
     if (!w) return;
     if (w->fd >= 0) close(w->fd);
     if (w->z_ready) deflateEnd(&w->z);
+    parquet_writer_free(w->parquet);
     free(w->packed);
     free(w->buf);
     free(w);

@@ -12,9 +12,12 @@
  * -15), the sync marker). The values given are already Avro binary of the
  * schema given.
  *
+ * Parquet files are parquet.h's, from the same Avro values.
+ *
  * Invariants: the bytes written are a function of the calls made (values,
- * schema, codec, tag); the writer holds at most one block (FILE_BLOCK_BYTES
- * of values, and its compressed form) whatever the file's size; a failed
+ * schema, codec, tag, row group size); the writer holds at most one block
+ * (FILE_BLOCK_BYTES of values, and its compressed form), or for Parquet
+ * one row group, whatever the file's size; a failed
  * write is reported once with errno's reason and leaves the file for the
  * caller to remove. One thread uses a writer. */
 #ifndef SHOPSTREAM_FILEWRITER_H
@@ -30,9 +33,10 @@
 typedef struct file_writer file_writer;
 
 /* Creates path (O_EXCL: never over a file) and, for Avro, writes its
- * header. -1 with "path: why" in errstr. */
+ * header; Parquet (parquet.h) past row_group_bytes of values writes a row
+ * group. -1 with "path: why" in errstr. */
 int file_writer_new(const char *path, file_format format, file_codec codec, const char *schema_text, uint64_t tag,
-                    file_writer **out, char *errstr, size_t errlen);
+                    size_t row_group_bytes, file_writer **out, char *errstr, size_t errlen);
 
 /* One record; value_len at most FILE_BLOCK_BYTES. -1 with why in errstr. */
 int file_writer_append(file_writer *w, const void *value, size_t value_len, char *errstr, size_t errlen);

@@ -46,6 +46,7 @@ typedef struct files_state {
     file_format format;
     file_codec codec;
     uint64_t roll, shard, shards, tag;
+    size_t row_group;
     char *schema[TOPIC_COUNT];
     open_file open[TOPIC_COUNT][FILES_OPEN];
     day_count *days[TOPIC_COUNT];
@@ -95,13 +96,13 @@ static int open_file_for(sink *s, topic_id t, int64_t day, open_file *o, char *e
     if (make_dir(dir, why, sizeof why) != 0) return fail(f, why, errstr, errlen);
     uint64_t n;
     if (next_n(f, t, day, &n) != 0) return fail(f, "out of memory", errstr, errlen);
-    const char *ext = f->format == FILE_AVRO ? "avro" : "jsonl";
+    const char *ext = f->format == FILE_AVRO ? "avro" : f->format == FILE_PARQUET ? "parquet" : "jsonl";
     snprintf(o->name, sizeof o->name, "%s/part-%llu-%llu.%s", dir, (unsigned long long)f->shard, (unsigned long long)n,
              ext);
     snprintf(o->tmp, sizeof o->tmp, "%s/.part-%llu-%llu.%s.tmp", dir, (unsigned long long)f->shard,
              (unsigned long long)n, ext);
     uint64_t tag = f->tag ^ ((uint64_t)t << 56) ^ ((uint64_t)day << 20) ^ (f->shard << 40) ^ n;
-    if (file_writer_new(o->tmp, f->format, f->codec, f->schema[t], tag, &o->w, why, sizeof why) != 0)
+    if (file_writer_new(o->tmp, f->format, f->codec, f->schema[t], tag, f->row_group, &o->w, why, sizeof why) != 0)
         return fail(f, why, errstr, errlen);
     o->day = day;
     return 0;
@@ -153,6 +154,7 @@ static sink_err files_open(sink *s, const sink_config *cfg, char *errstr, size_t
     f->format = cfg->file_format;
     f->codec = cfg->file_codec;
     f->roll = cfg->file_roll_bytes;
+    f->row_group = cfg->file_row_group_bytes;
     f->shard = cfg->shard_index;
     f->shards = cfg->shard_count;
     f->tag = cfg->file_tag;

@@ -56,13 +56,20 @@ static int find_shard_file(const char *dir, unsigned long long shard, char *foun
     return 0;
 }
 
+/* Each format's codecs: parquet zstd or none, avro deflate or none, jsonl none. */
 static int settle_codec(run_config *rc, char *errstr, size_t errlen) {
-    int avro = rc->file_format == FILE_AVRO;
-    if (rc->file_codec == CODEC_AUTO) rc->file_codec = avro ? CODEC_DEFLATE : CODEC_NONE;
-    if (rc->file_codec == CODEC_SNAPPY)
-        BLAME(file_codec, "expected none or deflate (the snappy codec is not written yet), got snappy");
-    if (!avro && rc->file_codec != CODEC_NONE)
-        BLAME(file_codec, "expected none (or auto) for --file-format jsonl, got %s", file_codec_names[rc->file_codec]);
+    static const int usual[FILE_FORMAT_COUNT] = {
+        [FILE_JSONL] = CODEC_NONE, [FILE_AVRO] = CODEC_DEFLATE, [FILE_PARQUET] = CODEC_ZSTD
+    };
+    static const char *const takes[FILE_FORMAT_COUNT] = {
+        [FILE_JSONL] = "none", [FILE_AVRO] = "deflate or none", [FILE_PARQUET] = "zstd or none"
+    };
+    int f = rc->file_format;
+    if (rc->file_codec == CODEC_AUTO) rc->file_codec = usual[f];
+    if (rc->file_codec != CODEC_NONE && rc->file_codec != usual[f])
+        BLAME(file_codec, "expected %s (or auto) for --file-format %s, got %s%s", takes[f], file_format_names[f],
+              file_codec_names[rc->file_codec],
+              rc->file_codec == CODEC_SNAPPY ? " (the snappy codec is not written yet)" : "");
     return 0;
 }
 
@@ -84,10 +91,8 @@ static int settle_dir(run_config *rc, char *errstr, size_t errlen) {
 }
 
 int settle_files(run_config *rc, char *errstr, size_t errlen) {
-    if (rc->sink != SINK_FILES) return 0; /* --out is --sink files' alone */
-    if (rc->file_format == FILE_PARQUET)
-        BLAME(file_format, "expected jsonl or avro (the Parquet writer is not written yet), got parquet");
-    int want = rc->file_format == FILE_AVRO ? FORMAT_AVRO : FORMAT_JSON;
+    if (rc->sink != SINK_FILES) return 0;                                 /* --out is --sink files' alone */
+    int want = rc->file_format == FILE_JSONL ? FORMAT_JSON : FORMAT_AVRO; /* parquet: decoded from Avro */
     if (rc->format == FORMAT_AUTO) rc->format = want;
     if (rc->format != want)
         BLAME(format, "--sink files --file-format %s holds %s values: expected %s (or auto), got %s",

@@ -3,16 +3,24 @@
 """readback_files.py - `--sink files` read back by readers we did not write.
 
 Writes one run (a payment outage over 30 h: lives, product versions, 5% of
-fact messages late by up to 10 minutes, 2% doubled) twice, as JSON lines and
-as Avro container files (deflate), then:
+fact messages late by up to 10 minutes, 2% doubled) three times, as JSON
+lines, as Avro container files (deflate) and as Parquet (zstd, row groups
+of 1 MB so that files hold several), then:
 
 - DuckDB reads each table's JSON lines with read_json(hive_partitioning =
   true): as many rows as the run's --stats-json says the topic got, and every
   order's date partition is its event time's UTC date;
 - fastavro reads each table's Avro files: the same counts, avro.codec
   deflate, and the same orders as the JSON lines;
+- pyarrow reads every Parquet file: its schema (INT64, INT32, DOUBLE,
+  BOOLEAN, STRING, TIMESTAMP(ms, UTC); nullable exactly where the Avro
+  schema has a union with null), row counts, created_by, and each row
+  group's statistics (min, max, null count) equal to its data; DuckDB reads
+  the directory with read_parquet(hive_partitioning = true): the counts, and
+  the same orders as the JSON lines;
 - per 1 h window, the distinct orders and the revenue (total_cents of paid
-  orders) DuckDB computes from the files equal `shopstream expect`'s.
+  orders) DuckDB computes from the JSON lines and from the Parquet files
+  equal `shopstream expect`'s.
 
 Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_TEST_TMP. Prints
 'N passed, M failed'; non-zero on failure. Needs no broker.
@@ -26,6 +34,8 @@ import tempfile
 
 import duckdb
 import fastavro
+import pyarrow
+import pyarrow.parquet as pq
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -52,13 +62,76 @@ def write(fmt):
     out = tempfile.mkdtemp(prefix=f"files-{fmt}-", dir=TMP)
     stats = os.path.join(out + ".stats.json")
     subprocess.run([BIN, "run", *RUN, "--sink", "files", "--out", out, "--file-format", fmt, "-q",
-                    "--stats-json", stats], check=True)
+                    "--file-row-group-mb", "1", "--stats-json", stats], check=True)
     with open(stats) as f:
         return out, json.load(f)
 
 
 def delivered(stats, table):
     return stats["topics"]["shop." + table]["delivered"]
+
+
+ARROW = {"long": pyarrow.int64(), "int": pyarrow.int32(), "double": pyarrow.float64(), "boolean": pyarrow.bool_(),
+         "string": pyarrow.string(), "enum": pyarrow.string(), "timestamp-millis": pyarrow.timestamp("ms", tz="UTC")}
+
+
+def arrow_schema(table):
+    """The schema pyarrow must read, from schemas/<table>.avsc."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schemas", table + ".avsc")
+    with open(src) as f:
+        fields = json.load(f)["fields"]
+    out = []
+    for f in fields:
+        t, nullable = f["type"], False
+        if isinstance(t, list):
+            nullable, t = True, t[1]
+        if isinstance(t, dict):
+            t = t.get("logicalType", t["type"])
+        out.append(pyarrow.field(f["name"], ARROW[t], nullable=nullable))
+    return pyarrow.schema(out)
+
+
+def check_stats(path, md):
+    """Each row group's statistics, column by column, equal its data."""
+    f = pq.ParquetFile(path)
+    for g in range(md.num_row_groups):
+        data = f.read_row_group(g)
+        for c in range(md.num_columns):
+            col = md.row_group(g).column(c)
+            values = [v for v in data.column(c).to_pylist() if v is not None]
+            s = col.statistics
+            ok = s is not None and s.null_count == data.num_rows - len(values)
+            if values:
+                ok = ok and s.has_min_max and s.min == min(values) and s.max == max(values)
+            if not ok:
+                check(False, f"{path}: row group {g}, {col.path_in_schema}: statistics {s} are not its data's")
+                return
+
+
+def check_parquet(db, expected):
+    pdir, pstats = write("parquet")
+    for t in TOPICS:
+        check(os.path.exists(os.path.join(pdir, t, "_SUCCESS")), f"{t}: no _SUCCESS")
+        want, n = arrow_schema(t), 0
+        for p in sorted(glob.glob(os.path.join(pdir, t, "date=*", "*.parquet"))):
+            md = pq.read_metadata(p)
+            got = pq.read_schema(p)
+            check(got.equals(want), f"{p}: schema {got} is not {want}")
+            check(md.created_by.startswith("shopstream version "), f"{p}: created_by {md.created_by}")
+            n += md.num_rows
+            check_stats(p, md)
+        check(n == delivered(pstats, t), f"{t}: pyarrow reads {n} rows, the run published {delivered(pstats, t)}")
+        rows = db.sql(f"select count(*) from read_parquet('{pdir}/{t}/*/*.parquet', hive_partitioning = true)").fetchone()[0]
+        check(rows == n, f"{t}: DuckDB reads {rows} rows, pyarrow {n}")
+    orders = f"read_parquet('{pdir}/orders/*/*.parquet', hive_partitioning = true)"
+    got = {w: (n, rev) for w, n, rev in db.sql(
+        f"select epoch_ms(event_time) // {HOUR} * {HOUR} as w, count(*), "
+        f"coalesce(sum(total_cents) filter (status = 'paid'), 0) "
+        f"from (select distinct order_id, event_time, total_cents, status from {orders}) group by w").fetchall()}
+    check(got == expected, "Parquet: per-window orders and revenue differ from expect: " +
+          str(sorted(set(got.items()) ^ set(expected.items()))[:4]))
+    wrong = db.sql(f"select count(*) from {orders} where date <> cast(event_time at time zone 'UTC' as date)").fetchone()[0]
+    check(wrong == 0, f"Parquet: {wrong} orders in another date's partition than their event time's")
 
 
 def main():
@@ -98,6 +171,7 @@ def main():
     check(len(expected) >= 30, f"only {len(expected)} windows with orders")
     check(got == expected, "per-window orders and revenue differ from expect: " +
           str(sorted(set(got.items()) ^ set(expected.items()))[:4]))
+    check_parquet(db, expected)
     print(f"readback_files: {len(expected)} windows equal, {sum(n for n, _ in got.values())} orders; "
           f"{passed} passed, {failed} failed")
     return 1 if failed else 0
