@@ -20,7 +20,10 @@ of 1 MB so that files hold several), then:
   the same orders as the JSON lines;
 - per 1 h window, the distinct orders and the revenue (total_cents of paid
   orders) DuckDB computes from the JSON lines and from the Parquet files
-  equal `shopstream expect`'s.
+  equal `shopstream expect`'s;
+- a run killed (SIGKILL) while writing leaves under final names only whole
+  files (pyarrow reads each), its unfinished ones under temporary names,
+  and no _SUCCESS.
 
 Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_TEST_TMP. Prints
 'N passed, M failed'; non-zero on failure. Needs no broker.
@@ -28,9 +31,11 @@ Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_TEST_TMP. Prints
 import glob
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 import duckdb
 import fastavro
@@ -134,6 +139,27 @@ def check_parquet(db, expected):
     check(wrong == 0, f"Parquet: {wrong} orders in another date's partition than their event time's")
 
 
+def check_killed():
+    out = tempfile.mkdtemp(prefix="files-killed-", dir=TMP)
+    p = subprocess.Popen([BIN, "run", "-s", "payment_outage", "--start", "2026-03-02T00:00:00Z", "--duration", "60d",
+                          "--intensity", "20", "--sink", "files", "--out", out, "--file-roll-mb", "1", "-q"],
+                         stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(glob.glob(os.path.join(out, "*", "date=*", "part-*.parquet"))) < 3:
+        time.sleep(0.05)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    whole = glob.glob(os.path.join(out, "*", "date=*", "part-*.parquet"))
+    partial = glob.glob(os.path.join(out, "*", "date=*", ".part-*.parquet.tmp"))
+    check(len(whole) >= 3 and partial, f"killed too early or too late: {len(whole)} files, {len(partial)} unfinished")
+    check(not glob.glob(os.path.join(out, "*", "_SUCCESS")), "a killed run wrote _SUCCESS")
+    for f in whole:
+        try:
+            pq.read_table(f)
+        except Exception as e:  # noqa: BLE001 (any reader error is the failure)
+            check(False, f"{f}: a half file under its final name: {e}")
+
+
 def main():
     jdir, jstats = write("jsonl")
     adir, astats = write("avro")
@@ -172,6 +198,7 @@ def main():
     check(got == expected, "per-window orders and revenue differ from expect: " +
           str(sorted(set(got.items()) ^ set(expected.items()))[:4]))
     check_parquet(db, expected)
+    check_killed()
     print(f"readback_files: {len(expected)} windows equal, {sum(n for n, _ in got.values())} orders; "
           f"{passed} passed, {failed} failed")
     return 1 if failed else 0
