@@ -15,7 +15,7 @@
 #endif
 
 enum { PT_BOOLEAN = 0, PT_INT32 = 1, PT_INT64 = 2, PT_DOUBLE = 5, PT_BYTE_ARRAY = 6 };
-enum { ENC_PLAIN = 0, ENC_RLE = 3 };
+enum { ENC_PLAIN = 0, ENC_PLAIN_DICTIONARY = 2, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };
 enum { CODEC_UNCOMPRESSED = 0, CODEC_ZSTD_ID = 6 };
 
 struct parquet_writer {
@@ -43,36 +43,6 @@ static int physical(pq_kind k) {
            : k == PQ_DOUBLE                  ? PT_DOUBLE
            : k == PQ_BOOL                    ? PT_BOOLEAN
                                              : PT_BYTE_ARRAY;
-}
-
-/* The page's bytes: definition levels (RLE runs, bit width 1, after their
- * 4-byte length) when optional, then the PLAIN values. */
-static int make_page(parquet_writer *w, const pq_column *c) {
-    pq_bytes *pg = &w->page;
-    pg->len = 0;
-    if (c->optional) {
-        tc_buf runs;
-        tc_init(&runs);
-        for (size_t i = 0; i < c->defs.len;) {
-            size_t j = i;
-            while (j < c->defs.len && c->defs.data[j] == c->defs.data[i]) j++;
-            tc_varint(&runs, (uint64_t)(j - i) << 1);
-            tc_bytes(&runs, &c->defs.data[i], 1);
-            i = j;
-        }
-        unsigned char len[4] = { (unsigned char)runs.len, (unsigned char)(runs.len >> 8),
-                                 (unsigned char)(runs.len >> 16), (unsigned char)(runs.len >> 24) };
-        int rc = runs.failed || pq_bytes_put(pg, len, 4) != 0 || pq_bytes_put(pg, runs.data, runs.len) != 0;
-        tc_free(&runs);
-        if (rc) return -1;
-    }
-    if (c->kind != PQ_BOOL) return pq_bytes_put(pg, c->values.data, c->values.len);
-    for (size_t i = 0; i < c->values.len; i += 8) { /* bit-packed, the first value in the lowest bit */
-        unsigned char b = 0;
-        for (size_t k = 0; k < 8 && i + k < c->values.len; k++) b |= (unsigned char)(c->values.data[i + k] << k);
-        if (pq_bytes_put(pg, &b, 1) != 0) return -1;
-    }
-    return 0;
 }
 
 /* min or max as Parquet's statistics bytes. */
@@ -106,18 +76,21 @@ static void statistics(tc_buf *b, int16_t id, const pq_column *c) {
     tc_struct_end(b);
 }
 
-/* One column chunk: its page header and page; its ColumnChunk into rg. */
-static int write_chunk(parquet_writer *w, const pq_column *c, tc_buf *rg, int64_t *raw_total, int64_t *total,
-                       char *errstr, size_t errlen) {
-    if (make_page(w, c) != 0) goto oom;
+/* One page of w->page: compressed when zstd, after its header (a data
+ * page's, or with dict a dictionary page's); its sizes added to raw and
+ * packed. */
+static int write_page(parquet_writer *w, const pq_column *c, int dict, int64_t *raw, int64_t *packed, char *errstr,
+                      size_t errlen) {
     const void *body = w->page.data;
     size_t size = w->page.len;
     if (w->zstd) {
         size_t bound = ZSTD_compressBound(w->page.len);
-        w->packed.len = 0;
         if (bound > w->packed.cap) {
             unsigned char *d = realloc(w->packed.data, bound);
-            if (!d) goto oom;
+            if (!d) {
+                snprintf(errstr, errlen, "out of memory");
+                return -1;
+            }
             w->packed.data = d;
             w->packed.cap = bound;
         }
@@ -130,31 +103,56 @@ static int write_chunk(parquet_writer *w, const pq_column *c, tc_buf *rg, int64_
     }
     tc_buf h;
     tc_init(&h);
-    tc_i32(&h, 1, 0); /* DATA_PAGE */
+    tc_i32(&h, 1, dict ? 2 : 0); /* DICTIONARY_PAGE : DATA_PAGE */
     tc_i32(&h, 2, (int32_t)w->page.len);
     tc_i32(&h, 3, (int32_t)size);
-    tc_struct_begin(&h, 5); /* DataPageHeader */
-    tc_i32(&h, 1, (int32_t)c->rows);
-    tc_i32(&h, 2, ENC_PLAIN);
-    tc_i32(&h, 3, ENC_RLE);
-    tc_i32(&h, 4, ENC_RLE);
+    if (dict) {
+        tc_struct_begin(&h, 7); /* DictionaryPageHeader */
+        tc_i32(&h, 1, (int32_t)c->n_symbols);
+        tc_i32(&h, 2, ENC_PLAIN_DICTIONARY);
+    } else {
+        tc_struct_begin(&h, 5); /* DataPageHeader */
+        tc_i32(&h, 1, (int32_t)c->rows);
+        tc_i32(&h, 2, c->kind == PQ_ENUM ? ENC_RLE_DICTIONARY : ENC_PLAIN);
+        tc_i32(&h, 3, ENC_RLE);
+        tc_i32(&h, 4, ENC_RLE);
+    }
     tc_struct_end(&h);
     tc_struct_end(&h);
-    uint64_t at = w->offset;
     int rc = h.failed ? -1 : put(w, h.data, h.len, errstr, errlen);
+    if (h.failed) snprintf(errstr, errlen, "out of memory");
     if (rc == 0) rc = put(w, body, size, errstr, errlen);
-    int64_t raw = (int64_t)(h.len + w->page.len), packed = (int64_t)(h.len + size);
+    *raw += (int64_t)(h.len + w->page.len);
+    *packed += (int64_t)(h.len + size);
     tc_free(&h);
-    if (rc != 0) return -1;
+    return rc;
+}
+
+/* One column chunk: an enum's dictionary page, then its data page; its
+ * ColumnChunk into rg. */
+static int write_chunk(parquet_writer *w, const pq_column *c, tc_buf *rg, int64_t *raw_total, int64_t *total,
+                       char *errstr, size_t errlen) {
+    int64_t raw = 0, packed = 0;
+    uint64_t dict_at = w->offset;
+    if (c->kind == PQ_ENUM &&
+        (pq_dictionary_body(c, &w->page) != 0 || write_page(w, c, 1, &raw, &packed, errstr, errlen) != 0))
+        return -1;
+    uint64_t at = w->offset;
+    if (pq_page_body(c, &w->page) != 0) {
+        snprintf(errstr, errlen, "out of memory");
+        return -1;
+    }
+    if (write_page(w, c, 0, &raw, &packed, errstr, errlen) != 0) return -1;
     *raw_total += raw;
     *total += packed;
     tc_struct_begin(rg, -1); /* ColumnChunk */
-    tc_i64(rg, 2, (int64_t)at);
+    tc_i64(rg, 2, (int64_t)(c->kind == PQ_ENUM ? dict_at : at));
     tc_struct_begin(rg, 3); /* ColumnMetaData */
     tc_i32(rg, 1, physical(c->kind));
-    tc_list(rg, 2, TC_I32, 2);
-    tc_list_i32(rg, ENC_PLAIN);
+    tc_list(rg, 2, TC_I32, c->kind == PQ_ENUM ? 3 : 2);
+    tc_list_i32(rg, c->kind == PQ_ENUM ? ENC_PLAIN_DICTIONARY : ENC_PLAIN);
     tc_list_i32(rg, ENC_RLE);
+    if (c->kind == PQ_ENUM) tc_list_i32(rg, ENC_RLE_DICTIONARY);
     tc_list(rg, 3, TC_BINARY, 1);
     tc_list_binary(rg, c->name, strlen(c->name));
     tc_i32(rg, 4, w->zstd ? CODEC_ZSTD_ID : CODEC_UNCOMPRESSED);
@@ -162,13 +160,11 @@ static int write_chunk(parquet_writer *w, const pq_column *c, tc_buf *rg, int64_
     tc_i64(rg, 6, raw);
     tc_i64(rg, 7, packed);
     tc_i64(rg, 9, (int64_t)at);
+    if (c->kind == PQ_ENUM) tc_i64(rg, 11, (int64_t)dict_at);
     statistics(rg, 12, c);
     tc_struct_end(rg);
     tc_struct_end(rg);
     return 0;
-oom:
-    snprintf(errstr, errlen, "out of memory");
-    return -1;
 }
 
 static int write_row_group(parquet_writer *w, char *errstr, size_t errlen) {

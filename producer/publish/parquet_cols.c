@@ -40,7 +40,7 @@ static int kind_of(json_t *type, pq_column *c) {
     if (!t || strcmp(t, "enum") != 0) return -1;
     json_t *symbols = json_object_get(type, "symbols");
     size_t n = json_array_size(symbols);
-    if (!n || !(c->symbols = calloc(n, sizeof *c->symbols))) return -1;
+    if (!n || n > 255 || !(c->symbols = calloc(n, sizeof *c->symbols))) return -1; /* an index a byte */
     for (c->n_symbols = 0; c->n_symbols < n; c->n_symbols++) {
         const char *s = json_string_value(json_array_get(symbols, c->n_symbols));
         if (!s || !(c->symbols[c->n_symbols] = strdup(s))) return -1;
@@ -165,7 +165,10 @@ static int add_value(pq_column *c, const unsigned char **p, const unsigned char 
         }
         unsigned char len[4] = { (unsigned char)n, (unsigned char)(n >> 8), (unsigned char)(n >> 16),
                                  (unsigned char)(n >> 24) };
-        if (pq_bytes_put(&c->values, len, 4) != 0 || pq_bytes_put(&c->values, s, n) != 0) return -1;
+        unsigned char index = (unsigned char)v; /* an enum: its symbol's index, for the dictionary */
+        if (c->kind == PQ_ENUM ? pq_bytes_put(&c->values, &index, 1) != 0
+                               : pq_bytes_put(&c->values, len, 4) != 0 || pq_bytes_put(&c->values, s, n) != 0)
+            return -1;
         if (min_max_bytes(c, s, n) != 0) return -1;
     } else {
         if (read_long(p, end, &v) != 0) return -1;
@@ -203,4 +206,73 @@ bad:
 oom:
     snprintf(errstr, errlen, "out of memory");
     return -1;
+}
+
+/* n values of width bits, eight to a group, the first in the lowest bits;
+ * with run: as the RLE/bit-packed hybrid's one bit-packed run (its header
+ * first), else as PLAIN booleans. */
+static int bit_packed(pq_bytes *pg, const unsigned char *v, size_t n, int width, int run) {
+    unsigned char h[10];
+    size_t groups = (n + 7) / 8, k = 0;
+    uint64_t z = (uint64_t)groups << 1 | 1;
+    while (z >= 0x80) h[k++] = (unsigned char)(z | 0x80), z >>= 7;
+    h[k++] = (unsigned char)z;
+    if (run && pq_bytes_put(pg, h, k) != 0) return -1;
+    for (size_t g = 0; g < groups; g++) {
+        uint64_t bits = 0;
+        for (size_t i = 0; i < 8 && g * 8 + i < n; i++) bits |= (uint64_t)v[g * 8 + i] << (i * (size_t)width);
+        unsigned char out[8];
+        for (int b = 0; b < width; b++) out[b] = (unsigned char)(bits >> (8 * b));
+        if (pq_bytes_put(pg, out, (size_t)width) != 0) return -1;
+    }
+    return 0;
+}
+
+int pq_dictionary_width(const pq_column *c) {
+    int w = 1;
+    while (((size_t)1 << w) < c->n_symbols) w++;
+    return w;
+}
+
+int pq_page_body(const pq_column *c, pq_bytes *pg) {
+    pg->len = 0;
+    if (c->optional) { /* definition levels: RLE runs of bit width 1, after their length */
+        pq_bytes runs = { 0 };
+        int rc = 0;
+        for (size_t i = 0; i < c->defs.len && rc == 0;) {
+            size_t j = i;
+            while (j < c->defs.len && c->defs.data[j] == c->defs.data[i]) j++;
+            unsigned char h[11];
+            size_t k = 0;
+            uint64_t z = (uint64_t)(j - i) << 1;
+            while (z >= 0x80) h[k++] = (unsigned char)(z | 0x80), z >>= 7;
+            h[k++] = (unsigned char)z;
+            h[k++] = c->defs.data[i];
+            rc = pq_bytes_put(&runs, h, k);
+            i = j;
+        }
+        unsigned char len[4] = { (unsigned char)runs.len, (unsigned char)(runs.len >> 8),
+                                 (unsigned char)(runs.len >> 16), (unsigned char)(runs.len >> 24) };
+        if (rc == 0) rc = pq_bytes_put(pg, len, 4);
+        if (rc == 0 && runs.len) rc = pq_bytes_put(pg, runs.data, runs.len);
+        free(runs.data);
+        if (rc != 0) return -1;
+    }
+    if (c->kind == PQ_ENUM) { /* RLE_DICTIONARY: the bit width, then the indices */
+        unsigned char w = (unsigned char)pq_dictionary_width(c);
+        return pq_bytes_put(pg, &w, 1) != 0 ? -1 : bit_packed(pg, c->values.data, c->values.len, w, 1);
+    }
+    if (c->kind == PQ_BOOL) return bit_packed(pg, c->values.data, c->values.len, 1, 0);
+    return c->values.len ? pq_bytes_put(pg, c->values.data, c->values.len) : 0;
+}
+
+int pq_dictionary_body(const pq_column *c, pq_bytes *pg) {
+    pg->len = 0;
+    for (size_t i = 0; i < c->n_symbols; i++) {
+        size_t n = strlen(c->symbols[i]);
+        unsigned char len[4] = { (unsigned char)n, (unsigned char)(n >> 8), (unsigned char)(n >> 16),
+                                 (unsigned char)(n >> 24) };
+        if (pq_bytes_put(pg, len, 4) != 0 || pq_bytes_put(pg, c->symbols[i], n) != 0) return -1;
+    }
+    return 0;
 }

@@ -4,7 +4,8 @@
  * column's statistics; private to parquet.c.
  *
  * Invariants: a column holds PLAIN-encoded values of its non-null rows
- * (booleans a byte each until the page packs them), a definition level a
+ * (booleans a byte each until the page packs them; an enum its symbol's
+ * index, a byte, for its dictionary), a definition level a
  * row when OPTIONAL, and min, max and null count of what it holds. A
  * record that does not decode is an error that ends the file (the columns
  * may then hold part of it). */
@@ -46,5 +47,15 @@ int pq_columns_add(pq_column *c, size_t n, const unsigned char *p, size_t len, c
 void pq_columns_reset(pq_column *c, size_t n);
 
 int pq_bytes_put(pq_bytes *b, const void *p, size_t n); /* -1: out of memory */
+
+/* A data page's body into pg: definition levels (RLE runs, bit width 1,
+ * after their 4-byte length) when optional, then the values: an enum's
+ * as RLE_DICTIONARY indices (the bit width, then one bit-packed run), a
+ * boolean's bit-packed, the others PLAIN. -1: out of memory. */
+int pq_page_body(const pq_column *c, pq_bytes *pg);
+
+/* An enum's dictionary page body: its symbols, PLAIN, in schema order. */
+int pq_dictionary_body(const pq_column *c, pq_bytes *pg);
+int pq_dictionary_width(const pq_column *c); /* the indices' bit width */
 
 #endif
