@@ -306,3 +306,55 @@ Test(files, a_full_disk_ends_the_run_with_exit_1_and_no_unfinished_file_and_coun
                  (unsigned long long)support_stat(s, "files"), parts);
     json_decref(s);
 }
+
+/* The most the writers held at once, for a run of duration into parquet
+ * with 1 MB row groups. */
+static uint64_t writers_peak(const char *duration) {
+    char dir[512], stats[512];
+    fresh_dir("peak", dir, sizeof dir);
+    support_tmp_path("stats", stats, sizeof stats);
+    const char *args[] = { "run",
+                           "-s",
+                           "flash_sale",
+                           "--start",
+                           "2026-03-02T00:00:00Z",
+                           "--duration",
+                           duration,
+                           "--intensity",
+                           "5",
+                           "--late-share",
+                           "0.05",
+                           "--duplicate-share",
+                           "0.02",
+                           "--sink",
+                           "files",
+                           "--out",
+                           dir,
+                           "--file-row-group-mb",
+                           "1",
+                           "-q",
+                           "--stats-json",
+                           stats,
+                           NULL };
+    run_result r;
+    support_run(args, &r);
+    cr_assert_eq(r.exit_code, 0, "exit %d: %s", r.exit_code, r.stderr_text);
+    json_t *s = support_read_stats(stats);
+    cr_assert_not_null(s);
+    uint64_t peak = support_stat(s, "file_writers_peak_bytes");
+    json_decref(s);
+    cr_assert_gt(peak, 0u);
+    return peak;
+}
+
+Test(files, the_writers_hold_about_a_row_group_per_open_file_however_long_the_run) {
+    uint64_t two = writers_peak("48h"), eight = writers_peak("192h");
+    /* seven tables, each with a date or two open (a date closes once the
+     * stream passes its end by the longest delay), each writer a row group
+     * of 1 MB in buffers up to twice that, and a 256 KiB block */
+    uint64_t bound = 7 * 2 * (2 * (1u << 20) + (256u << 10));
+    cr_assert_leq(eight, bound, "8 days: the writers held %llu bytes, more than %llu", (unsigned long long)eight,
+                  (unsigned long long)bound);
+    cr_assert_leq(eight, two + two / 4, "8 days held %llu bytes, 2 days %llu: memory grows with the run",
+                  (unsigned long long)eight, (unsigned long long)two);
+}

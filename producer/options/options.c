@@ -80,7 +80,7 @@ const option_spec options_table[] = {
       0 },
     { "files.roll_mb", "file-roll-mb", 0, OPT_SIZE, AT(file_roll_mb), NO_NAMES, 1, 1048576, "128", "MB",
       "--sink files: a file is closed and the next begun past this size", 0 },
-    { "files.row_group_mb", "file-row-group-mb", 0, OPT_SIZE, AT(file_row_group_mb), NO_NAMES, 1, 4096, "16", "MB",
+    { "files.row_group_mb", "file-row-group-mb", 0, OPT_SIZE, AT(file_row_group_mb), NO_NAMES, 1, 4096, "8", "MB",
       "--file-format parquet: a row group is written past this many MB of\n"
       "values (what a writer holds per open file)",
       0 },

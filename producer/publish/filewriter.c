@@ -184,6 +184,10 @@ uint64_t file_writer_size(const file_writer *w) {
     return w->written + (w->parquet ? parquet_writer_buffered(w->parquet) : w->len);
 }
 
+size_t file_writer_held(const file_writer *w) {
+    return FILE_BLOCK_BYTES + w->packed_cap + (w->parquet ? parquet_writer_held(w->parquet) : 0);
+}
+
 int file_writer_close(file_writer *w, char *errstr, size_t errlen) {
     int rc = w->parquet ? parquet_writer_finish(w->parquet, errstr, errlen) : flush_buf(w, errstr, errlen);
     if (close(w->fd) != 0 && rc == 0) {

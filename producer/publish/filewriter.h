@@ -45,6 +45,10 @@ int file_writer_append(file_writer *w, const void *value, size_t value_len, char
  * the block in hand). */
 uint64_t file_writer_size(const file_writer *w);
 
+/* Bytes the writer holds (allocated): its block or row group, compressed
+ * forms included; they only grow until it is closed. */
+size_t file_writer_held(const file_writer *w);
+
 /* Writes what is buffered and closes the file; frees w either way. -1 with
  * why in errstr (the file is then incomplete). */
 int file_writer_close(file_writer *w, char *errstr, size_t errlen);

@@ -232,6 +232,10 @@ size_t parquet_writer_buffered(const parquet_writer *w) {
     return n;
 }
 
+size_t parquet_writer_held(const parquet_writer *w) {
+    return pq_columns_held(w->cols, w->n_cols) + w->page.cap + w->packed.cap + w->groups.cap;
+}
+
 /* SchemaElement of a column: type, repetition, name, converted and logical type. */
 static void schema_element(tc_buf *b, const pq_column *c) {
     tc_struct_begin(b, -1);

@@ -43,6 +43,9 @@ int parquet_writer_append(parquet_writer *w, const void *avro, size_t len, char 
 /* Bytes buffered for the row group in hand. */
 size_t parquet_writer_buffered(const parquet_writer *w);
 
+/* Bytes the writer holds (allocated): the row group in hand, its pages. */
+size_t parquet_writer_held(const parquet_writer *w);
+
 /* The last row group and the footer. */
 int parquet_writer_finish(parquet_writer *w, char *errstr, size_t errlen);
 

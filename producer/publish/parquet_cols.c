@@ -276,3 +276,9 @@ int pq_dictionary_body(const pq_column *c, pq_bytes *pg) {
     }
     return 0;
 }
+
+size_t pq_columns_held(const pq_column *c, size_t n) {
+    size_t held = 0;
+    for (size_t i = 0; i < n; i++) held += c[i].values.cap + c[i].defs.cap + c[i].smin.cap + c[i].smax.cap;
+    return held;
+}

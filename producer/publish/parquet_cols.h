@@ -58,4 +58,7 @@ int pq_page_body(const pq_column *c, pq_bytes *pg);
 int pq_dictionary_body(const pq_column *c, pq_bytes *pg);
 int pq_dictionary_width(const pq_column *c); /* the indices' bit width */
 
+/* Bytes the columns' buffers hold (allocated). */
+size_t pq_columns_held(const pq_column *c, size_t n);
+
 #endif

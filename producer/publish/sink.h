@@ -90,6 +90,7 @@ typedef struct sink_counters {
     uint64_t digest;            /* content_digest: sum of delivered messages' hashes */
     uint64_t order_digest;      /* sum over (topic, partition) of each one's chain (digest.h) */
     uint64_t files, file_bytes; /* --sink files: files completed (renamed to their names), their bytes */
+    uint64_t file_held_peak;    /* ... and the most its open writers held at once (allocated bytes) */
     char first_error[256];
 } sink_counters;
 

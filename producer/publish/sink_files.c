@@ -6,14 +6,19 @@
  * written as .part-<shard>-<n>.<ext>.tmp beside its name and renamed when
  * closed: past --file-roll-mb, when more than FILES_OPEN dates of its table
  * are open (the oldest date is closed), and at the end. A complete run then
- * writes DIR/<table>/_SUCCESS (shard I of N > 1: _SUCCESS-I-of-N).
+ * writes DIR/<table>/_SUCCESS (shard I of N > 1: _SUCCESS-I-of-N). A
+ * date's files are also closed once a message comes with a timestamp past
+ * the date's end by the longest delay a message has (window.delay_ms):
+ * messages come in release order, each released at most that long after
+ * its timestamp, so no later message belongs to the date.
  *
  * Messages come in the stream's order from one thread, so which file a
  * message goes to, and every byte, is a function of the run. Each message
  * is counted and digested at hand-off as the null sink does (the same
  * partition, the same digests); counters.files counts completed files.
- * Memory: a writer's block (filewriter.h) per open file, at most FILES_OPEN
- * per table, and a count per (table, date) seen. A failed write removes
+ * Memory: a writer's block or row group (filewriter.h) per open file, at
+ * most FILES_OPEN per table (in practice the dates within the longest
+ * delay of the stream's time), and a count per (table, date) seen. A failed write removes
  * that file's temporary and is the run's fatal error; a run that ends
  * without finishing (an error) removes its open temporaries. */
 #include <errno.h>
@@ -46,6 +51,8 @@ typedef struct files_state {
     file_format format;
     file_codec codec;
     uint64_t roll, shard, shards, tag;
+    int64_t delay;      /* the longest a message is released after its timestamp */
+    int64_t next_close; /* the earliest time an open date's files may close (INT64_MAX: none open) */
     size_t row_group;
     char *schema[TOPIC_COUNT];
     open_file open[TOPIC_COUNT][FILES_OPEN];
@@ -105,12 +112,24 @@ static int open_file_for(sink *s, topic_id t, int64_t day, open_file *o, char *e
     if (file_writer_new(o->tmp, f->format, f->codec, f->schema[t], tag, f->row_group, &o->w, why, sizeof why) != 0)
         return fail(f, why, errstr, errlen);
     o->day = day;
+    if ((day + 1) * DAY_MS + f->delay < f->next_close) f->next_close = (day + 1) * DAY_MS + f->delay;
     return 0;
+}
+
+/* What the open writers hold now, into the peak: buffers only grow until
+ * a file closes, so the peak is reached just before a close. */
+static void note_held(sink *s) {
+    uint64_t held = 0;
+    for (int t = 0; t < TOPIC_COUNT; t++)
+        for (int i = 0; i < FILES_OPEN; i++)
+            if (s->files->open[t][i].w) held += file_writer_held(s->files->open[t][i].w);
+    if (held > s->counters.file_held_peak) s->counters.file_held_peak = held;
 }
 
 /* Closes o under its name; on failure removes it. */
 static int close_file(sink *s, open_file *o, char *errstr, size_t errlen) {
     char why[3200];
+    note_held(s);
     file_writer *w = o->w;
     o->w = NULL;
     if (file_writer_close(w, why, sizeof why) != 0) {
@@ -154,6 +173,8 @@ static sink_err files_open(sink *s, const sink_config *cfg, char *errstr, size_t
     f->format = cfg->file_format;
     f->codec = cfg->file_codec;
     f->roll = cfg->file_roll_bytes;
+    f->delay = cfg->window.delay_ms;
+    f->next_close = INT64_MAX;
     f->row_group = cfg->file_row_group_bytes;
     f->shard = cfg->shard_index;
     f->shards = cfg->shard_count;
@@ -166,9 +187,27 @@ oom:
     return SINK_ERR_FATAL;
 }
 
+/* The files of every date whose end lies more than the longest delay
+ * before now: no message to come belongs to them. */
+static int close_past_dates(sink *s, int64_t now, char *errstr, size_t errlen) {
+    files_state *f = s->files;
+    if (now < f->next_close) return 0;
+    f->next_close = INT64_MAX;
+    for (int t = 0; t < TOPIC_COUNT; t++)
+        for (int i = 0; i < FILES_OPEN; i++) {
+            open_file *o = &f->open[t][i];
+            if (!o->w) continue;
+            int64_t due = (o->day + 1) * DAY_MS + f->delay;
+            if (due <= now && close_file(s, o, errstr, errlen) != 0) return -1;
+            if (due > now && due < f->next_close) f->next_close = due;
+        }
+    return 0;
+}
+
 static sink_err files_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
                               int64_t timestamp_ms, char *errstr, size_t errlen) {
     files_state *f = s->files;
+    if (!f->error[0] && close_past_dates(s, timestamp_ms, errstr, errlen) != 0) return SINK_ERR_FATAL;
     if (f->error[0]) {
         snprintf(errstr, errlen, "%s", f->error);
         return SINK_ERR_FATAL;
