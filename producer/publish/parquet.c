@@ -130,8 +130,12 @@ static int write_page(parquet_writer *w, const pq_column *c, int dict, int64_t *
 
 /* One column chunk: an enum's dictionary page, then its data page; its
  * ColumnChunk into rg. */
-static int write_chunk(parquet_writer *w, const pq_column *c, tc_buf *rg, int64_t *raw_total, int64_t *total,
-                       char *errstr, size_t errlen) {
+static int write_chunk(parquet_writer *w, pq_column *c, tc_buf *rg, int64_t *raw_total, int64_t *total, char *errstr,
+                       size_t errlen) {
+    if (c->kind == PQ_ENUM && pq_enum_stats(c) != 0) {
+        snprintf(errstr, errlen, "out of memory");
+        return -1;
+    }
     int64_t raw = 0, packed = 0;
     uint64_t dict_at = w->offset;
     if (c->kind == PQ_ENUM &&
@@ -223,6 +227,7 @@ int parquet_writer_new(const char *schema_text, file_codec codec, size_t row_gro
 
 int parquet_writer_append(parquet_writer *w, const void *avro, size_t len, char *errstr, size_t errlen) {
     if (pq_columns_add(w->cols, w->n_cols, avro, len, errstr, errlen) != 0) return -1;
+    if ((w->cols[0].rows & 63) != 0) return 0; /* the size is looked at every 64 rows */
     return parquet_writer_buffered(w) >= w->row_group_bytes ? write_row_group(w, errstr, errlen) : 0;
 }
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pq_bytes_put(pq_bytes *b, const void *p, size_t n) {
+int pq_bytes_grow(pq_bytes *b, const void *p, size_t n) {
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
         while (cap < b->len + n) cap *= 2;
@@ -105,6 +105,7 @@ void pq_columns_reset(pq_column *c, size_t n) {
         c[i].values.len = c[i].defs.len = c[i].smin.len = c[i].smax.len = 0;
         c[i].rows = c[i].nulls = 0;
         c[i].has_stats = 0;
+        memset(c[i].used, 0, sizeof c[i].used);
     }
 }
 
@@ -149,26 +150,19 @@ static int add_value(pq_column *c, const unsigned char **p, const unsigned char 
         v = *(*p)++ != 0;
         unsigned char b = (unsigned char)v;
         if (pq_bytes_put(&c->values, &b, 1) != 0) return -1;
-    } else if (c->kind == PQ_STRING || c->kind == PQ_ENUM) {
-        const char *s;
-        size_t n;
-        if (read_long(p, end, &v) != 0 || v < 0) return -1;
-        if (c->kind == PQ_ENUM) {
-            if ((uint64_t)v >= c->n_symbols) return -1;
-            s = c->symbols[v];
-            n = strlen(s);
-        } else {
-            if (end - *p < v) return -1;
-            s = (const char *)*p;
-            n = (size_t)v;
-            *p += v;
-        }
+    } else if (c->kind == PQ_ENUM) { /* its symbol's index, for the dictionary */
+        if (read_long(p, end, &v) != 0 || v < 0 || (uint64_t)v >= c->n_symbols) return -1;
+        unsigned char index = (unsigned char)v;
+        if (pq_bytes_put(&c->values, &index, 1) != 0) return -1;
+        c->used[index >> 6] |= UINT64_C(1) << (index & 63);
+    } else if (c->kind == PQ_STRING) {
+        if (read_long(p, end, &v) != 0 || v < 0 || end - *p < v) return -1;
+        const unsigned char *s = *p;
+        size_t n = (size_t)v;
+        *p += v;
         unsigned char len[4] = { (unsigned char)n, (unsigned char)(n >> 8), (unsigned char)(n >> 16),
                                  (unsigned char)(n >> 24) };
-        unsigned char index = (unsigned char)v; /* an enum: its symbol's index, for the dictionary */
-        if (c->kind == PQ_ENUM ? pq_bytes_put(&c->values, &index, 1) != 0
-                               : pq_bytes_put(&c->values, len, 4) != 0 || pq_bytes_put(&c->values, s, n) != 0)
-            return -1;
+        if (pq_bytes_put(&c->values, len, 4) != 0 || pq_bytes_put(&c->values, s, n) != 0) return -1;
         if (min_max_bytes(c, s, n) != 0) return -1;
     } else {
         if (read_long(p, end, &v) != 0) return -1;
@@ -274,6 +268,16 @@ int pq_dictionary_body(const pq_column *c, pq_bytes *pg) {
                                  (unsigned char)(n >> 24) };
         if (pq_bytes_put(pg, len, 4) != 0 || pq_bytes_put(pg, c->symbols[i], n) != 0) return -1;
     }
+    return 0;
+}
+
+int pq_enum_stats(pq_column *c) {
+    c->has_stats = 0;
+    for (size_t i = 0; i < c->n_symbols; i++)
+        if (c->used[i >> 6] >> (i & 63) & 1) {
+            if (min_max_bytes(c, c->symbols[i], strlen(c->symbols[i])) != 0) return -1;
+            c->has_stats = 1;
+        }
     return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef enum pq_kind { PQ_LONG, PQ_INT, PQ_DOUBLE, PQ_BOOL, PQ_STRING, PQ_ENUM, PQ_TIMESTAMP } pq_kind;
 
@@ -33,7 +34,8 @@ typedef struct pq_column {
     int has_stats;
     int64_t imin, imax; /* long, int, timestamp, bool */
     double dmin, dmax;
-    pq_bytes smin, smax; /* string, enum */
+    pq_bytes smin, smax; /* string (an enum's come from used at the end) */
+    uint64_t used[4];    /* enum: the symbols its rows hold, a bit each */
 } pq_column;
 
 /* The columns of schema_text's record fields. -1 with why in errstr. */
@@ -43,10 +45,22 @@ void pq_columns_free(pq_column *c, size_t n);
 /* Decodes one Avro record into the columns. -1 with why in errstr. */
 int pq_columns_add(pq_column *c, size_t n, const unsigned char *p, size_t len, char *errstr, size_t errlen);
 
+/* An enum's min and max symbols, from the symbols used, into smin and smax
+ * (before its statistics are written). -1: out of memory. */
+int pq_enum_stats(pq_column *c);
+
 /* Empties the columns for the next row group (their memory kept). */
 void pq_columns_reset(pq_column *c, size_t n);
 
-int pq_bytes_put(pq_bytes *b, const void *p, size_t n); /* -1: out of memory */
+int pq_bytes_grow(pq_bytes *b, const void *p, size_t n); /* pq_bytes_put's slow path */
+
+/* Appends n bytes; -1: out of memory. */
+static inline int pq_bytes_put(pq_bytes *b, const void *p, size_t n) {
+    if (b->len + n > b->cap) return pq_bytes_grow(b, p, n);
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
+}
 
 /* A data page's body into pg: definition levels (RLE runs, bit width 1,
  * after their 4-byte length) when optional, then the values: an enum's
