@@ -414,7 +414,7 @@ Test(cli, bad_option_values_are_usage_errors) {
     const char *unknown[] = { "run", "--frobnicate", NULL };
     expect_usage_error(unknown, "--frobnicate: unknown option");
     const char *sink[] = { "run", "--sink", "file", NULL };
-    expect_usage_error(sink, "shopstream: --sink: expected kafka, null or stdout, got file\n");
+    expect_usage_error(sink, "shopstream: --sink: expected kafka, null, stdout or files, got file\n");
     const char *scenario[] = { "run", "-s", "nope", NULL };
     expect_usage_error(scenario, "--scenario: unknown scenario 'nope'");
     const char *intensity[] = { "run", "--intensity", "-3", NULL };

@@ -30,8 +30,25 @@ static inline int value_format_registered(value_format f) {
     return f == FORMAT_AVRO_CONFLUENT || f == FORMAT_PROTOBUF_CONFLUENT || f == FORMAT_JSON_SCHEMA_CONFLUENT;
 }
 
-/* Where encoded messages go: Kafka, nowhere (benchmarks), or standard output. */
-typedef enum sink_kind { SINK_KAFKA, SINK_NULL, SINK_STDOUT, SINK_KIND_COUNT } sink_kind;
+/* Where encoded messages go: Kafka, nowhere (benchmarks), standard output,
+ * or files (a table per topic, in partitions by event date). */
+typedef enum sink_kind { SINK_KAFKA, SINK_NULL, SINK_STDOUT, SINK_FILES, SINK_KIND_COUNT } sink_kind;
+
+/* --sink files: JSON lines (a JSON value a line), Avro object container
+ * files, or Parquet. */
+typedef enum file_format { FILE_JSONL, FILE_AVRO, FILE_PARQUET, FILE_FORMAT_COUNT } file_format;
+
+/* --file-codec: auto (the format's default: zstd for Parquet, deflate for
+ * Avro, none for JSON lines), none, deflate (Avro), zstd (Parquet), snappy
+ * (refused until written). */
+typedef enum file_codec {
+    CODEC_AUTO,
+    CODEC_NONE,
+    CODEC_DEFLATE,
+    CODEC_ZSTD,
+    CODEC_SNAPPY,
+    FILE_CODEC_COUNT
+} file_codec;
 
 /* --sink stdout: one message a line, as kcat -C prints them; which columns
  * (tab-separated) come before the value. */

@@ -19,6 +19,7 @@
 #include "base/output.h"
 #include "base/partition.h"
 #include "base/units.h"
+#include "settle/slice.h"
 
 #define WINDOWS_MAX 1000000
 
@@ -115,6 +116,17 @@ static int tally_run(const run_config *rc, engine *e, expect_tally *tallies, siz
     return 0;
 }
 
+/* --from, --to: the windows that start in the slice, so that adjacent
+ * slices' windows are the whole's (the top products stay the run's). */
+static void slice_windows(const run_config *rc, expect_tally *view) {
+    size_t lo = 0, hi = view->n_windows;
+    while (lo < hi && !slice_holds(rc, view->origin_ms + (int64_t)lo * view->window_ms)) lo++;
+    while (hi > lo && !slice_holds(rc, view->origin_ms + (int64_t)(hi - 1) * view->window_ms)) hi--;
+    view->windows += lo;
+    view->n_windows = hi - lo;
+    view->origin_ms += (int64_t)lo * view->window_ms;
+}
+
 int expect_command(const run_config *rc) {
     char errstr[1024];
     int64_t watermarks[EXPECT_WATERMARKS_MAX];
@@ -154,10 +166,12 @@ int expect_command(const run_config *rc) {
         report_line(stderr, errstr);
         goto out;
     }
+    expect_tally view = tallies[0];
+    slice_windows(rc, &view);
     if (rc->csv)
-        expect_out_csv(stdout, &tallies[0]);
+        expect_out_csv(stdout, &view);
     else
-        expect_out_json(stdout, rc, &tallies[0]);
+        expect_out_json(stdout, rc, &view);
     code = EXIT_DONE;
     if (output_check(stdout, "stdout", errstr, sizeof errstr) != 0) {
         report_line(stderr, errstr);

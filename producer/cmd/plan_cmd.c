@@ -14,6 +14,7 @@
 #include "options/scenario_file.h"
 #include "base/output.h"
 #include "base/units.h"
+#include "settle/slice.h"
 #include "simtime.h"
 
 #define BAR_WIDTH 40
@@ -84,6 +85,7 @@ int plan_command(const run_config *rc) {
                "scenario");
     double total_expected = 0.0;
     for (size_t h = 0; h < n_hours; h++) {
+        if (!slice_holds(rc, s->start_ms + (int64_t)h * HOUR_MS)) continue; /* --from, --to: the slice's hours */
         char when[40], what[1024], bar[BAR_WIDTH + 1];
         units_format_time(s->start_ms + (int64_t)h * HOUR_MS, when, sizeof when);
         when[16] = '\0';
@@ -101,8 +103,10 @@ int plan_command(const run_config *rc) {
         printf("%-5zu %-17s %12.1f %10llu  %-*s  %s\n", h, when, rows[h].expected, (unsigned long long)rows[h].drawn,
                BAR_WIDTH, bar, what);
     }
-    if (!csv)
-        printf("# total: expected %.1f orders, drawn %llu\n", total_expected, (unsigned long long)p->total_orders);
+    uint64_t total_drawn = 0;
+    for (size_t h = 0; h < n_hours; h++)
+        if (slice_holds(rc, s->start_ms + (int64_t)h * HOUR_MS)) total_drawn += rows[h].drawn;
+    if (!csv) printf("# total: expected %.1f orders, drawn %llu\n", total_expected, (unsigned long long)total_drawn);
     int code = EXIT_DONE;
     if (output_check(stdout, "stdout", errstr, sizeof errstr) != 0) {
         report_line(stderr, errstr);

@@ -16,7 +16,9 @@ const char *const value_format_names[FORMAT_COUNT] = { "avro",     "avro-conflue
 const char *const format_option_names[FORMAT_COUNT + 1] = { "avro",     "avro-confluent",     "json",
                                                             "protobuf", "protobuf-confluent", "json-schema-confluent",
                                                             "auto" };
-const char *const sink_kind_names[SINK_KIND_COUNT] = { "kafka", "null", "stdout" };
+const char *const sink_kind_names[SINK_KIND_COUNT] = { "kafka", "null", "stdout", "files" };
+const char *const file_format_names[FILE_FORMAT_COUNT] = { "jsonl", "avro", "parquet" };
+const char *const file_codec_names[FILE_CODEC_COUNT] = { "auto", "none", "deflate", "zstd", "snappy" };
 const char *const switch_names[2] = { "off", "on" };
 const char *const stdout_columns_names[STDOUT_COLUMNS_COUNT] = { "value", "key-value", "topic-key-value" };
 

@@ -44,6 +44,8 @@ extern const char *const value_format_names[FORMAT_COUNT];
 #define FORMAT_AUTO FORMAT_COUNT
 extern const char *const format_option_names[FORMAT_COUNT + 1];
 extern const char *const sink_kind_names[SINK_KIND_COUNT];
+extern const char *const file_format_names[FILE_FORMAT_COUNT];
+extern const char *const file_codec_names[FILE_CODEC_COUNT];
 extern const char *const switch_names[2]; /* "off", "on" */
 extern const char *const stdout_columns_names[STDOUT_COLUMNS_COUNT];
 
@@ -58,6 +60,8 @@ typedef struct run_config {
     start_mode start_mode;    /* how engine.start_ms is chosen */
     char scenario_spec[1024]; /* --scenario: names or paths, comma-separated */
     double speed;             /* 0: max; else simulated seconds per wall second */
+    char slice_from[64];      /* --from: ISO-8601 UTC or a duration after start; empty: the start */
+    char slice_to[64];        /* --to: the same; empty: the end (and after) */
     double rate_msgs_per_s;   /* > 0: choose the intensity for this average rate */
     size_t threads;           /* 0: one per core (settled: the count) */
     size_t batch_orders;
@@ -73,9 +77,14 @@ typedef struct run_config {
     char metrics_addr[128];          /* --metrics [ADDR:]PORT; empty: off */
     double metrics_linger_s;         /* keep serving the final metrics this long */
 
-    int sink;           /* sink_kind */
-    int stdout_columns; /* stdout_columns: what --sink stdout prints */
-    char brokers[1024]; /* empty: the embedded broker */
+    int sink;                      /* sink_kind */
+    int stdout_columns;            /* stdout_columns: what --sink stdout prints */
+    char out_dir[CONFIG_PATH_MAX]; /* --sink files: the directory of tables */
+    int file_format;               /* file_format */
+    int file_codec;                /* file_codec; settled: never CODEC_AUTO */
+    size_t file_roll_mb;           /* a file is closed and the next begun past this size */
+    size_t file_row_group_mb;      /* parquet: a row group is written past this many MB of values */
+    char brokers[1024];            /* empty: the embedded broker */
     char topic_prefix[200];
     int partitions;         /* of every topic (created so, or checked) */
     int replication_factor; /* of topics shopstream creates; 0: the broker's default */
@@ -112,6 +121,8 @@ typedef struct run_config {
     char engine_reason[512]; /* why this engine: "--engine cpu", "--engine auto: ..." */
     char rate_note[640];     /* what --rate chose, empty without --rate */
     char scenario_note[640]; /* scenario entries that cannot take effect in this run, or empty */
+    int64_t from_ms;         /* the slice: facts released in [from_ms, to_ms) (settle_slice.c); */
+    int64_t to_ms;           /* INT64_MIN and INT64_MAX when not sliced */
 
     /* Where each setting came from (options_table order), for errors. */
     char source_file[CONFIG_PATH_MAX];

@@ -40,6 +40,15 @@ const option_spec options_table[] = {
       "simulated start: auto (the latest UTC midnight with the whole run in\n"
       "the past), now (live), or ISO-8601 UTC such as 2026-01-01T00:00:00Z",
       0 },
+    { "from", "from", 0, OPT_STRING, AT(slice_from), NO_NAMES, NO_RANGE, "", "T",
+      "publish only the slice of the run from T (ISO-8601 UTC, or a duration\n"
+      "after --start): its facts released at or after T, the dimensions as they\n"
+      "stand at T first; the run itself (orders, bytes) unchanged; empty: the start",
+      0 },
+    { "to", "to", 0, OPT_STRING, AT(slice_to), NO_NAMES, NO_RANGE, "", "T",
+      "... and released before T; empty (or the run's end): to the end, with\n"
+      "what the run releases after its last order (lives, late copies)",
+      0 },
     { "speed", "speed", 0, OPT_SPEED, AT(speed), NO_NAMES, NO_RANGE, "max", "S",
       "max, realtime, or N simulated seconds per wall second", 0 },
     { "rate.messages_per_s", "rate", 0, OPT_DOUBLE, AT(rate_msgs_per_s), NO_NAMES, 0, 1e12, "0", "R",
@@ -54,7 +63,27 @@ const option_spec options_table[] = {
     { "kafka.sink", "sink", 0, OPT_ENUM, AT(sink), NAMES(sink_kind_names, SINK_KIND_COUNT), NO_RANGE, "kafka", "K",
       "kafka; null: generate and encode, publish nothing; stdout: one JSON\n"
       "message a line, as kcat prints them (for jq; progress stays on stderr;\n"
-      "protobuf in base64)",
+      "protobuf in base64); files: every topic a table of files under --out",
+      0 },
+    { "files.out", "out", 0, OPT_STRING, AT(out_dir), NO_NAMES, NO_RANGE, "", "DIR",
+      "--sink files: the directory, existing and writable, where each topic\n"
+      "is a table: DIR/<table>/date=YYYY-MM-DD/part-<shard>-<n>.<ext>",
+      0 },
+    { "files.format", "file-format", 0, OPT_ENUM, AT(file_format), NAMES(file_format_names, FILE_FORMAT_COUNT),
+      NO_RANGE, "parquet", "F",
+      "--sink files: parquet, avro (object container files) or jsonl (a JSON\n"
+      "value a line)",
+      0 },
+    { "files.codec", "file-codec", 0, OPT_ENUM, AT(file_codec), NAMES(file_codec_names, FILE_CODEC_COUNT), NO_RANGE,
+      "auto", "C",
+      "--sink files: auto (parquet: zstd; avro: deflate; jsonl: none), none,\n"
+      "zstd (parquet), deflate (avro)",
+      0 },
+    { "files.roll_mb", "file-roll-mb", 0, OPT_SIZE, AT(file_roll_mb), NO_NAMES, 1, 1048576, "128", "MB",
+      "--sink files: a file is closed and the next begun past this size", 0 },
+    { "files.row_group_mb", "file-row-group-mb", 0, OPT_SIZE, AT(file_row_group_mb), NO_NAMES, 1, 4096, "8", "MB",
+      "--file-format parquet: a row group is written past this many MB of\n"
+      "values (what a writer holds per open file)",
       0 },
     { "output.stdout_columns", "stdout-columns", 0, OPT_ENUM, AT(stdout_columns),
       NAMES(stdout_columns_names, STDOUT_COLUMNS_COUNT), NO_RANGE, "value", "C",

@@ -10,7 +10,10 @@
 #include "sink_impl.h"
 
 static const sink_ops *ops_of(sink_kind kind) {
-    return kind == SINK_KAFKA ? &sink_kafka_ops : kind == SINK_STDOUT ? &sink_stdout_ops : &sink_null_ops;
+    return kind == SINK_KAFKA    ? &sink_kafka_ops
+           : kind == SINK_STDOUT ? &sink_stdout_ops
+           : kind == SINK_FILES  ? &sink_files_ops
+                                 : &sink_null_ops;
 }
 
 sink_err sink_new(const sink_config *cfg, sink **out, char *errstr, size_t errlen) {
@@ -91,6 +94,7 @@ void sink_count_hashed(sink *s, topic_id t, int32_t partition, size_t bytes, uin
     sink_topic_counters *tc = &s->counters.topic[t];
     tc->delivered++;
     tc->bytes += bytes;
+    tc->digest += h;
     s->counters.delivered++;
     s->counters.bytes += bytes;
     s->counters.digest += h;
@@ -143,5 +147,9 @@ void sink_poll(sink *s, int timeout_ms) { s->ops->poll(s, timeout_ms); }
 uint64_t sink_flush(sink *s, int timeout_ms) { return s->ops->flush(s, timeout_ms); }
 
 int sink_fatal(sink *s, char *errstr, size_t errlen) { return s->ops->fatal(s, errstr, errlen); }
+
+int sink_finish(sink *s, int complete, char *errstr, size_t errlen) {
+    return s->ops->finish ? s->ops->finish(s, complete, errstr, errlen) : 0;
+}
 
 const sink_counters *sink_get_counters(const sink *s) { return &s->counters; }

@@ -67,24 +67,42 @@ typedef struct sink_config {
     void (*tap)(void *ctx, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
                 int64_t timestamp_ms);
     void *tap_ctx;
+    /* --sink files (sink_files.c) */
+    const char *out_dir;                  /* checked by settle/files.h: exists, writable, no file of ours */
+    file_format file_format;              /* jsonl or avro */
+    file_codec file_codec;                /* settled: none or deflate */
+    uint64_t file_roll_bytes;             /* a file is closed past this size */
+    size_t file_row_group_bytes;          /* parquet: a row group past this many bytes of values */
+    uint64_t shard_index, shard_count;    /* names: part-<shard>-<n>; _SUCCESS per shard */
+    uint64_t file_tag;                    /* the seed: Avro sync markers are a function of the run */
+    const char *schema_text[TOPIC_COUNT]; /* avro: each table's writer schema */
 } sink_config;
 
 typedef struct sink_topic_counters {
     uint64_t produced;
     uint64_t delivered;
     uint64_t failed;
-    uint64_t bytes; /* key + value bytes delivered */
+    uint64_t bytes;  /* key + value bytes delivered */
+    uint64_t digest; /* the topic's part of content_digest: slices add up topic by topic */
 } sink_topic_counters;
 
 typedef struct sink_counters {
     sink_topic_counters topic[TOPIC_COUNT];
     uint64_t produced, delivered, failed, bytes;
-    uint64_t digest;       /* content_digest: sum of delivered messages' hashes */
-    uint64_t order_digest; /* sum over (topic, partition) of each one's chain (digest.h) */
+    uint64_t digest;            /* content_digest: sum of delivered messages' hashes */
+    uint64_t order_digest;      /* sum over (topic, partition) of each one's chain (digest.h) */
+    uint64_t files, file_bytes; /* --sink files: files completed (renamed to their names), their bytes */
+    uint64_t file_held_peak;    /* ... and the most its open writers held at once (allocated bytes) */
     char first_error[256];
 } sink_counters;
 
 typedef struct sink sink;
+
+/* The run is over: --sink files closes its open files under their names
+ * and, when complete, writes each table's _SUCCESS; the other sinks have
+ * nothing to do. -1 with why in errstr (a file that could not be
+ * completed is removed). */
+int sink_finish(sink *s, int complete, char *errstr, size_t errlen);
 
 /* Message timestamps must lie in [0, SINK_TIMESTAMP_LIMIT) ms since the epoch. */
 #define SINK_TIMESTAMP_LIMIT (INT64_C(1) << 59)

@@ -32,9 +32,10 @@ typedef struct sink_ops {
     uint64_t (*flush)(sink *s, int timeout_ms); /* messages still outstanding */
     int (*fatal)(sink *s, char *errstr, size_t errlen);
     void (*close)(sink *s);
+    int (*finish)(sink *s, int complete, char *errstr, size_t errlen); /* NULL: nothing to finish */
 } sink_ops;
 
-extern const sink_ops sink_kafka_ops, sink_null_ops, sink_stdout_ops;
+extern const sink_ops sink_kafka_ops, sink_null_ops, sink_stdout_ops, sink_files_ops;
 
 struct sink {
     const sink_ops *ops;
@@ -69,6 +70,9 @@ struct sink {
     struct stdout_line *lines; /* each line in out: where it ends, what counting it takes */
     size_t n_lines, lines_cap; /* lines in out, and the array's size */
     int out_errno;             /* the write error that ended the output; 0: none */
+
+    /* --sink files (sink_files.c) */
+    struct files_state *files;
 
     /* --sink kafka */
     rd_kafka_t *rk;

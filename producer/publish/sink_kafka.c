@@ -194,7 +194,7 @@ static void kafka_close(sink *s) {
     if (s->rk) rd_kafka_destroy(s->rk);
 }
 
-const sink_ops sink_kafka_ops = { kafka_open, kafka_produce, kafka_poll, kafka_flush, kafka_fatal, kafka_close };
+const sink_ops sink_kafka_ops = { kafka_open, kafka_produce, kafka_poll, kafka_flush, kafka_fatal, kafka_close, NULL };
 
 sink_err sink_check_config(const sink_config *cfg, char *errstr, size_t errlen) {
     if (cfg->kind != SINK_KAFKA) return SINK_OK;

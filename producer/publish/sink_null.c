@@ -32,4 +32,4 @@ static int null_fatal(sink *s, char *errstr, size_t errlen) {
 
 static void null_close(sink *s) { (void)s; }
 
-const sink_ops sink_null_ops = { null_open, null_produce, null_poll, null_flush, null_fatal, null_close };
+const sink_ops sink_null_ops = { null_open, null_produce, null_poll, null_flush, null_fatal, null_close, NULL };

@@ -165,4 +165,5 @@ static void stdout_close(sink *s) {
     free(s->lines);
 }
 
-const sink_ops sink_stdout_ops = { stdout_open, stdout_produce, stdout_poll, stdout_flush, stdout_fatal, stdout_close };
+const sink_ops sink_stdout_ops = { stdout_open,  stdout_produce, stdout_poll, stdout_flush,
+                                   stdout_fatal, stdout_close,   NULL };

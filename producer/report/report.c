@@ -73,6 +73,9 @@ void report_summary(FILE *out, const run_totals *t) {
             (unsigned long long)c->delivered, (unsigned long long)c->failed,
             (unsigned long long)(c->produced - c->delivered - c->failed), (unsigned long long)c->digest,
             (unsigned long long)c->order_digest);
+    if (c->files) /* --sink files: only files completed under their names */
+        fprintf(out, "  files: %llu completed, %.1f MB; the writers held at most %.1f MB at once\n",
+                (unsigned long long)c->files, (double)c->file_bytes / 1e6, (double)c->file_held_peak / 1e6);
     const delivery_totals *d = t->delivery;
     if (d) {
         uint64_t late = 0, dups = 0;
@@ -153,6 +156,8 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
             per_s(c->produced, t->wall_s));
     fprintf(f, "  \"content_digest\": \"%016llx\",\n", (unsigned long long)c->digest);
     fprintf(f, "  \"order_digest\": \"%016llx\",\n", (unsigned long long)c->order_digest);
+    fprintf(f, "  \"files\": %llu,\n  \"file_bytes\": %llu,\n  \"file_writers_peak_bytes\": %llu,\n",
+            (unsigned long long)c->files, (unsigned long long)c->file_bytes, (unsigned long long)c->file_held_peak);
     fprintf(f, "  \"engine\": {\"kind\": ");
     json_string(f, t->engine ? t->engine : "cpu");
     fprintf(f, ", \"threads\": %zu, \"generate_s\": %.6f, \"encode_s\": %.6f},\n", t->threads, t->generate_s,
@@ -180,9 +185,11 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
         const sink_topic_counters *tc = &c->topic[i];
         fprintf(f, "%s\n    ", i ? "," : "");
         json_string(f, t->topic_names[i]);
-        fprintf(f, ": {\"produced\": %llu, \"delivered\": %llu, \"failed\": %llu, \"bytes\": %llu",
+        fprintf(f,
+                ": {\"produced\": %llu, \"delivered\": %llu, \"failed\": %llu, \"bytes\": %llu, "
+                "\"content_digest\": \"%016llx\"",
                 (unsigned long long)tc->produced, (unsigned long long)tc->delivered, (unsigned long long)tc->failed,
-                (unsigned long long)tc->bytes);
+                (unsigned long long)tc->bytes, (unsigned long long)tc->digest);
         if (d) {
             const lateness *l = &d->disorder[i];
             fprintf(f,

@@ -6,6 +6,17 @@
 #include <stdlib.h>
 
 #include "base/partition.h"
+#include "settle/slice.h"
+
+/* A slice's share of the planned orders, for the progress line: those
+ * the plan places in [from, to) (late copies may move a few across). */
+static void slice_planned(run_state *st) {
+    const plan *p = engine_get_plan(st->engine);
+    uint64_t in = 0;
+    for (size_t i = 0; i < p->n_slices; i++)
+        if (p->slices[i].start_ms >= st->rc->from_ms && p->slices[i].start_ms < st->rc->to_ms) in += p->slices[i].count;
+    if (p->total_orders) st->planned_orders = (uint64_t)((double)st->planned_orders * in / p->total_orders + 0.5);
+}
 
 int facts_init(run_state *st) {
     const run_config *rc = st->rc;
@@ -24,6 +35,7 @@ int facts_init(run_state *st) {
         st->selection = (engine_selection){ shard_owns, &st->owner };
         st->planned_orders = engine_count_selected(st->engine, &st->selection);
     }
+    if (slice_active(rc)) slice_planned(st);
     st->msg_cx = (msg_context){ engine_get_life_model(st->engine), engine_get_delivery(st->engine),
                                 engine_get_catalog(st->engine)->customers };
     st->engine_name = "cpu";
@@ -67,7 +79,7 @@ int facts_start(run_state *st) {
         .ring_slots = rc->ring_slots,
         .first = 0,
         .stride = 1,
-        .count = rc->shard_count > 1 ? engine_get_plan(st->engine)->total_orders : st->planned_orders,
+        .count = engine_get_plan(st->engine)->total_orders, /* a shard's selection, a slice's release times */
         .select = rc->shard_count > 1 ? &st->selection : NULL,
         .on_filled = encode_filled,
         .ctx = st,

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "base/units.h"
+#include "settle/slice.h"
 #include "simtime.h"
 
 #define METRICS_INTERVAL_S 0.2
@@ -40,7 +41,7 @@ void pace_progress(run_state *st, int force) {
 void pace_until(run_state *st, int64_t t) {
     double speed = st->rc->speed;
     if (speed <= 0.0) return;
-    int64_t start = st->rc->engine.start_ms;
+    int64_t start = slice_origin_ms(st->rc);
     double due = st->due = st->pace0 + (double)(t - start) / 1000.0 / speed;
     for (;;) {
         double wait = due - wall_now_s();

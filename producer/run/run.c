@@ -31,6 +31,7 @@
 #include "facts.h"
 #include "pace.h"
 #include "stream.h"
+#include "settle/slice.h"
 #include "simtime.h"
 
 /* The last signal asking the run to stop, and how many came: a second one
@@ -136,7 +137,16 @@ static int open_outputs(run_state *st) {
         .allow_data_loss = rc->allow_data_loss,
         .tap = st->tap ? sink_tap : NULL,
         .tap_ctx = st,
+        .out_dir = rc->out_dir,
+        .file_format = (file_format)rc->file_format,
+        .file_codec = (file_codec)rc->file_codec,
+        .file_roll_bytes = (uint64_t)rc->file_roll_mb << 20,
+        .file_row_group_bytes = rc->file_row_group_mb << 20,
+        .shard_index = rc->shard_index,
+        .shard_count = rc->shard_count,
+        .file_tag = rc->engine.seed,
     };
+    for (int t = 0; t < TOPIC_COUNT; t++) sc.schema_text[t] = encoder_schema_text(st->encoder, (topic_id)t);
     if (sink_check_config(&sc, st->errstr, sizeof st->errstr) != SINK_OK) return -1;
     if (rc->sink == SINK_KAFKA && rc->brokers[0] == '\0') {
         if (embedded_broker_new(rc->topics.list, TOPIC_COUNT, rc->partitions, &st->broker, st->errstr,
@@ -176,7 +186,7 @@ static int start_totals(run_state *st) {
         return -1;
     }
     st->t0 = wall_now_s();
-    st->sim_now_ms = rc->engine.start_ms;
+    st->sim_now_ms = slice_origin_ms(rc);
     return 0;
 }
 
@@ -191,8 +201,19 @@ static int stream(run_state *st) {
     st->totals.interrupted = run_stop_signal != 0;
     int drained = publish_drain(st, FLUSH_TIMEOUT_MS);
     st->totals.wall_s = wall_now_s() - st->t0;
-    st->totals.complete = rc_pub == 0 && st->totals.orders == st->totals.planned_orders;
-    st->totals.sim_ms = st->totals.complete ? rc->engine.duration_ms : st->sim_now_ms - rc->engine.start_ms;
+    /* A slice's orders are those whose message it releases: complete when
+     * every fact of it was handed over (its planned count is an estimate). */
+    st->totals.complete =
+        rc_pub == 0 && (slice_active(rc) ? st->facts_done : st->totals.orders == st->totals.planned_orders);
+    int64_t end = rc->engine.start_ms + rc->engine.duration_ms;
+    st->totals.sim_ms = st->totals.complete ? (rc->to_ms < end ? rc->to_ms : end) - slice_origin_ms(rc)
+                                            : st->sim_now_ms - slice_origin_ms(rc);
+    /* --sink files: the open files under their names, _SUCCESS if complete */
+    if (sink_finish(st->sink, st->totals.complete, st->errstr, sizeof st->errstr) != 0) {
+        if (rc_pub == 0) report_line(stderr, st->errstr);
+        rc_pub = -1;
+        st->totals.complete = 0;
+    }
     if (!rc->quiet) report_progress_end(stderr, st->in_place);
     if (!st->tap) report_summary(stderr, &st->totals);
     char fatal[sizeof st->errstr]; /* said once: not again when it was the run's error */

@@ -47,6 +47,7 @@ typedef struct run_state {
     shard_owner owner; /* sharded runs: which orders are this shard's */
     engine_selection selection;
     uint64_t planned_orders; /* this shard's share of the plan */
+    int facts_done;          /* every fact of the run (or its slice) was handed over */
     embedded_broker *broker;
     sink *sink;
     const char *brokers;             /* -b, or the embedded broker's address */

@@ -11,6 +11,7 @@
 #include "base/clip.h"
 #include "base/partition.h"
 #include "publish/registry.h"
+#include "settle/slice.h"
 #include "base/secrets.h"
 #include "simtime.h"
 
@@ -83,12 +84,21 @@ static int publish_record(run_state *st, topic_id t, int64_t id, int len, int64_
     return publish_message(st, t, id, st->value, (size_t)len, ts) < 0 ? -1 : 0;
 }
 
-/* Every product version after the first, into the calendar: each is
- * published when simulated time reaches its valid_from. */
+/* The version of p a run begins with: the first; a slice from T, the
+ * version valid at T (the last with valid_from <= T). */
+static uint32_t version_at_start(const run_config *rc, const catalog *c, const product *p) {
+    uint32_t k = p->first_version;
+    if (rc->from_ms == INT64_MIN) return k;
+    while (k + 1 < p->first_version + p->n_versions && c->versions[k + 1].valid_from_ms <= rc->from_ms) k++;
+    return k;
+}
+
+/* Every product version after the one the run begins with, into the
+ * calendar: each is published when simulated time reaches its valid_from. */
 static int schedule_versions(run_state *st, const catalog *c) {
     for (size_t i = 0; i < c->n_products; i++) {
         const product *p = &c->products[i];
-        for (uint32_t k = p->first_version + 1; k < p->first_version + p->n_versions; k++) {
+        for (uint32_t k = version_at_start(st->rc, c, p) + 1; k < p->first_version + p->n_versions; k++) {
             const product_version *v = &c->versions[k];
             int len = encoder_product(st->encoder, p, v, st->value, st->value_cap);
             if (len < 0) {
@@ -111,12 +121,15 @@ int publish_dimensions(run_state *st) {
         if (publish_record(st, TOPIC_CUSTOMERS, c->customers[i].id,
                            encoder_customer(st->encoder, &c->customers[i], st->value, st->value_cap), ts))
             return -1;
-    for (size_t i = 0; i < c->n_products && !*st->stop; i++)
+    for (size_t i = 0; i < c->n_products && !*st->stop; i++) {
+        /* a slice's: the same message as the whole run's for that version */
+        uint32_t k = version_at_start(st->rc, c, &c->products[i]);
+        int64_t at = k == c->products[i].first_version ? ts : c->versions[k].valid_from_ms;
         if (publish_record(st, TOPIC_PRODUCTS, c->products[i].id,
-                           encoder_product(st->encoder, &c->products[i], &c->versions[c->products[i].first_version],
-                                           st->value, st->value_cap),
-                           ts))
+                           encoder_product(st->encoder, &c->products[i], &c->versions[k], st->value, st->value_cap),
+                           at))
             return -1;
+    }
     if (schedule_versions(st, c) != 0) return -1;
     for (size_t i = 0; i < c->n_campaigns && !*st->stop; i++)
         if (publish_record(st, TOPIC_CAMPAIGNS, c->campaigns[i].id,
@@ -136,6 +149,8 @@ int publish_dimensions(run_state *st) {
 /* Hands one message to the sink at its place in the stream, pacing it to
  * its release time. 1: produced; 0: a signal; -1: failed. */
 static int publish_ref(run_state *st, const msg_ref *r, const char *value) {
+    if (!slice_holds(st->rc, r->release_ms)) return 1; /* another slice's */
+    if (st->pace0 == 0.0) pace_start(st);              /* a slice's clock starts at its first message */
     if (st->rc->speed > 0.0) pace_until(st, r->release_ms);
     st->sim_now_ms = r->release_ms;
     int sent = publish_message(st, (topic_id)r->topic, r->key_id, value, r->value_len, r->timestamp_ms);
@@ -211,11 +226,15 @@ static int publish_until_frontier(run_state *st, const order_batch *b) {
 }
 
 int publish_facts(run_state *st) {
-    pace_start(st);
+    if (!slice_active(st->rc)) pace_start(st);
     const order_batch *b;
     const msg_batch *mb;
     int rc = 0;
     while (!*st->stop && (b = facts_next(st, &mb)) != NULL) {
+        if (b->n_orders && b->event_time_ms[0] >= st->rc->to_ms) { /* all it makes is released after the slice */
+            facts_release(st, b);
+            break;
+        }
         rc = publish_batch(st, mb);
         if (rc == 0 && publish_until_frontier(st, b) < 0) rc = -1;
         facts_release(st, b);
@@ -223,6 +242,7 @@ int publish_facts(run_state *st) {
     }
     /* What is left: lives going on after the last order, late copies. */
     if (rc == 0 && publish_due(st, INT64_MAX, UINT64_MAX) < 0) rc = -1;
+    st->facts_done = rc == 0 && !*st->stop;
     st->delivered.pending_peak = st->calendar.peak;
     st->delivered.pending_peak_bytes = st->calendar.peak_bytes;
     st->delivered.pending_peak_allocated = st->calendar.peak_alloc;

@@ -22,7 +22,9 @@ WHEN(duplicate_share_on, rc->engine.duplicate_share > 0.0)
 WHEN(sink_kafka, rc->sink == SINK_KAFKA)
 WHEN(sink_kafka_or_verify, rc->sink == SINK_KAFKA || command == CLI_VERIFY) /* verify refuses others itself */
 WHEN(sink_stdout, rc->sink == SINK_STDOUT)
-WHEN(sink_registers, rc->sink != SINK_STDOUT || value_format_registered((value_format)rc->format))
+WHEN(sink_registers, rc->sink == SINK_KAFKA || rc->sink == SINK_NULL ||
+                         (rc->sink == SINK_STDOUT && value_format_registered((value_format)rc->format)))
+WHEN(sink_files, rc->sink == SINK_FILES)
 WHEN(metrics_on, rc->metrics_addr[0] != '\0')
 WHEN(registry_on, rc->registry_url[0] != '\0')
 WHEN(format_registers, rc->format == FORMAT_AUTO || value_format_registered((value_format)rc->format))
@@ -50,6 +52,11 @@ static const struct need {
     { "duplicates.max", "duplicates.share", duplicate_share_on, 0,
       "a duplicate share above 0 (--duplicate-share) for it to bound" },
     { "output.stdout_columns", "kafka.sink", sink_stdout, 0, "--sink stdout, the sink that prints columns" },
+    { "files.out", "kafka.sink", sink_files, 0, "--sink files, the sink that writes there" },
+    { "files.format", "kafka.sink", sink_files, 0, "--sink files, the sink that writes files" },
+    { "files.codec", "kafka.sink", sink_files, 0, "--sink files, the sink that compresses files" },
+    { "files.roll_mb", "kafka.sink", sink_files, 0, "--sink files, the sink that rolls files" },
+    { "files.row_group_mb", "kafka.sink", sink_files, 0, "--sink files, the sink that writes row groups" },
     { "output.metrics_linger_s", "output.metrics", metrics_on, 0, "--metrics, the serving it prolongs" },
     { "schema_registry.url", "format", format_registers, 0,
       "--format avro-confluent, protobuf-confluent, json-schema-confluent or auto, the formats that register "

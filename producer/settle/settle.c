@@ -14,7 +14,9 @@
 #include "gpu_stage.h"
 #include "options/options.h"
 #include "options/scenario_file.h"
+#include "files.h"
 #include "partners.h"
+#include "slice.h"
 #include "simtime.h"
 #include "base/clip.h"
 #include "base/units.h"
@@ -287,8 +289,9 @@ int config_settle(run_config *rc, const settle_env *env, char *errstr, size_t er
     if (settle_shard(rc, env, errstr, errlen) != 0 || check_shards(rc, errstr, errlen) != 0) return -1;
     settle_start(rc, env);
     if (settle_scenario(rc, env, errstr, errlen) != 0) return -1;
-    if (settle_format(rc, errstr, errlen) != 0) return -1;
+    if (settle_files(rc, errstr, errlen) != 0 || settle_format(rc, errstr, errlen) != 0) return -1;
     if (check_engine(rc, 0, errstr, errlen) != 0 || check_scenario_fits(rc, errstr, errlen) != 0) return -1;
+    if (settle_slice(rc, errstr, errlen) != 0) return -1; /* after the engine's check of the duration */
     if (settle_rate(rc, errstr, errlen) != 0 || check_engine(rc, rc->rate_msgs_per_s > 0.0, errstr, errlen) != 0)
         return -1;
     if (settle_outputs(rc, env, errstr, errlen) != 0) return -1;

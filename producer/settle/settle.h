@@ -6,6 +6,8 @@
  * once and before any command, everything in a
  * run_config that depends on more than the text the user gave: the shard
  * (--shard auto, from the environment), the start time (from the clock),
+ * the slice (--from, --to: slice.h), the files' directory and format
+ * (--sink files: files.h),
  * the scenario (its files), --rate (the intensity it needs), the format (a
  * registry makes avro-confluent the default), the engine and its thread and
  * ring sizes (the machine, a GPU probe), the schema directory, and that the

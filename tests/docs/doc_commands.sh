@@ -52,7 +52,7 @@
 # with config/, schemas/ and deploy/ linked from the source tree): ca.pem,
 # client.pem, client.key, client-enc.key (scripts/tls-lib.sh's test PKI; the
 # key's passphrase is $KEY_PASSPHRASE), secret.cfg and registry.cfg (as the
-# security guide writes them). A command naming another file fails: add it
+# security guide writes them), and an empty directory shop/ (--out shop). A command naming another file fails: add it
 # here.
 #
 # SKIPS below lists commands that cannot be checked even so, with the reason;
@@ -202,6 +202,7 @@ schema_registry = {
 };
 EOF
 chmod 600 "$cwd/secret.cfg" "$cwd/registry.cfg"
+mkdir -p "$cwd/shop" # formats.md's --sink files --out shop (an existing directory)
 
 # The shipped config with a short connect timeout, for the runs pointed at
 # 127.0.0.1:1.

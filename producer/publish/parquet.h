@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* parquet.h - a Parquet file from Avro-encoded records, written by our own
+ * small writer (no C library for Parquet is packaged in Debian 12).
+ *
+ * The columns are the Avro record schema's fields (parquet_cols.c): long
+ * as INT64, int as INT32, double as DOUBLE, boolean as BOOLEAN,
+ * timestamp-millis as INT64 TIMESTAMP(MILLIS, adjusted to UTC), string and
+ * enum as BYTE_ARRAY STRING (an enum's symbol); a union with null is an
+ * OPTIONAL column with definition levels, every other column REQUIRED.
+ * Records are decoded into column buffers; past row_group_bytes of them a
+ * row group is written (parquet.c): per column one data page (v1) of PLAIN
+ * values (an enum's: RLE_DICTIONARY indices after a dictionary page of its
+ * symbols) after RLE definition levels, compressed with zstd (level 3) or
+ * not, its statistics (min, max, null count) in the page's column chunk;
+ * at close the footer, FileMetaData in Thrift's compact protocol (thrift.h)
+ * with the schema, the row groups, type-defined column orders and
+ * created_by "shopstream version V".
+ *
+ * Invariants: the bytes are a function of the records, the schema, the
+ * codec and the row group size; memory holds one row group's columns (and
+ * a few bytes of metadata per row group written) whatever the file's size. */
+#ifndef SHOPSTREAM_PARQUET_H
+#define SHOPSTREAM_PARQUET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/kinds.h"
+
+typedef struct parquet_writer parquet_writer;
+
+/* Where the file's bytes go: 0, or -1 with why in errstr. */
+typedef int (*parquet_write_fn)(void *ctx, const void *data, size_t n, char *errstr, size_t errlen);
+
+/* A writer for records of the Avro record schema schema_text; writes the
+ * leading magic. -1 with why in errstr (a schema it cannot map). */
+int parquet_writer_new(const char *schema_text, file_codec codec, size_t row_group_bytes, parquet_write_fn write,
+                       void *ctx, parquet_writer **out, char *errstr, size_t errlen);
+
+/* One record, Avro binary of the schema. */
+int parquet_writer_append(parquet_writer *w, const void *avro, size_t len, char *errstr, size_t errlen);
+
+/* Bytes buffered for the row group in hand. */
+size_t parquet_writer_buffered(const parquet_writer *w);
+
+/* Bytes the writer holds (allocated): the row group in hand, its pages. */
+size_t parquet_writer_held(const parquet_writer *w);
+
+/* The last row group and the footer. */
+int parquet_writer_finish(parquet_writer *w, char *errstr, size_t errlen);
+
+void parquet_writer_free(parquet_writer *w); /* NULL ok */
+
+#endif
