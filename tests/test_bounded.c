@@ -160,3 +160,16 @@ Test(bounded, a_spill_file_that_cannot_grow_ends_the_run_with_exit_1_naming_the_
     const char *why = " messages spilled for later, and the file failed: File too large\n";
     cr_assert(strncmp(line, why, strlen(why)) == 0, "%s", r.stderr_text);
 }
+
+Test(bounded, a_default_spill_directory_that_cannot_hold_a_file_leaves_the_calendar_in_memory_and_says_so) {
+    /* A read-only container's /tmp: nobody chose it, so the run goes on, uncapped. */
+    setenv("TMPDIR", "/nonexistent-tmp", 1);
+    const char *args[] = { "run", "--sink", "null", "--duration", "1h", "-q", NULL };
+    run_result r;
+    support_run(args, &r);
+    cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
+    cr_assert(strstr(r.stderr_text, "shopstream: note: no spill file can be made in /nonexistent-tmp (No such file or "
+                                    "directory): what waits for its time stays in memory, past --hold-mb (give "
+                                    "--spill-dir a writable directory to cap it)\n"),
+              "%s", r.stderr_text);
+}

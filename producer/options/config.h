@@ -68,6 +68,7 @@ typedef struct run_config {
     size_t ring_slots;
     size_t hold_mb;                  /* the calendar spills beyond this many MB allocated */
     char spill_dir[CONFIG_PATH_MAX]; /* where (settled: $TMPDIR or /tmp when empty) */
+    int spill_dir_default;           /* settled: spill_dir is $TMPDIR or /tmp, nobody chose it */
     int engine_kind;                 /* engine_kind; settled: ENGINE_CPU or ENGINE_GPU */
     size_t gpu_batch_orders;         /* orders per batch when the GPU fills them */
     uint64_t shard_index;            /* this process is shard shard_index of shard_count */

@@ -21,13 +21,22 @@ static void slice_planned(run_state *st) {
 int facts_init(run_state *st) {
     const run_config *rc = st->rc;
     /* the calendar's spill file first: before the sink makes a topic */
-    if (spill_open(&st->spill, rc->spill_dir, st->errstr, sizeof st->errstr) != 0) {
+    if (spill_open(&st->spill, rc->spill_dir, st->errstr, sizeof st->errstr) == 0) {
+        calendar_spill_to(&st->calendar, &st->spill, rc->hold_mb << 20);
+    } else if (rc->spill_dir_default) { /* a read-only container: run, uncapped, and say so */
+        char note[sizeof st->errstr + 200];
+        snprintf(note, sizeof note,
+                 "note: no spill file can be made in %s: what waits for its time stays in memory, past "
+                 "--hold-mb (give --spill-dir a writable directory to cap it)",
+                 st->errstr);
+        report_line(stderr, note);
+        st->errstr[0] = '\0';
+    } else {
         char msg[sizeof st->errstr + 64];
         snprintf(msg, sizeof msg, "expected a directory a temporary file can be made in, got %s", st->errstr);
         config_blame(rc, offsetof(run_config, spill_dir), msg, st->errstr, sizeof st->errstr);
         return -1;
     }
-    calendar_spill_to(&st->calendar, &st->spill, rc->hold_mb << 20);
     if (engine_new(&rc->engine, &st->engine, st->errstr, sizeof st->errstr) != 0) return -1;
     st->planned_orders = engine_get_plan(st->engine)->total_orders;
     if (rc->shard_count > 1) {

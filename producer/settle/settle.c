@@ -212,7 +212,8 @@ static int settle_outputs(run_config *rc, const settle_env *env, char *errstr, s
     if (topic_names_make(rc->topic_prefix, &rc->topics, why, sizeof why) != 0) BLAME(topic_prefix, "%s", why);
     if (rc->stats_json[0] && !writable_file(rc->stats_json, why, sizeof why))
         BLAME(stats_json, "cannot write %s: %s", CLIP(rc->stats_json), why);
-    if (!rc->spill_dir[0])
+    rc->spill_dir_default = !rc->spill_dir[0];
+    if (rc->spill_dir_default)
         snprintf(rc->spill_dir, sizeof rc->spill_dir, "%.4000s", env->tmp_dir && *env->tmp_dir ? env->tmp_dir : "/tmp");
     /* run opens its spill file there before publishing (run/facts.c): that is the check */
     return 0;
