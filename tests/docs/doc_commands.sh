@@ -31,7 +31,7 @@
 #               - -k dropped (it keeps the embedded broker up until Ctrl-C);
 #               - a command that names no service (no -b, -r, -X, and no -c
 #                 file with brokers or a registry URL): --sink null (unless it
-#                 asks for --sink stdout, which needs none); exit 0;
+#                 asks for --sink stdout or files, which need none); exit 0;
 #               - otherwise: -b 127.0.0.1:1 (nothing listens there) and
 #                 --schema-registry '' (and --schema-registry-ca '' if it
 #                 names one; with --format avro where the command
@@ -316,8 +316,8 @@ offline_extras() { # COMMAND ARGS...
     grep -Eq '^[[:space:]]*url[[:space:]]*=[[:space:]]*"[^"]' "$file" && service=1 && registry=1
   fi
   format=$(last_value "" --format "$@")
-  if [[ $service == 0 && $cmd == run && $(last_value "" --sink "$@") == stdout ]]; then
-    : # the stdout sink needs no service (and --stdout-columns needs it)
+  if [[ $service == 0 && $cmd == run && $(last_value "" --sink "$@") == @(stdout|files) ]]; then
+    : # the stdout and files sinks need no service (and --stdout-columns, --out need them)
   elif [[ $service == 0 && $cmd == run ]]; then
     extras+=(--sink null)
   elif [[ $service == 1 ]]; then
