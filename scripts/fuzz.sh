@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_config fuzz_scenario fuzz_cli fuzz_units fuzz_schema fuzz_json)
+[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_config fuzz_scenario fuzz_cli fuzz_units fuzz_schema fuzz_schema_desc fuzz_json)
 
 scripts/setup.sh --test --fuzz
 cc=$(command -v clang-14 || command -v clang)
@@ -42,6 +42,9 @@ seed fuzz_config config/shopstream.cfg
 seed fuzz_scenario config/scenarios/*.cfg
 seed fuzz_schema schemas/*.avsc
 seed fuzz_json schemas/customers.avsc
+mkdir -p "$tree/corpus/fuzz_schema_desc" # the first byte picks the reader: odd .proto, even .schema.json
+for f in schemas/*.proto; do { printf '\001'; cat "$f"; } >"$tree/corpus/fuzz_schema_desc/$(basename "$f")"; done
+for f in schemas/*.schema.json; do { printf '\000'; cat "$f"; } >"$tree/corpus/fuzz_schema_desc/$(basename "$f")"; done
 mkdir -p "$tree/corpus/fuzz_cli" "$tree/corpus/fuzz_units"
 printf -- '--duration\0006h\000--rate\000500\000--shard\0001/3' >"$tree/corpus/fuzz_cli/rate"
 printf -- '-s\000payment_outage,flash_sale\000--start\0002026-01-01T00:00:00Z' >"$tree/corpus/fuzz_cli/scenario"
@@ -53,7 +56,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktra
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp SHOPSTREAM_SOURCE_DIR=$PWD
 # Executions per harness for a seeded run: about 20 s each on a 2-core machine.
 declare -A runs_of=([fuzz_config]=30000 [fuzz_scenario]=60000 [fuzz_cli]=100000 [fuzz_units]=5000000
-                    [fuzz_schema]=10000 [fuzz_json]=1000000)
+                    [fuzz_schema]=10000 [fuzz_schema_desc]=1000000 [fuzz_json]=1000000)
 failed=()
 for t in "${targets[@]}"; do
   bound=(-max_total_time="$seconds")

@@ -160,3 +160,16 @@ Test(schema_contract, files_cut_short_anywhere_are_refused_in_one_line_naming_th
         }
     }
 }
+
+/* A token an error line quotes is one line: a string continued past its
+ * line with a backslash ends with its line, and a control byte is quoted
+ * as '?' (fuzz_schema_desc found the newline in an error line). */
+Test(schema_contract, a_proto_error_quoting_a_token_stays_one_line) {
+    static schema_desc d;
+    char err[1024];
+    const char *text = "syntax = \"proto3\";\nmessage Order \"a\\\nb\" {\n}\n";
+    cr_assert_eq(schema_desc_proto("orders.proto", text, &d, err, sizeof err), -1);
+    cr_assert_str_eq(err, "orders.proto:2: expected '{', got '\"a\\'"); /* the string ends with its line */
+    cr_assert_eq(schema_desc_proto("orders.proto", "syntax = \"proto3\";\n\x01", &d, err, sizeof err), -1);
+    cr_assert_null(strchr(err, '\x01'), "%s", err);
+}

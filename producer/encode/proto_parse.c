@@ -73,7 +73,7 @@ static void next(lex *l) {
         for (n = 1; isalnum((unsigned char)s[n]); n++) {}
         l->kind = 'n';
     } else if (*s == '"' || *s == '\'') {
-        for (n = 1; s[n] && s[n] != *s && s[n] != '\n'; n++) n += s[n] == '\\' && s[n + 1];
+        for (n = 1; s[n] && s[n] != *s && s[n] != '\n'; n++) n += s[n] == '\\' && s[n + 1] && s[n + 1] != '\n';
         n += s[n] == *s;
         l->kind = 's';
     } else {
@@ -81,6 +81,8 @@ static void next(lex *l) {
         l->kind = *s;
     }
     snprintf(l->tok, sizeof l->tok, "%.*s", (int)(n < sizeof l->tok ? n : sizeof l->tok - 1), s);
+    for (char *c = l->tok; *c; c++) /* an error line quotes it: one line, no control bytes */
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
     l->p += n;
 }
 
