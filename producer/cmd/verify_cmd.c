@@ -123,14 +123,6 @@ static int parse_until(const run_config *rc, int64_t *until_ms, char *errstr, si
     return -1;
 }
 
-#define REFUSE(field, ...)                                                                                             \
-    do {                                                                                                               \
-        char msg_[400];                                                                                                \
-        snprintf(msg_, sizeof msg_, __VA_ARGS__);                                                                      \
-        config_blame(rc, offsetof(run_config, field), msg_, errstr, errlen);                                           \
-        return -1;                                                                                                     \
-    } while (0)
-
 /* The options verify takes are the run's. Refused, before anything is
  * rebuilt or read, those that cannot describe a run it can check: --start
  * now (the wall clock of a run cannot be rebuilt; auto is the latest UTC
@@ -144,15 +136,18 @@ static int parse_until(const run_config *rc, int64_t *until_ms, char *errstr, si
  * taken and have no effect; --rate is kept, with the --speed it reads:
  * together they choose the intensity. */
 static int check_options(const run_config *rc, const consume_config *cc, char *errstr, size_t errlen) {
-    if (!rc->brokers[0]) REFUSE(brokers, "expected the brokers the run published to");
+    if (!rc->brokers[0]) CONFIG_REFUSE(brokers, "expected the brokers the run published to");
     if (rc->start_mode == START_NOW)
-        REFUSE(engine.start_ms, "expected a fixed time or auto for verify (a run at now cannot be rebuilt), got now");
+        CONFIG_REFUSE(engine.start_ms,
+                      "expected a fixed time or auto for verify (a run at now cannot be rebuilt), got now");
     if (rc->sink != SINK_KAFKA)
-        REFUSE(sink, "expected kafka for verify (it reads the run back from Kafka), got %s", sink_kind_names[rc->sink]);
+        CONFIG_REFUSE(sink, "expected kafka for verify (it reads the run back from Kafka), got %s",
+                      sink_kind_names[rc->sink]);
     if (rc->shard_auto || rc->shard_count != 1) {
         char shard[64];
         options_format_value(rc, options_by_offset(offsetof(run_config, shard_index)), shard, sizeof shard);
-        REFUSE(shard_index, "expected no shard for verify (the shards of a run are verified together), got %s", shard);
+        CONFIG_REFUSE(shard_index, "expected no shard for verify (the shards of a run are verified together), got %s",
+                      shard);
     }
     const char *partitioner = kafka_conf_partitioner_name(rc->properties, rc->n_properties);
     if (strcmp(partitioner, "murmur2_random") != 0 && strcmp(partitioner, "murmur2") != 0) {

@@ -15,6 +15,7 @@
 #define SHOPSTREAM_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/kinds.h"
 #include "base/topics.h"
@@ -144,6 +145,16 @@ int config_add_property(run_config *rc, const char *name_value, char *errstr, si
  * run_config field is at offset came from: "file:line: path: message" or
  * "--flag: message"; the path alone if it was defaulted. */
 void config_blame(const run_config *rc, size_t offset, const char *message, char *errstr, size_t errlen);
+
+/* In a check with rc, errstr and errlen in scope that returns int: blames
+ * the printf-style message on run_config field `field` and returns -1. */
+#define CONFIG_REFUSE(field, ...)                                                                                      \
+    do {                                                                                                               \
+        char msg_[1200];                                                                                               \
+        snprintf(msg_, sizeof msg_, __VA_ARGS__);                                                                      \
+        config_blame(rc, offsetof(run_config, field), msg_, errstr, errlen);                                           \
+        return -1;                                                                                                     \
+    } while (0)
 
 /* Frees what config_add_property allocated. */
 void config_free(run_config *rc);

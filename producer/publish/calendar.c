@@ -30,10 +30,15 @@ static size_t copy_size(const msg_ref *r) { return (sizeof(pending_msg) + r->val
 /* What the calendar keeps allocated, its spill's buffers too. */
 static size_t total_alloc(const calendar *c) { return c->alloc + (c->spill ? c->spill->alloc : 0); }
 
+/* Keeps peak_alloc at the most the calendar and its spill kept allocated. */
+static void note_peak(calendar *c) {
+    if (total_alloc(c) > c->peak_alloc) c->peak_alloc = total_alloc(c);
+}
+
 /* Counts a change of what the calendar keeps allocated. */
 static void allocated(calendar *c, size_t before, size_t after) {
     c->alloc += after - before; /* mod 2^64: a shrink subtracts */
-    if (total_alloc(c) > c->peak_alloc) c->peak_alloc = total_alloc(c);
+    note_peak(c);
 }
 
 /* Grows *p to hold need units (first, then doubling), counted in c->alloc. */
@@ -105,7 +110,7 @@ static int spill_push(calendar *c, int64_t b, const msg_ref *r, const char *valu
     memcpy(m->value, value, r->value_len);
     memset(m->value + r->value_len, 0, size - sizeof *m - r->value_len); /* the padding, written too */
     c->spilled++;
-    allocated(c, 0, 0); /* the spill's buffers may have grown */
+    note_peak(c); /* the spill's buffers may have grown */
     return 0;
 }
 

@@ -11,14 +11,6 @@
 
 #include "base/topics.h"
 
-#define BLAME(field, ...)                                                                                              \
-    do {                                                                                                               \
-        char msg_[1200];                                                                                               \
-        snprintf(msg_, sizeof msg_, __VA_ARGS__);                                                                      \
-        config_blame(rc, offsetof(run_config, field), msg_, errstr, errlen);                                           \
-        return -1;                                                                                                     \
-    } while (0)
-
 /* Whether name is a file of shard: part-<shard>-..., or its temporary
  * .part-<shard>-....tmp. */
 static int shard_file(const char *name, const char *prefix) {
@@ -67,26 +59,28 @@ static int settle_codec(run_config *rc, char *errstr, size_t errlen) {
     int f = rc->file_format;
     if (rc->file_codec == CODEC_AUTO) rc->file_codec = usual[f];
     if (rc->file_codec != CODEC_NONE && rc->file_codec != usual[f])
-        BLAME(file_codec, "expected %s (or auto) for --file-format %s, got %s%s", takes[f], file_format_names[f],
-              file_codec_names[rc->file_codec],
-              rc->file_codec == CODEC_SNAPPY ? " (the snappy codec is not written yet)" : "");
+        CONFIG_REFUSE(file_codec, "expected %s (or auto) for --file-format %s, got %s%s", takes[f],
+                      file_format_names[f], file_codec_names[rc->file_codec],
+                      rc->file_codec == CODEC_SNAPPY ? " (the snappy codec is not written yet)" : "");
     return 0;
 }
 
 static int settle_dir(run_config *rc, char *errstr, size_t errlen) {
     const char *dir = rc->out_dir;
     struct stat st;
-    if (!dir[0]) BLAME(out_dir, "expected the directory --sink files writes to (--out DIR), got none");
-    if (stat(dir, &st) != 0) BLAME(out_dir, "expected an existing directory, got '%.900s': %s", dir, strerror(errno));
-    if (!S_ISDIR(st.st_mode)) BLAME(out_dir, "expected a directory, got '%.900s': not a directory", dir);
+    if (!dir[0]) CONFIG_REFUSE(out_dir, "expected the directory --sink files writes to (--out DIR), got none");
+    if (stat(dir, &st) != 0)
+        CONFIG_REFUSE(out_dir, "expected an existing directory, got '%.900s': %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode)) CONFIG_REFUSE(out_dir, "expected a directory, got '%.900s': not a directory", dir);
     if (access(dir, W_OK | X_OK) != 0)
-        BLAME(out_dir, "expected a directory shopstream can write in, got '%.900s': %s", dir, strerror(errno));
+        CONFIG_REFUSE(out_dir, "expected a directory shopstream can write in, got '%.900s': %s", dir, strerror(errno));
     char found[800];
     if (find_shard_file(dir, (unsigned long long)rc->shard_index, found, sizeof found))
-        BLAME(out_dir,
-              "expected a directory without files of shard %llu, got '%.300s' holding %.500s (an earlier run's: "
-              "remove them, or write to another directory)",
-              (unsigned long long)rc->shard_index, dir, found);
+        CONFIG_REFUSE(
+            out_dir,
+            "expected a directory without files of shard %llu, got '%.300s' holding %.500s (an earlier run's: "
+            "remove them, or write to another directory)",
+            (unsigned long long)rc->shard_index, dir, found);
     return 0;
 }
 
@@ -95,9 +89,9 @@ int settle_files(run_config *rc, char *errstr, size_t errlen) {
     int want = rc->file_format == FILE_JSONL ? FORMAT_JSON : FORMAT_AVRO; /* parquet: decoded from Avro */
     if (rc->format == FORMAT_AUTO) rc->format = want;
     if (rc->format != want)
-        BLAME(format, "--sink files --file-format %s holds %s values: expected %s (or auto), got %s",
-              file_format_names[rc->file_format], value_format_names[want], value_format_names[want],
-              value_format_names[rc->format]);
+        CONFIG_REFUSE(format, "--sink files --file-format %s holds %s values: expected %s (or auto), got %s",
+                      file_format_names[rc->file_format], value_format_names[want], value_format_names[want],
+                      value_format_names[rc->format]);
     if (settle_codec(rc, errstr, errlen) != 0) return -1;
     return settle_dir(rc, errstr, errlen);
 }

@@ -21,14 +21,6 @@
 #include "base/clip.h"
 #include "base/units.h"
 
-#define BLAME(field, ...)                                                                                              \
-    do {                                                                                                               \
-        char msg_[900];                                                                                                \
-        snprintf(msg_, sizeof msg_, __VA_ARGS__);                                                                      \
-        config_blame(rc, offsetof(run_config, field), msg_, errstr, errlen);                                           \
-        return -1;                                                                                                     \
-    } while (0)
-
 void settle_env_here(settle_env *env, const char *data_dir) {
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
@@ -51,17 +43,18 @@ static int settle_shard(run_config *rc, const settle_env *env, char *errstr, siz
     const char *index = env->job_index, *count = env->shards_env;
     uint64_t i, n = rc->shards_given;
     if (!index || !*index)
-        BLAME(shard_index, "auto: JOB_COMPLETION_INDEX is not set (a Kubernetes Indexed Job sets it)");
+        CONFIG_REFUSE(shard_index, "auto: JOB_COMPLETION_INDEX is not set (a Kubernetes Indexed Job sets it)");
     if (units_uint64(index, 0, 999999, &i) != 0)
-        BLAME(shard_index, "auto: JOB_COMPLETION_INDEX=%.40s is not a whole number", index);
+        CONFIG_REFUSE(shard_index, "auto: JOB_COMPLETION_INDEX=%.40s is not a whole number", index);
     if (!n) {
-        if (!count || !*count) BLAME(shard_index, "auto: give the shard count with --shards N or SHOPSTREAM_SHARDS");
+        if (!count || !*count)
+            CONFIG_REFUSE(shard_index, "auto: give the shard count with --shards N or SHOPSTREAM_SHARDS");
         if (units_uint64(count, 1, 1000000, &n) != 0)
-            BLAME(shard_index, "auto: SHOPSTREAM_SHARDS=%.40s is not a whole number in [1, 1000000]", count);
+            CONFIG_REFUSE(shard_index, "auto: SHOPSTREAM_SHARDS=%.40s is not a whole number in [1, 1000000]", count);
     }
     if (i >= n)
-        BLAME(shard_index, "auto: JOB_COMPLETION_INDEX=%llu is not below the shard count %llu", (unsigned long long)i,
-              (unsigned long long)n);
+        CONFIG_REFUSE(shard_index, "auto: JOB_COMPLETION_INDEX=%llu is not below the shard count %llu",
+                      (unsigned long long)i, (unsigned long long)n);
     rc->shard_index = i;
     rc->shard_count = n;
     return 0;
@@ -71,10 +64,10 @@ static int settle_shard(run_config *rc, const settle_env *env, char *errstr, siz
  * with nothing to write. */
 static int check_shards(run_config *rc, char *errstr, size_t errlen) {
     if (rc->shard_count > (uint64_t)rc->partitions)
-        BLAME(shard_index,
-              "%llu shards for %d partitions: each shard writes the partitions p with p mod %llu == "
-              "its index, so at most one shard per partition (raise --partitions or run fewer shards)",
-              (unsigned long long)rc->shard_count, rc->partitions, (unsigned long long)rc->shard_count);
+        CONFIG_REFUSE(shard_index,
+                      "%llu shards for %d partitions: each shard writes the partitions p with p mod %llu == "
+                      "its index, so at most one shard per partition (raise --partitions or run fewer shards)",
+                      (unsigned long long)rc->shard_count, rc->partitions, (unsigned long long)rc->shard_count);
     return 0;
 }
 
@@ -91,7 +84,7 @@ static int settle_scenario(run_config *rc, const settle_env *env, char *errstr, 
     char err[1024];
     int r = scenario_file_resolve(rc->scenario_spec, env->data_dir, rc->engine.products, &rc->engine.scenario, err,
                                   sizeof err);
-    if (r == SCENARIO_FILE_BAD_SPEC) BLAME(scenario_spec, "%.850s", err);
+    if (r == SCENARIO_FILE_BAD_SPEC) CONFIG_REFUSE(scenario_spec, "%.850s", err);
     if (r != 0) {
         snprintf(errstr, errlen, "%s", err);
         return -1;
@@ -109,7 +102,7 @@ static int settle_rate(run_config *rc, char *errstr, size_t errlen) {
     one.intensity = 1.0;
     plan p;
     char err[512];
-    if (plan_new(&p, &one, err, sizeof err) != 0) BLAME(rate_msgs_per_s, "%s", err);
+    if (plan_new(&p, &one, err, sizeof err) != 0) CONFIG_REFUSE(rate_msgs_per_s, "%s", err);
     double orders = 0.0;
     for (size_t i = 0; i < p.n_slices; i++) orders += p.slices[i].expected;
     plan_free(&p);
@@ -120,7 +113,7 @@ static int settle_rate(run_config *rc, char *errstr, size_t errlen) {
     }
     double per_order = 1.0 + items / weight;
     double wall_s = (double)one.duration_ms / 1000.0 / rc->speed;
-    if (orders <= 0.0) BLAME(rate_msgs_per_s, "scenario %s expects no orders at all", one.scenario.name);
+    if (orders <= 0.0) CONFIG_REFUSE(rate_msgs_per_s, "scenario %s expects no orders at all", one.scenario.name);
     rc->engine.intensity = rc->rate_msgs_per_s * wall_s / (orders * per_order);
     snprintf(rc->rate_note, sizeof rc->rate_note,
              "--rate %g order and order-item msg/s: intensity %g at speed %g%s (scenario %s: %.2f orders over %.0f s "
@@ -209,9 +202,9 @@ static int writable_file(const char *path, char *why, size_t cap) {
 static int settle_outputs(run_config *rc, const settle_env *env, char *errstr, size_t errlen) {
     if (!rc->schema_dir[0]) snprintf(rc->schema_dir, sizeof rc->schema_dir, "%.4000s/schemas", env->data_dir);
     char why[600];
-    if (topic_names_make(rc->topic_prefix, &rc->topics, why, sizeof why) != 0) BLAME(topic_prefix, "%s", why);
+    if (topic_names_make(rc->topic_prefix, &rc->topics, why, sizeof why) != 0) CONFIG_REFUSE(topic_prefix, "%s", why);
     if (rc->stats_json[0] && !writable_file(rc->stats_json, why, sizeof why))
-        BLAME(stats_json, "cannot write %s: %s", CLIP(rc->stats_json), why);
+        CONFIG_REFUSE(stats_json, "cannot write %s: %s", CLIP(rc->stats_json), why);
     rc->spill_dir_default = !rc->spill_dir[0];
     if (rc->spill_dir_default)
         snprintf(rc->spill_dir, sizeof rc->spill_dir, "%.4000s", env->tmp_dir && *env->tmp_dir ? env->tmp_dir : "/tmp");
@@ -225,12 +218,12 @@ static int settle_format(run_config *rc, char *errstr, size_t errlen) {
     if (rc->format == FORMAT_AUTO && rc->sink == SINK_STDOUT) rc->format = FORMAT_JSON;
     if (rc->format == FORMAT_AUTO) rc->format = rc->registry_url[0] ? FORMAT_AVRO_CONFLUENT : FORMAT_AVRO;
     if (rc->sink == SINK_STDOUT && (rc->format == FORMAT_AVRO || rc->format == FORMAT_AVRO_CONFLUENT))
-        BLAME(format,
-              "--sink stdout writes one value a line: expected json, json-schema-confluent, protobuf or "
-              "protobuf-confluent (in base64), or auto, got %s",
-              value_format_names[rc->format]);
+        CONFIG_REFUSE(format,
+                      "--sink stdout writes one value a line: expected json, json-schema-confluent, protobuf or "
+                      "protobuf-confluent (in base64), or auto, got %s",
+                      value_format_names[rc->format]);
     if (value_format_registered((value_format)rc->format) && !rc->registry_url[0])
-        BLAME(format, "%s needs a schema registry (--schema-registry URL)", value_format_names[rc->format]);
+        CONFIG_REFUSE(format, "%s needs a schema registry (--schema-registry URL)", value_format_names[rc->format]);
     return 0;
 }
 
@@ -245,12 +238,13 @@ static int check_scenario_fits(run_config *rc, char *errstr, size_t errlen) {
     unsigned kinds = 0;
     for (size_t i = 0; i < sc->n_effects; i++) kinds |= sc->effects[i].kinds;
     if ((kinds & EFFECT_PRICE_WAR) && !rc->engine.product_changes)
-        BLAME(engine.product_changes,
-              "expected on for scenario %s, whose price_war cuts prices as product versions, got off", sc->name);
+        CONFIG_REFUSE(engine.product_changes,
+                      "expected on for scenario %s, whose price_war cuts prices as product versions, got off",
+                      sc->name);
     unsigned after = kinds & (EFFECT_CARRIER_DELAY | EFFECT_RETURN_WAVE);
     if (after && !rc->engine.lifecycle)
-        BLAME(engine.lifecycle, "expected on for scenario %s, whose %s acts after checkout, got off", sc->name,
-              after & EFFECT_CARRIER_DELAY ? "carrier_delay" : "return_wave");
+        CONFIG_REFUSE(engine.lifecycle, "expected on for scenario %s, whose %s acts after checkout, got off", sc->name,
+                      after & EFFECT_CARRIER_DELAY ? "carrier_delay" : "return_wave");
     double run_h = (double)rc->engine.duration_ms / 3600000.0;
     size_t past = 0, first = 0;
     for (size_t i = 0; i < sc->n_effects; i++)
