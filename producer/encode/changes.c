@@ -177,21 +177,33 @@ static char *close_value(const table_text *x, const change_event *e, char *p) {
     p = close_value(x, e, p);                                                                                          \
     return (int)(p - buf)
 
-int change_customer(const change_writer *w, const change_event *e, const customer *c, char *buf, size_t cap) {
-    BEGIN(TOPIC_CHANGE_CUSTOMERS);
-    LIT("null,\"after\":{\"id\":");
+static char *customer_row(char *p, const customer *c, const customer_version *v) {
+    if (!v) {
+        LIT("null");
+        return p;
+    }
+    LIT("{\"id\":");
     p = put_i64(p, c->id);
     LIT(",\"cohort\":");
     p = put_str(p, cohort_names[c->cohort]);
     LIT(",\"preferred_channel\":");
     p = put_str(p, channel_names[c->preferred_channel]);
     LIT(",\"region\":");
-    p = put_str(p, region_names[c->region]);
+    p = put_str(p, region_names[v->region]);
     LIT(",\"loyalty_tier\":");
-    p = put_str(p, loyalty_tier_names[c->loyalty_tier]);
+    p = put_str(p, loyalty_tier_names[v->loyalty_tier]);
     LIT(",\"signup_at\":");
     p = put_i64(p, c->signup_ms);
     LIT("}");
+    return p;
+}
+
+int change_customer(const change_writer *w, const change_event *e, const customer *c, const customer_version *before,
+                    const customer_version *after, char *buf, size_t cap) {
+    BEGIN(TOPIC_CHANGE_CUSTOMERS);
+    p = customer_row(p, c, before);
+    LIT(",\"after\":");
+    p = customer_row(p, c, after);
     END();
 }
 

@@ -20,6 +20,10 @@ confluent-kafka's Consumer and Python's json module, and checks:
   end, exactly what `shopstream expect` says a materialized view holds
   (orders and order items, orders by current status with their
   total_cents, customers by tier and region, products in stock);
+- customers change: shop.customers read as a KTable (the last value of
+  each key, a tombstone deleting it) is the change topic's customers table
+  at the run's end, and no order is placed by a customer before signup or
+  after the account was closed;
 - the json-schema form carries the same payloads, each key and value with
   the schema Kafka Connect's JsonConverter names <topic>.Key and
   <topic>.Envelope.
@@ -58,7 +62,8 @@ def run(name, *args):
     with open(stats_path) as f:
         stats = json.load(f)
     topics = {t: pysupport.read_topic(BROKERS, f"db{tag}.public.{t}", f"cl-{tag}-{t}") for t in TABLES}
-    return {"prefix": f"db{tag}", "stats": stats, "topics": topics}
+    events = {t: pysupport.read_topic(BROKERS, f"ev.{tag}.{t}", f"ev-{tag}-{t}") for t in ("customers", "orders")}
+    return {"prefix": f"db{tag}", "stats": stats, "topics": topics, "events": events}
 
 
 def setup():
@@ -149,7 +154,7 @@ def expected_state(tables):
     e["orders_by_status"] = {k: v for k, v in tables["orders_by_status"].items() if v["count"]}
     for k in ("customers_by_tier", "customers_by_region"):
         e[k] = {n: c for n, c in tables[k].items() if c}
-    del e["products_out_of_stock"]
+    del e["products_out_of_stock"], e["customers_closed"]  # open customers are what the table holds
     return e
 
 
@@ -175,6 +180,33 @@ def test_the_tables_hold_what_expect_says_at_every_window_end_and_the_run_end():
         assert got == want, f"at {end}: got {got}, expect says {want}"
         checked += 1
     assert checked == len(windows) + 1 and len(windows) == 96, checked
+
+
+def test_shop_customers_as_a_ktable_is_the_customers_table_and_closed_accounts_order_no_more():
+    r = RUNS["json"]
+    *_, (_, rows, _) = applied(r)
+    table = {kid: row for (t, kid), row in rows.items() if t == "customers"}
+    ktable = {}
+    for m in sorted(r["events"]["customers"], key=lambda m: (m.partition(), m.offset())):
+        kid = int.from_bytes(m.key(), "big")
+        if m.value() is None:
+            ktable.pop(kid, None)
+        else:
+            ktable[kid] = json.loads(m.value())
+    assert ktable.keys() == table.keys(), f"{len(ktable)} customers in shop.customers, {len(table)} in the table"
+    for kid, row in table.items():
+        c = ktable[kid]
+        assert (c["loyalty_tier"], c["region"], c["signup_time"]) == \
+            (row["loyalty_tier"], row["region"], row["signup_at"]), f"customer {kid}: {c} against {row}"
+    closed = {kid: v["ts_ms"] for t, kid, _, _, _, v in changes(r) if t == "customers" and v and v["op"] == "d"}
+    versions = sum(1 for t, _, _, _, _, v in changes(r) if t == "customers" and v and v["op"] == "u")
+    assert closed and versions > len(closed), f"{len(closed)} accounts closed, {versions} other changes"
+    signup = {kid: row["signup_at"] for (t, kid), row in rows.items() if t == "customers"}
+    for m in r["events"]["orders"]:
+        o = json.loads(m.value())
+        cid = o["customer_id"]
+        assert o["event_time"] < closed.get(cid, 1 << 62), f"order {o['order_id']} after customer {cid} closed"
+        assert cid in closed or o["event_time"] > signup[cid], f"order {o['order_id']} before its customer's signup"
 
 
 def test_the_json_schema_form_wraps_the_same_payloads_in_the_converters_schemas():
