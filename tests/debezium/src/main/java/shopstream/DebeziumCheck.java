@@ -41,7 +41,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.debezium.data.Envelope;
-import io.debezium.schema.SchemaFactory;
 import io.debezium.transforms.ExtractNewRecordState;
 
 /**
@@ -70,8 +69,8 @@ import io.debezium.transforms.ExtractNewRecordState;
  * (delete.tombstone.handling.mode=tombstone: the tombstone is dropped and the
  * delete becomes a record with a null value) and with
  * delete.tombstone.handling.mode=rewrite, add.fields=op,lsn. The schemas are
- * compared with those Debezium's own code builds (SchemaFactory's envelope
- * and source block, the PostgreSQL connector's source fields) for the
+ * compared with those Debezium builds (its Envelope builder, the
+ * PostgreSQL connector's source block of 2.7.3, the version the events name) for the
  * tables' DDL, and JsonConverter must write each record back as it was
  * read. With schemas.enable=false (--changelog-format json) the records are
  * checked as raw JSON; the transform passes a schemaless record unchanged
@@ -142,22 +141,34 @@ public final class DebeziumCheck {
         return SchemaBuilder.struct().name(topic + ".Key").field("id", Schema.INT64_SCHEMA).build();
     }
 
-    /** The source block of Debezium's PostgreSQL connector (PostgresSourceInfoStructMaker, 3.6.1), on
-     * the common fields of Debezium's own SchemaFactory. */
+    /**
+     * The source block of the PostgreSQL connector of the Debezium the events name (source.version
+     * 2.7.3.Final): PostgresSourceInfoStructMaker on AbstractSourceInfoStructMaker's common fields at the
+     * tag v2.7.3.Final, with its snapshot Enum (SnapshotRecord.SNAPSHOT_RECORD_SCHEMA). Debezium 3.6.1's
+     * differs (a version 1, origin and origin_lsn, more snapshot values): checked against this one.
+     */
     static Schema postgresSourceSchema() {
-        return SchemaFactory.get().sourceInfoSchemaBuilder()
+        return SchemaBuilder.struct()
                 .name("io.debezium.connector.postgresql.Source")
+                .field("version", Schema.STRING_SCHEMA)
+                .field("connector", Schema.STRING_SCHEMA)
+                .field("name", Schema.STRING_SCHEMA)
+                .field("ts_ms", Schema.INT64_SCHEMA)
+                .field("snapshot", io.debezium.data.Enum.builder("true,last,false,incremental").defaultValue("false")
+                        .optional().build())
+                .field("db", Schema.STRING_SCHEMA)
+                .field("sequence", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("ts_ns", Schema.OPTIONAL_INT64_SCHEMA)
                 .field("schema", Schema.STRING_SCHEMA)
                 .field("table", Schema.STRING_SCHEMA)
                 .field("txId", Schema.OPTIONAL_INT64_SCHEMA)
                 .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
                 .field("xmin", Schema.OPTIONAL_INT64_SCHEMA)
-                .field("origin", Schema.OPTIONAL_STRING_SCHEMA)
-                .field("origin_lsn", Schema.OPTIONAL_INT64_SCHEMA)
                 .build();
     }
 
-    /** The envelope schema as Debezium's Envelope builder makes it for the table. */
+    /** The envelope schema as Debezium's Envelope builder makes it for the table (version 2, as 2.7.3's). */
     static Schema envelopeSchema(String topic, String table) {
         return Envelope.defineSchema().withName(topic + ".Envelope").withRecord(valueSchema(topic, table))
                 .withSource(postgresSourceSchema()).build().schema();
@@ -1027,17 +1038,17 @@ public final class DebeziumCheck {
             if (strict || want.name() != null && want.name().startsWith("org.apache.kafka.connect.data.")) {
                 return path + ": version " + got.version() + ", want " + want.version();
             }
-            note(path + " (" + got.name() + "): version " + got.version() + "; Debezium 3.6.1 writes "
+            note(path + " (" + got.name() + "): version " + got.version() + "; Debezium 2.7.3 writes "
                     + want.version());
         }
         if (!Objects.equals(want.parameters(), got.parameters())) {
             if (strict) {
                 return path + ": parameters " + got.parameters() + ", want " + want.parameters();
             }
-            note(path + ": parameters " + got.parameters() + "; Debezium 3.6.1 writes " + want.parameters());
+            note(path + ": parameters " + got.parameters() + "; Debezium 2.7.3 writes " + want.parameters());
         }
         if (!Objects.equals(want.defaultValue(), got.defaultValue())) {
-            note(path + ": default " + got.defaultValue() + "; Debezium 3.6.1 writes " + want.defaultValue());
+            note(path + ": default " + got.defaultValue() + "; Debezium 2.7.3 writes " + want.defaultValue());
         }
         if (want.type() != Schema.Type.STRUCT) {
             return null;
@@ -1059,7 +1070,7 @@ public final class DebeziumCheck {
                     return path + ": fields out of order: " + got.fields().stream().map(Field::name).toList()
                             + ", Debezium's " + wf.stream().map(Field::name).toList();
                 }
-                note(path + ": optional field " + skipped.name() + " absent (Debezium 3.6.1 writes it)");
+                note(path + ": optional field " + skipped.name() + " absent (Debezium 2.7.3 writes it)");
                 wi++;
             }
             boolean strictBelow = strict || g.name().equals("before") || g.name().equals("after");
@@ -1074,7 +1085,7 @@ public final class DebeziumCheck {
             if (strict || !skipped.schema().isOptional()) {
                 return path + ": field " + skipped.name() + " missing";
             }
-            note(path + ": optional field " + skipped.name() + " absent (Debezium 3.6.1 writes it)");
+            note(path + ": optional field " + skipped.name() + " absent (Debezium 2.7.3 writes it)");
         }
         return null;
     }
