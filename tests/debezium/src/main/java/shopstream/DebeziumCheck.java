@@ -563,7 +563,8 @@ public final class DebeziumCheck {
         Check chain = check(topic, "before", "per key in lsn order: first c or r with before null, then each before"
                 + " equals the previous after; nothing after d");
         Check lsn = check(topic, "lsn", "per key the lsn increases (a duplicate is the same event again); the lsn's"
-                + " layout (docs/guide/changelog.md)");
+                + " layout: time, entity and snapshot parts, an order's insert 0 and its lines' their line_number,"
+                + " one sub for a snapshot and a product version");
         Check time = check(topic, "timestamp", "Kafka timestamp = ts_ms = source.ts_ms");
         Check tomb = check(topic, "tombstone", "every delete is followed by a tombstone of its key in its partition,"
                 + " every tombstone follows a delete; a key stays in one partition");
@@ -580,6 +581,7 @@ public final class DebeziumCheck {
         Map<Schema, String> schemaVerdicts = new HashMap<>();
         Map<Long, KeyState> keys = new HashMap<>();
         List<Column> cols = DDL.get(table);
+        Map<String, java.util.TreeSet<Long>> subs = new HashMap<>();
 
         for (Rec r : recs) {
             String at = topic + "/" + r.partition + "@" + r.offset;
@@ -721,7 +723,8 @@ public final class DebeziumCheck {
                 ks.changes.put(recLsn, payload);
                 ks.lastLsn = recLsn;
             }
-            checkLsnLayout(lsn, at, table, op, after != null && !after.isNull() ? after : before, recLsn, tsMs);
+            checkLsnLayout(lsn, at, table, op, after != null && !after.isNull() ? after : before, recLsn, tsMs,
+                    subs);
 
             if ("d".equals(op)) {
                 res.deletes++;
@@ -800,6 +803,7 @@ public final class DebeziumCheck {
         }
         plain.close();
         rw.close();
+        checkSubs(lsn, topic, table, subs);
 
         // After the last record: a delete still waiting for its tombstone.
         for (Map.Entry<Long, KeyState> e : keys.entrySet()) {
@@ -921,44 +925,84 @@ public final class DebeziumCheck {
         envelope.expect(d == null, at + ": " + d);
     }
 
-    /** The lsn's layout (docs/guide/changelog.md#the-envelope). */
-    void checkLsnLayout(Check lsn, String at, String table, String op, JsonNode row, long l, long tsMs) {
+    /**
+     * The lsn's layout (docs/guide/changelog.md#the-envelope): ((ts_ms - start_ms + 1) &lt;&lt; 28) | ((entity id
+     * mod 2^20) &lt;&lt; 8) | sub, the entity an order for orders and order_items, a product for products; a
+     * snapshot read's ((id mod 2^20) &lt;&lt; 8) | sub, below every streamed change. Checked: those parts, an
+     * order's insert at sub 0 and its lines' at their line_number, its later changes above 0, one sub for a
+     * table's snapshot and one for a product version. The subs themselves are noted beside the guide's
+     * (snapshot 200 for products, 201 for customers; a product version 128; an order's life 64 + step).
+     */
+    void checkLsnLayout(Check lsn, String at, String table, String op, JsonNode row, long l, long tsMs,
+                        Map<String, java.util.TreeSet<Long>> subs) {
         if (row == null || row.isNull()) {
             return;
         }
         long id = row.path("id").asLong();
+        long sub = l & 0xFF;
+        java.util.TreeSet<Long> seen = subs.computeIfAbsent(op, x -> new java.util.TreeSet<>());
+        if (seen.size() < 64) {
+            seen.add(sub);
+        }
         String d = null;
         if ("r".equals(op)) {
-            long sub = table.equals("products") ? 200 : 201;
-            long want = ((id & 0xFFFFF) << 8) | sub;
-            if (l != want) {
-                d = "snapshot lsn " + l + ", want ((id mod 2^20) << 8) | " + sub + " = " + want;
+            if ((l >>> 28) != 0 || ((l >>> 8) & 0xFFFFF) != (id & 0xFFFFF)) {
+                d = "snapshot lsn " + l + " is not ((id mod 2^20) << 8) | sub";
             }
         }
         else {
-            long entity = switch (table) {
-                case "orders" -> id;
-                case "order_items" -> row.path("order_id").asLong();
-                default -> id;
-            };
+            long entity = table.equals("order_items") ? row.path("order_id").asLong() : id;
             if (((l >>> 8) & 0xFFFFF) != (entity & 0xFFFFF)) {
                 d = "lsn " + l + ": bits 8-27 " + ((l >>> 8) & 0xFFFFF) + ", entity id mod 2^20 " + (entity & 0xFFFFF);
             }
-            else if (startMs != null && (l >>> 28) != tsMs - startMs + 1) {
-                d = "lsn " + l + ": time part " + (l >>> 28) + ", ts_ms - start_ms + 1 = " + (tsMs - startMs + 1);
+            else if ((l >>> 28) == 0 || startMs != null && (l >>> 28) != tsMs - startMs + 1) {
+                d = "lsn " + l + ": time part " + (l >>> 28) + ", ts_ms - start_ms + 1 = "
+                        + (startMs == null ? "(no --start-ms)" : tsMs - startMs + 1);
             }
-            else if ("c".equals(op) && table.equals("orders") && (l & 0xFF) != 0) {
-                d = "an order's insert has sub " + (l & 0xFF) + ", not 0";
+            else if ("c".equals(op) && table.equals("orders") && sub != 0) {
+                d = "an order's insert has sub " + sub + ", not 0";
             }
-            else if ("c".equals(op) && table.equals("order_items") && (l & 0xFF) != row.path("line_number").asLong()) {
-                d = "an item's insert has sub " + (l & 0xFF) + ", not its line_number";
+            else if ("c".equals(op) && table.equals("order_items") && sub != row.path("line_number").asLong()) {
+                d = "an item's insert has sub " + sub + ", not its line_number";
             }
-            else if ("u".equals(op) && table.equals("products") && (l & 0xFF) != 128) {
-                d = "a product version's sub " + (l & 0xFF) + ", not 128";
+            else if (!"c".equals(op) && table.equals("orders") && sub == 0) {
+                d = "an order's change after its insert has sub 0";
             }
         }
         if (d != null) {
             lsn.fail(at + ": " + d);
+        }
+    }
+
+    /** After a topic: one sub for its snapshot and for a product version; the subs beside the guide's. */
+    void checkSubs(Check lsn, String topic, String table, Map<String, java.util.TreeSet<Long>> subs) {
+        Map<String, Long> guide = new HashMap<>();
+        if (table.equals("customers")) {
+            guide.put("r", 201L);
+        }
+        if (table.equals("products")) {
+            guide.put("r", 200L);
+            guide.put("u", 128L);
+        }
+        for (Map.Entry<String, Long> g : guide.entrySet()) {
+            java.util.TreeSet<Long> seen = subs.get(g.getKey());
+            if (seen == null) {
+                continue;
+            }
+            lsn.expect(seen.size() == 1, topic + ": op " + g.getKey() + " at subs " + seen + ", not at one");
+            if (!seen.equals(java.util.Set.of(g.getValue()))) {
+                note(topic + ": op " + g.getKey() + " has lsn sub " + seen + "; the guide says " + g.getValue());
+            }
+        }
+        if (table.equals("orders") && subs.containsKey("u")) {
+            java.util.TreeSet<Long> u = new java.util.TreeSet<>(subs.get("u"));
+            u.addAll(subs.getOrDefault("d", new java.util.TreeSet<>()));
+            if (u.first() < 65 || u.last() > 64 + 63) {
+                note(topic + ": an order's life changes have lsn subs " + u + "; the guide says 64 + step");
+            }
+        }
+        if (table.equals("order_items") && subs.containsKey("d")) {
+            note(topic + ": an item's delete has lsn subs " + subs.get("d") + " (the guide names none)");
         }
     }
 
