@@ -65,8 +65,8 @@ uint64_t change_lsn(const change_writer *w, int64_t ts_ms, int64_t id, unsigned 
 int change_customer(const change_writer *w, const change_event *e, const customer *c, char *buf, size_t cap);
 int change_product(const change_writer *w, const change_event *e, const product *p, const product_version *before,
                    const product_version *after, char *buf, size_t cap);
-int change_order(const change_writer *w, const change_event *e, const order_batch *b, size_t k,
-                 const order_row *before, const order_row *after, char *buf, size_t cap);
+int change_order(const change_writer *w, const change_event *e, const order_batch *b, size_t k, const order_row *before,
+                 const order_row *after, char *buf, size_t cap);
 int change_order_item(const change_writer *w, const change_event *e, const order_batch *b, size_t k, size_t line,
                       int deleted, char *buf, size_t cap);
 
