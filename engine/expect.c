@@ -27,8 +27,9 @@ int expect_tally_init(expect_tally *t, const engine *e, int64_t window_ms, const
     memcpy(t->watermarks_ms, watermarks_ms, t->n_watermarks * sizeof *watermarks_ms);
     t->n_products = engine_get_catalog(e)->n_products;
     t->windows = calloc(t->n_windows ? t->n_windows : 1, sizeof *t->windows);
+    t->rows = calloc(t->n_windows ? t->n_windows : 1, sizeof *t->rows);
     t->product_units = calloc(t->n_products ? t->n_products : 1, sizeof *t->product_units);
-    if (!t->windows || !t->product_units) {
+    if (!t->windows || !t->rows || !t->product_units) {
         expect_tally_free(t);
         return -1;
     }
@@ -40,6 +41,9 @@ static expect_window *window_at(const expect_tally *t, int64_t ts) {
     int64_t k = floor_div(ts - t->origin_ms, t->window_ms);
     return k >= 0 && (size_t)k < t->n_windows ? &t->windows[k] : NULL;
 }
+
+/* The table changes of window w. */
+static expect_rows *rows_of(const expect_tally *t, const expect_window *w) { return &t->rows[w - t->windows]; }
 
 /* Message (g, step) of an order placed at order_ms, with event time ts:
  * late, doubled, dropped behind a watermark. */
@@ -65,15 +69,16 @@ static void add_life(expect_tally *t, const engine *e, const order_batch *b, siz
     for (size_t i = 0; i < n; i++) {
         expect_window *w = window_at(t, ev[i].time_ms);
         if (!w) continue;
+        expect_rows *rw = rows_of(t, w);
         unsigned was = row.status;
-        w->row_status[was]--;
-        w->row_status_cents[was] -= o.total_cents;
+        rw->status[was]--;
+        rw->status_cents[was] -= o.total_cents;
         if (order_row_apply(&row, &ev[i])) {
-            w->row_orders--;
-            w->row_items -= b->item_count[k];
+            rw->orders--;
+            rw->items -= b->item_count[k];
         } else {
-            w->row_status[row.status]++;
-            w->row_status_cents[row.status] += o.total_cents;
+            rw->status[row.status]++;
+            rw->status_cents[row.status] += o.total_cents;
         }
         if (ev[i].topic == LIFE_PAYMENT) {
             w->payments[ev[i].status]++;
@@ -111,10 +116,11 @@ void expect_add_batch(expect_tally *t, const engine *e, const order_batch *b) {
         w->by_method[b->payment_method[k]]++;
         w->failed_by_method[b->payment_method[k]] += b->status[k] == STATUS_PAYMENT_FAILED;
         add_delivery(t, d, g, DELIVERY_STEP_ORDER, ts, b->channel[k], ts, w);
-        w->row_orders++;
-        w->row_items += b->item_count[k];
-        w->row_status[ROW_PLACED]++;
-        w->row_status_cents[ROW_PLACED] += b->total_cents[k];
+        expect_rows *rw = rows_of(t, w);
+        rw->orders++;
+        rw->items += b->item_count[k];
+        rw->status[ROW_PLACED]++;
+        rw->status_cents[ROW_PLACED] += b->total_cents[k];
         for (unsigned line = 0; line < b->item_count[k]; line++) {
             size_t i = b->first_item[k] + line;
             int64_t p = b->item_product_id[i] - 1;
@@ -140,12 +146,16 @@ static void add_counters(int64_t *into, const int64_t *from, size_t n) {
 }
 
 _Static_assert(sizeof(expect_window) % sizeof(int64_t) == 0, "an expect_window is int64 counters only");
+_Static_assert(sizeof(expect_rows) % sizeof(int64_t) == 0, "an expect_rows is int64 counters only");
 #define WINDOW_COUNTERS (sizeof(expect_window) / sizeof(int64_t))
+#define ROWS_COUNTERS (sizeof(expect_rows) / sizeof(int64_t))
 
 void expect_merge(expect_tally *into, const expect_tally *from) {
-    for (size_t i = 0; i < into->n_windows && i < from->n_windows; i++)
+    for (size_t i = 0; i < into->n_windows && i < from->n_windows; i++) {
         add_counters((int64_t *)(void *)&into->windows[i], (const int64_t *)(const void *)&from->windows[i],
                      WINDOW_COUNTERS);
+        add_counters((int64_t *)(void *)&into->rows[i], (const int64_t *)(const void *)&from->rows[i], ROWS_COUNTERS);
+    }
     add_counters(into->product_units, from->product_units, into->n_products);
     into->life_events += from->life_events;
 }
@@ -159,7 +169,9 @@ void expect_total(const expect_tally *t, expect_window *total) {
 void expect_tally_free(expect_tally *t) {
     if (!t) return;
     free(t->windows);
+    free(t->rows);
     free(t->product_units);
     t->windows = NULL;
+    t->rows = NULL;
     t->product_units = NULL;
 }

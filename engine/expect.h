@@ -50,18 +50,22 @@ typedef struct expect_window {
     int64_t shipments[SHIP_STATUS_COUNT], time_to_ship[SHIP_BUCKET_COUNT];
     int64_t late, duplicates;               /* fact messages of the window's event times */
     int64_t dropped[EXPECT_WATERMARKS_MAX]; /* late ones released after window end + W */
-    /* The tables (tables.h) changed by the window's changes: rows inserted
-     * less rows deleted, and per status the orders that entered it less
-     * those that left, with their total_cents. Summed over the windows up
-     * to k, the state at window k's end. */
-    int64_t row_orders, row_items;
-    int64_t row_status[ROW_STATUS_COUNT], row_status_cents[ROW_STATUS_COUNT];
 } expect_window;
+
+/* What a window's changes do to the orders and order_items tables
+ * (tables.h): rows inserted less rows deleted, and per status the orders
+ * that entered it less those that left, with their total_cents. Summed over
+ * the windows up to k, the tables at window k's end. Int64 counters only. */
+typedef struct expect_rows {
+    int64_t orders, items;
+    int64_t status[ROW_STATUS_COUNT], status_cents[ROW_STATUS_COUNT];
+} expect_rows;
 
 typedef struct expect_tally {
     int64_t window_ms, origin_ms; /* origin: the first window's start */
     size_t n_windows;
     expect_window *windows;
+    expect_rows *rows; /* per window too */
     int64_t watermarks_ms[EXPECT_WATERMARKS_MAX];
     size_t n_watermarks;
     int64_t *product_units; /* units sold per product (index id - 1) */

@@ -239,7 +239,7 @@ Test(cli, expect_out_of_memory_or_unable_to_write_is_one_line_and_exit_1) {
     support_run_in_memory(args, (size_t)1 << 30, &r);
     cr_assert_eq(r.exit_code, 1, "exit %d: %s", r.exit_code, r.stderr_text);
     cr_assert_str_eq(r.stderr_text, "shopstream: expect: out of memory for 8 tallies (one per thread) of up to 900002 "
-                                    "windows and 5 products, 4614 MiB\n");
+                                    "windows and 5 products, 5823 MiB\n");
     cr_assert_str_eq(r.stdout_text, "");
     char err[512], cmd[1200];
     support_tmp_path("full.err", err, sizeof err);
@@ -300,12 +300,15 @@ static void flat_add(flat_value *f, const char *key, const char *name, const jso
         snprintf(f->value, sizeof f->value, "%" JSON_INTEGER_FORMAT, json_integer_value(x));
 }
 
-/* A JSON window's values, flattened, each under its CSV column; how many. */
+/* A JSON window's values, flattened, each under its CSV column; how many.
+ * tables_at_end is the tables' state after the window, not a figure of it:
+ * JSON only (docs/guide/changelog.md). */
 static size_t flatten_window(json_t *win, flat_value *out) {
     size_t n = 0;
     const char *key, *name;
     json_t *v, *x;
     json_object_foreach(win, key, v) {
+        if (strcmp(key, "tables_at_end") == 0) continue;
         cr_assert_lt(n, CELLS_MAX, "more than %d values in a window", CELLS_MAX);
         if (!json_is_object(v))
             flat_add(&out[n++], key, NULL, v);

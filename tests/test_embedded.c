@@ -62,9 +62,10 @@ Test(embedded, kafka_and_null_sinks_publish_the_same_content) {
     uint64_t lives = support_topic_delivered(k, "shop.payments") + support_topic_delivered(k, "shop.shipments");
     cr_assert_gt(support_topic_delivered(k, "shop.payments"), support_stat(k, "orders") / 2);
     cr_assert_eq(support_stat(k, "messages"), support_stat(k, "orders") + support_stat(k, "order_items") + lives +
-                                                  15000 + support_topic_delivered(k, "shop.products") + 4);
+                                                  support_topic_delivered(k, "shop.customers") +
+                                                  support_topic_delivered(k, "shop.products") + 4);
     cr_assert_gt(support_topic_delivered(k, "shop.products"), 500u, "no product changed in a day");
-    cr_assert_eq(support_topic_delivered(k, "shop.customers"), 15000u);
+    cr_assert_gt(support_topic_delivered(k, "shop.customers"), 15000u, "no customer changed in a day");
     json_decref(n);
     json_decref(k);
 }

@@ -32,9 +32,13 @@ static uint64_t topic_digest(const json_t *stats, const char *topic) {
 static slice_run run_slice(const char *from, const char *to, const char *speed, const char *intensity) {
     char stats[512];
     support_tmp_path("stats", stats, sizeof stats);
+    /* customers as at the start in every slice: a slice's customer versions
+     * are those released in it, like the products' */
     const char *args[32] = { "run",
                              "-s",
                              "flash_sale",
+                             "--customer-changes",
+                             "off",
                              "--sink",
                              "null",
                              "--start",

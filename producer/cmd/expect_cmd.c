@@ -80,8 +80,10 @@ static int parse_watermarks(const run_config *rc, int64_t *out, size_t *n, char 
 static void out_of_memory(const run_config *rc, const engine *e, size_t threads, char *errstr, size_t errlen) {
     int64_t windows = rc->engine.duration_ms / rc->window_ms + 2; /* at most, with the edges */
     size_t products = engine_get_catalog(e)->n_products;
-    double mib = (double)threads * ((double)windows * sizeof(expect_window) + (double)products * sizeof(int64_t)) /
-                 (1024.0 * 1024.0);
+    double mib =
+        (double)threads *
+        ((double)windows * (sizeof(expect_window) + sizeof(expect_rows)) + (double)products * sizeof(int64_t)) /
+        (1024.0 * 1024.0);
     snprintf(errstr, errlen,
              "expect: out of memory for %zu tallies (one per thread) of up to %lld windows and %zu products, "
              "%.0f MiB",

@@ -62,18 +62,18 @@ int expect_tables_make(const expect_tally *t, const catalog *c, expect_tables *o
     customer_changes(t, c, out);
     table_state run = out->final;
     for (size_t w = 0; w < out->n; w++) {
-        const expect_window *x = &t->windows[w];
+        const expect_rows *x = &t->rows[w];
         table_state *d = &out->at_end[w];
         run.products_in_stock += d->products_in_stock;
         run.customers += d->customers;
         run.closed += d->closed;
         for (int k = 0; k < TIER_COUNT; k++) run.by_tier[k] += d->by_tier[k];
         for (int k = 0; k < REGION_COUNT; k++) run.by_region[k] += d->by_region[k];
-        run.orders += x->row_orders;
-        run.items += x->row_items;
+        run.orders += x->orders;
+        run.items += x->items;
         for (int s = 0; s < ROW_STATUS_COUNT; s++) {
-            run.status[s] += x->row_status[s];
-            run.status_cents[s] += x->row_status_cents[s];
+            run.status[s] += x->status[s];
+            run.status_cents[s] += x->status_cents[s];
         }
         out->at_end[w] = run;
     }

@@ -40,8 +40,7 @@ static uint32_t version_at_start(const run_config *rc, const catalog *c, const p
 static uint32_t customer_at_start(const run_config *rc, const catalog *c, const customer *cu) {
     uint32_t k = cu->first_version;
     if (rc->from_ms == INT64_MIN) return k;
-    while (k + 1 < cu->first_version + cu->n_versions && c->customer_versions[k + 1].valid_from_ms <= rc->from_ms)
-        k++;
+    while (k + 1 < cu->first_version + cu->n_versions && c->customer_versions[k + 1].valid_from_ms <= rc->from_ms) k++;
     return k;
 }
 
@@ -60,7 +59,8 @@ static int schedule_product_versions(run_state *st, const catalog *c) {
         for (uint32_t k = version_at_start(st->rc, c, p) + 1; k < p->first_version + p->n_versions; k++) {
             const product_version *v = &c->versions[k];
             int64_t at = v->valid_from_ms;
-            if (schedule(st, TOPIC_PRODUCTS, p->id, at, k, encoder_product(st->encoder, p, v, st->value, st->value_cap)))
+            if (schedule(st, TOPIC_PRODUCTS, p->id, at, k,
+                         encoder_product(st->encoder, p, v, st->value, st->value_cap)))
                 return -1;
             if (!st->changes) continue;
             change_event e = { 'u', "false", at, change_lsn(st->changes, at, p->id, CHANGE_SUB_PRODUCT) };
@@ -88,8 +88,7 @@ static int schedule_customer_versions(run_state *st, const catalog *c) {
                                change_lsn(st->changes, at, cu->id, CHANGE_SUB_CUSTOMER) };
             uint64_t tie = MSG_TIE_CHANGE_CUSTOMER + 2u * (uint64_t)k;
             if (schedule(st, TOPIC_CHANGE_CUSTOMERS, cu->id, at, tie,
-                         change_customer(st->changes, &e, cu, v - 1, v->closed ? NULL : v, st->value,
-                                         st->value_cap)) ||
+                         change_customer(st->changes, &e, cu, v - 1, v->closed ? NULL : v, st->value, st->value_cap)) ||
                 (v->closed && schedule(st, TOPIC_CHANGE_CUSTOMERS, cu->id, at, tie + 1, 0)))
                 return -1;
         }

@@ -131,9 +131,12 @@ static void run_three_busy_hours(const char *addr, const char *prefix, const cha
         stats_path,
         "--sink",
         sink,
-        /* one record per product, as the dimension checks here expect;
-         * readback_lifecycle.py reads product versions back */
+        /* one record per product and customer, as the dimension checks here
+         * expect; readback_lifecycle.py reads product versions back,
+         * readback_changelog.py customer versions */
         "--product-changes",
+        "off",
+        "--customer-changes",
         "off",
         NULL,
     };
