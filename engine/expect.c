@@ -61,9 +61,20 @@ static void add_life(expect_tally *t, const engine *e, const order_batch *b, siz
     life_event ev[LIFE_EVENTS_MAX];
     size_t n = lifecycle_of(m, &o, ev);
     t->life_events += (int64_t)n;
+    order_row row = order_row_inserted(o.time_ms);
     for (size_t i = 0; i < n; i++) {
         expect_window *w = window_at(t, ev[i].time_ms);
         if (!w) continue;
+        unsigned was = row.status;
+        w->row_status[was]--;
+        w->row_status_cents[was] -= o.total_cents;
+        if (order_row_apply(&row, &ev[i])) {
+            w->row_orders--;
+            w->row_items -= b->item_count[k];
+        } else {
+            w->row_status[row.status]++;
+            w->row_status_cents[row.status] += o.total_cents;
+        }
         if (ev[i].topic == LIFE_PAYMENT) {
             w->payments[ev[i].status]++;
             w->retries += ev[i].attempt == 2 && (ev[i].status == PAY_AUTHORIZED || ev[i].status == PAY_DECLINED);
@@ -100,6 +111,10 @@ void expect_add_batch(expect_tally *t, const engine *e, const order_batch *b) {
         w->by_method[b->payment_method[k]]++;
         w->failed_by_method[b->payment_method[k]] += b->status[k] == STATUS_PAYMENT_FAILED;
         add_delivery(t, d, g, DELIVERY_STEP_ORDER, ts, b->channel[k], ts, w);
+        w->row_orders++;
+        w->row_items += b->item_count[k];
+        w->row_status[ROW_PLACED]++;
+        w->row_status_cents[ROW_PLACED] += b->total_cents[k];
         for (unsigned line = 0; line < b->item_count[k]; line++) {
             size_t i = b->first_item[k] + line;
             int64_t p = b->item_product_id[i] - 1;

@@ -17,7 +17,9 @@
  * released at or after its window's end plus W, that is when a job whose
  * watermark trails the latest event time released by W has closed its
  * window before it arrives (exact for a partition that carries an event
- * in every millisecond; an upper bound otherwise). */
+ * in every millisecond; an upper bound otherwise). The orders and
+ * order_items tables change by the same events, each in its time's window
+ * (docs/guide/changelog.md#what-a-materialized-view-must-hold). */
 #ifndef SHOPSTREAM_EXPECT_H
 #define SHOPSTREAM_EXPECT_H
 
@@ -28,6 +30,7 @@
 #include "domain.h"
 #include "engine.h"
 #include "lifecycle.h"
+#include "tables.h"
 
 #define EXPECT_WATERMARKS_MAX 8
 
@@ -47,6 +50,12 @@ typedef struct expect_window {
     int64_t shipments[SHIP_STATUS_COUNT], time_to_ship[SHIP_BUCKET_COUNT];
     int64_t late, duplicates;               /* fact messages of the window's event times */
     int64_t dropped[EXPECT_WATERMARKS_MAX]; /* late ones released after window end + W */
+    /* The tables (tables.h) changed by the window's changes: rows inserted
+     * less rows deleted, and per status the orders that entered it less
+     * those that left, with their total_cents. Summed over the windows up
+     * to k, the state at window k's end. */
+    int64_t row_orders, row_items;
+    int64_t row_status[ROW_STATUS_COUNT], row_status_cents[ROW_STATUS_COUNT];
 } expect_window;
 
 typedef struct expect_tally {

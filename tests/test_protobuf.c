@@ -60,7 +60,7 @@ static encoder *make(value_format f, int generic) {
     encoder *enc = NULL;
     cr_assert_eq(encoder_new(dir, "USD", "baseline", f, &enc, err, sizeof err), 0, "%s", err);
     encoder_force_generic(enc, generic);
-    for (int t = 0; t < TOPIC_COUNT; t++) encoder_set_schema_id(enc, (topic_id)t, 0x01020304);
+    for (int t = 0; t < TOPIC_EVENT_COUNT; t++) encoder_set_schema_id(enc, (topic_id)t, 0x01020304);
     return enc;
 }
 

@@ -7,7 +7,7 @@
 #include "cmd/verify_diff.h"
 
 #define P 3 /* partitions */
-static const int32_t all_p[TOPIC_COUNT] = { P, P, P, P, P, P, P };
+static const int32_t all_p[TOPIC_COUNT] = { P, P, P, P, P, P, P, P, P, P, P };
 
 /* Partition 1 of orders gets ids 1..n, hash 100 + id, released at id ms. */
 static verify_diff *run_of(size_t n, int64_t until_ms) {
@@ -75,7 +75,7 @@ Test(verify_diff, a_message_in_a_partition_its_key_does_not_hash_to_is_misplaced
 Test(verify_diff, a_topic_with_another_partition_count_is_misplaced) {
     verify_diff *d = run_of(2, INT64_MAX);
     found(d, 1), found(d, 2);
-    int32_t more[TOPIC_COUNT] = { P, P, P, P + 1, P, P, P };
+    int32_t more[TOPIC_COUNT] = { P, P, P, P + 1, P, P, P, P, P, P, P };
     cr_assert_not(verify_diff_compare(d, more));
     cr_assert_eq(orders(d)->misplaced, 1);
     verify_diff_free(d);

@@ -50,6 +50,15 @@ typedef enum file_codec {
     FILE_CODEC_COUNT
 } file_codec;
 
+/* --changelog: the shop's tables as change events beside the event
+ * topics (docs/guide/changelog.md): none, or as Debezium's PostgreSQL
+ * connector writes them. */
+typedef enum changelog_kind { CHANGELOG_NONE, CHANGELOG_DEBEZIUM, CHANGELOG_KIND_COUNT } changelog_kind;
+
+/* --changelog-format: Kafka Connect's JsonConverter with schemas.enable
+ * false (json) or true (json-schema: {"schema", "payload"}). */
+typedef enum changelog_format { CHANGELOG_JSON, CHANGELOG_JSON_SCHEMA, CHANGELOG_FORMAT_COUNT } changelog_format;
+
 /* --sink stdout: one message a line, as kcat -C prints them; which columns
  * (tab-separated) come before the value. */
 typedef enum stdout_columns {

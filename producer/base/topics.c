@@ -6,7 +6,8 @@
 #include <string.h>
 
 const char *const topic_suffixes[TOPIC_COUNT] = {
-    "customers", "products", "campaigns", "orders", "order_items", "payments", "shipments",
+    "customers", "products",  "campaigns", "orders", "order_items", "payments",
+    "shipments", "customers", "products",  "orders", "order_items",
 };
 const char *const topic_schema_files[TOPIC_COUNT] = {
     "customers.avsc",   "products.avsc", "campaigns.avsc", "orders.avsc",
@@ -20,7 +21,7 @@ static int legal(char c) {
 
 int topic_names_make(const char *prefix, topic_names *out, char *errstr, size_t errlen) {
     size_t longest = 0;
-    for (int t = 0; t < TOPIC_COUNT; t++)
+    for (int t = 0; t < TOPIC_EVENT_COUNT; t++)
         if (strlen(topic_suffixes[t]) > longest) longest = strlen(topic_suffixes[t]);
     for (const char *p = prefix; *p; p++)
         if (!legal(*p)) {
@@ -35,9 +36,53 @@ int topic_names_make(const char *prefix, topic_names *out, char *errstr, size_t 
                  TOPIC_NAME_MAX - longest, TOPIC_NAME_MAX, strlen(prefix));
         return -1;
     }
-    for (int t = 0; t < TOPIC_COUNT; t++) {
+    memset(out, 0, sizeof *out);
+    for (int t = 0; t < TOPIC_EVENT_COUNT; t++) {
         snprintf(out->name[t], sizeof out->name[t], "%s%s", prefix, topic_suffixes[t]);
         out->list[t] = out->name[t];
     }
+    out->n = TOPIC_EVENT_COUNT;
+    return 0;
+}
+
+/* An identifier: letters, digits and '_' (and, with dots, '.' and '-'),
+ * not starting with a digit, at most 64 characters. */
+static int identifier(const char *s, int dots) {
+    if (!*s || (*s >= '0' && *s <= '9') || strlen(s) > 64) return 0;
+    for (const char *p = s; *p; p++)
+        if (!legal(*p) || (!dots && (*p == '.' || *p == '-'))) return 0;
+    return 1;
+}
+
+int topic_names_add_changes(topic_names *out, const char *prefix, const char *schema, int *which_out, char *errstr,
+                            size_t errlen) {
+    *which_out = 0;
+    if (!identifier(prefix, 1)) {
+        snprintf(errstr, errlen,
+                 "expected a topic prefix of 1-64 letters, digits, '_', '.' or '-', not starting with a digit, "
+                 "got '%.100s'",
+                 prefix);
+        return -1;
+    }
+    if (!identifier(schema, 0)) {
+        *which_out = 1;
+        snprintf(errstr, errlen,
+                 "expected a schema name of 1-64 letters, digits and '_', not starting with a digit, got '%.100s'",
+                 schema);
+        return -1;
+    }
+    for (int t = TOPIC_EVENT_COUNT; t < TOPIC_COUNT; t++) {
+        snprintf(out->name[t], sizeof out->name[t], "%s.%s.%s", prefix, schema, topic_suffixes[t]);
+        out->list[t] = out->name[t];
+        for (int e = 0; e < TOPIC_EVENT_COUNT; e++)
+            if (strcmp(out->name[t], out->name[e]) == 0) {
+                *which_out = 2;
+                snprintf(errstr, errlen,
+                         "expected event topics apart from the change topics (prefix.schema.table), got '%s' for both",
+                         out->name[t]);
+                return -1;
+            }
+    }
+    out->n = TOPIC_COUNT;
     return 0;
 }

@@ -154,6 +154,7 @@ int expect_command(const run_config *rc) {
     expect_tally *tallies = calloc(threads, sizeof *tallies);
     int code = EXIT_FAILED;
     size_t ready = 0;
+    expect_tables tables = { 0 };
     while (tallies && ready < threads &&
            expect_tally_init(&tallies[ready], e, rc->window_ms, watermarks, n_watermarks) == 0)
         ready++;
@@ -168,16 +169,22 @@ int expect_command(const run_config *rc) {
     }
     expect_tally view = tallies[0];
     slice_windows(rc, &view);
+    if (expect_tables_make(&tallies[0], engine_get_catalog(e), &tables) != 0) {
+        out_of_memory(rc, e, threads, errstr, sizeof errstr);
+        report_line(stderr, errstr);
+        goto out;
+    }
     if (rc->csv)
         expect_out_csv(stdout, &view);
     else
-        expect_out_json(stdout, rc, &view);
+        expect_out_json(stdout, rc, &view, &tables, (size_t)(view.windows - tallies[0].windows));
     code = EXIT_DONE;
     if (output_check(stdout, "stdout", errstr, sizeof errstr) != 0) {
         report_line(stderr, errstr);
         code = EXIT_FAILED;
     }
 out:
+    expect_tables_free(&tables);
     for (size_t i = 0; i < ready; i++) expect_tally_free(&tallies[i]);
     free(tallies);
     engine_free(e);

@@ -123,7 +123,8 @@ static void json_string(FILE *out, const char *s) {
     fputc('"', out);
 }
 
-void expect_out_json(FILE *out, const run_config *rc, const expect_tally *t) {
+void expect_out_json(FILE *out, const run_config *rc, const expect_tally *t, const expect_tables *tables,
+                     size_t first) {
     const engine_settings *s = &rc->engine;
     char start[40], end[40];
     units_format_time(s->start_ms, start, sizeof start);
@@ -142,6 +143,8 @@ void expect_out_json(FILE *out, const run_config *rc, const expect_tally *t) {
     json_window(out, t, &total);
     fputc('}', out);
     json_top(out, t, rc->top);
+    fputs(", \"tables\": ", out);
+    expect_tables_json(out, tables, &tables->final);
     fputs(", \"windows\": [", out);
     for (size_t i = 0; i < t->n_windows; i++) {
         char when[40];
@@ -149,6 +152,8 @@ void expect_out_json(FILE *out, const run_config *rc, const expect_tally *t) {
         units_format_time(ws, when, sizeof when);
         fprintf(out, "%s\n  {\"window_start\": \"%s\", \"window_start_ms\": %lld, ", i ? "," : "", when, (long long)ws);
         json_window(out, t, &t->windows[i]);
+        fputs(", \"tables_at_end\": ", out);
+        expect_tables_json(out, tables, &tables->at_end[first + i]);
         fputc('}', out);
     }
     fputs("\n]}\n", out);

@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "expect.h"
+#include "expect_tables.h"
 #include "options/config.h"
 
 enum expect_column_kind {
@@ -49,7 +50,10 @@ extern const size_t expect_column_count;
 
 /* The run (rc's settings), the total, the top rc->top products and every
  * window, as one JSON document. */
-void expect_out_json(FILE *out, const run_config *rc, const expect_tally *t);
+/* tables: the tables' states, at_end[first + i] at t's window i (t a
+ * slice's view of the whole's tally). */
+void expect_out_json(FILE *out, const run_config *rc, const expect_tally *t, const expect_tables *tables,
+                     size_t first);
 
 /* A header and one row per window. */
 void expect_out_csv(FILE *out, const expect_tally *t);

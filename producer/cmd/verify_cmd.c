@@ -87,7 +87,7 @@ static void json_ids(FILE *out, const char *key, const int64_t *ids, size_t n) {
 
 static void print_report(FILE *out, const verify_state *v, int all_exact) {
     fprintf(out, "{\"exact\": %s, \"topics\": {", all_exact ? "true" : "false");
-    for (int t = 0; t < TOPIC_COUNT; t++) {
+    for (int t = 0; t < v->rc->topics.n; t++) {
         const verify_topic_report *r = verify_diff_report(v->diff, (topic_id)t);
         fprintf(out,
                 "%s\n  \"%s\": {\"expected\": %llu, \"found\": %llu, \"missing\": %llu, "
@@ -173,7 +173,7 @@ int verify_command(const run_config *rc) {
                           .properties = rc->properties,
                           .n_properties = rc->n_properties,
                           .topics = rc->topics.list,
-                          .n_topics = TOPIC_COUNT,
+                          .n_topics = (size_t)rc->topics.n,
                           .timeout_ms = rc->connect_timeout_ms > 0 ? rc->connect_timeout_ms : 10000,
                           .progress = !rc->quiet,
                           .max_partitions = (int32_t)partitions_row->max,
@@ -200,6 +200,7 @@ int verify_command(const run_config *rc) {
         goto out;
     }
     int32_t partitions[TOPIC_COUNT];
+    for (int t = 0; t < TOPIC_COUNT; t++) partitions[t] = v.partitions; /* the run's topics' come from the broker */
     uint64_t total = 0;
     if (consume_all(&cc, note_found, &v, partitions, &total, errstr, sizeof errstr) != 0) {
         report_line(stderr, errstr);
@@ -212,7 +213,7 @@ int verify_command(const run_config *rc) {
     }
     int all = verify_diff_compare(v.diff, partitions);
     uint64_t expected = 0, found = 0;
-    for (int t = 0; t < TOPIC_COUNT; t++) {
+    for (int t = 0; t < rc->topics.n; t++) {
         expected += verify_diff_report(v.diff, (topic_id)t)->expected;
         found += verify_diff_report(v.diff, (topic_id)t)->found;
     }
@@ -225,16 +226,16 @@ int verify_command(const run_config *rc) {
             snprintf(line, sizeof line,
                      "verify: exact: %d topics hold the run's %llu messages, in order, in their "
                      "partitions",
-                     TOPIC_COUNT, (unsigned long long)expected);
+                     rc->topics.n, (unsigned long long)expected);
         else
             snprintf(line, sizeof line,
                      "verify: exact up to --until %s: %d topics hold the first %llu messages of "
                      "the run, in order, in their partitions",
-                     rc->verify_until, TOPIC_COUNT, (unsigned long long)expected);
+                     rc->verify_until, rc->topics.n, (unsigned long long)expected);
     } else {
         size_t off = (size_t)snprintf(line, sizeof line, "verify: differs: %llu messages expected, %llu found;",
                                       (unsigned long long)expected, (unsigned long long)found);
-        for (int t = 0; t < TOPIC_COUNT && off < sizeof line; t++) {
+        for (int t = 0; t < rc->topics.n && off < sizeof line; t++) {
             const verify_topic_report *r = verify_diff_report(v.diff, (topic_id)t);
             if (verify_topic_exact(r)) continue;
             off +=

@@ -30,7 +30,7 @@ int encoder_new(const char *schema_dir, const char *currency, const char *scenar
         encoder_free(enc);
         FAIL("out of memory");
     }
-    for (int t = 0; t < TOPIC_COUNT; t++) {
+    for (int t = 0; t < TOPIC_EVENT_COUNT; t++) { /* the change topics' values are changes.h's */
         if (codec_load(&enc->codecs[t], (topic_id)t, schema_dir, errstr, errlen) != 0) {
             encoder_free(enc);
             return -1;
@@ -43,7 +43,7 @@ int encoder_new(const char *schema_dir, const char *currency, const char *scenar
     }
     enc->currency_len = strlen(enc->currency);
     enc->scenario_len = strlen(enc->scenario);
-    for (int t = 0; t < TOPIC_COUNT; t++) {
+    for (int t = 0; t < TOPIC_EVENT_COUNT; t++) {
         enc->codecs[t].bound = codec_value_bound(enc, (topic_id)t, &enc->codecs[t]);
         if (enc->codecs[t].bound > ENCODER_VALUE_LIMIT) {
             snprintf(errstr, errlen,
@@ -60,7 +60,7 @@ int encoder_new(const char *schema_dir, const char *currency, const char *scenar
 
 void encoder_free(encoder *enc) {
     if (!enc) return;
-    for (int t = TOPIC_COUNT - 1; t >= 0; t--) codec_free(&enc->codecs[t]);
+    for (int t = TOPIC_EVENT_COUNT - 1; t >= 0; t--) codec_free(&enc->codecs[t]);
     if (enc->writer) avro_writer_free(enc->writer);
     free(enc->scenario);
     free(enc->currency);

@@ -43,7 +43,9 @@ typedef struct msg_place {
     int64_t ts;
     int64_t order_ms;
     int channel;
-    int future; /* a life's event: always through the calendar */
+    int future;        /* a life's event: always through the calendar */
+    int64_t key_id;    /* 0: the order's id */
+    unsigned tie_step; /* the tie's low byte: step, or a change event's */
 } msg_place;
 
 /* Appends the value the encode call wrote (len, or -1 if too big) to the
@@ -56,8 +58,14 @@ static int append(msg_batch *mb, const msg_context *cx, const msg_place *at, int
     }
     int64_t late = 0, dup = 0;
     delivery_of(cx->delivery, at->g, at->step, at->order_ms, at->channel, &late, &dup);
-    msg_ref r = { (int64_t)at->g + 1, at->ts,        at->ts + late,      MSG_TIE(at->g, at->step),
-                  (uint32_t)mb->used, (uint32_t)len, (uint8_t)at->topic, late ? MSG_LATE : MSG_ON_TIME };
+    msg_ref r = { at->key_id ? at->key_id : (int64_t)at->g + 1,
+                  at->ts,
+                  at->ts + late,
+                  MSG_TIE(at->g, at->tie_step),
+                  (uint32_t)mb->used,
+                  (uint32_t)len,
+                  (uint8_t)at->topic,
+                  late ? MSG_LATE : MSG_ON_TIME };
     if (late || at->future)
         mb->later[mb->n_later++] = r;
     else
@@ -72,12 +80,119 @@ static int append(msg_batch *mb, const msg_context *cx, const msg_place *at, int
     return 0;
 }
 
+/* One change event of order k: op at place `at` (its delivery), keyed
+ * key_id, tie MSG_TIE_CHANGE | tie; written by write() unless a tombstone.
+ * 0, -1 out of memory, 1 failed (mb->error). */
+typedef struct change_msg {
+    topic_id topic;
+    int64_t key_id;
+    unsigned tie, sub;
+    char op;
+    int tombstone;
+    const order_row *before, *after; /* orders */
+    size_t line;                     /* order_items */
+} change_msg;
+
+static int change_append(msg_batch *mb, const msg_context *cx, const order_batch *b, size_t k, const msg_place *at,
+                         const change_msg *c) {
+    size_t room = c->tombstone ? 0 : change_bound(cx->changes, c->topic);
+    if (reserve(mb, room) != 0) return -1;
+    int len = 0;
+    if (!c->tombstone) {
+        change_event e = { c->op, "false", at->ts, change_lsn(cx->changes, at->ts, b->order_id[k], c->sub) };
+        len = c->topic == TOPIC_CHANGE_ORDERS
+                  ? change_order(cx->changes, &e, b, k, c->before, c->after, mb->arena + mb->used, room)
+                  : change_order_item(cx->changes, &e, b, k, c->line, c->op == 'd', mb->arena + mb->used, room);
+    }
+    msg_place p = *at;
+    p.topic = c->topic;
+    p.key_id = c->key_id;
+    p.tie_step = MSG_TIE_CHANGE | c->tie;
+    return append(mb, cx, &p, len, room) != 0 ? 1 : 0;
+}
+
+/* The order's row and its items' inserted at checkout: on time, after its
+ * event messages. */
+static int changes_of_checkout(msg_batch *mb, const msg_context *cx, const order_batch *b, size_t k) {
+    int64_t ts = b->event_time_ms[k];
+    order_row row = order_row_inserted(ts);
+    msg_place at = {
+        TOPIC_CHANGE_ORDERS, (uint64_t)b->order_id[k] - 1, DELIVERY_STEP_ORDER, ts, ts, b->channel[k], 0, 0, 0
+    };
+    change_msg c = { TOPIC_CHANGE_ORDERS, b->order_id[k], CHANGE_TIE_ORDER, CHANGE_SUB_ORDER, 'c', 0, NULL, &row, 0 };
+    int rc = change_append(mb, cx, b, k, &at, &c);
+    for (size_t line = 0; rc == 0 && line < b->item_count[k]; line++) {
+        at.step = DELIVERY_STEP_LINE + (unsigned)line;
+        change_msg item = { TOPIC_CHANGE_ORDER_ITEMS,
+                            ORDER_ITEM_ROW_ID(b->order_id[k], line),
+                            CHANGE_TIE_LINE(line),
+                            CHANGE_SUB_LINE(line),
+                            'c',
+                            0,
+                            NULL,
+                            NULL,
+                            line };
+        rc = change_append(mb, cx, b, k, &at, &item);
+    }
+    return rc;
+}
+
+/* What event ev of order k's life does to its rows: an update of the
+ * order, or (an expiry) its items and then it deleted, each delete
+ * followed by its tombstone. *row is the order's row before ev, after on
+ * return. */
+static int changes_of_life(msg_batch *mb, const msg_context *cx, const order_batch *b, size_t k, const msg_place *at,
+                           order_row *row, const life_event *ev) {
+    order_row before = *row;
+    unsigned step = ev->step;
+    if (order_row_apply(row, ev) == 0) {
+        change_msg c = { TOPIC_CHANGE_ORDERS,
+                         b->order_id[k],
+                         CHANGE_TIE_LIFE(step),
+                         CHANGE_SUB_LIFE(step, CHANGE_SUB_LIFE_ORDER),
+                         'u',
+                         0,
+                         &before,
+                         row,
+                         0 };
+        return change_append(mb, cx, b, k, at, &c);
+    }
+    int rc = 0;
+    for (size_t line = 0; rc == 0 && line < b->item_count[k]; line++)
+        for (int tomb = 0; rc == 0 && tomb < 2; tomb++) {
+            change_msg c = { TOPIC_CHANGE_ORDER_ITEMS,
+                             ORDER_ITEM_ROW_ID(b->order_id[k], line),
+                             CHANGE_TIE_DELETE_LINE(line) + (unsigned)tomb,
+                             CHANGE_SUB_LIFE(step, line),
+                             'd',
+                             tomb,
+                             NULL,
+                             NULL,
+                             line };
+            rc = change_append(mb, cx, b, k, at, &c);
+        }
+    for (int tomb = 0; rc == 0 && tomb < 2; tomb++) {
+        change_msg c = { TOPIC_CHANGE_ORDERS,
+                         b->order_id[k],
+                         CHANGE_TIE_DELETE_ORDER + (unsigned)tomb,
+                         CHANGE_SUB_LIFE(step, CHANGE_SUB_LIFE_ORDER),
+                         'd',
+                         tomb,
+                         &before,
+                         NULL,
+                         0 };
+        rc = change_append(mb, cx, b, k, at, &c);
+    }
+    return rc;
+}
+
 /* The events of order k's life. */
 static int encode_life(msg_batch *mb, encoder *enc, const msg_context *cx, const order_batch *b, size_t k,
                        size_t pay_room, size_t ship_room) {
     life_order o = life_order_at(b, k, cx->customers);
     life_event ev[LIFE_EVENTS_MAX];
     size_t n = lifecycle_of(cx->life, &o, ev);
+    order_row row = order_row_inserted(b->event_time_ms[k]);
     mb->life_events += n;
     for (size_t i = 0; i < n; i++) {
         life_record r = { b->order_id[k], b->payment_method[k], o.region, &ev[i] };
@@ -92,8 +207,14 @@ static int encode_life(msg_batch *mb, encoder *enc, const msg_context *cx, const
                          ev[i].time_ms,
                          b->event_time_ms[k],
                          b->channel[k],
-                         1 };
+                         1,
+                         0,
+                         DELIVERY_STEP_LIFE + ev[i].step - 1u };
         if (append(mb, cx, &at, len, room) != 0) return 1;
+        if (cx->changes) {
+            int rc = changes_of_life(mb, cx, b, k, &at, &row, &ev[i]);
+            if (rc != 0) return rc;
+        }
     }
     return 0;
 }
@@ -108,7 +229,7 @@ void msg_batch_encode(msg_batch *mb, encoder *enc, const msg_context *cx, const 
     for (size_t k = 0; k < b->n_orders; k++) {
         uint64_t g = (uint64_t)b->order_id[k] - 1;
         int64_t ts = b->event_time_ms[k];
-        msg_place at = { TOPIC_ORDERS, g, DELIVERY_STEP_ORDER, ts, ts, b->channel[k], 0 };
+        msg_place at = { TOPIC_ORDERS, g, DELIVERY_STEP_ORDER, ts, ts, b->channel[k], 0, 0, DELIVERY_STEP_ORDER };
         if (reserve(mb, order_room) != 0) goto oom;
         int len = encoder_order(enc, b, k, mb->arena + mb->used, order_room);
         if (append(mb, cx, &at, len, order_room) != 0) return;
@@ -116,8 +237,13 @@ void msg_batch_encode(msg_batch *mb, encoder *enc, const msg_context *cx, const 
             if (reserve(mb, item_room) != 0) goto oom;
             len = encoder_order_item(enc, b, k, line, mb->arena + mb->used, item_room);
             at.topic = TOPIC_ORDER_ITEMS;
-            at.step = DELIVERY_STEP_LINE + (unsigned)line;
+            at.step = at.tie_step = DELIVERY_STEP_LINE + (unsigned)line;
             if (append(mb, cx, &at, len, item_room) != 0) return;
+        }
+        if (cx->changes) {
+            int rc = changes_of_checkout(mb, cx, b, k);
+            if (rc < 0) goto oom;
+            if (rc > 0) return;
         }
         if (cx->life) {
             int rc = encode_life(mb, enc, cx, b, k, pay_room, ship_room);

@@ -24,6 +24,7 @@
 #include "batch.h"
 #include "catalog.h"
 #include "delivery.h"
+#include "changes.h"
 #include "encoder.h"
 #include "lifecycle.h"
 #include "base/topics.h"
@@ -32,7 +33,7 @@
 enum msg_kind { MSG_ON_TIME, MSG_LATE, MSG_DUPLICATE };
 
 typedef struct msg_ref {
-    int64_t key_id; /* the order id */
+    int64_t key_id; /* the order id; a change event's: its row's id (a tombstone: value_len 0) */
     int64_t timestamp_ms;
     int64_t release_ms; /* its place in the stream: timestamp_ms unless late */
     uint64_t tie;       /* MSG_TIE(g, delivery step) (| 0x80 for a copy): orders equal releases */
@@ -43,15 +44,27 @@ typedef struct msg_ref {
 } msg_ref;
 
 #define MSG_TIE(g, step) ((((uint64_t)(g) + (UINT64_C(1) << 24)) << 8) | (uint64_t)(step))
+/* A change event (changes.h) ties after its order's event messages of the
+ * same time: step | MSG_TIE_CHANGE, step its place among the order's change
+ * events (CHANGE_TIE_*). */
+#define MSG_TIE_CHANGE 0x40u
+#define CHANGE_TIE_ORDER 0u
+#define CHANGE_TIE_LINE(line) (1u + (unsigned)(line))
+#define CHANGE_TIE_LIFE(step) (5u + (unsigned)(step))              /* step 1-10: 6-15 */
+#define CHANGE_TIE_DELETE_LINE(line) (16u + 2u * (unsigned)(line)) /* its tombstone: + 1 */
+#define CHANGE_TIE_DELETE_ORDER 26u                                /* its tombstone: 27 */
 /* Product versions (run/stream.c) tie by their index in catalog.versions, below
  * every fact's tie: a version valid from t comes before the facts at t. */
 #define MSG_TIE_COPY 0x80u
+/* ... and a version's change event (changes.h) after them all, still below the facts. */
+#define MSG_TIE_CHANGE_VERSION (UINT64_C(1) << 31)
 
 /* What encoding a batch needs beyond the batch: NULL life for no lifecycles. */
 typedef struct msg_context {
     const life_model *life;
     const delivery_model *delivery;
-    const customer *customers; /* customer id - 1 -> its record (the region) */
+    const customer *customers;    /* customer id - 1 -> its record (the region) */
+    const change_writer *changes; /* --changelog: the tables' change events too; NULL: none */
 } msg_context;
 
 typedef struct msg_batch {

@@ -49,6 +49,8 @@ extern const char *const file_format_names[FILE_FORMAT_COUNT];
 extern const char *const file_codec_names[FILE_CODEC_COUNT];
 extern const char *const switch_names[2]; /* "off", "on" */
 extern const char *const stdout_columns_names[STDOUT_COLUMNS_COUNT];
+extern const char *const changelog_kind_names[CHANGELOG_KIND_COUNT];
+extern const char *const changelog_format_names[CHANGELOG_FORMAT_COUNT];
 
 /* Where a value came from: a line of the config file, or its flag. */
 typedef struct config_origin {
@@ -88,9 +90,13 @@ typedef struct run_config {
     size_t file_row_group_mb;      /* parquet: a row group is written past this many MB of values */
     char brokers[1024];            /* empty: the embedded broker */
     char topic_prefix[200];
-    int partitions;         /* of every topic (created so, or checked) */
-    int replication_factor; /* of topics shopstream creates; 0: the broker's default */
-    int key_format;         /* key_format */
+    int changelog;              /* changelog_kind */
+    int changelog_format;       /* changelog_format */
+    char changelog_prefix[200]; /* Debezium's topic.prefix */
+    char changelog_schema[64];  /* the PostgreSQL schema in the change topics' names */
+    int partitions;             /* of every topic (created so, or checked) */
+    int replication_factor;     /* of topics shopstream creates; 0: the broker's default */
+    int key_format;             /* key_format */
     int connect_timeout_ms;
     int allow_data_loss;                        /* topics that would delete records of the run: warn, not refuse */
     char *property_text[CONFIG_PROPERTIES_MAX]; /* owned "name=value" strings */

@@ -112,6 +112,21 @@ const option_spec options_table[] = {
       "how long one registry request may take", 0 },
     { "kafka.topic_prefix", "topic-prefix", 0, OPT_STRING, AT(topic_prefix), NO_NAMES, NO_RANGE, "shop.", "P",
       "topic names are P + orders, order_items, ...", 0 },
+    { "changelog.kind", "changelog", 0, OPT_ENUM, AT(changelog), NAMES(changelog_kind_names, CHANGELOG_KIND_COUNT),
+      NO_RANGE, "none", "K",
+      "none, or debezium: the tables customers, products, orders and\n"
+      "order_items as Debezium's PostgreSQL connector publishes their changes,\n"
+      "beside the event topics (docs/guide/changelog.md)",
+      0 },
+    { "changelog.format", "changelog-format", 0, OPT_ENUM, AT(changelog_format),
+      NAMES(changelog_format_names, CHANGELOG_FORMAT_COUNT), NO_RANGE, "json", "F",
+      "json (Kafka Connect's JsonConverter, schemas.enable=false) or\n"
+      "json-schema (schemas.enable=true: each key and value with its schema)",
+      0 },
+    { "changelog.prefix", "changelog-prefix", 0, OPT_STRING, AT(changelog_prefix), NO_NAMES, NO_RANGE, "shopdb", "P",
+      "the connector's topic.prefix: change topics are P.SCHEMA.<table>", 0 },
+    { "changelog.schema", "changelog-schema", 0, OPT_STRING, AT(changelog_schema), NO_NAMES, NO_RANGE, "public", "S",
+      "the database schema in the change topics' names and source.schema", 0 },
     { "kafka.partitions", "partitions", 0, OPT_INT, AT(partitions), NO_NAMES, 1, 10000, "6", "N",
       "partitions of every topic: missing topics are created, existing ones\n"
       "must have this many",

@@ -251,7 +251,7 @@ static int files_finish(sink *s, int complete, char *errstr, size_t errlen) {
         for (int i = 0; i < FILES_OPEN; i++)
             if (f->open[t][i].w && close_file(s, &f->open[t][i], errstr, errlen) != 0) rc = -1;
     if (rc != 0 || !complete) return rc;
-    for (int t = 0; t < TOPIC_COUNT; t++) {
+    for (int t = 0; t < TOPIC_EVENT_COUNT; t++) { /* the files sink carries no change topics (settle/partners.c) */
         char path[4400], why[3200];
         snprintf(path, sizeof path, "%s/%s", f->dir, topic_suffixes[t]);
         if (make_dir(path, why, sizeof why) != 0) return fail(f, why, errstr, errlen);

@@ -107,6 +107,8 @@ static admin_topic topic_policy(const sink *s, const sink_config *cfg, topic_id 
         a.use.keys_shared = "an order's items, payments and shipments share its key";
     if (t == TOPIC_PRODUCTS && cfg->versioned_products)
         a = (admin_topic){ a.name, ADMIN_KEEP_ALL, { "a product's versions share its key (--product-changes on)", 0 } };
+    if (topic_is_change(t)) /* a table's history, every change of it */
+        a = (admin_topic){ a.name, ADMIN_KEEP_ALL, { "a row's change events share its key (--changelog)", 0 } };
     return a;
 }
 
@@ -133,12 +135,13 @@ static sink_err kafka_open(sink *s, const sink_config *cfg, char *errstr, size_t
     sink_err rc = kafka_connect(s, cfg, errstr, errlen);
     if (rc != SINK_OK) return rc;
     admin_topic topics[TOPIC_COUNT];
-    for (int t = 0; t < TOPIC_COUNT; t++) topics[t] = topic_policy(s, cfg, (topic_id)t);
+    int n = cfg->topics->n;
+    for (int t = 0; t < n; t++) topics[t] = topic_policy(s, cfg, (topic_id)t);
     admin_limits limits = { cfg->window, cfg->allow_data_loss };
-    if (admin_ensure_topics(s->rk, topics, TOPIC_COUNT, cfg->partitions, cfg->replication_factor,
+    if (admin_ensure_topics(s->rk, topics, (size_t)n, cfg->partitions, cfg->replication_factor,
                             cfg->embedded_broker ? NULL : &limits, cfg->connect_timeout_ms, errstr, errlen) != 0)
         return SINK_ERR_TOPICS;
-    for (int t = 0; t < TOPIC_COUNT; t++) {
+    for (int t = 0; t < n; t++) {
         s->rkt[t] = rd_kafka_topic_new(s->rk, s->topic_name[t], NULL);
         if (!s->rkt[t]) {
             snprintf(errstr, errlen, "topic %s: %s", s->topic_name[t], rd_kafka_err2str(rd_kafka_last_error()));
@@ -163,7 +166,8 @@ static sink_err kafka_produce(sink *s, topic_id t, const void *key, size_t key_l
     for (;;) {
         rd_kafka_resp_err_t err =
             rd_kafka_producev(s->rk, RD_KAFKA_V_RKT(s->rkt[t]), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                              RD_KAFKA_V_KEY((void *)key, key_len), RD_KAFKA_V_VALUE((void *)value, value_len),
+                              RD_KAFKA_V_KEY((void *)key, key_len),
+                              RD_KAFKA_V_VALUE(value_len ? (void *)value : NULL, value_len), /* 0: a tombstone */
                               RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
         if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {

@@ -122,7 +122,8 @@ static sink_err stdout_produce(sink *s, topic_id t, const void *key, size_t key_
     size_t topic_len = s->columns == STDOUT_TOPIC_KEY_VALUE ? strlen(topic) + 1 : 0;
     const void *shown = key;
     size_t shown_len = key_len;
-    if (s->columns != STDOUT_VALUE && s->binary_keys && key_len == 8) shown = id, shown_len = decimal_key(key, id);
+    if (s->columns != STDOUT_VALUE && s->binary_keys && key_len == 8 && !topic_is_change(t)) /* change keys: JSON */
+        shown = id, shown_len = decimal_key(key, id);
     size_t key_cols = s->columns != STDOUT_VALUE ? shown_len + 1 : 0;
     size_t skip = value_len < s->stdout_skip ? value_len : s->stdout_skip, printed = value_len - skip;
     size_t value_cols = s->stdout_base64 ? (printed + 2) / 3 * 4 : printed;

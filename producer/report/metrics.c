@@ -41,6 +41,7 @@ static const double le_s[] = { 0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05,
 typedef struct snapshot {
     sink_counters sink;
     char topic[TOPIC_COUNT][256];
+    int n_topics; /* the run's: topic[0 .. n_topics) */
     unsigned long long orders, order_items;
     double scheduled_rate, achieved_rate, behind_s;
     int paced;
@@ -80,7 +81,7 @@ static int render(const snapshot *s, char *page) {
     for (int w = 0; w < 4; w++) {
         P("# HELP shopstream_messages_%s_total %s.\n# TYPE shopstream_messages_%s_total counter\n", what[w], help[w],
           what[w]);
-        for (int t = 0; t < TOPIC_COUNT; t++) {
+        for (int t = 0; t < s->n_topics; t++) {
             const sink_topic_counters *c = &s->sink.topic[t];
             unsigned long long v = w == 0 ? c->produced : w == 1 ? c->delivered : w == 2 ? c->failed : c->bytes;
             char label[600];
@@ -198,7 +199,8 @@ void metrics_publish(metrics *m, const run_totals *t, double scheduled_rate, dou
     pthread_mutex_lock(&m->lock);
     snapshot *s = &m->snap;
     s->sink = *t->sink;
-    for (int i = 0; i < TOPIC_COUNT; i++) snprintf(s->topic[i], sizeof s->topic[i], "%s", t->topic_names[i]);
+    s->n_topics = t->n_topics;
+    for (int i = 0; i < t->n_topics; i++) snprintf(s->topic[i], sizeof s->topic[i], "%s", t->topic_names[i]);
     s->orders = t->orders;
     s->order_items = t->order_items;
     s->scheduled_rate = scheduled_rate;

@@ -61,10 +61,11 @@ void report_summary(FILE *out, const run_totals *t) {
                            : "stopped",
             t->scenario, (unsigned long long)t->seed, span, t->wall_s, t->sink_name,
             t->brokers && *t->brokers ? " at " : "", t->brokers ? t->brokers : "");
-    for (int i = 0; i < TOPIC_COUNT; i++) {
+    for (int i = 0; i < t->n_topics; i++) {
         const sink_topic_counters *tc = &c->topic[i];
-        fprintf(out, "  %-24s produced %10llu  delivered %10llu  failed %llu\n", t->topic_names[i],
-                (unsigned long long)tc->produced, (unsigned long long)tc->delivered, (unsigned long long)tc->failed);
+        fprintf(out, "  %-*s produced %10llu  delivered %10llu  failed %llu\n",
+                t->n_topics > TOPIC_EVENT_COUNT ? 28 : 24, t->topic_names[i], (unsigned long long)tc->produced,
+                (unsigned long long)tc->delivered, (unsigned long long)tc->failed);
     }
     fprintf(out, "  orders %llu (%.0f/s), order items %llu, messages %llu (%.0f/s), %.1f MB\n",
             (unsigned long long)t->orders, per_s(t->orders, t->wall_s), (unsigned long long)t->order_items,
@@ -181,7 +182,7 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
                 (unsigned long long)d->life_events, d->pending_peak, d->pending_peak_bytes, d->pending_peak_allocated,
                 d->pending_peak_spilled);
     fprintf(f, "  \"topics\": {");
-    for (int i = 0; i < TOPIC_COUNT; i++) {
+    for (int i = 0; i < t->n_topics; i++) {
         const sink_topic_counters *tc = &c->topic[i];
         fprintf(f, "%s\n    ", i ? "," : "");
         json_string(f, t->topic_names[i]);

@@ -30,7 +30,8 @@ typedef struct delivery_totals {
 
 typedef struct run_totals {
     const sink_counters *sink;
-    const char *const *topic_names; /* TOPIC_COUNT names */
+    const char *const *topic_names; /* n_topics names: the run's topics */
+    int n_topics;
     const char *scenario;
     const char *sink_name; /* "kafka" or "null" */
     const char *brokers;

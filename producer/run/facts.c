@@ -46,7 +46,7 @@ int facts_init(run_state *st) {
     }
     if (slice_active(rc)) slice_planned(st);
     st->msg_cx = (msg_context){ engine_get_life_model(st->engine), engine_get_delivery(st->engine),
-                                engine_get_catalog(st->engine)->customers };
+                                engine_get_catalog(st->engine)->customers, NULL }; /* changes: open_outputs */
     st->engine_name = "cpu";
     if (rc->engine_kind == ENGINE_CPU) {
         snprintf(st->engine_line, sizeof st->engine_line, "engine cpu, %zu threads (%.600s)", rc->threads,

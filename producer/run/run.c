@@ -86,6 +86,7 @@ static void run_cleanup(run_state *st) {
     sink_free(st->sink);
     embedded_broker_free(st->broker);
     encoder_free(st->encoder);
+    change_writer_free(st->changes);
     free(st->value);
 }
 
@@ -106,6 +107,16 @@ static int open_outputs(run_state *st) {
     for (int t = 0; t < TOPIC_FIRST_FACT; t++)
         if (encoder_value_bound(st->encoder, (topic_id)t) > st->value_cap)
             st->value_cap = encoder_value_bound(st->encoder, (topic_id)t);
+    if (rc->changelog != CHANGELOG_NONE) {
+        if (change_writer_new(&rc->topics, rc->changelog_prefix, rc->changelog_schema,
+                              (changelog_format)rc->changelog_format, rc->engine.start_ms, rc->currency, &st->changes,
+                              st->errstr, sizeof st->errstr) != 0)
+            return -1;
+        st->msg_cx.changes = st->changes;
+        for (int t = TOPIC_EVENT_COUNT; t < TOPIC_COUNT; t++)
+            if (change_bound(st->changes, (topic_id)t) > st->value_cap)
+                st->value_cap = change_bound(st->changes, (topic_id)t);
+    }
     if (!(st->value = malloc(st->value_cap))) {
         snprintf(st->errstr, sizeof st->errstr, "out of memory");
         return -1;
@@ -149,7 +160,7 @@ static int open_outputs(run_state *st) {
     for (int t = 0; t < TOPIC_COUNT; t++) sc.schema_text[t] = encoder_schema_text(st->encoder, (topic_id)t);
     if (sink_check_config(&sc, st->errstr, sizeof st->errstr) != SINK_OK) return -1;
     if (rc->sink == SINK_KAFKA && rc->brokers[0] == '\0') {
-        if (embedded_broker_new(rc->topics.list, TOPIC_COUNT, rc->partitions, &st->broker, st->errstr,
+        if (embedded_broker_new(rc->topics.list, (size_t)rc->topics.n, rc->partitions, &st->broker, st->errstr,
                                 sizeof st->errstr) != 0)
             return -1;
         sc.brokers = embedded_broker_address(st->broker);
@@ -166,6 +177,7 @@ static int start_totals(run_state *st) {
     st->totals = (run_totals){
         .sink = sink_get_counters(st->sink),
         .topic_names = rc->topics.list,
+        .n_topics = rc->topics.n,
         .scenario = rc->engine.scenario.name,
         .sink_name = sink_kind_names[rc->sink],
         .brokers = rc->sink == SINK_KAFKA ? st->brokers : NULL,

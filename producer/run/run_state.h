@@ -37,6 +37,7 @@ typedef struct run_state {
     char engine_line[800];     /* which engine and why, said once the run starts */
     encoder *encoder;          /* the publishing thread's: dimensions, schema texts */
     encoder **thread_encoders; /* one per generator thread */
+    change_writer *changes;    /* --changelog: the tables' change events; NULL: none */
     size_t n_thread_encoders;
     msg_batch *slot_msgs; /* one per ring slot */
     msg_context msg_cx;   /* what encoding reads beyond a batch (lives, delivery) */

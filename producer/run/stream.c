@@ -18,8 +18,9 @@
 /* The one produce path. 1: produced; 0: a signal stopped the wait for room
  * (the caller sees *st->stop); -1: failed, the reason in st->errstr. */
 static int publish_message(run_state *st, topic_id t, int64_t key_id, const char *value, size_t len, int64_t ts) {
-    char key[KEY_MAX];
-    size_t klen = partition_key(st->rc->key_format == KEY_STRING, key_id, key);
+    char key[CHANGE_KEY_MAX];
+    size_t klen = topic_is_change(t) ? change_key(st->changes, t, key_id, key)
+                                     : partition_key(st->rc->key_format == KEY_STRING, key_id, key);
     sink_err e = sink_produce(st->sink, t, key, klen, value, len, ts, st->errstr, sizeof st->errstr);
     if (e == SINK_ERR_STOPPED) return 0;
     return e == SINK_OK ? 1 : -1;
@@ -47,7 +48,7 @@ int publish_register_schemas(run_state *st) {
                                                                     : NULL;
     registry_config reg = { rc->registry_url, rc->registry_user_info, rc->registry_timeout_ms,
                             rc->registry_ca,  rc->registry_cert,      rc->registry_key };
-    for (int t = 0; t < TOPIC_COUNT; t++) {
+    for (int t = 0; t < TOPIC_EVENT_COUNT; t++) { /* change topics carry their schema in JSON, or none */
         char subject[TOPIC_NAME_MAX + 16];
         snprintf(subject, sizeof subject, "%s-value", rc->topics.name[t]);
         if (registry_register(&reg, subject, type, encoder_schema_text(st->encoder, (topic_id)t), &st->schema_ids[t],
@@ -108,7 +109,38 @@ static int schedule_versions(run_state *st, const catalog *c) {
             }
             msg_ref r = { p->id, v->valid_from_ms, v->valid_from_ms, k, 0, (uint32_t)len, TOPIC_PRODUCTS, MSG_ON_TIME };
             if (calendar_push(&st->calendar, &r, st->value) != 0) return calendar_failed(st);
+            if (!st->changes) continue;
+            change_event e = { 'u', "false", v->valid_from_ms,
+                               change_lsn(st->changes, v->valid_from_ms, p->id, CHANGE_SUB_PRODUCT) };
+            len = change_product(st->changes, &e, p, v - 1, v, st->value, st->value_cap);
+            r = (msg_ref){ p->id, v->valid_from_ms, v->valid_from_ms,      k + MSG_TIE_CHANGE_VERSION,
+                           0,     (uint32_t)len,    TOPIC_CHANGE_PRODUCTS, MSG_ON_TIME };
+            if (len < 0) return publish_record(st, TOPIC_CHANGE_PRODUCTS, p->id, len, 0);
+            if (calendar_push(&st->calendar, &r, st->value) != 0) return calendar_failed(st);
         }
+    }
+    return 0;
+}
+
+/* The connector's initial snapshot of customers and products (op r): the
+ * rows as they stand when the run (or its slice) begins. */
+static int publish_snapshot(run_state *st, const catalog *c, int64_t ts) {
+    for (size_t i = 0; i < c->n_customers && !*st->stop; i++) {
+        const customer *x = &c->customers[i];
+        change_event e = { 'r', "true", ts, change_lsn(st->changes, -1, x->id, CHANGE_SUB_SNAPSHOT_CUSTOMER) };
+        if (publish_record(st, TOPIC_CHANGE_CUSTOMERS, x->id,
+                           change_customer(st->changes, &e, x, st->value, st->value_cap), ts))
+            return -1;
+    }
+    for (size_t i = 0; i < c->n_products && !*st->stop; i++) {
+        const product *p = &c->products[i];
+        uint32_t k = version_at_start(st->rc, c, p);
+        int64_t at = k == p->first_version ? ts : c->versions[k].valid_from_ms;
+        change_event e = { 'r', i + 1 == c->n_products ? "last" : "true", at,
+                           change_lsn(st->changes, -1, p->id, CHANGE_SUB_SNAPSHOT_PRODUCT) };
+        if (publish_record(st, TOPIC_CHANGE_PRODUCTS, p->id,
+                           change_product(st->changes, &e, p, NULL, &c->versions[k], st->value, st->value_cap), at))
+            return -1;
     }
     return 0;
 }
@@ -130,6 +162,7 @@ int publish_dimensions(run_state *st) {
                            at))
             return -1;
     }
+    if (st->changes && publish_snapshot(st, c, ts) != 0) return -1;
     if (schedule_versions(st, c) != 0) return -1;
     for (size_t i = 0; i < c->n_campaigns && !*st->stop; i++)
         if (publish_record(st, TOPIC_CAMPAIGNS, c->campaigns[i].id,

@@ -22,7 +22,7 @@ static int shard_file(const char *name, const char *prefix) {
 static int find_shard_file(const char *dir, unsigned long long shard, char *found, size_t cap) {
     char prefix[40];
     snprintf(prefix, sizeof prefix, "part-%llu-", shard);
-    for (int t = 0; t < TOPIC_COUNT; t++) {
+    for (int t = 0; t < TOPIC_EVENT_COUNT; t++) {
         char table[CONFIG_PATH_MAX + 64];
         snprintf(table, sizeof table, "%s/%s", dir, topic_suffixes[t]);
         DIR *d = opendir(table);

@@ -36,6 +36,8 @@ WHEN(random_campaigns, rc->engine.campaigns > 0)
 WHEN(progress_shown, !rc->quiet)
 WHEN(lifecycle_on, rc->engine.lifecycle)
 WHEN(speed_max, rc->speed <= 0.0)
+WHEN(changelog_on, rc->changelog != CHANGELOG_NONE)
+WHEN(sink_carries_changes, rc->sink != SINK_FILES)
 
 #define ON(c) (1u << (c))
 
@@ -92,6 +94,11 @@ static const struct need {
     { "lifecycle.payment_retry_share", "lifecycle.enabled", lifecycle_on, 0,
       "--lifecycle on, the lives that hold payments" },
     { "lifecycle.return_share", "lifecycle.enabled", lifecycle_on, 0, "--lifecycle on, the lives that hold returns" },
+    { "changelog.format", "changelog.kind", changelog_on, 0, "--changelog debezium, the change events it formats" },
+    { "changelog.prefix", "changelog.kind", changelog_on, 0, "--changelog debezium, the change topics it names" },
+    { "changelog.schema", "changelog.kind", changelog_on, 0, "--changelog debezium, the change topics it names" },
+    { "changelog.kind", "kafka.sink", sink_carries_changes, 0,
+      "--sink kafka, null or stdout, the sinks that carry change events (files hold the event tables)" },
     { "csv", NULL, NULL, ON(CLI_PLAN) | ON(CLI_EXPECT), "plan or expect, the commands that print CSV" },
     { "window", NULL, NULL, ON(CLI_EXPECT), "expect, the command that reads it" },
     { "top", NULL, NULL, ON(CLI_EXPECT), "expect, the command that reads it" },

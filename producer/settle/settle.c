@@ -199,10 +199,28 @@ static int writable_file(const char *path, char *why, size_t cap) {
     return 1;
 }
 
+/* lsn holds the milliseconds since the start in 35 bits (encode/changes.h). */
+#define CHANGELOG_DURATION_MAX_MS ((INT64_C(1) << 35) - 2)
+
 static int settle_outputs(run_config *rc, const settle_env *env, char *errstr, size_t errlen) {
     if (!rc->schema_dir[0]) snprintf(rc->schema_dir, sizeof rc->schema_dir, "%.4000s/schemas", env->data_dir);
     char why[600];
     if (topic_names_make(rc->topic_prefix, &rc->topics, why, sizeof why) != 0) CONFIG_REFUSE(topic_prefix, "%s", why);
+    int which = 0;
+    if (rc->changelog != CHANGELOG_NONE &&
+        topic_names_add_changes(&rc->topics, rc->changelog_prefix, rc->changelog_schema, &which, why, sizeof why) !=
+            0) {
+        if (which == 2) CONFIG_REFUSE(topic_prefix, "%s", why);
+        if (which == 1) CONFIG_REFUSE(changelog_schema, "%s", why);
+        CONFIG_REFUSE(changelog_prefix, "%s", why);
+    }
+    if (rc->changelog != CHANGELOG_NONE && rc->shard_count > 1)
+        CONFIG_REFUSE(shard_index, "expected one shard with --changelog (a database has one change stream), got %llu",
+                      (unsigned long long)rc->shard_count);
+    if (rc->changelog != CHANGELOG_NONE && rc->engine.duration_ms > CHANGELOG_DURATION_MAX_MS)
+        CONFIG_REFUSE(engine.duration_ms,
+                      "expected at most 397d with --changelog (lsn counts milliseconds in 35 bits), got %.0fd",
+                      (double)rc->engine.duration_ms / 86400000.0);
     if (rc->stats_json[0] && !writable_file(rc->stats_json, why, sizeof why))
         CONFIG_REFUSE(stats_json, "cannot write %s: %s", CLIP(rc->stats_json), why);
     rc->spill_dir_default = !rc->spill_dir[0];

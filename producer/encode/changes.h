@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* changes.h - the shop's tables as Debezium's PostgreSQL connector writes
+ * their change events (docs/guide/changelog.md): keys {"id": N} and values
+ * {"before", "after", "source", "op", "ts_ms", "transaction"}, as Kafka
+ * Connect's JsonConverter writes them with schemas.enable false, or true
+ * ({"schema": ..., "payload": ...}).
+ *
+ * The writer is made once at start and only read after: the generator
+ * threads (orders, items) and the publishing thread (customers, products)
+ * share it without locks. Every value of a table fits change_bound() bytes,
+ * known at start, so a buffer of that size never fails. */
+#ifndef SHOPSTREAM_CHANGES_H
+#define SHOPSTREAM_CHANGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "batch.h"
+#include "catalog.h"
+#include "tables.h"
+#include "base/kinds.h"
+#include "base/topics.h"
+
+typedef struct change_writer change_writer;
+
+/* For the change topics of names (topic_names_add_changes made them);
+ * start_ms: the run's start, lsn's origin; prefix: source.name. */
+int change_writer_new(const topic_names *names, const char *prefix, const char *schema, changelog_format format,
+                      int64_t start_ms, const char *currency, change_writer **out, char *errstr, size_t errlen);
+void change_writer_free(change_writer *w);
+
+/* The most bytes a value of change topic t takes. */
+size_t change_bound(const change_writer *w, topic_id t);
+
+#define CHANGE_KEY_MAX 512
+/* The key of row id in change topic t; returns its length. */
+size_t change_key(const change_writer *w, topic_id t, int64_t id, char key[CHANGE_KEY_MAX]);
+
+/* Where a change sits in its transaction (lsn's low byte): an order's
+ * insert, its lines' (1-5); an event of its life with step s at 16 s + part
+ * (part: a line deleted, 0-4, or the order itself, 8); a product version;
+ * the snapshot's records. */
+#define CHANGE_SUB_ORDER 0u
+#define CHANGE_SUB_LINE(line) (1u + (unsigned)(line))
+#define CHANGE_SUB_LIFE(step, part) (16u * (unsigned)(step) + (unsigned)(part))
+#define CHANGE_SUB_LIFE_ORDER 8u
+#define CHANGE_SUB_PRODUCT 250u
+#define CHANGE_SUB_SNAPSHOT_PRODUCT 252u
+#define CHANGE_SUB_SNAPSHOT_CUSTOMER 253u
+
+/* One change: its op ('r', 'c', 'u', 'd'), time and place. */
+typedef struct change_event {
+    char op;
+    const char *snapshot; /* "true", "last" or "false" */
+    int64_t ts_ms;
+    uint64_t lsn;
+} change_event;
+
+/* ((ts_ms - start + 1) << 28) | ((id mod 2^20) << 8) | sub; a snapshot's
+ * (ts_ms < 0): (id mod 2^20) << 8 | sub. */
+uint64_t change_lsn(const change_writer *w, int64_t ts_ms, int64_t id, unsigned sub);
+
+/* Each writes one value into buf and returns its length (-1: cap too
+ * small). A NULL before or after is null (an insert, a delete). */
+int change_customer(const change_writer *w, const change_event *e, const customer *c, char *buf, size_t cap);
+int change_product(const change_writer *w, const change_event *e, const product *p, const product_version *before,
+                   const product_version *after, char *buf, size_t cap);
+int change_order(const change_writer *w, const change_event *e, const order_batch *b, size_t k,
+                 const order_row *before, const order_row *after, char *buf, size_t cap);
+int change_order_item(const change_writer *w, const change_event *e, const order_batch *b, size_t k, size_t line,
+                      int deleted, char *buf, size_t cap);
+
+#endif
