@@ -18,7 +18,8 @@ its retracting aggregates into their final rows. They must equal
 - customers by loyalty tier and by region: tables.customers_by_tier,
   tables.customers_by_region;
 - products in and out of stock: tables.products_in_stock,
-  tables.products_out_of_stock;
+  tables.products_out_of_stock (and their current prices, summed, as the
+  read-back below holds them);
 - current order items: tables.order_items;
 - the regular join of current orders with their customer's row, COUNT(*) and
   SUM(total_cents) per customer region. expect has no such figure: its
@@ -169,7 +170,16 @@ def test_products_in_and_out_of_stock_equal_expect():
     want = {k: STATE["expect"][f"products_{k}"] for k in ("in_stock", "out_of_stock")}
     assert got == {k: n for k, n in want.items() if n}, f"Flink {got}, expect {want}"
     assert sum(want.values()) == STATE["expect"]["products"]
-    print(f"  products: {want}")
+    # Their current prices (expect has none): as read back, each product
+    # at its last version.
+    updates = STATE["changes"]["products"] - STATE["expect"]["products"]
+    assert updates > 0, "no product changed after the snapshot"
+    prices = collections.Counter()
+    for r in STATE["tables"]["products"].values():
+        prices["in_stock" if r["in_stock"] else "out_of_stock"] += r["price_cents"]
+    assert {k: c for k, (_, c) in flink("products_by_stock").items()} == dict(prices), \
+        f"current prices: Flink {flink('products_by_stock')}, read back {prices}"
+    print(f"  products: {want}, after {updates} updates; current prices equal the read-back's")
 
 
 def test_order_items_equal_expect():

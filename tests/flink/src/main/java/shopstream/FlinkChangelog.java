@@ -14,7 +14,8 @@
 //                        order from its old status to its new one)
 //   customers_by_tier    customers GROUP BY loyalty_tier
 //   customers_by_region  customers GROUP BY region
-//   products_by_stock    products GROUP BY in_stock (in_stock, out_of_stock)
+//   products_by_stock    products GROUP BY in_stock (in_stock, out_of_stock):
+//                        COUNT(*), SUM(price_cents) (each reprice an update)
 //   order_items          COUNT(*), SUM(line_total_cents) of current items
 //                        (an expired order's items are deleted with it)
 //   orders_by_region     the regular join of current orders with their
@@ -108,7 +109,7 @@ public final class FlinkChangelog {
             view("orders_by_status", "status", "SUM(total_cents)", "FROM orders GROUP BY status"),
             view("customers_by_tier", "loyalty_tier", "0", "FROM customers GROUP BY loyalty_tier"),
             view("customers_by_region", "region", "0", "FROM customers GROUP BY region"),
-            view("products_by_stock", "CASE WHEN in_stock THEN 'in_stock' ELSE 'out_of_stock' END", "0",
+            view("products_by_stock", "CASE WHEN in_stock THEN 'in_stock' ELSE 'out_of_stock' END", "SUM(price_cents)",
                  "FROM products GROUP BY in_stock"),
             view("order_items", "'-'", "SUM(line_total_cents)", "FROM order_items"),
             view("orders_by_region", "c.region", "SUM(o.total_cents)",
