@@ -274,8 +274,9 @@ int catalog_new(catalog *c, const engine_settings *s, char *errstr, size_t errle
         return -1;
     }
     build_campaigns(c, s, key);
-    if (catalog_build_versions(c, s) != 0) {
-        snprintf(errstr, errlen, "out of memory for the versions of %u products", s->products);
+    if (catalog_build_versions(c, s) != 0 || catalog_build_customer_versions(c, s) != 0) {
+        snprintf(errstr, errlen, "out of memory for the versions of %u products and %u customers", s->products,
+                 s->customers);
         catalog_free(c);
         return -1;
     }
@@ -285,6 +286,7 @@ int catalog_new(catalog *c, const engine_settings *s, char *errstr, size_t errle
 void catalog_free(catalog *c) {
     free(c->campaigns);
     free(c->versions);
+    free(c->customer_versions);
     for (int k = CATEGORY_COUNT - 1; k >= 0; k--) alias_free(&c->category_popularity[k]);
     alias_free(&c->popularity);
     free(c->products);

@@ -17,14 +17,31 @@
 
 #define CATALOG_NAME_MAX 48
 
+/* A customer as of the run's start; its changes over the run are its
+ * versions (customer_versions.c). An account closed at closed_ms places no
+ * order from then on: the generator gives such an order to its heir, a
+ * customer of the same cohort whose account stays open (order_gen.h). */
 typedef struct customer {
     int64_t id;
     int64_t signup_ms;
+    int64_t closed_ms;                  /* INT64_MAX: open through the run */
+    uint32_t first_version, n_versions; /* into catalog.customer_versions */
+    uint32_t heir;                      /* index of who takes its orders after closed_ms */
     uint8_t cohort;
     uint8_t preferred_channel;
-    uint8_t region;
+    uint8_t region; /* at the run's start: what an order's life and expect's by_region read */
     uint8_t loyalty_tier;
 } customer;
+
+/* A customer from valid_from_ms on: its tier and region, or closed (a
+ * delete: no version follows). Version 0 is the customer at the start. */
+typedef struct customer_version {
+    int64_t valid_from_ms;
+    uint8_t loyalty_tier, region, closed;
+} customer_version;
+
+/* At most this many versions per customer and run. */
+#define CUSTOMER_VERSIONS_MAX 32
 
 /* What a product is from valid_from_ms on, until its next version: its
  * price and whether it can be sold. */
@@ -82,6 +99,8 @@ typedef struct catalog {
     alias_table category_popularity[CATEGORY_COUNT];
     product_version *versions; /* every product's, in product order, by time */
     size_t n_versions;
+    customer_version *customer_versions; /* every customer's, in customer order, by time */
+    size_t n_customer_versions;
     campaign *campaigns; /* the random ones, then the scenario's */
     size_t n_campaigns;
     size_t n_scenario_campaigns;
@@ -95,6 +114,23 @@ int catalog_new(catalog *c, const engine_settings *s, char *errstr, size_t errle
  * restocking of products that start out of stock, and the scenario's price
  * wars on the product's category. -1 when out of memory. */
 int catalog_build_versions(catalog *c, const engine_settings *s);
+
+/* customer_versions.c: each customer's versions over the run: version 0
+ * at the start, then, when s->customer_changes is on, a change every 1 h to
+ * 90 d: a loyalty tier up or down one (three in four), a move to another
+ * region, or (one in ten) the account closed, its last. Customer 1 never
+ * closes; every closed customer's heir is the next customer of its cohort
+ * (in id order, around) that stays open, else customer 1. -1 when out of
+ * memory. */
+int catalog_build_customer_versions(catalog *c, const engine_settings *s);
+
+/* The version of customer cu valid at t. */
+static inline const customer_version *customer_version_at(const catalog *c, const customer *cu, int64_t t) {
+    const customer_version *v = &c->customer_versions[cu->first_version];
+    for (uint32_t i = 1; i < cu->n_versions && c->customer_versions[cu->first_version + i].valid_from_ms <= t; i++)
+        v = &c->customer_versions[cu->first_version + i];
+    return v;
+}
 
 /* The version of p valid at t (version 0 before its first change). */
 ENGINE_HD static inline const product_version *product_version_at(const product_version *versions, const product *p,

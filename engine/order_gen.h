@@ -7,7 +7,8 @@
  * the catalog's tables, host pointers for the CPU and device pointers for
  * the GPU, with the same layout and the same values.
  *
- * Per order g: draw (g, STREAM_ORDER_A) picks customer, channel, payment
+ * Per order g: draw (g, STREAM_ORDER_A) picks customer (its heir, when
+ * its account is closed by the order's time: catalog.h), channel, payment
  * method and status; (g, STREAM_ORDER_B) the arrival within its slice, the
  * item count and campaign uptake; (g, STREAM_ORDER_C), drawn only in slices
  * where a scenario shifts something, the cohort and channel shifts and
@@ -146,6 +147,7 @@ ENGINE_HD static inline unsigned order_gen_fill(const order_model *m, uint64_t g
      * event times never decrease with the order id. */
     uint64_t i = g - sl->first, n = sl->count, len = (uint64_t)sl->len_ms;
     int64_t t = sl->start_ms + (int64_t)((i * len + (((uint64_t)r.v[0] * len) >> 32)) / n);
+    if (t >= cu->closed_ms) cu = &m->customers[cu->heir]; /* a closed account orders no more */
 
     const campaign *camp = order_gen_campaign_at(m, t, cu->cohort);
     if (camp && r.v[2] >= camp->uptake) camp = NULL;

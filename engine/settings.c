@@ -57,6 +57,7 @@ void engine_settings_default(engine_settings *s) {
 
     snprintf(s->scenario.name, sizeof s->scenario.name, "baseline");
     s->product_changes = 1;
+    s->customer_changes = 1;
     s->lifecycle = 1;
     s->payment_retry_share = 0.03;
     s->return_share = 0.08;
@@ -177,6 +178,7 @@ static const struct {
     NAME(quantity_mix),
     NAME(scenario),
     NAME(product_changes),
+    NAME(customer_changes),
     NAME(lifecycle),
     NAME(payment_retry_share),
     NAME(return_share),

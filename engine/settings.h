@@ -45,7 +45,8 @@ typedef struct engine_settings {
 
     scenario scenario;
 
-    int product_changes; /* products reprice and go out of stock over the run (versions.c) */
+    int product_changes;  /* products reprice and go out of stock over the run (versions.c) */
+    int customer_changes; /* customers change tier and region, and close accounts (customer_versions.c) */
 
     /* After checkout (lifecycle.h): payments, shipments, returns. */
     int lifecycle;              /* 0: orders end at checkout, as before */

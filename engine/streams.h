@@ -21,8 +21,9 @@ enum philox_stream {
     STREAM_PRODUCT = 0x10000002,
     STREAM_PRODUCT_RANK = 0x10000003,
     STREAM_CAMPAIGN = 0x10000004,
-    STREAM_PRODUCT_VERSION = 0x10000005, /* sub = which change of the product */
-    STREAM_SLICE_COUNT = 0x20000001,     /* sub = which of the slice's draws */
+    STREAM_PRODUCT_VERSION = 0x10000005,  /* sub = which change of the product */
+    STREAM_CUSTOMER_VERSION = 0x10000006, /* sub = which change of the customer */
+    STREAM_SLICE_COUNT = 0x20000001,      /* sub = which of the slice's draws */
 };
 
 #endif

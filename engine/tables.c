@@ -3,12 +3,16 @@
 #include "tables.h"
 
 const char *const order_row_status_names[ROW_STATUS_COUNT] = { "placed",    "authorized", "payment_failed", "paid",
-                                                               "cancelled", "refunded",   "packed",
-                                                               "shipped",   "delivered",  "returned" };
+                                                               "cancelled", "refunded",   "packed",         "shipped",
+                                                               "delivered", "returned" };
 
 static const int8_t status_of_payment[PAY_STATUS_COUNT] = {
-    [PAY_AUTHORIZED] = ROW_AUTHORIZED, [PAY_DECLINED] = ROW_PAYMENT_FAILED, [PAY_CAPTURED] = ROW_PAID,
-    [PAY_VOIDED] = ROW_CANCELLED,      [PAY_EXPIRED] = -1,                   [PAY_REFUNDED] = ROW_REFUNDED,
+    [PAY_AUTHORIZED] = ROW_AUTHORIZED,
+    [PAY_DECLINED] = ROW_PAYMENT_FAILED,
+    [PAY_CAPTURED] = ROW_PAID,
+    [PAY_VOIDED] = ROW_CANCELLED,
+    [PAY_EXPIRED] = -1,
+    [PAY_REFUNDED] = ROW_REFUNDED,
 };
 static const int8_t status_of_shipment[SHIP_STATUS_COUNT] = {
     [SHIP_PACKED] = ROW_PACKED,

@@ -49,6 +49,6 @@ int order_row_apply(order_row *r, const life_event *ev);
 
 /* The items of an order are rows of order_items keyed order_id * 8 + line
  * number (1-based): ITEMS_MAX is below 8. */
-#define ORDER_ITEM_ROW_ID(order_id, line) ((order_id) * 8 + (int64_t)(line) + 1)
+#define ORDER_ITEM_ROW_ID(order_id, line) ((order_id)*8 + (int64_t)(line) + 1)
 
 #endif

@@ -34,7 +34,7 @@ runs=(
   "shard0of3|-s baseline --duration 24h --intensity 10 --shard 0/3"
   "shard1of3|-s baseline --duration 24h --intensity 10 --shard 1/3"
   "shard2of3|-s baseline --duration 24h --intensity 10 --shard 2/3"
-  "static_shop|-s baseline --duration 24h --intensity 10 --lifecycle off --product-changes off"
+  "static_shop|-s baseline --duration 24h --intensity 10 --lifecycle off --product-changes off --customer-changes off"
   "late_and_copies|-s baseline --duration 6h --intensity 20 --late-share 0.02 --duplicate-share 0.01"
   "long_lives|-s black_friday --duration 10d --intensity 1"
   "carrier_delay|-s carrier_delay --duration 6d --intensity 2"

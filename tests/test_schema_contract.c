@@ -48,7 +48,8 @@ static int topic_agrees(const char *dir, topic_id t, char *err, size_t errlen) {
 Test(schema_contract, the_three_schema_files_of_every_topic_describe_the_same_fields) {
     char dir[512], err[2048];
     support_source_path("schemas", dir, sizeof dir);
-    for (int t = 0; t < TOPIC_EVENT_COUNT; t++) cr_assert_eq(topic_agrees(dir, (topic_id)t, err, sizeof err), 0, "%s", err);
+    for (int t = 0; t < TOPIC_EVENT_COUNT; t++)
+        cr_assert_eq(topic_agrees(dir, (topic_id)t, err, sizeof err), 0, "%s", err);
 }
 
 /* A copy of schemas/ with one file edited by a sed expression. */

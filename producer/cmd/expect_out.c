@@ -144,7 +144,7 @@ void expect_out_json(FILE *out, const run_config *rc, const expect_tally *t, con
     fputc('}', out);
     json_top(out, t, rc->top);
     fputs(", \"tables\": ", out);
-    expect_tables_json(out, tables, &tables->final);
+    expect_tables_json(out, &tables->final);
     fputs(", \"windows\": [", out);
     for (size_t i = 0; i < t->n_windows; i++) {
         char when[40];
@@ -153,7 +153,7 @@ void expect_out_json(FILE *out, const run_config *rc, const expect_tally *t, con
         fprintf(out, "%s\n  {\"window_start\": \"%s\", \"window_start_ms\": %lld, ", i ? "," : "", when, (long long)ws);
         json_window(out, t, &t->windows[i]);
         fputs(", \"tables_at_end\": ", out);
-        expect_tables_json(out, tables, &tables->at_end[first + i]);
+        expect_tables_json(out, &tables->at_end[first + i]);
         fputc('}', out);
     }
     fputs("\n]}\n", out);

@@ -52,8 +52,7 @@ extern const size_t expect_column_count;
  * window, as one JSON document. */
 /* tables: the tables' states, at_end[first + i] at t's window i (t a
  * slice's view of the whole's tally). */
-void expect_out_json(FILE *out, const run_config *rc, const expect_tally *t, const expect_tables *tables,
-                     size_t first);
+void expect_out_json(FILE *out, const run_config *rc, const expect_tally *t, const expect_tables *tables, size_t first);
 
 /* A header and one row per window. */
 void expect_out_csv(FILE *out, const expect_tally *t);

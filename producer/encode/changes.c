@@ -16,7 +16,7 @@
 #include "jsonenc.h"
 
 #define N_TABLES (TOPIC_COUNT - TOPIC_EVENT_COUNT)
-#define TABLE(t) ((size_t)(t) - TOPIC_EVENT_COUNT)
+#define TABLE(t) ((size_t)(t)-TOPIC_EVENT_COUNT)
 #define DEBEZIUM_VERSION "2.5.4.Final"
 
 typedef struct table_text {
@@ -65,7 +65,8 @@ int change_writer_new(const topic_names *names, const char *prefix, const char *
             x->key_schema = malloc(1024);
             x->value_schema = malloc(cap);
             if (!x->key_schema || !x->value_schema) goto oom;
-            int k = changes_key_schema(name, x->key_schema, 1024), v = changes_value_schema(t, name, x->value_schema, cap);
+            int k = changes_key_schema(name, x->key_schema, 1024),
+                v = changes_value_schema(t, name, x->value_schema, cap);
             if (k < 0 || v < 0) goto oom; /* cannot happen: names are at most 249 characters */
             x->key_schema_len = (size_t)k;
             x->value_schema_len = (size_t)v;
@@ -74,9 +75,10 @@ int change_writer_new(const topic_names *names, const char *prefix, const char *
                                        ",\"source\":{\"version\":\"" DEBEZIUM_VERSION
                                        "\",\"connector\":\"postgresql\",\"name\":\"%s\",\"ts_ms\":",
                                        prefix);
-        x->mid_len = (size_t)snprintf(x->source_mid, sizeof x->source_mid,
-                                      ",\"db\":\"shop\",\"sequence\":null,\"schema\":\"%s\",\"table\":\"%s\",\"txId\":",
-                                      schema, topic_suffixes[t]);
+        x->mid_len =
+            (size_t)snprintf(x->source_mid, sizeof x->source_mid,
+                             ",\"db\":\"shop\",\"sequence\":null,\"schema\":\"%s\",\"table\":\"%s\",\"txId\":", schema,
+                             topic_suffixes[t]);
         x->bound = x->value_schema_len + 2 * row_bound((topic_id)t, w->currency_len) + x->head_len + x->mid_len + 256;
     }
     *out = w;
@@ -175,21 +177,33 @@ static char *close_value(const table_text *x, const change_event *e, char *p) {
     p = close_value(x, e, p);                                                                                          \
     return (int)(p - buf)
 
-int change_customer(const change_writer *w, const change_event *e, const customer *c, char *buf, size_t cap) {
-    BEGIN(TOPIC_CHANGE_CUSTOMERS);
-    LIT("null,\"after\":{\"id\":");
+static char *customer_row(char *p, const customer *c, const customer_version *v) {
+    if (!v) {
+        LIT("null");
+        return p;
+    }
+    LIT("{\"id\":");
     p = put_i64(p, c->id);
     LIT(",\"cohort\":");
     p = put_str(p, cohort_names[c->cohort]);
     LIT(",\"preferred_channel\":");
     p = put_str(p, channel_names[c->preferred_channel]);
     LIT(",\"region\":");
-    p = put_str(p, region_names[c->region]);
+    p = put_str(p, region_names[v->region]);
     LIT(",\"loyalty_tier\":");
-    p = put_str(p, loyalty_tier_names[c->loyalty_tier]);
+    p = put_str(p, loyalty_tier_names[v->loyalty_tier]);
     LIT(",\"signup_at\":");
     p = put_i64(p, c->signup_ms);
     LIT("}");
+    return p;
+}
+
+int change_customer(const change_writer *w, const change_event *e, const customer *c, const customer_version *before,
+                    const customer_version *after, char *buf, size_t cap) {
+    BEGIN(TOPIC_CHANGE_CUSTOMERS);
+    p = customer_row(p, c, before);
+    LIT(",\"after\":");
+    p = customer_row(p, c, after);
     END();
 }
 
@@ -265,8 +279,8 @@ static char *order_row_json(const change_writer *w, char *p, const order_batch *
     return p;
 }
 
-int change_order(const change_writer *w, const change_event *e, const order_batch *b, size_t k,
-                 const order_row *before, const order_row *after, char *buf, size_t cap) {
+int change_order(const change_writer *w, const change_event *e, const order_batch *b, size_t k, const order_row *before,
+                 const order_row *after, char *buf, size_t cap) {
     BEGIN(TOPIC_CHANGE_ORDERS);
     p = order_row_json(w, p, b, k, before);
     LIT(",\"after\":");

@@ -45,6 +45,7 @@ size_t change_key(const change_writer *w, topic_id t, int64_t id, char key[CHANG
 #define CHANGE_SUB_LIFE(step, part) (16u * (unsigned)(step) + (unsigned)(part))
 #define CHANGE_SUB_LIFE_ORDER 8u
 #define CHANGE_SUB_PRODUCT 250u
+#define CHANGE_SUB_CUSTOMER 251u
 #define CHANGE_SUB_SNAPSHOT_PRODUCT 252u
 #define CHANGE_SUB_SNAPSHOT_CUSTOMER 253u
 
@@ -62,11 +63,12 @@ uint64_t change_lsn(const change_writer *w, int64_t ts_ms, int64_t id, unsigned 
 
 /* Each writes one value into buf and returns its length (-1: cap too
  * small). A NULL before or after is null (an insert, a delete). */
-int change_customer(const change_writer *w, const change_event *e, const customer *c, char *buf, size_t cap);
+int change_customer(const change_writer *w, const change_event *e, const customer *c, const customer_version *before,
+                    const customer_version *after, char *buf, size_t cap);
 int change_product(const change_writer *w, const change_event *e, const product *p, const product_version *before,
                    const product_version *after, char *buf, size_t cap);
-int change_order(const change_writer *w, const change_event *e, const order_batch *b, size_t k,
-                 const order_row *before, const order_row *after, char *buf, size_t cap);
+int change_order(const change_writer *w, const change_event *e, const order_batch *b, size_t k, const order_row *before,
+                 const order_row *after, char *buf, size_t cap);
 int change_order_item(const change_writer *w, const change_event *e, const order_batch *b, size_t k, size_t line,
                       int deleted, char *buf, size_t cap);
 

@@ -6,11 +6,11 @@
 #include <stdio.h>
 
 static const column customers[] = {
-    { "id", COL_INT64, 0 },           { "cohort", COL_STRING, 0 },       { "preferred_channel", COL_STRING, 0 },
-    { "region", COL_STRING, 0 },      { "loyalty_tier", COL_STRING, 0 }, { "signup_at", COL_TIMESTAMP, 0 },
+    { "id", COL_INT64, 0 },      { "cohort", COL_STRING, 0 },       { "preferred_channel", COL_STRING, 0 },
+    { "region", COL_STRING, 0 }, { "loyalty_tier", COL_STRING, 0 }, { "signup_at", COL_TIMESTAMP, 0 },
 };
 static const column products[] = {
-    { "id", COL_INT64, 0 },          { "category", COL_STRING, 0 }, { "name", COL_STRING, 0 },
+    { "id", COL_INT64, 0 },          { "category", COL_STRING, 0 },  { "name", COL_STRING, 0 },
     { "price_cents", COL_INT64, 0 }, { "in_stock", COL_BOOLEAN, 0 }, { "updated_at", COL_TIMESTAMP, 0 },
 };
 static const column orders[] = {

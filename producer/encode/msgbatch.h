@@ -56,8 +56,13 @@ typedef struct msg_ref {
 /* Product versions (run/stream.c) tie by their index in catalog.versions, below
  * every fact's tie: a version valid from t comes before the facts at t. */
 #define MSG_TIE_COPY 0x80u
-/* ... and a version's change event (changes.h) after them all, still below the facts. */
-#define MSG_TIE_CHANGE_VERSION (UINT64_C(1) << 31)
+/* Dimension versions tie by kind, then index, below every fact's tie
+ * (MSG_TIE's least is 2^32): a product's (index k), a customer's, a
+ * product's change event, a customer's change event (2k, its tombstone
+ * 2k + 1). */
+#define MSG_TIE_CUSTOMER_VERSION (UINT64_C(1) << 30)
+#define MSG_TIE_CHANGE_VERSION (UINT64_C(2) << 30)
+#define MSG_TIE_CHANGE_CUSTOMER (UINT64_C(3) << 30)
 
 /* What encoding a batch needs beyond the batch: NULL life for no lifecycles. */
 typedef struct msg_context {

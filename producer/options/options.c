@@ -231,6 +231,12 @@ const option_spec options_table[] = {
       "on: products reprice and go out of stock over the run, each change a\n"
       "new version on shop.products; off: one version each, at the start",
       0 },
+    { "catalog.customer_changes", "customer-changes", 0, OPT_ENUM, AT(engine.customer_changes), NAMES(switch_names, 2),
+      NO_RANGE, "on", "on|off",
+      "on: customers change loyalty tier and region, and a few close their\n"
+      "account (no orders after), each change a new version on shop.customers\n"
+      "(a closed one a tombstone); off: one version each, at the start",
+      0 },
     { "lifecycle.enabled", "lifecycle", 0, OPT_ENUM, AT(engine.lifecycle), NAMES(switch_names, 2), NO_RANGE, "on",
       "on|off",
       "on: each order lives on after checkout, on shop.payments and\n"

@@ -60,6 +60,7 @@ typedef struct sink_config {
     size_t stdout_skip;          /* --sink stdout: leading value bytes not printed (json-schema-confluent's frame) */
     int stdout_base64;           /* --sink stdout: values printed in base64 (protobuf: binary) */
     int versioned_products;      /* products carry versions: their topic keeps them all */
+    int versioned_customers;     /* and customers (their closed accounts tombstones) */
     topic_window window;         /* the run's records in time: topics are checked to keep and take them */
     int allow_data_loss;         /* a retention or compaction that loses records: a warning, not a refusal */
     int embedded_broker;         /* the brokers are the embedded one: its topics have no limits to check */

@@ -212,6 +212,11 @@ static sink_err files_produce(sink *s, topic_id t, const void *key, size_t key_l
         snprintf(errstr, errlen, "%s", f->error);
         return SINK_ERR_FATAL;
     }
+    if (value_len == 0) { /* a tombstone (a closed account): no row, the table keeps its history */
+        sink_count_produced(s, t);
+        sink_count_delivered(s, t, sink_partition_of(s, key, key_len), key, key_len, value, value_len, timestamp_ms);
+        return SINK_OK;
+    }
     int64_t day = timestamp_ms / DAY_MS; /* timestamps are >= 0 (sink.c) */
     open_file *o = file_for(s, t, day, errstr, errlen);
     if (!o) return SINK_ERR_FATAL;

@@ -107,6 +107,10 @@ static admin_topic topic_policy(const sink *s, const sink_config *cfg, topic_id 
         a.use.keys_shared = "an order's items, payments and shipments share its key";
     if (t == TOPIC_PRODUCTS && cfg->versioned_products)
         a = (admin_topic){ a.name, ADMIN_KEEP_ALL, { "a product's versions share its key (--product-changes on)", 0 } };
+    if (t == TOPIC_CUSTOMERS && cfg->versioned_customers)
+        a = (admin_topic){ a.name,
+                           ADMIN_KEEP_ALL,
+                           { "a customer's versions share its key (--customer-changes on)", 0 } };
     if (topic_is_change(t)) /* a table's history, every change of it */
         a = (admin_topic){ a.name, ADMIN_KEEP_ALL, { "a row's change events share its key (--changelog)", 0 } };
     return a;

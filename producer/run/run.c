@@ -141,6 +141,7 @@ static int open_outputs(run_state *st) {
             rc->format == FORMAT_JSON_SCHEMA_CONFLUENT ? encoder_frame_length(FORMAT_JSON_SCHEMA_CONFLUENT) : 0,
         .stdout_base64 = rc->format == FORMAT_PROTOBUF || rc->format == FORMAT_PROTOBUF_CONFLUENT,
         .versioned_products = rc->engine.product_changes,
+        .versioned_customers = rc->engine.customer_changes,
         /* Every timestamp lies in [start, end): lives and product versions
          * stop before the end; late and duplicate copies keep theirs. */
         .window = { rc->engine.start_ms, rc->engine.start_ms + rc->engine.duration_ms - 1,

@@ -15,9 +15,7 @@
 #include "base/secrets.h"
 #include "simtime.h"
 
-/* The one produce path. 1: produced; 0: a signal stopped the wait for room
- * (the caller sees *st->stop); -1: failed, the reason in st->errstr. */
-static int publish_message(run_state *st, topic_id t, int64_t key_id, const char *value, size_t len, int64_t ts) {
+int publish_message(run_state *st, topic_id t, int64_t key_id, const char *value, size_t len, int64_t ts) {
     char key[CHANGE_KEY_MAX];
     size_t klen = topic_is_change(t) ? change_key(st->changes, t, key_id, key)
                                      : partition_key(st->rc->key_format == KEY_STRING, key_id, key);
@@ -26,8 +24,7 @@ static int publish_message(run_state *st, topic_id t, int64_t key_id, const char
     return e == SINK_OK ? 1 : -1;
 }
 
-/* Why the calendar refused: its spill file, or memory. Always -1. */
-static int calendar_failed(run_state *st) {
+int calendar_failed(run_state *st) {
     int e = st->calendar.spill_errno;
     if (e && e != ENOMEM) {
         char msg[1400];
@@ -74,109 +71,6 @@ int publish_drain(run_state *st, int timeout_ms) {
         if (*st->signals >= 2 || sink_fatal(st->sink, fatal, sizeof fatal)) break;
     }
     return left == 0 && sink_get_counters(st->sink)->failed == 0 ? 0 : -1;
-}
-
-/* One dimension record, encoded on this thread into st->value. */
-static int publish_record(run_state *st, topic_id t, int64_t id, int len, int64_t ts) {
-    if (len < 0) {
-        snprintf(st->errstr, sizeof st->errstr, "%s: a value outgrew %zu bytes", st->rc->topics.name[t], st->value_cap);
-        return -1;
-    }
-    return publish_message(st, t, id, st->value, (size_t)len, ts) < 0 ? -1 : 0;
-}
-
-/* The version of p a run begins with: the first; a slice from T, the
- * version valid at T (the last with valid_from <= T). */
-static uint32_t version_at_start(const run_config *rc, const catalog *c, const product *p) {
-    uint32_t k = p->first_version;
-    if (rc->from_ms == INT64_MIN) return k;
-    while (k + 1 < p->first_version + p->n_versions && c->versions[k + 1].valid_from_ms <= rc->from_ms) k++;
-    return k;
-}
-
-/* Every product version after the one the run begins with, into the
- * calendar: each is published when simulated time reaches its valid_from. */
-static int schedule_versions(run_state *st, const catalog *c) {
-    for (size_t i = 0; i < c->n_products; i++) {
-        const product *p = &c->products[i];
-        for (uint32_t k = version_at_start(st->rc, c, p) + 1; k < p->first_version + p->n_versions; k++) {
-            const product_version *v = &c->versions[k];
-            int len = encoder_product(st->encoder, p, v, st->value, st->value_cap);
-            if (len < 0) {
-                snprintf(st->errstr, sizeof st->errstr, "%s: a value outgrew %zu bytes",
-                         st->rc->topics.name[TOPIC_PRODUCTS], st->value_cap);
-                return -1;
-            }
-            msg_ref r = { p->id, v->valid_from_ms, v->valid_from_ms, k, 0, (uint32_t)len, TOPIC_PRODUCTS, MSG_ON_TIME };
-            if (calendar_push(&st->calendar, &r, st->value) != 0) return calendar_failed(st);
-            if (!st->changes) continue;
-            change_event e = { 'u', "false", v->valid_from_ms,
-                               change_lsn(st->changes, v->valid_from_ms, p->id, CHANGE_SUB_PRODUCT) };
-            len = change_product(st->changes, &e, p, v - 1, v, st->value, st->value_cap);
-            r = (msg_ref){ p->id, v->valid_from_ms, v->valid_from_ms,      k + MSG_TIE_CHANGE_VERSION,
-                           0,     (uint32_t)len,    TOPIC_CHANGE_PRODUCTS, MSG_ON_TIME };
-            if (len < 0) return publish_record(st, TOPIC_CHANGE_PRODUCTS, p->id, len, 0);
-            if (calendar_push(&st->calendar, &r, st->value) != 0) return calendar_failed(st);
-        }
-    }
-    return 0;
-}
-
-/* The connector's initial snapshot of customers and products (op r): the
- * rows as they stand when the run (or its slice) begins. */
-static int publish_snapshot(run_state *st, const catalog *c, int64_t ts) {
-    for (size_t i = 0; i < c->n_customers && !*st->stop; i++) {
-        const customer *x = &c->customers[i];
-        change_event e = { 'r', "true", ts, change_lsn(st->changes, -1, x->id, CHANGE_SUB_SNAPSHOT_CUSTOMER) };
-        if (publish_record(st, TOPIC_CHANGE_CUSTOMERS, x->id,
-                           change_customer(st->changes, &e, x, st->value, st->value_cap), ts))
-            return -1;
-    }
-    for (size_t i = 0; i < c->n_products && !*st->stop; i++) {
-        const product *p = &c->products[i];
-        uint32_t k = version_at_start(st->rc, c, p);
-        int64_t at = k == p->first_version ? ts : c->versions[k].valid_from_ms;
-        change_event e = { 'r', i + 1 == c->n_products ? "last" : "true", at,
-                           change_lsn(st->changes, -1, p->id, CHANGE_SUB_SNAPSHOT_PRODUCT) };
-        if (publish_record(st, TOPIC_CHANGE_PRODUCTS, p->id,
-                           change_product(st->changes, &e, p, NULL, &c->versions[k], st->value, st->value_cap), at))
-            return -1;
-    }
-    return 0;
-}
-
-int publish_dimensions(run_state *st) {
-    if (st->rc->shard_index != 0) return 0; /* shard 0 publishes them, once */
-    const catalog *c = engine_get_catalog(st->engine);
-    int64_t ts = st->rc->engine.start_ms;
-    for (size_t i = 0; i < c->n_customers && !*st->stop; i++)
-        if (publish_record(st, TOPIC_CUSTOMERS, c->customers[i].id,
-                           encoder_customer(st->encoder, &c->customers[i], st->value, st->value_cap), ts))
-            return -1;
-    for (size_t i = 0; i < c->n_products && !*st->stop; i++) {
-        /* a slice's: the same message as the whole run's for that version */
-        uint32_t k = version_at_start(st->rc, c, &c->products[i]);
-        int64_t at = k == c->products[i].first_version ? ts : c->versions[k].valid_from_ms;
-        if (publish_record(st, TOPIC_PRODUCTS, c->products[i].id,
-                           encoder_product(st->encoder, &c->products[i], &c->versions[k], st->value, st->value_cap),
-                           at))
-            return -1;
-    }
-    if (st->changes && publish_snapshot(st, c, ts) != 0) return -1;
-    if (schedule_versions(st, c) != 0) return -1;
-    for (size_t i = 0; i < c->n_campaigns && !*st->stop; i++)
-        if (publish_record(st, TOPIC_CAMPAIGNS, c->campaigns[i].id,
-                           encoder_campaign(st->encoder, &c->campaigns[i], st->value, st->value_cap), ts))
-            return -1;
-    /* Facts only after every dimension record is acknowledged. */
-    if (publish_drain(st, FLUSH_TIMEOUT_MS) != 0 && !*st->stop) {
-        if (sink_fatal(st->sink, st->errstr, sizeof st->errstr)) return -1; /* the sink's own line says why */
-        const char *why = sink_get_counters(st->sink)->first_error;
-        snprintf(st->errstr, sizeof st->errstr, "dimension topics were not fully delivered: %s",
-                 why[0] ? why : "timed out");
-        return -1;
-    }
-    return 0;
 }
 
 /* Hands one message to the sink at its place in the stream, pacing it to

@@ -17,11 +17,21 @@
 int publish_register_schemas(run_state *st);
 
 /* Shard 0 publishes customers, products and campaigns, once, and waits for
- * every delivery report. */
+ * every delivery report; their later versions wait in the calendar
+ * (dimensions.c). */
 int publish_dimensions(run_state *st);
 
 /* The facts, batch by batch from facts.c, until done or a signal. */
 int publish_facts(run_state *st);
+
+/* The one produce path. 1: produced; 0: a signal stopped the wait for room
+ * (the caller sees *st->stop); -1: failed, the reason in st->errstr. A
+ * change topic's key is changes.h's, a tombstone's value len 0. */
+int publish_message(run_state *st, topic_id t, int64_t key_id, const char *value, size_t len, int64_t ts);
+
+/* Why the calendar refused a message: its spill file, or memory, into
+ * st->errstr. Always -1. */
+int calendar_failed(run_state *st);
 
 /* Waits up to timeout_ms for delivery reports; 0 when all came in and none
  * failed. */
