@@ -21,10 +21,12 @@ its retracting aggregates into their final rows. They must equal
   tables.products_out_of_stock (and their current prices, summed, as the
   read-back below holds them);
 - current order items: tables.order_items;
-- the regular join of current orders with their customer's row, COUNT(*) and
-  SUM(total_cents) per customer region. expect has no such figure: its
-  totals (every region together) must equal tables.orders and the sum of
-  orders_by_status's total_cents, and the split by region must equal what
+- the regular join (LEFT) of current orders with their customer's current
+  row (customers change tier and region, and a closed account's row is
+  deleted), COUNT(*) and SUM(total_cents) per customer region, "(no
+  customer)" for orders whose customer's row is gone. expect has no such
+  figure: its totals (every region together) must equal tables.orders and
+  the sum of orders_by_status's total_cents, and the split must equal what
   this script computes from the topics itself (confluent-kafka, each key's
   changes applied in lsn order, a change not above the key's last lsn
   dropped: the contract's rule), whose own orders_by_status, customers_by_tier
@@ -61,6 +63,7 @@ FAULT = os.environ.get("SHOPSTREAM_FLINK_CHANGELOG_FAULT") == "1"
 OPTIONS = ["--start", "2026-11-01T00:00:00Z", "--duration", "3d", "--intensity", "0.3", "-s", "payment_outage",
            "--customers", "400", "--products", "60"]
 TABLES = ("customers", "products", "orders", "order_items")
+NO_CUSTOMER = "(no customer)"  # FlinkChangelog's region of an order whose customer's row was deleted
 STATE = {}
 
 
@@ -88,12 +91,12 @@ def materialize(prefix):
     last one applied for its key is dropped), tombstones skipped."""
     tables = {}
     for t in TABLES:
-        rows, lsns, changes = {}, {}, 0
+        rows, lsns, ops = {}, {}, collections.Counter()
         for m in pysupport.read_topic(BROKERS, prefix + t, f"flink-changelog-{os.getpid()}"):
             if m.value() is None:
                 continue  # the tombstone after a delete
             key, v = json.loads(m.key())["id"], json.loads(m.value())
-            changes += 1
+            ops[v["op"]] += 1
             row = v["after"] if v["op"] != "d" else v["before"]
             assert row["id"] == key, f"{t}: key {key}, row {row}"
             lsn = v["source"]["lsn"]
@@ -105,7 +108,8 @@ def materialize(prefix):
             else:
                 rows[key] = v["after"]
         tables[t] = rows
-        STATE.setdefault("changes", {})[t] = changes
+        STATE.setdefault("ops", {})[t] = ops
+        STATE.setdefault("changes", {})[t] = sum(ops.values())
     return tables
 
 
@@ -199,12 +203,16 @@ def test_the_join_of_orders_with_their_customers_per_region_equals_the_tables():
         f"the join holds {sum(n for n, _ in got.values())} orders; expect's tables {want_n}, {want_cents} cents"
     customers, per = STATE["tables"]["customers"], collections.defaultdict(lambda: [0, 0])
     for o in STATE["tables"]["orders"].values():
-        r = per[customers[o["customer_id"]]["region"]]
+        c = customers.get(o["customer_id"])
+        r = per[c["region"] if c else NO_CUSTOMER]
         r[0] += 1
         r[1] += o["total_cents"]
     want = {k: tuple(v) for k, v in per.items()}
     assert got == want, f"Flink {sorted(got.items())}, read back {sorted(want.items())}"
-    print(f"  {want_n} orders joined with their customer in {len(got)} regions, {want_cents} cents, equal")
+    ops = STATE["ops"]["customers"]
+    assert ops["u"] > 0 and ops["d"] == STATE["expect"]["customers_closed"], f"customers' changes: {dict(ops)}"
+    print(f"  {want_n} orders joined with their customer's current row ({ops['u']} customer updates, "
+          f"{ops['d']} closed), {want_cents} cents: {sorted(got.items())}, equal")
 
 
 def test_the_read_back_tables_equal_expect():
@@ -216,8 +224,10 @@ def test_the_read_back_tables_equal_expect():
         by_status[o["status"]][1] += o["total_cents"]
     assert {s: (v["count"], v["total_cents"]) for s, v in want["orders_by_status"].items() if v["count"]} == \
         {s: tuple(v) for s, v in by_status.items()}
-    tiers = collections.Counter(c["loyalty_tier"] for c in t["customers"].values())
-    assert tiers == collections.Counter({k: n for k, n in want["customers_by_tier"].items() if n})
+    for col in ("loyalty_tier", "region"):
+        view = "customers_by_tier" if col == "loyalty_tier" else "customers_by_region"
+        assert collections.Counter(c[col] for c in t["customers"].values()) == \
+            collections.Counter({k: n for k, n in want[view].items() if n}), view
     assert (len(t["orders"]), len(t["order_items"]), len(t["customers"]), len(t["products"])) == \
         (want["orders"], want["order_items"], want["customers"], want["products"])
 

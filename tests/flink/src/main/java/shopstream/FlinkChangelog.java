@@ -18,9 +18,12 @@
 //                        COUNT(*), SUM(price_cents) (each reprice an update)
 //   order_items          COUNT(*), SUM(line_total_cents) of current items
 //                        (an expired order's items are deleted with it)
-//   orders_by_region     the regular join of current orders with their
+//   orders_by_region     the regular join (LEFT) of current orders with their
 //                        customer's current row: COUNT(*), SUM(total_cents)
-//                        GROUP BY the customer's region
+//                        GROUP BY the customer's region (a customer who
+//                        moves takes their orders along), "(no customer)"
+//                        for orders whose customer's row was deleted (a
+//                        closed account)
 //   null_columns         rows with NULL in a NOT NULL column of the DDL, per
 //                        table (a field the format did not find is NULL)
 //
@@ -59,6 +62,8 @@ public final class FlinkChangelog {
         + "updated_at BIGINT";
     private static final String ORDER_ITEMS = "id BIGINT, order_id BIGINT, line_number INT, product_id BIGINT, "
         + "quantity INT, unit_price_cents BIGINT, discount_cents BIGINT, line_total_cents BIGINT, created_at BIGINT";
+    /** orders_by_region's key for the orders whose customer has no row. */
+    private static final String NO_CUSTOMER = "(no customer)";
     private static final String[][] TABLES = {
         { "customers", CUSTOMERS }, { "products", PRODUCTS }, { "orders", ORDERS }, { "order_items", ORDER_ITEMS },
     };
@@ -112,8 +117,9 @@ public final class FlinkChangelog {
             view("products_by_stock", "CASE WHEN in_stock THEN 'in_stock' ELSE 'out_of_stock' END", "SUM(price_cents)",
                  "FROM products GROUP BY in_stock"),
             view("order_items", "'-'", "SUM(line_total_cents)", "FROM order_items"),
-            view("orders_by_region", "c.region", "SUM(o.total_cents)",
-                 "FROM orders AS o JOIN customers AS c ON o.customer_id = c.id GROUP BY c.region"),
+            view("orders_by_region", "region", "SUM(total_cents)",
+                 "FROM (SELECT COALESCE(c.region, '" + NO_CUSTOMER + "') AS region, o.total_cents FROM orders AS o "
+                 + "LEFT JOIN customers AS c ON o.customer_id = c.id) GROUP BY region"),
             nulls("customers", CUSTOMERS), nulls("products", PRODUCTS), nulls("orders", ORDERS),
             nulls("order_items", ORDER_ITEMS),
         };
