@@ -35,6 +35,7 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import pysupport  # noqa: E402  (tests/pysupport.py)
+import flink_build  # noqa: E402  (tests/integration/flink_build.py)
 
 BIN = os.environ["SHOPSTREAM_BIN"]
 TMP = os.environ.get("SHOPSTREAM_TEST_TMP", "/tmp")
@@ -48,16 +49,11 @@ PROTOC = "4.35.1"  # = protobuf-java in tests/flink/pom.xml
 
 
 def build_flink_job():
-    """tests/flink built by Maven into FLINK_DIR; the java command line to run it."""
-    pom = os.path.join(SOURCE, "tests", "flink", "pom.xml")
-    cp_file = os.path.join(FLINK_DIR, "classpath.txt")
-    mvn = ["mvn", "-q", "-B", "-f", pom, f"-Dflink.check.dir={FLINK_DIR}"]
+    """tests/flink built by Maven into FLINK_DIR (flink_build.py, shared with
+    flink_changelog.py); the java command line to run it."""
     t0 = time.time()
-    for goal in (["package", "-DskipTests"], ["dependency:build-classpath", f"-Dmdep.outputFile={cp_file}"]):
-        p = subprocess.run(mvn + goal, capture_output=True, text=True, timeout=900)
-        assert p.returncode == 0, f"{' '.join(mvn + goal)} exited {p.returncode}:\n{p.stdout[-3000:]}{p.stderr[-3000:]}"
-    with open(cp_file) as f:
-        cp = os.path.join(FLINK_DIR, "classes") + ":" + f.read().strip()
+    cp = flink_build.maven_classpath(SOURCE, FLINK_DIR)
+    mvn = ["mvn", "-q", "-B", "-f", os.path.join(SOURCE, "tests", "flink", "pom.xml"), f"-Dflink.check.dir={FLINK_DIR}"]
     # The protobuf classes of schemas/*.proto, for Flink's protobuf format:
     # protoc from Maven Central (grpcio-tools' has no Java generator), the
     # version of the protobuf-java that tests/flink/pom.xml names.
