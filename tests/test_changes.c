@@ -15,9 +15,9 @@
 #include "support.h"
 
 #define RUN_ARGS                                                                                                       \
-    "run", "--sink", "stdout", "--stdout-columns", "topic-key-value", "--changelog", "debezium", "-s",               \
-        "payment_outage", "--start", "2026-11-01T00:00:00Z", "--duration", "3d", "--intensity", "0.05",             \
-        "--customers", "200", "--products", "30", "--late-share", "0.05", "--duplicate-share", "0.05", "-q"
+    "run", "--sink", "stdout", "--stdout-columns", "topic-key-value", "--changelog", "debezium", "-s",                 \
+        "payment_outage", "--start", "2026-11-01T00:00:00Z", "--duration", "3d", "--intensity", "0.05", "--customers", \
+        "200", "--products", "30", "--late-share", "0.05", "--duplicate-share", "0.05", "-q"
 
 /* The run's stdout, printed with the extra args, into path; its size. */
 static long run_to(const char *path, const char *threads, const char *batch) {
@@ -115,10 +115,10 @@ Test(changes, the_change_streams_leave_the_event_topics_byte_for_byte_as_they_we
     char with[512], without[512];
     support_tmp_path("with.json", with, sizeof with);
     support_tmp_path("without.json", without, sizeof without);
-    const char *a[] = { "run", "--sink", "null", "-s", "flash_sale", "--duration", "2d", "--intensity", "0.5",
-                        "--changelog", "debezium", "-q", "--stats-json", with, NULL };
-    const char *b[] = { "run",  "--sink", "null", "-s", "flash_sale", "--duration", "2d", "--intensity", "0.5",
-                        "-q",   "--stats-json", without, NULL };
+    const char *a[] = { "run", "--sink",      "null",     "-s", "flash_sale",   "--duration", "2d", "--intensity",
+                        "0.5", "--changelog", "debezium", "-q", "--stats-json", with,         NULL };
+    const char *b[] = { "run",         "--sink", "null", "-s",           "flash_sale", "--duration", "2d",
+                        "--intensity", "0.5",    "-q",   "--stats-json", without,      NULL };
     run_result r;
     support_run(a, &r);
     cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
@@ -152,7 +152,9 @@ Test(changes, settings_that_contradict_the_change_streams_are_refused_in_one_lin
     const char *prefix[] = { "run", "--sink", "null", "--changelog", "debezium", "--changelog-prefix", "a/b", NULL };
     support_refused_with(prefix, "--changelog-prefix: expected a topic prefix of 1-64 letters, digits, '_', '.' or "
                                  "'-', not starting with a digit, got 'a/b'");
-    const char *clash[] = { "run", "--sink", "null", "--changelog", "debezium", "--topic-prefix", "shopdb.public.", NULL };
+    const char *clash[] = {
+        "run", "--sink", "null", "--changelog", "debezium", "--topic-prefix", "shopdb.public.", NULL
+    };
     support_refused_with(clash, "--topic-prefix: expected event topics apart from the change topics "
                                 "(prefix.schema.table), got 'shopdb.public.customers' for both");
     const char *shards[] = { "run", "--sink", "null", "--changelog", "debezium", "--shard", "1/3", NULL };

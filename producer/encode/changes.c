@@ -113,13 +113,26 @@ static char *put_mem(char *p, const char *s, size_t n) {
     memcpy(p, s, n);
     return p + n;
 }
-static char *put_u64(char *p, uint64_t v) {
+static char *put_u64(char *p, uint64_t v) { /* two digits a division */
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
     char tmp[20];
-    int n = 0;
-    do tmp[n++] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    while (n) *p++ = tmp[--n];
-    return p;
+    int n = 20;
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100);
+        v /= 100;
+        tmp[--n] = pairs[2 * d + 1];
+        tmp[--n] = pairs[2 * d];
+    }
+    if (v >= 10) {
+        tmp[--n] = pairs[2 * v + 1];
+        tmp[--n] = pairs[2 * v];
+    } else {
+        tmp[--n] = (char)('0' + v);
+    }
+    memcpy(p, tmp + n, (size_t)(20 - n));
+    return p + (20 - n);
 }
 static char *put_i64(char *p, int64_t v) {
     if (v < 0) {
@@ -239,17 +252,14 @@ int change_product(const change_writer *w, const change_event *e, const product 
     END();
 }
 
-static char *order_row_json(const change_writer *w, char *p, const order_batch *b, size_t k, const order_row *r) {
-    if (!r) {
-        LIT("null");
-        return p;
-    }
+void change_order_text(const change_writer *w, const order_batch *b, size_t k, order_text *out) {
+    char *p = out->text;
     LIT("{\"id\":");
     p = put_i64(p, b->order_id[k]);
     LIT(",\"customer_id\":");
     p = put_i64(p, b->customer_id[k]);
     LIT(",\"status\":");
-    p = put_str(p, order_row_status_names[r->status]);
+    out->b_at = (uint16_t)(p - out->text);
     LIT(",\"channel\":");
     p = put_str(p, channel_names[b->channel[k]]);
     LIT(",\"payment_method\":");
@@ -263,7 +273,7 @@ static char *order_row_json(const change_writer *w, char *p, const order_batch *
     LIT(",\"total_cents\":");
     p = put_i64(p, b->total_cents[k]);
     LIT(",\"refunded_cents\":");
-    p = put_i64(p, r->refunded_cents);
+    out->c_at = (uint16_t)(p - out->text);
     LIT(",\"currency\":");
     p = put_mem(p, w->currency, w->currency_len);
     LIT(",\"campaign_id\":");
@@ -274,17 +284,30 @@ static char *order_row_json(const change_writer *w, char *p, const order_batch *
     LIT(",\"created_at\":");
     p = put_i64(p, b->event_time_ms[k]);
     LIT(",\"updated_at\":");
+    out->len = (uint16_t)(p - out->text);
+}
+
+static char *order_row_json(char *p, const order_text *t, const order_row *r) {
+    if (!r) {
+        LIT("null");
+        return p;
+    }
+    p = put_mem(p, t->text, t->b_at);
+    p = put_str(p, order_row_status_names[r->status]);
+    p = put_mem(p, t->text + t->b_at, (size_t)(t->c_at - t->b_at));
+    p = put_i64(p, r->refunded_cents);
+    p = put_mem(p, t->text + t->c_at, (size_t)(t->len - t->c_at));
     p = put_i64(p, r->updated_ms);
     LIT("}");
     return p;
 }
 
-int change_order(const change_writer *w, const change_event *e, const order_batch *b, size_t k, const order_row *before,
+int change_order(const change_writer *w, const change_event *e, const order_text *t, const order_row *before,
                  const order_row *after, char *buf, size_t cap) {
     BEGIN(TOPIC_CHANGE_ORDERS);
-    p = order_row_json(w, p, b, k, before);
+    p = order_row_json(p, t, before);
     LIT(",\"after\":");
-    p = order_row_json(w, p, b, k, after);
+    p = order_row_json(p, t, after);
     END();
 }
 

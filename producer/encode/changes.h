@@ -67,7 +67,16 @@ int change_customer(const change_writer *w, const change_event *e, const custome
                     const customer_version *after, char *buf, size_t cap);
 int change_product(const change_writer *w, const change_event *e, const product *p, const product_version *before,
                    const product_version *after, char *buf, size_t cap);
-int change_order(const change_writer *w, const change_event *e, const order_batch *b, size_t k, const order_row *before,
+/* An order's row as text but for what its life changes (status,
+ * refunded_cents, updated_at): made once per order, for its every change
+ * event. */
+typedef struct order_text {
+    char text[640];           /* a currency of up to 255 bytes escaped and the rest */
+    uint16_t b_at, c_at, len; /* the segments [0, b_at), [b_at, c_at), [c_at, len) */
+} order_text;
+void change_order_text(const change_writer *w, const order_batch *b, size_t k, order_text *out);
+
+int change_order(const change_writer *w, const change_event *e, const order_text *t, const order_row *before,
                  const order_row *after, char *buf, size_t cap);
 int change_order_item(const change_writer *w, const change_event *e, const order_batch *b, size_t k, size_t line,
                       int deleted, char *buf, size_t cap);

@@ -90,6 +90,7 @@ typedef struct change_msg {
     char op;
     int tombstone;
     const order_row *before, *after; /* orders */
+    const order_text *text;          /* orders: the row's text, made once per order */
     size_t line;                     /* order_items */
 } change_msg;
 
@@ -101,7 +102,7 @@ static int change_append(msg_batch *mb, const msg_context *cx, const order_batch
     if (!c->tombstone) {
         change_event e = { c->op, "false", at->ts, change_lsn(cx->changes, at->ts, b->order_id[k], c->sub) };
         len = c->topic == TOPIC_CHANGE_ORDERS
-                  ? change_order(cx->changes, &e, b, k, c->before, c->after, mb->arena + mb->used, room)
+                  ? change_order(cx->changes, &e, c->text, c->before, c->after, mb->arena + mb->used, room)
                   : change_order_item(cx->changes, &e, b, k, c->line, c->op == 'd', mb->arena + mb->used, room);
     }
     msg_place p = *at;
@@ -113,25 +114,29 @@ static int change_append(msg_batch *mb, const msg_context *cx, const order_batch
 
 /* The order's row and its items' inserted at checkout: on time, after its
  * event messages. */
-static int changes_of_checkout(msg_batch *mb, const msg_context *cx, const order_batch *b, size_t k) {
+static int changes_of_checkout(msg_batch *mb, const msg_context *cx, const order_batch *b, size_t k,
+                               const order_text *text) {
     int64_t ts = b->event_time_ms[k];
     order_row row = order_row_inserted(ts);
     msg_place at = {
         TOPIC_CHANGE_ORDERS, (uint64_t)b->order_id[k] - 1, DELIVERY_STEP_ORDER, ts, ts, b->channel[k], 0, 0, 0
     };
-    change_msg c = { TOPIC_CHANGE_ORDERS, b->order_id[k], CHANGE_TIE_ORDER, CHANGE_SUB_ORDER, 'c', 0, NULL, &row, 0 };
+    change_msg c = { .topic = TOPIC_CHANGE_ORDERS,
+                     .key_id = b->order_id[k],
+                     .tie = CHANGE_TIE_ORDER,
+                     .sub = CHANGE_SUB_ORDER,
+                     .op = 'c',
+                     .after = &row,
+                     .text = text };
     int rc = change_append(mb, cx, b, k, &at, &c);
     for (size_t line = 0; rc == 0 && line < b->item_count[k]; line++) {
         at.step = DELIVERY_STEP_LINE + (unsigned)line;
-        change_msg item = { TOPIC_CHANGE_ORDER_ITEMS,
-                            ORDER_ITEM_ROW_ID(b->order_id[k], line),
-                            CHANGE_TIE_LINE(line),
-                            CHANGE_SUB_LINE(line),
-                            'c',
-                            0,
-                            NULL,
-                            NULL,
-                            line };
+        change_msg item = { .topic = TOPIC_CHANGE_ORDER_ITEMS,
+                            .key_id = ORDER_ITEM_ROW_ID(b->order_id[k], line),
+                            .tie = CHANGE_TIE_LINE(line),
+                            .sub = CHANGE_SUB_LINE(line),
+                            .op = 'c',
+                            .line = line };
         rc = change_append(mb, cx, b, k, &at, &item);
     }
     return rc;
@@ -142,45 +147,41 @@ static int changes_of_checkout(msg_batch *mb, const msg_context *cx, const order
  * followed by its tombstone. *row is the order's row before ev, after on
  * return. */
 static int changes_of_life(msg_batch *mb, const msg_context *cx, const order_batch *b, size_t k, const msg_place *at,
-                           order_row *row, const life_event *ev) {
+                           order_row *row, const life_event *ev, const order_text *text) {
     order_row before = *row;
     unsigned step = ev->step;
     if (order_row_apply(row, ev) == 0) {
-        change_msg c = { TOPIC_CHANGE_ORDERS,
-                         b->order_id[k],
-                         CHANGE_TIE_LIFE(step),
-                         CHANGE_SUB_LIFE(step, CHANGE_SUB_LIFE_ORDER),
-                         'u',
-                         0,
-                         &before,
-                         row,
-                         0 };
+        change_msg c = { .topic = TOPIC_CHANGE_ORDERS,
+                         .key_id = b->order_id[k],
+                         .tie = CHANGE_TIE_LIFE(step),
+                         .sub = CHANGE_SUB_LIFE(step, CHANGE_SUB_LIFE_ORDER),
+                         .op = 'u',
+                         .before = &before,
+                         .after = row,
+                         .text = text };
         return change_append(mb, cx, b, k, at, &c);
     }
     int rc = 0;
     for (size_t line = 0; rc == 0 && line < b->item_count[k]; line++)
         for (int tomb = 0; rc == 0 && tomb < 2; tomb++) {
-            change_msg c = { TOPIC_CHANGE_ORDER_ITEMS,
-                             ORDER_ITEM_ROW_ID(b->order_id[k], line),
-                             CHANGE_TIE_DELETE_LINE(line) + (unsigned)tomb,
-                             CHANGE_SUB_LIFE(step, line),
-                             'd',
-                             tomb,
-                             NULL,
-                             NULL,
-                             line };
+            change_msg c = { .topic = TOPIC_CHANGE_ORDER_ITEMS,
+                             .key_id = ORDER_ITEM_ROW_ID(b->order_id[k], line),
+                             .tie = CHANGE_TIE_DELETE_LINE(line) + (unsigned)tomb,
+                             .sub = CHANGE_SUB_LIFE(step, line),
+                             .op = 'd',
+                             .tombstone = tomb,
+                             .line = line };
             rc = change_append(mb, cx, b, k, at, &c);
         }
     for (int tomb = 0; rc == 0 && tomb < 2; tomb++) {
-        change_msg c = { TOPIC_CHANGE_ORDERS,
-                         b->order_id[k],
-                         CHANGE_TIE_DELETE_ORDER + (unsigned)tomb,
-                         CHANGE_SUB_LIFE(step, CHANGE_SUB_LIFE_ORDER),
-                         'd',
-                         tomb,
-                         &before,
-                         NULL,
-                         0 };
+        change_msg c = { .topic = TOPIC_CHANGE_ORDERS,
+                         .key_id = b->order_id[k],
+                         .tie = CHANGE_TIE_DELETE_ORDER + (unsigned)tomb,
+                         .sub = CHANGE_SUB_LIFE(step, CHANGE_SUB_LIFE_ORDER),
+                         .op = 'd',
+                         .tombstone = tomb,
+                         .before = &before,
+                         .text = text };
         rc = change_append(mb, cx, b, k, at, &c);
     }
     return rc;
@@ -188,7 +189,7 @@ static int changes_of_life(msg_batch *mb, const msg_context *cx, const order_bat
 
 /* The events of order k's life. */
 static int encode_life(msg_batch *mb, encoder *enc, const msg_context *cx, const order_batch *b, size_t k,
-                       size_t pay_room, size_t ship_room) {
+                       size_t pay_room, size_t ship_room, const order_text *text) {
     life_order o = life_order_at(b, k, cx->customers);
     life_event ev[LIFE_EVENTS_MAX];
     size_t n = lifecycle_of(cx->life, &o, ev);
@@ -212,7 +213,7 @@ static int encode_life(msg_batch *mb, encoder *enc, const msg_context *cx, const
                          DELIVERY_STEP_LIFE + ev[i].step - 1u };
         if (append(mb, cx, &at, len, room) != 0) return 1;
         if (cx->changes) {
-            int rc = changes_of_life(mb, cx, b, k, &at, &row, &ev[i]);
+            int rc = changes_of_life(mb, cx, b, k, &at, &row, &ev[i], text);
             if (rc != 0) return rc;
         }
     }
@@ -226,6 +227,7 @@ void msg_batch_encode(msg_batch *mb, encoder *enc, const msg_context *cx, const 
     mb->error[0] = '\0';
     size_t order_room = encoder_value_bound(enc, TOPIC_ORDERS), item_room = encoder_value_bound(enc, TOPIC_ORDER_ITEMS);
     size_t pay_room = encoder_value_bound(enc, TOPIC_PAYMENTS), ship_room = encoder_value_bound(enc, TOPIC_SHIPMENTS);
+    order_text text; /* --changelog: order k's row, for its change events */
     for (size_t k = 0; k < b->n_orders; k++) {
         uint64_t g = (uint64_t)b->order_id[k] - 1;
         int64_t ts = b->event_time_ms[k];
@@ -241,12 +243,13 @@ void msg_batch_encode(msg_batch *mb, encoder *enc, const msg_context *cx, const 
             if (append(mb, cx, &at, len, item_room) != 0) return;
         }
         if (cx->changes) {
-            int rc = changes_of_checkout(mb, cx, b, k);
+            change_order_text(cx->changes, b, k, &text);
+            int rc = changes_of_checkout(mb, cx, b, k, &text);
             if (rc < 0) goto oom;
             if (rc > 0) return;
         }
         if (cx->life) {
-            int rc = encode_life(mb, enc, cx, b, k, pay_room, ship_room);
+            int rc = encode_life(mb, enc, cx, b, k, pay_room, ship_room, &text);
             if (rc < 0) goto oom;
             if (rc > 0) return;
         }
