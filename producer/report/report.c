@@ -74,6 +74,8 @@ void report_summary(FILE *out, const run_totals *t) {
             (unsigned long long)c->delivered, (unsigned long long)c->failed,
             (unsigned long long)(c->produced - c->delivered - c->failed), (unsigned long long)c->digest,
             (unsigned long long)c->order_digest);
+    if (t->n_topics > TOPIC_EVENT_COUNT) /* encode/changes.h: before is each row's previous version, made again */
+        fprintf(out, "  change streams: each before made from its row's own history: 0 bytes of per-key state held\n");
     if (c->files) /* --sink files: only files completed under their names */
         fprintf(out, "  files: %llu completed, %.1f MB; the writers held at most %.1f MB at once\n",
                 (unsigned long long)c->files, (double)c->file_bytes / 1e6, (double)c->file_held_peak / 1e6);
@@ -181,6 +183,7 @@ int report_stats_json(const char *path, const run_totals *t, char *errstr, size_
                 "  \"pending_peak_allocated_bytes\": %zu,\n  \"pending_peak_spilled_bytes\": %zu,\n",
                 (unsigned long long)d->life_events, d->pending_peak, d->pending_peak_bytes, d->pending_peak_allocated,
                 d->pending_peak_spilled);
+    if (t->n_topics > TOPIC_EVENT_COUNT) fprintf(f, "  \"changelog_state_bytes\": 0,\n");
     fprintf(f, "  \"topics\": {");
     for (int i = 0; i < t->n_topics; i++) {
         const sink_topic_counters *tc = &c->topic[i];

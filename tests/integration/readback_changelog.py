@@ -24,6 +24,8 @@ confluent-kafka's Consumer and Python's json module, and checks:
   each key, a tombstone deleting it) is the change topic's customers table
   at the run's end, and no order is placed by a customer before signup or
   after the account was closed;
+- verify finds the 11 topics exact, and a stray change event on a change
+  topic not;
 - the json-schema form carries the same payloads, each key and value with
   the schema Kafka Connect's JsonConverter names <topic>.Key and
   <topic>.Envelope.
@@ -52,18 +54,22 @@ OPS = {"r": (False, True), "c": (False, True), "u": (True, True), "d": (True, Fa
 RUNS = {}
 
 
+def run_options(tag, *args):
+    return ["-b", BROKERS, "--format", "json", "--topic-prefix", f"ev.{tag}.", "--changelog", "debezium",
+            "--changelog-prefix", f"db{tag}", *OPTIONS, *args]
+
+
 def run(name, *args):
     tag = f"{name}{os.getpid()}"
     stats_path = os.path.join(TMP, f"changelog-{tag}.json")
-    cmd = [BIN, "run", "-b", BROKERS, "--format", "json", "--topic-prefix", f"ev.{tag}.", "--changelog", "debezium",
-           "--changelog-prefix", f"db{tag}", "-q", "--stats-json", stats_path, *OPTIONS, *args]
+    cmd = [BIN, "run", "-q", "--stats-json", stats_path, *run_options(tag, *args)]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, f"{' '.join(cmd)} exited {p.returncode}: {p.stderr}"
     with open(stats_path) as f:
         stats = json.load(f)
     topics = {t: pysupport.read_topic(BROKERS, f"db{tag}.public.{t}", f"cl-{tag}-{t}") for t in TABLES}
     events = {t: pysupport.read_topic(BROKERS, f"ev.{tag}.{t}", f"ev-{tag}-{t}") for t in ("customers", "orders")}
-    return {"prefix": f"db{tag}", "stats": stats, "topics": topics, "events": events}
+    return {"prefix": f"db{tag}", "stats": stats, "topics": topics, "events": events, "tag": tag, "args": args}
 
 
 def setup():
@@ -207,6 +213,19 @@ def test_shop_customers_as_a_ktable_is_the_customers_table_and_closed_accounts_o
         cid = o["customer_id"]
         assert o["event_time"] < closed.get(cid, 1 << 62), f"order {o['order_id']} after customer {cid} closed"
         assert cid in closed or o["event_time"] > signup[cid], f"order {o['order_id']} before its customer's signup"
+
+
+def test_verify_holds_the_change_topics_to_the_run():
+    r = RUNS["schema"]  # the json run's topics stay as they are for the other tests
+    verify = [BIN, "verify", "-q", *run_options(r["tag"], *r["args"])]
+    p = subprocess.run(verify, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0 and "exact: 11 topics" in p.stderr, p.stderr
+    from confluent_kafka import Producer
+    stray = Producer({"bootstrap.servers": BROKERS})
+    stray.produce(f"{r['prefix']}.public.orders", key=b'{"id":1}', value=b'{"op":"u"}')
+    stray.flush(10)
+    p = subprocess.run(verify, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 1 and f"{r['prefix']}.public.orders: 0 missing, 1 unexpected" in p.stderr, p.stderr
 
 
 def test_the_json_schema_form_wraps_the_same_payloads_in_the_converters_schemas():
