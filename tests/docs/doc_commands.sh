@@ -236,6 +236,7 @@ why=""      # why the last step failed
 invoke() {
   local data=$1
   shift
+  rm -rf "${cwd:?}/shop" && mkdir "$cwd/shop" # --out shop: each command its own empty directory
   (cd "$cwd" && SHOPSTREAM_DATA_DIR=$data timeout 60 "$bin" "$@" </dev/null >"$out" 2>"$err")
   rc=$?
 }
