@@ -35,6 +35,7 @@ sink_err sink_new(const sink_config *cfg, sink **out, char *errstr, size_t errle
     s->stdout_skip = cfg->stdout_skip;
     s->stdout_base64 = cfg->stdout_base64;
     s->digest_skip = cfg->digest_skip;
+    s->change_digest_skip = cfg->change_digest_skip;
     s->tap = cfg->tap;
     s->tap_ctx = cfg->tap_ctx;
     s->on_stats = cfg->on_stats;
@@ -80,8 +81,12 @@ void sink_count_produced(sink *s, topic_id t) {
 
 uint64_t sink_message_hash(const sink *s, topic_id t, const void *key, size_t key_len, const void *value,
                            size_t value_len, int64_t timestamp_ms) {
-    return digest_message_in(s->topic_digest[t], key, key_len, (const char *)value + s->digest_skip,
-                             value_len - s->digest_skip, timestamp_ms);
+    size_t vskip = topic_is_change(t) ? s->change_digest_skip : s->digest_skip;
+    size_t kskip = topic_is_change(t) ? s->change_digest_skip : 0;
+    if (value_len < vskip) vskip = 0; /* a tombstone */
+    if (key_len < kskip) kskip = 0;
+    return digest_message_in(s->topic_digest[t], (const char *)key + kskip, key_len - kskip,
+                             (const char *)value + vskip, value_len - vskip, timestamp_ms);
 }
 
 void sink_count_delivered(sink *s, topic_id t, int32_t partition, const void *key, size_t key_len, const void *value,

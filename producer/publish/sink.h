@@ -49,16 +49,17 @@ typedef struct sink_config {
     const sink_property *properties; /* applied in order, after shopstream's defaults */
     size_t n_properties;
     int connect_timeout_ms;
-    int partitions;         /* of every topic: created so, or checked */
-    int replication_factor; /* of created topics; < 1: the broker's default */
-    size_t digest_skip;     /* leading value bytes the digest leaves out (a registry frame) */
+    int partitions;            /* of every topic: created so, or checked */
+    int replication_factor;    /* of created topics; < 1: the broker's default */
+    size_t digest_skip;        /* leading value bytes the digest leaves out (a registry frame): event topics */
+    size_t change_digest_skip; /* the change topics': their keys' and values' frame (none in a tombstone) */
     void (*on_stats)(void *opaque, const char *json, size_t len); /* librdkafka statistics, each second */
     void *stats_opaque;
     volatile sig_atomic_t *stop; /* non-zero: stop waiting for queue room (a signal) */
     stdout_columns columns;      /* --sink stdout */
     int binary_keys;             /* keys are 8-byte big-endian ids: stdout prints them in decimal */
     size_t stdout_skip;          /* --sink stdout: leading value bytes not printed (json-schema-confluent's frame) */
-    int stdout_base64;           /* --sink stdout: values printed in base64 (protobuf: binary) */
+    int stdout_base64;           /* --sink stdout: values printed in base64 (protobuf: binary); event topics only */
     int versioned_products;      /* products carry versions: their topic keeps them all */
     int versioned_customers;     /* and customers (their closed accounts tombstones) */
     topic_window window;         /* the run's records in time: topics are checked to keep and take them */

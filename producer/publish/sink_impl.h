@@ -43,7 +43,8 @@ struct sink {
     void (*on_stats)(void *opaque, const char *json, size_t len);
     void *stats_opaque;
     volatile sig_atomic_t *stop;
-    size_t digest_skip;
+    size_t digest_skip;        /* event topics' values */
+    size_t change_digest_skip; /* change topics' keys and values */
     void (*tap)(void *ctx, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
                 int64_t timestamp_ms);
     void *tap_ctx;
@@ -63,8 +64,8 @@ struct sink {
      * write(2); each is counted delivered once all its bytes were written. */
     stdout_columns columns;
     int binary_keys;
-    size_t stdout_skip;        /* value bytes not printed */
-    int stdout_base64;         /* values printed in base64 */
+    size_t stdout_skip;        /* event value bytes not printed */
+    int stdout_base64;         /* event values printed in base64 */
     char *out;                 /* the lines not yet written */
     size_t out_len, out_cap;   /* bytes in out, and its size */
     struct stdout_line *lines; /* each line in out: where it ends, what counting it takes */

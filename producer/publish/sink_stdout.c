@@ -4,7 +4,9 @@
  * does, but only once the whole line was written. A JSON value is printed
  * as it is (json-schema-confluent's: after its 5-byte frame, which the
  * registry's id printed at registration stands for); a protobuf value, a
- * binary, in base64 (frame included), so that a line is one message.
+ * binary, in base64 (frame included), so that a line is one message. A
+ * change topic's value (--changelog: JSON, whatever --format; settle
+ * refuses its avro form here) is printed as it is.
  *
  * Lines are gathered in a buffer of 1 MiB (or one line, when a line is
  * longer) and written with write(2) when the next one does not fit, and at
@@ -125,12 +127,13 @@ static sink_err stdout_produce(sink *s, topic_id t, const void *key, size_t key_
     if (s->columns != STDOUT_VALUE && s->binary_keys && key_len == 8 && !topic_is_change(t)) /* change keys: JSON */
         shown = id, shown_len = decimal_key(key, id);
     size_t key_cols = s->columns != STDOUT_VALUE ? shown_len + 1 : 0;
-    size_t skip = value_len < s->stdout_skip ? value_len : s->stdout_skip, printed = value_len - skip;
-    size_t value_cols = s->stdout_base64 ? (printed + 2) / 3 * 4 : printed;
+    size_t skip = value_len < s->stdout_skip || topic_is_change(t) ? 0 : s->stdout_skip, printed = value_len - skip;
+    int base64 = s->stdout_base64 && !topic_is_change(t); /* change values: JSON (avro is refused here) */
+    size_t value_cols = base64 ? (printed + 2) / 3 * 4 : printed;
     if (!s->out_errno && make_room(s, topic_len + key_cols + value_cols + 1) == 0) {
         if (topic_len) put(s, topic, topic_len - 1), put(s, "\t", 1);
         if (key_cols) put(s, shown, shown_len), put(s, "\t", 1);
-        if (s->stdout_base64)
+        if (base64)
             put_base64(s, (const unsigned char *)value + skip, printed);
         else
             put(s, (const char *)value + skip, printed);
