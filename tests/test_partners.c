@@ -71,8 +71,8 @@ Test(partners, a_setting_given_without_the_partner_it_needs_is_refused_naming_bo
         { { "run", "--sink", "null", "--metrics-linger", "5", NULL },
           "--metrics-linger: expected --metrics, the serving it prolongs, got no --metrics" },
         { { "run", "--sink", "null", "-r", "http://127.0.0.1:1", "--format", "json", NULL },
-          "--schema-registry: expected --format avro-confluent, protobuf-confluent, json-schema-confluent or auto, the "
-          "formats that register schemas, got --format json" },
+          "--schema-registry: expected --format avro-confluent, protobuf-confluent, json-schema-confluent or auto, or "
+          "--changelog-format avro, the formats that register schemas, got --format json" },
         { { "run", "--sink", "stdout", "-r", "http://127.0.0.1:1", NULL },
           "--schema-registry: expected --sink kafka or null, or --sink stdout with a format that registers "
           "(protobuf-confluent, json-schema-confluent), got --sink stdout" },

@@ -56,8 +56,15 @@ typedef enum file_codec {
 typedef enum changelog_kind { CHANGELOG_NONE, CHANGELOG_DEBEZIUM, CHANGELOG_KIND_COUNT } changelog_kind;
 
 /* --changelog-format: Kafka Connect's JsonConverter with schemas.enable
- * false (json) or true (json-schema: {"schema", "payload"}). */
-typedef enum changelog_format { CHANGELOG_JSON, CHANGELOG_JSON_SCHEMA, CHANGELOG_FORMAT_COUNT } changelog_format;
+ * false (json) or true (json-schema: {"schema", "payload"}), or Confluent's
+ * AvroConverter (avro: keys and values Avro behind the 5-byte frame, their
+ * schemas registered as <topic>-key and <topic>-value). */
+typedef enum changelog_format {
+    CHANGELOG_JSON,
+    CHANGELOG_JSON_SCHEMA,
+    CHANGELOG_AVRO,
+    CHANGELOG_FORMAT_COUNT
+} changelog_format;
 
 /* --sink stdout: one message a line, as kcat -C prints them; which columns
  * (tab-separated) come before the value. */

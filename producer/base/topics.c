@@ -86,3 +86,22 @@ int topic_names_add_changes(topic_names *out, const char *prefix, const char *sc
     out->n = TOPIC_COUNT;
     return 0;
 }
+
+int topic_avro_namespace(const char *name, char *out, size_t cap) {
+    size_t n = strlen(name);
+    if (n + 1 > cap) return -1;
+    int first = 1; /* at the start of a part */
+    for (size_t i = 0; i <= n; i++) {
+        char c = name[i];
+        if (c == '.' || c == '\0') {
+            if (first) return -1; /* an empty part: "a..b", ".a", "a." */
+            out[i] = c;
+            first = 1;
+            continue;
+        }
+        int letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        out[i] = letter || (!first && c >= '0' && c <= '9') ? c : '_';
+        first = 0;
+    }
+    return 0;
+}

@@ -63,4 +63,11 @@ int topic_names_make(const char *prefix, topic_names *out, char *errstr, size_t 
 int topic_names_add_changes(topic_names *out, const char *prefix, const char *schema, int *which_out, char *errstr,
                             size_t errlen);
 
+/* A change topic's name as an Avro namespace, as Debezium's
+ * schema.name.adjustment.mode=avro makes it: each character Avro does not
+ * allow there ('-', a digit starting a part) becomes '_'. -1 when a part is
+ * empty ("a..b", a leading or trailing '.'), which no replacement mends,
+ * or when out (cap bytes) cannot hold it. */
+int topic_avro_namespace(const char *name, char *out, size_t cap);
+
 #endif

@@ -4,20 +4,23 @@
  * Each value is written in one pass into a buffer already checked against
  * the table's bound: the schema (json-schema), before, after, source, op,
  * ts_ms. What does not change between values (the schemas, source's
- * constant fields) is made once in change_writer_new. */
+ * constant fields) is made once in change_writer_new. The avro format's
+ * keys and values are changes_avro.c's: each entry point hands them over
+ * after the one bound check. */
 #include "changes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "changes_avro.h"
 #include "changes_schema.h"
+#include "frame.h"
 #include "domain.h"
 #include "jsonenc.h"
 
 #define N_TABLES (TOPIC_COUNT - TOPIC_EVENT_COUNT)
 #define TABLE(t) ((size_t)(t)-TOPIC_EVENT_COUNT)
-#define DEBEZIUM_VERSION "2.5.4.Final"
 
 typedef struct table_text {
     char *key_schema, *value_schema; /* json-schema: `{"schema":...,"payload":`; else "" */
@@ -30,6 +33,7 @@ typedef struct table_text {
 
 struct change_writer {
     changelog_format format;
+    change_avro *avro; /* avro: its writer; else NULL */
     int64_t start_ms;
     char currency[256]; /* as a JSON string, quoted */
     size_t currency_len;
@@ -57,6 +61,8 @@ int change_writer_new(const topic_names *names, const char *prefix, const char *
         goto fail;
     }
     w->currency_len = (size_t)n;
+    if (format == CHANGELOG_AVRO && change_avro_new(names, prefix, schema, currency, &w->avro, errstr, errlen) != 0)
+        goto fail;
     for (int t = TOPIC_EVENT_COUNT; t < TOPIC_COUNT; t++) {
         table_text *x = &w->table[TABLE(t)];
         const char *name = names->name[t];
@@ -72,14 +78,16 @@ int change_writer_new(const topic_names *names, const char *prefix, const char *
             x->value_schema_len = (size_t)v;
         }
         x->head_len = (size_t)snprintf(x->source_head, sizeof x->source_head,
-                                       ",\"source\":{\"version\":\"" DEBEZIUM_VERSION
+                                       ",\"source\":{\"version\":\"" CHANGES_DEBEZIUM_VERSION
                                        "\",\"connector\":\"postgresql\",\"name\":\"%s\",\"ts_ms\":",
                                        prefix);
         x->mid_len =
             (size_t)snprintf(x->source_mid, sizeof x->source_mid,
                              ",\"db\":\"shop\",\"sequence\":null,\"schema\":\"%s\",\"table\":\"%s\",\"txId\":", schema,
                              topic_suffixes[t]);
-        x->bound = x->value_schema_len + 2 * row_bound((topic_id)t, w->currency_len) + x->head_len + x->mid_len + 256;
+        x->bound = w->avro ? change_avro_bound(w->avro, (topic_id)t)
+                           : x->value_schema_len + 2 * row_bound((topic_id)t, w->currency_len) + x->head_len +
+                                 x->mid_len + 256;
     }
     *out = w;
     return 0;
@@ -92,6 +100,7 @@ fail:
 
 void change_writer_free(change_writer *w) {
     if (!w) return;
+    change_avro_free(w->avro);
     for (size_t i = 0; i < N_TABLES; i++) {
         free(w->table[i].key_schema);
         free(w->table[i].value_schema);
@@ -100,6 +109,16 @@ void change_writer_free(change_writer *w) {
 }
 
 size_t change_bound(const change_writer *w, topic_id t) { return w->table[TABLE(t)].bound; }
+
+const char *change_schema_text(const change_writer *w, topic_id t, int key) {
+    return w->avro ? change_avro_schema(w->avro, t, key) : NULL;
+}
+
+void change_set_schema_ids(change_writer *w, topic_id t, int32_t key_id, int32_t value_id) {
+    if (w->avro) change_avro_set_ids(w->avro, t, key_id, value_id);
+}
+
+size_t change_frame_length(changelog_format format) { return format == CHANGELOG_AVRO ? FRAME_CONFLUENT : 0; }
 
 uint64_t change_lsn(const change_writer *w, int64_t ts_ms, int64_t id, unsigned sub) {
     uint64_t low = (((uint64_t)id & 0xFFFFFu) << 8) | (sub & 0xFFu);
@@ -149,6 +168,7 @@ static char *put_str(char *p, const char *s) { /* an enum's name: no escapes nee
 }
 
 size_t change_key(const change_writer *w, topic_id t, int64_t id, char key[CHANGE_KEY_MAX]) {
+    if (w->avro) return change_avro_key(w->avro, t, id, key);
     const table_text *x = &w->table[TABLE(t)];
     char *p = put_mem(key, x->key_schema ? x->key_schema : "", x->key_schema_len);
     LIT("{\"id\":");
@@ -182,9 +202,11 @@ static char *close_value(const table_text *x, const change_event *e, char *p) {
     return p;
 }
 
-#define BEGIN(t)                                                                                                       \
+/* AVRO: the call that writes the value in Avro instead. */
+#define BEGIN(t, AVRO)                                                                                                 \
     const table_text *x = &w->table[TABLE(t)];                                                                         \
     if (cap < x->bound) return -1;                                                                                     \
+    if (w->avro) return AVRO;                                                                                          \
     char *p = open_value(x, buf)
 #define END()                                                                                                          \
     p = close_value(x, e, p);                                                                                          \
@@ -213,7 +235,7 @@ static char *customer_row(char *p, const customer *c, const customer_version *v)
 
 int change_customer(const change_writer *w, const change_event *e, const customer *c, const customer_version *before,
                     const customer_version *after, char *buf, size_t cap) {
-    BEGIN(TOPIC_CHANGE_CUSTOMERS);
+    BEGIN(TOPIC_CHANGE_CUSTOMERS, change_avro_customer(w->avro, e, c, before, after, buf));
     p = customer_row(p, c, before);
     LIT(",\"after\":");
     p = customer_row(p, c, after);
@@ -245,7 +267,7 @@ static char *product_row(char *p, char *end, const product *pr, const product_ve
 
 int change_product(const change_writer *w, const change_event *e, const product *pr, const product_version *before,
                    const product_version *after, char *buf, size_t cap) {
-    BEGIN(TOPIC_CHANGE_PRODUCTS);
+    BEGIN(TOPIC_CHANGE_PRODUCTS, change_avro_product(w->avro, e, pr, before, after, buf));
     p = product_row(p, buf + cap, pr, before);
     LIT(",\"after\":");
     p = product_row(p, buf + cap, pr, after);
@@ -253,6 +275,10 @@ int change_product(const change_writer *w, const change_event *e, const product 
 }
 
 void change_order_text(const change_writer *w, const order_batch *b, size_t k, order_text *out) {
+    if (w->avro) {
+        change_avro_order_text(w->avro, b, k, out);
+        return;
+    }
     char *p = out->text;
     LIT("{\"id\":");
     p = put_i64(p, b->order_id[k]);
@@ -304,7 +330,7 @@ static char *order_row_json(char *p, const order_text *t, const order_row *r) {
 
 int change_order(const change_writer *w, const change_event *e, const order_text *t, const order_row *before,
                  const order_row *after, char *buf, size_t cap) {
-    BEGIN(TOPIC_CHANGE_ORDERS);
+    BEGIN(TOPIC_CHANGE_ORDERS, change_avro_order(w->avro, e, t, before, after, buf));
     p = order_row_json(p, t, before);
     LIT(",\"after\":");
     p = order_row_json(p, t, after);
@@ -337,7 +363,7 @@ static char *item_row(char *p, const order_batch *b, size_t k, size_t line) {
 
 int change_order_item(const change_writer *w, const change_event *e, const order_batch *b, size_t k, size_t line,
                       int deleted, char *buf, size_t cap) {
-    BEGIN(TOPIC_CHANGE_ORDER_ITEMS);
+    BEGIN(TOPIC_CHANGE_ORDER_ITEMS, change_avro_order_item(w->avro, e, b, k, line, deleted, buf));
     if (deleted) {
         p = item_row(p, b, k, line);
         LIT(",\"after\":null");

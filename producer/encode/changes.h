@@ -3,12 +3,15 @@
  * their change events (docs/guide/changelog.md): keys {"id": N} and values
  * {"before", "after", "source", "op", "ts_ms", "transaction"}, as Kafka
  * Connect's JsonConverter writes them with schemas.enable false, or true
- * ({"schema": ..., "payload": ...}).
+ * ({"schema": ..., "payload": ...}), or as Confluent's AvroConverter does
+ * (changes_avro.h: Avro behind the registry's 5-byte frame, key and value).
  *
- * The writer is made once at start and only read after: the generator
- * threads (orders, items) and the publishing thread (customers, products)
- * share it without locks. Every value of a table fits change_bound() bytes,
- * known at start, so a buffer of that size never fails. */
+ * The writer is made once at start; with avro, the registry's ids are set
+ * (change_set_schema_ids) before the first message; after that it is only
+ * read: the generator threads (orders, items) and the publishing thread
+ * (customers, products) share it without locks. Every value of a table
+ * fits change_bound() bytes, known at start, so a buffer of that size never
+ * fails. */
 #ifndef SHOPSTREAM_CHANGES_H
 #define SHOPSTREAM_CHANGES_H
 
@@ -35,6 +38,15 @@ size_t change_bound(const change_writer *w, topic_id t);
 #define CHANGE_KEY_MAX 512
 /* The key of row id in change topic t; returns its length. */
 size_t change_key(const change_writer *w, topic_id t, int64_t id, char key[CHANGE_KEY_MAX]);
+
+/* The schema text of change topic t's key (key 1) or value that the
+ * registry must hold: NULL unless the format registers them (avro). */
+const char *change_schema_text(const change_writer *w, topic_id t, int key);
+/* The registry's ids for topic t's key and value schemas. */
+void change_set_schema_ids(change_writer *w, topic_id t, int32_t key_id, int32_t value_id);
+/* The bytes of registry frame before a change key's or value's payload
+ * in this format: 5 for avro, else 0 (a tombstone has none). */
+size_t change_frame_length(changelog_format format);
 
 /* Where a change sits in its transaction (lsn's low byte): an order's
  * insert, its lines' (1-5); an event of its life with step s at 16 s + part
@@ -67,9 +79,9 @@ int change_customer(const change_writer *w, const change_event *e, const custome
                     const customer_version *after, char *buf, size_t cap);
 int change_product(const change_writer *w, const change_event *e, const product *p, const product_version *before,
                    const product_version *after, char *buf, size_t cap);
-/* An order's row as text but for what its life changes (status,
- * refunded_cents, updated_at): made once per order, for its every change
- * event. */
+/* An order's row as text (with avro: Avro bytes) but for what its life
+ * changes (status, refunded_cents, updated_at): made once per order, for
+ * its every change event. */
 typedef struct order_text {
     char text[640];           /* a currency of up to 255 bytes escaped and the rest */
     uint16_t b_at, c_at, len; /* the segments [0, b_at), [b_at, c_at), [c_at, len) */

@@ -129,3 +129,72 @@ int changes_value_schema(topic_id t, const char *name, char *buf, size_t cap) {
         source_schema, transaction_schema, name);
     return (int)at;
 }
+
+/* ---- Avro: the schemas Confluent's AvroConverter (AvroData, connect.meta.data on) makes of the Connect schemas
+ * above: a struct is a record named by the Connect name's last part in the namespace before it, an optional
+ * field a union with null first and default null, except an optional field with a default (source.snapshot),
+ * whose type comes first with that default. Avro's own form: a name already in scope is written bare. */
+
+int changes_avro_key_schema(const char *ns, char *buf, size_t cap) {
+    size_t at = 0;
+    PUT("{\"type\":\"record\",\"name\":\"Key\",\"namespace\":\"%s\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"}],"
+        "\"connect.name\":\"%s.Key\"}",
+        ns, ns);
+    return (int)at;
+}
+
+static const char *const avro_types[] = {
+    "\"long\"",
+    "\"int\"",
+    "\"string\"",
+    "\"boolean\"",
+    "{\"type\":\"long\",\"connect.version\":1,\"connect.name\":\"org.apache.kafka.connect.data.Timestamp\","
+    "\"logicalType\":\"timestamp-millis\"}",
+};
+
+static const char avro_source[] =
+    "{\"name\":\"source\",\"type\":{\"type\":\"record\",\"name\":\"Source\","
+    "\"namespace\":\"io.debezium.connector.postgresql\",\"fields\":["
+    "{\"name\":\"version\",\"type\":\"string\"},"
+    "{\"name\":\"connector\",\"type\":\"string\"},"
+    "{\"name\":\"name\",\"type\":\"string\"},"
+    "{\"name\":\"ts_ms\",\"type\":\"long\"},"
+    "{\"name\":\"snapshot\",\"type\":[{\"type\":\"string\",\"connect.version\":1,"
+    "\"connect.parameters\":{\"allowed\":\"true,last,false,incremental\"},\"connect.default\":\"false\","
+    "\"connect.name\":\"io.debezium.data.Enum\"},\"null\"],\"default\":\"false\"},"
+    "{\"name\":\"db\",\"type\":\"string\"},"
+    "{\"name\":\"sequence\",\"type\":[\"null\",\"string\"],\"default\":null},"
+    "{\"name\":\"schema\",\"type\":\"string\"},"
+    "{\"name\":\"table\",\"type\":\"string\"},"
+    "{\"name\":\"txId\",\"type\":[\"null\",\"long\"],\"default\":null},"
+    "{\"name\":\"lsn\",\"type\":[\"null\",\"long\"],\"default\":null},"
+    "{\"name\":\"xmin\",\"type\":[\"null\",\"long\"],\"default\":null}],"
+    "\"connect.name\":\"io.debezium.connector.postgresql.Source\"}}";
+
+static const char avro_transaction[] =
+    "{\"name\":\"transaction\",\"type\":[\"null\",{\"type\":\"record\",\"name\":\"block\",\"namespace\":\"event\","
+    "\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"total_order\",\"type\":\"long\"},"
+    "{\"name\":\"data_collection_order\",\"type\":\"long\"}],\"connect.version\":1,\"connect.name\":\"event.block\"}],"
+    "\"default\":null}";
+
+int changes_avro_value_schema(topic_id t, const char *ns, char *buf, size_t cap) {
+    size_t at = 0, n;
+    const column *c = changes_columns(t, &n);
+    PUT("{\"type\":\"record\",\"name\":\"Envelope\",\"namespace\":\"%s\",\"fields\":["
+        "{\"name\":\"before\",\"type\":[\"null\",{\"type\":\"record\",\"name\":\"Value\",\"fields\":[",
+        ns);
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].optional)
+            PUT("%s{\"name\":\"%s\",\"type\":[\"null\",%s],\"default\":null}", i ? "," : "", c[i].name,
+                avro_types[c[i].type]);
+        else
+            PUT("%s{\"name\":\"%s\",\"type\":%s}", i ? "," : "", c[i].name, avro_types[c[i].type]);
+    }
+    PUT("],\"connect.name\":\"%s.Value\"}],\"default\":null},"
+        "{\"name\":\"after\",\"type\":[\"null\",\"Value\"],\"default\":null},%s,"
+        "{\"name\":\"op\",\"type\":\"string\"},"
+        "{\"name\":\"ts_ms\",\"type\":[\"null\",\"long\"],\"default\":null},%s],"
+        "\"connect.version\":1,\"connect.name\":\"%s.Envelope\"}",
+        ns, avro_source, avro_transaction, ns);
+    return (int)at;
+}

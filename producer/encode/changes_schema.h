@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* changes_schema.h - the tables' columns, and the Kafka Connect schemas
+/* changes_schema.h - the tables' columns, the Kafka Connect schemas
  * JsonConverter writes beside each key and value when schemas.enable is
- * true (for changes.c). The column lists are the DDL of
- * docs/guide/changelog.md, in its order. No state. */
+ * true (for changes.c), and the Avro schemas Confluent's AvroConverter
+ * registers for them (for changes_avro.c). The column lists are the DDL of
+ * docs/guide/changelog.md, in its order; the Avro values' fields are in the
+ * same order as these schemas'. No state. */
 #ifndef SHOPSTREAM_CHANGES_SCHEMA_H
 #define SHOPSTREAM_CHANGES_SCHEMA_H
 
@@ -27,5 +29,15 @@ const column *changes_columns(topic_id t, size_t *n);
  * when cap is too small. */
 int changes_key_schema(const char *name, char *buf, size_t cap);
 int changes_value_schema(topic_id t, const char *name, char *buf, size_t cap);
+
+/* The Avro schemas of table t's key (record Key) and value (record
+ * Envelope; before and after ["null", Value]) in namespace ns (the topic's
+ * name as topic_avro_namespace makes it); the length, or -1 when cap is too
+ * small. */
+int changes_avro_key_schema(const char *ns, char *buf, size_t cap);
+int changes_avro_value_schema(topic_id t, const char *ns, char *buf, size_t cap);
+
+/* The version source.version names. */
+#define CHANGES_DEBEZIUM_VERSION "2.5.4.Final"
 
 #endif

@@ -22,7 +22,7 @@ const char *const file_codec_names[FILE_CODEC_COUNT] = { "auto", "none", "deflat
 const char *const switch_names[2] = { "off", "on" };
 const char *const stdout_columns_names[STDOUT_COLUMNS_COUNT] = { "value", "key-value", "topic-key-value" };
 const char *const changelog_kind_names[CHANGELOG_KIND_COUNT] = { "none", "debezium" };
-const char *const changelog_format_names[CHANGELOG_FORMAT_COUNT] = { "json", "json-schema" };
+const char *const changelog_format_names[CHANGELOG_FORMAT_COUNT] = { "json", "json-schema", "avro" };
 
 void config_defaults(run_config *rc) {
     memset(rc, 0, sizeof *rc);

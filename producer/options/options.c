@@ -120,8 +120,11 @@ const option_spec options_table[] = {
       0 },
     { "changelog.format", "changelog-format", 0, OPT_ENUM, AT(changelog_format),
       NAMES(changelog_format_names, CHANGELOG_FORMAT_COUNT), NO_RANGE, "json", "F",
-      "json (Kafka Connect's JsonConverter, schemas.enable=false) or\n"
-      "json-schema (schemas.enable=true: each key and value with its schema)",
+      "json (Kafka Connect's JsonConverter, schemas.enable=false),\n"
+      "json-schema (schemas.enable=true: each key and value with its schema)\n"
+      "or avro (Confluent's AvroConverter: keys and values Avro, framed with\n"
+      "the ids of <topic>-key and <topic>-value, which --schema-registry\n"
+      "registers before the first message)",
       0 },
     { "changelog.prefix", "changelog-prefix", 0, OPT_STRING, AT(changelog_prefix), NO_NAMES, NO_RANGE, "shopdb", "P",
       "the connector's topic.prefix: change topics are P.SCHEMA.<table>", 0 },

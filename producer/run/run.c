@@ -132,6 +132,7 @@ static int open_outputs(run_state *st) {
         .partitions = rc->partitions,
         .replication_factor = rc->replication_factor,
         .digest_skip = encoder_frame_length((value_format)rc->format),
+        .change_digest_skip = change_frame_length((changelog_format)rc->changelog_format),
         .on_stats = st->metrics ? kafka_stats : NULL,
         .stats_opaque = st->metrics,
         .stop = &run_stop_signal,

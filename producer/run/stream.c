@@ -37,28 +37,48 @@ int calendar_failed(run_state *st) {
     return -1;
 }
 
+/* Registers topic t's subject <name>-<what>; 0, or -1 with errstr. */
+static int register_subject(run_state *st, const registry_config *reg, topic_id t, const char *what, const char *type,
+                            const char *schema, int32_t *id) {
+    char subject[TOPIC_NAME_MAX + 16];
+    snprintf(subject, sizeof subject, "%s-%s", st->rc->topics.name[t], what);
+    return registry_register(reg, subject, type, schema, id, st->errstr, sizeof st->errstr);
+}
+
 int publish_register_schemas(run_state *st) {
     const run_config *rc = st->rc;
-    if (!value_format_registered((value_format)rc->format)) return 0;
+    int events = value_format_registered((value_format)rc->format);
+    int changes = st->changes && change_schema_text(st->changes, TOPIC_CHANGE_ORDERS, 0);
+    if (!events && !changes) return 0;
     const char *type = rc->format == FORMAT_PROTOBUF_CONFLUENT      ? "PROTOBUF"
                        : rc->format == FORMAT_JSON_SCHEMA_CONFLUENT ? "JSON"
                                                                     : NULL;
     registry_config reg = { rc->registry_url, rc->registry_user_info, rc->registry_timeout_ms,
                             rc->registry_ca,  rc->registry_cert,      rc->registry_key };
-    for (int t = 0; t < TOPIC_EVENT_COUNT; t++) { /* change topics carry their schema in JSON, or none */
-        char subject[TOPIC_NAME_MAX + 16];
-        snprintf(subject, sizeof subject, "%s-value", rc->topics.name[t]);
-        if (registry_register(&reg, subject, type, encoder_schema_text(st->encoder, (topic_id)t), &st->schema_ids[t],
-                              st->errstr, sizeof st->errstr) != 0)
+    for (int t = 0; events && t < TOPIC_EVENT_COUNT; t++) {
+        if (register_subject(st, &reg, (topic_id)t, "value", type, encoder_schema_text(st->encoder, (topic_id)t),
+                             &st->schema_ids[t]) != 0)
             return -1;
         encoder_set_schema_id(st->encoder, (topic_id)t, st->schema_ids[t]);
     }
+    int32_t key_id = 0; /* the change topics' (avro): key and value, Avro */
+    for (int t = TOPIC_EVENT_COUNT; changes && t < TOPIC_COUNT; t++) {
+        if (register_subject(st, &reg, (topic_id)t, "key", NULL, change_schema_text(st->changes, (topic_id)t, 1),
+                             &key_id) != 0 ||
+            register_subject(st, &reg, (topic_id)t, "value", NULL, change_schema_text(st->changes, (topic_id)t, 0),
+                             &st->schema_ids[t]) != 0)
+            return -1;
+        change_set_schema_ids(st->changes, (topic_id)t, key_id, st->schema_ids[t]);
+    }
     char shown[1100];
     secrets_mask_url(rc->registry_url, shown, sizeof shown);
+    topic_id a = events ? TOPIC_ORDERS : TOPIC_CHANGE_ORDERS, b = events ? TOPIC_ORDER_ITEMS : TOPIC_CHANGE_ORDER_ITEMS;
     if (!rc->quiet)
-        fprintf(stderr, "shopstream: registered value schemas at %s: %s-value id %d, %s-value id %d, ...\n", shown,
-                rc->topics.name[TOPIC_ORDERS], st->schema_ids[TOPIC_ORDERS], rc->topics.name[TOPIC_ORDER_ITEMS],
-                st->schema_ids[TOPIC_ORDER_ITEMS]);
+        fprintf(stderr, "shopstream: registered %s schemas at %s: %s-value id %d, %s-value id %d, ...\n",
+                events && changes ? "value and change"
+                : events          ? "value"
+                                  : "change",
+                shown, rc->topics.name[a], st->schema_ids[a], rc->topics.name[b], st->schema_ids[b]);
     return 0;
 }
 

@@ -27,7 +27,8 @@ WHEN(sink_registers, rc->sink == SINK_KAFKA || rc->sink == SINK_NULL ||
 WHEN(sink_files, rc->sink == SINK_FILES)
 WHEN(metrics_on, rc->metrics_addr[0] != '\0')
 WHEN(registry_on, rc->registry_url[0] != '\0')
-WHEN(format_registers, rc->format == FORMAT_AUTO || value_format_registered((value_format)rc->format))
+WHEN(format_registers, rc->format == FORMAT_AUTO || value_format_registered((value_format)rc->format) ||
+                           (rc->changelog != CHANGELOG_NONE && rc->changelog_format == CHANGELOG_AVRO))
 WHEN(shard_auto, rc->shard_auto)
 WHEN(embedded_broker, rc->brokers[0] == '\0')
 WHEN(engine_may_use_gpu, rc->engine_kind != ENGINE_CPU)
@@ -61,8 +62,8 @@ static const struct need {
     { "files.row_group_mb", "kafka.sink", sink_files, 0, "--sink files, the sink that writes row groups" },
     { "output.metrics_linger_s", "output.metrics", metrics_on, 0, "--metrics, the serving it prolongs" },
     { "schema_registry.url", "format", format_registers, 0,
-      "--format avro-confluent, protobuf-confluent, json-schema-confluent or auto, the formats that register "
-      "schemas" },
+      "--format avro-confluent, protobuf-confluent, json-schema-confluent or auto, or --changelog-format avro, the "
+      "formats that register schemas" },
     { "schema_registry.url", "kafka.sink", sink_registers, 0,
       "--sink kafka or null, or --sink stdout with a format that registers (protobuf-confluent, "
       "json-schema-confluent)" },

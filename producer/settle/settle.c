@@ -231,7 +231,8 @@ static int settle_outputs(run_config *rc, const settle_env *env, char *errstr, s
 }
 
 /* A registry makes avro-confluent the default; the registered formats
- * (avro-confluent, protobuf-confluent, json-schema-confluent) need one. */
+ * (avro-confluent, protobuf-confluent, json-schema-confluent, and
+ * --changelog-format avro) need one. */
 static int settle_format(run_config *rc, char *errstr, size_t errlen) {
     if (rc->format == FORMAT_AUTO && rc->sink == SINK_STDOUT) rc->format = FORMAT_JSON;
     if (rc->format == FORMAT_AUTO) rc->format = rc->registry_url[0] ? FORMAT_AVRO_CONFLUENT : FORMAT_AVRO;
@@ -242,6 +243,20 @@ static int settle_format(run_config *rc, char *errstr, size_t errlen) {
                       value_format_names[rc->format]);
     if (value_format_registered((value_format)rc->format) && !rc->registry_url[0])
         CONFIG_REFUSE(format, "%s needs a schema registry (--schema-registry URL)", value_format_names[rc->format]);
+    char ns[sizeof rc->changelog_prefix];
+    if (rc->changelog == CHANGELOG_NONE || rc->changelog_format != CHANGELOG_AVRO) return 0;
+    if (rc->sink == SINK_STDOUT)
+        CONFIG_REFUSE(changelog_format,
+                      "--sink stdout writes one value a line: expected json or json-schema, got avro");
+    if (!rc->registry_url[0])
+        CONFIG_REFUSE(changelog_format,
+                      "expected a schema registry (--schema-registry) for avro, whose keys and values name their "
+                      "registered schemas, got no --schema-registry");
+    if (topic_avro_namespace(rc->changelog_prefix, ns, sizeof ns) != 0)
+        CONFIG_REFUSE(changelog_prefix,
+                      "expected no empty part between dots with --changelog-format avro (Avro namespaces are "
+                      "prefix.schema.table), got '%s'",
+                      rc->changelog_prefix);
     return 0;
 }
 
