@@ -105,8 +105,8 @@ static const char *const tables[] = { "customers", "products", "orders", "order_
 /* The run's requests: the event topics' value subjects first when
  * events, then each table's key and value. */
 static void registered_in_order(const fake_registry *r, int events) {
-    static const char *const event_topics[] = { "customers", "products", "campaigns", "orders",
-                                                "order_items", "payments",  "shipments" };
+    static const char *const event_topics[] = { "customers",   "products", "campaigns", "orders",
+                                                "order_items", "payments", "shipments" };
     int at = 0;
     cr_assert_eq(r->n, (events ? 7 : 0) + 8, "%d subjects registered", r->n);
     char want[160];
@@ -142,6 +142,10 @@ Test(changelog_avro, the_change_topics_keys_and_values_register_before_the_first
     registered_in_order(&fr, 0);
 }
 
+#define TWO_DAYS                                                                                                       \
+    "run", "--sink", "null", "--changelog", "debezium", "--duration", "2d", "-s", "payment_outage", "--late-share",    \
+        "0.1", "--duplicate-share", "0.05", "-q"
+
 /* content_digest of a 2-day run with deletes (tombstones), late and
  * duplicate delivery, against a registry whose ids start at first_id. */
 static uint64_t digest_with_ids(int first_id, const char *changelog_format) {
@@ -149,10 +153,7 @@ static uint64_t digest_with_ids(int first_id, const char *changelog_format) {
     fake_registry fr;
     fake_start(&fr, first_id, url, sizeof url);
     support_tmp_path("changelog-avro.json", stats, sizeof stats);
-    const char *args[] = { "run",        "--sink",      "null",       "--changelog",  "debezium", "--changelog-format",
-                           changelog_format, "-r",      url,          "--duration",   "2d",       "-s",
-                           "payment_outage", "--late-share", "0.1", "--duplicate-share", "0.05",   "-q",
-                           "--stats-json", stats,      NULL };
+    const char *args[] = { TWO_DAYS, "--changelog-format", changelog_format, "-r", url, "--stats-json", stats, NULL };
     run_result r;
     support_run(args, &r);
     fake_stop(&fr);
