@@ -36,7 +36,8 @@
 #                 --schema-registry '' (and --schema-registry-ca '' if it
 #                 names one; with --format avro where the command
 #                 asked for avro-confluent, or auto with a registry; protobuf
-#                 for protobuf-confluent, json for json-schema-confluent). The run then opens the schemas,
+#                 for protobuf-confluent, json for json-schema-confluent;
+#                 --changelog-format json for avro). The run then opens the schemas,
 #                 checks every -X property with librdkafka, loads the TLS
 #                 files they name, and stops at the connection: exit 2 with
 #                 "cannot reach Kafka at 127.0.0.1:1" is what passes (or exit
@@ -335,6 +336,8 @@ offline_extras() { # COMMAND ARGS...
     elif [[ $format == json-schema-confluent ]]; then
       extras+=(--format json)
     fi
+    # the change topics' registered form, likewise
+    if [[ $(last_value "" --changelog-format "$@") == avro ]]; then extras+=(--changelog-format json); fi
   fi
 }
 
