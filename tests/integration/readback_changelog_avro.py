@@ -19,7 +19,10 @@ alike, each message's schema found by the id in its frame), and checks:
   AvroConverter registers: record Key (id) and record Envelope in namespace
   <prefix>.<schema>.<table>, before and after ["null", Value], source
   io.debezium.connector.postgresql.Source; each frame's id is the
-  subject's.
+  subject's;
+- `shopstream verify` with the run's options (registering again, the same
+  ids) finds all 11 topics exact, each key in the partition its framed
+  bytes hash to.
 
 Environment (set by ctest): SHOPSTREAM_BIN, SHOPSTREAM_TEST_TMP,
 SHOPSTREAM_KAFKA_STATE, SHOPSTREAM_REGISTRY_STATE. Prints 'N passed, M
@@ -50,14 +53,15 @@ RUNS = {}
 def run(name, *args):
     tag = f"{name}{os.getpid()}"
     stats_path = os.path.join(TMP, f"changelog-avro-{tag}.json")
-    cmd = [BIN, "run", "-b", BROKERS, "--topic-prefix", f"ev.{tag}.", "--changelog", "debezium",
-           "--changelog-prefix", f"db{tag}", "-q", "--stats-json", stats_path, *OPTIONS, *args]
+    same = ["-b", BROKERS, "--topic-prefix", f"ev.{tag}.", "--changelog", "debezium", "--changelog-prefix", f"db{tag}",
+            "-q", *OPTIONS, *args]
+    cmd = [BIN, "run", "--stats-json", stats_path, *same]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, f"{' '.join(cmd)} exited {p.returncode}: {p.stderr}"
     with open(stats_path) as f:
         stats = json.load(f)
     topics = {t: pysupport.read_topic(BROKERS, f"db{tag}.public.{t}", f"cla-{tag}-{t}") for t in TABLES}
-    return {"prefix": f"db{tag}", "stats": stats, "topics": topics}
+    return {"prefix": f"db{tag}", "stats": stats, "topics": topics, "options": same}
 
 
 def setup():
@@ -165,6 +169,11 @@ def test_the_subjects_hold_debeziums_key_and_envelope_and_frame_every_message():
             assert int.from_bytes(m.key()[1:5], "big") == key["id"], f"{topic}: a key framed with another id"
             if m.value() is not None:
                 assert int.from_bytes(m.value()[1:5], "big") == value["id"], f"{topic}: a value with another id"
+
+
+def test_verify_finds_the_avro_run_exact_keys_and_values_in_their_partitions():
+    p = subprocess.run([BIN, "verify", *RUNS["avro"]["options"]], capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0 and "verify: exact: 11 topics" in p.stderr, f"exit {p.returncode}: {p.stderr}"
 
 
 if __name__ == "__main__":
