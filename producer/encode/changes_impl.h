@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* changes_impl.h - what changes.c (the writer, keys, the envelope) and
+ * changes_rows.c (each table's rows) share: the writer's state, made once
+ * at start and read only after, and the appender that writes into a buffer
+ * already checked against the table's bound. Private to encode/. */
+#ifndef SHOPSTREAM_CHANGES_IMPL_H
+#define SHOPSTREAM_CHANGES_IMPL_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "changes.h"
+#include "changes_avro.h"
+
+#define N_TABLES (TOPIC_COUNT - TOPIC_EVENT_COUNT)
+#define TABLE(t) ((size_t)(t)-TOPIC_EVENT_COUNT)
+
+typedef struct table_text {
+    char *key_schema, *value_schema; /* json-schema: `{"schema":...,"payload":`; else "" */
+    size_t key_schema_len, value_schema_len;
+    char source_head[512]; /* `,"source":{"version":...,"name":"P","ts_ms":` */
+    char source_mid[512];  /* `,"snapshot":` ... after it: `,"db":...,"table":"T","txId":` */
+    size_t head_len, mid_len;
+    size_t bound;
+} table_text;
+
+struct change_writer {
+    changelog_format format;
+    change_avro *avro; /* avro: its writer; else NULL */
+    int64_t start_ms;
+    char currency[256]; /* as a JSON string, quoted */
+    size_t currency_len;
+    table_text table[N_TABLES];
+};
+
+/* The appender: p moves along a buffer known to be big enough. */
+#define LIT(s) (memcpy(p, s, sizeof s - 1), p += sizeof s - 1)
+static inline char *put_mem(char *p, const char *s, size_t n) {
+    memcpy(p, s, n);
+    return p + n;
+}
+static inline char *put_u64(char *p, uint64_t v) { /* two digits a division */
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    char tmp[20];
+    int n = 20;
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100);
+        v /= 100;
+        tmp[--n] = pairs[2 * d + 1];
+        tmp[--n] = pairs[2 * d];
+    }
+    if (v >= 10) {
+        tmp[--n] = pairs[2 * v + 1];
+        tmp[--n] = pairs[2 * v];
+    } else {
+        tmp[--n] = (char)('0' + v);
+    }
+    memcpy(p, tmp + n, (size_t)(20 - n));
+    return p + (20 - n);
+}
+static inline char *put_i64(char *p, int64_t v) {
+    if (v < 0) {
+        *p++ = '-';
+        return put_u64(p, 0u - (uint64_t)v);
+    }
+    return put_u64(p, (uint64_t)v);
+}
+static inline char *put_str(char *p, const char *s) { /* an enum's name: no escapes needed */
+    *p++ = '"';
+    p = put_mem(p, s, strlen(s));
+    *p++ = '"';
+    return p;
+}
+
+/* The envelope around a value's rows: everything before `before`'s row,
+ * and everything after `after`'s. */
+char *changes_open_value(const table_text *x, char *p);
+char *changes_close_value(const table_text *x, const change_event *e, char *p);
+
+/* AVRO: the call that writes the value in Avro instead. */
+#define BEGIN(t, AVRO)                                                                                                 \
+    const table_text *x = &w->table[TABLE(t)];                                                                         \
+    if (cap < x->bound) return -1;                                                                                     \
+    if (w->avro) return AVRO;                                                                                          \
+    char *p = changes_open_value(x, buf)
+#define END()                                                                                                          \
+    p = changes_close_value(x, e, p);                                                                                          \
+    return (int)(p - buf)
+
+
+#endif
