@@ -8,9 +8,9 @@
  * segment (a stretch of simulated time, SPILL_SEGMENTS of them in a ring),
  * and take each segment back when its time nears: an external bucket queue.
  *
- * A record is opaque bytes (the calendar writes its pending_msg copies);
- * a segment's records come back in the order they were put, in runs of
- * whole records. Each segment gathers its records in a buffer that doubles
+ * A record is opaque bytes (the calendar's are spill_record.h's: a compact
+ * header and the value); a segment's records come back in the order they
+ * were put, in runs of whole records. Each segment gathers its records in a buffer that doubles
  * up to SPILL_CHUNK bytes and is then appended to the file as one chunk;
  * taking a segment reads its chunks back and frees their space in the
  * file (a hole punched, where the file system can), so the disk used
