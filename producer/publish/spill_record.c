@@ -7,11 +7,11 @@
 
 _Static_assert(TOPIC_COUNT <= 16, "a topic fits the first byte's 4 bits");
 
-#define HAS_DELAY 0x40u /* release_ms - timestamp_ms follows */
+#define HAS_DELAY 0x40u   /* release_ms - timestamp_ms follows */
 #define DERIVED_TIE 0x80u /* the tie is MSG_TIE(key_id - 1, a byte) */
 
-static uint64_t zigzag(uint64_t v) { return (v << 1) ^ (uint64_t)-(v >> 63); }
-static uint64_t unzigzag(uint64_t v) { return (v >> 1) ^ (uint64_t)-(v & 1); }
+static uint64_t zigzag(uint64_t v) { return (v << 1) ^ (0 - (v >> 63)); }
+static uint64_t unzigzag(uint64_t v) { return (v >> 1) ^ (0 - (v & 1)); }
 
 /* v as a little-endian base-128 varint at p; its length. */
 static size_t put_varint(unsigned char *p, uint64_t v) {
