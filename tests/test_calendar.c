@@ -147,7 +147,11 @@ static msg_ref extreme_ref(uint64_t n, int64_t release, char *value) {
                                : n << 40;
     static const int64_t fixed[3] = { INT64_MIN, INT64_MAX, 0 };
     int64_t ts = n % 7 < 3 ? release - (int64_t)(n % 7) * 3600000 : n % 7 == 3 ? release + 1 : fixed[n % 7 - 4];
-    uint32_t len = n % 11 == 0 ? 0 : n % 11 == 1 ? 1 : n % 499 == 2 ? 100000 : n % 101 == 3 ? SPILL_CHUNK + 1 : n % 200;
+    uint32_t len = n % 11 == 0     ? 0
+                   : n % 11 == 1   ? 1
+                   : n % 2999 == 2 ? 100000
+                   : n % 1009 == 3 ? SPILL_CHUNK + 1
+                                   : n % 200;
     for (uint32_t i = 0; i < len; i++) value[i] = (char)(n * 31 + i);
     return (msg_ref){ key, ts, release, tie, 0, len, (uint8_t)(n % TOPIC_COUNT), (uint8_t)(n % 3) };
 }
@@ -179,9 +183,11 @@ static void drain_into(calendar *c, int64_t release, size_t step, popped_msg *ou
     cr_assert_eq(before, 0, "step %zu: the calendar failed (%s)", step, strerror(c->spill_errno));
 }
 
-/* The extreme stream from t0: each step a message now and four ahead (up
- * to 40 days, one in a hundred beyond the ring), now and then a jump of
- * days; with s, everything beyond the horizon spills (hold 0). */
+/* The extreme stream from t0: each step a message now, one up to 40 days
+ * ahead (one in a hundred beyond the ring) and three 40 to 100 minutes
+ * ahead (enough for a segment to be written out in chunks, and their
+ * slots written again), now and then a jump of days; with s, everything
+ * beyond the horizon spills (hold 0). */
 static size_t extreme_stream(spill *s, int64_t t0, popped_msg *out, size_t cap) {
     enum { STEPS = 3000 };
     static char value[100000];
@@ -194,7 +200,9 @@ static size_t extreme_stream(spill *s, int64_t t0, popped_msg *out, size_t cap) 
         t += (int64_t)(next(&seed) % 5000) + (step % 1000 == 999 ? 2 * 86400000 : 0);
         for (int k = 0; k < 5; k++) {
             uint64_t r = next(&seed);
-            int64_t ahead = k == 0 ? 0 : r % 100 == 0 ? 55 * (int64_t)86400000 : (int64_t)(r % 3456000000u);
+            int64_t ahead = k == 0   ? 0
+                            : k == 1 ? (r % 100 == 0 ? 55 * (int64_t)86400000 : (int64_t)(r % 3456000000u))
+                                     : 40 * 60000 + (int64_t)(r % 3600000); /* 40 to 100 min: segments of chunks */
             msg_ref m = extreme_ref(n++, t + ahead, value);
             cr_assert_eq(calendar_push(&c, &m, value), 0);
         }
@@ -220,7 +228,10 @@ Test(calendar, spilled_records_of_extreme_keys_times_ties_and_values_come_back_a
         char why[256];
         cr_assert_eq(spill_open(&s, "/tmp", why, sizeof why), 0, "%s", why);
         cr_assert_eq(extreme_stream(&s, starts[e], spilled, CAP), n);
-        cr_assert_gt(s.peak_bytes, 1000000u, "the stream must have spilled (%zu bytes)", s.peak_bytes);
+        cr_assert_gt(s.peak_bytes, 100000u, "the stream must have spilled (%zu bytes)", s.peak_bytes);
+        cr_assert_gt(s.written, s.end,
+                     "slots read back must be written again: %" PRIu64 " bytes written, the file %" PRIu64, s.written,
+                     s.end);
         spill_close(&s);
         for (size_t i = 0; i < n; i++) {
             const popped_msg *a = &kept[i], *b = &spilled[i];
