@@ -126,7 +126,7 @@ Test(bounded, a_far_future_beyond_hold_mb_spills_to_disk_and_the_run_publishes_t
     run_result kept, spilled;
     json_t *k = held_run("1048576", dir, &kept), *s = held_run("0", dir, &spilled);
     cr_assert_eq(support_stat(k, "pending_peak_spilled_bytes"), 0u, "nothing spills under 1 TB");
-    cr_assert_gt(support_stat(s, "pending_peak_spilled_bytes"), 5000000u, "the days ahead go to disk at --hold-mb 0");
+    cr_assert_gt(support_stat(s, "pending_peak_spilled_bytes"), 2000000u, "the days ahead go to disk at --hold-mb 0");
     cr_assert_eq(support_digest(s, "content_digest"), support_digest(k, "content_digest"));
     cr_assert_eq(support_digest(s, "order_digest"), support_digest(k, "order_digest"), "the stream's order changed");
     cr_assert_lt(support_stat(s, "pending_peak_allocated_bytes"), support_stat(k, "pending_peak_allocated_bytes") / 2,

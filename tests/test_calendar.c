@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* test_calendar.c - producer/publish/calendar.h hands messages back in
  * (release_ms, tie) order with their bytes intact, whatever bucket they
- * land in: the current one, a ring bucket, or beyond the ring; pushed in
- * any order, interleaved with pops as the publisher does. */
+ * land in: the current one, a ring bucket, beyond the ring, or the spill
+ * (whose compact records must give back every field, however extreme);
+ * pushed in any order, interleaved with pops as the publisher does. */
 #include <criterion/criterion.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "base/topics.h"
 #include "publish/calendar.h"
 
 static uint64_t next(uint64_t *s) { /* splitmix64 */
@@ -122,6 +124,129 @@ Test(calendar, spilling_the_far_future_to_disk_hands_back_the_same_messages_at_t
     for (size_t i = 0; i <= STEPS; i++)
         cr_assert_eq(spilled[i], kept[i], "step %zu: %zu messages due, %zu without a spill", i, spilled[i], kept[i]);
     spill_close(&s);
+}
+
+/* A message of the extreme stream: number n, due at release. Ties are
+ * unique by n and lie in disjoint ranges by form (n % 5): an order's tie
+ * (MSG_TIE of key_id - 1, every step byte, copies too), the same for keys
+ * near INT64_MAX, a product version's small tie, ties near UINT64_MAX with
+ * keys near INT64_MIN, and n << 40 for keys 0 and -1. Timestamps are the
+ * release, before it, after it, or INT64_MIN, INT64_MAX and 0; values are
+ * empty, a byte, longer than a spill chunk (SPILL_CHUNK), or up to 200. */
+static msg_ref extreme_ref(uint64_t n, int64_t release, char *value) {
+    int form = (int)(n % 5);
+    int64_t key = form == 0   ? (int64_t)n + 1
+                  : form == 1 ? INT64_MAX - (int64_t)n
+                  : form == 2 ? (int64_t)(n % 700) + 1
+                  : form == 3 ? INT64_MIN + (int64_t)n
+                              : -(int64_t)(n % 2);
+    uint64_t tie = form == 0   ? MSG_TIE(n, n & 0xff)
+                   : form == 1 ? MSG_TIE((uint64_t)key - 1, MSG_TIE_COPY | (n & 0x7f))
+                   : form == 2 ? n
+                   : form == 3 ? UINT64_MAX - n
+                               : n << 40;
+    static const int64_t fixed[3] = { INT64_MIN, INT64_MAX, 0 };
+    int64_t ts = n % 7 < 3 ? release - (int64_t)(n % 7) * 3600000 : n % 7 == 3 ? release + 1 : fixed[n % 7 - 4];
+    uint32_t len = n % 11 == 0     ? 0
+                   : n % 11 == 1   ? 1
+                   : n % 2999 == 2 ? 100000
+                   : n % 1009 == 3 ? SPILL_CHUNK + 1
+                                   : n % 200;
+    for (uint32_t i = 0; i < len; i++) value[i] = (char)(n * 31 + i);
+    return (msg_ref){ key, ts, release, tie, 0, len, (uint8_t)(n % TOPIC_COUNT), (uint8_t)(n % 3) };
+}
+
+/* A message as it came out: at which step, every field, its value's hash. */
+typedef struct popped_msg {
+    size_t step;
+    msg_ref ref;
+    uint64_t value_hash;
+} popped_msg;
+
+/* Pops everything before (release, 0) into out[*n...], in strictly
+ * increasing key order. */
+static void drain_into(calendar *c, int64_t release, size_t step, popped_msg *out, size_t *n, size_t cap) {
+    int before;
+    while ((before = calendar_before(c, release, 0)) > 0) {
+        const pending_msg *m = calendar_peek(c);
+        cr_assert_not_null(m);
+        cr_assert_lt(*n, cap);
+        if (*n > 0) {
+            const msg_ref *p = &out[*n - 1].ref;
+            cr_assert(m->ref.release_ms > p->release_ms || (m->ref.release_ms == p->release_ms && m->ref.tie > p->tie));
+        }
+        uint64_t h = UINT64_C(0xcbf29ce484222325); /* FNV-1a */
+        for (uint32_t i = 0; i < m->ref.value_len; i++) h = (h ^ (unsigned char)m->value[i]) * UINT64_C(0x100000001b3);
+        out[(*n)++] = (popped_msg){ step, m->ref, h };
+        calendar_pop(c);
+    }
+    cr_assert_eq(before, 0, "step %zu: the calendar failed (%s)", step, strerror(c->spill_errno));
+}
+
+/* The extreme stream from t0: each step a message now, one up to 40 days
+ * ahead (one in a hundred beyond the ring) and three 40 to 100 minutes
+ * ahead (enough for a segment to be written out in chunks, and their
+ * slots written again), now and then a jump of days; with s, everything
+ * beyond the horizon spills (hold 0). */
+static size_t extreme_stream(spill *s, int64_t t0, popped_msg *out, size_t cap) {
+    enum { STEPS = 3000 };
+    static char value[100000];
+    calendar c = { 0 };
+    if (s) calendar_spill_to(&c, s, 0);
+    uint64_t seed = 5, n = 0;
+    size_t got = 0;
+    int64_t t = t0;
+    for (size_t step = 0; step < STEPS; step++) {
+        t += (int64_t)(next(&seed) % 5000) + (step % 1000 == 999 ? 2 * 86400000 : 0);
+        for (int k = 0; k < 5; k++) {
+            uint64_t r = next(&seed);
+            int64_t ahead = k == 0   ? 0
+                            : k == 1 ? (r % 100 == 0 ? 55 * (int64_t)86400000 : (int64_t)(r % 3456000000u))
+                                     : 40 * 60000 + (int64_t)(r % 3600000); /* 40 to 100 min: segments of chunks */
+            msg_ref m = extreme_ref(n++, t + ahead, value);
+            cr_assert_eq(calendar_push(&c, &m, value), 0);
+        }
+        drain_into(&c, t, step, out, &got, cap);
+    }
+    drain_into(&c, INT64_MAX, STEPS, out, &got, cap);
+    cr_assert_eq(c.n, 0);
+    cr_assert_eq(c.spilled, 0, "%zu messages left in the spill", c.spilled);
+    calendar_free(&c);
+    return got;
+}
+
+Test(calendar, spilled_records_of_extreme_keys_times_ties_and_values_come_back_as_an_uncapped_calendar_hands_them_out,
+     .timeout = 60) {
+    enum { CAP = 3000 * 5 };
+    static popped_msg kept[CAP], spilled[CAP];
+    /* far before 1970, across 1970 (negative segments), now, far ahead */
+    static const int64_t starts[] = { -(INT64_C(1) << 62), -3 * (int64_t)86400000, 1767225600000, INT64_C(1) << 62 };
+    for (size_t e = 0; e < sizeof starts / sizeof *starts; e++) {
+        size_t n = extreme_stream(NULL, starts[e], kept, CAP);
+        cr_assert_eq(n, (size_t)CAP);
+        spill s;
+        char why[256];
+        cr_assert_eq(spill_open(&s, "/tmp", why, sizeof why), 0, "%s", why);
+        cr_assert_eq(extreme_stream(&s, starts[e], spilled, CAP), n);
+        cr_assert_gt(s.peak_bytes, 100000u, "the stream must have spilled (%zu bytes)", s.peak_bytes);
+        cr_assert_gt(s.written, s.end,
+                     "slots read back must be written again: %" PRIu64 " bytes written, the file %" PRIu64, s.written,
+                     s.end);
+        spill_close(&s);
+        for (size_t i = 0; i < n; i++) {
+            const popped_msg *a = &kept[i], *b = &spilled[i];
+            cr_assert(a->step == b->step && a->ref.key_id == b->ref.key_id &&
+                          a->ref.timestamp_ms == b->ref.timestamp_ms && a->ref.release_ms == b->ref.release_ms &&
+                          a->ref.tie == b->ref.tie && a->ref.value_len == b->ref.value_len &&
+                          a->ref.topic == b->ref.topic && a->ref.kind == b->ref.kind && a->value_hash == b->value_hash,
+                      "start %" PRId64 ", message %zu: key %" PRId64 " ts %" PRId64 " release %" PRId64 " tie %" PRIx64
+                      " len %u topic %u kind %u at step %zu, without a spill key %" PRId64 " ts %" PRId64
+                      " release %" PRId64 " tie %" PRIx64 " len %u topic %u kind %u at step %zu",
+                      starts[e], i, b->ref.key_id, b->ref.timestamp_ms, b->ref.release_ms, b->ref.tie, b->ref.value_len,
+                      b->ref.topic, b->ref.kind, b->step, a->ref.key_id, a->ref.timestamp_ms, a->ref.release_ms,
+                      a->ref.tie, a->ref.value_len, a->ref.topic, a->ref.kind, a->step);
+        }
+    }
 }
 
 Test(calendar, a_spill_directory_that_cannot_hold_a_file_is_refused_with_its_reason) {

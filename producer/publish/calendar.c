@@ -6,6 +6,7 @@
  * the ring as their time nears. */
 #include "calendar.h"
 #include "calendar_order.h"
+#include "spill_record.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -98,31 +99,42 @@ static int ring_push(calendar *c, int64_t b, const msg_ref *r, const char *value
     return 0;
 }
 
-/* A copy of r appended to the spill segment of bucket b. */
+/* Spill segment g's first ms: what its records' times are written against. */
+static int64_t segment_start(int64_t g) { return g * CALENDAR_SEGMENT_BUCKETS * CALENDAR_BUCKET_MS; }
+
+/* A record of r (spill_record.h) appended to the spill segment of bucket b. */
 static int spill_push(calendar *c, int64_t b, const msg_ref *r, const char *value, size_t size) {
-    char *at = spill_append(c->spill, slot_of(segment_of(b)), size);
+    (void)size; /* the copy's size in memory; on disk the record is smaller */
+    char hdr[SPILL_RECORD_HEADER_MAX];
+    int64_t g = segment_of(b);
+    size_t n = spill_record_header(hdr, r, segment_start(g));
+    char *at = spill_append(c->spill, slot_of(g), n + r->value_len);
     if (!at) {
         c->spill_errno = errno;
         return -1;
     }
-    pending_msg *m = (pending_msg *)(void *)at;
-    m->ref = *r;
-    memcpy(m->value, value, r->value_len);
-    memset(m->value + r->value_len, 0, size - sizeof *m - r->value_len); /* the padding, written too */
+    memcpy(at, hdr, n);
+    memcpy(at + n, value, r->value_len);
     c->spilled++;
     note_peak(c); /* the spill's buffers may have grown */
     return 0;
 }
 
-/* Back into the ring: a run of whole spilled copies. */
+/* Back into the ring: a run of whole records of segment `loaded`. */
 static int take_back(void *ctx, const char *bytes, size_t len) {
     calendar *c = ctx;
+    int64_t base = segment_start(c->loaded);
     for (size_t at = 0; at < len;) {
-        const pending_msg *m = (const pending_msg *)(const void *)(bytes + at);
-        size_t size = copy_size(&m->ref);
-        if (ring_push(c, bucket_of(m->ref.release_ms), &m->ref, m->value, size) != 0) return -1;
+        msg_ref r;
+        const char *value;
+        size_t n = spill_record_read(bytes + at, len - at, base, &r, &value);
+        if (n == 0) {
+            errno = EIO; /* not what was written */
+            return -1;
+        }
+        if (ring_push(c, bucket_of(r.release_ms), &r, value, copy_size(&r)) != 0) return -1;
         c->spilled--;
-        at += size;
+        at += n;
     }
     return 0;
 }

@@ -31,7 +31,9 @@
  * (calendar_spill_to) the far future goes to disk: while what the calendar
  * keeps allocated exceeds `hold`, a message due beyond the hot horizon
  * (CALENDAR_HOT_BUCKETS after cur) is appended to its spill segment
- * (CALENDAR_SEGMENT_BUCKETS buckets) instead of its ring bucket, and each
+ * (CALENDAR_SEGMENT_BUCKETS buckets) instead of its ring bucket, as a
+ * compact record (spill_record.h: its times against the segment's start,
+ * no msg_ref, no padding), and each
  * segment comes back into the ring, whole, when its first bucket enters the
  * horizon; the order messages are handed back in is the same.
  * Invariant: every spilled message's segment is after `loaded`, and

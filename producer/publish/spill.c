@@ -47,12 +47,27 @@ static int grow(spill *s, void **p, size_t *cap, size_t need, size_t first) {
     return 0;
 }
 
-/* Segment g's buffer appended to the file as one chunk. */
+/* Where a chunk of span bytes goes: a slot read back before (the latest,
+ * likeliest still in the page cache), else the file's end. */
+static uint64_t place(spill *s, size_t span) {
+    if (span <= SPILL_CHUNK && s->n_free) return s->free[--s->n_free];
+    uint64_t off = s->end;
+    s->end += span <= SPILL_CHUNK ? SPILL_CHUNK : span;
+    return off;
+}
+
+/* Segment g's buffer written to the file as one chunk, in whole pages (a
+ * slot written again never has its old last page read in). */
 static int write_out(spill *s, spill_segment *g) {
-    if (grow(s, (void **)&g->chunks, &g->cap_chunks, (g->n_chunks + 1) * sizeof *g->chunks, 4 * sizeof *g->chunks) != 0)
+    size_t span = (g->used + SPILL_PAGE - 1) & ~(size_t)(SPILL_PAGE - 1);
+    if (grow(s, (void **)&g->chunks, &g->cap_chunks, (g->n_chunks + 1) * sizeof *g->chunks, 4 * sizeof *g->chunks) !=
+            0 ||
+        grow(s, (void **)&g->buf, &g->cap, span, SPILL_FIRST_BUFFER) != 0)
         return -1;
-    for (size_t done = 0; done < g->used;) {
-        ssize_t w = pwrite(s->fd, g->buf + done, g->used - done, (off_t)(s->end + done));
+    memset(g->buf + g->used, 0, span - g->used);
+    uint64_t off = place(s, span);
+    for (size_t done = 0; done < span;) {
+        ssize_t w = pwrite(s->fd, g->buf + done, span - done, (off_t)(off + done));
         if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
             if (w == 0) errno = ENOSPC;
@@ -60,8 +75,8 @@ static int write_out(spill *s, spill_segment *g) {
         }
         done += (size_t)w;
     }
-    g->chunks[g->n_chunks++] = (spill_chunk){ s->end, g->used };
-    s->end += g->used;
+    s->written += span;
+    g->chunks[g->n_chunks++] = (spill_chunk){ off, g->used };
     g->used = 0;
     return 0;
 }
@@ -81,6 +96,20 @@ char *spill_append(spill *s, size_t slot, size_t size) {
     return at;
 }
 
+/* Chunk k's space, read back: its slot to be written again, or (a chunk
+ * longer than a slot, or no memory to note the slot in) a hole punched. */
+static void release(spill *s, const spill_chunk *k) {
+    if (k->len <= SPILL_CHUNK &&
+        grow(s, (void **)&s->free, &s->cap_free, (s->n_free + 1) * sizeof *s->free, 64 * sizeof *s->free) == 0) {
+        s->free[s->n_free++] = k->off;
+        return;
+    }
+#ifdef FALLOC_FL_PUNCH_HOLE
+    size_t span = (k->len + SPILL_PAGE - 1) & ~(size_t)(SPILL_PAGE - 1);
+    (void)fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)k->off, (off_t)span);
+#endif
+}
+
 /* Reads chunk k back into s->scratch and frees its space in the file. */
 static int read_back(spill *s, const spill_chunk *k) {
     if (grow(s, (void **)&s->scratch, &s->scratch_cap, k->len, SPILL_CHUNK) != 0) return -1;
@@ -93,9 +122,7 @@ static int read_back(spill *s, const spill_chunk *k) {
         }
         done += (size_t)r;
     }
-#ifdef FALLOC_FL_PUNCH_HOLE
-    (void)fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)k->off, (off_t)k->len);
-#endif
+    release(s, k);
     return 0;
 }
 
@@ -131,5 +158,6 @@ void spill_close(spill *s) {
         }
     free(s->segs);
     free(s->scratch);
+    free(s->free);
     memset(s, 0, sizeof *s);
 }
