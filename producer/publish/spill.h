@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #define SPILL_SEGMENTS 4096     /* segments live at once: the ring */
-#define SPILL_CHUNK 32768       /* a segment's buffer is written out at this size */
+#define SPILL_CHUNK 32768       /* a segment's buffer is written out at this size, into a slot of it */
 #define SPILL_FIRST_BUFFER 1024 /* and starts at this one */
 #define SPILL_PAGE 4096         /* a chunk is written in whole pages of this size */
 
