@@ -169,7 +169,8 @@ def test_topics_created_for_an_old_start_keep_it_where_the_brokers_default_would
 def test_a_future_start_at_max_speed_is_refused_before_the_first_message():
     prefix = prefix_of("future")
     start = midnight_days_ago(-2)
-    p = run(prefix, "--start", iso(start))
+    # customers without versions: the first record past the broker's hour is then the run's first
+    p = run(prefix, "--start", iso(start), "--customer-changes", "off")
     lines = p.stderr.strip().split("\n")
     assert p.returncode == 2 and len(lines) == 1, (p.returncode, p.stderr)
     assert re.fullmatch(
