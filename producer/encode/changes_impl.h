@@ -86,8 +86,7 @@ char *changes_close_value(const table_text *x, const change_event *e, char *p);
     if (w->avro) return AVRO;                                                                                          \
     char *p = changes_open_value(x, buf)
 #define END()                                                                                                          \
-    p = changes_close_value(x, e, p);                                                                                          \
+    p = changes_close_value(x, e, p);                                                                                  \
     return (int)(p - buf)
-
 
 #endif
