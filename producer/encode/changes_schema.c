@@ -148,8 +148,8 @@ static const char *const avro_types[] = {
     "\"int\"",
     "\"string\"",
     "\"boolean\"",
-    "{\"type\":\"long\",\"connect.version\":1,\"connect.name\":\"org.apache.kafka.connect.data.Timestamp\","
-    "\"logicalType\":\"timestamp-millis\"}",
+    ("{\"type\":\"long\",\"connect.version\":1,\"connect.name\":\"org.apache.kafka.connect.data.Timestamp\","
+     "\"logicalType\":\"timestamp-millis\"}"), /* one literal, continued: parenthesized for clang's -Wstring-concatenation */
 };
 
 static const char avro_source[] =
