@@ -41,6 +41,7 @@ failed'; non-zero on failure.
 import json
 import os
 import subprocess
+import time
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -208,6 +209,27 @@ def copy_in_transactions(src, dst, aborted_orders):
         transaction(msgs[:half])
         transaction(msgs[:aborted_orders], commit=False)
         transaction(msgs[half:])
+    committed_everywhere(dst)
+
+
+def committed_everywhere(dst, timeout=60):
+    """Waits until every partition of the copy is stable: a commit returns once the coordinator has
+    decided, and its markers reach the partitions after, so a read_committed reader (verify) may
+    briefly stop short of the last transaction (a flaky test without this wait)."""
+    from confluent_kafka import Consumer, TopicPartition
+    seen = Consumer({"bootstrap.servers": BROKERS, "group.id": f"lso-{os.getpid()}", "isolation.level": "read_committed"})
+    raw = Consumer({"bootstrap.servers": BROKERS, "group.id": f"hw-{os.getpid()}", "isolation.level": "read_uncommitted"})
+    try:
+        until = time.time() + timeout
+        for t in pysupport.TOPICS:
+            for p in range(6):
+                tp = TopicPartition(dst + t, p)
+                while seen.get_watermark_offsets(tp, timeout=10)[1] < raw.get_watermark_offsets(tp, timeout=10)[1]:
+                    assert time.time() < until, f"{dst}{t}[{p}]: not stable after {timeout} s"
+                    time.sleep(0.2)
+    finally:
+        seen.close()
+        raw.close()
 
 
 def test_a_copy_written_in_transactions_verifies_exact_its_aborted_records_unseen():
