@@ -174,3 +174,13 @@ Test(schema_contract, a_proto_error_quoting_a_token_stays_one_line) {
     cr_assert_eq(schema_desc_proto("orders.proto", "syntax = \"proto3\";\n\x01", &d, err, sizeof err), -1);
     cr_assert_null(strchr(err, '\x01'), "%s", err);
 }
+
+/* jansson's message quotes the input near its error, a newline too: the
+ * line made of it stays one line (fuzz_schema_desc found it, CI's run 4). */
+Test(schema_contract, a_json_schema_error_quoting_the_input_stays_one_line) {
+    static schema_desc d;
+    char err[1024];
+    const char *text = "{\n  \"type\": \"o\\\n\",\n  \"properties\": {}\n}\n";
+    cr_assert_eq(schema_desc_json("orders.schema.json", text, strlen(text), &d, err, sizeof err), -1);
+    cr_assert_str_eq(err, "orders.schema.json:3: invalid JSON: invalid escape near '\"o\\ '"); /* the newline a space */
+}

@@ -21,3 +21,8 @@ const char *clip_text(clip_buf *c, const char *s) {
     memcpy(c->text + head + 3, s + tail, n - tail + 1);
     return c->text;
 }
+
+void clip_one_line(char *s) {
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = ' ';
+}

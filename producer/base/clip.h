@@ -23,4 +23,8 @@ const char *clip_text(clip_buf *c, const char *s);
  * enclosing block). */
 #define CLIP(s) clip_text(&(clip_buf){ { 0 } }, (s))
 
+/* Every control byte of s (a library's message quoting the input: a
+ * newline, a tab) made a space, in place: an error is one line. */
+void clip_one_line(char *s);
+
 #endif

@@ -180,7 +180,10 @@ int codec_load(codec *c, topic_id t, const char *dir, char *errstr, size_t errle
     c->text = json;
     json_error_t jerr;
     json_t *doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!doc) FAIL("%s:%d: invalid JSON: %s", path, jerr.line, jerr.text);
+    if (!doc) {
+        clip_one_line(jerr.text); /* jansson quotes the input near the error, newlines and all */
+        FAIL("%s:%d: invalid JSON: %s", path, jerr.line, jerr.text);
+    }
     int checked = schema_check_json(path, doc, errstr, errlen);
     for (size_t i = 0; checked == 0 && i < topic_fields[t].n; i++) {
         const json_t *f = schema_check_field(doc, topic_fields[t].fields[i].name);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "base/clip.h"
 
 const desc_field *schema_desc_field(const schema_desc *d, const char *name) {
     for (size_t i = 0; i < d->n; i++)
@@ -187,7 +188,10 @@ int schema_desc_json(const char *path, const char *text, size_t len, schema_desc
     d->times_distinct = 1;
     json_error_t jerr;
     json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!doc) FAIL("%s:%d: invalid JSON: %s", path, jerr.line, jerr.text);
+    if (!doc) {
+        clip_one_line(jerr.text); /* jansson quotes the input near the error, newlines and all */
+        FAIL("%s:%d: invalid JSON: %s", path, jerr.line, jerr.text);
+    }
     int rc = -1;
     const json_t *props = json_object_get(doc, "properties"), *p;
     const char *key;
