@@ -31,7 +31,10 @@ typedef enum topic_id {
 } topic_id;
 
 #define TOPIC_EVENT_COUNT TOPIC_CHANGE_CUSTOMERS /* the event topics come first */
+#define TOPIC_CHANGE_COUNT (TOPIC_COUNT - TOPIC_EVENT_COUNT)
 static inline int topic_is_change(int t) { return t >= TOPIC_CHANGE_CUSTOMERS; }
+/* A change topic's place among the change topics: 0 .. TOPIC_CHANGE_COUNT - 1. */
+#define TOPIC_CHANGE_INDEX(t) ((size_t)(t)-TOPIC_EVENT_COUNT)
 
 #define TOPIC_FIRST_FACT TOPIC_ORDERS
 #define TOPIC_NAME_MAX 249 /* Kafka's limit, in characters */

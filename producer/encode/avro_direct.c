@@ -8,23 +8,8 @@
  * the schema holds exactly. */
 #include <string.h>
 
+#include "avro_put.h"
 #include "codec.h"
-
-static inline char *put_long(char *p, int64_t v) {
-    uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-    while (z >= 0x80) {
-        *p++ = (char)(z | 0x80);
-        z >>= 7;
-    }
-    *p++ = (char)z;
-    return p;
-}
-
-static inline char *put_bytes(char *p, const char *s, size_t n) {
-    p = put_long(p, (int64_t)n);
-    memcpy(p, s, n);
-    return p + n;
-}
 
 int avro_direct_order(const encoder *enc, const order_batch *b, size_t k, char *buf) {
     const codec *c = &enc->codecs[TOPIC_ORDERS];

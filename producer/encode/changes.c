@@ -43,7 +43,7 @@ int change_writer_new(const topic_names *names, const char *prefix, const char *
     if (format == CHANGELOG_AVRO && change_avro_new(names, prefix, schema, currency, &w->avro, errstr, errlen) != 0)
         goto fail;
     for (int t = TOPIC_EVENT_COUNT; t < TOPIC_COUNT; t++) {
-        table_text *x = &w->table[TABLE(t)];
+        table_text *x = &w->table[TOPIC_CHANGE_INDEX(t)];
         const char *name = names->name[t];
         if (format == CHANGELOG_JSON_SCHEMA) {
             size_t cap = 16384;
@@ -80,14 +80,14 @@ fail:
 void change_writer_free(change_writer *w) {
     if (!w) return;
     change_avro_free(w->avro);
-    for (size_t i = 0; i < N_TABLES; i++) {
+    for (size_t i = 0; i < TOPIC_CHANGE_COUNT; i++) {
         free(w->table[i].key_schema);
         free(w->table[i].value_schema);
     }
     free(w);
 }
 
-size_t change_bound(const change_writer *w, topic_id t) { return w->table[TABLE(t)].bound; }
+size_t change_bound(const change_writer *w, topic_id t) { return w->table[TOPIC_CHANGE_INDEX(t)].bound; }
 
 const char *change_schema_text(const change_writer *w, topic_id t, int key) {
     return w->avro ? change_avro_schema(w->avro, t, key) : NULL;
@@ -107,7 +107,7 @@ uint64_t change_lsn(const change_writer *w, int64_t ts_ms, int64_t id, unsigned 
 
 size_t change_key(const change_writer *w, topic_id t, int64_t id, char key[CHANGE_KEY_MAX]) {
     if (w->avro) return change_avro_key(w->avro, t, id, key);
-    const table_text *x = &w->table[TABLE(t)];
+    const table_text *x = &w->table[TOPIC_CHANGE_INDEX(t)];
     char *p = put_mem(key, x->key_schema ? x->key_schema : "", x->key_schema_len);
     LIT("{\"id\":");
     p = put_i64(p, id);

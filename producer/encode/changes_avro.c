@@ -14,12 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "avro_put.h"
 #include "changes_schema.h"
 #include "domain.h"
 #include "frame.h"
 
-#define N_TABLES (TOPIC_COUNT - TOPIC_EVENT_COUNT)
-#define TABLE(t) ((size_t)(t)-TOPIC_EVENT_COUNT)
 #define SCHEMA_CAP 16384
 #define NAME_MAX_BYTES 64 /* an enum's name (domain.h), a product's name (CATALOG_NAME_MAX) */
 #define VARINT_MAX 10
@@ -36,23 +35,9 @@ typedef struct avro_table {
 struct change_avro {
     char currency[64];
     size_t currency_len;
-    avro_table table[N_TABLES];
+    avro_table table[TOPIC_CHANGE_COUNT];
 };
 
-static char *put_long(char *p, int64_t v) {
-    uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-    while (z >= 0x80) {
-        *p++ = (char)(z | 0x80);
-        z >>= 7;
-    }
-    *p++ = (char)z;
-    return p;
-}
-static char *put_bytes(char *p, const char *s, size_t n) {
-    p = put_long(p, (int64_t)n);
-    memcpy(p, s, n);
-    return p + n;
-}
 static char *put_str(char *p, const char *s) { return put_bytes(p, s, strlen(s)); }
 #define NULL_BRANCH(p) (*(p)++ = 0)
 #define SOME_BRANCH(p) (*(p)++ = 2)
@@ -78,7 +63,7 @@ int change_avro_new(const topic_names *names, const char *prefix, const char *sc
     }
     memcpy(a->currency, currency, a->currency_len);
     for (int t = TOPIC_EVENT_COUNT; t < TOPIC_COUNT; t++) {
-        avro_table *x = &a->table[TABLE(t)];
+        avro_table *x = &a->table[TOPIC_CHANGE_INDEX(t)];
         char ns[TOPIC_NAME_MAX + 1];
         if (topic_avro_namespace(names->name[t], ns, sizeof ns) != 0) {
             snprintf(errstr, errlen, "%s: expected a topic name whose parts between dots are not empty, got none",
@@ -118,7 +103,7 @@ fail:
 
 void change_avro_free(change_avro *a) {
     if (!a) return;
-    for (size_t i = 0; i < N_TABLES; i++) {
+    for (size_t i = 0; i < TOPIC_CHANGE_COUNT; i++) {
         free(a->table[i].key_schema);
         free(a->table[i].value_schema);
     }
@@ -126,20 +111,20 @@ void change_avro_free(change_avro *a) {
 }
 
 const char *change_avro_schema(const change_avro *a, topic_id t, int key) {
-    const avro_table *x = &a->table[TABLE(t)];
+    const avro_table *x = &a->table[TOPIC_CHANGE_INDEX(t)];
     return key ? x->key_schema : x->value_schema;
 }
 
 void change_avro_set_ids(change_avro *a, topic_id t, int32_t key_id, int32_t value_id) {
-    avro_table *x = &a->table[TABLE(t)];
+    avro_table *x = &a->table[TOPIC_CHANGE_INDEX(t)];
     frame_confluent(x->key_frame, key_id);
     frame_confluent(x->value_frame, value_id);
 }
 
-size_t change_avro_bound(const change_avro *a, topic_id t) { return a->table[TABLE(t)].bound; }
+size_t change_avro_bound(const change_avro *a, topic_id t) { return a->table[TOPIC_CHANGE_INDEX(t)].bound; }
 
 size_t change_avro_key(const change_avro *a, topic_id t, int64_t id, char key[CHANGE_KEY_MAX]) {
-    memcpy(key, a->table[TABLE(t)].key_frame, FRAME_CONFLUENT);
+    memcpy(key, a->table[TOPIC_CHANGE_INDEX(t)].key_frame, FRAME_CONFLUENT);
     return (size_t)(put_long(key + FRAME_CONFLUENT, id) - key);
 }
 
@@ -165,7 +150,7 @@ static int close_value(const avro_table *x, const change_event *e, char *p, cons
 }
 
 #define BEGIN(t)                                                                                                       \
-    const avro_table *x = &a->table[TABLE(t)];                                                                         \
+    const avro_table *x = &a->table[TOPIC_CHANGE_INDEX(t)];                                                            \
     char *p = buf;                                                                                                     \
     memcpy(p, x->value_frame, FRAME_CONFLUENT);                                                                        \
     p += FRAME_CONFLUENT

@@ -12,9 +12,6 @@
 #include "changes.h"
 #include "changes_avro.h"
 
-#define N_TABLES (TOPIC_COUNT - TOPIC_EVENT_COUNT)
-#define TABLE(t) ((size_t)(t)-TOPIC_EVENT_COUNT)
-
 typedef struct table_text {
     char *key_schema, *value_schema; /* json-schema: `{"schema":...,"payload":`; else "" */
     size_t key_schema_len, value_schema_len;
@@ -30,7 +27,7 @@ struct change_writer {
     int64_t start_ms;
     char currency[256]; /* as a JSON string, quoted */
     size_t currency_len;
-    table_text table[N_TABLES];
+    table_text table[TOPIC_CHANGE_COUNT];
 };
 
 /* The appender: p moves along a buffer known to be big enough. */
@@ -81,7 +78,7 @@ char *changes_close_value(const table_text *x, const change_event *e, char *p);
 
 /* AVRO: the call that writes the value in Avro instead. */
 #define BEGIN(t, AVRO)                                                                                                 \
-    const table_text *x = &w->table[TABLE(t)];                                                                         \
+    const table_text *x = &w->table[TOPIC_CHANGE_INDEX(t)];                                                            \
     if (cap < x->bound) return -1;                                                                                     \
     if (w->avro) return AVRO;                                                                                          \
     char *p = changes_open_value(x, buf)

@@ -49,7 +49,7 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import pysupport  # noqa: E402  (tests/pysupport.py)
-import flink_build  # noqa: E402  (tests/integration/flink_build.py)
+import maven_build  # noqa: E402  (tests/integration/maven_build.py)
 
 BIN = os.environ["SHOPSTREAM_BIN"]
 TMP = os.environ.get("SHOPSTREAM_TEST_TMP", "/tmp")
@@ -115,7 +115,7 @@ def materialize(prefix):
 
 def setup():
     t0 = time.time()
-    java = ["java", "-cp", flink_build.maven_classpath(SOURCE, FLINK_DIR), "shopstream.FlinkChangelog"]
+    java = ["java", "-cp", maven_build.maven_classpath(SOURCE, FLINK_DIR), "shopstream.FlinkChangelog"]
     print(f"  tests/flink built by Maven in {time.time() - t0:.1f} s", flush=True)
     tag = f"fcdc{os.getpid()}"
     cmd = [BIN, "run", "-b", BROKERS, "--topic-prefix", f"flinkcdc.{os.getpid()}.", "--changelog", "debezium",

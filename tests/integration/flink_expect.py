@@ -35,7 +35,7 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import pysupport  # noqa: E402  (tests/pysupport.py)
-import flink_build  # noqa: E402  (tests/integration/flink_build.py)
+import maven_build  # noqa: E402  (tests/integration/maven_build.py)
 
 BIN = os.environ["SHOPSTREAM_BIN"]
 TMP = os.environ.get("SHOPSTREAM_TEST_TMP", "/tmp")
@@ -49,10 +49,10 @@ PROTOC = "4.35.1"  # = protobuf-java in tests/flink/pom.xml
 
 
 def build_flink_job():
-    """tests/flink built by Maven into FLINK_DIR (flink_build.py, shared with
+    """tests/flink built by Maven into FLINK_DIR (maven_build.py, shared with
     flink_changelog.py); the java command line to run it."""
     t0 = time.time()
-    cp = flink_build.maven_classpath(SOURCE, FLINK_DIR)
+    cp = maven_build.maven_classpath(SOURCE, FLINK_DIR)
     mvn = ["mvn", "-q", "-B", "-f", os.path.join(SOURCE, "tests", "flink", "pom.xml"), f"-Dflink.check.dir={FLINK_DIR}"]
     # The protobuf classes of schemas/*.proto, for Flink's protobuf format:
     # protoc from Maven Central (grpcio-tools' has no Java generator), the

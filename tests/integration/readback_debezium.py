@@ -41,6 +41,7 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import pysupport  # noqa: E402  (tests/pysupport.py)
+import maven_build  # noqa: E402  (tests/integration/maven_build.py)
 
 BIN = os.environ["SHOPSTREAM_BIN"]
 TMP = os.environ.get("SHOPSTREAM_TEST_TMP", "/tmp")
@@ -58,15 +59,8 @@ STATE = {}
 
 def build_checker():
     """tests/debezium built by Maven into DBZ_DIR; the java command line to run it."""
-    pom = os.path.join(SOURCE, "tests", "debezium", "pom.xml")
-    cp_file = os.path.join(DBZ_DIR, "classpath.txt")
-    mvn = ["mvn", "-q", "-B", "-f", pom, f"-Ddebezium.check.dir={DBZ_DIR}"]
     t0 = time.time()
-    for goal in (["package", "-DskipTests"], ["dependency:build-classpath", f"-Dmdep.outputFile={cp_file}"]):
-        p = subprocess.run(mvn + goal, capture_output=True, text=True, timeout=900)
-        assert p.returncode == 0, f"{' '.join(mvn + goal)} exited {p.returncode}:\n{p.stdout[-3000:]}{p.stderr[-3000:]}"
-    with open(cp_file) as f:
-        cp = os.path.join(DBZ_DIR, "classes") + ":" + f.read().strip()
+    cp = maven_build.maven_classpath(SOURCE, DBZ_DIR, "debezium")
     print(f"  tests/debezium built by Maven in {time.time() - t0:.1f} s", flush=True)
     return ["java", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", cp, "shopstream.DebeziumCheck"]
 
