@@ -154,3 +154,5 @@ size_t plan_find_slice(const plan *p, uint64_t g) {
     }
     return lo;
 }
+
+_Static_assert(sizeof(plan_slice) <= 88, "settings.h's ENGINE_MAX_SLICES bounds the plan at 88 bytes a slice");

@@ -101,9 +101,9 @@ int engine_settings_check(const engine_settings *s, size_t *field, char *errstr,
     if (s->duration_ms <= 0) FAIL_AT(duration_ms, "must be positive");
     if (s->slice_ms <= 0 || HOUR_MS % s->slice_ms != 0)
         FAIL_AT(slice_ms, "must divide an hour (3600000 ms), got %lld", (long long)s->slice_ms);
-    if (s->duration_ms / s->slice_ms > INT64_C(100000000))
-        FAIL_AT(duration_ms, "%lld ms is more than 10^8 slices of %lld ms", (long long)s->duration_ms,
-                (long long)s->slice_ms);
+    if (s->duration_ms / s->slice_ms > ENGINE_MAX_SLICES)
+        FAIL_AT(duration_ms, "%lld ms is more than %lld slices of %lld ms (the plan keeps every slice)",
+                (long long)s->duration_ms, (long long)ENGINE_MAX_SLICES, (long long)s->slice_ms);
     if (!(s->base_orders_per_hour >= 0.0 && s->base_orders_per_hour <= 1e12))
         FAIL_AT(base_orders_per_hour, "must be in [0, 1e12], got %g", s->base_orders_per_hour);
     if (!(s->intensity >= 0.0 && s->intensity <= 1e9)) FAIL_AT(intensity, "must be in [0, 1e9], got %g", s->intensity);

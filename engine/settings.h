@@ -18,6 +18,10 @@
 #include "domain.h"
 #include "scenario.h"
 
+/* The most slices a run may span: the plan holds every slice (88 bytes each,
+ * so at most 352 MB); with one-minute slices that is 7.6 years. */
+#define ENGINE_MAX_SLICES INT64_C(4000000)
+
 typedef struct engine_settings {
     uint64_t seed;
     int64_t start_ms;    /* simulated start, Unix epoch milliseconds */

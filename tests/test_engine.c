@@ -440,6 +440,14 @@ Test(engine, bad_settings_are_rejected_naming_the_field) {
     cr_assert_eq(field, offsetof(engine_settings, slice_ms), "the error names field %zu", field);
     cr_assert_str_eq(err, "must divide an hour (3600000 ms), got 7000");
     engine_settings_default(&s);
+    s.slice_ms = 1000;
+    s.duration_ms = (ENGINE_MAX_SLICES + 1) * 1000;
+    cr_assert_neq(engine_settings_check(&s, &field, err, sizeof err), 0);
+    cr_assert_eq(field, offsetof(engine_settings, duration_ms), "the error names field %zu", field);
+    cr_assert_str_eq(err, "4000001000 ms is more than 4000000 slices of 1000 ms (the plan keeps every slice)");
+    s.duration_ms = ENGINE_MAX_SLICES * 1000;
+    cr_assert_eq(engine_settings_check(&s, &field, err, sizeof err), 0, "%s", err);
+    engine_settings_default(&s);
     s.cohort_mix[0] = 0.5;
     cr_assert_neq(engine_new(&s, &e, err, sizeof err), 0);
     cr_assert_str_eq(err, "cohort_mix: shares must add up to 1, they add up to 1.25");
