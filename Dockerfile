@@ -21,7 +21,7 @@ FROM debian:12.13 AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       gcc libc6-dev make cmake ninja-build pkg-config dpkg-dev g++ \
-      libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev \
+      libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev \
       libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev \
       libprotobuf-c-dev protobuf-c-compiler \
  && rm -rf /var/lib/apt/lists/*
@@ -57,7 +57,7 @@ LABEL org.opencontainers.image.title="shopstream" \
 
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libssl3 libsasl2-2 zlib1g libzstd1 liblz4-1 \
+      libssl3 libsasl2-2 zlib1g libzstd1 liblz4-1 libsnappy1v5 \
       libavro23 libconfig9 libcurl4 libjansson4 libmicrohttpd12 libprotobuf-c1 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 shopstream \

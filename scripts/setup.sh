@@ -26,7 +26,7 @@
 # Options combine: scripts/setup.sh --test --cuda.
 set -euo pipefail
 
-build_pkgs=(gcc make cmake ninja-build pkg-config libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev libprotobuf-c-dev protobuf-c-compiler kcat)
+build_pkgs=(gcc make cmake ninja-build pkg-config libavro-dev libconfig-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev libprotobuf-c-dev protobuf-c-compiler libsnappy-dev kcat)
 # What scripts/librdkafka.sh needs to fetch and build librdkafka's C library:
 # dpkg-dev (dpkg-source, dpkg-buildflags), g++ (upstream's ./configure
 # refuses to run without a C++ compiler, though only the C library is

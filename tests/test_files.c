@@ -277,11 +277,11 @@ Test(files, bad_input_is_refused_with_one_line_and_nothing_written) {
     refused(RUN("--sink", "files", "--out", empty, "--file-codec", "lz9"),
             "--file-codec: expected auto, none, deflate, zstd or snappy, got lz9", empty);
     refused(RUN("--sink", "files", "--out", empty, "--file-format", "avro", "--file-codec", "zstd"),
-            "--file-codec: expected deflate or none (or auto) for --file-format avro, got zstd", empty);
-    refused(RUN("--sink", "files", "--out", empty, "--file-codec", "snappy"),
-            "--file-codec: expected zstd or none (or auto) for --file-format parquet, got snappy (the snappy codec is "
-            "not written yet)",
-            empty);
+            "--file-codec: expected deflate, snappy or none (or auto) for --file-format avro, got zstd", empty);
+    refused(RUN("--sink", "files", "--out", empty, "--file-codec", "deflate"),
+            "--file-codec: expected zstd, snappy or none (or auto) for --file-format parquet, got deflate", empty);
+    refused(RUN("--sink", "files", "--out", empty, "--file-format", "jsonl", "--file-codec", "snappy"),
+            "--file-codec: expected none (or auto) for --file-format jsonl, got snappy", empty);
     refused(RUN("--sink", "files", "--out", empty, "--file-format", "jsonl", "--format", "avro"),
             "--format: --sink files --file-format jsonl holds json values: expected json (or auto), got avro", empty);
     refused(RUN("--sink", "files", "--out", empty, "--from", "2h"),

@@ -40,7 +40,7 @@ typedef enum file_format { FILE_JSONL, FILE_AVRO, FILE_PARQUET, FILE_FORMAT_COUN
 
 /* --file-codec: auto (the format's default: zstd for Parquet, deflate for
  * Avro, none for JSON lines), none, deflate (Avro), zstd (Parquet), snappy
- * (refused until written). */
+ * (Parquet and Avro). */
 typedef enum file_codec {
     CODEC_AUTO,
     CODEC_NONE,

@@ -77,7 +77,7 @@ const option_spec options_table[] = {
     { "files.codec", "file-codec", 0, OPT_ENUM, AT(file_codec), NAMES(file_codec_names, FILE_CODEC_COUNT), NO_RANGE,
       "auto", "C",
       "--sink files: auto (parquet: zstd; avro: deflate; jsonl: none), none,\n"
-      "zstd (parquet), deflate (avro)",
+      "zstd (parquet), deflate (avro), snappy (parquet, avro)",
       0 },
     { "files.roll_mb", "file-roll-mb", 0, OPT_SIZE, AT(file_roll_mb), NO_NAMES, 1, 1048576, "128", "MB",
       "--sink files: a file is closed and the next begun past this size", 0 },

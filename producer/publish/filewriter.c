@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "packer.h"
 #include "parquet.h"
 
 struct file_writer {
@@ -19,11 +19,8 @@ struct file_writer {
     unsigned char sync[16];
     char *buf; /* the block (Avro) or the lines (JSON) not yet written */
     size_t len;
-    uint64_t records;      /* in buf (Avro) */
-    unsigned char *packed; /* deflate's output for a block */
-    size_t packed_cap;
-    z_stream z;
-    int z_ready;
+    uint64_t records;        /* in buf (Avro) */
+    packer *packer;          /* Avro: the blocks' codec */
     parquet_writer *parquet; /* --file-format parquet: the columns, not buf */
     uint64_t written;        /* bytes in the file so far */
     char path[4096];
@@ -66,7 +63,7 @@ static int write_all(file_writer *w, const void *data, size_t n, char *errstr, s
 
 /* The header: magic, {avro.schema, avro.codec}, the sync marker. */
 static int avro_header(file_writer *w, const char *schema, char *errstr, size_t errlen) {
-    const char *codec = w->codec == CODEC_DEFLATE ? "deflate" : "null";
+    const char *codec = w->codec == CODEC_DEFLATE ? "deflate" : w->codec == CODEC_SNAPPY ? "snappy" : "null";
     const char *keys[2] = { "avro.schema", "avro.codec" }, *values[2] = { schema, codec };
     unsigned char n[10];
     if (write_all(w, "Obj\x01", 4, errstr, errlen) != 0 || write_all(w, n, avro_long(n, 2), errstr, errlen) != 0)
@@ -92,20 +89,12 @@ static int flush_buf(file_writer *w, char *errstr, size_t errlen) {
         w->len = 0;
         return 0;
     }
-    const void *data = w->buf;
-    size_t size = w->len;
-    if (w->codec == CODEC_DEFLATE) {
-        deflateReset(&w->z);
-        w->z.next_in = (unsigned char *)w->buf;
-        w->z.avail_in = (uInt)w->len;
-        w->z.next_out = w->packed;
-        w->z.avail_out = (uInt)w->packed_cap;
-        if (deflate(&w->z, Z_FINISH) != Z_STREAM_END) {
-            snprintf(errstr, errlen, "%.3000s: deflate failed", w->path);
-            return -1;
-        }
-        data = w->packed;
-        size = w->packed_cap - w->z.avail_out;
+    const void *data;
+    size_t size;
+    char why[256];
+    if (packer_pack(w->packer, w->buf, w->len, &data, &size, why, sizeof why) != 0) {
+        snprintf(errstr, errlen, "%.3000s: %s", w->path, why);
+        return -1;
     }
     unsigned char head[20];
     size_t h = avro_long(head, (int64_t)w->records);
@@ -139,15 +128,9 @@ int file_writer_new(const char *path, file_format format, file_codec codec, cons
         uint64_t v = splitmix64(&tag);
         for (int b = 0; b < 8; b++) w->sync[8 * i + b] = (unsigned char)(v >> (8 * b));
     }
-    if (format == FILE_AVRO && codec == CODEC_DEFLATE) {
-        w->packed_cap = compressBound(FILE_BLOCK_BYTES);
-        if (!(w->packed = malloc(w->packed_cap)) ||
-            deflateInit2(&w->z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-            file_writer_free(w);
-            snprintf(errstr, errlen, "out of memory");
-            return -1;
-        }
-        w->z_ready = 1;
+    if (format == FILE_AVRO && packer_new(codec, 1, &w->packer, errstr, errlen) != 0) {
+        file_writer_free(w);
+        return -1;
     }
     w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (w->fd < 0) {
@@ -185,7 +168,7 @@ uint64_t file_writer_size(const file_writer *w) {
 }
 
 size_t file_writer_held(const file_writer *w) {
-    return FILE_BLOCK_BYTES + w->packed_cap + (w->parquet ? parquet_writer_held(w->parquet) : 0);
+    return FILE_BLOCK_BYTES + packer_held(w->packer) + (w->parquet ? parquet_writer_held(w->parquet) : 0);
 }
 
 int file_writer_close(file_writer *w, char *errstr, size_t errlen) {
@@ -202,9 +185,8 @@ int file_writer_close(file_writer *w, char *errstr, size_t errlen) {
 void file_writer_free(file_writer *w) {
     if (!w) return;
     if (w->fd >= 0) close(w->fd);
-    if (w->z_ready) deflateEnd(&w->z);
+    packer_free(w->packer);
     parquet_writer_free(w->parquet);
-    free(w->packed);
     free(w->buf);
     free(w);
 }

@@ -8,8 +8,8 @@
  * (a file's bytes must be a function of the run): the header (magic, the
  * metadata map with avro.schema and avro.codec, a 16-byte sync marker made
  * from tag), then blocks of whole records (their count, their size, the
- * records' Avro binary, null or raw-deflated (zlib, level 6, windowBits
- * -15), the sync marker). The values given are already Avro binary of the
+ * records' Avro binary, null, raw-deflated (zlib, level 6, windowBits
+ * -15) or snappy with its CRC-32 (packer.h), the sync marker). The values given are already Avro binary of the
  * schema given.
  *
  * Parquet files are parquet.h's, from the same Avro values.

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zstd.h>
 
+#include "packer.h"
 #include "parquet_cols.h"
 #include "thrift.h"
 
@@ -16,19 +16,20 @@
 
 enum { PT_BOOLEAN = 0, PT_INT32 = 1, PT_INT64 = 2, PT_DOUBLE = 5, PT_BYTE_ARRAY = 6 };
 enum { ENC_PLAIN = 0, ENC_PLAIN_DICTIONARY = 2, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };
-enum { CODEC_UNCOMPRESSED = 0, CODEC_ZSTD_ID = 6 };
+enum { CODEC_UNCOMPRESSED = 0, CODEC_SNAPPY_ID = 1, CODEC_ZSTD_ID = 6 }; /* CompressionCodec */
 
 struct parquet_writer {
     pq_column *cols;
     size_t n_cols;
-    int zstd;
+    int codec_id;   /* Parquet's CompressionCodec */
+    packer *packer; /* the pages' */
     size_t row_group_bytes;
     parquet_write_fn write;
     void *ctx;
     uint64_t offset, rows; /* bytes written, rows in the file */
     tc_buf groups;         /* the row groups written, each a RowGroup struct */
     size_t n_groups;
-    pq_bytes page, packed; /* a page being made, and compressed */
+    pq_bytes page; /* a page being made */
 };
 
 static int put(parquet_writer *w, const void *p, size_t n, char *errstr, size_t errlen) {
@@ -76,31 +77,14 @@ static void statistics(tc_buf *b, int16_t id, const pq_column *c) {
     tc_struct_end(b);
 }
 
-/* One page of w->page: compressed when zstd, after its header (a data
- * page's, or with dict a dictionary page's); its sizes added to raw and
- * packed. */
+/* One page of w->page, compressed by the file's codec, after its header (a
+ * data page's, or with dict a dictionary page's); its sizes added to raw
+ * and packed. */
 static int write_page(parquet_writer *w, const pq_column *c, int dict, int64_t *raw, int64_t *packed, char *errstr,
                       size_t errlen) {
-    const void *body = w->page.data;
-    size_t size = w->page.len;
-    if (w->zstd) {
-        size_t bound = ZSTD_compressBound(w->page.len);
-        if (bound > w->packed.cap) {
-            unsigned char *d = realloc(w->packed.data, bound);
-            if (!d) {
-                snprintf(errstr, errlen, "out of memory");
-                return -1;
-            }
-            w->packed.data = d;
-            w->packed.cap = bound;
-        }
-        size = ZSTD_compress(w->packed.data, bound, w->page.data, w->page.len, 3);
-        if (ZSTD_isError(size)) {
-            snprintf(errstr, errlen, "parquet: zstd: %s", ZSTD_getErrorName(size));
-            return -1;
-        }
-        body = w->packed.data;
-    }
+    const void *body;
+    size_t size;
+    if (packer_pack(w->packer, w->page.data, w->page.len, &body, &size, errstr, errlen) != 0) return -1;
     tc_buf h;
     tc_init(&h);
     tc_i32(&h, 1, dict ? 2 : 0); /* DICTIONARY_PAGE : DATA_PAGE */
@@ -159,7 +143,7 @@ static int write_chunk(parquet_writer *w, pq_column *c, tc_buf *rg, int64_t *raw
     if (c->kind == PQ_ENUM) tc_list_i32(rg, ENC_RLE_DICTIONARY);
     tc_list(rg, 3, TC_BINARY, 1);
     tc_list_binary(rg, c->name, strlen(c->name));
-    tc_i32(rg, 4, w->zstd ? CODEC_ZSTD_ID : CODEC_UNCOMPRESSED);
+    tc_i32(rg, 4, w->codec_id);
     tc_i64(rg, 5, (int64_t)c->rows);
     tc_i64(rg, 6, raw);
     tc_i64(rg, 7, packed);
@@ -211,12 +195,13 @@ int parquet_writer_new(const char *schema_text, file_codec codec, size_t row_gro
         snprintf(errstr, errlen, "out of memory");
         return -1;
     }
-    w->zstd = codec == CODEC_ZSTD;
+    w->codec_id = codec == CODEC_ZSTD ? CODEC_ZSTD_ID : codec == CODEC_SNAPPY ? CODEC_SNAPPY_ID : CODEC_UNCOMPRESSED;
     w->row_group_bytes = row_group_bytes;
     w->write = write;
     w->ctx = ctx;
     tc_init(&w->groups);
-    if (pq_columns_new(schema_text, &w->cols, &w->n_cols, errstr, errlen) != 0 ||
+    if (packer_new(w->codec_id == CODEC_UNCOMPRESSED ? CODEC_NONE : codec, 0, &w->packer, errstr, errlen) != 0 ||
+        pq_columns_new(schema_text, &w->cols, &w->n_cols, errstr, errlen) != 0 ||
         put(w, "PAR1", 4, errstr, errlen) != 0) {
         parquet_writer_free(w);
         return -1;
@@ -238,7 +223,7 @@ size_t parquet_writer_buffered(const parquet_writer *w) {
 }
 
 size_t parquet_writer_held(const parquet_writer *w) {
-    return pq_columns_held(w->cols, w->n_cols) + w->page.cap + w->packed.cap + w->groups.cap;
+    return pq_columns_held(w->cols, w->n_cols) + w->page.cap + packer_held(w->packer) + w->groups.cap;
 }
 
 /* SchemaElement of a column: type, repetition, name, converted and logical type. */
@@ -310,6 +295,6 @@ void parquet_writer_free(parquet_writer *w) {
     pq_columns_free(w->cols, w->n_cols);
     tc_free(&w->groups);
     free(w->page.data);
-    free(w->packed.data);
+    packer_free(w->packer);
     free(w);
 }

@@ -48,20 +48,21 @@ static int find_shard_file(const char *dir, unsigned long long shard, char *foun
     return 0;
 }
 
-/* Each format's codecs: parquet zstd or none, avro deflate or none, jsonl none. */
+/* Each format's codecs: parquet zstd, snappy or none; avro deflate, snappy or
+ * none; jsonl none. */
 static int settle_codec(run_config *rc, char *errstr, size_t errlen) {
     static const int usual[FILE_FORMAT_COUNT] = {
         [FILE_JSONL] = CODEC_NONE, [FILE_AVRO] = CODEC_DEFLATE, [FILE_PARQUET] = CODEC_ZSTD
     };
     static const char *const takes[FILE_FORMAT_COUNT] = {
-        [FILE_JSONL] = "none", [FILE_AVRO] = "deflate or none", [FILE_PARQUET] = "zstd or none"
+        [FILE_JSONL] = "none", [FILE_AVRO] = "deflate, snappy or none", [FILE_PARQUET] = "zstd, snappy or none"
     };
     int f = rc->file_format;
     if (rc->file_codec == CODEC_AUTO) rc->file_codec = usual[f];
-    if (rc->file_codec != CODEC_NONE && rc->file_codec != usual[f])
-        CONFIG_REFUSE(file_codec, "expected %s (or auto) for --file-format %s, got %s%s", takes[f],
-                      file_format_names[f], file_codec_names[rc->file_codec],
-                      rc->file_codec == CODEC_SNAPPY ? " (the snappy codec is not written yet)" : "");
+    int snappy = rc->file_codec == CODEC_SNAPPY && f != FILE_JSONL;
+    if (rc->file_codec != CODEC_NONE && rc->file_codec != usual[f] && !snappy)
+        CONFIG_REFUSE(file_codec, "expected %s (or auto) for --file-format %s, got %s", takes[f], file_format_names[f],
+                      file_codec_names[rc->file_codec]);
     return 0;
 }
 

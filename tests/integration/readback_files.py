@@ -3,9 +3,9 @@
 """readback_files.py - `--sink files` read back by readers we did not write.
 
 Writes one run (a payment outage over 30 h: lives, product versions, 5% of
-fact messages late by up to 10 minutes, 2% doubled) three times, as JSON
-lines, as Avro container files (deflate) and as Parquet (zstd, row groups
-of 1 MB so that files hold several), then:
+fact messages late by up to 10 minutes, 2% doubled) five times, as JSON
+lines, as Avro container files (deflate), as Parquet (zstd, row groups of
+1 MB so that files hold several), and as Parquet and Avro with snappy, then:
 
 - DuckDB reads each table's JSON lines with read_json(hive_partitioning =
   true): as many rows as the run's --stats-json says the topic got, and every
@@ -18,6 +18,9 @@ of 1 MB so that files hold several), then:
   group's statistics (min, max, null count) equal to its data; DuckDB reads
   the directory with read_parquet(hive_partitioning = true): the counts, and
   the same orders as the JSON lines;
+- with --file-codec snappy, DuckDB reads the Parquet files (every column
+  chunk SNAPPY) and fastavro the Avro files (codec snappy, each block ending
+  in the CRC-32 of its data): the same counts, the same orders;
 - per 1 h window, the distinct orders and the revenue (total_cents of paid
   orders) DuckDB computes from the JSON lines and from the Parquet files
   equal `shopstream expect`'s;
@@ -36,7 +39,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
+import cramjam
 import duckdb
 import fastavro
 import pyarrow
@@ -63,11 +68,11 @@ def check(ok, what):
         print("FAIL:", what)
 
 
-def write(fmt):
-    out = tempfile.mkdtemp(prefix=f"files-{fmt}-", dir=TMP)
+def write(fmt, codec="auto"):
+    out = tempfile.mkdtemp(prefix=f"files-{fmt}-{codec}-", dir=TMP)
     stats = os.path.join(out + ".stats.json")
-    subprocess.run([BIN, "run", *RUN, "--sink", "files", "--out", out, "--file-format", fmt, "-q",
-                    "--file-row-group-mb", "1", "--stats-json", stats], check=True)
+    subprocess.run([BIN, "run", *RUN, "--sink", "files", "--out", out, "--file-format", fmt, "--file-codec", codec,
+                    "-q", "--file-row-group-mb", "1", "--stats-json", stats], check=True)
     with open(stats) as f:
         return out, json.load(f)
 
@@ -150,6 +155,73 @@ def check_parquet(db, expected):
     check(wrong == 0, f"Parquet: {wrong} orders in another date's partition than their event time's")
 
 
+def avro_long(f):
+    """Avro's zigzag varint, read from f."""
+    shift = value = 0
+    while True:
+        b = f.read(1)[0]
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            return (value >> 1) ^ -(value & 1)
+
+
+def snappy_blocks_hold_their_crc(path):
+    """Each block of an Avro container file with codec snappy: its last 4 bytes are the big-endian CRC-32 of the
+    block snappy holds (fastavro skips them; Java's SnappyCodec checks them). The number of blocks checked."""
+    n = 0
+    with open(path, "rb") as f:
+        f.read(4)
+        while (pairs := avro_long(f)) != 0:
+            for _ in range(abs(pairs) * 2):
+                f.read(avro_long(f))
+        sync = f.read(16)
+        while (head := f.peek(1)[:1]):
+            avro_long(f)
+            block = f.read(avro_long(f))
+            raw = cramjam.snappy.decompress_raw(block[:-4])
+            if zlib.crc32(bytes(raw)).to_bytes(4, "big") != block[-4:] or f.read(16) != sync:
+                return -1
+            n += 1
+    return n
+
+
+def check_snappy(db, json_orders):
+    """--file-codec snappy: pyarrow, DuckDB and fastavro read the same orders as from the JSON lines."""
+    pdir, pstats = write("parquet", "snappy")
+    adir, astats = write("avro", "snappy")
+    for t in TOPICS:
+        codecs = set()
+        for p in glob.glob(os.path.join(pdir, t, "date=*", "*.parquet")):
+            md = pq.read_metadata(p)
+            codecs |= {md.row_group(g).column(c).compression for g in range(md.num_row_groups)
+                       for c in range(md.num_columns)}
+        rows = db.sql(f"select count(*) from read_parquet('{pdir}/{t}/*/*.parquet')").fetchone()[0]
+        check(rows == delivered(pstats, t), f"{t}: DuckDB reads {rows} snappy Parquet rows, "
+              f"the run published {delivered(pstats, t)}")
+        check(codecs == {"SNAPPY"}, f"{t}: Parquet codecs {codecs}")
+        n, blocks, codecs = 0, 0, set()
+        for p in glob.glob(os.path.join(adir, t, "date=*", "*.avro")):
+            with open(p, "rb") as f:
+                r = fastavro.reader(f)
+                codecs.add(r.codec)
+                n += sum(1 for _ in r)
+            k = snappy_blocks_hold_their_crc(p)
+            check(k > 0, f"{p}: a snappy block without the CRC-32 of its data")
+            blocks += max(k, 0)
+        check(n == delivered(astats, t), f"{t}: fastavro reads {n} snappy records, the run published "
+              f"{delivered(astats, t)}")
+        check(codecs == {"snappy"}, f"{t}: Avro codecs {codecs}")
+    parquet = set(db.sql(f"select order_id, total_cents, status from "
+                         f"read_parquet('{pdir}/orders/*/*.parquet')").fetchall())
+    check(parquet == json_orders, "the snappy Parquet files hold other orders than the JSON lines")
+    avro = set()
+    for p in glob.glob(os.path.join(adir, "orders", "date=*", "*.avro")):
+        with open(p, "rb") as f:
+            avro |= {(r["order_id"], r["total_cents"], r["status"]) for r in fastavro.reader(f)}
+    check(avro == json_orders, "the snappy Avro files hold other orders than the JSON lines")
+
+
 def check_killed():
     out = tempfile.mkdtemp(prefix="files-killed-", dir=TMP)
     p = subprocess.Popen([BIN, "run", "-s", "payment_outage", "--start", "2026-03-02T00:00:00Z", "--duration", "60d",
@@ -209,6 +281,7 @@ def main():
     check(got == expected, "per-window orders and revenue differ from expect: " +
           str(sorted(set(got.items()) ^ set(expected.items()))[:4]))
     check_parquet(db, expected)
+    check_snappy(db, json_orders)
     check_killed()
     print(f"readback_files: {len(expected)} windows equal, {sum(n for n, _ in got.values())} orders; "
           f"{passed} passed, {failed} failed")
