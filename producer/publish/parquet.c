@@ -92,12 +92,12 @@ static int write_page(parquet_writer *w, const pq_column *c, int dict, int64_t *
     tc_i32(&h, 3, (int32_t)size);
     if (dict) {
         tc_struct_begin(&h, 7); /* DictionaryPageHeader */
-        tc_i32(&h, 1, (int32_t)c->n_symbols);
+        tc_i32(&h, 1, (int32_t)(c->kind == PQ_ENUM ? c->n_symbols : c->n_dict));
         tc_i32(&h, 2, ENC_PLAIN_DICTIONARY);
     } else {
         tc_struct_begin(&h, 5); /* DataPageHeader */
         tc_i32(&h, 1, (int32_t)c->rows);
-        tc_i32(&h, 2, c->kind == PQ_ENUM ? ENC_RLE_DICTIONARY : ENC_PLAIN);
+        tc_i32(&h, 2, pq_has_dictionary(c) ? ENC_RLE_DICTIONARY : ENC_PLAIN);
         tc_i32(&h, 3, ENC_RLE);
         tc_i32(&h, 4, ENC_RLE);
     }
@@ -112,18 +112,19 @@ static int write_page(parquet_writer *w, const pq_column *c, int dict, int64_t *
     return rc;
 }
 
-/* One column chunk: an enum's dictionary page, then its data page; its
+/* One column chunk: its dictionary page (an enum's, or a string column's
+ * with few values), then its data page; its
  * ColumnChunk into rg. */
 static int write_chunk(parquet_writer *w, pq_column *c, tc_buf *rg, int64_t *raw_total, int64_t *total, char *errstr,
                        size_t errlen) {
-    if (c->kind == PQ_ENUM && pq_enum_stats(c) != 0) {
+    if ((c->kind == PQ_ENUM ? pq_enum_stats(c) : c->kind == PQ_STRING ? pq_string_dictionary(c) : 0) != 0) {
         snprintf(errstr, errlen, "out of memory");
         return -1;
     }
     int64_t raw = 0, packed = 0;
     uint64_t dict_at = w->offset;
-    if (c->kind == PQ_ENUM &&
-        (pq_dictionary_body(c, &w->page) != 0 || write_page(w, c, 1, &raw, &packed, errstr, errlen) != 0))
+    int dict = pq_has_dictionary(c);
+    if (dict && (pq_dictionary_body(c, &w->page) != 0 || write_page(w, c, 1, &raw, &packed, errstr, errlen) != 0))
         return -1;
     uint64_t at = w->offset;
     if (pq_page_body(c, &w->page) != 0) {
@@ -134,13 +135,13 @@ static int write_chunk(parquet_writer *w, pq_column *c, tc_buf *rg, int64_t *raw
     *raw_total += raw;
     *total += packed;
     tc_struct_begin(rg, -1); /* ColumnChunk */
-    tc_i64(rg, 2, (int64_t)(c->kind == PQ_ENUM ? dict_at : at));
+    tc_i64(rg, 2, (int64_t)(dict ? dict_at : at));
     tc_struct_begin(rg, 3); /* ColumnMetaData */
     tc_i32(rg, 1, physical(c->kind));
-    tc_list(rg, 2, TC_I32, c->kind == PQ_ENUM ? 3 : 2);
-    tc_list_i32(rg, c->kind == PQ_ENUM ? ENC_PLAIN_DICTIONARY : ENC_PLAIN);
+    tc_list(rg, 2, TC_I32, dict ? 3 : 2);
+    tc_list_i32(rg, dict ? ENC_PLAIN_DICTIONARY : ENC_PLAIN);
     tc_list_i32(rg, ENC_RLE);
-    if (c->kind == PQ_ENUM) tc_list_i32(rg, ENC_RLE_DICTIONARY);
+    if (dict) tc_list_i32(rg, ENC_RLE_DICTIONARY);
     tc_list(rg, 3, TC_BINARY, 1);
     tc_list_binary(rg, c->name, strlen(c->name));
     tc_i32(rg, 4, w->codec_id);
@@ -148,7 +149,7 @@ static int write_chunk(parquet_writer *w, pq_column *c, tc_buf *rg, int64_t *raw
     tc_i64(rg, 6, raw);
     tc_i64(rg, 7, packed);
     tc_i64(rg, 9, (int64_t)at);
-    if (c->kind == PQ_ENUM) tc_i64(rg, 11, (int64_t)dict_at);
+    if (dict) tc_i64(rg, 11, (int64_t)dict_at);
     statistics(rg, 12, c);
     tc_struct_end(rg);
     tc_struct_end(rg);

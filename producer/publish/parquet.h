@@ -9,8 +9,9 @@
  * OPTIONAL column with definition levels, every other column REQUIRED.
  * Records are decoded into column buffers; past row_group_bytes of them a
  * row group is written (parquet.c): per column one data page (v1) of PLAIN
- * values (an enum's: RLE_DICTIONARY indices after a dictionary page of its
- * symbols) after RLE definition levels, compressed with zstd (level 3),
+ * values (an enum's, and a string column's with at most PQ_DICT_MAX
+ * distinct values in the row group: RLE_DICTIONARY indices after a
+ * dictionary page) after RLE definition levels, compressed with zstd (level 3),
  * snappy or not (packer.h), its statistics (min, max, null count) in the page's column chunk;
  * at close the footer, FileMetaData in Thrift's compact protocol (thrift.h)
  * with the schema, the row groups, type-defined column orders and

@@ -96,6 +96,8 @@ void pq_columns_free(pq_column *c, size_t n) {
         free(c[i].defs.data);
         free(c[i].smin.data);
         free(c[i].smax.data);
+        free(c[i].dict_body.data);
+        free(c[i].dict_index.data);
     }
     free(c);
 }
@@ -104,7 +106,8 @@ void pq_columns_reset(pq_column *c, size_t n) {
     for (size_t i = 0; i < n; i++) {
         c[i].values.len = c[i].defs.len = c[i].smin.len = c[i].smax.len = 0;
         c[i].rows = c[i].nulls = 0;
-        c[i].has_stats = 0;
+        c[i].has_stats = c[i].dict = 0;
+        c[i].n_dict = c[i].dict_body.len = c[i].dict_index.len = 0;
         memset(c[i].used, 0, sizeof c[i].used);
     }
 }
@@ -223,8 +226,9 @@ static int bit_packed(pq_bytes *pg, const unsigned char *v, size_t n, int width,
 }
 
 int pq_dictionary_width(const pq_column *c) {
+    size_t n = c->kind == PQ_ENUM ? c->n_symbols : c->n_dict;
     int w = 1;
-    while (((size_t)1 << w) < c->n_symbols) w++;
+    while (((size_t)1 << w) < n) w++;
     return w;
 }
 
@@ -252,9 +256,10 @@ int pq_page_body(const pq_column *c, pq_bytes *pg) {
         free(runs.data);
         if (rc != 0) return -1;
     }
-    if (c->kind == PQ_ENUM) { /* RLE_DICTIONARY: the bit width, then the indices */
+    if (pq_has_dictionary(c)) { /* RLE_DICTIONARY: the bit width, then the indices */
+        const pq_bytes *index = c->kind == PQ_ENUM ? &c->values : &c->dict_index;
         unsigned char w = (unsigned char)pq_dictionary_width(c);
-        return pq_bytes_put(pg, &w, 1) != 0 ? -1 : bit_packed(pg, c->values.data, c->values.len, w, 1);
+        return pq_bytes_put(pg, &w, 1) != 0 ? -1 : bit_packed(pg, index->data, index->len, w, 1);
     }
     if (c->kind == PQ_BOOL) return bit_packed(pg, c->values.data, c->values.len, 1, 0);
     return c->values.len ? pq_bytes_put(pg, c->values.data, c->values.len) : 0;
@@ -262,6 +267,7 @@ int pq_page_body(const pq_column *c, pq_bytes *pg) {
 
 int pq_dictionary_body(const pq_column *c, pq_bytes *pg) {
     pg->len = 0;
+    if (c->kind != PQ_ENUM) return c->dict_body.len ? pq_bytes_put(pg, c->dict_body.data, c->dict_body.len) : 0;
     for (size_t i = 0; i < c->n_symbols; i++) {
         size_t n = strlen(c->symbols[i]);
         unsigned char len[4] = { (unsigned char)n, (unsigned char)(n >> 8), (unsigned char)(n >> 16),
@@ -283,6 +289,8 @@ int pq_enum_stats(pq_column *c) {
 
 size_t pq_columns_held(const pq_column *c, size_t n) {
     size_t held = 0;
-    for (size_t i = 0; i < n; i++) held += c[i].values.cap + c[i].defs.cap + c[i].smin.cap + c[i].smax.cap;
+    for (size_t i = 0; i < n; i++)
+        held +=
+            c[i].values.cap + c[i].defs.cap + c[i].smin.cap + c[i].smax.cap + c[i].dict_body.cap + c[i].dict_index.cap;
     return held;
 }

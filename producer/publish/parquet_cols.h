@@ -6,7 +6,9 @@
  * Invariants: a column holds PLAIN-encoded values of its non-null rows
  * (booleans a byte each until the page packs them; an enum its symbol's
  * index, a byte, for its dictionary), a definition level a
- * row when OPTIONAL, and min, max and null count of what it holds. A
+ * row when OPTIONAL, and min, max and null count of what it holds; a
+ * string column whose row group holds at most PQ_DICT_MAX distinct values
+ * is written with a dictionary of them (parquet_dict.c). A
  * record that does not decode is an error that ends the file (the columns
  * may then hold part of it). */
 #ifndef SHOPSTREAM_PARQUET_COLS_H
@@ -36,7 +38,23 @@ typedef struct pq_column {
     double dmin, dmax;
     pq_bytes smin, smax; /* string (an enum's come from used at the end) */
     uint64_t used[4];    /* enum: the symbols its rows hold, a bit each */
+    /* string: the row group's dictionary, made by pq_string_dictionary */
+    int dict;            /* 1: the data page holds indices into dict_body */
+    size_t n_dict;       /* distinct values */
+    pq_bytes dict_body;  /* the distinct values, PLAIN, first seen first */
+    pq_bytes dict_index; /* a value's index, a byte each */
 } pq_column;
+
+#define PQ_DICT_MAX 255 /* the most distinct strings a row group's dictionary holds */
+
+/* Whether c's values go through a dictionary page: an enum always; a
+ * string when pq_string_dictionary found them few. */
+static inline int pq_has_dictionary(const pq_column *c) { return c->kind == PQ_ENUM || c->dict; }
+
+/* For a string column, its row group's dictionary when it holds at most
+ * PQ_DICT_MAX distinct values (c->dict 1, n_dict, dict_body, dict_index),
+ * else c->dict 0. -1: out of memory. */
+int pq_string_dictionary(pq_column *c);
 
 /* The columns of schema_text's record fields. -1 with why in errstr. */
 int pq_columns_new(const char *schema_text, pq_column **out, size_t *n, char *errstr, size_t errlen);
@@ -68,7 +86,8 @@ static inline int pq_bytes_put(pq_bytes *b, const void *p, size_t n) {
  * boolean's bit-packed, the others PLAIN. -1: out of memory. */
 int pq_page_body(const pq_column *c, pq_bytes *pg);
 
-/* An enum's dictionary page body: its symbols, PLAIN, in schema order. */
+/* A dictionary page's body: an enum's symbols, PLAIN, in schema order, or
+ * a string column's dict_body. */
 int pq_dictionary_body(const pq_column *c, pq_bytes *pg);
 int pq_dictionary_width(const pq_column *c); /* the indices' bit width */
 

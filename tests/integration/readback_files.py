@@ -15,7 +15,9 @@ lines, as Avro container files (deflate), as Parquet (zstd, row groups of
 - pyarrow reads every Parquet file: its schema (INT64, INT32, DOUBLE,
   BOOLEAN, STRING, TIMESTAMP(ms, UTC); nullable exactly where the Avro
   schema has a union with null), row counts, created_by, and each row
-  group's statistics (min, max, null count) equal to its data; DuckDB reads
+  group's statistics (min, max, null count) equal to its data, orders'
+  currency and scenario through dictionary pages, products' names (500
+  distinct) PLAIN; DuckDB reads
   the directory with read_parquet(hive_partitioning = true): the counts, and
   the same orders as the JSON lines;
 - with --file-codec snappy, DuckDB reads the Parquet files (every column
@@ -129,6 +131,19 @@ def check_stats(path, md):
                 return
 
 
+def check_dictionaries(pdir):
+    """Low-cardinality strings (orders' currency and scenario) go through a dictionary page in every row group;
+    products' names (500 distinct in the first day's first file, more than 255) stay PLAIN."""
+    for table, column, want in (("orders", "currency", True), ("orders", "scenario", True),
+                                ("products", "name", False)):
+        files = sorted(glob.glob(os.path.join(pdir, table, "date=*", "*.parquet")))[:1 if not want else None]
+        for p in files:
+            md = pq.read_metadata(p)
+            i = md.schema.names.index(column)
+            got = {md.row_group(g).column(i).has_dictionary_page for g in range(md.num_row_groups)}
+            check(got == {want}, f"{p}: {column}: dictionary pages {got}, expected {want}")
+
+
 def check_parquet(db, expected):
     pdir, pstats = write("parquet")
     for t in TOPICS:
@@ -144,6 +159,7 @@ def check_parquet(db, expected):
         check(n == delivered(pstats, t), f"{t}: pyarrow reads {n} rows, the run published {delivered(pstats, t)}")
         rows = db.sql(f"select count(*) from read_parquet('{pdir}/{t}/*/*.parquet', hive_partitioning = true)").fetchone()[0]
         check(rows == n, f"{t}: DuckDB reads {rows} rows, pyarrow {n}")
+    check_dictionaries(pdir)
     orders = f"read_parquet('{pdir}/orders/*/*.parquet', hive_partitioning = true)"
     got = {w: (n, rev) for w, n, rev in db.sql(
         f"select epoch_ms(event_time) // {HOUR} * {HOUR} as w, count(*), "
