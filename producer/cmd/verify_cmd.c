@@ -16,6 +16,9 @@
  * anything is rebuilt or read (check_options). Records the broker deleted
  * from the start of a partition (its log start offset moved: retention, or
  * DeleteRecords) are counted apart from missing ones: deleted_by_broker.
+ * A run published as slices one after another (--from/--to, cut at the
+ * times --cuts lists) is rebuilt slice after slice, so each slice's
+ * dimensions are expected where it published them.
  *
  * Memory: 16 bytes per message of the run, twice. */
 #include <stdio.h>
@@ -32,6 +35,7 @@
 #include "base/output.h"
 #include "base/units.h"
 #include "options/options.h"
+#include "settle/slice.h"
 
 typedef struct verify_state {
     const run_config *rc;
@@ -178,9 +182,11 @@ int verify_command(const run_config *rc) {
                           .progress = !rc->quiet,
                           .max_partitions = (int32_t)partitions_row->max,
                           .on_start = note_start };
-    int64_t until_ms = INT64_MAX;
+    int64_t until_ms = INT64_MAX, cuts[SLICE_CUTS_MAX];
+    size_t n_cuts = 0;
     if (check_options(rc, &cc, errstr, sizeof errstr) != 0 ||
-        (rc->verify_until[0] && parse_until(rc, &until_ms, errstr, sizeof errstr) != 0)) {
+        (rc->verify_until[0] && parse_until(rc, &until_ms, errstr, sizeof errstr) != 0) ||
+        slice_cuts(rc, cuts, &n_cuts, errstr, sizeof errstr) != 0) {
         report_line(stderr, errstr);
         goto out;
     }
@@ -188,16 +194,21 @@ int verify_command(const run_config *rc) {
         report_line(stderr, errstr);
         goto out;
     }
-    /* What the run publishes: the run again, into the null sink. */
+    /* What the run publishes: the run again, into the null sink; with
+     * --cuts, slice after slice, each noted after the one before. */
     static run_config quiet;
     quiet = *rc;
     quiet.sink = SINK_NULL;
     quiet.quiet = 1;
     quiet.speed = 0.0;
     quiet.stats_json[0] = quiet.metrics_addr[0] = '\0';
-    if (run_tapped(&quiet, note_expected, &v) != EXIT_DONE) {
-        code = EXIT_FAILED;
-        goto out;
+    for (size_t i = 0; i <= n_cuts; i++) {
+        quiet.from_ms = i == 0 ? rc->from_ms : cuts[i - 1];
+        quiet.to_ms = i == n_cuts ? rc->to_ms : cuts[i];
+        if (run_tapped(&quiet, note_expected, &v) != EXIT_DONE) {
+            code = EXIT_FAILED;
+            goto out;
+        }
     }
     int32_t partitions[TOPIC_COUNT];
     for (int t = 0; t < TOPIC_COUNT; t++) partitions[t] = v.partitions; /* the run's topics' come from the broker */
@@ -225,8 +236,8 @@ int verify_command(const run_config *rc) {
         if (until_ms == INT64_MAX)
             snprintf(line, sizeof line,
                      "verify: exact: %d topics hold the run's %llu messages, in order, in their "
-                     "partitions",
-                     rc->topics.n, (unsigned long long)expected);
+                     "partitions%s",
+                     rc->topics.n, (unsigned long long)expected, n_cuts ? ", published slice after slice" : "");
         else
             snprintf(line, sizeof line,
                      "verify: exact up to --until %s: %d topics hold the first %llu messages of "

@@ -120,6 +120,7 @@ typedef struct run_config {
     size_t top;                        /* expect: how many top products */
     char watermarks[128];              /* expect: watermark delays, "0s,1m,5m" */
     char verify_until[64];             /* verify: a run in progress, up to this simulated time; empty: all of it */
+    char verify_cuts[512];             /* verify: the run published as slices cut at these times; empty: whole */
     char config_path[CONFIG_PATH_MAX]; /* -c */
     int want_help, want_help_markdown, want_version;
 

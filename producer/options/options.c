@@ -176,6 +176,11 @@ const option_spec options_table[] = {
       "verify: a run still in progress: what it published up to simulated TIME\n"
       "(ISO-8601 UTC, or a duration after --start)",
       0 },
+    { NULL, "cuts", 0, OPT_STRING, AT(verify_cuts), NO_NAMES, NO_RANGE, "", "T,...",
+      "verify: the run (or its --from/--to slice) was published as slices cut\n"
+      "at these times, one after another, each with its dimensions first\n"
+      "(ascending; ISO-8601 UTC, or durations after --start; at most 32)",
+      0 },
     { "engine.batch_orders", "batch-orders", 0, OPT_SIZE, AT(batch_orders), NO_NAMES, 1, 1048576, "4096", "N",
       "orders per generated batch", 0 },
     { "engine.gpu_batch_orders", "gpu-batch-orders", 0, OPT_SIZE, AT(gpu_batch_orders), NO_NAMES, 1, 1048576, "65536",

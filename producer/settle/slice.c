@@ -3,6 +3,7 @@
 #include "slice.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "base/units.h"
 
@@ -26,6 +27,33 @@ static int refuse(const run_config *rc, size_t field, const char *bounds, const 
              bounds, got, a, b);
     config_blame(rc, field, msg, errstr, errlen);
     return -1;
+}
+
+int slice_cuts(const run_config *rc, int64_t cuts[SLICE_CUTS_MAX], size_t *n, char *errstr, size_t errlen) {
+    int64_t start = rc->engine.start_ms, end = start + rc->engine.duration_ms;
+    int64_t lo = rc->from_ms != INT64_MIN ? rc->from_ms : start, hi = rc->to_ms != INT64_MAX ? rc->to_ms : end;
+    char text[sizeof rc->verify_cuts], *save = NULL, msg[400];
+    snprintf(text, sizeof text, "%s", rc->verify_cuts);
+    *n = 0;
+    for (char *t = strtok_r(text, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int64_t at;
+        const char *why = NULL;
+        if (slice_time(rc, t, &at) != 0)
+            why = "a time (ISO-8601 UTC, or a duration after --start such as 5h)";
+        else if (at <= lo || at >= hi)
+            why = "a time inside the slice verified (after its start, before its end)";
+        else if (*n > 0 && at <= cuts[*n - 1])
+            why = "times in ascending order";
+        else if (*n == SLICE_CUTS_MAX)
+            why = "at most 32 times";
+        if (why) {
+            snprintf(msg, sizeof msg, "expected %s, got '%.64s'", why, t);
+            config_blame(rc, offsetof(run_config, verify_cuts), msg, errstr, errlen);
+            return -1;
+        }
+        cuts[(*n)++] = at;
+    }
+    return 0;
 }
 
 int settle_slice(run_config *rc, char *errstr, size_t errlen) {

@@ -24,6 +24,13 @@
  * run, got ..." (or --to's) in errstr. */
 int settle_slice(run_config *rc, char *errstr, size_t errlen);
 
+#define SLICE_CUTS_MAX 32
+
+/* verify --cuts: the times in rc->verify_cuts, each in rc's slice (after
+ * its start, before its end) and after the one before, into cuts[*n].
+ * -1 with "--cuts: expected ..." in errstr. */
+int slice_cuts(const run_config *rc, int64_t cuts[SLICE_CUTS_MAX], size_t *n, char *errstr, size_t errlen);
+
 /* Whether rc publishes only a slice of its run. */
 static inline int slice_active(const run_config *rc) { return rc->from_ms != INT64_MIN || rc->to_ms != INT64_MAX; }
 

@@ -6,6 +6,11 @@
   summary line, the JSON's counts equal the run's --stats-json), and so does
   the same run published in Avro with the Apicurio registry's framing;
 - a run published by 3 shard processes verifies exact as one run;
+- a run published as three slices one after another ([0, 3h), [3h, 5h),
+  [5h, 8h), each beginning with the dimensions as they stand at its start)
+  verifies exact with --cuts 3h,5h; without --cuts the later slices'
+  dimensions are extra copies, exit 1; --cuts out of order or outside the
+  run is a usage error naming the flag, exit 2;
 - topics tampered with by another producer (confluent-kafka): an exact copy
   of an order is reported as an extra copy, an order with other bytes under
   an existing key as unexpected, exit 1; verified as a run of another
@@ -99,6 +104,25 @@ def test_three_shards_verify_exact_as_one_run():
         assert p.returncode == 0, p.stderr
     code, lines, report = verify(prefix)
     assert code == 0 and report["exact"], lines
+
+
+def test_a_run_published_as_slices_verifies_exact_with_its_cuts():
+    prefix = f"verify.slices.{os.getpid()}."
+    for frm, to in (("0s", "3h"), ("3h", "5h"), ("5h", "8h")):
+        p = shopstream("run", "-b", BROKERS, "--topic-prefix", prefix, "-q", *RUN, "--from", frm, "--to", to)
+        assert p.returncode == 0, p.stderr
+    code, lines, report = verify(prefix, "--cuts", "3h,5h")
+    assert code == 0 and report["exact"], lines
+    assert lines[0].endswith(", published slice after slice"), lines
+    code, lines, report = verify(prefix)
+    customers = report["topics"][prefix + "customers"]
+    assert code == 1 and customers["extra_copies"] > 0 and customers["missing"] == 0, (lines, customers)
+    assert report["topics"][prefix + "orders"]["extra_copies"] == 0, report["topics"][prefix + "orders"]
+    code, lines, _ = verify(prefix, "--cuts", "5h,3h")
+    assert code == 2 and lines == ["shopstream: --cuts: expected times in ascending order, got '3h'"], lines
+    code, lines, _ = verify(prefix, "--cuts", "9h")
+    assert code == 2 and lines == ["shopstream: --cuts: expected a time inside the slice verified (after its "
+                                   "start, before its end), got '9h'"], lines
 
 
 def test_an_extra_copy_and_other_bytes_under_a_key_are_found_and_fail():
