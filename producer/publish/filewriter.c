@@ -164,7 +164,7 @@ int file_writer_append(file_writer *w, const void *value, size_t value_len, char
 }
 
 uint64_t file_writer_size(const file_writer *w) {
-    return w->written + (w->parquet ? parquet_writer_buffered(w->parquet) : w->len);
+    return w->parquet ? parquet_writer_size(w->parquet) : w->written + w->len;
 }
 
 size_t file_writer_held(const file_writer *w) {

@@ -17,7 +17,7 @@
  * Invariants: the bytes written are a function of the calls made (values,
  * schema, codec, tag, row group size); the writer holds at most one block
  * (FILE_BLOCK_BYTES of values, and its compressed form), or for Parquet
- * one row group, whatever the file's size; a failed
+ * two row groups (parquet.h), whatever the file's size; a failed
  * write is reported once with errno's reason and leaves the file for the
  * caller to remove. One thread uses a writer. */
 #ifndef SHOPSTREAM_FILEWRITER_H
@@ -42,7 +42,7 @@ int file_writer_new(const char *path, file_format format, file_codec codec, cons
 int file_writer_append(file_writer *w, const void *value, size_t value_len, char *errstr, size_t errlen);
 
 /* Bytes the file will hold if closed now, at most (before compression of
- * the block in hand). */
+ * the block in hand; Parquet: parquet_writer_size). */
 uint64_t file_writer_size(const file_writer *w);
 
 /* Bytes the writer holds (allocated): its block or row group, compressed

@@ -17,9 +17,14 @@
  * with the schema, the row groups, type-defined column orders and
  * created_by "shopstream version V".
  *
+ * A full row group is written by the writer's own worker thread while the
+ * next one fills (parquet_impl.h).
+ *
  * Invariants: the bytes are a function of the records, the schema, the
- * codec and the row group size; memory holds one row group's columns (and
- * a few bytes of metadata per row group written) whatever the file's size. */
+ * codec and the row group size, whatever the threads' timing; memory holds
+ * two row groups' columns (the one filling, the one being written) and a
+ * few bytes of metadata per row group written, whatever the file's size.
+ * One thread calls a writer's functions. */
 #ifndef SHOPSTREAM_PARQUET_H
 #define SHOPSTREAM_PARQUET_H
 
@@ -44,10 +49,16 @@ int parquet_writer_append(parquet_writer *w, const void *avro, size_t len, char 
 /* Bytes buffered for the row group in hand. */
 size_t parquet_writer_buffered(const parquet_writer *w);
 
+/* The file's size as far as the caller can know it without waiting: the
+ * bytes written when the worker was last seen idle, plus the values (not
+ * yet compressed) of the row group it was handed since and of the one in
+ * hand. A function of the records appended, not of the timing. */
+uint64_t parquet_writer_size(const parquet_writer *w);
+
 /* Bytes the writer holds (allocated): the row group in hand, its pages. */
 size_t parquet_writer_held(const parquet_writer *w);
 
-/* The last row group and the footer. */
+/* The row groups not yet written and the footer; the worker stopped. */
 int parquet_writer_finish(parquet_writer *w, char *errstr, size_t errlen);
 
 void parquet_writer_free(parquet_writer *w); /* NULL ok */
