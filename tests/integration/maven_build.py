@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 """maven_build.py - a Maven project under tests/ built once, for the tests that run it.
 
-tests/flink (flink_expect.py and flink_changelog.py run its main classes)
-and tests/debezium (readback_debezium.py) are each one Maven project, built
-into a folder of the build tree whose pom reads it as <project>.check.dir.
-Two tests that run one project at once (ctest -j) must not run Maven into
-the same folder together: the build holds a lock on that folder.
+tests/flink (flink_expect.py, flink_changelog.py and flink_files.py run its
+main classes) and tests/debezium (readback_debezium.py) are each one Maven
+project, built into a folder of the build tree whose pom reads it as
+<project>.check.dir. Two tests that run one project at once (ctest -j) must
+not run Maven into the same folder together: the build holds a lock on that
+folder.
 """
 import fcntl
 import os
