@@ -380,3 +380,55 @@ Test(files, the_writers_hold_about_a_row_group_per_open_file_however_long_the_ru
     cr_assert_leq(eight, two + two / 4, "8 days held %llu bytes, 2 days %llu: memory grows with the run",
                   (unsigned long long)eight, (unsigned long long)two);
 }
+
+/* A run of 30 h into dir as JSON lines, or its slice [from, to) ("" for
+ * none), with --file-add when add. */
+static void run_slice_into(const char *dir, const char *from, const char *to, int add) {
+    const char *args[24] = { "run",
+                             "--start",
+                             "2026-03-02T00:00:00Z",
+                             "--duration",
+                             "30h",
+                             "--intensity",
+                             "5",
+                             "--late-share",
+                             "0.05",
+                             "--customer-changes",
+                             "off",
+                             "--sink",
+                             "files",
+                             "--file-format",
+                             "jsonl",
+                             "--out",
+                             dir,
+                             "-q" };
+    int n = 18;
+    if (from[0]) args[n++] = "--from", args[n++] = from;
+    if (to[0]) args[n++] = "--to", args[n++] = to;
+    if (add) args[n++] = "--file-add";
+    args[n] = NULL;
+    run_result r;
+    support_run(args, &r);
+    cr_assert_eq(r.exit_code, 0, "exit %d: %s", r.exit_code, r.stderr_text);
+}
+
+Test(files, two_slices_written_into_one_directory_with_file_add_hold_the_whole_runs_facts) {
+    static tree_file whole[4096], parts[4096];
+    char a[512], b[512];
+    fresh_dir("whole", a, sizeof a);
+    fresh_dir("slices", b, sizeof b);
+    run_slice_into(a, "", "", 0);
+    run_slice_into(b, "", "12h", 0);
+    run_slice_into(b, "12h", "", 1);
+    size_t na = list_tree(a, whole, 4096), nb = list_tree(b, parts, 4096);
+    for (int t = 3; t < N_TABLES; t++) /* the facts: orders, order_items, payments, shipments */
+        cr_assert_eq(count_lines(b, tables[t], parts, nb), count_lines(a, tables[t], whole, na),
+                     "%s: the two slices' lines are not the whole run's", tables[t]);
+    /* the first date's orders: the first slice's file, then the second's, numbered after it */
+    int first = 0, second = 0;
+    for (size_t i = 0; i < nb; i++) {
+        first += strcmp(parts[i].path, "/orders/date=2026-03-02/part-0-0.jsonl") == 0;
+        second += strcmp(parts[i].path, "/orders/date=2026-03-02/part-0-1.jsonl") == 0;
+    }
+    cr_assert(first && second, "the second slice's file of 2026-03-02 is not part-0-1.jsonl beside part-0-0.jsonl");
+}

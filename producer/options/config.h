@@ -88,6 +88,7 @@ typedef struct run_config {
     int file_codec;                /* file_codec; settled: never CODEC_AUTO */
     size_t file_roll_mb;           /* a file is closed and the next begun past this size */
     size_t file_row_group_mb;      /* parquet: a row group is written past this many MB of values */
+    int file_add;                  /* --file-add: beside an earlier run's files, numbered after them */
     char brokers[1024];            /* empty: the embedded broker */
     char topic_prefix[200];
     int changelog;              /* changelog_kind */

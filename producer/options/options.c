@@ -85,6 +85,10 @@ const option_spec options_table[] = {
       "--file-format parquet: a row group is written past this many MB of\n"
       "values (what a writer holds per open file)",
       0 },
+    { "files.add", "file-add", 0, OPT_BOOL, AT(file_add), NO_NAMES, NO_RANGE, "false", NULL,
+      "--sink files: write beside the files an earlier run (another slice)\n"
+      "left in --out, each new file numbered after those of its table and date",
+      0 },
     { "output.stdout_columns", "stdout-columns", 0, OPT_ENUM, AT(stdout_columns),
       NAMES(stdout_columns_names, STDOUT_COLUMNS_COUNT), NO_RANGE, "value", "C",
       "--sink stdout: value, key-value or topic-key-value (tab-separated,\n"

@@ -75,6 +75,7 @@ typedef struct sink_config {
     file_codec file_codec;                /* settled: none or deflate */
     uint64_t file_roll_bytes;             /* a file is closed past this size */
     size_t file_row_group_bytes;          /* parquet: a row group past this many bytes of values */
+    int file_add;                         /* beside an earlier run's files: n after theirs */
     uint64_t shard_index, shard_count;    /* names: part-<shard>-<n>; _SUCCESS per shard */
     uint64_t file_tag;                    /* the seed: Avro sync markers are a function of the run */
     const char *schema_text[TOPIC_COUNT]; /* avro: each table's writer schema */

@@ -2,7 +2,8 @@
 /* sink_files.c - --sink files: every topic a table of files in Hive-style
  * partitions by the message's event date (its timestamp, UTC):
  *   DIR/<table>/date=YYYY-MM-DD/part-<shard>-<n>.<jsonl|avro>
- * n counts the files of (table, date) this shard began, from 0. Each file is
+ * n counts the files of (table, date) this shard began, from 0 (--file-add:
+ * from after the highest n the date's directory holds). Each file is
  * written as .part-<shard>-<n>.<ext>.tmp beside its name and renamed when
  * closed: past --file-roll-mb, when more than FILES_OPEN dates of its table
  * are open (the oldest date is closed), and at the end. A complete run then
@@ -21,6 +22,7 @@
  * delay of the stream's time), and a count per (table, date) seen. A failed write removes
  * that file's temporary and is the run's fatal error; a run that ends
  * without finishing (an error) removes its open temporaries. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +53,7 @@ typedef struct files_state {
     file_format format;
     file_codec codec;
     uint64_t roll, shard, shards, tag;
+    int add;            /* --file-add */
     int64_t delay;      /* the longest a message is released after its timestamp */
     int64_t next_close; /* the earliest time an open date's files may close (INT64_MAX: none open) */
     size_t row_group;
@@ -67,8 +70,27 @@ static int fail(files_state *f, const char *why, char *errstr, size_t errlen) {
     return -1;
 }
 
-/* The n of the next file of (t, day). */
-static int next_n(files_state *f, topic_id t, int64_t day, uint64_t *n) {
+/* --file-add: the n after the highest of this shard's files (or temporaries)
+ * in dir, 0 if none. */
+static uint64_t first_free_n(const files_state *f, const char *dir) {
+    char prefix[40];
+    int len = snprintf(prefix, sizeof prefix, "part-%llu-", (unsigned long long)f->shard);
+    uint64_t next = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        const char *name = e->d_name + (e->d_name[0] == '.'); /* a killed run's temporaries too */
+        char *end;
+        if (strncmp(name, prefix, (size_t)len) != 0) continue;
+        unsigned long long n = strtoull(name + len, &end, 10);
+        if (end != name + len && *end == '.' && n + 1 > next) next = n + 1;
+    }
+    if (d) closedir(d);
+    return next;
+}
+
+/* The n of the next file of (t, day), whose files are in dir. */
+static int next_n(files_state *f, topic_id t, int64_t day, const char *dir, uint64_t *n) {
     for (size_t i = 0; i < f->n_days[t]; i++)
         if (f->days[t][i].day == day) {
             *n = f->days[t][i].next++;
@@ -81,8 +103,8 @@ static int next_n(files_state *f, topic_id t, int64_t day, uint64_t *n) {
         f->days[t] = d;
         f->cap_days[t] = cap;
     }
-    f->days[t][f->n_days[t]++] = (day_count){ day, 1 };
-    *n = 0;
+    *n = f->add ? first_free_n(f, dir) : 0;
+    f->days[t][f->n_days[t]++] = (day_count){ day, *n + 1 };
     return 0;
 }
 
@@ -102,7 +124,7 @@ static int open_file_for(sink *s, topic_id t, int64_t day, open_file *o, char *e
     snprintf(dir, sizeof dir, "%s/%s/date=%s", f->dir, topic_suffixes[t], date);
     if (make_dir(dir, why, sizeof why) != 0) return fail(f, why, errstr, errlen);
     uint64_t n;
-    if (next_n(f, t, day, &n) != 0) return fail(f, "out of memory", errstr, errlen);
+    if (next_n(f, t, day, dir, &n) != 0) return fail(f, "out of memory", errstr, errlen);
     const char *ext = f->format == FILE_AVRO ? "avro" : f->format == FILE_PARQUET ? "parquet" : "jsonl";
     snprintf(o->name, sizeof o->name, "%s/part-%llu-%llu.%s", dir, (unsigned long long)f->shard, (unsigned long long)n,
              ext);
@@ -179,6 +201,7 @@ static sink_err files_open(sink *s, const sink_config *cfg, char *errstr, size_t
     f->shard = cfg->shard_index;
     f->shards = cfg->shard_count;
     f->tag = cfg->file_tag;
+    f->add = cfg->file_add;
     for (int t = 0; t < TOPIC_COUNT; t++)
         if (cfg->schema_text[t] && !(f->schema[t] = strdup(cfg->schema_text[t]))) goto oom;
     return SINK_OK;

@@ -154,6 +154,7 @@ static int open_outputs(run_state *st) {
         .file_format = (file_format)rc->file_format,
         .file_codec = (file_codec)rc->file_codec,
         .file_roll_bytes = (uint64_t)rc->file_roll_mb << 20,
+        .file_add = rc->file_add,
         .file_row_group_bytes = rc->file_row_group_mb << 20,
         .shard_index = rc->shard_index,
         .shard_count = rc->shard_count,

@@ -76,11 +76,11 @@ static int settle_dir(run_config *rc, char *errstr, size_t errlen) {
     if (access(dir, W_OK | X_OK) != 0)
         CONFIG_REFUSE(out_dir, "expected a directory shopstream can write in, got '%.900s': %s", dir, strerror(errno));
     char found[800];
-    if (find_shard_file(dir, (unsigned long long)rc->shard_index, found, sizeof found))
+    if (!rc->file_add && find_shard_file(dir, (unsigned long long)rc->shard_index, found, sizeof found))
         CONFIG_REFUSE(
             out_dir,
             "expected a directory without files of shard %llu, got '%.300s' holding %.500s (an earlier run's: "
-            "remove them, or write to another directory)",
+            "remove them, write to another directory, or add beside them with --file-add)",
             (unsigned long long)rc->shard_index, dir, found);
     return 0;
 }
