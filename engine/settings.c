@@ -101,7 +101,7 @@ int engine_settings_check(const engine_settings *s, size_t *field, char *errstr,
     if (s->duration_ms <= 0) FAIL_AT(duration_ms, "must be positive");
     if (s->slice_ms <= 0 || HOUR_MS % s->slice_ms != 0)
         FAIL_AT(slice_ms, "must divide an hour (3600000 ms), got %lld", (long long)s->slice_ms);
-    if (s->duration_ms / s->slice_ms > ENGINE_MAX_SLICES)
+    if ((s->duration_ms - 1) / s->slice_ms + 1 > ENGINE_MAX_SLICES) /* the plan's count: a partial slice is one */
         FAIL_AT(duration_ms, "%lld ms is more than %lld slices of %lld ms (the plan keeps every slice)",
                 (long long)s->duration_ms, (long long)ENGINE_MAX_SLICES, (long long)s->slice_ms);
     if (!(s->base_orders_per_hour >= 0.0 && s->base_orders_per_hour <= 1e12))

@@ -83,7 +83,7 @@ const option_spec options_table[] = {
       "--sink files: a file is closed and the next begun past this size", 0 },
     { "files.row_group_mb", "file-row-group-mb", 0, OPT_SIZE, AT(file_row_group_mb), NO_NAMES, 1, 4096, "8", "MB",
       "--file-format parquet: a row group is written past this many MB of\n"
-      "values (what a writer holds per open file)",
+      "values (a writer holds two per open file: one filling, one written)",
       0 },
     { "files.add", "file-add", 0, OPT_BOOL, AT(file_add), NO_NAMES, NO_RANGE, "false", NULL,
       "--sink files: write beside the files an earlier run (another slice)\n"

@@ -184,9 +184,9 @@ int file_writer_close(file_writer *w, char *errstr, size_t errlen) {
 
 void file_writer_free(file_writer *w) {
     if (!w) return;
+    parquet_writer_free(w->parquet); /* its worker stopped before the file it writes is closed */
     if (w->fd >= 0) close(w->fd);
     packer_free(w->packer);
-    parquet_writer_free(w->parquet);
     free(w->buf);
     free(w);
 }

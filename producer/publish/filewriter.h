@@ -19,7 +19,8 @@
  * (FILE_BLOCK_BYTES of values, and its compressed form), or for Parquet
  * two row groups (parquet.h), whatever the file's size; a failed
  * write is reported once with errno's reason and leaves the file for the
- * caller to remove. One thread uses a writer. */
+ * caller to remove. One thread calls a writer's functions (a Parquet
+ * writer's worker also writes the file: parquet.h). */
 #ifndef SHOPSTREAM_FILEWRITER_H
 #define SHOPSTREAM_FILEWRITER_H
 

@@ -57,8 +57,9 @@ static int hand_over(parquet_writer *w, char *errstr, size_t errlen) {
     w->cols = w->spare;
     w->spare = full;
     if (!w->started && pthread_create(&w->thread, NULL, worker, w) == 0) w->started = 1;
+    w->in_flight = raw; /* settled at the next wait_idle, written here or by the worker */
+    w->held_by_worker = worker_held(w);
     if (!w->started) return pq_write_row_group(w, w->spare, errstr, errlen);
-    w->in_flight = raw;
     pthread_mutex_lock(&w->mu);
     w->busy = 1;
     pthread_cond_signal(&w->cv);

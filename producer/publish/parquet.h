@@ -8,7 +8,7 @@
  * enum as BYTE_ARRAY STRING (an enum's symbol); a union with null is an
  * OPTIONAL column with definition levels, every other column REQUIRED.
  * Records are decoded into column buffers; past row_group_bytes of them a
- * row group is written (parquet.c): per column one data page (v1) of PLAIN
+ * row group is written (parquet_group.c): per column one data page (v1) of PLAIN
  * values (an enum's, and a string column's with at most PQ_DICT_MAX
  * distinct values in the row group: RLE_DICTIONARY indices after a
  * dictionary page) after RLE definition levels, compressed with zstd (level 3),

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* parquet_cols.h - the columns of a Parquet file (parquet.h): an Avro
  * record schema mapped to columns, records decoded into them, and each
- * column's statistics; private to parquet.c.
+ * column's statistics; private to the Parquet writer (parquet.c,
+ * parquet_group.c, parquet_dict.c).
  *
  * Invariants: a column holds PLAIN-encoded values of its non-null rows
  * (booleans a byte each until the page packs them; an enum its symbol's

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* parquet_impl.h - the Parquet writer's state, shared by parquet.c (the
- * writer, its worker thread, the footer) and parquet_group.c (a row
- * group's pages); private to them.
+ * writer and its worker thread) and parquet_group.c (a row group's pages,
+ * the footer); private to them.
  *
  * Two sets of columns: the appending thread decodes records into cols;
  * a full row group is handed over (the sets swapped) to the writer's
@@ -13,7 +13,10 @@
  * @locks mu guards busy, quit. While busy, the worker alone uses spare,
  * packer, page, offset, rows, groups, n_groups, failed and err; while not
  * busy (and before the worker starts), the appending thread does. cols,
- * settled, in_flight and held_by_worker are the appending thread's. */
+ * settled, in_flight and held_by_worker are the appending thread's;
+ * held_by_worker is taken when the worker is handed a row group or seen
+ * idle, so the dictionaries it makes while busy count from its next
+ * hand-over. */
 #ifndef SHOPSTREAM_PARQUET_IMPL_H
 #define SHOPSTREAM_PARQUET_IMPL_H
 
@@ -47,8 +50,8 @@ struct parquet_writer {
     uint64_t offset, rows; /* bytes written, rows in the file */
     tc_buf groups;         /* the row groups written, each a RowGroup struct */
     size_t n_groups;
-    int failed; /* a row group's write failed: err says why */
-    char err[512];
+    int failed;     /* a row group's write failed: err says why */
+    char err[3300]; /* a write's error: the path (at most 3000 bytes of it) and errno's reason */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int busy, quit;

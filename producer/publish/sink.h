@@ -72,7 +72,7 @@ typedef struct sink_config {
     /* --sink files (sink_files.c) */
     const char *out_dir;                  /* checked by settle/files.h: exists, writable, no file of ours */
     file_format file_format;              /* jsonl or avro */
-    file_codec file_codec;                /* settled: none or deflate */
+    file_codec file_codec;                /* settled: never CODEC_AUTO */
     uint64_t file_roll_bytes;             /* a file is closed past this size */
     size_t file_row_group_bytes;          /* parquet: a row group past this many bytes of values */
     int file_add;                         /* beside an earlier run's files: n after theirs */

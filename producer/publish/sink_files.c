@@ -17,13 +17,14 @@
  * message goes to, and every byte, is a function of the run. Each message
  * is counted and digested at hand-off as the null sink does (the same
  * partition, the same digests); counters.files counts completed files.
- * Memory: a writer's block or row group (filewriter.h) per open file, at
- * most FILES_OPEN per table (in practice the dates within the longest
- * delay of the stream's time), and a count per (table, date) seen. A failed write removes
+ * Memory: a writer's block, or two row groups (filewriter.h), per open
+ * file, at most FILES_OPEN per table (in practice the dates within the
+ * longest delay of the stream's time), and a count per (table, date) seen. A failed write removes
  * that file's temporary and is the run's fatal error; a run that ends
  * without finishing (an error) removes its open temporaries. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,26 +72,30 @@ static int fail(files_state *f, const char *why, char *errstr, size_t errlen) {
 }
 
 /* --file-add: the n after the highest of this shard's files (or temporaries)
- * in dir, 0 if none. */
-static uint64_t first_free_n(const files_state *f, const char *dir) {
+ * in dir, 0 if none. -1 with why when dir cannot be read. */
+static int first_free_n(const files_state *f, const char *dir, uint64_t *next, char *why, size_t cap) {
     char prefix[40];
     int len = snprintf(prefix, sizeof prefix, "part-%llu-", (unsigned long long)f->shard);
-    uint64_t next = 0;
+    *next = 0;
     DIR *d = opendir(dir);
+    if (!d) {
+        snprintf(why, cap, "%.3000s: %s", dir, strerror(errno));
+        return -1;
+    }
     struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
+    while ((e = readdir(d)) != NULL) {
         const char *name = e->d_name + (e->d_name[0] == '.'); /* a killed run's temporaries too */
         char *end;
         if (strncmp(name, prefix, (size_t)len) != 0) continue;
         unsigned long long n = strtoull(name + len, &end, 10);
-        if (end != name + len && *end == '.' && n + 1 > next) next = n + 1;
+        if (end != name + len && *end == '.' && n < UINT64_MAX - 1 && n + 1 > *next) *next = n + 1;
     }
-    if (d) closedir(d);
-    return next;
+    closedir(d);
+    return 0;
 }
 
-/* The n of the next file of (t, day), whose files are in dir. */
-static int next_n(files_state *f, topic_id t, int64_t day, const char *dir, uint64_t *n) {
+/* The n of the next file of (t, day), whose files are in dir. -1 with why. */
+static int next_n(files_state *f, topic_id t, int64_t day, const char *dir, uint64_t *n, char *why, size_t cap) {
     for (size_t i = 0; i < f->n_days[t]; i++)
         if (f->days[t][i].day == day) {
             *n = f->days[t][i].next++;
@@ -99,11 +104,15 @@ static int next_n(files_state *f, topic_id t, int64_t day, const char *dir, uint
     if (f->n_days[t] == f->cap_days[t]) {
         size_t cap = f->cap_days[t] ? 2 * f->cap_days[t] : 16;
         day_count *d = realloc(f->days[t], cap * sizeof *d);
-        if (!d) return -1;
+        if (!d) {
+            snprintf(why, cap, "out of memory");
+            return -1;
+        }
         f->days[t] = d;
         f->cap_days[t] = cap;
     }
-    *n = f->add ? first_free_n(f, dir) : 0;
+    *n = 0;
+    if (f->add && first_free_n(f, dir, n, why, cap) != 0) return -1;
     f->days[t][f->n_days[t]++] = (day_count){ day, *n + 1 };
     return 0;
 }
@@ -124,7 +133,7 @@ static int open_file_for(sink *s, topic_id t, int64_t day, open_file *o, char *e
     snprintf(dir, sizeof dir, "%s/%s/date=%s", f->dir, topic_suffixes[t], date);
     if (make_dir(dir, why, sizeof why) != 0) return fail(f, why, errstr, errlen);
     uint64_t n;
-    if (next_n(f, t, day, dir, &n) != 0) return fail(f, "out of memory", errstr, errlen);
+    if (next_n(f, t, day, dir, &n, why, sizeof why) != 0) return fail(f, why, errstr, errlen);
     const char *ext = f->format == FILE_AVRO ? "avro" : f->format == FILE_PARQUET ? "parquet" : "jsonl";
     snprintf(o->name, sizeof o->name, "%s/part-%llu-%llu.%s", dir, (unsigned long long)f->shard, (unsigned long long)n,
              ext);
@@ -148,6 +157,14 @@ static void note_held(sink *s) {
     if (held > s->counters.file_held_peak) s->counters.file_held_peak = held;
 }
 
+/* tmp renamed to name, never over a file (--file-add beside another run
+ * writing the same names); a file system that cannot refuse (EINVAL) gets
+ * a plain rename. */
+static int rename_new(const char *tmp, const char *name) {
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, name, RENAME_NOREPLACE) == 0) return 0;
+    return errno == EINVAL || errno == ENOSYS ? rename(tmp, name) : -1;
+}
+
 /* Closes o under its name; on failure removes it. */
 static int close_file(sink *s, open_file *o, char *errstr, size_t errlen) {
     char why[3200];
@@ -162,7 +179,7 @@ static int close_file(sink *s, open_file *o, char *errstr, size_t errlen) {
     }
     struct stat st;
     uint64_t bytes = stat(o->tmp, &st) == 0 ? (uint64_t)st.st_size : 0;
-    if (rename(o->tmp, o->name) != 0) {
+    if (rename_new(o->tmp, o->name) != 0) {
         snprintf(why, sizeof why, "%.2000s: %s", o->name, strerror(errno));
         unlink(o->tmp);
         return fail(s->files, why, errstr, errlen);

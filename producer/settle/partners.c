@@ -60,6 +60,7 @@ static const struct need {
     { "files.codec", "kafka.sink", sink_files, 0, "--sink files, the sink that compresses files" },
     { "files.roll_mb", "kafka.sink", sink_files, 0, "--sink files, the sink that rolls files" },
     { "files.row_group_mb", "kafka.sink", sink_files, 0, "--sink files, the sink that writes row groups" },
+    { "files.add", "kafka.sink", sink_files, 0, "--sink files, the sink that writes files" },
     { "output.metrics_linger_s", "output.metrics", metrics_on, 0, "--metrics, the serving it prolongs" },
     { "schema_registry.url", "format", format_registers, 0,
       "--format avro-confluent, protobuf-confluent, json-schema-confluent or auto, or --changelog-format avro, the "
@@ -105,6 +106,7 @@ static const struct need {
     { "top", NULL, NULL, ON(CLI_EXPECT), "expect, the command that reads it" },
     { "watermarks", NULL, NULL, ON(CLI_EXPECT), "expect, the command that reads it" },
     { "until", NULL, NULL, ON(CLI_VERIFY), "verify, the command that reads it" },
+    { "cuts", NULL, NULL, ON(CLI_VERIFY), "verify, the command that reads it" },
 };
 
 /* Two settings that decide the same thing: a set to other than its default

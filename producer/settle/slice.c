@@ -35,9 +35,17 @@ int slice_cuts(const run_config *rc, int64_t cuts[SLICE_CUTS_MAX], size_t *n, ch
     char text[sizeof rc->verify_cuts], *save = NULL, msg[400];
     snprintf(text, sizeof text, "%s", rc->verify_cuts);
     *n = 0;
+    size_t len = strlen(text);
+    if (len && (text[0] == ',' || text[len - 1] == ',' || strstr(text, ",,"))) {
+        snprintf(msg, sizeof msg, "expected times separated by single commas, got '%.64s'", text);
+        config_blame(rc, offsetof(run_config, verify_cuts), msg, errstr, errlen);
+        return -1;
+    }
     for (char *t = strtok_r(text, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         int64_t at;
         const char *why = NULL;
+        char most[40];
+        snprintf(most, sizeof most, "at most %d times", SLICE_CUTS_MAX);
         if (slice_time(rc, t, &at) != 0)
             why = "a time (ISO-8601 UTC, or a duration after --start such as 5h)";
         else if (at <= lo || at >= hi)
@@ -45,7 +53,7 @@ int slice_cuts(const run_config *rc, int64_t cuts[SLICE_CUTS_MAX], size_t *n, ch
         else if (*n > 0 && at <= cuts[*n - 1])
             why = "times in ascending order";
         else if (*n == SLICE_CUTS_MAX)
-            why = "at most 32 times";
+            why = most;
         if (why) {
             snprintf(msg, sizeof msg, "expected %s, got '%.64s'", why, t);
             config_blame(rc, offsetof(run_config, verify_cuts), msg, errstr, errlen);

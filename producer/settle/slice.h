@@ -24,7 +24,7 @@
  * run, got ..." (or --to's) in errstr. */
 int settle_slice(run_config *rc, char *errstr, size_t errlen);
 
-#define SLICE_CUTS_MAX 32
+#define SLICE_CUTS_MAX 32 /* verify --cuts: the most times */
 
 /* verify --cuts: the times in rc->verify_cuts, each in rc's slice (after
  * its start, before its end) and after the one before, into cuts[*n].

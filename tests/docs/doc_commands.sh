@@ -44,7 +44,8 @@
 #                 0, for a sink that needs no broker). Kafka's connect timeout
 #                 is cut to 200 ms (kafka.connect_timeout_ms in a copy of
 #                 config/shopstream.cfg, used as SHOPSTREAM_DATA_DIR).
-#   verify   1. as run's step 1, less --until (verify's own: plan refuses it);
+#   verify   1. as run's step 1, less --until and --cuts (verify's own: plan
+#               refuses them);
 #            2. verify against -b 127.0.0.1:1 as above: it
 #               builds the whole run (its options, --until) into the null
 #               sink, then stops at reading back: exit 2 with "topic ...:"
@@ -422,7 +423,8 @@ while IFS=$'\t' read -r where text args; do
       note="as written"
       step_exact "${argv[@]}" && good=1 ;;
     run) step_plan "${rest[@]}" && step_run "${rest[@]}" && good=1 ;;
-    verify) without --until "${rest[@]}" && step_plan "${kept[@]}" && step_verify "${rest[@]}" && good=1 ;;
+    verify) without --until "${rest[@]}" && without --cuts "${kept[@]}" && step_plan "${kept[@]}" &&
+      step_verify "${rest[@]}" && good=1 ;;
     *) why="not a shopstream command: '$cmd'" ;;
   esac
   if [[ $good == 1 ]]; then

@@ -120,6 +120,8 @@ def test_a_run_published_as_slices_verifies_exact_with_its_cuts():
     assert report["topics"][prefix + "orders"]["extra_copies"] == 0, report["topics"][prefix + "orders"]
     code, lines, _ = verify(prefix, "--cuts", "5h,3h")
     assert code == 2 and lines == ["shopstream: --cuts: expected times in ascending order, got '3h'"], lines
+    code, lines, _ = verify(prefix, "--cuts", "3h,,5h")
+    assert code == 2 and lines == ["shopstream: --cuts: expected times separated by single commas, got '3h,,5h'"], lines
     code, lines, _ = verify(prefix, "--cuts", "9h")
     assert code == 2 and lines == ["shopstream: --cuts: expected a time inside the slice verified (after its "
                                    "start, before its end), got '9h'"], lines
