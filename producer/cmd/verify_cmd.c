@@ -209,6 +209,7 @@ int verify_command(const run_config *rc) {
             code = EXIT_FAILED;
             goto out;
         }
+        quiet.rate_note[0] = quiet.scenario_note[0] = '\0'; /* said once, not per slice */
     }
     int32_t partitions[TOPIC_COUNT];
     for (int t = 0; t < TOPIC_COUNT; t++) partitions[t] = v.partitions; /* the run's topics' come from the broker */
