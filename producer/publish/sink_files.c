@@ -2,8 +2,8 @@
 /* sink_files.c - --sink files: every topic a table of files in Hive-style
  * partitions by the message's event date (its timestamp, UTC):
  *   DIR/<table>/date=YYYY-MM-DD/part-<shard>-<n>.<jsonl|avro>
- * n counts the files of (table, date) this shard began, from 0 (--file-add:
- * from after the highest n the date's directory holds). Each file is
+ * n counts the files of (table, date) this shard began (file_names.h: from
+ * 0, or with --file-add after those the date's directory holds). Each file is
  * written as .part-<shard>-<n>.<ext>.tmp beside its name and renamed when
  * closed: past --file-roll-mb, when more than FILES_OPEN dates of its table
  * are open (the oldest date is closed), and at the end. A complete run then
@@ -22,9 +22,7 @@
  * longest delay of the stream's time), and a count per (table, date) seen. A failed write removes
  * that file's temporary and is the run's fatal error; a run that ends
  * without finishing (an error) removes its open temporaries. */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +30,7 @@
 #include <unistd.h>
 
 #include "base/units.h"
+#include "file_names.h"
 #include "filewriter.h"
 #include "sink_impl.h"
 
@@ -44,77 +43,24 @@ typedef struct open_file {
     char tmp[4400], name[4400];
 } open_file;
 
-typedef struct day_count {
-    int64_t day;
-    uint64_t next; /* the next file's n */
-} day_count;
-
 typedef struct files_state {
     char dir[4096];
     file_format format;
     file_codec codec;
     uint64_t roll, shard, shards, tag;
-    int add;            /* --file-add */
     int64_t delay;      /* the longest a message is released after its timestamp */
     int64_t next_close; /* the earliest time an open date's files may close (INT64_MAX: none open) */
     size_t row_group;
     char *schema[TOPIC_COUNT];
     open_file open[TOPIC_COUNT][FILES_OPEN];
-    day_count *days[TOPIC_COUNT];
-    size_t n_days[TOPIC_COUNT], cap_days[TOPIC_COUNT];
-    char error[1024]; /* the fatal error, once */
+    file_numbers numbers; /* each (table, date)'s next n */
+    char error[1024];     /* the fatal error, once */
 } files_state;
 
 static int fail(files_state *f, const char *why, char *errstr, size_t errlen) {
     if (!f->error[0]) snprintf(f->error, sizeof f->error, "--sink files: %.900s", why);
     snprintf(errstr, errlen, "%s", f->error);
     return -1;
-}
-
-/* --file-add: the n after the highest of this shard's files (or temporaries)
- * in dir, 0 if none. -1 with why when dir cannot be read. */
-static int first_free_n(const files_state *f, const char *dir, uint64_t *next, char *why, size_t cap) {
-    char prefix[40];
-    int len = snprintf(prefix, sizeof prefix, "part-%llu-", (unsigned long long)f->shard);
-    *next = 0;
-    DIR *d = opendir(dir);
-    if (!d) {
-        snprintf(why, cap, "%.3000s: %s", dir, strerror(errno));
-        return -1;
-    }
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        const char *name = e->d_name + (e->d_name[0] == '.'); /* a killed run's temporaries too */
-        char *end;
-        if (strncmp(name, prefix, (size_t)len) != 0) continue;
-        unsigned long long n = strtoull(name + len, &end, 10);
-        if (end != name + len && *end == '.' && n < UINT64_MAX - 1 && n + 1 > *next) *next = n + 1;
-    }
-    closedir(d);
-    return 0;
-}
-
-/* The n of the next file of (t, day), whose files are in dir. -1 with why. */
-static int next_n(files_state *f, topic_id t, int64_t day, const char *dir, uint64_t *n, char *why, size_t cap) {
-    for (size_t i = 0; i < f->n_days[t]; i++)
-        if (f->days[t][i].day == day) {
-            *n = f->days[t][i].next++;
-            return 0;
-        }
-    if (f->n_days[t] == f->cap_days[t]) {
-        size_t cap = f->cap_days[t] ? 2 * f->cap_days[t] : 16;
-        day_count *d = realloc(f->days[t], cap * sizeof *d);
-        if (!d) {
-            snprintf(why, cap, "out of memory");
-            return -1;
-        }
-        f->days[t] = d;
-        f->cap_days[t] = cap;
-    }
-    *n = 0;
-    if (f->add && first_free_n(f, dir, n, why, cap) != 0) return -1;
-    f->days[t][f->n_days[t]++] = (day_count){ day, *n + 1 };
-    return 0;
 }
 
 static int make_dir(const char *path, char *why, size_t cap) {
@@ -133,7 +79,7 @@ static int open_file_for(sink *s, topic_id t, int64_t day, open_file *o, char *e
     snprintf(dir, sizeof dir, "%s/%s/date=%s", f->dir, topic_suffixes[t], date);
     if (make_dir(dir, why, sizeof why) != 0) return fail(f, why, errstr, errlen);
     uint64_t n;
-    if (next_n(f, t, day, dir, &n, why, sizeof why) != 0) return fail(f, why, errstr, errlen);
+    if (file_numbers_next(&f->numbers, t, day, dir, &n, why, sizeof why) != 0) return fail(f, why, errstr, errlen);
     const char *ext = f->format == FILE_AVRO ? "avro" : f->format == FILE_PARQUET ? "parquet" : "jsonl";
     snprintf(o->name, sizeof o->name, "%s/part-%llu-%llu.%s", dir, (unsigned long long)f->shard, (unsigned long long)n,
              ext);
@@ -157,14 +103,6 @@ static void note_held(sink *s) {
     if (held > s->counters.file_held_peak) s->counters.file_held_peak = held;
 }
 
-/* tmp renamed to name, never over a file (--file-add beside another run
- * writing the same names); a file system that cannot refuse (EINVAL) gets
- * a plain rename. */
-static int rename_new(const char *tmp, const char *name) {
-    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, name, RENAME_NOREPLACE) == 0) return 0;
-    return errno == EINVAL || errno == ENOSYS ? rename(tmp, name) : -1;
-}
-
 /* Closes o under its name; on failure removes it. */
 static int close_file(sink *s, open_file *o, char *errstr, size_t errlen) {
     char why[3200];
@@ -179,7 +117,7 @@ static int close_file(sink *s, open_file *o, char *errstr, size_t errlen) {
     }
     struct stat st;
     uint64_t bytes = stat(o->tmp, &st) == 0 ? (uint64_t)st.st_size : 0;
-    if (rename_new(o->tmp, o->name) != 0) {
+    if (file_rename_new(o->tmp, o->name) != 0) {
         snprintf(why, sizeof why, "%.2000s: %s", o->name, strerror(errno));
         unlink(o->tmp);
         return fail(s->files, why, errstr, errlen);
@@ -218,7 +156,8 @@ static sink_err files_open(sink *s, const sink_config *cfg, char *errstr, size_t
     f->shard = cfg->shard_index;
     f->shards = cfg->shard_count;
     f->tag = cfg->file_tag;
-    f->add = cfg->file_add;
+    f->numbers.shard = cfg->shard_index;
+    f->numbers.add = cfg->file_add;
     for (int t = 0; t < TOPIC_COUNT; t++)
         if (cfg->schema_text[t] && !(f->schema[t] = strdup(cfg->schema_text[t]))) goto oom;
     return SINK_OK;
@@ -324,9 +263,9 @@ static void files_close(sink *s) {
                 file_writer_free(f->open[t][i].w);
                 unlink(f->open[t][i].tmp);
             }
-        free(f->days[t]);
         free(f->schema[t]);
     }
+    file_numbers_clear(&f->numbers);
     free(f);
     s->files = NULL;
 }
