@@ -131,9 +131,10 @@ def check_stats(path, md):
                 return
 
 
-def check_dictionaries(pdir):
+def check_dictionaries(db, pdir, jdir):
     """Low-cardinality strings (orders' currency and scenario) go through a dictionary page in every row group;
-    products' names (500 distinct in the first day's first file, more than 255) stay PLAIN."""
+    products' names (500 distinct in the first day's first file, more than 255) stay PLAIN; the values read back
+    through the dictionaries are the JSON lines' (orders' currency and scenario, campaigns' names)."""
     for table, column, want in (("orders", "currency", True), ("orders", "scenario", True),
                                 ("products", "name", False)):
         files = sorted(glob.glob(os.path.join(pdir, table, "date=*", "*.parquet")))[:1 if not want else None]
@@ -142,9 +143,14 @@ def check_dictionaries(pdir):
             i = md.schema.names.index(column)
             got = {md.row_group(g).column(i).has_dictionary_page for g in range(md.num_row_groups)}
             check(got == {want}, f"{p}: {column}: dictionary pages {got}, expected {want}")
+    for table, columns in (("orders", "order_id, currency, scenario"), ("campaigns", "campaign_id, name")):
+        parquet = db.sql(f"select {columns} from read_parquet('{pdir}/{table}/*/*.parquet')").fetchall()
+        lines = db.sql(f"select {columns} from read_json('{jdir}/{table}/*/*.jsonl')").fetchall()
+        check(sorted(parquet) == sorted(lines), f"{table}: {columns} read through the dictionaries differ from "
+              f"the JSON lines': {sorted(set(parquet) ^ set(lines))[:4]}")
 
 
-def check_parquet(db, expected):
+def check_parquet(db, expected, jdir):
     pdir, pstats = write("parquet")
     for t in TOPICS:
         check(os.path.exists(os.path.join(pdir, t, "_SUCCESS")), f"{t}: no _SUCCESS")
@@ -159,7 +165,7 @@ def check_parquet(db, expected):
         check(n == delivered(pstats, t), f"{t}: pyarrow reads {n} rows, the run published {delivered(pstats, t)}")
         rows = db.sql(f"select count(*) from read_parquet('{pdir}/{t}/*/*.parquet', hive_partitioning = true)").fetchone()[0]
         check(rows == n, f"{t}: DuckDB reads {rows} rows, pyarrow {n}")
-    check_dictionaries(pdir)
+    check_dictionaries(db, pdir, jdir)
     orders = f"read_parquet('{pdir}/orders/*/*.parquet', hive_partitioning = true)"
     got = {w: (n, rev) for w, n, rev in db.sql(
         f"select epoch_ms(event_time) // {HOUR} * {HOUR} as w, count(*), "
@@ -296,7 +302,7 @@ def main():
     check(len(expected) >= 30, f"only {len(expected)} windows with orders")
     check(got == expected, "per-window orders and revenue differ from expect: " +
           str(sorted(set(got.items()) ^ set(expected.items()))[:4]))
-    check_parquet(db, expected)
+    check_parquet(db, expected, jdir)
     check_snappy(db, json_orders)
     check_killed()
     print(f"readback_files: {len(expected)} windows equal, {sum(n for n, _ in got.values())} orders; "
