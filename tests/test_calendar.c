@@ -23,7 +23,12 @@ static void push(calendar *c, int64_t release, uint64_t tie) {
     char value[64];
     size_t len = (size_t)(tie % 40) + 1;
     for (size_t i = 0; i < len; i++) value[i] = (char)(tie + i);
-    msg_ref r = { (int64_t)tie, release, release, tie, 0, (uint32_t)len, 0, MSG_ON_TIME };
+    msg_ref r = { .key_id = (int64_t)tie,
+                  .release_ms = release,
+                  .timestamp_ms = release,
+                  .tie = tie,
+                  .value_len = (uint32_t)len,
+                  .kind = MSG_ON_TIME };
     cr_assert_eq(calendar_push(c, &r, value), 0);
 }
 
@@ -153,7 +158,13 @@ static msg_ref extreme_ref(uint64_t n, int64_t release, char *value) {
                    : n % 1009 == 3 ? SPILL_CHUNK + 1
                                    : n % 200;
     for (uint32_t i = 0; i < len; i++) value[i] = (char)(n * 31 + i);
-    return (msg_ref){ key, ts, release, tie, 0, len, (uint8_t)(n % TOPIC_COUNT), (uint8_t)(n % 3) };
+    return (msg_ref){ .key_id = key,
+                      .timestamp_ms = ts,
+                      .release_ms = release,
+                      .tie = tie,
+                      .value_len = len,
+                      .topic = (uint8_t)(n % TOPIC_COUNT),
+                      .kind = (uint8_t)(n % 3) };
 }
 
 /* A message as it came out: at which step, every field, its value's hash. */

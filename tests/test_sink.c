@@ -34,9 +34,9 @@ static digests publish(const msg *msgs, size_t n, int partitions, const sink_pro
     for (size_t i = 0; i < n; i++) {
         char key[KEY_MAX];
         size_t len = partition_key(0, msgs[i].id, key);
-        cr_assert_eq(
-            sink_produce(s, msgs[i].t, key, len, msgs[i].value, strlen(msgs[i].value), msgs[i].ts, err, sizeof err),
-            SINK_OK, "%s", err);
+        cr_assert_eq(sink_produce(s, msgs[i].t, key, len, msgs[i].value, strlen(msgs[i].value), msgs[i].ts, NULL, err,
+                                  sizeof err),
+                     SINK_OK, "%s", err);
     }
     const sink_counters *c = sink_get_counters(s);
     digests d = { c->digest, c->order_digest };

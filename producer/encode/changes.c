@@ -123,10 +123,15 @@ char *changes_open_value(const table_text *x, char *p) {
     return p;
 }
 char *changes_close_value(const table_text *x, const change_event *e, char *p) {
+    char ts[24]; /* written once, copied twice: source.ts_ms and ts_ms */
+    size_t ts_len = (size_t)(put_i64(ts, e->ts_ms) - ts);
     p = put_mem(p, x->source_head, x->head_len);
-    p = put_i64(p, e->ts_ms);
-    LIT(",\"snapshot\":");
-    p = put_str(p, e->snapshot);
+    p = put_mem(p, ts, ts_len);
+    switch (e->snapshot[0]) { /* changes.h: "true", "last" or "false" */
+    case 't': LIT(",\"snapshot\":\"true\""); break;
+    case 'l': LIT(",\"snapshot\":\"last\""); break;
+    default: LIT(",\"snapshot\":\"false\""); break;
+    }
     p = put_mem(p, x->source_mid, x->mid_len);
     p = put_u64(p, e->lsn >> 8);
     LIT(",\"lsn\":");
@@ -134,7 +139,7 @@ char *changes_close_value(const table_text *x, const change_event *e, char *p) {
     LIT(",\"xmin\":null},\"op\":\"");
     *p++ = e->op;
     LIT("\",\"ts_ms\":");
-    p = put_i64(p, e->ts_ms);
+    p = put_mem(p, ts, ts_len);
     LIT(",\"transaction\":null}");
     if (x->value_schema) LIT("}");
     return p;

@@ -36,26 +36,48 @@ static inline char *put_mem(char *p, const char *s, size_t n) {
     memcpy(p, s, n);
     return p + n;
 }
-static inline char *put_u64(char *p, uint64_t v) { /* two digits a division */
-    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                "8081828384858687888990919293949596979899";
-    char tmp[20];
-    int n = 20;
+/* Decimal digits, two at a time from a table; a number of more than 8
+ * digits in chunks of 8 (one division by 10^8 each), whose halves and
+ * quarters convert independently: a 16-digit lsn in a few dependent
+ * steps, not eight. */
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                  "8081828384858687888990919293949596979899";
+static inline void put_2(char *p, uint32_t v) { memcpy(p, digit_pairs + 2 * v, 2); }
+static inline char *put_8(char *p, uint32_t v) { /* exactly 8 digits, v < 10^8 */
+    uint32_t hi = v / 10000, lo = v % 10000;
+    put_2(p, hi / 100);
+    put_2(p + 2, hi % 100);
+    put_2(p + 4, lo / 100);
+    put_2(p + 6, lo % 100);
+    return p + 8;
+}
+static inline char *put_small(char *p, uint32_t v) { /* v < 10^8, no leading zeros */
+    size_t n = 1u + (v >= 10u) + (v >= 100u) + (v >= 1000u) + (v >= 10000u) + (v >= 100000u) + (v >= 1000000u) +
+               (v >= 10000000u);
+    char *q = p + n; /* written from the right: no copy of a variable length */
     while (v >= 100) {
-        unsigned d = (unsigned)(v % 100);
+        q -= 2;
+        put_2(q, v % 100);
         v /= 100;
-        tmp[--n] = pairs[2 * d + 1];
-        tmp[--n] = pairs[2 * d];
     }
-    if (v >= 10) {
-        tmp[--n] = pairs[2 * v + 1];
-        tmp[--n] = pairs[2 * v];
+    if (v >= 10)
+        put_2(q - 2, v);
+    else
+        q[-1] = (char)('0' + v);
+    return p + n;
+}
+static inline char *put_u64(char *p, uint64_t v) {
+    if (v < 100000000u) return put_small(p, (uint32_t)v);
+    uint64_t hi = v / 100000000u;
+    uint32_t lo = (uint32_t)(v % 100000000u);
+    if (hi < 100000000u) {
+        p = put_small(p, (uint32_t)hi);
     } else {
-        tmp[--n] = (char)('0' + v);
+        p = put_small(p, (uint32_t)(hi / 100000000u));
+        p = put_8(p, (uint32_t)(hi % 100000000u));
     }
-    memcpy(p, tmp + n, (size_t)(20 - n));
-    return p + (20 - n);
+    return put_8(p, lo);
 }
 static inline char *put_i64(char *p, int64_t v) {
     if (v < 0) {

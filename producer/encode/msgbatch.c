@@ -58,14 +58,15 @@ static int append(msg_batch *mb, const msg_context *cx, const msg_place *at, int
     }
     int64_t late = 0, dup = 0;
     delivery_of(cx->delivery, at->g, at->step, at->order_ms, at->channel, &late, &dup);
-    msg_ref r = { at->key_id ? at->key_id : (int64_t)at->g + 1,
-                  at->ts,
-                  at->ts + late,
-                  MSG_TIE(at->g, at->tie_step),
-                  (uint32_t)mb->used,
-                  (uint32_t)len,
-                  (uint8_t)at->topic,
-                  late ? MSG_LATE : MSG_ON_TIME };
+    msg_ref r = { .key_id = at->key_id ? at->key_id : (int64_t)at->g + 1,
+                  .timestamp_ms = at->ts,
+                  .release_ms = at->ts + late,
+                  .tie = MSG_TIE(at->g, at->tie_step),
+                  .value_off = (uint32_t)mb->used,
+                  .value_len = (uint32_t)len,
+                  .topic = (uint8_t)at->topic,
+                  .kind = late ? MSG_LATE : MSG_ON_TIME };
+    if (cx->on_message) cx->on_message(cx->on_message_ctx, &r, mb->arena + mb->used);
     if (late || at->future)
         mb->later[mb->n_later++] = r;
     else

@@ -5,6 +5,7 @@
  * `hold` the far future's segments in the spill (spill.h), read back into
  * the ring as their time nears. */
 #include "calendar.h"
+#include "calendar_bucket.h"
 #include "calendar_order.h"
 #include "spill_record.h"
 
@@ -31,61 +32,14 @@ static size_t copy_size(const msg_ref *r) { return (sizeof(pending_msg) + r->val
 /* What the calendar keeps allocated, its spill's buffers too. */
 static size_t total_alloc(const calendar *c) { return c->alloc + (c->spill ? c->spill->alloc : 0); }
 
-/* Keeps peak_alloc at the most the calendar and its spill kept allocated. */
-static void note_peak(calendar *c) {
-    if (total_alloc(c) > c->peak_alloc) c->peak_alloc = total_alloc(c);
-}
-
-/* Counts a change of what the calendar keeps allocated. */
-static void allocated(calendar *c, size_t before, size_t after) {
-    c->alloc += after - before; /* mod 2^64: a shrink subtracts */
-    note_peak(c);
-}
-
-/* Grows *p to hold need units (first, then doubling), counted in c->alloc. */
-static int grow(calendar *c, void **p, size_t *cap, size_t need, size_t unit, size_t first) {
-    if (need <= *cap) return 0;
-    size_t cap2 = *cap ? *cap : first;
-    while (cap2 < need) cap2 *= 2;
-    void *q = realloc(*p, cap2 * unit);
-    if (!q) return -1;
-    allocated(c, *cap * unit, cap2 * unit);
-    *p = q;
-    *cap = cap2;
-    return 0;
-}
-
-/* What a bucket keeps allocated. */
-static size_t footprint(const calendar_bucket *b) { return b->cap * sizeof *b->nodes + b->bytes_cap; }
-
-static void bucket_free(calendar_bucket *b) {
-    free(b->nodes);
-    free(b->bytes);
-}
-
-/* Appends a copy of r (its bytes at value) to bucket b (not ordered). A
- * bucket starts small and doubles: ~33,000 buckets hold an order's life of
- * 25 days, most of them a few messages at a low rate. */
-static int bucket_append(calendar *c, calendar_bucket *b, const msg_ref *r, const char *value, size_t size) {
-    if (grow(c, (void **)&b->nodes, &b->cap, b->n + 1, sizeof *b->nodes, CALENDAR_FIRST_NODES) != 0 ||
-        grow(c, (void **)&b->bytes, &b->bytes_cap, b->used + size, 1, CALENDAR_FIRST_BYTES) != 0)
-        return -1;
-    pending_msg *m = (pending_msg *)(void *)(b->bytes + b->used);
-    m->ref = *r;
-    memcpy(m->value, value, r->value_len);
-    b->nodes[b->n++] = (calendar_node){ r->release_ms, r->tie, { .off = b->used } };
-    b->used += size;
-    return 0;
-}
-
 static int far_push(calendar *c, const msg_ref *r, const char *arena, size_t size) {
-    if (grow(c, (void **)&c->far, &c->far_cap, c->n_far + 1, sizeof *c->far, 64) != 0) return -1;
+    if (calendar_grow(c, (void **)&c->far, &c->far_cap, c->n_far + 1, sizeof *c->far, 64) != 0) return -1;
     pending_msg *m = malloc(size);
     if (!m) return -1;
-    allocated(c, 0, size);
+    calendar_allocated(c, 0, size);
     m->ref = *r;
     memcpy(m->value, arena + r->value_off, r->value_len);
-    c->far[c->n_far] = (calendar_node){ r->release_ms, r->tie, { .msg = m } };
+    c->far[c->n_far] = (calendar_node){ r->release_ms, r->tie, m };
     calendar_sift_up(c->far, c->n_far++);
     return 0;
 }
@@ -94,7 +48,7 @@ static int far_push(calendar *c, const msg_ref *r, const char *arena, size_t siz
 static int ring_push(calendar *c, int64_t b, const msg_ref *r, const char *value, size_t size) {
     calendar_bucket *slot = &c->ring[b & RING_MASK];
     if (slot->cap == 0 && c->n_spares) *slot = c->spares[--c->n_spares];
-    if (bucket_append(c, slot, r, value, size) != 0) return -1;
+    if (calendar_bucket_append(c, slot, r, value, size) != 0) return -1;
     c->in_ring++;
     return 0;
 }
@@ -116,7 +70,7 @@ static int spill_push(calendar *c, int64_t b, const msg_ref *r, const char *valu
     memcpy(at, hdr, n);
     memcpy(at + n, value, r->value_len);
     c->spilled++;
-    note_peak(c); /* the spill's buffers may have grown */
+    calendar_note_peak(c); /* the spill's buffers may have grown */
     return 0;
 }
 
@@ -166,13 +120,13 @@ int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
     size_t size = copy_size(r);
     if (!c->ring) {
         if (!(c->ring = calloc(CALENDAR_BUCKETS, sizeof *c->ring))) return -1;
-        allocated(c, 0, CALENDAR_BUCKETS * sizeof *c->ring);
+        calendar_allocated(c, 0, CALENDAR_BUCKETS * sizeof *c->ring);
         c->cur = b;
         c->loaded = segment_of(b + CALENDAR_HOT_BUCKETS);
     }
     const char *value = arena + r->value_off;
     if (b <= c->cur) {
-        if (bucket_append(c, &c->soon, r, value, size) != 0) return -1;
+        if (calendar_bucket_append(c, &c->soon, r, value, size) != 0) return -1;
         calendar_sift_up(c->soon.nodes, c->soon.n - 1);
     } else if (b - c->cur < CALENDAR_BUCKETS) {
         int cold = c->spill && segment_of(b) > c->loaded && total_alloc(c) > c->hold;
@@ -189,7 +143,7 @@ int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
 
 /* Sorts bucket b (number bn) by (release_ms, tie). -1 when out of memory. */
 static int sort_bucket(calendar *c, calendar_bucket *b, int64_t bn) {
-    if (grow(c, (void **)&c->scratch, &c->scratch_cap, b->n, sizeof *c->scratch, 256) != 0) return -1;
+    if (calendar_grow(c, (void **)&c->scratch, &c->scratch_cap, b->n, sizeof *c->scratch, 256) != 0) return -1;
     calendar_sort_nodes(b->nodes, b->n, c->scratch, bn * CALENDAR_BUCKET_MS);
     return 0;
 }
@@ -208,17 +162,15 @@ static int advance(calendar *c, int64_t limit) {
         }
         calendar_bucket *b = &c->ring[++c->cur & RING_MASK];
         if (b->n == 0) continue;
-        calendar_bucket spent = c->now; /* its buffers are kept for a bucket to come, or freed */
+        calendar_bucket spent = c->now; /* its buffers are kept for a bucket to come, or given back */
         c->now = *b;
         c->now_head = 0;
         *b = (calendar_bucket){ 0 };
-        spent.n = spent.used = 0;
-        if (c->n_spares < CALENDAR_SPARES) {
+        calendar_bucket_empty(c, &spent);
+        if (c->n_spares < CALENDAR_SPARES)
             c->spares[c->n_spares++] = spent;
-        } else {
-            allocated(c, footprint(&spent), 0);
-            bucket_free(&spent);
-        }
+        else
+            calendar_bucket_release(c, &spent);
         c->in_ring -= c->now.n;
         if (sort_bucket(c, &c->now, c->cur) != 0) return -1;
     }
@@ -251,9 +203,9 @@ int calendar_before(calendar *c, int64_t release_ms, uint64_t tie) {
 
 const pending_msg *calendar_peek(const calendar *c) {
     switch (earliest(c)) {
-    case NOW: return (const pending_msg *)(const void *)(c->now.bytes + c->now.nodes[c->now_head].at.off);
-    case SOON: return (const pending_msg *)(const void *)(c->soon.bytes + c->soon.nodes[0].at.off);
-    case FAR: return c->far[0].at.msg;
+    case NOW: return c->now.nodes[c->now_head].msg;
+    case SOON: return c->soon.nodes[0].msg;
+    case FAR: return c->far[0].msg;
     default: return NULL;
     }
 }
@@ -265,18 +217,21 @@ void calendar_pop(calendar *c) {
     c->n--;
     switch (earliest(c)) {
     case NOW:
-        if (++c->now_head == c->now.n) c->now.used = 0, c->now.n = c->now_head = 0; /* spent: reuse its bytes */
+        if (++c->now_head == c->now.n) { /* spent: reuse its nodes and bytes */
+            calendar_bucket_empty(c, &c->now);
+            c->now_head = 0;
+        }
         break;
     case SOON:
         c->soon.nodes[0] = c->soon.nodes[--c->soon.n];
         if (c->soon.n)
             calendar_sift_down(c->soon.nodes, c->soon.n, 0);
         else
-            c->soon.used = 0;
+            calendar_bucket_empty(c, &c->soon);
         break;
     default:
-        allocated(c, copy_size(&c->far[0].at.msg->ref), 0);
-        free(c->far[0].at.msg);
+        calendar_allocated(c, copy_size(&c->far[0].msg->ref), 0);
+        free(c->far[0].msg);
         c->far[0] = c->far[--c->n_far];
         if (c->n_far) calendar_sift_down(c->far, c->n_far, 0);
         break;
@@ -285,13 +240,14 @@ void calendar_pop(calendar *c) {
 
 void calendar_free(calendar *c) {
     if (c->ring)
-        for (size_t i = 0; i < CALENDAR_BUCKETS; i++) bucket_free(&c->ring[i]);
+        for (size_t i = 0; i < CALENDAR_BUCKETS; i++) calendar_bucket_release(c, &c->ring[i]);
     free(c->ring);
-    bucket_free(&c->now);
-    bucket_free(&c->soon);
+    calendar_bucket_release(c, &c->now);
+    calendar_bucket_release(c, &c->soon);
     free(c->scratch);
-    for (size_t i = 0; i < c->n_spares; i++) bucket_free(&c->spares[i]);
-    for (size_t i = 0; i < c->n_far; i++) free(c->far[i].at.msg);
+    for (size_t i = 0; i < c->n_spares; i++) calendar_bucket_release(c, &c->spares[i]);
+    calendar_blocks_free(c);
+    for (size_t i = 0; i < c->n_far; i++) free(c->far[i].msg);
     free(c->far);
     memset(c, 0, sizeof *c);
 }

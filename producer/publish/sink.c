@@ -137,14 +137,23 @@ int32_t sink_partition_of(sink *s, const void *key, size_t key_len) {
 
 const char *sink_topic_name(const sink *s, topic_id t) { return s->topic_name[t]; }
 
+int sink_hashes_ahead(const sink *s) { return s->kind == SINK_NULL; }
+
+void sink_hash_ahead(const sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
+                     int64_t timestamp_ms, sink_hashed *out) {
+    out->hash = sink_message_hash(s, t, key, key_len, value, value_len, timestamp_ms);
+    /* a keyed pick is a pure function of the key; a random one is the sink's, in hand-off order */
+    out->partition = s->partitioner && key_len > 0 ? s->partitioner(NULL, key, key_len, s->partitions, NULL, NULL) : -1;
+}
+
 sink_err sink_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
-                      int64_t timestamp_ms, char *errstr, size_t errlen) {
+                      int64_t timestamp_ms, const sink_hashed *ahead, char *errstr, size_t errlen) {
     if (timestamp_ms < 0 || timestamp_ms >= SINK_TIMESTAMP_LIMIT) {
         snprintf(errstr, errlen, "%s: timestamp %lld is outside [0, 2^59) ms", s->topic_name[t],
                  (long long)timestamp_ms);
         return SINK_ERR_FATAL;
     }
-    return s->ops->produce(s, t, key, key_len, value, value_len, timestamp_ms, errstr, errlen);
+    return s->ops->produce(s, t, key, key_len, value, value_len, timestamp_ms, ahead, errstr, errlen);
 }
 
 void sink_poll(sink *s, int timeout_ms) { s->ops->poll(s, timeout_ms); }

@@ -118,10 +118,31 @@ void sink_free(sink *s);
 
 const char *sink_topic_name(const sink *s, topic_id t);
 
+/* A message's digest work done ahead of its hand-off, on a generator thread
+ * (the null sink's, where digesting is most of the publishing thread's
+ * work): its content hash and partition (-1: the sink picks at hand-off,
+ * partitioner=random). */
+typedef struct sink_hashed {
+    uint64_t hash;
+    int32_t partition;
+} sink_hashed;
+
+/* 1 when s takes its messages' hashes worked out ahead (the null sink): the
+ * Kafka sink hashes what its delivery reports return, the stdout and files
+ * sinks what they wrote. */
+int sink_hashes_ahead(const sink *s);
+
+/* The hash and partition s would work out for this message at hand-off.
+ * Reads only what sink_new set, so any thread may call it, at any time
+ * between sink_new and sink_free. */
+void sink_hash_ahead(const sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
+                     int64_t timestamp_ms, sink_hashed *out);
+
 /* Hands one message over, waiting while the local queue is full (polling
- * for delivery reports meanwhile). */
+ * for delivery reports meanwhile). ahead: sink_hash_ahead's for this very
+ * message, or NULL (a sink that does not take them ignores it). */
 sink_err sink_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
-                      int64_t timestamp_ms, char *errstr, size_t errlen);
+                      int64_t timestamp_ms, const sink_hashed *ahead, char *errstr, size_t errlen);
 
 /* Serves delivery reports for up to timeout_ms. */
 void sink_poll(sink *s, int timeout_ms);

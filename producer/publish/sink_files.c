@@ -184,7 +184,8 @@ static int close_past_dates(sink *s, int64_t now, char *errstr, size_t errlen) {
 }
 
 static sink_err files_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
-                              int64_t timestamp_ms, char *errstr, size_t errlen) {
+                              int64_t timestamp_ms, const sink_hashed *ahead, char *errstr, size_t errlen) {
+    (void)ahead; /* hashed from what was delivered or written */
     files_state *f = s->files;
     if (!f->error[0] && close_past_dates(s, timestamp_ms, errstr, errlen) != 0) return SINK_ERR_FATAL;
     if (f->error[0]) {

@@ -27,7 +27,7 @@ typedef struct sink_ops {
     /* Hands one message over; the kind counts it produced (and, when it
      * does not wait for a report, delivered) through sink_count_*. */
     sink_err (*produce)(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
-                        int64_t timestamp_ms, char *errstr, size_t errlen);
+                        int64_t timestamp_ms, const sink_hashed *ahead, char *errstr, size_t errlen);
     void (*poll)(sink *s, int timeout_ms);
     uint64_t (*flush)(sink *s, int timeout_ms); /* messages still outstanding */
     int (*fatal)(sink *s, char *errstr, size_t errlen);

@@ -165,7 +165,8 @@ static int kafka_fatal(sink *s, char *errstr, size_t errlen) {
 }
 
 static sink_err kafka_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
-                              int64_t timestamp_ms, char *errstr, size_t errlen) {
+                              int64_t timestamp_ms, const sink_hashed *ahead, char *errstr, size_t errlen) {
+    (void)ahead; /* hashed from what was delivered or written */
     void *opaque = (void *)(uintptr_t)((uint64_t)timestamp_ms << OPAQUE_TOPIC_BITS | t);
     for (;;) {
         rd_kafka_resp_err_t err =

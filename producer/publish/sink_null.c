@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* sink_null.c - the null sink: nothing is sent, each message is counted and
  * digested at hand-off, in the partition the Kafka sink's partitioner gives
- * its key, and handed to the tap when there is one (verify). */
+ * its key, and handed to the tap when there is one (verify). Its hash and
+ * partition may come worked out ahead (sink_hash_ahead), by a generator
+ * thread: the same numbers, off the publishing thread. */
 #include "sink_impl.h"
 
 static sink_err null_open(sink *s, const sink_config *cfg, char *errstr, size_t errlen) {
@@ -10,10 +12,14 @@ static sink_err null_open(sink *s, const sink_config *cfg, char *errstr, size_t 
 }
 
 static sink_err null_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
-                             int64_t timestamp_ms, char *errstr, size_t errlen) {
+                             int64_t timestamp_ms, const sink_hashed *ahead, char *errstr, size_t errlen) {
     (void)errstr, (void)errlen;
     sink_count_produced(s, t);
-    sink_count_delivered(s, t, sink_partition_of(s, key, key_len), key, key_len, value, value_len, timestamp_ms);
+    if (ahead)
+        sink_count_hashed(s, t, ahead->partition >= 0 ? ahead->partition : sink_partition_of(s, key, key_len),
+                          key_len + value_len, ahead->hash);
+    else
+        sink_count_delivered(s, t, sink_partition_of(s, key, key_len), key, key_len, value, value_len, timestamp_ms);
     if (s->tap) s->tap(s->tap_ctx, t, key, key_len, value, value_len, timestamp_ms);
     return SINK_OK;
 }

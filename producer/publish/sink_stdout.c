@@ -118,7 +118,9 @@ static size_t decimal_key(const void *key, char *text) {
 }
 
 static sink_err stdout_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value,
-                               size_t value_len, int64_t timestamp_ms, char *errstr, size_t errlen) {
+                               size_t value_len, int64_t timestamp_ms, const sink_hashed *ahead, char *errstr,
+                               size_t errlen) {
+    (void)ahead; /* hashed from what was delivered or written */
     char id[24];
     const char *topic = s->topic_name[t];
     size_t topic_len = s->columns == STDOUT_TOPIC_KEY_VALUE ? strlen(topic) + 1 : 0;

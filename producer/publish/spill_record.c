@@ -75,14 +75,13 @@ size_t spill_record_read(const char *bytes, size_t len, int64_t base, msg_ref *r
     }
     if (v[0] > UINT32_MAX || v[0] > (size_t)(end - q)) return 0;
     int64_t release = (int64_t)((uint64_t)base + unzigzag(v[2]));
-    *r = (msg_ref){ (int64_t)unzigzag(v[1]),
-                    (int64_t)((uint64_t)release - unzigzag(v[3])),
-                    release,
-                    v[4],
-                    0,
-                    (uint32_t)v[0],
-                    (uint8_t)(flags & 0x0fu),
-                    (uint8_t)(flags >> 4 & 3u) };
+    *r = (msg_ref){ .key_id = (int64_t)unzigzag(v[1]),
+                    .timestamp_ms = (int64_t)((uint64_t)release - unzigzag(v[3])),
+                    .release_ms = release,
+                    .tie = v[4],
+                    .value_len = (uint32_t)v[0],
+                    .topic = (uint8_t)(flags & 0x0fu),
+                    .kind = (uint8_t)(flags >> 4 & 3u) }; /* not hashed: the sink hashes it at hand-off */
     *value = (const char *)q;
     return (size_t)(q - p) + (size_t)v[0];
 }

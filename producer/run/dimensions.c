@@ -23,7 +23,13 @@ static int publish_record(run_state *st, topic_id t, int64_t id, int len, int64_
  * bytes in st->value (0: a tombstone). */
 static int schedule(run_state *st, topic_id t, int64_t id, int64_t ts, uint64_t tie, int len) {
     if (len < 0) return publish_record(st, t, id, len, ts);
-    msg_ref r = { id, ts, ts, tie, 0, (uint32_t)len, (uint8_t)t, MSG_ON_TIME };
+    msg_ref r = { .key_id = id,
+                  .timestamp_ms = ts,
+                  .release_ms = ts,
+                  .tie = tie,
+                  .value_len = (uint32_t)len,
+                  .topic = (uint8_t)t,
+                  .kind = MSG_ON_TIME };
     return calendar_push(&st->calendar, &r, st->value) != 0 ? calendar_failed(st) : 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "base/partition.h"
 #include "settle/slice.h"
+#include "stream.h"
 
 /* A slice's share of the planned orders, for the progress line: those
  * the plan places in [from, to) (late copies may move a few across). */
@@ -45,8 +46,12 @@ int facts_init(run_state *st) {
         st->planned_orders = engine_count_selected(st->engine, &st->selection);
     }
     if (slice_active(rc)) slice_planned(st);
-    st->msg_cx = (msg_context){ engine_get_life_model(st->engine), engine_get_delivery(st->engine),
-                                engine_get_catalog(st->engine)->customers, NULL }; /* changes: open_outputs */
+    st->msg_cx = (msg_context){ engine_get_life_model(st->engine),
+                                engine_get_delivery(st->engine),
+                                engine_get_catalog(st->engine)->customers,
+                                NULL,
+                                NULL,
+                                NULL }; /* changes: open_outputs */
     st->engine_name = "cpu";
     if (rc->engine_kind == ENGINE_CPU) {
         snprintf(st->engine_line, sizeof st->engine_line, "engine cpu, %zu threads (%.600s)", rc->threads,
@@ -74,6 +79,20 @@ int facts_init(run_state *st) {
     return 0;
 }
 
+/* Runs in a generator thread on each message as it is encoded (msgbatch.h,
+ * on_message): the sink's hash and partition of it, worked out here rather
+ * than on the publishing thread (sink_hash_ahead). */
+static void hash_ahead(void *ctx, msg_ref *r, const char *value) {
+    const run_state *st = ctx;
+    char key[CHANGE_KEY_MAX];
+    sink_hashed h;
+    size_t klen = message_key(st, (topic_id)r->topic, r->key_id, key);
+    sink_hash_ahead(st->sink, (topic_id)r->topic, key, klen, value, r->value_len, r->timestamp_ms, &h);
+    r->hash = h.hash;
+    r->partition = h.partition;
+    r->hashed = 1;
+}
+
 /* Runs in a generator thread after each batch: encode it for its slot. */
 static void encode_filled(void *ctx, size_t thread, size_t slot, const order_batch *b) {
     run_state *st = ctx;
@@ -94,6 +113,10 @@ int facts_start(run_state *st) {
         .ctx = st,
         .filler = st->gpu ? gpu_stage_filler(st->gpu) : NULL,
     };
+    if (sink_hashes_ahead(st->sink)) {
+        st->msg_cx.on_message = hash_ahead;
+        st->msg_cx.on_message_ctx = st;
+    }
     st->thread_encoders = calloc(o.threads, sizeof *st->thread_encoders);
     st->slot_msgs = calloc(o.ring_slots, sizeof *st->slot_msgs);
     if (!st->thread_encoders || !st->slot_msgs) {

@@ -15,13 +15,23 @@
 #include "base/secrets.h"
 #include "simtime.h"
 
-int publish_message(run_state *st, topic_id t, int64_t key_id, const char *value, size_t len, int64_t ts) {
+size_t message_key(const run_state *st, topic_id t, int64_t key_id, char key[CHANGE_KEY_MAX]) {
+    return topic_is_change(t) ? change_key(st->changes, t, key_id, key)
+                              : partition_key(st->rc->key_format == KEY_STRING, key_id, key);
+}
+
+/* publish_message, with the hash worked out ahead when there is one. */
+static int publish_hashed(run_state *st, topic_id t, int64_t key_id, const char *value, size_t len, int64_t ts,
+                          const sink_hashed *ahead) {
     char key[CHANGE_KEY_MAX];
-    size_t klen = topic_is_change(t) ? change_key(st->changes, t, key_id, key)
-                                     : partition_key(st->rc->key_format == KEY_STRING, key_id, key);
-    sink_err e = sink_produce(st->sink, t, key, klen, value, len, ts, st->errstr, sizeof st->errstr);
+    size_t klen = message_key(st, t, key_id, key);
+    sink_err e = sink_produce(st->sink, t, key, klen, value, len, ts, ahead, st->errstr, sizeof st->errstr);
     if (e == SINK_ERR_STOPPED) return 0;
     return e == SINK_OK ? 1 : -1;
+}
+
+int publish_message(run_state *st, topic_id t, int64_t key_id, const char *value, size_t len, int64_t ts) {
+    return publish_hashed(st, t, key_id, value, len, ts, NULL);
 }
 
 int calendar_failed(run_state *st) {
@@ -100,7 +110,9 @@ static int publish_ref(run_state *st, const msg_ref *r, const char *value) {
     if (st->pace0 == 0.0) pace_start(st);              /* a slice's clock starts at its first message */
     if (st->rc->speed > 0.0) pace_until(st, r->release_ms);
     st->sim_now_ms = r->release_ms;
-    int sent = publish_message(st, (topic_id)r->topic, r->key_id, value, r->value_len, r->timestamp_ms);
+    sink_hashed ahead = { r->hash, r->partition };
+    int sent = publish_hashed(st, (topic_id)r->topic, r->key_id, value, r->value_len, r->timestamp_ms,
+                              r->hashed ? &ahead : NULL);
     if (sent <= 0) return sent;
     if (st->rc->speed > 0.0) pace_handed_over(st);
     if ((++st->polls & 1023) == 0) {

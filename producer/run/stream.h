@@ -29,6 +29,10 @@ int publish_facts(run_state *st);
  * change topic's key is changes.h's, a tombstone's value len 0. */
 int publish_message(run_state *st, topic_id t, int64_t key_id, const char *value, size_t len, int64_t ts);
 
+/* The key of row key_id's message in topic t: the configured key format's,
+ * or a change topic's (changes.h); its length. Any thread. */
+size_t message_key(const run_state *st, topic_id t, int64_t key_id, char key[CHANGE_KEY_MAX]);
+
 /* Why the calendar refused a message: its spill file, or memory, into
  * st->errstr. Always -1. */
 int calendar_failed(run_state *st);
