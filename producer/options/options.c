@@ -150,7 +150,8 @@ const option_spec options_table[] = {
       0 },
     { "engine.threads", "threads", 0, OPT_SIZE, AT(threads), NO_NAMES, 0, 1024, "0", "N",
       "generator threads; 0: one per core, less one for the publisher when\n"
-      "orders have lives (two per core with the GPU)",
+      "orders have lives and there are no change streams (two per core\n"
+      "with the GPU)",
       0 },
     { "engine.kind", "engine", 0, OPT_ENUM, AT(engine_kind), NAMES(engine_kind_names, ENGINE_KIND_COUNT), NO_RANGE,
       "auto", "E",

@@ -113,7 +113,11 @@ int facts_start(run_state *st) {
         .ctx = st,
         .filler = st->gpu ? gpu_stage_filler(st->gpu) : NULL,
     };
-    if (sink_hashes_ahead(st->sink)) {
+    /* With change streams, a message is ~25 times the bytes and encoding them
+     * the generator threads' work: hashing there balances the two sides (and
+     * reads each value while it is still in cache). Without, the generator
+     * threads are the busier side and the publishing thread hashes. */
+    if (sink_hashes_ahead(st->sink) && st->changes) {
         st->msg_cx.on_message = hash_ahead;
         st->msg_cx.on_message_ctx = st;
     }

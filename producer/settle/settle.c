@@ -151,7 +151,9 @@ static void settle_engine(run_config *rc, const settle_env *env) {
     snprintf(rc->engine_reason, sizeof rc->engine_reason, "%s", why);
     rc->engine_kind = gpu ? ENGINE_GPU : ENGINE_CPU;
     if (!rc->threads)
-        rc->threads = gpu ? 2 * env->cores : rc->engine.lifecycle && env->cores > 1 ? env->cores - 1 : env->cores;
+        rc->threads = gpu                                                        ? 2 * env->cores
+                      : rc->engine.lifecycle && !rc->changelog && env->cores > 1 ? env->cores - 1
+                                                                                 : env->cores;
     if (gpu && rc->ring_slots < 2 * rc->threads)
         rc->ring_slots = 2 * rc->threads < RING_SLOTS_MAX ? 2 * rc->threads : RING_SLOTS_MAX;
 }
