@@ -2,7 +2,8 @@
 /* test_changes.c - the change streams (--changelog debezium,
  * docs/guide/changelog.md) as the sink prints them: the same bytes with 1
  * thread or 3 and any batch size, before as the previous after in lsn
- * order, the event topics untouched; settings that contradict them refused
+ * order, the event topics untouched, the null sink's hashes worked out
+ * ahead equal to the stdout sink's; settings that contradict them refused
  * in one line. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -138,6 +139,44 @@ Test(changes, the_change_streams_leave_the_event_topics_byte_for_byte_as_they_we
     }
     cr_assert_eq(n, 7u);
     cr_assert_eq(json_object_size(json_object_get(x, "topics")), 11u, "not the 4 change topics more");
+    json_decref(x);
+    json_decref(y);
+}
+
+/* With change streams the null sink's hashes and partitions are worked out
+ * on the generator threads (sink_hash_ahead); the stdout sink hashes each
+ * line's message as it writes it. The two must count the same run alike
+ * (--format json: the stdout sink's event values are JSON too). */
+Test(changes, the_null_sink_hashing_ahead_digests_the_run_as_the_stdout_sink_does) {
+    char null_stats[512], stdout_stats[512];
+    support_tmp_path("ahead-null.json", null_stats, sizeof null_stats);
+    support_tmp_path("ahead-stdout.json", stdout_stats, sizeof stdout_stats);
+#define AHEAD_ARGS(sink, stats)                                                                                        \
+    "run", "--sink", sink, "--changelog", "debezium", "-s", "payment_outage", "--start", "2026-11-01T00:00:00Z",       \
+        "--duration", "3d", "--intensity", "0.05", "--customers", "200", "--products", "30", "--late-share", "0.05",   \
+        "--duplicate-share", "0.05", "-q", "--partitions", "3", "--threads", "2", "--format", "json", "--stats-json",  \
+        stats, NULL
+    const char *a[] = { AHEAD_ARGS("null", null_stats) };
+    const char *b[] = { AHEAD_ARGS("stdout", stdout_stats) };
+    run_result r;
+    support_run(a, &r);
+    cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
+    int devnull = open("/dev/null", O_WRONLY);
+    cr_assert(devnull >= 0);
+    support_run_out(b, devnull, 0, &r);
+    close(devnull);
+    cr_assert_eq(r.exit_code, 0, "%s", r.stderr_text);
+    json_t *x = json_load_file(null_stats, 0, NULL), *y = json_load_file(stdout_stats, 0, NULL);
+    cr_assert(x && y);
+    cr_assert_gt(json_integer_value(json_object_get(x, "messages")), 1000);
+    const char *fields[] = { "content_digest", "order_digest", "bytes", "messages" };
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        char *p = json_dumps(json_object_get(x, fields[i]), JSON_ENCODE_ANY),
+             *q = json_dumps(json_object_get(y, fields[i]), JSON_ENCODE_ANY);
+        cr_assert_str_eq(p, q, "%s: null sink %s, stdout sink %s", fields[i], p, q);
+        free(p);
+        free(q);
+    }
     json_decref(x);
     json_decref(y);
 }

@@ -41,9 +41,9 @@ typedef struct msg_ref {
     uint32_t value_len;
     uint8_t topic;
     uint8_t kind;      /* enum msg_kind */
-    uint8_t hashed;    /* 1: hash and partition were worked out ahead (sink_hash_ahead); 0: the sink's to do */
-    int32_t partition; /* when hashed: the partitioner's pick, or -1 for the sink to pick at hand-off */
-    uint64_t hash;     /* when hashed: the message's content hash (digest.h) */
+    uint16_t key_len;  /* hashed ahead (sink_hash_ahead): its key's length (never 0); 0: the sink hashes it */
+    int32_t partition; /* when hashed ahead: the partitioner's pick, or -1 for the sink to pick at hand-off */
+    uint64_t hash;     /* when hashed ahead: the message's content hash (digest.h) */
 } msg_ref;
 
 #define MSG_TIE(g, step) ((((uint64_t)(g) + (UINT64_C(1) << 24)) << 8) | (uint64_t)(step))
@@ -75,7 +75,7 @@ typedef struct msg_context {
     const change_writer *changes; /* --changelog: the tables' change events too; NULL: none */
     /* Called on each message as it is appended, its value still in cache
      * (the null sink's hash worked out ahead, run/facts.c); NULL: none.
-     * It may set the ref's hashed, partition and hash, nothing else. */
+     * It may set the ref's key_len, partition and hash, nothing else. */
     void (*on_message)(void *ctx, msg_ref *r, const char *value);
     void *on_message_ctx;
 } msg_context;

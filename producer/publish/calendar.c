@@ -14,6 +14,7 @@
 #include <string.h>
 
 #define RING_MASK (CALENDAR_BUCKETS - 1)
+#define CALENDAR_PREFETCH 8 /* how many messages ahead the current bucket's copies are fetched */
 
 /* Bucket number of t, rounding down (times before 1970 too). */
 static int64_t bucket_of(int64_t t) {
@@ -217,6 +218,8 @@ void calendar_pop(calendar *c) {
     c->n--;
     switch (earliest(c)) {
     case NOW:
+        if (c->now_head + CALENDAR_PREFETCH < c->now.n) /* a copy's header is a cache miss: ask for it early */
+            __builtin_prefetch(c->now.nodes[c->now_head + CALENDAR_PREFETCH].msg);
         if (++c->now_head == c->now.n) { /* spent: reuse its nodes and bytes */
             calendar_bucket_empty(c, &c->now);
             c->now_head = 0;

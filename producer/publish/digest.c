@@ -31,22 +31,27 @@ static inline uint64_t fold(uint64_t h, uint64_t lane) {
 }
 
 /* Absorbs a byte string, its length first so ("ab","c") != ("a","bc").
- * Four lanes take turns at the 8-byte words of each 32-byte block, so their
- * multiplies overlap (about four times the speed of one chain); the lanes
- * then fold into one, and the last words and bytes go in one at a time. */
+ * Eight lanes take turns at the 8-byte words of each 64-byte block, so their
+ * multiplies overlap (about three times the speed of one chain on an 800-byte
+ * value); the lanes then fold into one, and the last words and bytes go in
+ * one at a time. */
 static inline uint64_t absorb(uint64_t h, const void *data, size_t len) {
     const unsigned char *p = data;
     h = (h ^ (uint64_t)len) * K1;
     h ^= h >> 32;
-    if (len >= 32) {
-        uint64_t a = h, b = h ^ K2, c = h ^ K3, d = h + K1;
-        for (; len >= 32; p += 32, len -= 32) {
-            a = lane_step(a, p);
-            b = lane_step(b, p + 8);
-            c = lane_step(c, p + 16);
-            d = lane_step(d, p + 24);
+    if (len >= 64) {
+        uint64_t l0 = h, l1 = h ^ K2, l2 = h ^ K3, l3 = h + K1, l4 = h + K2, l5 = h + K3, l6 = h - K1, l7 = h - K2;
+        for (; len >= 64; p += 64, len -= 64) {
+            l0 = lane_step(l0, p);
+            l1 = lane_step(l1, p + 8);
+            l2 = lane_step(l2, p + 16);
+            l3 = lane_step(l3, p + 24);
+            l4 = lane_step(l4, p + 32);
+            l5 = lane_step(l5, p + 40);
+            l6 = lane_step(l6, p + 48);
+            l7 = lane_step(l7, p + 56);
         }
-        h = fold(fold(fold(fold(h, a), b), c), d);
+        h = fold(fold(fold(fold(fold(fold(fold(fold(h, l0), l1), l2), l3), l4), l5), l6), l7);
     }
     for (; len >= 8; p += 8, len -= 8) {
         uint64_t w;

@@ -6,7 +6,7 @@
  * digest is the sum of those hashes mod 2^64, so it does not depend on the
  * order messages were encoded or delivered in, and shards' digests add up to
  * the whole run's. The hash is our own 64-bit multiply-xorshift over 8-byte
- * words, four lanes of them over a long value, fast enough to cover every
+ * words, eight lanes of them over a long value, fast enough to cover every
  * message (a change event's kilobyte too). */
 #ifndef SHOPSTREAM_DIGEST_H
 #define SHOPSTREAM_DIGEST_H

@@ -139,11 +139,14 @@ const char *sink_topic_name(const sink *s, topic_id t) { return s->topic_name[t]
 
 int sink_hashes_ahead(const sink *s) { return s->kind == SINK_NULL; }
 
+int sink_reads_keys(const sink *s) { return s->kind != SINK_NULL || s->tap; }
+
 void sink_hash_ahead(const sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
                      int64_t timestamp_ms, sink_hashed *out) {
     out->hash = sink_message_hash(s, t, key, key_len, value, value_len, timestamp_ms);
     /* a keyed pick is a pure function of the key; a random one is the sink's, in hand-off order */
     out->partition = s->partitioner && key_len > 0 ? s->partitioner(NULL, key, key_len, s->partitions, NULL, NULL) : -1;
+    out->key_len = key_len;
 }
 
 sink_err sink_produce(sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,

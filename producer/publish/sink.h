@@ -125,12 +125,18 @@ const char *sink_topic_name(const sink *s, topic_id t);
 typedef struct sink_hashed {
     uint64_t hash;
     int32_t partition;
+    size_t key_len;
 } sink_hashed;
 
 /* 1 when s takes its messages' hashes worked out ahead (the null sink): the
  * Kafka sink hashes what its delivery reports return, the stdout and files
  * sinks what they wrote. */
 int sink_hashes_ahead(const sink *s);
+
+/* Whether s reads a key that comes with a hash worked out ahead: the null
+ * sink only when it has a tap (verify). When not, the key may be left
+ * unwritten (NULL), its length ahead->key_len. */
+int sink_reads_keys(const sink *s);
 
 /* The hash and partition s would work out for this message at hand-off.
  * Reads only what sink_new set, so any thread may call it, at any time

@@ -15,7 +15,7 @@ static sink_err null_produce(sink *s, topic_id t, const void *key, size_t key_le
                              int64_t timestamp_ms, const sink_hashed *ahead, char *errstr, size_t errlen) {
     (void)errstr, (void)errlen;
     sink_count_produced(s, t);
-    if (ahead)
+    if (ahead) /* key: unwritten unless there is a tap; a pick at random reads only its length */
         sink_count_hashed(s, t, ahead->partition >= 0 ? ahead->partition : sink_partition_of(s, key, key_len),
                           key_len + value_len, ahead->hash);
     else

@@ -90,7 +90,7 @@ static void hash_ahead(void *ctx, msg_ref *r, const char *value) {
     sink_hash_ahead(st->sink, (topic_id)r->topic, key, klen, value, r->value_len, r->timestamp_ms, &h);
     r->hash = h.hash;
     r->partition = h.partition;
-    r->hashed = 1;
+    r->key_len = (uint16_t)klen; /* at most CHANGE_KEY_MAX */
 }
 
 /* Runs in a generator thread after each batch: encode it for its slot. */

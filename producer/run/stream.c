@@ -20,11 +20,12 @@ size_t message_key(const run_state *st, topic_id t, int64_t key_id, char key[CHA
                               : partition_key(st->rc->key_format == KEY_STRING, key_id, key);
 }
 
-/* publish_message, with the hash worked out ahead when there is one. */
+/* publish_message, with the hash worked out ahead when there is one (and
+ * then the key only when the sink reads it). */
 static int publish_hashed(run_state *st, topic_id t, int64_t key_id, const char *value, size_t len, int64_t ts,
                           const sink_hashed *ahead) {
     char key[CHANGE_KEY_MAX];
-    size_t klen = message_key(st, t, key_id, key);
+    size_t klen = ahead && !sink_reads_keys(st->sink) ? ahead->key_len : message_key(st, t, key_id, key);
     sink_err e = sink_produce(st->sink, t, key, klen, value, len, ts, ahead, st->errstr, sizeof st->errstr);
     if (e == SINK_ERR_STOPPED) return 0;
     return e == SINK_OK ? 1 : -1;
@@ -110,9 +111,9 @@ static int publish_ref(run_state *st, const msg_ref *r, const char *value) {
     if (st->pace0 == 0.0) pace_start(st);              /* a slice's clock starts at its first message */
     if (st->rc->speed > 0.0) pace_until(st, r->release_ms);
     st->sim_now_ms = r->release_ms;
-    sink_hashed ahead = { r->hash, r->partition };
+    sink_hashed ahead = { r->hash, r->partition, r->key_len };
     int sent = publish_hashed(st, (topic_id)r->topic, r->key_id, value, r->value_len, r->timestamp_ms,
-                              r->hashed ? &ahead : NULL);
+                              r->key_len ? &ahead : NULL);
     if (sent <= 0) return sent;
     if (st->rc->speed > 0.0) pace_handed_over(st);
     if ((++st->polls & 1023) == 0) {
