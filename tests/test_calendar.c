@@ -3,7 +3,9 @@
  * (release_ms, tie) order with their bytes intact, whatever bucket they
  * land in: the current one, a ring bucket, beyond the ring, or the spill
  * (whose compact records must give back every field, however extreme);
- * pushed in any order, interleaved with pops as the publisher does. */
+ * pushed in any order, interleaved with pops as the publisher does; a
+ * spent bucket's blocks reused by the next that grows, a copy larger than
+ * a block in one of its own. */
 #include <criterion/criterion.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -75,6 +77,67 @@ Test(calendar, hands_back_every_message_in_key_order_from_the_current_bucket_the
     cr_assert_eq(c.n, 0);
     cr_assert_eq(c.bytes, 0);
     cr_assert_gt(c.peak, 1000);
+    calendar_free(&c);
+}
+
+/* A message of len bytes, each a function of its tie and place. */
+static void push_sized(calendar *c, int64_t release, uint64_t tie, char *value, size_t len) {
+    for (size_t i = 0; i < len; i++) value[i] = (char)(tie * 31 + i);
+    msg_ref r = {
+        .key_id = (int64_t)tie, .release_ms = release, .timestamp_ms = release, .tie = tie, .value_len = (uint32_t)len
+    };
+    cr_assert_eq(calendar_push(c, &r, value), 0);
+}
+
+/* Pops everything, checking each value of len(tie) bytes; how many. */
+static size_t drain_sized(calendar *c, size_t (*len)(uint64_t)) {
+    size_t n = 0;
+    while (calendar_before(c, INT64_MAX, UINT64_MAX) > 0) {
+        const pending_msg *m = calendar_peek(c);
+        cr_assert_eq(m->ref.value_len, len(m->ref.tie), "tie %" PRIu64, m->ref.tie);
+        for (size_t i = 0; i < m->ref.value_len; i++)
+            if (m->value[i] != (char)(m->ref.tie * 31 + i)) cr_assert_fail("tie %" PRIu64 ": byte %zu", m->ref.tie, i);
+        calendar_pop(c);
+        n++;
+    }
+    return n;
+}
+
+static size_t change_event_len(uint64_t tie) { return 600 + tie % 300; }
+static size_t huge_or_small_len(uint64_t tie) { return tie % 3 ? 40 : 3 * CALENDAR_BLOCK_MAX + tie % 7; }
+
+Test(calendar, a_spent_buckets_full_blocks_wait_for_the_next_bucket_that_grows_and_bytes_never_move) {
+    calendar c = { 0 };
+    static char value[1000];
+    int64_t t0 = 1767225600000;
+    uint64_t tie = 0;
+    /* ~1.5 MB in each of three buckets: dozens of full-sized blocks each */
+    for (int b = 1; b <= 3; b++)
+        for (int k = 0; k < 2000; k++, tie++)
+            push_sized(&c, t0 + (int64_t)b * CALENDAR_BUCKET_MS + k, tie, value, change_event_len(tie));
+    cr_assert_eq(c.n_free_blocks, 0);
+    cr_assert_eq(drain_sized(&c, change_event_len), 6000u);
+    size_t spent = c.n_free_blocks;
+    cr_assert_gt(spent, 20u, "the spent buckets' full-sized blocks wait for reuse, got %zu", spent);
+    cr_assert_leq(spent, (size_t)CALENDAR_FREE_BLOCKS);
+    /* the same load later: its buckets grow into the waiting blocks */
+    for (int b = 10; b <= 12; b++)
+        for (int k = 0; k < 2000; k++, tie++)
+            push_sized(&c, t0 + (int64_t)b * CALENDAR_BUCKET_MS + k, tie, value, change_event_len(tie));
+    cr_assert_lt(c.n_free_blocks, spent / 2, "the growing buckets took %zu of %zu waiting blocks",
+                 spent - c.n_free_blocks, spent);
+    cr_assert_eq(drain_sized(&c, change_event_len), 6000u);
+    cr_assert_eq(c.bytes, 0);
+    calendar_free(&c);
+}
+
+Test(calendar, a_copy_larger_than_a_block_gets_a_block_of_its_own_between_small_ones) {
+    calendar c = { 0 };
+    static char value[3 * CALENDAR_BLOCK_MAX + 8];
+    int64_t t0 = 1767225600000;
+    for (uint64_t tie = 0; tie < 30; tie++)
+        push_sized(&c, t0 + 5 * CALENDAR_BUCKET_MS + (int64_t)tie, tie, value, huge_or_small_len(tie));
+    cr_assert_eq(drain_sized(&c, huge_or_small_len), 30u);
     calendar_free(&c);
 }
 
