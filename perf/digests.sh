@@ -40,6 +40,8 @@ runs=(
   "carrier_delay|-s carrier_delay --duration 6d --intensity 2"
   "price_war|-s price_war --duration 3d --intensity 5"
   "mobile_offline|-s mobile_offline --duration 12h --intensity 10"
+  "changelog_json|-s payment_outage --duration 24h --intensity 2 --changelog debezium --late-share 0.02 --duplicate-share 0.01 --partitions 3"
+  "changelog_json_schema|-s flash_sale --duration 12h --intensity 2 --changelog debezium --changelog-format json-schema"
 )
 out="$tmp/digests.txt"
 for r in "${runs[@]}"; do

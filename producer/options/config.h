@@ -25,6 +25,10 @@
 #define CONFIG_PROPERTIES_MAX 128
 #define CONFIG_OPTIONS_MAX 96 /* rows in options.c's table */
 #define RING_SLOTS_MAX 1024   /* engine.ring_slots */
+/* engine.batch_orders 0: the event topics' batches, or (~4 KB an order
+ * with change streams) smaller ones, so the ring's arenas stay small */
+#define BATCH_ORDERS_EVENTS 4096
+#define BATCH_ORDERS_CHANGES 1024
 
 extern const char *const key_format_names[KEY_FORMAT_COUNT];
 

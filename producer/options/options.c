@@ -186,8 +186,11 @@ const option_spec options_table[] = {
       "at these times, one after another, each with its dimensions first\n"
       "(ascending; ISO-8601 UTC, or durations after --start; at most 32)",
       0 },
-    { "engine.batch_orders", "batch-orders", 0, OPT_SIZE, AT(batch_orders), NO_NAMES, 1, 1048576, "4096", "N",
-      "orders per generated batch", 0 },
+    { "engine.batch_orders", "batch-orders", 0, OPT_SIZE, AT(batch_orders), NO_NAMES, 0, 1048576, "0", "N",
+      "orders per generated batch; 0: 4096, or 1024 with change streams\n"
+      "(an order's messages are then ~4 KB: the 8 batches in flight stay\n"
+      "near 35 MB)",
+      0 },
     { "engine.gpu_batch_orders", "gpu-batch-orders", 0, OPT_SIZE, AT(gpu_batch_orders), NO_NAMES, 1, 1048576, "65536",
       "N", "orders per batch when the GPU generates", 0 },
     { "engine.ring_slots", NULL, 0, OPT_SIZE, AT(ring_slots), NO_NAMES, 1, RING_SLOTS_MAX, "8", NULL,

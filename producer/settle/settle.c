@@ -154,6 +154,7 @@ static void settle_engine(run_config *rc, const settle_env *env) {
         rc->threads = gpu                                                        ? 2 * env->cores
                       : rc->engine.lifecycle && !rc->changelog && env->cores > 1 ? env->cores - 1
                                                                                  : env->cores;
+    if (!rc->batch_orders) rc->batch_orders = rc->changelog ? BATCH_ORDERS_CHANGES : BATCH_ORDERS_EVENTS;
     if (gpu && rc->ring_slots < 2 * rc->threads)
         rc->ring_slots = 2 * rc->threads < RING_SLOTS_MAX ? 2 * rc->threads : RING_SLOTS_MAX;
 }
