@@ -55,7 +55,9 @@ Test(cli, help_shows_every_flag_of_the_option_table_with_its_default) {
         cr_assert(strstr(r.stdout_text, want) != NULL, "--help lacks %s", want);
     }
     cr_assert_gt(flags, 25u);
-    cr_assert(strstr(r.stdout_text, "      --batch-orders N     orders per generated batch (default: 4096)\n") != NULL,
+    cr_assert(strstr(r.stdout_text,
+                     "      --batch-orders N     orders per generated batch; 0: 4096, or 1024 with change "
+                     "streams\n                           (an order's") != NULL,
               "%s", r.stdout_text);
     cr_assert(strstr(r.stdout_text, "(default: 6)") != NULL, "--partitions' default: %s", r.stdout_text);
 }
