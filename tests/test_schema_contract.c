@@ -184,3 +184,30 @@ Test(schema_contract, a_json_schema_error_quoting_the_input_stays_one_line) {
     cr_assert_eq(schema_desc_json("orders.schema.json", text, strlen(text), &d, err, sizeof err), -1);
     cr_assert_str_eq(err, "orders.schema.json:3: invalid JSON: invalid escape near '\"o\\ '"); /* the newline a space */
 }
+
+/* A type's name and a field's name are the file's own strings, and a JSON
+ * string may hold a newline (\n): an error naming them stays one line
+ * (fuzz_schema_desc found "got i\nteger", CI's run 12). */
+Test(schema_contract, a_json_schema_type_or_field_named_with_a_newline_is_refused_in_one_line) {
+    static schema_desc d;
+    char err[1024];
+    const char *type = "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"i\\nteger\"}}}";
+    cr_assert_eq(schema_desc_json("orders.schema.json", type, strlen(type), &d, err, sizeof err), -1);
+    cr_assert_str_eq(err, "orders.schema.json: field 'id': expected integer, string, number or boolean, got i teger");
+    const char *name = "{\"type\": \"object\", \"properties\": {\"i\\nd\": {\"type\": \"date\"}}}";
+    cr_assert_eq(schema_desc_json("orders.schema.json", name, strlen(name), &d, err, sizeof err), -1);
+    cr_assert_str_eq(err, "orders.schema.json: field 'i d': expected integer, string, number or boolean, got date");
+    const char *avro =
+        "{\"type\": \"record\", \"name\": \"Order\", \"fields\": [{\"name\": \"id\", \"type\": \"lo\\nng\"}]}";
+    cr_assert_eq(schema_desc_avro("orders.avsc", avro, strlen(avro), &d, err, sizeof err), -1);
+    cr_assert_null(strchr(err, '\n'), "%s", err);
+    /* read without error, then named when compared with another file */
+    static schema_desc e;
+    const char *a = "{\"type\": \"object\", \"properties\": {\"i\\nd\": {\"type\": \"integer\"}}}",
+               *b = "{\"type\": \"object\", \"properties\": {\"s\": {\"type\": \"string\", \"enum\": [\"x\\ny\"]}}}";
+    cr_assert_eq(schema_desc_json("a.schema.json", a, strlen(a), &d, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(schema_desc_json("b.schema.json", b, strlen(b), &e, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(schema_desc_same("a.schema.json", &d, "b.schema.json", &e, err, sizeof err), -1);
+    cr_assert_str_eq(err, "field 1: a.schema.json has 'i d', b.schema.json has 's'");
+    cr_assert_str_eq(e.f[0].symbols[0], "x y");
+}

@@ -38,6 +38,7 @@ static desc_field *add(schema_desc *d, const char *path, const char *name, char 
     desc_field *f = &d->f[d->n++];
     memset(f, 0, sizeof *f);
     snprintf(f->name, sizeof f->name, "%s", name);
+    clip_one_line(f->name); /* a JSON name may hold a newline: it goes into errors */
     f->number = (int)d->n;
     return f;
 }
@@ -48,6 +49,7 @@ static void set_symbols(desc_field *f, const json_t *symbols) {
     json_array_foreach(symbols, i, s) {
         if (f->n_symbols == SYMBOLS_MAX || !json_is_string(s)) break;
         snprintf(f->symbols[f->n_symbols], DESC_NAME_MAX, "%s", json_string_value(s));
+        clip_one_line(f->symbols[f->n_symbols]); /* into errors too */
         f->symbol_number[f->n_symbols] = f->n_symbols;
         f->n_symbols++;
     }
@@ -124,6 +126,7 @@ int schema_desc_avro(const char *path, const char *text, size_t len, schema_desc
     }
     rc = 0;
 out:
+    if (rc != 0) clip_one_line(errstr); /* a type's name is the file's own string */
     json_decref(named);
     json_decref(doc);
     return rc;
@@ -207,6 +210,7 @@ int schema_desc_json(const char *path, const char *text, size_t len, schema_desc
     }
     rc = 0;
 out:
+    if (rc != 0) clip_one_line(errstr); /* a type's name is the file's own string */
     json_decref(doc);
     return rc;
 }
