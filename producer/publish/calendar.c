@@ -30,9 +30,6 @@ static size_t slot_of(int64_t segment) { return (size_t)((uint64_t)segment & (SP
 /* The bytes a copy of r takes, rounded up to 8 so that copies stay aligned. */
 static size_t copy_size(const msg_ref *r) { return (sizeof(pending_msg) + r->value_len + 7) & ~(size_t)7; }
 
-/* What the calendar keeps allocated, its spill's buffers too. */
-static size_t total_alloc(const calendar *c) { return c->alloc + (c->spill ? c->spill->alloc : 0); }
-
 static int far_push(calendar *c, const msg_ref *r, const char *arena, size_t size) {
     if (calendar_grow(c, (void **)&c->far, &c->far_cap, c->n_far + 1, sizeof *c->far, 64) != 0) return -1;
     pending_msg *m = malloc(size);
@@ -130,7 +127,7 @@ int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
         if (calendar_bucket_append(c, &c->soon, r, value, size) != 0) return -1;
         calendar_sift_up(c->soon.nodes, c->soon.n - 1);
     } else if (b - c->cur < CALENDAR_BUCKETS) {
-        int cold = c->spill && segment_of(b) > c->loaded && total_alloc(c) > c->hold;
+        int cold = c->spill && segment_of(b) > c->loaded && calendar_total_alloc(c) > c->hold;
         if ((cold ? spill_push : ring_push)(c, b, r, value, size) != 0) return -1;
     } else if (far_push(c, r, arena, size) != 0) {
         return -1;

@@ -6,11 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What the calendar keeps allocated, its spill's buffers too. */
-static size_t total_alloc(const calendar *c) { return c->alloc + (c->spill ? c->spill->alloc : 0); }
+size_t calendar_total_alloc(const calendar *c) { return c->alloc + (c->spill ? c->spill->alloc : 0); }
 
 void calendar_note_peak(calendar *c) {
-    if (total_alloc(c) > c->peak_alloc) c->peak_alloc = total_alloc(c);
+    if (calendar_total_alloc(c) > c->peak_alloc) c->peak_alloc = calendar_total_alloc(c);
 }
 
 void calendar_allocated(calendar *c, size_t before, size_t after) {

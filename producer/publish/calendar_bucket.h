@@ -9,6 +9,9 @@
 
 #include "calendar.h"
 
+/* What the calendar keeps allocated, its spill's buffers too. */
+size_t calendar_total_alloc(const calendar *c);
+
 /* Counts a change of what the calendar keeps allocated (peak_alloc too). */
 void calendar_allocated(calendar *c, size_t before, size_t after);
 

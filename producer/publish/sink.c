@@ -123,10 +123,17 @@ void sink_count_failed(sink *s, topic_id t, const char *why) {
         snprintf(s->counters.first_error, sizeof s->counters.first_error, "%.120s: %.120s", s->topic_name[t], why);
 }
 
+/* The partitioner's pick for a key: a pure function of it, so any thread
+ * may ask; -1 when the pick is at random (no partitioner by name, or no
+ * key), the sink's own, in hand-off order. librdkafka's partitioners read
+ * the topic only to pick at random; shopstream's keys are never empty. */
+static int32_t keyed_partition(const sink *s, const void *key, size_t key_len) {
+    return s->partitioner && key_len > 0 ? s->partitioner(NULL, key, key_len, s->partitions, NULL, NULL) : -1;
+}
+
 int32_t sink_partition_of(sink *s, const void *key, size_t key_len) {
-    /* librdkafka's partitioners read the topic only to pick at random (no
-     * key, or partitioner=random); shopstream's keys are never empty. */
-    if (s->partitioner && key_len > 0) return s->partitioner(NULL, key, key_len, s->partitions, NULL, NULL);
+    int32_t p = keyed_partition(s, key, key_len);
+    if (p >= 0) return p;
     uint64_t x = s->partitioner_state; /* at random: xorshift64 */
     x ^= x << 13;
     x ^= x >> 7;
@@ -144,8 +151,7 @@ int sink_reads_keys(const sink *s) { return s->kind != SINK_NULL || s->tap; }
 void sink_hash_ahead(const sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
                      int64_t timestamp_ms, sink_hashed *out) {
     out->hash = sink_message_hash(s, t, key, key_len, value, value_len, timestamp_ms);
-    /* a keyed pick is a pure function of the key; a random one is the sink's, in hand-off order */
-    out->partition = s->partitioner && key_len > 0 ? s->partitioner(NULL, key, key_len, s->partitions, NULL, NULL) : -1;
+    out->partition = keyed_partition(s, key, key_len);
     out->key_len = key_len;
 }
 

@@ -41,11 +41,11 @@ int slice_cuts(const run_config *rc, int64_t cuts[SLICE_CUTS_MAX], size_t *n, ch
         config_blame(rc, offsetof(run_config, verify_cuts), msg, errstr, errlen);
         return -1;
     }
+    char most[40];
+    snprintf(most, sizeof most, "at most %d times", SLICE_CUTS_MAX);
     for (char *t = strtok_r(text, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         int64_t at;
         const char *why = NULL;
-        char most[40];
-        snprintf(most, sizeof most, "at most %d times", SLICE_CUTS_MAX);
         if (slice_time(rc, t, &at) != 0)
             why = "a time (ISO-8601 UTC, or a duration after --start such as 5h)";
         else if (at <= lo || at >= hi)
