@@ -255,7 +255,11 @@ void msg_batch_encode(msg_batch *mb, encoder *enc, const msg_context *cx, const 
             if (rc > 0) return;
         }
     }
-    return;
+    if (b->n_orders == 0) return;
+    int64_t frontier_ms;
+    uint64_t frontier_tie;
+    msg_batch_frontier(b, &frontier_ms, &frontier_tie);
+    if (msg_batch_fold_due(mb, frontier_ms, frontier_tie) == 0) return;
 oom:
     snprintf(mb->error, sizeof mb->error, "out of memory encoding a batch of %zu orders", b->n_orders);
 }
@@ -264,5 +268,6 @@ void msg_batch_free(msg_batch *mb) {
     free(mb->arena);
     free(mb->later);
     free(mb->msgs);
+    free(mb->due);
     memset(mb, 0, sizeof *mb);
 }

@@ -14,7 +14,16 @@
  * on), and whatever delivery.h makes late or sends twice. The publisher
  * keeps `later` in its calendar (calendar.h) until they are due. Both carry
  * the same total order key, (release_ms, tie), so the merged stream does not
- * depend on how orders were cut into batches. */
+ * depend on how orders were cut into batches.
+ *
+ * A later message due before the batch's frontier (msg_batch_frontier) is
+ * handed out before the batch is released whichever list holds it, so the
+ * encoder moves it into `msgs`, at its place (msg_batch_fold_due): the
+ * publisher then hands it out from the arena, with no copy into the
+ * calendar. A life's first event (a payment authorized seconds after
+ * checkout) mostly is.
+ * Invariant: `msgs` is in stream order; every `later` message is due at
+ * or after the frontier. */
 #ifndef SHOPSTREAM_MSGBATCH_H
 #define SHOPSTREAM_MSGBATCH_H
 
@@ -85,6 +94,8 @@ typedef struct msg_batch {
     size_t n_msgs, cap_msgs;
     msg_ref *later;
     size_t n_later, cap_later;
+    msg_ref *due; /* msg_batch_fold_due's: the later messages it moves */
+    size_t cap_due;
     char *arena;
     size_t used, cap_arena;
     uint64_t life_events; /* events of the batch's orders' lives (before the run's end) */
@@ -93,6 +104,21 @@ typedef struct msg_batch {
 
 /* Encodes every order, item and life event of b; on failure sets mb->error. */
 void msg_batch_encode(msg_batch *mb, encoder *enc, const msg_context *cx, const order_batch *b);
+
+/* The key below which the publisher hands out every message of the calendar
+ * once b's messages are out (b not empty): nothing a later batch makes comes
+ * earlier (its orders come no earlier than b's last, and all an order makes
+ * no earlier than it), so whatever is due before it is out before b is
+ * released. */
+static inline void msg_batch_frontier(const order_batch *b, int64_t *release_ms, uint64_t *tie) {
+    size_t last = b->n_orders - 1;
+    *release_ms = b->event_time_ms[last];
+    *tie = MSG_TIE((uint64_t)b->order_id[last], 0); /* the next order's least (g = order_id - 1) */
+}
+
+/* Moves every `later` message due before (release_ms, tie) into `msgs`, at
+ * its place in stream order (see above); 0, or -1 out of memory. */
+int msg_batch_fold_due(msg_batch *mb, int64_t release_ms, uint64_t tie);
 
 void msg_batch_free(msg_batch *mb);
 

@@ -172,17 +172,17 @@ static int publish_batch(run_state *st, const msg_batch *mb) {
     return 0;
 }
 
-/* After batch b, every message the calendar holds with a key below the
- * least a later message can have: the next order comes no earlier than b's
- * last (orders are in event-time order, their indexes increasing), and
- * everything a later order makes (its items, its life, its late and
- * duplicate copies) comes no earlier than that order. So the calendar
- * drains by time even when no on-time message comes to merge with (every
- * order late, say): it holds what is due after the frontier, no more. */
+/* After batch b, every message the calendar holds with a key below b's
+ * frontier (msgbatch.h): the least a later message can have. So the
+ * calendar drains by time even when no on-time message comes to merge with
+ * (every order late, say): it holds what is due after the frontier, no
+ * more. */
 static int publish_until_frontier(run_state *st, const order_batch *b) {
     if (b->n_orders == 0) return 1;
-    size_t last = b->n_orders - 1;
-    return publish_due(st, b->event_time_ms[last], MSG_TIE((uint64_t)b->order_id[last], 0));
+    int64_t release_ms;
+    uint64_t tie;
+    msg_batch_frontier(b, &release_ms, &tie);
+    return publish_due(st, release_ms, tie);
 }
 
 int publish_facts(run_state *st) {
