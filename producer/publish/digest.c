@@ -16,62 +16,203 @@ static inline uint64_t mix64(uint64_t x) {
     return x ^ (x >> 31);
 }
 
-/* One lane's turn: the 8-byte word at p mixed in. */
-static inline uint64_t lane_step(uint64_t lane, const unsigned char *p) {
+static inline uint64_t load64(const unsigned char *p) {
     uint64_t w;
     memcpy(&w, p, 8);
+    return w;
+}
+
+static inline uint64_t load32(const unsigned char *p) {
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+/* One lane's turn: the word w mixed in. */
+static inline uint64_t lane_step(uint64_t lane, uint64_t w) {
     lane = (lane ^ w) * K1;
     return lane ^ (lane >> 32);
 }
 
-/* A lane folded into h. */
-static inline uint64_t fold(uint64_t h, uint64_t lane) {
-    h = (h ^ lane) * K2;
-    return h ^ (h >> 29);
+/* Two lanes made one (b turned first, so the pair is not symmetric). */
+static inline uint64_t pair(uint64_t a, uint64_t b) {
+    uint64_t x = (a ^ ((b << 29) | (b >> 35))) * K2;
+    return x ^ (x >> 32);
 }
 
-/* Absorbs a byte string, its length first so ("ab","c") != ("a","bc").
- * Eight lanes take turns at the 8-byte words of each 64-byte block, so their
- * multiplies overlap (about three times the speed of one chain on an 800-byte
- * value); the lanes then fold into one, and the last words and bytes go in
- * one at a time. */
-static inline uint64_t absorb(uint64_t h, const void *data, size_t len) {
+/* The words each stripe's lanes are keyed with: stripe n of a block of
+ * STRIPES uses SECRET[n .. n + 8), so no two stripes of a block are keyed
+ * alike (a pair of stripes swapped changes the sum), and the block's lanes
+ * are scrambled with SECRET[STRIPES .. STRIPES + 8) before the next. A
+ * string's last 64 bytes are keyed as the stripe after its whole ones.
+ * splitmix64's first outputs from 0. */
+#define STRIPES 16
+static const uint64_t SECRET[STRIPES + 8] = {
+    UINT64_C(0xe220a8397b1dcdaf), UINT64_C(0x6e789e6aa1b965f4), UINT64_C(0x06c45d188009454f),
+    UINT64_C(0xf88bb8a8724c81ec), UINT64_C(0x1b39896a51a8749b), UINT64_C(0x53cb9f0c747ea2ea),
+    UINT64_C(0x2c829abe1f4532e1), UINT64_C(0xc584133ac916ab3c), UINT64_C(0x3ee5789041c98ac3),
+    UINT64_C(0xf3b8488c368cb0a6), UINT64_C(0x657eecdd3cb13d09), UINT64_C(0xc2d326e0055bdef6),
+    UINT64_C(0x8621a03fe0bbdb7b), UINT64_C(0x8e1f7555983aa92f), UINT64_C(0xb54e0f1600cc4d19),
+    UINT64_C(0x84bb3f97971d80ab), UINT64_C(0x7d29825c75521255), UINT64_C(0xc3cf17102b7f7f86),
+    UINT64_C(0x3466e9a083914f64), UINT64_C(0xd81a8d2b5a4485ac), UINT64_C(0xdb01602b100b9ed7),
+    UINT64_C(0xa9038a921825f10d), UINT64_C(0xedf5f1d90dca2f6a), UINT64_C(0x54496ad67bd2634c),
+};
+
+/* A block's eight lanes scrambled before the next block. */
+static inline void scramble(uint64_t acc[8]) {
+    for (int i = 0; i < 8; i++) acc[i] = ((acc[i] ^ (acc[i] >> 47)) ^ SECRET[STRIPES + i]) * K1;
+}
+
+/* The definition (XXH3's accumulation): stripe s of a string, its eight
+ * words d keyed with SECRET[s % STRIPES ..] into dk, adds to lane i its
+ * neighbour's word d[i ^ 1] and the product of dk[i]'s two 32-bit halves;
+ * the block's lanes are scrambled after every STRIPES stripes; then the
+ * string's last 64 bytes go in as stripe n. The SIMD forms below compute
+ * exactly this, four or two lanes to an instruction. */
+static void lanes_portable(uint64_t acc[8], const unsigned char *p, size_t n, const unsigned char *last) {
+    for (size_t s = 0; s <= n; s++) {
+        const unsigned char *at = s < n ? p + 64 * s : last;
+        const uint64_t *key = SECRET + s % STRIPES;
+        uint64_t d[8];
+        for (int i = 0; i < 8; i++) d[i] = load64(at + 8 * i);
+        for (int i = 0; i < 8; i++) {
+            uint64_t dk = d[i] ^ key[i];
+            acc[i] += d[i ^ 1] + (dk & 0xffffffffu) * (dk >> 32);
+        }
+        if (s < n && s % STRIPES == STRIPES - 1) scramble(acc);
+    }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define DIGEST_SIMD 1
+
+/* _mm*_mul_epu32 multiplies each lane's low halves, _mm*_shuffle_epi32
+ * swaps each pair of lanes: the definition's terms. */
+__attribute__((target("avx2"))) static void lanes_avx2(uint64_t acc[8], const unsigned char *p, size_t n,
+                                                       const unsigned char *last) {
+    __m256i a0 = _mm256_loadu_si256((const __m256i *)acc), a1 = _mm256_loadu_si256((const __m256i *)(acc + 4));
+    for (size_t s = 0; s <= n; s++) {
+        const unsigned char *at = s < n ? p + 64 * s : last;
+        const uint64_t *key = SECRET + s % STRIPES;
+        __m256i d0 = _mm256_loadu_si256((const __m256i *)at), d1 = _mm256_loadu_si256((const __m256i *)(at + 32));
+        __m256i k0 = _mm256_xor_si256(d0, _mm256_loadu_si256((const __m256i *)key));
+        __m256i k1 = _mm256_xor_si256(d1, _mm256_loadu_si256((const __m256i *)(key + 4)));
+        a0 = _mm256_add_epi64(a0, _mm256_shuffle_epi32(d0, _MM_SHUFFLE(1, 0, 3, 2)));
+        a1 = _mm256_add_epi64(a1, _mm256_shuffle_epi32(d1, _MM_SHUFFLE(1, 0, 3, 2)));
+        a0 = _mm256_add_epi64(a0, _mm256_mul_epu32(k0, _mm256_srli_epi64(k0, 32)));
+        a1 = _mm256_add_epi64(a1, _mm256_mul_epu32(k1, _mm256_srli_epi64(k1, 32)));
+        if (s < n && s % STRIPES == STRIPES - 1) {
+            _mm256_storeu_si256((__m256i *)acc, a0);
+            _mm256_storeu_si256((__m256i *)(acc + 4), a1);
+            scramble(acc);
+            a0 = _mm256_loadu_si256((const __m256i *)acc);
+            a1 = _mm256_loadu_si256((const __m256i *)(acc + 4));
+        }
+    }
+    _mm256_storeu_si256((__m256i *)acc, a0);
+    _mm256_storeu_si256((__m256i *)(acc + 4), a1);
+}
+
+static void lanes_sse2(uint64_t acc[8], const unsigned char *p, size_t n, const unsigned char *last) {
+    __m128i a[4];
+    for (int j = 0; j < 4; j++) a[j] = _mm_loadu_si128((const __m128i *)(acc + 2 * j));
+    for (size_t s = 0; s <= n; s++) {
+        const unsigned char *at = s < n ? p + 64 * s : last;
+        const uint64_t *key = SECRET + s % STRIPES;
+        for (int j = 0; j < 4; j++) {
+            __m128i d = _mm_loadu_si128((const __m128i *)(at + 16 * j));
+            __m128i dk = _mm_xor_si128(d, _mm_loadu_si128((const __m128i *)(key + 2 * j)));
+            a[j] = _mm_add_epi64(a[j], _mm_shuffle_epi32(d, _MM_SHUFFLE(1, 0, 3, 2)));
+            a[j] = _mm_add_epi64(a[j], _mm_mul_epu32(dk, _mm_srli_epi64(dk, 32)));
+        }
+        if (s < n && s % STRIPES == STRIPES - 1) {
+            for (int j = 0; j < 4; j++) _mm_storeu_si128((__m128i *)(acc + 2 * j), a[j]);
+            scramble(acc);
+            for (int j = 0; j < 4; j++) a[j] = _mm_loadu_si128((const __m128i *)(acc + 2 * j));
+        }
+    }
+    for (int j = 0; j < 4; j++) _mm_storeu_si128((__m128i *)(acc + 2 * j), a[j]);
+}
+#endif
+
+/* Which form works out the lanes: the widest this CPU has (digest_form). */
+static int lanes_form(int form, uint64_t acc[8], const unsigned char *p, size_t n, const unsigned char *last) {
+#ifdef DIGEST_SIMD
+    if (form == DIGEST_FORM_BEST) form = __builtin_cpu_supports("avx2") ? DIGEST_FORM_AVX2 : DIGEST_FORM_SSE2;
+    if (form == DIGEST_FORM_AVX2 && !__builtin_cpu_supports("avx2")) return -1;
+    if (form == DIGEST_FORM_AVX2) lanes_avx2(acc, p, n, last);
+    if (form == DIGEST_FORM_SSE2) lanes_sse2(acc, p, n, last);
+#else
+    if (form == DIGEST_FORM_BEST) form = DIGEST_FORM_PORTABLE;
+    if (form != DIGEST_FORM_PORTABLE) return -1;
+#endif
+    if (form == DIGEST_FORM_PORTABLE) lanes_portable(acc, p, n, last);
+    return 0;
+}
+
+/* The lanes of a string over 64 bytes: its whole stripes before its last
+ * 64 bytes, then those (overlapping the stripe before), paired down. */
+static uint64_t absorb_long(int form, uint64_t h, const unsigned char *p, size_t len, int *had) {
+    uint64_t acc[8] = { h, h ^ K2, h ^ K3, h + K1, h + K2, h + K3, h - K1, h - K2 };
+    *had = lanes_form(form, acc, p, (len - 1) / 64, p + len - 64) == 0;
+    return pair(pair(pair(acc[0], acc[1]), pair(acc[2], acc[3])), pair(pair(acc[4], acc[5]), pair(acc[6], acc[7])));
+}
+
+/* Absorbs a byte string into h, its length first so ("ab","c") !=
+ * ("a","bc"). Up to 16 bytes: two words, the first and the last (they
+ * overlap when shorter; the length tells them apart). Up to 64: the words
+ * one to a lane and the last 8 bytes (overlapping) to the eighth. Longer:
+ * absorb_long. The lanes pair up in a tree of three levels, so a message
+ * costs a few dozen cycles beyond its bytes. */
+static inline uint64_t absorb_in(int form, uint64_t h, const void *data, size_t len, int *had) {
     const unsigned char *p = data;
     h = (h ^ (uint64_t)len) * K1;
     h ^= h >> 32;
-    if (len >= 64) {
-        uint64_t l0 = h, l1 = h ^ K2, l2 = h ^ K3, l3 = h + K1, l4 = h + K2, l5 = h + K3, l6 = h - K1, l7 = h - K2;
-        for (; len >= 64; p += 64, len -= 64) {
-            l0 = lane_step(l0, p);
-            l1 = lane_step(l1, p + 8);
-            l2 = lane_step(l2, p + 16);
-            l3 = lane_step(l3, p + 24);
-            l4 = lane_step(l4, p + 32);
-            l5 = lane_step(l5, p + 40);
-            l6 = lane_step(l6, p + 48);
-            l7 = lane_step(l7, p + 56);
+    if (len <= 16) {
+        uint64_t a = 0, b = 0;
+        if (len >= 8) {
+            a = load64(p);
+            b = load64(p + len - 8);
+        } else if (len >= 4) {
+            a = load32(p);
+            b = load32(p + len - 4);
+        } else if (len > 0) {
+            a = (uint64_t)p[0] | (uint64_t)p[len >> 1] << 8 | (uint64_t)p[len - 1] << 16;
         }
-        h = fold(fold(fold(fold(fold(fold(fold(fold(h, l0), l1), l2), l3), l4), l5), l6), l7);
+        return pair(lane_step(h, a), lane_step(h ^ K2, b));
     }
-    for (; len >= 8; p += 8, len -= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * K1;
-        h ^= h >> 32;
+    if (len > 64) return absorb_long(form, h, p, len, had);
+    uint64_t l0 = h, l1 = h ^ K2, l2 = h ^ K3, l3 = h + K1, l4 = h + K2, l5 = h + K3, l6 = h - K1, l7 = h - K2;
+    switch (len / 8) {                          /* the whole words, one to a lane */
+    case 8: l7 = lane_step(l7, load64(p + 56)); /* fall through */
+    case 7: l6 = lane_step(l6, load64(p + 48)); /* fall through */
+    case 6: l5 = lane_step(l5, load64(p + 40)); /* fall through */
+    case 5: l4 = lane_step(l4, load64(p + 32)); /* fall through */
+    case 4: l3 = lane_step(l3, load64(p + 24)); /* fall through */
+    case 3: l2 = lane_step(l2, load64(p + 16)); /* fall through */
+    default: l1 = lane_step(l1, load64(p + 8)); l0 = lane_step(l0, load64(p));
     }
-    uint64_t tail = 0;
-    for (size_t i = 0; i < len; i++) tail |= (uint64_t)p[i] << (8 * i);
-    h = (h ^ tail) * K2;
-    return h ^ (h >> 29);
+    if (len % 8) l7 = lane_step(l7, load64(p + len - 8)); /* the bytes after them, in the string's last word */
+    return pair(pair(pair(l0, l1), pair(l2, l3)), pair(pair(l4, l5), pair(l6, l7)));
+}
+
+static inline uint64_t absorb(uint64_t h, const void *data, size_t len) {
+    int had;
+    return absorb_in(DIGEST_FORM_BEST, h, data, len, &had);
+}
+
+uint64_t digest_value_form(int form, const void *value, size_t len, int *had) {
+    *had = 1;
+    return absorb_in(form, K3, value, len, had);
 }
 
 uint64_t digest_topic(const char *topic) { return absorb(K3, topic, strlen(topic)); }
 
 uint64_t digest_message_in(uint64_t topic_state, const void *key, size_t key_len, const void *value, size_t value_len,
                            int64_t timestamp_ms) {
-    uint64_t h = absorb(topic_state, key, key_len);
-    h = absorb(h, value, value_len);
-    return mix64(h ^ (uint64_t)timestamp_ms);
+    uint64_t k = absorb(topic_state, key, key_len), v = absorb(topic_state + K3, value, value_len); /* side by side */
+    return mix64(pair(k, v) ^ (uint64_t)timestamp_ms);
 }
 
 uint64_t digest_message(const char *topic, const void *key, size_t key_len, const void *value, size_t value_len,

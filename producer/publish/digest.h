@@ -5,9 +5,11 @@
  * Each message hashes to 64 bits over (topic, key, value, timestamp); the
  * digest is the sum of those hashes mod 2^64, so it does not depend on the
  * order messages were encoded or delivered in, and shards' digests add up to
- * the whole run's. The hash is our own 64-bit multiply-xorshift over 8-byte
- * words, eight lanes of them over a long value, fast enough to cover every
- * message (a change event's kilobyte too). */
+ * the whole run's. The hash is our own: 64-bit multiply-xorshift over the
+ * first and last words of a short string, over one word to a lane for up to
+ * 64 bytes, and XXH3's accumulation over eight lanes for longer ones (SSE2
+ * or AVX2 where the CPU has them, the same sums), fast enough to cover
+ * every message (a change event's kilobyte too). */
 #ifndef SHOPSTREAM_DIGEST_H
 #define SHOPSTREAM_DIGEST_H
 
@@ -30,5 +32,11 @@ uint64_t digest_message_in(uint64_t topic_state, const void *key, size_t key_len
  * writer. */
 uint64_t digest_chain_start(uint64_t topic_state, int32_t partition);
 uint64_t digest_chain_next(uint64_t chain, uint64_t message_hash);
+
+/* For the test that the forms agree: a value's hash with the lanes of a
+ * long one worked out by one form; *had 0 when this build or CPU has no
+ * such form. The hash is the portable form's; the others are faster. */
+enum { DIGEST_FORM_BEST, DIGEST_FORM_PORTABLE, DIGEST_FORM_SSE2, DIGEST_FORM_AVX2 };
+uint64_t digest_value_form(int form, const void *value, size_t len, int *had);
 
 #endif
