@@ -36,35 +36,30 @@ static inline char *put_mem(char *p, const char *s, size_t n) {
     memcpy(p, s, n);
     return p + n;
 }
-/* Decimal digits, two at a time from a table; a number of more than 8
- * digits in chunks of 8 (one division by 10^8 each), whose halves and
- * quarters convert independently: a 16-digit lsn in a few dependent
- * steps, not eight. */
-static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                  "8081828384858687888990919293949596979899";
-static inline void put_2(char *p, uint32_t v) { memcpy(p, digit_pairs + 2 * v, 2); }
+/* Decimal digits, eight at a time in one register (SWAR: each step splits
+ * every lane's number in two at once, by multiplying with a reciprocal); a
+ * number of more than 8 digits in chunks of 8 (one division by 10^8
+ * each). No table, no loop, no branch but the digit count's. */
+static inline uint64_t digits_8(uint32_t v) { /* v < 10^8: its 8 digits in ASCII, the first in the lowest byte */
+    uint64_t a = (uint64_t)(v / 10000) | (uint64_t)(v % 10000) << 32; /* 32-bit lanes: [hi 4 digits, lo 4] */
+    uint64_t b = ((a * 10486) >> 20) & UINT64_C(0x0000007F0000007F);  /* each lane / 100 (exact below 43,699) */
+    uint64_t d = b | (a - b * 100) << 16;                             /* 16-bit lanes: /100, %100, /100, %100 */
+    uint64_t e = ((d * 103) >> 10) & UINT64_C(0x000F000F000F000F);    /* each / 10 (exact below 179) */
+    return (e | (d - e * 10) << 8) + UINT64_C(0x3030303030303030);    /* bytes: tens, ones, ... in ASCII */
+}
 static inline char *put_8(char *p, uint32_t v) { /* exactly 8 digits, v < 10^8 */
-    uint32_t hi = v / 10000, lo = v % 10000;
-    put_2(p, hi / 100);
-    put_2(p + 2, hi % 100);
-    put_2(p + 4, lo / 100);
-    put_2(p + 6, lo % 100);
+    uint64_t w = digits_8(v);
+    memcpy(p, &w, 8);
     return p + 8;
 }
-static inline char *put_small(char *p, uint32_t v) { /* v < 10^8, no leading zeros */
+/* v < 10^8, no leading zeros. Writes 8 bytes at p, the digits first: the
+ * buffer has room for 8 where it is called (every bound here has 256 to
+ * spare), and what follows overwrites the rest. */
+static inline char *put_small(char *p, uint32_t v) {
     size_t n = 1u + (v >= 10u) + (v >= 100u) + (v >= 1000u) + (v >= 10000u) + (v >= 100000u) + (v >= 1000000u) +
                (v >= 10000000u);
-    char *q = p + n; /* written from the right: no copy of a variable length */
-    while (v >= 100) {
-        q -= 2;
-        put_2(q, v % 100);
-        v /= 100;
-    }
-    if (v >= 10)
-        put_2(q - 2, v);
-    else
-        q[-1] = (char)('0' + v);
+    uint64_t w = digits_8(v) >> (8 * (8 - n)); /* the leading zeros are the low bytes */
+    memcpy(p, &w, 8);
     return p + n;
 }
 static inline char *put_u64(char *p, uint64_t v) {
