@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/topics.h"
@@ -329,4 +330,92 @@ Test(calendar, a_spill_directory_that_cannot_hold_a_file_is_refused_with_its_rea
     cr_assert_eq(spill_open(&s, "/nonexistent-dir", why, sizeof why), -1);
     cr_assert_str_eq(why, "/nonexistent-dir (No such file or directory)");
     spill_close(&s);
+}
+
+/* A held block (msgbatch.h): n records of tie-derived bytes, due within
+ * `within` ms of t (one beyond the ring, when far), back to back. */
+static char *held_block(size_t n, int64_t t, int64_t within, uint64_t *tie, uint64_t *seed, int far, size_t *cap) {
+    *cap = n * msg_held_size(40);
+    char *block = malloc(*cap), *at = block;
+    cr_assert_not_null(block);
+    for (size_t i = 0; i < n; i++) {
+        pending_msg *m = (pending_msg *)(void *)at;
+        uint64_t k = ++*tie;
+        int64_t release = far && i == n / 2 ? t + INT64_C(60) * 86400000 : t + (int64_t)(next(seed) % (uint64_t)within);
+        m->ref = (msg_ref){ .key_id = (int64_t)k,
+                            .release_ms = release,
+                            .timestamp_ms = release,
+                            .tie = k,
+                            .value_len = (uint32_t)(k % 40 + 1) };
+        for (size_t j = 0; j < m->ref.value_len; j++) m->value[j] = (char)(k + j);
+        at += msg_held_size(m->ref.value_len);
+    }
+    return block;
+}
+
+/* Pops everything before (release, 0) as drain does, counting the messages
+ * handed back from within blocks[first .. last] (not copied). */
+static size_t drain_held(calendar *c, int64_t release, int64_t *last_t, uint64_t *last_tie, char **blocks,
+                         const size_t *caps, int first, int last, size_t *in_place) {
+    size_t n = 0;
+    while (calendar_before(c, release, 0) > 0) {
+        const pending_msg *m = calendar_peek(c);
+        for (int b = first; b <= last; b++)
+            *in_place += (const char *)m >= blocks[b] && (const char *)m < blocks[b] + caps[b];
+        cr_assert(m->ref.release_ms > *last_t || (m->ref.release_ms == *last_t && m->ref.tie > *last_tie));
+        for (size_t j = 0; j < m->ref.value_len; j++) cr_assert_eq(m->value[j], (char)(m->ref.tie + j));
+        *last_t = m->ref.release_ms;
+        *last_tie = m->ref.tie;
+        calendar_pop(c);
+        n++;
+    }
+    return n;
+}
+
+Test(calendar,
+     held_records_come_back_in_key_order_from_where_they_were_written_and_their_block_waits_until_they_are_out) {
+    calendar c = { 0 };
+    uint64_t seed = 11, tie = 0, last_tie = 0;
+    int64_t t = 1767225600000, last_t = INT64_MIN, within = 1800000;
+    size_t pushed = 0, popped = 0, in_place = 0;
+    char *blocks[40];
+    size_t caps[40];
+    int first_live = 0; /* blocks before it were let go (FIFO) */
+    for (int batch = 0; batch < 40; batch++) {
+        size_t n = 200;
+        blocks[batch] = held_block(n, t, within, &tie, &seed, batch == 7, &caps[batch]);
+        push(&c, t + (int64_t)(next(&seed) % 3000000), ++tie); /* a copy among them */
+        pushed++;
+        size_t before = c.alloc;
+        char *at = blocks[batch];
+        for (size_t i = 0; i < n; i++) {
+            pending_msg *m = (pending_msg *)(void *)at;
+            cr_assert_eq(calendar_push_held(&c, m), 0);
+            at += msg_held_size(m->ref.value_len);
+        }
+        pushed += n;
+        cr_assert_eq(calendar_adopt(&c, blocks[batch], caps[batch], t + within), 0);
+        cr_assert_geq(c.alloc, before + caps[batch], "an adopted block counts as allocated");
+        t += 150000; /* the next batch's frontier, two and a half minutes on */
+        popped += drain_held(&c, t, &last_t, &last_tie, blocks, caps, first_live, batch, &in_place);
+        size_t adopted = c.n_held;
+        calendar_release_before(&c, t);
+        size_t let_go = batch >= 11 ? 1 : 0; /* a block's half hour is out 12 batches on */
+        cr_assert_eq(c.n_held, adopted - let_go, "batch %d: a block is let go once its half hour is out, not before",
+                     batch);
+        first_live += (int)let_go;
+    }
+    popped += drain_held(&c, INT64_MAX, &last_t, &last_tie, blocks, caps, first_live, 39, &in_place);
+    cr_assert_eq(popped, pushed);
+    cr_assert_eq(in_place, 40 * 200 - 1, "%zu of %d held records handed back in place: all but the one beyond the ring",
+                 in_place, 40 * 200);
+    calendar_release_before(&c, INT64_MAX);
+    cr_assert_eq(c.n_held, 0);
+    cr_assert_eq(c.n_held_spares, CALENDAR_HELD_SPARES);
+    size_t cap;
+    char *spare = calendar_take_held_spare(&c, &cap);
+    cr_assert_not_null(spare);
+    cr_assert_gt(cap, 0u);
+    free(spare); /* taken: the caller's now */
+    calendar_free(&c);
 }

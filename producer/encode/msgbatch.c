@@ -48,6 +48,37 @@ typedef struct msg_place {
     unsigned tie_step; /* the tie's low byte: step, or a change event's */
 } msg_place;
 
+/* Whether r is due at or after the frontier and within hold_ms of it. */
+static int held_due(const msg_batch *mb, const msg_context *cx, const msg_ref *r) {
+    if (cx->hold_ms == 0 || r->release_ms >= mb->frontier_ms + cx->hold_ms) return 0;
+    return r->release_ms > mb->frontier_ms || (r->release_ms == mb->frontier_ms && r->tie >= mb->frontier_tie);
+}
+
+/* A later message: a record in `held` (a copy of its value) when it is due
+ * there, else a ref into the arena in `later`. 1: it refers to the arena;
+ * 0: held; -1: out of memory. */
+static int place_later(msg_batch *mb, const msg_context *cx, const msg_ref *r, const char *value) {
+    if (!held_due(mb, cx, r)) {
+        mb->later[mb->n_later++] = *r;
+        return 1;
+    }
+    size_t size = msg_held_size(r->value_len);
+    if (mb->held_used + size > mb->held_cap) {
+        size_t cap = mb->held_cap ? mb->held_cap : 1048576;
+        while (cap < mb->held_used + size) cap *= 2;
+        char *h = realloc(mb->held, cap);
+        if (!h) return -1;
+        mb->held = h;
+        mb->held_cap = cap;
+    }
+    pending_msg *m = (pending_msg *)(void *)(mb->held + mb->held_used);
+    m->ref = *r;
+    memcpy(m->value, value, r->value_len);
+    mb->held_used += size;
+    mb->n_held++;
+    return 0;
+}
+
 /* Appends the value the encode call wrote (len, or -1 if too big) to the
  * list its delivery puts it in, and its copy if it has one. */
 static int append(msg_batch *mb, const msg_context *cx, const msg_place *at, int len, size_t room) {
@@ -66,18 +97,25 @@ static int append(msg_batch *mb, const msg_context *cx, const msg_place *at, int
                   .value_len = (uint32_t)len,
                   .topic = (uint8_t)at->topic,
                   .kind = late ? MSG_LATE : MSG_ON_TIME };
-    if (cx->on_message) cx->on_message(cx->on_message_ctx, &r, mb->arena + mb->used);
+    const char *value = mb->arena + mb->used;
+    if (cx->on_message) cx->on_message(cx->on_message_ctx, &r, value);
+    int in_arena = 1; /* whether the arena keeps the value: not when only `held` refers to it */
     if (late || at->future)
-        mb->later[mb->n_later++] = r;
+        in_arena = place_later(mb, cx, &r, value);
     else
         mb->msgs[mb->n_msgs++] = r;
-    if (dup) {
+    if (dup && in_arena >= 0) {
         r.release_ms += dup;
         r.tie |= MSG_TIE_COPY;
         r.kind = MSG_DUPLICATE;
-        mb->later[mb->n_later++] = r;
+        int copy = place_later(mb, cx, &r, value);
+        in_arena = copy < 0 ? -1 : in_arena | copy;
     }
-    mb->used += (size_t)len;
+    if (in_arena < 0) {
+        snprintf(mb->error, sizeof mb->error, "out of memory holding a batch's messages due soon");
+        return -1;
+    }
+    if (in_arena) mb->used += (size_t)len;
     return 0;
 }
 
@@ -222,8 +260,9 @@ static int encode_life(msg_batch *mb, encoder *enc, const msg_context *cx, const
 }
 
 void msg_batch_encode(msg_batch *mb, encoder *enc, const msg_context *cx, const order_batch *b) {
-    mb->n_msgs = mb->n_later = 0;
-    mb->used = 0;
+    mb->n_msgs = mb->n_later = mb->n_held = 0;
+    mb->used = mb->held_used = 0;
+    if (b->n_orders) msg_batch_frontier(b, &mb->frontier_ms, &mb->frontier_tie);
     mb->life_events = 0;
     mb->error[0] = '\0';
     size_t order_room = encoder_value_bound(enc, TOPIC_ORDERS), item_room = encoder_value_bound(enc, TOPIC_ORDER_ITEMS);
@@ -255,11 +294,7 @@ void msg_batch_encode(msg_batch *mb, encoder *enc, const msg_context *cx, const 
             if (rc > 0) return;
         }
     }
-    if (b->n_orders == 0) return;
-    int64_t frontier_ms;
-    uint64_t frontier_tie;
-    msg_batch_frontier(b, &frontier_ms, &frontier_tie);
-    if (msg_batch_fold_due(mb, frontier_ms, frontier_tie) == 0) return;
+    if (b->n_orders == 0 || msg_batch_fold_due(mb, mb->frontier_ms, mb->frontier_tie) == 0) return;
 oom:
     snprintf(mb->error, sizeof mb->error, "out of memory encoding a batch of %zu orders", b->n_orders);
 }
@@ -269,5 +304,6 @@ void msg_batch_free(msg_batch *mb) {
     free(mb->later);
     free(mb->msgs);
     free(mb->due);
+    free(mb->held);
     memset(mb, 0, sizeof *mb);
 }

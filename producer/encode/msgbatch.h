@@ -22,8 +22,17 @@
  * publisher then hands it out from the arena, with no copy into the
  * calendar. A life's first event (a payment authorized seconds after
  * checkout) mostly is.
+ *
+ * With hold_ms (msg_context), a later message due at or after the frontier
+ * but before frontier_ms + hold_ms is written as a pending_msg record (its
+ * msg_ref, then its value) into `held` instead: the publisher's calendar
+ * takes the records in place (calendar_push_held) and keeps the block until
+ * they are out, so the copy into the calendar is made here, on a generator
+ * thread, with the value still in cache (change streams: the order updates
+ * of the next half hour).
  * Invariant: `msgs` is in stream order; every `later` message is due at
- * or after the frontier. */
+ * or after the frontier, and at or after frontier_ms + hold_ms when held
+ * is on; every `held` record between the two. */
 #ifndef SHOPSTREAM_MSGBATCH_H
 #define SHOPSTREAM_MSGBATCH_H
 
@@ -54,6 +63,15 @@ typedef struct msg_ref {
     int32_t partition; /* when hashed ahead: the partitioner's pick, or -1 for the sink to pick at hand-off */
     uint64_t hash;     /* when hashed ahead: the message's content hash (digest.h) */
 } msg_ref;
+
+/* A message waiting with its value: how the calendar (calendar.h) and
+ * `held` keep one, each 8-aligned, taking msg_held_size(value_len) bytes. */
+typedef struct pending_msg {
+    msg_ref ref; /* value_off unused: the value follows */
+    char value[];
+} pending_msg;
+
+static inline size_t msg_held_size(size_t value_len) { return (sizeof(pending_msg) + value_len + 7) & ~(size_t)7; }
 
 #define MSG_TIE(g, step) ((((uint64_t)(g) + (UINT64_C(1) << 24)) << 8) | (uint64_t)(step))
 /* A change event (changes.h) ties after its order's event messages of the
@@ -87,6 +105,7 @@ typedef struct msg_context {
      * It may set the ref's key_len, partition and hash, nothing else. */
     void (*on_message)(void *ctx, msg_ref *r, const char *value);
     void *on_message_ctx;
+    int64_t hold_ms; /* later messages due within this of the frontier go to `held` (above); 0: none */
 } msg_context;
 
 typedef struct msg_batch {
@@ -96,6 +115,10 @@ typedef struct msg_batch {
     size_t n_later, cap_later;
     msg_ref *due; /* msg_batch_fold_due's: the later messages it moves */
     size_t cap_due;
+    char *held; /* pending_msg records back to back (see above); the publisher may swap the block */
+    size_t held_used, held_cap, n_held;
+    int64_t frontier_ms; /* msg_batch_frontier's, set as encoding starts */
+    uint64_t frontier_tie;
     char *arena;
     size_t used, cap_arena;
     uint64_t life_events; /* events of the batch's orders' lives (before the run's end) */

@@ -28,25 +28,26 @@ static int64_t segment_of(int64_t b) {
 static size_t slot_of(int64_t segment) { return (size_t)((uint64_t)segment & (SPILL_SEGMENTS - 1)); }
 
 /* The bytes a copy of r takes, rounded up to 8 so that copies stay aligned. */
-static size_t copy_size(const msg_ref *r) { return (sizeof(pending_msg) + r->value_len + 7) & ~(size_t)7; }
+static size_t copy_size(const msg_ref *r) { return msg_held_size(r->value_len); }
 
-static int far_push(calendar *c, const msg_ref *r, const char *arena, size_t size) {
+static int far_push(calendar *c, const msg_ref *r, const char *value, size_t size) {
     if (calendar_grow(c, (void **)&c->far, &c->far_cap, c->n_far + 1, sizeof *c->far, 64) != 0) return -1;
     pending_msg *m = malloc(size);
     if (!m) return -1;
     calendar_allocated(c, 0, size);
     m->ref = *r;
-    memcpy(m->value, arena + r->value_off, r->value_len);
+    memcpy(m->value, value, r->value_len);
     c->far[c->n_far] = (calendar_node){ r->release_ms, r->tie, m };
     calendar_sift_up(c->far, c->n_far++);
     return 0;
 }
 
-/* A copy of r into the ring's bucket b. */
-static int ring_push(calendar *c, int64_t b, const msg_ref *r, const char *value, size_t size) {
+/* r into the ring's bucket b: a copy, or the record in place when there is one. */
+static int ring_push(calendar *c, int64_t b, const msg_ref *r, const char *value, size_t size, pending_msg *in_place) {
     calendar_bucket *slot = &c->ring[b & RING_MASK];
     if (slot->cap == 0 && c->n_spares) *slot = c->spares[--c->n_spares];
-    if (calendar_bucket_append(c, slot, r, value, size) != 0) return -1;
+    if ((in_place ? calendar_bucket_add(c, slot, in_place) : calendar_bucket_append(c, slot, r, value, size)) != 0)
+        return -1;
     c->in_ring++;
     return 0;
 }
@@ -84,7 +85,7 @@ static int take_back(void *ctx, const char *bytes, size_t len) {
             errno = EIO; /* not what was written */
             return -1;
         }
-        if (ring_push(c, bucket_of(r.release_ms), &r, value, copy_size(&r)) != 0) return -1;
+        if (ring_push(c, bucket_of(r.release_ms), &r, value, copy_size(&r), NULL) != 0) return -1;
         c->spilled--;
         at += n;
     }
@@ -113,7 +114,9 @@ void calendar_spill_to(calendar *c, spill *s, size_t hold) {
     c->hold = hold;
 }
 
-int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
+/* r, its value at value, into c: copied, or (in_place) the record itself
+ * wherever a node can point at it (the spill and the far heap copy). */
+static int push(calendar *c, const msg_ref *r, const char *value, pending_msg *in_place) {
     int64_t b = bucket_of(r->release_ms);
     size_t size = copy_size(r);
     if (!c->ring) {
@@ -122,14 +125,15 @@ int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
         c->cur = b;
         c->loaded = segment_of(b + CALENDAR_HOT_BUCKETS);
     }
-    const char *value = arena + r->value_off;
     if (b <= c->cur) {
-        if (calendar_bucket_append(c, &c->soon, r, value, size) != 0) return -1;
+        if ((in_place ? calendar_bucket_add(c, &c->soon, in_place)
+                      : calendar_bucket_append(c, &c->soon, r, value, size)) != 0)
+            return -1;
         calendar_sift_up(c->soon.nodes, c->soon.n - 1);
     } else if (b - c->cur < CALENDAR_BUCKETS) {
         int cold = c->spill && segment_of(b) > c->loaded && calendar_total_alloc(c) > c->hold;
-        if ((cold ? spill_push : ring_push)(c, b, r, value, size) != 0) return -1;
-    } else if (far_push(c, r, arena, size) != 0) {
+        if ((cold ? spill_push(c, b, r, value, size) : ring_push(c, b, r, value, size, in_place)) != 0) return -1;
+    } else if (far_push(c, r, value, size) != 0) {
         return -1;
     }
     c->n++;
@@ -138,6 +142,10 @@ int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
     if (c->bytes > c->peak_bytes) c->peak_bytes = c->bytes;
     return 0;
 }
+
+int calendar_push(calendar *c, const msg_ref *r, const char *arena) { return push(c, r, arena + r->value_off, NULL); }
+
+int calendar_push_held(calendar *c, pending_msg *m) { return push(c, &m->ref, m->value, m); }
 
 /* Sorts bucket b (number bn) by (release_ms, tie). -1 when out of memory. */
 static int sort_bucket(calendar *c, calendar_bucket *b, int64_t bn) {
@@ -247,6 +255,7 @@ void calendar_free(calendar *c) {
     free(c->scratch);
     for (size_t i = 0; i < c->n_spares; i++) calendar_bucket_release(c, &c->spares[i]);
     calendar_blocks_free(c);
+    calendar_held_free(c);
     for (size_t i = 0; i < c->n_far; i++) free(c->far[i].msg);
     free(c->far);
     memset(c, 0, sizeof *c);

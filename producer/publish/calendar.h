@@ -27,6 +27,9 @@
  * == b, and cur < b < cur + CALENDAR_BUCKETS; `now` is bucket cur, sorted,
  * from now_head on; `soon` holds what was pushed for buckets up to cur.
  *
+ * Held blocks (below) keep what falls due in the next half hour where a
+ * generator thread wrote it: the ring's nodes point into them.
+ *
  * Its size is what bounded memory costs here: the events of every order
  * whose life is still going on, plus the late and duplicate copies not yet
  * due; peak and peak_bytes report the most it held, peak_alloc the most it
@@ -61,14 +64,10 @@
 #define CALENDAR_FREE_BLOCKS 256    /* spent full-sized blocks kept for reuse: 16 MiB */
 #define CALENDAR_SEGMENT_BUCKETS 16 /* a spill segment: ~17.5 simulated minutes */
 #define CALENDAR_HOT_BUCKETS 32     /* never spilled: what falls due within ~35 minutes */
+#define CALENDAR_HELD_SPARES 16     /* spent held blocks kept for the batches to come */
 
 _Static_assert(CALENDAR_BUCKETS / CALENDAR_SEGMENT_BUCKETS == SPILL_SEGMENTS, "a spill slot per ring segment");
 _Static_assert(CALENDAR_HOT_BUCKETS >= CALENDAR_SEGMENT_BUCKETS, "a segment comes back before its first bucket");
-
-typedef struct pending_msg {
-    msg_ref ref; /* value_off unused: the value follows */
-    char value[];
-} pending_msg;
 
 /* A message's key and its copy: in a block of its bucket, or (in the far
  * heap) its own allocation. */
@@ -77,6 +76,14 @@ typedef struct calendar_node {
     uint64_t tie;
     pending_msg *msg;
 } calendar_node;
+
+/* A block of records (msgbatch.h's `held`) taken in place, kept until
+ * everything due before until_ms is out. */
+typedef struct calendar_held {
+    char *block;
+    size_t cap;
+    int64_t until_ms;
+} calendar_held;
 
 /* Copies, appended; a block never moves. */
 typedef struct calendar_block {
@@ -118,6 +125,10 @@ typedef struct calendar {
     int64_t loaded;           /* spill segments up to this one are back in the ring */
     size_t spilled;           /* messages in the spill */
     int spill_errno;          /* why the spill failed, when it did (0: it did not) */
+    calendar_held *held;      /* adopted blocks, a FIFO by until_ms: [held_head, held_head + n_held) mod held_cap */
+    size_t held_head, n_held, held_cap;
+    calendar_held held_spares[CALENDAR_HELD_SPARES]; /* spent, for calendar_take_held_spare */
+    size_t n_held_spares;
 } calendar;
 
 /* From now on, c may keep what falls due beyond its horizon in s (opened,
@@ -128,6 +139,22 @@ void calendar_spill_to(calendar *c, spill *s, size_t hold);
 /* A copy of r (its value at arena + r->value_off) into c; -1 when out of
  * memory or the spill failed (spill_errno says why). */
 int calendar_push(calendar *c, const msg_ref *r, const char *arena);
+
+/* Held blocks (msgbatch.h): a generator thread wrote the messages due in
+ * the next half hour as pending_msg records into a block; the calendar's
+ * nodes point at them where they are, no copy (a record that goes to the
+ * spill or beyond the ring is copied as calendar_push copies).
+ * calendar_push_held takes one record (-1 as calendar_push);
+ * calendar_adopt then takes its block (cap bytes, malloc'd), whose records
+ * are all due before until_ms, until calendar_release_before says
+ * everything before until_ms is out (the spent block waits among the
+ * spares, or is freed); calendar_take_held_spare hands a spare back for a
+ * batch to fill (NULL, *cap 0: none). Adopted blocks and spares count in
+ * what the calendar keeps allocated. */
+int calendar_push_held(calendar *c, pending_msg *m);
+int calendar_adopt(calendar *c, char *block, size_t cap, int64_t until_ms);
+void calendar_release_before(calendar *c, int64_t release_ms);
+char *calendar_take_held_spare(calendar *c, size_t *cap);
 
 /* Whether the earliest message comes before (release_ms, tie): 1 or 0;
  * moves to the next bucket when the current one is spent and it may hold

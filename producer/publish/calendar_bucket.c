@@ -89,6 +89,12 @@ int calendar_bucket_append(calendar *c, calendar_bucket *b, const msg_ref *r, co
     return 0;
 }
 
+int calendar_bucket_add(calendar *c, calendar_bucket *b, pending_msg *m) {
+    if (calendar_grow(c, (void **)&b->nodes, &b->cap, b->n + 1, sizeof *b->nodes, CALENDAR_FIRST_NODES) != 0) return -1;
+    b->nodes[b->n++] = (calendar_node){ m->ref.release_ms, m->ref.tie, m };
+    return 0;
+}
+
 void calendar_bucket_empty(calendar *c, calendar_bucket *b) {
     b->n = 0;
     b->used = 0;
@@ -113,4 +119,59 @@ void calendar_blocks_free(calendar *c) {
         free(k);
     }
     c->n_free_blocks = 0;
+}
+
+int calendar_adopt(calendar *c, char *block, size_t cap, int64_t until_ms) {
+    if (c->n_held == c->held_cap) { /* a FIFO ring, grown by unrolling it into a new array twice the size */
+        size_t cap2 = c->held_cap ? 2 * c->held_cap : 16;
+        calendar_held *h = malloc(cap2 * sizeof *h);
+        if (!h) return -1;
+        for (size_t i = 0; i < c->n_held; i++) h[i] = c->held[(c->held_head + i) % c->held_cap];
+        calendar_allocated(c, c->held_cap * sizeof *h, cap2 * sizeof *h);
+        free(c->held);
+        c->held = h;
+        c->held_head = 0;
+        c->held_cap = cap2;
+    }
+    c->held[(c->held_head + c->n_held++) % c->held_cap] = (calendar_held){ block, cap, until_ms };
+    calendar_allocated(c, 0, cap);
+    return 0;
+}
+
+void calendar_release_before(calendar *c, int64_t release_ms) {
+    while (c->n_held && c->held[c->held_head].until_ms <= release_ms) {
+        calendar_held h = c->held[c->held_head];
+        c->held_head = (c->held_head + 1) % c->held_cap;
+        c->n_held--;
+        if (c->n_held_spares < CALENDAR_HELD_SPARES) {
+            c->held_spares[c->n_held_spares++] = h;
+        } else {
+            calendar_allocated(c, h.cap, 0);
+            free(h.block);
+        }
+    }
+}
+
+char *calendar_take_held_spare(calendar *c, size_t *cap) {
+    if (c->n_held_spares == 0) {
+        *cap = 0;
+        return NULL;
+    }
+    calendar_held h = c->held_spares[--c->n_held_spares];
+    calendar_allocated(c, h.cap, 0);
+    *cap = h.cap;
+    return h.block;
+}
+
+void calendar_held_free(calendar *c) {
+    calendar_release_before(c, INT64_MAX);
+    while (c->n_held_spares) {
+        calendar_held h = c->held_spares[--c->n_held_spares];
+        calendar_allocated(c, h.cap, 0);
+        free(h.block);
+    }
+    calendar_allocated(c, c->held_cap * sizeof *c->held, 0);
+    free(c->held);
+    c->held = NULL;
+    c->held_cap = c->n_held = c->held_head = 0;
 }

@@ -46,12 +46,9 @@ int facts_init(run_state *st) {
         st->planned_orders = engine_count_selected(st->engine, &st->selection);
     }
     if (slice_active(rc)) slice_planned(st);
-    st->msg_cx = (msg_context){ engine_get_life_model(st->engine),
-                                engine_get_delivery(st->engine),
-                                engine_get_catalog(st->engine)->customers,
-                                NULL,
-                                NULL,
-                                NULL }; /* changes: open_outputs */
+    st->msg_cx = (msg_context){ .life = engine_get_life_model(st->engine),
+                                .delivery = engine_get_delivery(st->engine),
+                                .customers = engine_get_catalog(st->engine)->customers }; /* changes: open_outputs */
     st->engine_name = "cpu";
     if (rc->engine_kind == ENGINE_CPU) {
         snprintf(st->engine_line, sizeof st->engine_line, "engine cpu, %zu threads (%.600s)", rc->threads,
@@ -121,6 +118,12 @@ int facts_start(run_state *st) {
         st->msg_cx.on_message = hash_ahead;
         st->msg_cx.on_message_ctx = st;
     }
+    /* With change streams, the order updates of the next half hour are most
+     * of what waits in the calendar: the generator threads write them where
+     * the calendar keeps them (msgbatch.h's held), rather than the publishing
+     * thread copying them there. Without, the generator threads are the
+     * busier side, and the publishing thread copies. */
+    if (st->changes) st->msg_cx.hold_ms = (int64_t)CALENDAR_HOT_BUCKETS * CALENDAR_BUCKET_MS;
     st->thread_encoders = calloc(o.threads, sizeof *st->thread_encoders);
     st->slot_msgs = calloc(o.ring_slots, sizeof *st->slot_msgs);
     if (!st->thread_encoders || !st->slot_msgs) {
@@ -138,7 +141,7 @@ int facts_start(run_state *st) {
     return gen_pool_new(st->engine, &o, &st->pool, st->errstr, sizeof st->errstr);
 }
 
-const order_batch *facts_next(run_state *st, const msg_batch **messages) {
+const order_batch *facts_next(run_state *st, msg_batch **messages) {
     const order_batch *b = gen_pool_next(st->pool);
     if (b) *messages = &st->slot_msgs[gen_pool_slot(st->pool, b)];
     return b;

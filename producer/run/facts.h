@@ -23,7 +23,7 @@ int facts_start(run_state *st);
 
 /* The next batch in order and its messages, or NULL when done (or when the
  * pool failed: facts_stop says so). */
-const order_batch *facts_next(run_state *st, const msg_batch **messages);
+const order_batch *facts_next(run_state *st, msg_batch **messages);
 void facts_release(run_state *st, const order_batch *b);
 
 /* Stops the pool; -1 if it failed, with its error in st->errstr when

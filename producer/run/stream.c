@@ -153,16 +153,34 @@ static int publish_due(run_state *st, int64_t release_ms, uint64_t tie) {
     return 1;
 }
 
+/* The calendar takes batch mb's held records in place, and the block they
+ * are in (mb gets a spare for its next batch): they are all due before the
+ * frontier's time + hold_ms. */
+static int hold_batch(run_state *st, msg_batch *mb) {
+    pending_msg *m = (pending_msg *)(void *)mb->held;
+    for (size_t i = 0; i < mb->n_held; i++) {
+        pending_msg *next = (pending_msg *)(void *)((char *)m + msg_held_size(m->ref.value_len));
+        __builtin_prefetch(next);
+        if (calendar_push_held(&st->calendar, m) != 0) return -1;
+        m = next;
+    }
+    if (calendar_adopt(&st->calendar, mb->held, mb->held_cap, mb->frontier_ms + st->msg_cx.hold_ms) != 0) return -1;
+    mb->held = calendar_take_held_spare(&st->calendar, &mb->held_cap);
+    mb->held_used = mb->n_held = 0;
+    return 0;
+}
+
 /* Hands a batch's encoded messages to the sink in stream order: its
  * on-time messages merged with the calendar's, into which its lives' events
  * (and its late and duplicate messages) go first. */
-static int publish_batch(run_state *st, const msg_batch *mb) {
+static int publish_batch(run_state *st, msg_batch *mb) {
     if (mb->error[0]) {
         snprintf(st->errstr, sizeof st->errstr, "%s", mb->error);
         return -1;
     }
     for (size_t i = 0; i < mb->n_later; i++)
         if (calendar_push(&st->calendar, &mb->later[i], mb->arena) != 0) return calendar_failed(st);
+    if (mb->n_held && hold_batch(st, mb) != 0) return calendar_failed(st);
     for (size_t m = 0; m < mb->n_msgs && !*st->stop; m++) {
         const msg_ref *r = &mb->msgs[m];
         int sent = publish_due(st, r->release_ms, r->tie);
@@ -182,13 +200,15 @@ static int publish_until_frontier(run_state *st, const order_batch *b) {
     int64_t release_ms;
     uint64_t tie;
     msg_batch_frontier(b, &release_ms, &tie);
-    return publish_due(st, release_ms, tie);
+    int sent = publish_due(st, release_ms, tie);
+    if (sent > 0) calendar_release_before(&st->calendar, release_ms); /* held blocks all out */
+    return sent;
 }
 
 int publish_facts(run_state *st) {
     if (!slice_active(st->rc)) pace_start(st);
     const order_batch *b;
-    const msg_batch *mb;
+    msg_batch *mb;
     int rc = 0;
     while (!*st->stop && (b = facts_next(st, &mb)) != NULL) {
         if (b->n_orders && b->event_time_ms[0] >= st->rc->to_ms) { /* all it makes is released after the slice */
