@@ -334,7 +334,8 @@ Test(calendar, a_spill_directory_that_cannot_hold_a_file_is_refused_with_its_rea
 
 /* A held block (msgbatch.h): n records of tie-derived bytes, due within
  * `within` ms of t (one beyond the ring, when far), back to back. */
-static char *held_block(size_t n, int64_t t, int64_t within, uint64_t *tie, uint64_t *seed, int far, size_t *cap) {
+static char *held_block(size_t n, int64_t t, int64_t within, uint64_t *tie, uint64_t *seed, int far, size_t *cap,
+                        held_entry *index) {
     *cap = n * msg_held_size(40);
     char *block = malloc(*cap), *at = block;
     cr_assert_not_null(block);
@@ -348,6 +349,7 @@ static char *held_block(size_t n, int64_t t, int64_t within, uint64_t *tie, uint
                             .tie = k,
                             .value_len = (uint32_t)(k % 40 + 1) };
         for (size_t j = 0; j < m->ref.value_len; j++) m->value[j] = (char)(k + j);
+        index[i] = (held_entry){ release, k, (uint32_t)(at - block), m->ref.value_len };
         at += msg_held_size(m->ref.value_len);
     }
     return block;
@@ -383,16 +385,12 @@ Test(calendar,
     int first_live = 0; /* blocks before it were let go (FIFO) */
     for (int batch = 0; batch < 40; batch++) {
         size_t n = 200;
-        blocks[batch] = held_block(n, t, within, &tie, &seed, batch == 7, &caps[batch]);
+        held_entry index[200];
+        blocks[batch] = held_block(n, t, within, &tie, &seed, batch == 7, &caps[batch], index);
         push(&c, t + (int64_t)(next(&seed) % 3000000), ++tie); /* a copy among them */
         pushed++;
         size_t before = c.alloc;
-        char *at = blocks[batch];
-        for (size_t i = 0; i < n; i++) {
-            pending_msg *m = (pending_msg *)(void *)at;
-            cr_assert_eq(calendar_push_held(&c, m), 0);
-            at += msg_held_size(m->ref.value_len);
-        }
+        for (size_t i = 0; i < n; i++) cr_assert_eq(calendar_push_held(&c, blocks[batch], &index[i]), 0);
         pushed += n;
         cr_assert_eq(calendar_adopt(&c, blocks[batch], caps[batch], t + within), 0);
         cr_assert_geq(c.alloc, before + caps[batch], "an adopted block counts as allocated");

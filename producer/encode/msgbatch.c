@@ -71,11 +71,18 @@ static int place_later(msg_batch *mb, const msg_context *cx, const msg_ref *r, c
         mb->held = h;
         mb->held_cap = cap;
     }
+    if (mb->n_held == mb->cap_held_index) {
+        size_t cap = mb->cap_held_index ? 2 * mb->cap_held_index : 4096;
+        held_entry *e = realloc(mb->held_index, cap * sizeof *e);
+        if (!e) return -1;
+        mb->held_index = e;
+        mb->cap_held_index = cap;
+    }
     pending_msg *m = (pending_msg *)(void *)(mb->held + mb->held_used);
     m->ref = *r;
     memcpy(m->value, value, r->value_len);
+    mb->held_index[mb->n_held++] = (held_entry){ r->release_ms, r->tie, (uint32_t)mb->held_used, r->value_len };
     mb->held_used += size;
-    mb->n_held++;
     return 0;
 }
 
@@ -305,5 +312,6 @@ void msg_batch_free(msg_batch *mb) {
     free(mb->msgs);
     free(mb->due);
     free(mb->held);
+    free(mb->held_index);
     memset(mb, 0, sizeof *mb);
 }

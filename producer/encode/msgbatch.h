@@ -73,6 +73,15 @@ typedef struct pending_msg {
 
 static inline size_t msg_held_size(size_t value_len) { return (sizeof(pending_msg) + value_len + 7) & ~(size_t)7; }
 
+/* A held record's key and place, listed apart so that the publisher takes
+ * the records without reading them (they are in another core's cache). */
+typedef struct held_entry {
+    int64_t release_ms;
+    uint64_t tie;
+    uint32_t off; /* into `held` */
+    uint32_t value_len;
+} held_entry;
+
 #define MSG_TIE(g, step) ((((uint64_t)(g) + (UINT64_C(1) << 24)) << 8) | (uint64_t)(step))
 /* A change event (changes.h) ties after its order's event messages of the
  * same time: step | MSG_TIE_CHANGE, step its place among the order's change
@@ -117,6 +126,8 @@ typedef struct msg_batch {
     size_t cap_due;
     char *held; /* pending_msg records back to back (see above); the publisher may swap the block */
     size_t held_used, held_cap, n_held;
+    held_entry *held_index; /* n_held of them, in the order written */
+    size_t cap_held_index;
     int64_t frontier_ms; /* msg_batch_frontier's, set as encoding starts */
     uint64_t frontier_tie;
     char *arena;

@@ -43,10 +43,12 @@ static int far_push(calendar *c, const msg_ref *r, const char *value, size_t siz
 }
 
 /* r into the ring's bucket b: a copy, or the record in place when there is one. */
-static int ring_push(calendar *c, int64_t b, const msg_ref *r, const char *value, size_t size, pending_msg *in_place) {
+static int ring_push(calendar *c, int64_t b, const msg_ref *r, const char *value, size_t size, pending_msg *in_place,
+                     int64_t release_ms, uint64_t tie) {
     calendar_bucket *slot = &c->ring[b & RING_MASK];
     if (slot->cap == 0 && c->n_spares) *slot = c->spares[--c->n_spares];
-    if ((in_place ? calendar_bucket_add(c, slot, in_place) : calendar_bucket_append(c, slot, r, value, size)) != 0)
+    if ((in_place ? calendar_bucket_add(c, slot, release_ms, tie, in_place)
+                  : calendar_bucket_append(c, slot, r, value, size)) != 0)
         return -1;
     c->in_ring++;
     return 0;
@@ -85,7 +87,7 @@ static int take_back(void *ctx, const char *bytes, size_t len) {
             errno = EIO; /* not what was written */
             return -1;
         }
-        if (ring_push(c, bucket_of(r.release_ms), &r, value, copy_size(&r), NULL) != 0) return -1;
+        if (ring_push(c, bucket_of(r.release_ms), &r, value, copy_size(&r), NULL, 0, 0) != 0) return -1;
         c->spilled--;
         at += n;
     }
@@ -114,11 +116,13 @@ void calendar_spill_to(calendar *c, spill *s, size_t hold) {
     c->hold = hold;
 }
 
-/* r, its value at value, into c: copied, or (in_place) the record itself
- * wherever a node can point at it (the spill and the far heap copy). */
-static int push(calendar *c, const msg_ref *r, const char *value, pending_msg *in_place) {
-    int64_t b = bucket_of(r->release_ms);
-    size_t size = copy_size(r);
+/* The message keyed (release_ms, tie), value_len bytes, into c: a copy of
+ * r and its value, or (in_place) a node pointing at the record, which is
+ * read only where it must be copied (the spill, the far heap). */
+static int push(calendar *c, int64_t release_ms, uint64_t tie, size_t value_len, const msg_ref *r, const char *value,
+                pending_msg *in_place) {
+    int64_t b = bucket_of(release_ms);
+    size_t size = msg_held_size(value_len);
     if (!c->ring) {
         if (!(c->ring = calloc(CALENDAR_BUCKETS, sizeof *c->ring))) return -1;
         calendar_allocated(c, 0, CALENDAR_BUCKETS * sizeof *c->ring);
@@ -126,13 +130,14 @@ static int push(calendar *c, const msg_ref *r, const char *value, pending_msg *i
         c->loaded = segment_of(b + CALENDAR_HOT_BUCKETS);
     }
     if (b <= c->cur) {
-        if ((in_place ? calendar_bucket_add(c, &c->soon, in_place)
+        if ((in_place ? calendar_bucket_add(c, &c->soon, release_ms, tie, in_place)
                       : calendar_bucket_append(c, &c->soon, r, value, size)) != 0)
             return -1;
         calendar_sift_up(c->soon.nodes, c->soon.n - 1);
     } else if (b - c->cur < CALENDAR_BUCKETS) {
         int cold = c->spill && segment_of(b) > c->loaded && calendar_total_alloc(c) > c->hold;
-        if ((cold ? spill_push(c, b, r, value, size) : ring_push(c, b, r, value, size, in_place)) != 0) return -1;
+        if ((cold ? spill_push(c, b, r, value, size) : ring_push(c, b, r, value, size, in_place, release_ms, tie)) != 0)
+            return -1;
     } else if (far_push(c, r, value, size) != 0) {
         return -1;
     }
@@ -143,9 +148,14 @@ static int push(calendar *c, const msg_ref *r, const char *value, pending_msg *i
     return 0;
 }
 
-int calendar_push(calendar *c, const msg_ref *r, const char *arena) { return push(c, r, arena + r->value_off, NULL); }
+int calendar_push(calendar *c, const msg_ref *r, const char *arena) {
+    return push(c, r->release_ms, r->tie, r->value_len, r, arena + r->value_off, NULL);
+}
 
-int calendar_push_held(calendar *c, pending_msg *m) { return push(c, &m->ref, m->value, m); }
+int calendar_push_held(calendar *c, char *block, const held_entry *e) {
+    pending_msg *m = (pending_msg *)(void *)(block + e->off);
+    return push(c, e->release_ms, e->tie, e->value_len, &m->ref, m->value, m);
+}
 
 /* Sorts bucket b (number bn) by (release_ms, tie). -1 when out of memory. */
 static int sort_bucket(calendar *c, calendar_bucket *b, int64_t bn) {

@@ -144,14 +144,15 @@ int calendar_push(calendar *c, const msg_ref *r, const char *arena);
  * the next half hour as pending_msg records into a block; the calendar's
  * nodes point at them where they are, no copy (a record that goes to the
  * spill or beyond the ring is copied as calendar_push copies).
- * calendar_push_held takes one record (-1 as calendar_push);
+ * calendar_push_held takes one record, by its entry in the batch's index
+ * (-1 as calendar_push);
  * calendar_adopt then takes its block (cap bytes, malloc'd), whose records
  * are all due before until_ms, until calendar_release_before says
  * everything before until_ms is out (the spent block waits among the
  * spares, or is freed); calendar_take_held_spare hands a spare back for a
  * batch to fill (NULL, *cap 0: none). Adopted blocks and spares count in
  * what the calendar keeps allocated. */
-int calendar_push_held(calendar *c, pending_msg *m);
+int calendar_push_held(calendar *c, char *block, const held_entry *e);
 int calendar_adopt(calendar *c, char *block, size_t cap, int64_t until_ms);
 void calendar_release_before(calendar *c, int64_t release_ms);
 char *calendar_take_held_spare(calendar *c, size_t *cap);

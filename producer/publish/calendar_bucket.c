@@ -89,9 +89,9 @@ int calendar_bucket_append(calendar *c, calendar_bucket *b, const msg_ref *r, co
     return 0;
 }
 
-int calendar_bucket_add(calendar *c, calendar_bucket *b, pending_msg *m) {
+int calendar_bucket_add(calendar *c, calendar_bucket *b, int64_t release_ms, uint64_t tie, pending_msg *m) {
     if (calendar_grow(c, (void **)&b->nodes, &b->cap, b->n + 1, sizeof *b->nodes, CALENDAR_FIRST_NODES) != 0) return -1;
-    b->nodes[b->n++] = (calendar_node){ m->ref.release_ms, m->ref.tie, m };
+    b->nodes[b->n++] = (calendar_node){ release_ms, tie, m };
     return 0;
 }
 

@@ -26,9 +26,10 @@ int calendar_grow(calendar *c, void **p, size_t *cap, size_t need, size_t unit, 
  * value at value, rounded up to 8) to b, unordered. -1: out of memory. */
 int calendar_bucket_append(calendar *c, calendar_bucket *b, const msg_ref *r, const char *value, size_t size);
 
-/* Appends a node for m, a record that stays where it is (a held block's),
- * to b, unordered. -1: out of memory. */
-int calendar_bucket_add(calendar *c, calendar_bucket *b, pending_msg *m);
+/* Appends a node for m, keyed (release_ms, tie), a record that stays where
+ * it is (a held block's; not read here), to b, unordered. -1: out of
+ * memory. */
+int calendar_bucket_add(calendar *c, calendar_bucket *b, int64_t release_ms, uint64_t tie, pending_msg *m);
 
 /* b's messages dropped: its nodes' array and its last (largest) block are
  * kept for what comes next, its earlier blocks given back. */

@@ -157,13 +157,8 @@ static int publish_due(run_state *st, int64_t release_ms, uint64_t tie) {
  * are in (mb gets a spare for its next batch): they are all due before the
  * frontier's time + hold_ms. */
 static int hold_batch(run_state *st, msg_batch *mb) {
-    pending_msg *m = (pending_msg *)(void *)mb->held;
-    for (size_t i = 0; i < mb->n_held; i++) {
-        pending_msg *next = (pending_msg *)(void *)((char *)m + msg_held_size(m->ref.value_len));
-        __builtin_prefetch(next);
-        if (calendar_push_held(&st->calendar, m) != 0) return -1;
-        m = next;
-    }
+    for (size_t i = 0; i < mb->n_held; i++)
+        if (calendar_push_held(&st->calendar, mb->held, &mb->held_index[i]) != 0) return -1;
     if (calendar_adopt(&st->calendar, mb->held, mb->held_cap, mb->frontier_ms + st->msg_cx.hold_ms) != 0) return -1;
     mb->held = calendar_take_held_spare(&st->calendar, &mb->held_cap);
     mb->held_used = mb->n_held = 0;
