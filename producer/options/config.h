@@ -29,8 +29,6 @@
  * with change streams) smaller ones, so the ring's arenas stay small */
 #define BATCH_ORDERS_EVENTS 4096
 #define BATCH_ORDERS_CHANGES 1024
-#define RING_SLOTS_EVENTS 8 /* engine.ring_slots 0 */
-#define RING_SLOTS_CHANGES 16
 
 extern const char *const key_format_names[KEY_FORMAT_COUNT];
 

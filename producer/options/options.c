@@ -188,16 +188,13 @@ const option_spec options_table[] = {
       0 },
     { "engine.batch_orders", "batch-orders", 0, OPT_SIZE, AT(batch_orders), NO_NAMES, 0, 1048576, "0", "N",
       "orders per generated batch; 0: 4096, or 1024 with change streams\n"
-      "(an order's messages are then ~4 KB: the 16 batches in flight stay\n"
-      "near 70 MB)",
+      "(an order's messages are then ~4 KB: the 8 batches in flight stay\n"
+      "near 35 MB)",
       0 },
     { "engine.gpu_batch_orders", "gpu-batch-orders", 0, OPT_SIZE, AT(gpu_batch_orders), NO_NAMES, 1, 1048576, "65536",
       "N", "orders per batch when the GPU generates", 0 },
-    { "engine.ring_slots", NULL, 0, OPT_SIZE, AT(ring_slots), NO_NAMES, 0, RING_SLOTS_MAX, "0", NULL,
-      "batches in flight between the generators and the producer; 0: 8, or 16\n"
-      "with change streams (their batches are a quarter the orders: the\n"
-      "generators wait less on the publisher, and the publisher on them)",
-      0 },
+    { "engine.ring_slots", NULL, 0, OPT_SIZE, AT(ring_slots), NO_NAMES, 1, RING_SLOTS_MAX, "8", NULL,
+      "batches in flight between the generators and the producer", 0 },
     { "engine.hold_mb", "hold-mb", 0, OPT_SIZE, AT(hold_mb), NO_NAMES, 0, 1048576, "256", "MB",
       "memory for messages made but not yet due (an order's later life, late\n"
       "and duplicate copies); beyond it, what falls due more than ~35 simulated\n"

@@ -155,7 +155,6 @@ static void settle_engine(run_config *rc, const settle_env *env) {
                       : rc->engine.lifecycle && !rc->changelog && env->cores > 1 ? env->cores - 1
                                                                                  : env->cores;
     if (!rc->batch_orders) rc->batch_orders = rc->changelog ? BATCH_ORDERS_CHANGES : BATCH_ORDERS_EVENTS;
-    if (!rc->ring_slots) rc->ring_slots = rc->changelog ? RING_SLOTS_CHANGES : RING_SLOTS_EVENTS;
     if (gpu && rc->ring_slots < 2 * rc->threads)
         rc->ring_slots = 2 * rc->threads < RING_SLOTS_MAX ? 2 * rc->threads : RING_SLOTS_MAX;
 }
