@@ -10,8 +10,9 @@
  * and a ring of CALENDAR_BUCKETS of them covers the next ~50 simulated days.
  * A message due in a later bucket is appended to it (its node and its bytes,
  * no allocation once the bucket has grown). A bucket's bytes are a chain of
- * blocks, each twice the last up to CALENDAR_BLOCK_MAX, never moved once
- * written (a node points at its copy), and full-sized blocks of spent
+ * blocks, each twice the last (a power of two, from huge-page regions:
+ * block_pool.h) up to CALENDAR_BLOCK_MAX, never moved once written (a
+ * node points at its copy), and full-sized blocks of spent
  * buckets wait on a free list (up to CALENDAR_FREE_BLOCKS) for the next
  * bucket that grows: no copy to grow, and no fresh pages while what the
  * calendar holds stays level. When the calendar reaches a
@@ -53,13 +54,14 @@
 #include <stdint.h>
 
 #include "encode/msgbatch.h"
+#include "block_pool.h"
 #include "spill.h"
 
 #define CALENDAR_BUCKET_MS 65536    /* about a minute */
 #define CALENDAR_BUCKETS 65536      /* x CALENDAR_BUCKET_MS: 49.7 days ahead */
 #define CALENDAR_SPARES 4           /* spent buckets' buffers kept for reuse */
 #define CALENDAR_FIRST_NODES 2      /* a bucket's first nodes, doubled as it fills */
-#define CALENDAR_FIRST_BYTES 128    /* and its first block's bytes, doubled block by block */
+#define CALENDAR_FIRST_BYTES 128    /* and its first block's bytes, doubled block by block (powers of 2) */
 #define CALENDAR_BLOCK_MAX 65536    /* up to this (a larger copy gets a block of its own size) */
 #define CALENDAR_FREE_BLOCKS 256    /* spent full-sized blocks kept for reuse: 16 MiB */
 #define CALENDAR_SEGMENT_BUCKETS 16 /* a spill segment: ~17.5 simulated minutes */
@@ -115,6 +117,7 @@ typedef struct calendar {
     size_t n_spares;
     calendar_block *free_blocks; /* spent blocks of CALENDAR_BLOCK_MAX bytes */
     size_t n_free_blocks;
+    block_pool pool;          /* where blocks of CALENDAR_FIRST_BYTES to CALENDAR_BLOCK_MAX come from (block_pool.h) */
     size_t n;                 /* messages held, everywhere */
     size_t peak;              /* the most messages it held at once */
     size_t bytes, peak_bytes; /* the messages' bytes */

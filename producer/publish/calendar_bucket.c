@@ -29,6 +29,12 @@ int calendar_grow(calendar *c, void **p, size_t *cap, size_t need, size_t unit, 
     return 0;
 }
 
+/* Whether a block of cap bytes is the pool's: the doubling sizes,
+ * CALENDAR_FIRST_BYTES to CALENDAR_BLOCK_MAX (larger: a copy's own, malloc). */
+static int pooled(size_t cap) {
+    return cap >= CALENDAR_FIRST_BYTES && cap <= CALENDAR_BLOCK_MAX && (cap & (cap - 1)) == 0;
+}
+
 /* A block of cap bytes: a spent one when there is one of that size. */
 static calendar_block *block_take(calendar *c, size_t cap) {
     calendar_block *k = c->free_blocks;
@@ -37,7 +43,7 @@ static calendar_block *block_take(calendar *c, size_t cap) {
         c->n_free_blocks--;
         return k;
     }
-    if (!(k = malloc(sizeof *k + cap))) return NULL;
+    if (!(k = pooled(cap) ? block_pool_take(&c->pool, sizeof *k + cap) : malloc(sizeof *k + cap))) return NULL;
     calendar_allocated(c, 0, sizeof *k + cap);
     k->cap = cap;
     return k;
@@ -54,7 +60,10 @@ static void blocks_give(calendar *c, calendar_block *k) {
             c->n_free_blocks++;
         } else {
             calendar_allocated(c, sizeof *k + k->cap, 0);
-            free(k);
+            if (pooled(k->cap))
+                block_pool_give(&c->pool, k, sizeof *k + k->cap);
+            else
+                free(k);
         }
         k = next;
     }
@@ -70,6 +79,7 @@ static char *room(calendar *c, calendar_bucket *b, size_t size) {
     }
     size_t cap = b->block ? 2 * b->block->cap : CALENDAR_FIRST_BYTES;
     if (cap > CALENDAR_BLOCK_MAX) cap = CALENDAR_BLOCK_MAX;
+    while (cap < size && cap < CALENDAR_BLOCK_MAX) cap *= 2; /* a power of two while it can */
     if (cap < size) cap = size;
     calendar_block *k = block_take(c, cap);
     if (!k) return NULL;
@@ -116,9 +126,9 @@ void calendar_blocks_free(calendar *c) {
         calendar_block *k = c->free_blocks;
         c->free_blocks = k->next;
         calendar_allocated(c, sizeof *k + k->cap, 0);
-        free(k);
     }
     c->n_free_blocks = 0;
+    block_pool_free(&c->pool); /* every pooled block with it */
 }
 
 int calendar_adopt(calendar *c, char *block, size_t cap, int64_t until_ms) {
