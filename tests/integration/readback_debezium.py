@@ -169,11 +169,11 @@ def sample(prefix, schemas):
     t = START_MS
     for i in (1, 2, 3):
         emit("customers", "r", {"id": i, "cohort": "gen_z", "preferred_channel": "web", "region": "us_east",
-                                "loyalty_tier": "bronze", "signup_at": t - 86400000 * i}, t, 201, snapshot="true")
+                                "loyalty_tier": "bronze", "signup_at": t - 86400000 * i}, t, 253, snapshot="true")
     p1 = {"id": 1, "category": "books", "name": "book 1", "price_cents": 1500, "in_stock": True, "updated_at": t}
     p2 = {"id": 2, "category": "toys", "name": "toy 2", "price_cents": 2500, "in_stock": True, "updated_at": t}
-    emit("products", "r", p1, t, 200, snapshot="true")
-    emit("products", "r", p2, t, 200, snapshot="last")
+    emit("products", "r", p1, t, 252, snapshot="true")
+    emit("products", "r", p2, t, 252, snapshot="last")
     t1 = t + 60000
     o1 = {"id": 1, "customer_id": 2, "status": "placed", "channel": "web", "payment_method": "card", "item_count": 2,
           "subtotal_cents": 5500, "discount_cents": 0, "total_cents": 5500, "refunded_cents": 0, "currency": "USD",
@@ -185,18 +185,18 @@ def sample(prefix, schemas):
                                   "line_total_cents": qty * price, "created_at": t1}, t1, line, entity=1)
     for step, (status, dt) in enumerate([("authorized", 5000), ("paid", 3600000)], 1):
         o1 = dict(o1, status=status, updated_at=t1 + dt)
-        emit("orders", "u", o1, t1 + dt, 64 + step, entity=1)
+        emit("orders", "u", o1, t1 + dt, 16 * step + 8, entity=1)
     t2 = t + 120000
-    emit("products", "u", dict(p1, price_cents=1200, updated_at=t2), t2, 128, entity=1)
+    emit("products", "u", dict(p1, price_cents=1200, updated_at=t2), t2, 250, entity=1)
     o2 = dict(o1, id=2, status="placed", item_count=1, subtotal_cents=1200, total_cents=1200, created_at=t2,
               updated_at=t2)
     emit("orders", "c", o2, t2, 0, entity=2)
     i2 = {"id": 2 * 8 + 1, "order_id": 2, "line_number": 1, "product_id": 1, "quantity": 1, "unit_price_cents": 1200,
           "discount_cents": 0, "line_total_cents": 1200, "created_at": t2}
     emit("order_items", "c", i2, t2, 1, entity=2)
-    t3 = t2 + 1800000  # expired unpaid: its items deleted, then the order, in one transaction
-    emit("order_items", "d", i2, t3, 65, entity=2)
-    emit("orders", "d", dict(o2, updated_at=t3), t3, 65, entity=2)
+    t3 = t2 + 1800000  # expired unpaid (its life's step 1): its items deleted, then the order, in one transaction
+    emit("order_items", "d", i2, t3, 16 * 1 + 0, entity=2)
+    emit("orders", "d", dict(o2, updated_at=t3), t3, 16 * 1 + 8, entity=2)
     return out
 
 
