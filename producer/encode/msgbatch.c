@@ -301,7 +301,7 @@ void msg_batch_encode(msg_batch *mb, encoder *enc, const msg_context *cx, const 
             if (rc > 0) return;
         }
     }
-    if (b->n_orders == 0 || msg_batch_fold_due(mb, mb->frontier_ms, mb->frontier_tie) == 0) return;
+    if (b->n_orders == 0 || !cx->fold_due || msg_batch_fold_due(mb, mb->frontier_ms, mb->frontier_tie) == 0) return;
 oom:
     snprintf(mb->error, sizeof mb->error, "out of memory encoding a batch of %zu orders", b->n_orders);
 }

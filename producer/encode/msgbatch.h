@@ -17,8 +17,9 @@
  * depend on how orders were cut into batches.
  *
  * A later message due before the batch's frontier (msg_batch_frontier) is
- * handed out before the batch is released whichever list holds it, so the
- * encoder moves it into `msgs`, at its place (msg_batch_fold_due): the
+ * handed out before the batch is released whichever list holds it, so with
+ * fold_due (msg_context) the encoder moves it into `msgs`, at its place
+ * (msg_batch_fold_due): the
  * publisher then hands it out from the arena, with no copy into the
  * calendar. A life's first event (a payment authorized seconds after
  * checkout) mostly is.
@@ -30,9 +31,9 @@
  * they are out, so the copy into the calendar is made here, on a generator
  * thread, with the value still in cache (change streams: the order updates
  * of the next half hour).
- * Invariant: `msgs` is in stream order; every `later` message is due at
- * or after the frontier, and at or after frontier_ms + hold_ms when held
- * is on; every `held` record between the two. */
+ * Invariant: `msgs` is in stream order; with fold_due every `later`
+ * message is due at or after the frontier, and at or after frontier_ms +
+ * hold_ms when held is on; every `held` record between the two. */
 #ifndef SHOPSTREAM_MSGBATCH_H
 #define SHOPSTREAM_MSGBATCH_H
 
@@ -114,6 +115,7 @@ typedef struct msg_context {
      * It may set the ref's key_len, partition and hash, nothing else. */
     void (*on_message)(void *ctx, msg_ref *r, const char *value);
     void *on_message_ctx;
+    int fold_due;    /* later messages due before the frontier go into `msgs` (above); 0: they wait in the calendar */
     int64_t hold_ms; /* later messages due within this of the frontier go to `held` (above); 0: none */
 } msg_context;
 
