@@ -9,30 +9,22 @@
 
 #include "domain.h"
 
-static int grow_refs(msg_ref **refs, size_t *cap, size_t need) {
+int msg_grow(void **p, size_t *cap, size_t need, size_t unit, size_t first) {
     if (need <= *cap) return 0;
-    size_t c = *cap ? *cap : 1024;
+    size_t c = *cap ? *cap : first;
     while (c < need) c *= 2;
-    msg_ref *m = realloc(*refs, c * sizeof *m);
-    if (!m) return -1;
-    *refs = m;
+    void *q = realloc(*p, c * unit);
+    if (!q) return -1;
+    *p = q;
     *cap = c;
     return 0;
 }
 
 /* Room for two more messages in each list and one more value of room bytes. */
 static int reserve(msg_batch *mb, size_t room) {
-    if (grow_refs(&mb->msgs, &mb->cap_msgs, mb->n_msgs + 2) != 0) return -1;
-    if (grow_refs(&mb->later, &mb->cap_later, mb->n_later + 2) != 0) return -1;
-    if (mb->used + room > mb->cap_arena) {
-        size_t cap = mb->cap_arena ? mb->cap_arena : 65536;
-        while (cap < mb->used + room) cap *= 2;
-        char *a = realloc(mb->arena, cap);
-        if (!a) return -1;
-        mb->arena = a;
-        mb->cap_arena = cap;
-    }
-    return 0;
+    if (msg_grow((void **)&mb->msgs, &mb->cap_msgs, mb->n_msgs + 2, sizeof *mb->msgs, 1024) != 0) return -1;
+    if (msg_grow((void **)&mb->later, &mb->cap_later, mb->n_later + 2, sizeof *mb->later, 1024) != 0) return -1;
+    return msg_grow((void **)&mb->arena, &mb->cap_arena, mb->used + room, 1, 65536);
 }
 
 /* Where one message goes. */
@@ -63,21 +55,9 @@ static int place_later(msg_batch *mb, const msg_context *cx, const msg_ref *r, c
         return 1;
     }
     size_t size = msg_held_size(r->value_len);
-    if (mb->held_used + size > mb->held_cap) {
-        size_t cap = mb->held_cap ? mb->held_cap : 1048576;
-        while (cap < mb->held_used + size) cap *= 2;
-        char *h = realloc(mb->held, cap);
-        if (!h) return -1;
-        mb->held = h;
-        mb->held_cap = cap;
-    }
-    if (mb->n_held == mb->cap_held_index) {
-        size_t cap = mb->cap_held_index ? 2 * mb->cap_held_index : 4096;
-        held_entry *e = realloc(mb->held_index, cap * sizeof *e);
-        if (!e) return -1;
-        mb->held_index = e;
-        mb->cap_held_index = cap;
-    }
+    if (msg_grow((void **)&mb->held, &mb->held_cap, mb->held_used + size, 1, 1048576) != 0 ||
+        msg_grow((void **)&mb->held_index, &mb->cap_held_index, mb->n_held + 1, sizeof *mb->held_index, 4096) != 0)
+        return -1;
     pending_msg *m = (pending_msg *)(void *)(mb->held + mb->held_used);
     m->ref = *r;
     memcpy(m->value, value, r->value_len);

@@ -156,6 +156,11 @@ static inline void msg_batch_frontier(const order_batch *b, int64_t *release_ms,
  * its place in stream order (see above); 0, or -1 out of memory. */
 int msg_batch_fold_due(msg_batch *mb, int64_t release_ms, uint64_t tie);
 
+/* Grows *p (of *cap units of unit bytes) to hold need units: first, then
+ * doubling. -1: out of memory (*p unchanged). The batch's lists, arena and
+ * held block all grow so. */
+int msg_grow(void **p, size_t *cap, size_t need, size_t unit, size_t first);
+
 void msg_batch_free(msg_batch *mb);
 
 #endif

@@ -53,22 +53,13 @@ static void sort_by_key(msg_ref *r, size_t n, msg_ref *scratch) {
     }
 }
 
-static int ensure(msg_ref **refs, size_t *cap, size_t need) {
-    if (need <= *cap) return 0;
-    size_t c = *cap ? *cap : 1024;
-    while (c < need) c *= 2;
-    msg_ref *m = realloc(*refs, c * sizeof *m);
-    if (!m) return -1;
-    *refs = m;
-    *cap = c;
-    return 0;
-}
-
 int msg_batch_fold_due(msg_batch *mb, int64_t release_ms, uint64_t tie) {
     size_t m = 0;
     for (size_t i = 0; i < mb->n_later; i++) m += key_before(&mb->later[i], release_ms, tie);
     if (m == 0) return 0;
-    if (ensure(&mb->due, &mb->cap_due, 2 * m) != 0 || ensure(&mb->msgs, &mb->cap_msgs, mb->n_msgs + m) != 0) return -1;
+    if (msg_grow((void **)&mb->due, &mb->cap_due, 2 * m, sizeof *mb->due, 1024) != 0 ||
+        msg_grow((void **)&mb->msgs, &mb->cap_msgs, mb->n_msgs + m, sizeof *mb->msgs, 1024) != 0)
+        return -1;
     size_t kept = 0, moved = 0;
     for (size_t i = 0; i < mb->n_later; i++) {
         if (key_before(&mb->later[i], release_ms, tie))
