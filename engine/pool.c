@@ -12,6 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __linux__
+#include <errno.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
 #include "simtime.h"
 
 #define NOT_FULL UINT64_MAX
@@ -48,11 +53,37 @@ struct gen_pool {
     pthread_t *threads;
     worker_arg *args;
     size_t n_threads; /* started */
+    int creator_nice; /* the creating thread's nice, set before the threads start */
 };
+
+/* The calling thread's nice (0 where it cannot be read). */
+static int thread_nice(void) {
+#ifdef __linux__
+    errno = 0;
+    int nice = getpriority(PRIO_PROCESS, (id_t)gettid());
+    return errno ? 0 : nice;
+#else
+    return 0;
+#endif
+}
+
+/* The calling thread's nice raised by `by` (at most 19), from `base`, the
+ * creating thread's. Best effort: a thread that cannot runs as it is. */
+static void lower_priority(int base, int by) {
+#ifdef __linux__
+    if (by <= 0) return;
+    int nice = base + by > 19 ? 19 : base + by;
+    (void)setpriority(PRIO_PROCESS, (id_t)gettid(), nice);
+#else
+    (void)base;
+    (void)by;
+#endif
+}
 
 static void *worker(void *arg) {
     gen_pool *p = ((worker_arg *)arg)->pool;
     size_t index = ((worker_arg *)arg)->index;
+    lower_priority(p->creator_nice, p->opt.lower_priority);
     pthread_mutex_lock(&p->lock);
     for (;;) {
         if (p->stop || p->next_fill >= p->n_batches) break;
@@ -154,6 +185,7 @@ int gen_pool_new(const engine *e, const gen_pool_options *o, gen_pool **out, cha
         p->slots[i].full_seq = NOT_FULL;
         p->slots[i].turn = i;
     }
+    p->creator_nice = thread_nice();
     for (size_t i = 0; i < o->threads; i++) {
         p->args[i] = (worker_arg){ p, i };
         if (pthread_create(&p->threads[i], NULL, worker, &p->args[i]) != 0) {

@@ -60,6 +60,10 @@ typedef struct gen_pool_options {
     gen_pool_filled_fn on_filled; /* may be NULL */
     void *ctx;
     const gen_pool_filler *filler; /* NULL: the CPU engine */
+    /* How far below the creating thread's priority the generator threads
+     * run (nice, per thread on Linux; capped at 19; elsewhere ignored), so
+     * that a consumer sharing a core with one goes first: 0, the same. */
+    int lower_priority;
 } gen_pool_options;
 
 typedef struct gen_pool gen_pool;

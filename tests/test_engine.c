@@ -2,12 +2,16 @@
 /* test_engine.c - the engine's output is a pure function of its settings and
  * believable: same seed same bytes, totals that add up, the channel mix by
  * cohort, the daily curve, dense ids in event-time order, and the same
- * orders whatever the thread count or batch size. */
+ * orders whatever the thread count or batch size; the pool's threads below
+ * the thread that made it. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "domain.h"
 #include "engine.h"
@@ -133,6 +137,53 @@ Test(engine, pool_gives_batches_in_order_when_released_out_of_order) {
     if (held) gen_pool_release(p, held);
     cr_assert_eq(next_id - 1, engine_get_plan(e)->total_orders);
     gen_pool_free(p);
+    engine_free(e);
+}
+
+/* What each generator thread's nice was, seen from on_filled. */
+typedef struct nice_seen {
+    int expected;
+    int batches, other; /* batches filled; of them, on a thread at another nice */
+} nice_seen;
+
+static void note_nice(void *ctx, size_t thread, size_t slot, const order_batch *b) {
+    (void)thread, (void)slot, (void)b;
+    nice_seen *seen = ctx;
+    errno = 0;
+    int nice = getpriority(PRIO_PROCESS, (id_t)gettid());
+    __atomic_add_fetch(&seen->batches, 1, __ATOMIC_RELAXED);
+    if (errno || nice != seen->expected) __atomic_add_fetch(&seen->other, 1, __ATOMIC_RELAXED);
+}
+
+Test(engine, pool_threads_run_below_the_thread_that_made_the_pool) {
+    engine_settings s;
+    engine_settings_default(&s);
+    s.intensity = 5;
+    engine *e = make_engine(&s);
+    errno = 0;
+    int base = getpriority(PRIO_PROCESS, (id_t)gettid());
+    cr_assert_eq(errno, 0, "getpriority: %s", strerror(errno));
+    nice_seen seen = { base + 5 > 19 ? 19 : base + 5, 0, 0 };
+    gen_pool_options o = { .threads = 3,
+                           .batch_orders = 100,
+                           .ring_slots = 3,
+                           .first = 0,
+                           .stride = 1,
+                           .count = engine_get_plan(e)->total_orders,
+                           .on_filled = note_nice,
+                           .ctx = &seen,
+                           .lower_priority = 5 };
+    gen_pool *p;
+    char err[256];
+    cr_assert_eq(gen_pool_new(e, &o, &p, err, sizeof err), 0, "%s", err);
+    const order_batch *b;
+    while ((b = gen_pool_next(p)) != NULL) gen_pool_release(p, b);
+    gen_pool_free(p);
+    cr_assert_gt(seen.batches, 0);
+    cr_assert_eq(seen.other, 0, "%d of %d batches were filled on a thread not at nice %d (the pool's maker: %d)",
+                 seen.other, seen.batches, seen.expected, base);
+    errno = 0;
+    cr_assert_eq(getpriority(PRIO_PROCESS, (id_t)gettid()), base, "the maker's own priority must not move");
     engine_free(e);
 }
 
