@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* test_digest.c - producer/publish/digest.h: every byte of a key and a
  * value counts, at any length, and so do the timestamp, the topic, where
- * the key ends and the order of a value's words and stripes; the two-step
+ * the key ends and the order of a value's words, pieces and stripes; the two-step
  * form equals the one-step one, and the SIMD forms of a long value's lanes
  * give the portable form's hash. */
 #include <criterion/criterion.h>
@@ -77,4 +77,29 @@ Test(digest, swapping_two_stripes_or_two_words_changes_the_hash) {
     }
     cr_assert_neq(digest_message("t", "value", 5, "k", 1, 42), digest_message("t", "k", 1, "value", 5, 42),
                   "key and value swapped");
+}
+
+/* Up to 64 bytes a value is two or four 16-byte pieces, each keyed by its
+ * place: two pieces swapped, or the two words of one, count. */
+Test(digest, swapping_two_pieces_or_two_words_of_a_short_value_changes_the_hash) {
+    unsigned char v[64], w[64];
+    fill(v, sizeof v);
+    for (size_t len = 16; len <= 64; len += 16) {
+        uint64_t h = digest_message("t", "k", 1, v, len, 42);
+        for (size_t a = 0; a + 8 < len; a += 8) {
+            memcpy(w, v, len);
+            memcpy(w + a, v + a + 8, 8);
+            memcpy(w + a + 8, v + a, 8);
+            cr_assert_neq(digest_message("t", "k", 1, w, len, 42), h, "length %zu: words at %zu and %zu swapped", len,
+                          a, a + 8);
+        }
+        for (size_t a = 0; a + 16 < len; a += 16)
+            for (size_t b = a + 16; b + 16 <= len; b += 16) {
+                memcpy(w, v, len);
+                memcpy(w + a, v + b, 16);
+                memcpy(w + b, v + a, 16);
+                cr_assert_neq(digest_message("t", "k", 1, w, len, 42), h, "length %zu: pieces at %zu and %zu swapped",
+                              len, a, b);
+            }
+    }
 }

@@ -28,16 +28,24 @@ static inline uint64_t load32(const unsigned char *p) {
     return w;
 }
 
-/* One lane's turn: the word w mixed in. */
-static inline uint64_t lane_step(uint64_t lane, uint64_t w) {
-    lane = (lane ^ w) * K1;
-    return lane ^ (lane >> 32);
-}
-
-/* Two lanes made one (b turned first, so the pair is not symmetric). */
+/* Two hashes made one (b turned first, so the pair is not symmetric). */
 static inline uint64_t pair(uint64_t a, uint64_t b) {
     uint64_t x = (a ^ ((b << 29) | (b >> 35))) * K2;
     return x ^ (x >> 32);
+}
+
+/* The 128-bit product of a and b, its two halves xored (XXH3's
+ * mul128_fold64): one multiply mixes two words. */
+static inline uint64_t fold_mul(uint64_t a, uint64_t b) {
+#ifdef __SIZEOF_INT128__
+    unsigned __int128 x = (unsigned __int128)a * b;
+    return (uint64_t)x ^ (uint64_t)(x >> 64);
+#else
+    uint64_t ll = (a & 0xffffffffu) * (b & 0xffffffffu), hl = (a >> 32) * (b & 0xffffffffu);
+    uint64_t lh = (a & 0xffffffffu) * (b >> 32), hh = (a >> 32) * (b >> 32);
+    uint64_t cross = (ll >> 32) + (hl & 0xffffffffu) + lh;
+    return ((cross << 32) | (ll & 0xffffffffu)) ^ ((hl >> 32) + (cross >> 32) + hh);
+#endif
 }
 
 /* The words each stripe's lanes are keyed with: stripe n of a block of
@@ -63,13 +71,15 @@ static inline void scramble(uint64_t acc[8]) {
     for (int i = 0; i < 8; i++) acc[i] = ((acc[i] ^ (acc[i] >> 47)) ^ SECRET[STRIPES + i]) * K1;
 }
 
-/* The definition (XXH3's accumulation): stripe s of a string, its eight
- * words d keyed with SECRET[s % STRIPES ..] into dk, adds to lane i its
- * neighbour's word d[i ^ 1] and the product of dk[i]'s two 32-bit halves;
- * the block's lanes are scrambled after every STRIPES stripes; then the
- * string's last 64 bytes go in as stripe n. The SIMD forms below compute
- * exactly this, four or two lanes to an instruction. */
-static void lanes_portable(uint64_t acc[8], const unsigned char *p, size_t n, const unsigned char *last) {
+/* The definition (XXH3's accumulation): the lanes start at h ^ SECRET[i];
+ * stripe s of a string, its eight words d keyed with SECRET[s % STRIPES ..]
+ * into dk, adds to lane i its neighbour's word d[i ^ 1] and the product of
+ * dk[i]'s two 32-bit halves; the block's lanes are scrambled after every
+ * STRIPES stripes; then the string's last 64 bytes go in as stripe n. The
+ * SIMD forms below compute exactly this, four or two lanes to an
+ * instruction, and start the lanes in their registers. */
+static void lanes_portable(uint64_t acc[8], uint64_t h, const unsigned char *p, size_t n, const unsigned char *last) {
+    for (int i = 0; i < 8; i++) acc[i] = h ^ SECRET[i];
     for (size_t s = 0; s <= n; s++) {
         const unsigned char *at = s < n ? p + 64 * s : last;
         const uint64_t *key = SECRET + s % STRIPES;
@@ -89,9 +99,11 @@ static void lanes_portable(uint64_t acc[8], const unsigned char *p, size_t n, co
 
 /* _mm*_mul_epu32 multiplies each lane's low halves, _mm*_shuffle_epi32
  * swaps each pair of lanes: the definition's terms. */
-__attribute__((target("avx2"))) static void lanes_avx2(uint64_t acc[8], const unsigned char *p, size_t n,
+__attribute__((target("avx2"))) static void lanes_avx2(uint64_t acc[8], uint64_t h, const unsigned char *p, size_t n,
                                                        const unsigned char *last) {
-    __m256i a0 = _mm256_loadu_si256((const __m256i *)acc), a1 = _mm256_loadu_si256((const __m256i *)(acc + 4));
+    __m256i hh = _mm256_set1_epi64x((long long)h);
+    __m256i a0 = _mm256_xor_si256(hh, _mm256_loadu_si256((const __m256i *)SECRET));
+    __m256i a1 = _mm256_xor_si256(hh, _mm256_loadu_si256((const __m256i *)(SECRET + 4)));
     for (size_t s = 0; s <= n; s++) {
         const unsigned char *at = s < n ? p + 64 * s : last;
         const uint64_t *key = SECRET + s % STRIPES;
@@ -114,9 +126,9 @@ __attribute__((target("avx2"))) static void lanes_avx2(uint64_t acc[8], const un
     _mm256_storeu_si256((__m256i *)(acc + 4), a1);
 }
 
-static void lanes_sse2(uint64_t acc[8], const unsigned char *p, size_t n, const unsigned char *last) {
-    __m128i a[4];
-    for (int j = 0; j < 4; j++) a[j] = _mm_loadu_si128((const __m128i *)(acc + 2 * j));
+static void lanes_sse2(uint64_t acc[8], uint64_t h, const unsigned char *p, size_t n, const unsigned char *last) {
+    __m128i a[4], hh = _mm_set1_epi64x((long long)h);
+    for (int j = 0; j < 4; j++) a[j] = _mm_xor_si128(hh, _mm_loadu_si128((const __m128i *)(SECRET + 2 * j)));
     for (size_t s = 0; s <= n; s++) {
         const unsigned char *at = s < n ? p + 64 * s : last;
         const uint64_t *key = SECRET + s % STRIPES;
@@ -137,38 +149,48 @@ static void lanes_sse2(uint64_t acc[8], const unsigned char *p, size_t n, const 
 #endif
 
 /* Which form works out the lanes: the widest this CPU has (digest_form). */
-static int lanes_form(int form, uint64_t acc[8], const unsigned char *p, size_t n, const unsigned char *last) {
+static int lanes_form(int form, uint64_t acc[8], uint64_t h, const unsigned char *p, size_t n,
+                      const unsigned char *last) {
 #ifdef DIGEST_SIMD
     if (form == DIGEST_FORM_BEST) form = __builtin_cpu_supports("avx2") ? DIGEST_FORM_AVX2 : DIGEST_FORM_SSE2;
-    if (form == DIGEST_FORM_AVX2 && !__builtin_cpu_supports("avx2")) return -1;
-    if (form == DIGEST_FORM_AVX2) lanes_avx2(acc, p, n, last);
-    if (form == DIGEST_FORM_SSE2) lanes_sse2(acc, p, n, last);
+    if (form == DIGEST_FORM_AVX2 && !__builtin_cpu_supports("avx2")) form = -1;
+    if (form == DIGEST_FORM_AVX2) lanes_avx2(acc, h, p, n, last);
+    if (form == DIGEST_FORM_SSE2) lanes_sse2(acc, h, p, n, last);
 #else
     if (form == DIGEST_FORM_BEST) form = DIGEST_FORM_PORTABLE;
-    if (form != DIGEST_FORM_PORTABLE) return -1;
 #endif
-    if (form == DIGEST_FORM_PORTABLE) lanes_portable(acc, p, n, last);
-    return 0;
+    if (form == DIGEST_FORM_PORTABLE) lanes_portable(acc, h, p, n, last);
+    if (form == DIGEST_FORM_PORTABLE || form == DIGEST_FORM_AVX2 || form == DIGEST_FORM_SSE2) return 0;
+    memset(acc, 0, 8 * sizeof *acc); /* no such form here */
+    return -1;
 }
 
-/* The lanes of a string over 64 bytes: its whole stripes before its last
- * 64 bytes, then those (overlapping the stripe before), paired down. */
+/* Sixteen bytes at p keyed with s[0] and s[1] (and h), in one multiply. */
+static inline uint64_t mix16(const unsigned char *p, const uint64_t *s, uint64_t h) {
+    return fold_mul(load64(p) ^ (s[0] + h), load64(p + 8) ^ (s[1] - h));
+}
+
+/* A string over 64 bytes: the lanes of its whole stripes before its last
+ * 64 bytes, then of those (overlapping the stripe before), merged in pairs
+ * keyed with the scrambling words. */
 static uint64_t absorb_long(int form, uint64_t h, const unsigned char *p, size_t len, int *had) {
-    uint64_t acc[8] = { h, h ^ K2, h ^ K3, h + K1, h + K2, h + K3, h - K1, h - K2 };
-    *had = lanes_form(form, acc, p, (len - 1) / 64, p + len - 64) == 0;
-    return pair(pair(pair(acc[0], acc[1]), pair(acc[2], acc[3])), pair(pair(acc[4], acc[5]), pair(acc[6], acc[7])));
+    uint64_t acc[8];
+    *had = lanes_form(form, acc, h, p, (len - 1) / 64, p + len - 64) == 0;
+    uint64_t r = (uint64_t)len * K1;
+    for (int i = 0; i < 8; i += 2) r += fold_mul(acc[i] ^ SECRET[STRIPES + i], acc[i + 1] ^ SECRET[STRIPES + i + 1]);
+    return r;
 }
 
-/* Absorbs a byte string into h, its length first so ("ab","c") !=
- * ("a","bc"). Up to 16 bytes: two words, the first and the last (they
- * overlap when shorter; the length tells them apart). Up to 64: the words
- * one to a lane and the last 8 bytes (overlapping) to the eighth. Longer:
- * absorb_long. The lanes pair up in a tree of three levels, so a message
- * costs a few dozen cycles beyond its bytes. */
+/* A byte string's hash from h (XXH3's short paths): its length counts, so
+ * ("ab","c") != ("a","bc"). Up to 16 bytes: two words, the first and the
+ * last (they overlap when shorter; the length tells them apart), keyed and
+ * multiplied together, the first also byte-swapped and both added, so
+ * neither is lost when the product is. Up to 64: two or four 16-byte
+ * pieces, the first and last 32 overlapping, each keyed by its place and
+ * folded in one multiply. Longer: absorb_long. Not mixed further: the
+ * message's hash does that once for key and value (digest_message_in). */
 static inline uint64_t absorb_in(int form, uint64_t h, const void *data, size_t len, int *had) {
     const unsigned char *p = data;
-    h = (h ^ (uint64_t)len) * K1;
-    h ^= h >> 32;
     if (len <= 16) {
         uint64_t a = 0, b = 0;
         if (len >= 8) {
@@ -180,21 +202,13 @@ static inline uint64_t absorb_in(int form, uint64_t h, const void *data, size_t 
         } else if (len > 0) {
             a = (uint64_t)p[0] | (uint64_t)p[len >> 1] << 8 | (uint64_t)p[len - 1] << 16;
         }
-        return pair(lane_step(h, a), lane_step(h ^ K2, b));
+        uint64_t lo = a ^ (SECRET[0] + h), hi = b ^ (SECRET[1] - h);
+        return (uint64_t)len + __builtin_bswap64(lo) + hi + fold_mul(lo, hi);
     }
     if (len > 64) return absorb_long(form, h, p, len, had);
-    uint64_t l0 = h, l1 = h ^ K2, l2 = h ^ K3, l3 = h + K1, l4 = h + K2, l5 = h + K3, l6 = h - K1, l7 = h - K2;
-    switch (len / 8) {                          /* the whole words, one to a lane */
-    case 8: l7 = lane_step(l7, load64(p + 56)); /* fall through */
-    case 7: l6 = lane_step(l6, load64(p + 48)); /* fall through */
-    case 6: l5 = lane_step(l5, load64(p + 40)); /* fall through */
-    case 5: l4 = lane_step(l4, load64(p + 32)); /* fall through */
-    case 4: l3 = lane_step(l3, load64(p + 24)); /* fall through */
-    case 3: l2 = lane_step(l2, load64(p + 16)); /* fall through */
-    default: l1 = lane_step(l1, load64(p + 8)); l0 = lane_step(l0, load64(p));
-    }
-    if (len % 8) l7 = lane_step(l7, load64(p + len - 8)); /* the bytes after them, in the string's last word */
-    return pair(pair(pair(l0, l1), pair(l2, l3)), pair(pair(l4, l5), pair(l6, l7)));
+    uint64_t r = (uint64_t)len * K1;
+    if (len > 32) r += mix16(p + 16, SECRET + 4, h) + mix16(p + len - 32, SECRET + 6, h);
+    return r + mix16(p, SECRET, h) + mix16(p + len - 16, SECRET + 2, h);
 }
 
 static inline uint64_t absorb(uint64_t h, const void *data, size_t len) {

@@ -5,11 +5,12 @@
  * Each message hashes to 64 bits over (topic, key, value, timestamp); the
  * digest is the sum of those hashes mod 2^64, so it does not depend on the
  * order messages were encoded or delivered in, and shards' digests add up to
- * the whole run's. The hash is our own: 64-bit multiply-xorshift over the
- * first and last words of a short string, over one word to a lane for up to
- * 64 bytes, and XXH3's accumulation over eight lanes for longer ones (SSE2
- * or AVX2 where the CPU has them, the same sums), fast enough to cover
- * every message (a change event's kilobyte too). */
+ * the whole run's. The hash is our own, after XXH3: a short string's first
+ * and last words multiplied together (128 bits, folded), up to 64 bytes two
+ * or four 16-byte pieces so, longer ones XXH3's accumulation over eight
+ * lanes (SSE2 or AVX2 where the CPU has them, the same sums) merged in four
+ * such multiplies; key and value then paired and mixed with the timestamp.
+ * Fast enough to cover every message (a change event's kilobyte too). */
 #ifndef SHOPSTREAM_DIGEST_H
 #define SHOPSTREAM_DIGEST_H
 
