@@ -40,30 +40,35 @@ typedef struct msg_place {
     unsigned tie_step; /* the tie's low byte: step, or a change event's */
 } msg_place;
 
-/* Whether r is due at or after the frontier and within hold_ms of it. */
-static int held_due(const msg_batch *mb, const msg_context *cx, const msg_ref *r) {
-    if (cx->hold_ms == 0 || r->release_ms >= mb->frontier_ms + cx->hold_ms) return 0;
-    return r->release_ms > mb->frontier_ms || (r->release_ms == mb->frontier_ms && r->tie >= mb->frontier_tie);
+/* Whether a message due at (release_ms, tie) is due at or after the
+ * frontier and within hold_ms of it. */
+static int held_due(const msg_batch *mb, const msg_context *cx, int64_t release_ms, uint64_t tie) {
+    if (cx->hold_ms == 0 || release_ms >= mb->frontier_ms + cx->hold_ms) return 0;
+    return release_ms > mb->frontier_ms || (release_ms == mb->frontier_ms && tie >= mb->frontier_tie);
 }
 
-/* A later message: a record in `held` (a copy of its value) when it is due
- * there, else a ref into the arena in `later`. 1: it refers to the arena;
- * 0: held; -1: out of memory. */
-static int place_later(msg_batch *mb, const msg_context *cx, const msg_ref *r, const char *value) {
-    if (!held_due(mb, cx, r)) {
-        mb->later[mb->n_later++] = *r;
-        return 1;
-    }
-    size_t size = msg_held_size(r->value_len);
+/* Where a message's ref goes: the next of `msgs` (on time), or, later, a
+ * record in `held` (its value copied there) when it is due there, else the
+ * next of `later`. The caller writes the ref in place: built elsewhere and
+ * copied, it would be read back right after the hash worked out ahead wrote
+ * parts of it, and a load spanning several fresh smaller stores waits for
+ * them to reach the cache. *in_arena: whether the ref's value stays in the
+ * arena (not when only `held` has it). NULL: out of memory. */
+static msg_ref *slot_for(msg_batch *mb, const msg_context *cx, int later, int64_t release_ms, uint64_t tie,
+                         const char *value, uint32_t len, int *in_arena) {
+    *in_arena = 1;
+    if (!later) return &mb->msgs[mb->n_msgs++];
+    if (!held_due(mb, cx, release_ms, tie)) return &mb->later[mb->n_later++];
+    size_t size = msg_held_size(len);
     if (msg_grow((void **)&mb->held, &mb->held_cap, mb->held_used + size, 1, 1048576) != 0 ||
         msg_grow((void **)&mb->held_index, &mb->cap_held_index, mb->n_held + 1, sizeof *mb->held_index, 4096) != 0)
-        return -1;
+        return NULL;
     pending_msg *m = (pending_msg *)(void *)(mb->held + mb->held_used);
-    m->ref = *r;
-    memcpy(m->value, value, r->value_len);
-    mb->held_index[mb->n_held++] = (held_entry){ r->release_ms, r->tie, (uint32_t)mb->held_used, r->value_len };
+    memcpy(m->value, value, len);
+    mb->held_index[mb->n_held++] = (held_entry){ release_ms, tie, (uint32_t)mb->held_used, len };
     mb->held_used += size;
-    return 0;
+    *in_arena = 0;
+    return &m->ref;
 }
 
 /* Appends the value the encode call wrote (len, or -1 if too big) to the
@@ -76,34 +81,35 @@ static int append(msg_batch *mb, const msg_context *cx, const msg_place *at, int
     }
     int64_t late = 0, dup = 0;
     delivery_of(cx->delivery, at->g, at->step, at->order_ms, at->channel, &late, &dup);
-    msg_ref r = { .key_id = at->key_id ? at->key_id : (int64_t)at->g + 1,
-                  .timestamp_ms = at->ts,
-                  .release_ms = at->ts + late,
-                  .tie = MSG_TIE(at->g, at->tie_step),
-                  .value_off = (uint32_t)mb->used,
-                  .value_len = (uint32_t)len,
-                  .topic = (uint8_t)at->topic,
-                  .kind = late ? MSG_LATE : MSG_ON_TIME };
+    int64_t release_ms = at->ts + late;
+    uint64_t tie = MSG_TIE(at->g, at->tie_step);
     const char *value = mb->arena + mb->used;
-    if (cx->on_message) cx->on_message(cx->on_message_ctx, &r, value);
-    int in_arena = 1; /* whether the arena keeps the value: not when only `held` refers to it */
-    if (late || at->future)
-        in_arena = place_later(mb, cx, &r, value);
-    else
-        mb->msgs[mb->n_msgs++] = r;
-    if (dup && in_arena >= 0) {
-        r.release_ms += dup;
-        r.tie |= MSG_TIE_COPY;
-        r.kind = MSG_DUPLICATE;
-        int copy = place_later(mb, cx, &r, value);
-        in_arena = copy < 0 ? -1 : in_arena | copy;
+    int in_arena, copy_in_arena = 0; /* whether the arena keeps the value: not when only `held` refers to it */
+    msg_ref *r = slot_for(mb, cx, late || at->future, release_ms, tie, value, (uint32_t)len, &in_arena);
+    if (!r) goto oom;
+    *r = (msg_ref){ .key_id = at->key_id ? at->key_id : (int64_t)at->g + 1,
+                    .timestamp_ms = at->ts,
+                    .release_ms = release_ms,
+                    .tie = tie,
+                    .value_off = (uint32_t)mb->used,
+                    .value_len = (uint32_t)len,
+                    .topic = (uint8_t)at->topic,
+                    .kind = late ? MSG_LATE : MSG_ON_TIME };
+    if (cx->on_message) cx->on_message(cx->on_message_ctx, r, value);
+    if (dup) {
+        msg_ref copy = *r; /* before slot_for, which may move `held` */
+        copy.release_ms += dup;
+        copy.tie |= MSG_TIE_COPY;
+        copy.kind = MSG_DUPLICATE;
+        msg_ref *c = slot_for(mb, cx, 1, copy.release_ms, copy.tie, value, (uint32_t)len, &copy_in_arena);
+        if (!c) goto oom;
+        *c = copy;
     }
-    if (in_arena < 0) {
-        snprintf(mb->error, sizeof mb->error, "out of memory holding a batch's messages due soon");
-        return -1;
-    }
-    if (in_arena) mb->used += (size_t)len;
+    if (in_arena || copy_in_arena) mb->used += (size_t)len;
     return 0;
+oom:
+    snprintf(mb->error, sizeof mb->error, "out of memory holding a batch's messages due soon");
+    return -1;
 }
 
 /* One change event of order k: op at place `at` (its delivery), keyed
