@@ -2,8 +2,9 @@
 /* test_digest.c - producer/publish/digest.h: every byte of a key and a
  * value counts, at any length, and so do the timestamp, the topic, where
  * the key ends and the order of a value's words, pieces and stripes; the two-step
- * form equals the one-step one, and the SIMD forms of a long value's lanes
- * give the portable form's hash. */
+ * form equals the one-step one, a key given as its words hashes as its
+ * bytes, and the SIMD forms of a long value's lanes give the portable
+ * form's hash. */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <string.h>
@@ -101,5 +102,20 @@ Test(digest, swapping_two_pieces_or_two_words_of_a_short_value_changes_the_hash)
                 cr_assert_neq(digest_message("t", "k", 1, w, len, 42), h, "length %zu: pieces at %zu and %zu swapped",
                               len, a, b);
             }
+    }
+}
+
+Test(digest, a_key_given_as_its_first_and_last_words_hashes_as_its_bytes_do) {
+    unsigned char k[24], v[200];
+    fill(v, sizeof v);
+    for (size_t len = 8; len <= 16; len++) {
+        for (size_t i = 0; i < len; i++) k[i] = (unsigned char)(i * 37 + len);
+        uint64_t first, last;
+        memcpy(&first, k, 8);
+        memcpy(&last, k + len - 8, 8);
+        uint64_t topic = digest_topic("t");
+        for (size_t vlen = 0; vlen <= sizeof v; vlen += 40)
+            cr_assert_eq(digest_message_in_words(topic, first, last, len, v, vlen, 42),
+                         digest_message_in(topic, k, len, v, vlen, 42), "key of %zu bytes, value of %zu", len, vlen);
     }
 }

@@ -2,7 +2,9 @@
 /* test_digits.c - the change events' number writer (encode/changes_impl.h:
  * eight digits at a time in one register) writes every integer as printf
  * does: each digit count, each power of ten and its neighbours, the
- * extremes of int64 and uint64, and a spread of others. */
+ * extremes of int64 and uint64, and a spread of others; and a json change
+ * key made in two words is change_key's, the words its first and last 8
+ * bytes. */
 #include <criterion/criterion.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -51,4 +53,57 @@ Test(digits, a_spread_of_values_of_every_length_is_written_as_printf_writes_it) 
         s = s * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
         check_u64(s >> (s % 64)); /* lengths 1 to 20 */
     }
+}
+
+/* A json change key of 0 <= N < 10^8 made in two words (change_key_words)
+ * is change_key's, and its words are its first and last 8 bytes. */
+static void check_key_words(const change_writer *w, int64_t id) {
+    char want[CHANGE_KEY_MAX], got[CHANGE_KEY_MAX];
+    size_t m = change_key(w, TOPIC_CHANGE_ORDERS, id, want);
+    uint64_t first, last, want_first, want_last;
+    size_t n = change_key_words(w, TOPIC_CHANGE_ORDERS, id, got, &first, &last);
+    if (id < 0 || id >= 100000000) {
+        cr_assert_eq(n, 0u, "id %" PRId64 ": made in words, past their reach", id);
+        return;
+    }
+    cr_assert_eq(n, m, "id %" PRId64 ": %zu bytes, change_key's %zu", id, n, m);
+    cr_assert(memcmp(got, want, n) == 0, "id %" PRId64 ": %.*s, change_key's %.*s", id, (int)n, got, (int)m, want);
+    memcpy(&want_first, want, 8);
+    memcpy(&want_last, want + m - 8, 8);
+    cr_assert_eq(first, want_first, "id %" PRId64 ": the first word", id);
+    cr_assert_eq(last, want_last, "id %" PRId64 ": the last word", id);
+}
+
+static change_writer *json_writer(changelog_format f) {
+    topic_names names;
+    char err[1024];
+    int which;
+    cr_assert_eq(topic_names_make("shop.", &names, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(topic_names_add_changes(&names, "shopdb", "public", &which, err, sizeof err), 0, "%s", err);
+    change_writer *w = NULL;
+    cr_assert_eq(change_writer_new(&names, "shopdb", "public", f, 0, "USD", &w, err, sizeof err), 0, "%s", err);
+    return w;
+}
+
+Test(digits, a_json_change_key_made_in_words_is_the_key_and_its_first_and_last_words) {
+    change_writer *w = json_writer(CHANGELOG_JSON);
+    for (int64_t p = 1; p <= INT64_C(1000000000000); p *= 10) {
+        check_key_words(w, p - 1);
+        check_key_words(w, p);
+        check_key_words(w, p + 1);
+        check_key_words(w, p * 5 + 3);
+    }
+    int64_t others[] = { -1, -12345678, INT64_MAX, INT64_MIN, 99999999, 100000000 };
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) check_key_words(w, others[i]);
+    uint64_t s = 7;
+    for (int i = 0; i < 100000; i++) {
+        s = s * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+        check_key_words(w, (int64_t)(s >> (35 + s % 29))); /* 1 to 29 bits: every length below 10^8 and past it */
+    }
+    change_writer_free(w);
+    change_writer *framed = json_writer(CHANGELOG_JSON_SCHEMA); /* a key in its schema wrapper: not in words */
+    char key[CHANGE_KEY_MAX];
+    uint64_t first, last;
+    cr_assert_eq(change_key_words(framed, TOPIC_CHANGE_ORDERS, 42, key, &first, &last), 0u);
+    change_writer_free(framed);
 }

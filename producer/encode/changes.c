@@ -105,6 +105,32 @@ uint64_t change_lsn(const change_writer *w, int64_t ts_ms, int64_t id, unsigned 
     return ((uint64_t)(ts_ms - w->start_ms + 1) << 28) | low;
 }
 
+size_t change_key_words(const change_writer *w, topic_id t, int64_t id, char key[CHANGE_KEY_MAX], uint64_t *first,
+                        uint64_t *last) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (w->avro || w->table[TOPIC_CHANGE_INDEX(t)].key_schema || id < 0 || id >= 100000000) return 0;
+    uint32_t v = (uint32_t)id;
+    unsigned n = 1u + (v >= 10u) + (v >= 100u) + (v >= 1000u) + (v >= 10000u) + (v >= 100000u) + (v >= 1000000u) +
+                 (v >= 10000000u);
+    uint64_t digits = digits_8(v) >> (8 * (8 - n)); /* the n digits, the first in the lowest byte */
+    /* Bytes 0-5 {"id":, then the digits, then the brace (byte 6 + n): the
+     * first eight in lo, the rest in hi. */
+    uint64_t lo = UINT64_C(0x00003A226469227B) | digits << 48, hi = digits >> 16;
+    if (n == 1)
+        lo |= (uint64_t)'}' << 56;
+    else
+        hi |= (uint64_t)'}' << (8 * n - 16);
+    memcpy(key, &lo, 8);
+    memcpy(key + 8, &hi, 8);
+    *first = lo;
+    *last = n == 1 ? lo : lo >> (8 * (n - 1)) | hi << (64 - 8 * (n - 1)); /* bytes n - 1 to n + 6 */
+    return 7u + n;
+#else
+    (void)w, (void)t, (void)id, (void)key, (void)first, (void)last;
+    return 0;
+#endif
+}
+
 size_t change_key(const change_writer *w, topic_id t, int64_t id, char key[CHANGE_KEY_MAX]) {
     if (w->avro) return change_avro_key(w->avro, t, id, key);
     const table_text *x = &w->table[TOPIC_CHANGE_INDEX(t)];

@@ -38,6 +38,13 @@ size_t change_bound(const change_writer *w, topic_id t);
 #define CHANGE_KEY_MAX 512
 /* The key of row id in change topic t; returns its length. */
 size_t change_key(const change_writer *w, topic_id t, int64_t id, char key[CHANGE_KEY_MAX]);
+/* The same key when it is json's {"id":N} with 0 <= N < 10^8 (8 to 15
+ * bytes), made in two words and written with two 8-byte stores; *first and
+ * *last are its first and last 8 bytes as a little-endian load reads them,
+ * so a hash need not read the key back at once (digest_message_in_words).
+ * 0, nothing written, for any other key (the caller uses change_key). */
+size_t change_key_words(const change_writer *w, topic_id t, int64_t id, char key[CHANGE_KEY_MAX], uint64_t *first,
+                        uint64_t *last);
 
 /* The schema text of change topic t's key (key 1) or value that the
  * registry must hold: NULL unless the format registers them (avro). */

@@ -181,11 +181,19 @@ static uint64_t absorb_long(int form, uint64_t h, const unsigned char *p, size_t
     return r;
 }
 
+/* The hash of a string of 8 to 16 bytes from its first and last 8 (a and
+ * b; shorter strings make theirs below), keyed and multiplied together;
+ * the first also byte-swapped and both added, so neither is lost when the
+ * product is. */
+static inline uint64_t absorb_words(uint64_t h, size_t len, uint64_t a, uint64_t b) {
+    uint64_t lo = a ^ (SECRET[0] + h), hi = b ^ (SECRET[1] - h);
+    return (uint64_t)len + __builtin_bswap64(lo) + hi + fold_mul(lo, hi);
+}
+
 /* A byte string's hash from h (XXH3's short paths): its length counts, so
  * ("ab","c") != ("a","bc"). Up to 16 bytes: two words, the first and the
- * last (they overlap when shorter; the length tells them apart), keyed and
- * multiplied together, the first also byte-swapped and both added, so
- * neither is lost when the product is. Up to 64: two or four 16-byte
+ * last (they overlap when shorter; the length tells them apart):
+ * absorb_words. Up to 64: two or four 16-byte
  * pieces, the first and last 32 overlapping, each keyed by its place and
  * folded in one multiply. Longer: absorb_long. Not mixed further: the
  * message's hash does that once for key and value (digest_message_in). */
@@ -202,8 +210,7 @@ static inline uint64_t absorb_in(int form, uint64_t h, const void *data, size_t 
         } else if (len > 0) {
             a = (uint64_t)p[0] | (uint64_t)p[len >> 1] << 8 | (uint64_t)p[len - 1] << 16;
         }
-        uint64_t lo = a ^ (SECRET[0] + h), hi = b ^ (SECRET[1] - h);
-        return (uint64_t)len + __builtin_bswap64(lo) + hi + fold_mul(lo, hi);
+        return absorb_words(h, len, a, b);
     }
     if (len > 64) return absorb_long(form, h, p, len, had);
     uint64_t r = (uint64_t)len * K1;
@@ -226,6 +233,13 @@ uint64_t digest_topic(const char *topic) { return absorb(K3, topic, strlen(topic
 uint64_t digest_message_in(uint64_t topic_state, const void *key, size_t key_len, const void *value, size_t value_len,
                            int64_t timestamp_ms) {
     uint64_t k = absorb(topic_state, key, key_len), v = absorb(topic_state + K3, value, value_len); /* side by side */
+    return mix64(pair(k, v) ^ (uint64_t)timestamp_ms);
+}
+
+uint64_t digest_message_in_words(uint64_t topic_state, uint64_t key_first, uint64_t key_last, size_t key_len,
+                                 const void *value, size_t value_len, int64_t timestamp_ms) {
+    uint64_t k = absorb_words(topic_state, key_len, key_first, key_last),
+             v = absorb(topic_state + K3, value, value_len);
     return mix64(pair(k, v) ^ (uint64_t)timestamp_ms);
 }
 

@@ -26,6 +26,14 @@ uint64_t digest_topic(const char *topic);
 uint64_t digest_message_in(uint64_t topic_state, const void *key, size_t key_len, const void *value, size_t value_len,
                            int64_t timestamp_ms);
 
+/* digest_message_in for a key of 8 to 16 bytes given as the words the
+ * hash reads of it: its first 8 bytes and its last 8, each as memcpy into a
+ * uint64_t loads them. For a caller that made the key in registers: read
+ * back from memory at once, a key written in several stores waits for them
+ * to reach the cache. */
+uint64_t digest_message_in_words(uint64_t topic_state, uint64_t key_first, uint64_t key_last, size_t key_len,
+                                 const void *value, size_t value_len, int64_t timestamp_ms);
+
 /* order_digest: a partition's messages chained in the order it got them,
  * from a start that names the topic and the partition; the sink sums the
  * chains of the partitions that got a message. A swapped pair or a message

@@ -131,6 +131,21 @@ static int32_t keyed_partition(const sink *s, const void *key, size_t key_len) {
     return s->partitioner && key_len > 0 ? s->partitioner(NULL, key, key_len, s->partitions, NULL, NULL) : -1;
 }
 
+void sink_hash_ahead_words(const sink *s, topic_id t, const void *key, size_t key_len, uint64_t key_first,
+                           uint64_t key_last, const void *value, size_t value_len, int64_t timestamp_ms,
+                           sink_hashed *out) {
+    size_t skip = topic_is_change(t) ? s->change_digest_skip : s->digest_skip;
+    if ((topic_is_change(t) && skip) || key_len < 8 || key_len > 16) { /* a framed key: not these words */
+        sink_hash_ahead(s, t, key, key_len, value, value_len, timestamp_ms, out);
+        return;
+    }
+    if (value_len < skip) skip = 0; /* a tombstone */
+    out->hash = digest_message_in_words(s->topic_digest[t], key_first, key_last, key_len, (const char *)value + skip,
+                                        value_len - skip, timestamp_ms);
+    out->partition = keyed_partition(s, key, key_len);
+    out->key_len = key_len;
+}
+
 int32_t sink_partition_of(sink *s, const void *key, size_t key_len) {
     int32_t p = keyed_partition(s, key, key_len);
     if (p >= 0) return p;

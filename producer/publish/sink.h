@@ -143,6 +143,12 @@ int sink_reads_keys(const sink *s);
  * between sink_new and sink_free. */
 void sink_hash_ahead(const sink *s, topic_id t, const void *key, size_t key_len, const void *value, size_t value_len,
                      int64_t timestamp_ms, sink_hashed *out);
+/* The same for a key of 8 to 16 bytes whose first and last 8 bytes the
+ * caller also holds as words (digest_message_in_words): the partition still
+ * reads the key. */
+void sink_hash_ahead_words(const sink *s, topic_id t, const void *key, size_t key_len, uint64_t key_first,
+                           uint64_t key_last, const void *value, size_t value_len, int64_t timestamp_ms,
+                           sink_hashed *out);
 
 /* Hands one message over, waiting while the local queue is full (polling
  * for delivery reports meanwhile). ahead: sink_hash_ahead's for this very

@@ -94,8 +94,15 @@ static void hash_ahead(void *ctx, msg_ref *r, const char *value) {
     const run_state *st = ctx;
     char key[CHANGE_KEY_MAX];
     sink_hashed h;
-    size_t klen = message_key(st, (topic_id)r->topic, r->key_id, key);
-    sink_hash_ahead(st->sink, (topic_id)r->topic, key, klen, value, r->value_len, r->timestamp_ms, &h);
+    topic_id t = (topic_id)r->topic;
+    uint64_t first, last; /* a json change key's words, made in registers: not read back from key at once */
+    size_t klen = topic_is_change(t) ? change_key_words(st->changes, t, r->key_id, key, &first, &last) : 0;
+    if (klen) {
+        sink_hash_ahead_words(st->sink, t, key, klen, first, last, value, r->value_len, r->timestamp_ms, &h);
+    } else {
+        klen = message_key(st, t, r->key_id, key);
+        sink_hash_ahead(st->sink, t, key, klen, value, r->value_len, r->timestamp_ms, &h);
+    }
     r->hash = h.hash;
     r->partition = h.partition;
     r->key_len = (uint16_t)klen; /* at most CHANGE_KEY_MAX */
