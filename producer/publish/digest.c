@@ -158,6 +158,7 @@ static int lanes_form(int form, uint64_t acc[8], uint64_t h, const unsigned char
     if (form == DIGEST_FORM_SSE2) lanes_sse2(acc, h, p, n, last);
 #else
     if (form == DIGEST_FORM_BEST) form = DIGEST_FORM_PORTABLE;
+    if (form != DIGEST_FORM_PORTABLE) form = -1; /* no SIMD form in this build */
 #endif
     if (form == DIGEST_FORM_PORTABLE) lanes_portable(acc, h, p, n, last);
     if (form == DIGEST_FORM_PORTABLE || form == DIGEST_FORM_AVX2 || form == DIGEST_FORM_SSE2) return 0;
