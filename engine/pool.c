@@ -15,6 +15,7 @@
 #ifdef __linux__
 #include <errno.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #endif
 #include "simtime.h"
@@ -60,7 +61,7 @@ struct gen_pool {
 static int thread_nice(void) {
 #ifdef __linux__
     errno = 0;
-    int nice = getpriority(PRIO_PROCESS, (id_t)gettid());
+    int nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid)); /* gettid(): glibc 2.30 and later only */
     return errno ? 0 : nice;
 #else
     return 0;
@@ -73,7 +74,7 @@ static void lower_priority(int base, int by) {
 #ifdef __linux__
     if (by <= 0) return;
     int nice = base + by > 19 ? 19 : base + by;
-    (void)setpriority(PRIO_PROCESS, (id_t)gettid(), nice);
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
 #else
     (void)base;
     (void)by;

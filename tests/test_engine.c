@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "domain.h"
@@ -150,7 +151,7 @@ static void note_nice(void *ctx, size_t thread, size_t slot, const order_batch *
     (void)thread, (void)slot, (void)b;
     nice_seen *seen = ctx;
     errno = 0;
-    int nice = getpriority(PRIO_PROCESS, (id_t)gettid());
+    int nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
     __atomic_add_fetch(&seen->batches, 1, __ATOMIC_RELAXED);
     if (errno || nice != seen->expected) __atomic_add_fetch(&seen->other, 1, __ATOMIC_RELAXED);
 }
@@ -161,7 +162,7 @@ Test(engine, pool_threads_run_below_the_thread_that_made_the_pool) {
     s.intensity = 5;
     engine *e = make_engine(&s);
     errno = 0;
-    int base = getpriority(PRIO_PROCESS, (id_t)gettid());
+    int base = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
     cr_assert_eq(errno, 0, "getpriority: %s", strerror(errno));
     nice_seen seen = { base + 5 > 19 ? 19 : base + 5, 0, 0 };
     gen_pool_options o = { .threads = 3,
@@ -183,7 +184,7 @@ Test(engine, pool_threads_run_below_the_thread_that_made_the_pool) {
     cr_assert_eq(seen.other, 0, "%d of %d batches were filled on a thread not at nice %d (the pool's maker: %d)",
                  seen.other, seen.batches, seen.expected, base);
     errno = 0;
-    cr_assert_eq(getpriority(PRIO_PROCESS, (id_t)gettid()), base, "the maker's own priority must not move");
+    cr_assert_eq(getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid)), base, "the maker's own priority must not move");
     engine_free(e);
 }
 
