@@ -137,3 +137,14 @@ uint64_t support_topic_delivered(const json_t *stats, const char *topic) {
     json_t *v = json_object_get(t, "delivered");
     return json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
 }
+
+change_writer *support_change_writer(const char *prefix, changelog_format f, int64_t start_ms) {
+    topic_names names;
+    char err[1024];
+    int which;
+    cr_assert_eq(topic_names_make("shop.", &names, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(topic_names_add_changes(&names, prefix, "public", &which, err, sizeof err), 0, "%s", err);
+    change_writer *w = NULL;
+    cr_assert_eq(change_writer_new(&names, prefix, "public", f, start_ms, "USD", &w, err, sizeof err), 0, "%s", err);
+    return w;
+}

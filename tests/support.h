@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* support.h - what the tests share: running the shopstream program as a user
- * would, and reading the --stats-json file it writes. */
+ * would, reading the --stats-json file it writes, and a change writer. */
 #ifndef SHOPSTREAM_TEST_SUPPORT_H
 #define SHOPSTREAM_TEST_SUPPORT_H
 
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "encode/changes.h"
 
 typedef struct run_result {
     int exit_code; /* -1 if it did not exit normally */
@@ -58,5 +60,10 @@ uint64_t support_digest(const json_t *stats, const char *name);
 
 /* stats.topics[topic].delivered */
 uint64_t support_topic_delivered(const json_t *stats, const char *topic);
+
+/* A change writer in format f for the topics of prefix "shop." and their
+ * change topics under changelog prefix `prefix`, schema "public", lsn
+ * counted from start_ms, currency USD; fails the test when it cannot. */
+change_writer *support_change_writer(const char *prefix, changelog_format f, int64_t start_ms);
 
 #endif

@@ -23,13 +23,7 @@
 #define VALUE_ID 77
 
 static change_writer *writer(changelog_format f, int64_t start_ms) {
-    topic_names names;
-    char err[1024];
-    int which;
-    cr_assert_eq(topic_names_make("shop.", &names, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(topic_names_add_changes(&names, "shop-db", "public", &which, err, sizeof err), 0, "%s", err);
-    change_writer *w = NULL;
-    cr_assert_eq(change_writer_new(&names, "shop-db", "public", f, start_ms, "USD", &w, err, sizeof err), 0, "%s", err);
+    change_writer *w = support_change_writer("shop-db", f, start_ms);
     for (int t = TOPIC_EVENT_COUNT; t < TOPIC_COUNT; t++) change_set_schema_ids(w, (topic_id)t, KEY_ID, VALUE_ID);
     return w;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "encode/changes_impl.h"
+#include "support.h"
 
 static void check_u64(uint64_t v) {
     char got[40], want[32];
@@ -74,19 +75,8 @@ static void check_key_words(const change_writer *w, int64_t id) {
     cr_assert_eq(last, want_last, "id %" PRId64 ": the last word", id);
 }
 
-static change_writer *json_writer(changelog_format f) {
-    topic_names names;
-    char err[1024];
-    int which;
-    cr_assert_eq(topic_names_make("shop.", &names, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(topic_names_add_changes(&names, "shopdb", "public", &which, err, sizeof err), 0, "%s", err);
-    change_writer *w = NULL;
-    cr_assert_eq(change_writer_new(&names, "shopdb", "public", f, 0, "USD", &w, err, sizeof err), 0, "%s", err);
-    return w;
-}
-
 Test(digits, a_json_change_key_made_in_words_is_the_key_and_its_first_and_last_words) {
-    change_writer *w = json_writer(CHANGELOG_JSON);
+    change_writer *w = support_change_writer("shopdb", CHANGELOG_JSON, 0);
     for (int64_t p = 1; p <= INT64_C(1000000000000); p *= 10) {
         check_key_words(w, p - 1);
         check_key_words(w, p);
@@ -101,7 +91,8 @@ Test(digits, a_json_change_key_made_in_words_is_the_key_and_its_first_and_last_w
         check_key_words(w, (int64_t)(s >> (35 + s % 29))); /* 1 to 29 bits: every length below 10^8 and past it */
     }
     change_writer_free(w);
-    change_writer *framed = json_writer(CHANGELOG_JSON_SCHEMA); /* a key in its schema wrapper: not in words */
+    change_writer *framed =
+        support_change_writer("shopdb", CHANGELOG_JSON_SCHEMA, 0); /* a key in its schema wrapper: not in words */
     char key[CHANGE_KEY_MAX];
     uint64_t first, last;
     cr_assert_eq(change_key_words(framed, TOPIC_CHANGE_ORDERS, 42, key, &first, &last), 0u);

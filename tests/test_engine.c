@@ -108,17 +108,22 @@ Test(engine, thread_count_and_batch_size_do_not_change_the_orders) {
     engine_free(e);
 }
 
+/* Three threads of 100-order batches in three slots, over the whole plan. */
+static gen_pool_options small_pool(const engine *e) {
+    return (gen_pool_options){ .threads = 3,
+                               .batch_orders = 100,
+                               .ring_slots = 3,
+                               .first = 0,
+                               .stride = 1,
+                               .count = engine_get_plan(e)->total_orders };
+}
+
 Test(engine, pool_gives_batches_in_order_when_released_out_of_order) {
     engine_settings s;
     engine_settings_default(&s);
     s.intensity = 5;
     engine *e = make_engine(&s);
-    gen_pool_options o = { .threads = 3,
-                           .batch_orders = 100,
-                           .ring_slots = 3,
-                           .first = 0,
-                           .stride = 1,
-                           .count = engine_get_plan(e)->total_orders };
+    gen_pool_options o = small_pool(e);
     gen_pool *p;
     char err[256];
     cr_assert_eq(gen_pool_new(e, &o, &p, err, sizeof err), 0, "%s", err);
@@ -165,15 +170,10 @@ Test(engine, pool_threads_run_below_the_thread_that_made_the_pool) {
     int base = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
     cr_assert_eq(errno, 0, "getpriority: %s", strerror(errno));
     nice_seen seen = { base + 5 > 19 ? 19 : base + 5, 0, 0 };
-    gen_pool_options o = { .threads = 3,
-                           .batch_orders = 100,
-                           .ring_slots = 3,
-                           .first = 0,
-                           .stride = 1,
-                           .count = engine_get_plan(e)->total_orders,
-                           .on_filled = note_nice,
-                           .ctx = &seen,
-                           .lower_priority = 5 };
+    gen_pool_options o = small_pool(e);
+    o.on_filled = note_nice;
+    o.ctx = &seen;
+    o.lower_priority = 5;
     gen_pool *p;
     char err[256];
     cr_assert_eq(gen_pool_new(e, &o, &p, err, sizeof err), 0, "%s", err);

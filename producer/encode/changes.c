@@ -110,8 +110,7 @@ size_t change_key_words(const change_writer *w, topic_id t, int64_t id, char key
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (w->avro || w->table[TOPIC_CHANGE_INDEX(t)].key_schema || id < 0 || id >= 100000000) return 0;
     uint32_t v = (uint32_t)id;
-    unsigned n = 1u + (v >= 10u) + (v >= 100u) + (v >= 1000u) + (v >= 10000u) + (v >= 100000u) + (v >= 1000000u) +
-                 (v >= 10000000u);
+    unsigned n = digit_count(v);
     uint64_t digits = digits_8(v) >> (8 * (8 - n)); /* the n digits, the first in the lowest byte */
     /* Bytes 0-5 {"id":, then the digits, then the brace (byte 6 + n): the
      * first eight in lo, the rest in hi. */

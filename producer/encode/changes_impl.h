@@ -52,12 +52,16 @@ static inline char *put_8(char *p, uint32_t v) { /* exactly 8 digits, v < 10^8 *
     memcpy(p, &w, 8);
     return p + 8;
 }
+/* How many digits v < 10^8 has (1 for 0). */
+static inline unsigned digit_count(uint32_t v) {
+    return 1u + (v >= 10u) + (v >= 100u) + (v >= 1000u) + (v >= 10000u) + (v >= 100000u) + (v >= 1000000u) +
+           (v >= 10000000u);
+}
 /* v < 10^8, no leading zeros. Writes 8 bytes at p, the digits first: the
  * buffer has room for 8 where it is called (every bound here has 256 to
  * spare), and what follows overwrites the rest. */
 static inline char *put_small(char *p, uint32_t v) {
-    size_t n = 1u + (v >= 10u) + (v >= 100u) + (v >= 1000u) + (v >= 10000u) + (v >= 100000u) + (v >= 1000000u) +
-               (v >= 10000000u);
+    size_t n = digit_count(v);
     uint64_t w = digits_8(v) >> (8 * (8 - n)); /* the leading zeros are the low bytes */
     memcpy(p, &w, 8);
     return p + n;
